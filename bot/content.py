@@ -1,0 +1,376 @@
+"""What the bot says: per-language YAML under ``content/``, validated at load.
+
+Layout: ``content/<lang>/<intent>.yaml`` (one topic per intent) and ``content/<lang>/ui.yaml``
+(fixed UI strings, a flat mapping). ``ja`` is the default language, ``en`` must have the same
+entries, ``ja_easy`` (やさしい日本語) may cover a subset and falls back to ``ja`` per entry/key.
+
+Every entry carries the URL its facts came from and the date they were checked, so staff can
+re-verify and edit an answer without touching code. ``load_content()`` refuses content that a
+resident would see broken (a text over LINE's limit, a quick-reply label too long, a `next` key
+that does not exist) and names the file and field in a ``ContentError``.
+
+Additions beyond the agreed schema, both optional: ``Entry.note`` (for editors: how the facts were
+verified, what is still unverified; never shown to residents) and, in ``ui.yaml``, the extra keys
+documented at the top of ``content/ja/ui.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+import string
+import unicodedata
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+LANGS = ("ja", "en", "ja_easy")
+INTENTS = (
+    "online_application",
+    "konbini_certificate",
+    "smartphone_class",
+    "mynumber_card",
+    "notification_settings",
+    "contact",
+    "greeting",
+    "help",
+    "unknown",
+)
+# Keys every ui.yaml in ja and en must define (ja_easy may omit them and fall back to ja).
+REQUIRED_UI_KEYS = (
+    "welcome",
+    "privacy_notice",
+    "apology",
+    "non_text",
+    "menu_prompt",
+    "unknown_intro",
+    "other_language",
+    "reset_done",
+    "data_deleted",
+    "postback_unknown",
+    "phone",
+    *(
+        f"topic_label.{i}"
+        for i in (
+            "online_application",
+            "konbini_certificate",
+            "smartphone_class",
+            "mynumber_card",
+            "contact",
+            "help",
+            "notification_settings",
+        )
+    ),
+)
+
+MAX_TEXT_UTF16 = 5000  # LINE text message limit, counted in UTF-16 code units
+MAX_LABEL = 20  # LINE quick-reply / button label
+MAX_TITLE = 40
+MAX_NEXT = 4
+MAX_WELCOME = 500
+DEFAULT_ROOT = pathlib.Path(__file__).resolve().parent.parent / "content"
+
+
+class ContentError(Exception):
+    """Content that cannot be loaded; the message names the file and the field."""
+
+
+def normalize(text: str) -> str:
+    """NFKC + lower case: the form the router hands to ``Content.pick``."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def utf16_len(text: str) -> int:
+    """Length as LINE counts it (UTF-16 code units; an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class Link(BaseModel):
+    """A button to an official page (or a ``tel:`` link)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str = Field(min_length=1, max_length=MAX_LABEL)
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("https://", "http://", "tel:")):
+            raise ValueError("must start with https://, http:// or tel:")
+        return v
+
+
+class Entry(BaseModel):
+    """One answer within a topic (a sub-question such as hours or fee)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str = Field(pattern=r"^[a-z_]+$")
+    label: str = Field(min_length=1, max_length=MAX_LABEL)
+    match: list[str] = []
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    text: str = Field(min_length=1)
+    source: str
+    sources: list[str] = []
+    checked: datetime.date
+    link: Link | None = None
+    next: list[str] = Field(default=[], max_length=MAX_NEXT)
+    note: str | None = None
+
+    @field_validator("match")
+    @classmethod
+    def _match(cls, v: list[str]) -> list[str]:
+        out = [normalize(p).strip() for p in v]
+        if any(not p for p in out):
+            raise ValueError("match phrases must not be empty")
+        return list(dict.fromkeys(out))
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        v = v.strip()
+        if utf16_len(v) > MAX_TEXT_UTF16:
+            raise ValueError(f"text is {utf16_len(v)} UTF-16 units; LINE allows {MAX_TEXT_UTF16}")
+        return v
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, v: str) -> str:
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("source must be an http(s) URL")
+        return v
+
+    @field_validator("sources")
+    @classmethod
+    def _sources(cls, v: list[str]) -> list[str]:
+        for url in v:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return v
+
+
+class Topic(BaseModel):
+    """All entries of one intent in one language; the first entry is the overview."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    topic: str
+    entries: list[Entry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Topic:
+        if self.topic not in INTENTS:
+            raise ValueError(f"topic {self.topic!r} is not an intent name")
+        keys = [e.key for e in self.entries]
+        if keys[0] != "overview":
+            raise ValueError("the first entry must have key 'overview'")
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if dupes:
+            raise ValueError(f"duplicate keys {sorted(dupes)}")
+        return self
+
+    def overview(self) -> Entry:
+        """The topic's first entry, shown when no sub-question matches."""
+        return self.entries[0]
+
+    def get(self, key: str) -> Entry | None:
+        """The entry with this key, or None."""
+        return next((e for e in self.entries if e.key == key), None)
+
+
+class Content:
+    """All loaded content; build it with ``load_content()``."""
+
+    def __init__(self, topics: dict[str, dict[str, Topic]], ui: dict[str, dict[str, str]]):
+        self._topics = topics  # lang -> intent -> Topic (ja_easy holds only what it defines)
+        self._ui = ui  # lang -> key -> template
+        self._merged: dict[tuple[str, str], Topic] = {}
+        # Sub-question routing is language-independent: a key's phrases from every language
+        # count, so an English speaker typing "iPhoneで" or a ja user typing "fee" still lands.
+        self._phrases: dict[tuple[str, str], list[str]] = {}
+        for by_intent in topics.values():
+            for intent, topic in by_intent.items():
+                for e in topic.entries:
+                    bucket = self._phrases.setdefault((intent, e.key), [])
+                    bucket.extend(p for p in e.match if p not in bucket)
+
+    @staticmethod
+    def _lang(lang: str) -> str:
+        # An unexpected language must not break a resident's conversation: answer in Japanese.
+        return lang if lang in LANGS else "ja"
+
+    def topic(self, intent: str, lang: str) -> Topic:
+        """The topic in ``lang``; ja_easy entries fall back to ja one by one."""
+        lang = self._lang(lang)
+        if intent not in self._topics["ja"]:
+            raise KeyError(intent)
+        if lang != "ja_easy":
+            return self._topics[lang][intent]
+        if (intent, lang) not in self._merged:
+            base = self._topics["ja"][intent]
+            easy = self._topics["ja_easy"].get(intent)
+            entries = [(easy.get(e.key) if easy else None) or e for e in base.entries]
+            self._merged[(intent, lang)] = Topic(topic=intent, entries=entries)
+        return self._merged[(intent, lang)]
+
+    def entry(self, intent: str, key: str, lang: str) -> Entry:
+        """One entry; KeyError if the intent or key does not exist in ja."""
+        found = self.topic(intent, lang).get(key)
+        if found is None:
+            raise KeyError(f"{intent}.{key}")
+        return found
+
+    def pick(self, intent: str, normalized_text: str, lang: str) -> Entry:
+        """The entry whose match phrases best fit the text (total matched length; ties go to the
+        earlier entry); the overview when nothing matches."""
+        topic = self.topic(intent, lang)
+        best, best_score = topic.overview(), 0
+        for e in topic.entries:
+            phrases = self._phrases.get((intent, e.key), ())
+            score = sum(len(p) for p in phrases if p in normalized_text)
+            if score > best_score:
+                best, best_score = e, score
+        return best
+
+    def ui(self, key: str, lang: str, **fields: Any) -> str:
+        """A fixed UI string (ja_easy falls back to ja); ``{phone}`` is filled automatically."""
+        lang = self._lang(lang)
+        template = self._ui.get(lang, {}).get(key)
+        if template is None:
+            template = self._ui["ja"].get(key)
+        if template is None:
+            raise KeyError(key)
+        phone = self._ui.get(lang, {}).get("phone") or self._ui["ja"]["phone"]
+        return template.format(**{"phone": phone, **fields})
+
+    def ui_keys(self) -> list[str]:
+        """Every UI key defined in ja (for tools and tests)."""
+        return list(self._ui["ja"])
+
+
+def _read_yaml(path: pathlib.Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read: {exc}") from exc
+
+
+def _where(loc: tuple[Any, ...], data: Any) -> str:
+    """Turn a pydantic error location into 'entries[3] (key=hours).label'."""
+    out, node = "", data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and "key" in node:
+                out += f" (key={node['key']})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(file)"
+
+
+def _load_topic(path: pathlib.Path) -> Topic:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping with 'topic' and 'entries'")
+    try:
+        topic = Topic.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ContentError(f"{path}: {_where(first['loc'], data)}: {first['msg']}") from exc
+    if topic.topic != path.stem:
+        raise ContentError(f"{path}: topic: {topic.topic!r} does not match the file name")
+    for e in topic.entries:
+        for k in e.next:
+            if topic.get(k) is None and path.parent.name != "ja_easy":
+                raise ContentError(f"{path}: entries (key={e.key}).next: unknown key {k!r}")
+            if k == e.key:
+                raise ContentError(f"{path}: entries (key={e.key}).next: points to itself")
+    return topic
+
+
+def _load_ui(path: pathlib.Path) -> dict[str, str]:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a flat mapping of key: string")
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(f"{path}: {key}: must be a non-empty string")
+        try:
+            list(string.Formatter().parse(value))
+        except ValueError as exc:
+            raise ContentError(f"{path}: {key}: bad placeholder: {exc}") from exc
+        if utf16_len(value) > MAX_TEXT_UTF16:
+            raise ContentError(f"{path}: {key}: longer than LINE allows")
+        if key.startswith(("topic_label.", "label.")) and len(value) > MAX_LABEL:
+            raise ContentError(f"{path}: {key}: label longer than {MAX_LABEL} characters")
+    return {str(k): v.strip() for k, v in data.items()}
+
+
+def _check_ui(root: pathlib.Path, ui: dict[str, dict[str, str]]) -> None:
+    for lang in ("ja", "en"):
+        path = root / lang / "ui.yaml"
+        missing = [k for k in REQUIRED_UI_KEYS if k not in ui[lang]]
+        if missing:
+            raise ContentError(f"{path}: missing keys {missing}")
+        if len(ui[lang]["welcome"]) > MAX_WELCOME:
+            raise ContentError(f"{path}: welcome: longer than {MAX_WELCOME} characters")
+        if "\n" in ui[lang]["privacy_notice"]:
+            raise ContentError(f"{path}: privacy_notice: must be one line")
+    only_ja = set(ui["ja"]) ^ set(ui["en"])
+    if only_ja:
+        raise ContentError(f"{root / 'en' / 'ui.yaml'}: keys differ from ja: {sorted(only_ja)}")
+    extra = set(ui["ja_easy"]) - set(ui["ja"])
+    if extra:
+        raise ContentError(f"{root / 'ja_easy' / 'ui.yaml'}: keys not in ja: {sorted(extra)}")
+
+
+def _check_topics(root: pathlib.Path, topics: dict[str, dict[str, Topic]]) -> None:
+    for intent in INTENTS:
+        for lang in ("ja", "en"):
+            if intent not in topics[lang]:
+                raise ContentError(f"{root / lang / (intent + '.yaml')}: missing topic file")
+        ja_keys = [e.key for e in topics["ja"][intent].entries]
+        en_keys = [e.key for e in topics["en"][intent].entries]
+        if set(ja_keys) != set(en_keys):
+            diff = sorted(set(ja_keys) ^ set(en_keys))
+            raise ContentError(f"{root / 'en' / (intent + '.yaml')}: keys differ from ja: {diff}")
+        easy = topics["ja_easy"].get(intent)
+        if easy:
+            extra = [e.key for e in easy.entries if e.key not in ja_keys]
+            if extra:
+                path = root / "ja_easy" / f"{intent}.yaml"
+                raise ContentError(f"{path}: entries: keys not in ja: {extra}")
+            for e in easy.entries:
+                bad = [k for k in e.next if k not in ja_keys]
+                if bad:
+                    path = root / "ja_easy" / f"{intent}.yaml"
+                    raise ContentError(f"{path}: entries (key={e.key}).next: unknown {bad}")
+
+
+def load_content(root: pathlib.Path | None = None) -> Content:
+    """Load and validate every content file under ``root`` (default: the repo's content/)."""
+    root = pathlib.Path(root) if root is not None else DEFAULT_ROOT
+    topics: dict[str, dict[str, Topic]] = {lang: {} for lang in LANGS}
+    ui: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    for lang in LANGS:
+        folder = root / lang
+        if not folder.is_dir():
+            if lang == "ja_easy":
+                continue
+            raise ContentError(f"{folder}: missing language folder")
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem == "ui":
+                ui[lang] = _load_ui(path)
+            elif path.stem in INTENTS:
+                topics[lang][path.stem] = _load_topic(path)
+            else:
+                raise ContentError(f"{path}: topic: file name is not an intent or 'ui'")
+        if lang != "ja_easy" and not ui[lang]:
+            raise ContentError(f"{folder / 'ui.yaml'}: missing")
+    _check_topics(root, topics)
+    _check_ui(root, ui)
+    return Content(topics, ui)
