@@ -1,0 +1,162 @@
+"""Typed SQLAlchemy 2 models. Small, no behaviour that knows about HTTP, Flask or LINE.
+
+Personal data is kept to the minimum (README, "Personal data"): the LINE user ID, language,
+topic settings and reservations. The follow ledger and unanswered questions carry no user ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db import Base, UTCDateTime, utcnow
+
+# Topic ids ⚓ (DESIGN §3): what residents can opt in and out of in 受信設定.
+TOPICS = (
+    "smartphone_class",
+    "online_application",
+    "konbini_certificate",
+    "mynumber_card",
+    "ward_news",
+)
+
+
+class Follower(Base):
+    """A resident who has added the account as a friend (or once did)."""
+
+    __tablename__ = "followers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="ja")
+    following: Mapped[bool] = mapped_column(default=True)
+    # Timestamp (LINE's, in ms) of the newest follow/unfollow applied: older events that arrive
+    # late do not overwrite newer state.
+    last_event_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    unfollowed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    topics: Mapped[list[FollowerTopic]] = relationship(
+        back_populates="follower", cascade="all, delete-orphan"
+    )
+
+    @property
+    def topic_ids(self) -> set[str]:
+        """The topics this resident receives announcements for."""
+        return {t.topic for t in self.topics}
+
+
+class FollowerTopic(Base):
+    """One topic a follower receives (a row per topic, so fan-out can stream by index)."""
+
+    __tablename__ = "follower_topics"
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    follower: Mapped[Follower] = relationship(back_populates="topics")
+
+    __table_args__ = (Index("ix_follower_topics_topic_follower", "topic", "follower_id"),)
+
+
+class FollowLedgerEntry(Base):
+    """An anonymous +1/-1 at the moment a friendship began or ended.
+
+    The sum of deltas up to any instant is the follower count at that instant, so managers can
+    chart history without the ledger holding who followed.
+    """
+
+    __tablename__ = "follow_ledger"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    delta: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # follow | refollow | unfollow | seen | synced
+
+
+class ProcessedEvent(Base):
+    """A webhookEventId already handled; the unique key drops LINE's redeliveries."""
+
+    __tablename__ = "processed_events"
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ConversationContext(Base):
+    """What the last answer was about, so a short follow-up can be understood. Expires soon."""
+
+    __tablename__ = "conversation_contexts"
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), primary_key=True
+    )
+    intent: Mapped[str] = mapped_column(String(32))
+    entry_key: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer: text only, no user ID, deleted after 90 days."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ClassSession(Base):
+    """A smartphone class or consultation session that residents can reserve."""
+
+    __tablename__ = "class_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="class")  # class | consultation
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    venue: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int] = mapped_column(Integer)
+    # Kept in the row and changed only by conditional UPDATEs, so concurrent reservations in
+    # several workers can never take more seats than there are.
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | cancelled
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reservation(Base):
+    """A resident's seat (or place on the waitlist) in a class session."""
+
+    __tablename__ = "reservations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True
+    )
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))  # reserved | waitlisted | cancelled
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("session_id", "follower_id"),)

@@ -1,0 +1,92 @@
+"""One typed settings object, read from the environment once and validated at start.
+
+Nothing here runs at import time: `Settings.from_env()` is called by the app factory, the CLI and
+the scheduler, so tests can build settings of their own without touching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_BASE_URL = "https://api.line.me"
+DEFAULT_DATABASE_URL = "sqlite:///instance/bot.db"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs from its environment (DESIGN §4)."""
+
+    channel_secret: str | None
+    channel_access_token: str | None
+    api_base_url: str
+    database_url: str
+    secret_key: str
+    follower_target: int
+    timezone: str
+    # Demo mode: started without LINE credentials, so the local stand-in plays LINE's part
+    # (demo mode then fills in credentials of its own for the stand-in).
+    demo: bool = False
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone all schedules and displayed times use."""
+        return ZoneInfo(self.timezone)
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some fields replaced (demo mode and tests use this)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate DESIGN §4's variables; raise SettingsError with a clear message."""
+        env = os.environ if env is None else env
+        secret = env.get("LINE_CHANNEL_SECRET") or None
+        token = env.get("LINE_CHANNEL_ACCESS_TOKEN") or None
+        if bool(secret) != bool(token):
+            missing = "LINE_CHANNEL_ACCESS_TOKEN" if secret else "LINE_CHANNEL_SECRET"
+            raise SettingsError(
+                f"{missing} is not set. Set both LINE_CHANNEL_SECRET and "
+                "LINE_CHANNEL_ACCESS_TOKEN (from the LINE Developers console), "
+                "or neither to run in demo mode."
+            )
+        base_url = env.get("LINE_API_BASE_URL", DEFAULT_API_BASE_URL).rstrip("/")
+        if not base_url.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"LINE_API_BASE_URL must start with http:// or https:// (got {base_url!r})."
+            )
+        target_text = env.get("FOLLOWER_TARGET", "33000")
+        try:
+            target = int(target_text)
+        except ValueError:
+            raise SettingsError(
+                f"FOLLOWER_TARGET must be a whole number (got {target_text!r})."
+            ) from None
+        if target <= 0:
+            raise SettingsError(f"FOLLOWER_TARGET must be positive (got {target}).")
+        timezone = env.get("BOT_TIMEZONE", "Asia/Tokyo")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"BOT_TIMEZONE {timezone!r} is not a known time zone; try Asia/Tokyo."
+            ) from None
+        return cls(
+            channel_secret=secret,
+            channel_access_token=token,
+            api_base_url=base_url,
+            database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            # A random key per start is right for demo mode; production sets SECRET_KEY so
+            # console sessions survive restarts and are shared between workers.
+            secret_key=env.get("SECRET_KEY") or secrets.token_hex(32),
+            follower_target=target,
+            timezone=timezone,
+            demo=not secret,
+        )
