@@ -1,0 +1,198 @@
+"""The LINE gateway: the one module that talks to the Messaging API.
+
+Built from settings and handed to whoever needs it. It speaks in plain message dicts (LINE's own
+JSON), turns them into line-bot-sdk v3 requests, puts a timeout on every call, and maps the SDK's
+errors (ApiException, urllib3 timeouts) onto our own, so callers decide retry-or-record without
+knowing the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import urllib3.exceptions
+from linebot.v3.insight import ApiClient as InsightApiClient
+from linebot.v3.insight import ApiException as InsightApiException
+from linebot.v3.insight import Configuration as InsightConfiguration
+from linebot.v3.insight import Insight
+from linebot.v3.messaging import ApiClient as MessagingApiClient
+from linebot.v3.messaging import ApiException as MessagingApiException
+from linebot.v3.messaging import (
+    BroadcastRequest,
+    MessagingApi,
+    MessagingApiBlob,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    RichMenuRequest,
+    ShowLoadingAnimationRequest,
+)
+from linebot.v3.messaging import Configuration as MessagingConfiguration
+
+log = logging.getLogger(__name__)
+
+# (connect, read) seconds. LINE answers in well under a second; a hung call must not hold a
+# webhook worker past LINE's 2-second expectation for long.
+REQUEST_TIMEOUT = (3.05, 10)
+
+Message = dict[str, Any]
+
+
+class LineError(Exception):
+    """A Messaging API call failed. `status` is the HTTP status, or None for a network failure."""
+
+    def __init__(self, status: int | None, message: str, *, request_id: str | None = None):
+        super().__init__(f"LINE API {status or 'network'} error: {message}")
+        self.status = status
+        self.message = message
+        self.request_id = request_id
+
+    @property
+    def retryable(self) -> bool:
+        """429, 5xx and network failures are worth another try with the same retry key."""
+        return self.status is None or self.status == 429 or self.status >= 500
+
+    @property
+    def already_accepted(self) -> bool:
+        """409 on a retry key: LINE already took this request, so it counts as delivered."""
+        return self.status == 409
+
+
+class InvalidReplyToken(LineError):
+    """The reply token was used, expired or unknown; the caller may fall back to push."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The parts of a LINE profile we use: the name to greet and the language to answer in."""
+
+    user_id: str
+    display_name: str
+    language: str | None
+
+
+def _error_from(exc: Exception) -> LineError:
+    """Turn an SDK or network exception into a LineError without losing status or message."""
+    if isinstance(exc, MessagingApiException | InsightApiException):
+        message = _error_message(exc.body) or str(exc.reason)
+        headers = exc.headers or {}
+        request_id = headers.get("x-line-request-id") or headers.get("X-Line-Request-Id")
+        if exc.status == 400 and "reply token" in message.lower():
+            return InvalidReplyToken(exc.status, message, request_id=request_id)
+        return LineError(exc.status, message, request_id=request_id)
+    return LineError(None, type(exc).__name__)
+
+
+def _error_message(body: str | bytes | None) -> str:
+    """LINE's error JSON carries a human message; fall back to nothing if the body is not JSON."""
+    if not body:
+        return ""
+    try:
+        return str(json.loads(body).get("message", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+_NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError)
+
+
+class LineGateway:
+    """Reply, push, multicast, broadcast, profile, followers, insight, quota and rich menus."""
+
+    def __init__(self, access_token: str, base_url: str, timeout=REQUEST_TIMEOUT):
+        self.timeout = timeout
+        messaging_config = MessagingConfiguration(access_token=access_token, host=base_url)
+        insight_config = InsightConfiguration(access_token=access_token, host=base_url)
+        self._messaging_client = MessagingApiClient(messaging_config)
+        self._insight_client = InsightApiClient(insight_config)
+        self._messaging = MessagingApi(self._messaging_client)
+        self._blob = MessagingApiBlob(self._messaging_client)
+        self._insight = Insight(self._insight_client)
+
+    def _call(self, operation, *args, **kwargs):
+        """Run one SDK call with our timeout and our errors."""
+        try:
+            return operation(*args, _request_timeout=self.timeout, **kwargs)
+        except (MessagingApiException, InsightApiException, *_NETWORK_ERRORS) as exc:
+            raise _error_from(exc) from exc
+
+    def reply(self, reply_token: str, messages: list[Message]) -> None:
+        """Answer a webhook event (free of charge; the token works once, for about a minute)."""
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        self._call(self._messaging.reply_message, request)
+
+    def push(self, user_id: str, messages: list[Message], retry_key: str) -> None:
+        """Send to one resident outside a reply; the retry key makes a retry safe."""
+        request = PushMessageRequest.from_dict({"to": user_id, "messages": messages})
+        self._call(self._messaging.push_message, request, x_line_retry_key=retry_key)
+
+    def multicast(self, user_ids: list[str], messages: list[Message], retry_key: str) -> None:
+        """Send to up to 500 residents in one request."""
+        request = MulticastRequest.from_dict({"to": user_ids, "messages": messages})
+        self._call(self._messaging.multicast, request, x_line_retry_key=retry_key)
+
+    def broadcast(self, messages: list[Message], retry_key: str) -> None:
+        """Send to every friend of the account (staff use topics instead, see announcements)."""
+        request = BroadcastRequest.from_dict({"messages": messages})
+        self._call(self._messaging.broadcast, request, x_line_retry_key=retry_key)
+
+    def profile(self, user_id: str) -> Profile | None:
+        """The resident's profile, or None when LINE will not give it (blocked, no consent)."""
+        try:
+            found = self._call(self._messaging.get_profile, user_id)
+        except LineError as error:
+            if error.status == 404:
+                return None
+            raise
+        return Profile(found.user_id, found.display_name, found.language)
+
+    def follower_ids(
+        self, start: str | None = None, limit: int = 1000
+    ) -> tuple[list[str], str | None]:
+        """One page of follower IDs and the token of the next page (None on the last)."""
+        page = self._call(self._messaging.get_followers, start=start, limit=limit)
+        return list(page.user_ids), page.next
+
+    def follower_insight(self, date_yyyymmdd: str) -> dict[str, Any]:
+        """LINE's follower figures for one JST date: status, followers, targetedReaches, blocks."""
+        found = self._call(self._insight.get_number_of_followers, var_date=date_yyyymmdd)
+        return {
+            "status": found.status,
+            "followers": found.followers,
+            "targetedReaches": found.targeted_reaches,
+            "blocks": found.blocks,
+        }
+
+    def quota(self) -> tuple[int | None, int]:
+        """This month's message limit (None when unlimited) and how many have been used."""
+        limit = self._call(self._messaging.get_message_quota)
+        used = self._call(self._messaging.get_message_quota_consumption)
+        return (limit.value if limit.type == "limited" else None), used.total_usage
+
+    def show_loading(self, user_id: str, seconds: int = 5) -> None:
+        """Show the typing indicator while slow work runs (5–60 s, in steps of 5)."""
+        request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)
+        self._call(self._messaging.show_loading_animation, request)
+
+    def create_rich_menu(self, menu: dict[str, Any], image: bytes, content_type: str) -> str:
+        """Create a rich menu with its image; return its id."""
+        created = self._call(self._messaging.create_rich_menu, RichMenuRequest.from_dict(menu))
+        self._call(
+            self._blob.set_rich_menu_image,
+            created.rich_menu_id,
+            body=image,
+            _headers={"Content-Type": content_type},
+        )
+        return created.rich_menu_id
+
+    def set_default_rich_menu(self, rich_menu_id: str) -> None:
+        """Show this menu to every friend who has no menu of their own."""
+        self._call(self._messaging.set_default_rich_menu, rich_menu_id)
+
+    def close(self) -> None:
+        """Release the HTTP connection pools."""
+        self._messaging_client.close()
+        self._insight_client.close()
