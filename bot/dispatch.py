@@ -1,0 +1,307 @@
+"""The dispatcher: turns one webhook event into a turn, runs its handler, sends the answer.
+
+It owns what handlers should not: deduplication, follower bookkeeping, the answer language,
+conversation context, the 5-message limit, errors (a resident always gets an answer), and the
+single call to the gateway. Database work of an event commits *before* anything is sent, so a
+failure leaves nothing half-done and LINE's redelivery is processed once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+    UserSource,
+)
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import followers, messages
+from bot.content import Content
+from bot.db import utcnow
+from bot.line import LineError, LineGateway
+from bot.models import ConversationContext, ProcessedEvent
+from bot.postback import Postback
+from bot.router import Router, normalize
+from bot.settings import Settings
+from bot.turn import CONTEXT_LIFETIME, Services, Turn
+from handlers.registry import Registry
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGES = 5
+# Words that always bring the resident back to the start, whatever they were doing.
+RESET_WORDS = {
+    "メニュー",
+    "めにゅー",
+    "キャンセル",
+    "きゃんせる",
+    "menu",
+    "cancel",
+    "やめる",
+    "戻る",
+}
+# Below this confidence a short message is read as a follow-up to the last answer, if it fits.
+FOLLOW_UP_CONFIDENCE = 0.6
+# Languages the router recognises but we do not answer in: answer in English, point to help.
+ENGLISH_FALLBACK_LANGUAGES = {"zh", "ko", "vi", "ne", "other"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one event, for logs and tests (never the message text)."""
+
+    kind: str  # duplicate | ignored | answered | silent | failed
+    intent: str | None = None
+
+
+class Dispatcher:
+    """Processes webhook events; built once by the app factory and shared by requests."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker,
+        gateway: LineGateway,
+        content: Content,
+        router: Router,
+        registry: Registry,
+        clock: Callable = utcnow,
+    ):
+        self.settings = settings
+        self.sessions = sessions
+        self.gateway = gateway
+        self.content = content
+        self.router = router
+        self.registry = registry
+        self.clock = clock
+
+    # -- one event --------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> Outcome:
+        """Process one event: claim it, handle it, commit, then send the answer."""
+        with self.sessions() as db:
+            if not self._claim(db, event):
+                return Outcome("duplicate")
+            try:
+                outcome, answer = self._process(db, event)
+                db.commit()
+            except Exception:
+                db.rollback()
+                # Not a bug of ours but the database going away must reach LINE as a 5xx,
+                # so it redelivers; the caller decides. Handler bugs get an apology instead.
+                if not self._database_alive(db):
+                    raise
+                log.exception("handler failed for a %s event", event.type)
+                self._claim(db, event)
+                db.commit()
+                outcome, answer = Outcome("failed"), self._apology(event)
+        if answer and not self._standby(event):
+            self._send(event, answer)
+        return outcome
+
+    def _claim(self, db: Session, event: Event) -> bool:
+        """Insert the event id; False when another delivery of it was already processed."""
+        event_id = getattr(event, "webhook_event_id", None)
+        if not event_id:
+            return True
+        try:
+            with db.begin_nested():
+                db.add(ProcessedEvent(webhook_event_id=event_id))
+        except IntegrityError:
+            return False
+        return True
+
+    @staticmethod
+    def _database_alive(db: Session) -> bool:
+        """Whether the database still answers (to tell a handler bug from an outage)."""
+        try:
+            db.execute(select(1))
+            return True
+        except Exception:
+            return False
+
+    @staticmethod
+    def _standby(event: Event) -> bool:
+        """In standby another channel answers; we record but never send."""
+        return str(getattr(event, "mode", "active")).lower().endswith("standby")
+
+    def _user_id(self, event: Event) -> str | None:
+        """The resident in a 1:1 chat; None for groups and rooms (we send nothing there)."""
+        source = getattr(event, "source", None)
+        return source.user_id if isinstance(source, UserSource) else None
+
+    def _process(self, db: Session, event: Event) -> tuple[Outcome, list[dict]]:
+        """Route the event to its handler; return the outcome and the messages to send."""
+        user_id = self._user_id(event)
+        if isinstance(event, UnfollowEvent):
+            if user_id:
+                followers.record_unfollow(db, user_id, event.timestamp)
+            return Outcome("silent"), []
+        if user_id is None or not getattr(event, "reply_token", None):
+            return Outcome("ignored"), []
+        if isinstance(event, FollowEvent):
+            return self._welcome(db, event, user_id)
+        if isinstance(event, MessageEvent):
+            follower = followers.get_or_create_follower(db, user_id)
+            if isinstance(event.message, TextMessageContent):
+                return self._answer_text(db, follower, event.message.text)
+            turn = self._turn(db, follower, follower.language)
+            return Outcome("answered", "non_text"), self.registry.for_event("non_text")(turn)
+        if isinstance(event, PostbackEvent):
+            follower = followers.get_or_create_follower(db, user_id)
+            return self._answer_postback(db, follower, event.postback.data)
+        return Outcome("ignored"), []
+
+    # -- kinds of event ---------------------------------------------------------------------
+
+    def _welcome(self, db: Session, event: FollowEvent, user_id: str) -> tuple[Outcome, list]:
+        """Count the follow, learn the resident's language, and say hello."""
+        is_unblocked = bool(event.follow and event.follow.is_unblocked)
+        follower, _ = followers.record_follow(
+            db, user_id, event.timestamp, is_unblocked=is_unblocked
+        )
+        if follower.language == "ja" and not is_unblocked:
+            follower.language = self._profile_language(user_id)
+        turn = self._turn(db, follower, follower.language)
+        return Outcome("answered", "follow"), self.registry.for_event("follow")(turn)
+
+    def _profile_language(self, user_id: str) -> str:
+        """English for residents whose LINE is in English; Japanese otherwise or on failure."""
+        try:
+            profile = self.gateway.profile(user_id)
+        except LineError as error:
+            log.warning("profile lookup failed: %s", error.status)
+            return "ja"
+        if profile and profile.language and not profile.language.startswith("ja"):
+            return "en"
+        return "ja"
+
+    def _answer_text(self, db: Session, follower, text: str) -> tuple[Outcome, list]:
+        """Understand a typed message, with the last answer's context, and answer it."""
+        normalized = normalize(text)
+        route = self.router.route(text)
+        lang = self._answer_language(follower.language, route.language)
+        context = self._live_context(db, follower.id)
+        turn = self._turn(db, follower, lang, text=text, normalized=normalized, route=route)
+        turn.context = context
+        if normalized in RESET_WORDS:
+            turn.forget()
+            answer = self.registry.for_action("menu")(turn)
+            self._save_context(db, follower.id, turn)
+            return Outcome("answered", "reset"), answer
+        intent = self._resolve_intent(route, normalized, context, lang)
+        answer = self.registry.for_intent(intent)(turn_with_intent(turn, intent))
+        if route.language in ENGLISH_FALLBACK_LANGUAGES:
+            answer = [messages.text(self.content.ui("other_language", "en")), *answer]
+        self._save_context(db, follower.id, turn)
+        return Outcome("answered", intent), answer
+
+    def _resolve_intent(self, route, normalized: str, context, lang: str) -> str:
+        """The router's intent, unless a vague message fits the topic of the last answer."""
+        if (
+            context is None
+            or (route.confidence >= FOLLOW_UP_CONFIDENCE
+            and route.intent
+            not in (
+                "unknown",
+                "help",
+            ))
+        ):
+            return route.intent
+        entry = self.content.pick(context.intent, normalized, lang)
+        if entry.key != "overview" and entry.key != context.entry_key:
+            return context.intent
+        return route.intent
+
+    def _answer_postback(self, db: Session, follower, data: str) -> tuple[Outcome, list]:
+        """Run the handler of a button we made; anything else gets a friendly menu."""
+        postback = Postback.unpack(data)
+        handler = self.registry.for_action(postback.action) if postback else None
+        if postback and postback.action == "topic":
+            # A menu button means the same as asking about the topic in words.
+            intent = postback.params.get("i", "")
+            handler = self.registry.intents.get(intent)
+        turn = self._turn(db, follower, follower.language, postback=postback)
+        turn.context = self._live_context(db, follower.id)
+        if handler is None:
+            return Outcome("answered", "postback_unknown"), self.registry.for_action(
+                "unknown_postback"
+            )(turn)
+        answer = handler(turn)
+        self._save_context(db, follower.id, turn)
+        return Outcome("answered", f"postback:{postback.action}"), answer
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _answer_language(preferred: str, written_in: str) -> str:
+        """English for a message clearly in English (or a language we do not speak)."""
+        if written_in == "en" or written_in in ENGLISH_FALLBACK_LANGUAGES:
+            return "en"
+        if written_in == "ja" and preferred == "en":
+            return "ja"
+        return preferred
+
+    def _turn(self, db: Session, follower, lang: str, **fields: Any) -> Turn:
+        services = Services(db=db, content=self.content, settings=self.settings, now=self.clock())
+        return Turn(follower=follower, lang=lang, services=services, **fields)
+
+    def _live_context(self, db: Session, follower_id: int) -> ConversationContext | None:
+        """The last answer's context, if it has not expired."""
+        context = db.get(ConversationContext, follower_id)
+        if context is None or context.expires_at <= self.clock():
+            return None
+        return context
+
+    def _save_context(self, db: Session, follower_id: int, turn: Turn) -> None:
+        """Store (or clear) what the handler asked to remember."""
+        if turn.remembered is None:
+            return
+        db.execute(
+            delete(ConversationContext).where(ConversationContext.follower_id == follower_id)
+        )
+        if turn.remembered:
+            db.add(
+                ConversationContext(
+                    follower_id=follower_id,
+                    intent=turn.remembered["intent"],
+                    entry_key=turn.remembered["entry_key"],
+                    data=turn.remembered["data"],
+                    expires_at=self.clock() + CONTEXT_LIFETIME,
+                )
+            )
+
+    def _apology(self, event: Event) -> list[dict]:
+        """What a resident sees when something broke on our side."""
+        if self._user_id(event) is None or not getattr(event, "reply_token", None):
+            return []
+        phone = self.content.ui("phone", "ja")
+        return [messages.text(self.content.ui("apology", "ja", phone=phone))]
+
+    def _send(self, event: Event, answer: list[dict]) -> None:
+        """Reply with at most 5 messages; record (never raise) when LINE refuses."""
+        if len(answer) > MAX_MESSAGES:
+            log.error("handler returned %d messages; sending the first 5", len(answer))
+            answer = answer[:MAX_MESSAGES]
+        try:
+            self.gateway.reply(event.reply_token, answer)
+        except LineError as error:
+            log.warning("reply failed: status=%s message=%s", error.status, error.message)
+
+
+def turn_with_intent(turn: Turn, intent: str) -> Turn:
+    """The turn, with the route's intent replaced by the one we settled on (for handlers)."""
+    if turn.route is not None and turn.route.intent != intent:
+        turn.route = replace(turn.route, intent=intent)
+    return turn

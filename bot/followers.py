@@ -1,0 +1,99 @@
+"""The follower ledger: who follows now (for sending) and how many followed when (for managers).
+
+Follow, unfollow and re-follow change a follower's row and, only when the state really changes,
+append an anonymous +1/-1 to the ledger. Events are applied by LINE's timestamp, so a late,
+older event never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.db import utcnow
+from bot.models import TOPICS, Follower, FollowerTopic, FollowLedgerEntry
+
+
+def _from_ms(timestamp_ms: int) -> dt.datetime:
+    """LINE's event time (ms since the epoch) as an aware UTC datetime."""
+    return dt.datetime.fromtimestamp(timestamp_ms / 1000, dt.UTC)
+
+
+def find_follower(session: Session, line_user_id: str) -> Follower | None:
+    """The follower with this LINE user ID, if we know them."""
+    return session.scalar(select(Follower).where(Follower.line_user_id == line_user_id))
+
+
+def adopt_follower(session: Session, line_user_id: str, kind: str) -> Follower:
+    """A row for a friend whose follow we never saw (they added the account before the bot
+    listened): counted from now, with every topic on, as any new follower (README).
+    """
+    now = utcnow()
+    follower = Follower(line_user_id=line_user_id, following=True, followed_at=now)
+    follower.topics = [FollowerTopic(topic=t) for t in TOPICS]
+    session.add(follower)
+    session.add(FollowLedgerEntry(occurred_at=now, delta=1, kind=kind))
+    return follower
+
+
+def get_or_create_follower(session: Session, line_user_id: str) -> Follower:
+    """The follower who wrote; adopted if we never saw their follow."""
+    follower = find_follower(session, line_user_id)
+    if follower is None:
+        follower = adopt_follower(session, line_user_id, "seen")
+        session.flush()
+    return follower
+
+
+def record_follow(
+    session: Session, line_user_id: str, timestamp_ms: int, *, is_unblocked: bool
+) -> tuple[Follower, bool]:
+    """Apply a follow event; return the follower and whether the count went up."""
+    follower = find_follower(session, line_user_id)
+    occurred_at = _from_ms(timestamp_ms)
+    if follower is None:
+        follower = Follower(line_user_id=line_user_id, following=False, last_event_ms=0)
+        follower.topics = [FollowerTopic(topic=t) for t in TOPICS]
+        session.add(follower)
+    if timestamp_ms < follower.last_event_ms or follower.following:
+        return follower, False
+    follower.following = True
+    follower.followed_at = occurred_at
+    follower.last_event_ms = timestamp_ms
+    kind = "refollow" if is_unblocked or follower.unfollowed_at else "follow"
+    session.add(FollowLedgerEntry(occurred_at=occurred_at, delta=1, kind=kind))
+    session.flush()
+    return follower, True
+
+
+def record_unfollow(session: Session, line_user_id: str, timestamp_ms: int) -> bool:
+    """Apply an unfollow (block) event; return whether the count went down."""
+    follower = find_follower(session, line_user_id)
+    if follower is None or not follower.following or timestamp_ms < follower.last_event_ms:
+        return False
+    follower.following = False
+    follower.unfollowed_at = _from_ms(timestamp_ms)
+    follower.last_event_ms = timestamp_ms
+    session.add(FollowLedgerEntry(occurred_at=follower.unfollowed_at, delta=-1, kind="unfollow"))
+    session.flush()
+    return True
+
+
+def followers_at(session: Session, when: dt.datetime | None = None) -> int:
+    """How many residents followed the account at `when` (now when None), from the ledger."""
+    query = select(func.coalesce(func.sum(FollowLedgerEntry.delta), 0))
+    if when is not None:
+        query = query.where(FollowLedgerEntry.occurred_at <= when)
+    return int(session.scalar(query) or 0)
+
+
+def delete_follower(session: Session, follower: Follower) -> None:
+    """Erase a resident's personal data ("delete my data"): their row and all that hangs on it.
+
+    The anonymous ledger keeps its +1 so past counts stay true; if they still follow, the count
+    stays too: deleting data is not unfollowing.
+    """
+    session.delete(follower)
+    session.flush()

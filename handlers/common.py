@@ -1,0 +1,65 @@
+"""Answers shared by the topic modules: a content entry as a card, with likely next questions.
+
+A topic module decides *what* to say; these functions decide how it looks, so every topic's
+cards, buttons and quick replies look and behave the same.
+"""
+
+from __future__ import annotations
+
+from bot import messages
+from bot.postback import Postback
+from bot.turn import Turn
+
+# The six areas of the rich menu, in its order, offered as quick replies after most answers.
+MENU_TOPICS = (
+    "online_application",
+    "konbini_certificate",
+    "smartphone_class",
+    "mynumber_card",
+    "notification_settings",
+    "contact",
+)
+
+
+def menu_actions(turn: Turn, *, leave_out: str | None = None) -> list[dict]:
+    """One quick-reply button per topic (each shows that topic's overview when tapped)."""
+    return [
+        messages.postback_action(turn.ui(f"topic_label.{intent}"), Postback("topic", {"i": intent}))
+        for intent in MENU_TOPICS
+        if intent != leave_out
+    ]
+
+
+def next_actions(turn: Turn, intent: str, entry) -> list[dict]:
+    """Buttons for the questions residents usually ask next about the same topic."""
+    actions = []
+    for key in entry.next:
+        follow_up = turn.content.entry(intent, key, turn.lang)
+        actions.append(
+            messages.postback_action(follow_up.label, Postback("entry", {"i": intent, "k": key}))
+        )
+    return actions
+
+
+def entry_card(turn: Turn, entry) -> dict:
+    """An answer as a card; larger text for residents who chose plain Japanese."""
+    link = (entry.link.label, entry.link.url) if entry.link else None
+    return messages.card(entry.title, entry.text, link, large=turn.lang == "ja_easy")
+
+
+def answer_entry(turn: Turn, intent: str, entry, extra: list[dict] | None = None) -> list[dict]:
+    """Show one entry, remember it for follow-ups, and offer what comes next."""
+    turn.remember(intent, entry.key)
+    actions = next_actions(turn, intent, entry) + menu_actions(turn, leave_out=intent)
+    return [*(extra or []), messages.with_quick_replies(entry_card(turn, entry), actions)]
+
+
+def answer_topic(turn: Turn, intent: str) -> list[dict]:
+    """Answer the sub-question the resident asked within a topic (the overview if unclear)."""
+    entry = turn.content.pick(intent, turn.normalized, turn.lang)
+    return answer_entry(turn, intent, entry)
+
+
+def with_menu(turn: Turn, text: str) -> list[dict]:
+    """A text answer with the topics as quick replies."""
+    return [messages.with_quick_replies(messages.text(text), menu_actions(turn))]

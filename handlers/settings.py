@@ -1,0 +1,111 @@
+"""A resident's own settings: which announcements they receive, their language, their data.
+
+Intent: notification_settings. Postback actions: toggle_topic, stop_all, all_topics, language,
+delete_data. Every change answers with the new state, so the resident sees it took effect.
+"""
+
+from bot import followers, messages
+from bot.models import TOPICS, FollowerTopic
+from bot.postback import Postback
+from bot.turn import Turn
+from handlers.common import entry_card, menu_actions, with_menu
+from handlers.registry import TopicRouter
+
+router = TopicRouter("settings")
+
+LANGUAGES = ("ja", "en", "ja_easy")
+
+
+@router.intent("notification_settings")
+def manage_settings(turn: Turn) -> list[dict]:
+    """Show the sub-question's answer with the resident's current settings and switches."""
+    entry = turn.content.pick("notification_settings", turn.normalized, turn.lang)
+    turn.remember("notification_settings", entry.key)
+    if entry.key == "delete_data":
+        confirm = messages.postback_action(
+            turn.ui("delete_button"), Postback("delete_data", {"confirm": "yes"})
+        )
+        keep = messages.postback_action(turn.ui("keep_button"), Postback("menu"))
+        return [messages.with_quick_replies(entry_card(turn, entry), [confirm, keep])]
+    return [entry_card(turn, entry), settings_panel(turn)]
+
+
+def settings_panel(turn: Turn, headline: str | None = None) -> dict:
+    """The current topics as text, with a switch per topic, stop-all and language buttons."""
+    on = turn.follower.topic_ids
+    names = [turn.ui(f"topic_name.{t}") for t in TOPICS if t in on]
+    status = turn.ui("settings_status", topics="、".join(names) if names else turn.ui("none"))
+    switches = [
+        messages.postback_action(
+            ("🔕 " if topic in on else "🔔 ") + turn.ui(f"topic_name.{topic}"),
+            Postback("toggle_topic", {"t": topic}),
+        )
+        for topic in TOPICS
+    ]
+    switches.append(messages.postback_action(turn.ui("stop_all_button"), Postback("stop_all")))
+    switches.append(messages.postback_action(turn.ui("all_on_button"), Postback("all_topics")))
+    switches += [
+        messages.postback_action(
+            turn.ui(f"language_name.{lang}"), Postback("language", {"l": lang})
+        )
+        for lang in LANGUAGES
+        if lang != turn.follower.language
+    ]
+    text = f"{headline}\n{status}" if headline else status
+    return messages.with_quick_replies(messages.text(text), switches)
+
+
+@router.action("toggle_topic")
+def toggle_topic(turn: Turn) -> list[dict]:
+    """Turn one topic on or off."""
+    topic = turn.postback.params.get("t")
+    if topic not in TOPICS:
+        return with_menu(turn, turn.ui("postback_unknown"))
+    follower = turn.follower
+    current = {t.topic: t for t in follower.topics}
+    if topic in current:
+        follower.topics.remove(current[topic])
+        headline = turn.ui("topic_off", topic=turn.ui(f"topic_name.{topic}"))
+    else:
+        follower.topics.append(FollowerTopic(topic=topic))
+        headline = turn.ui("topic_on", topic=turn.ui(f"topic_name.{topic}"))
+    turn.services.db.flush()
+    return [settings_panel(turn, headline)]
+
+
+@router.action("stop_all")
+def stop_all_topics(turn: Turn) -> list[dict]:
+    """No more announcements of any kind (answers to questions still work)."""
+    turn.follower.topics.clear()
+    turn.services.db.flush()
+    return [settings_panel(turn, turn.ui("stop_all_done"))]
+
+
+@router.action("all_topics")
+def receive_all_topics(turn: Turn) -> list[dict]:
+    """Every topic on again."""
+    on = turn.follower.topic_ids
+    turn.follower.topics.extend(FollowerTopic(topic=t) for t in TOPICS if t not in on)
+    turn.services.db.flush()
+    return [settings_panel(turn, turn.ui("all_on_done"))]
+
+
+@router.action("language")
+def change_language(turn: Turn) -> list[dict]:
+    """Answer in Japanese, English or plain Japanese from now on."""
+    lang = turn.postback.params.get("l")
+    if lang not in LANGUAGES:
+        return with_menu(turn, turn.ui("postback_unknown"))
+    turn.follower.language = lang
+    turn.lang = lang
+    return with_menu(turn, turn.ui("language_set"))
+
+
+@router.action("delete_data")
+def delete_my_data(turn: Turn) -> list[dict]:
+    """Erase everything we hold about the resident, after they confirmed."""
+    if turn.postback.params.get("confirm") != "yes":
+        return with_menu(turn, turn.ui("postback_unknown"))
+    turn.forget()
+    followers.delete_follower(turn.services.db, turn.follower)
+    return [messages.with_quick_replies(messages.text(turn.ui("data_deleted")), menu_actions(turn))]
