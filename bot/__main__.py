@@ -1,0 +1,221 @@
+"""`python -m bot <command>`: the command line of DESIGN §3.
+
+Each command builds what it needs through the same factory as the web app, prints figures a
+person can read (or JSON with --json), and exits non-zero with a clear message on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from bot.settings import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args) or 0
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    except CommandError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+
+
+class CommandError(Exception):
+    """A command cannot do what was asked; the message says what to do instead."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and its options."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Itabashi LINE Navi")
+    commands = parser.add_subparsers(title="commands")
+
+    serve = commands.add_parser("serve", help="run the web app with a production server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(run=run_serve)
+
+    demo = commands.add_parser("demo", help="demo mode on http://127.0.0.1:5000 (make run)")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=5000)
+    demo.set_defaults(run=run_demo)
+
+    route = commands.add_parser("route", help="classify messages from stdin, one JSON per line")
+    route.set_defaults(run=run_route)
+
+    db = commands.add_parser("db", help="database commands").add_subparsers(title="db commands")
+    db.add_parser("upgrade", help="apply migrations to DATABASE_URL").set_defaults(run=run_upgrade)
+
+    stats = commands.add_parser("stats", help="registration figures")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(run=run_stats)
+
+    sync = commands.add_parser("sync-followers", help="import follower IDs from LINE")
+    sync.set_defaults(run=run_sync_followers)
+
+    classes = commands.add_parser("classes", help="smartphone class sessions")
+    class_commands = classes.add_subparsers(title="classes commands")
+    add = class_commands.add_parser("add", help="add a session")
+    add.add_argument("--title", required=True)
+    add.add_argument("--starts-at", required=True, help="ISO 8601, e.g. 2026-12-03T10:00+09:00")
+    add.add_argument("--ends-at")
+    add.add_argument("--venue", required=True)
+    add.add_argument("--capacity", type=int, required=True)
+    add.add_argument("--kind", choices=("class", "consultation"), default="class")
+    add.add_argument("--description", default="")
+    add.set_defaults(run=run_classes_add)
+    listing = class_commands.add_parser("list", help="list sessions")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=run_classes_list)
+    return parser
+
+
+def _database():
+    """Settings and a session factory, without the web app (for data commands)."""
+    from bot.db import make_engine, make_session_factory
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    return settings, engine, make_session_factory(engine)
+
+
+def run_serve(args) -> int:
+    """Production: gunicorn with the app factory (demo mode when no credentials are set)."""
+    from bot.serve import serve
+
+    return serve(Settings.from_env(), args.host, args.port, args.workers)
+
+
+def run_demo(args) -> int:
+    """Demo mode: embedded database, the stand-in LINE API and the chat simulator."""
+    from bot.demo import run_demo as start
+
+    return start(Settings.from_env(), args.host, args.port)
+
+
+def run_route(args) -> int:
+    """Read messages on stdin; print {"text", "intent", "confidence"} per line."""
+    from bot.router import route_lines
+
+    route_lines(sys.stdin, sys.stdout)
+    return 0
+
+
+def run_upgrade(args) -> int:
+    """Apply migrations."""
+    from bot.migrate import upgrade
+
+    _, engine, _ = _database()
+    upgrade(engine)
+    print(f"database is up to date ({engine.url.render_as_string(hide_password=True)})")
+    return 0
+
+
+def run_stats(args) -> int:
+    """Followers now, against the target."""
+    from bot.followers import followers_at
+
+    settings, _, sessions = _database()
+    with sessions() as db:
+        count = followers_at(db)
+    figures = {
+        "followers": count,
+        "target": settings.follower_target,
+        "gap": max(settings.follower_target - count, 0),
+        "progress": round(count / settings.follower_target, 4),
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print(
+            f"followers {count:,} / target {settings.follower_target:,} "
+            f"({figures['progress']:.1%}); {figures['gap']:,} to go"
+        )
+    return 0
+
+
+def run_sync_followers(args) -> int:
+    """Page through LINE's follower IDs and make sure each has a row (idempotent)."""
+    from bot.line import LineGateway
+    from bot.sync import sync_followers
+
+    settings, _, sessions = _database()
+    if settings.demo:
+        raise CommandError("sync-followers needs LINE_CHANNEL_ACCESS_TOKEN (not in demo mode)")
+    gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
+    result = sync_followers(sessions, gateway, progress=_progress)
+    print(f"\nsynced {result.seen:,} follower IDs: {result.added:,} new")
+    return 0
+
+
+def _progress(done: int, added: int) -> None:
+    """One updating terminal line, so long work shows it is alive."""
+    print(f"\r{done:,} IDs read, {added:,} new", end="", file=sys.stderr, flush=True)
+
+
+def _parse_time(text: str, field: str, tz) -> dt.datetime:
+    """An ISO time; a time without zone is read in BOT_TIMEZONE."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"{field} {text!r} is not ISO 8601, e.g. 2026-12-03T10:00+09:00"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def run_classes_add(args) -> int:
+    """Add a class session."""
+    from bot import classes
+
+    settings, _, sessions = _database()
+    starts_at = _parse_time(args.starts_at, "--starts-at", settings.tz)
+    ends_at = _parse_time(args.ends_at, "--ends-at", settings.tz) if args.ends_at else None
+    with sessions() as db:
+        try:
+            session = classes.add_session(
+                db,
+                title=args.title,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=args.venue,
+                capacity=args.capacity,
+                kind=args.kind,
+                description=args.description,
+            )
+        except classes.ClassError as error:
+            raise CommandError(str(error)) from None
+        db.commit()
+        print(json.dumps(classes.session_as_dict(session), ensure_ascii=False))
+    return 0
+
+
+def run_classes_list(args) -> int:
+    """List class sessions."""
+    from bot import classes
+
+    settings, _, sessions = _database()
+    with sessions() as db:
+        rows = classes.all_sessions(db)
+        if args.json:
+            print(json.dumps([classes.session_as_dict(s) for s in rows], ensure_ascii=False))
+            return 0
+        for s in rows:
+            when = classes.format_when(s, settings.tz, "ja")
+            print(f"{s.id:>4}  {when}  {s.title}  @{s.venue}  {s.reserved}/{s.capacity}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The app factory: settings → database → content → router → handlers → gateway → web app.
+
+The web app, the CLI, the scheduler and the tests all build through here, so each runs the same
+wiring. Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.content import Content, load_content
+from bot.db import make_engine, make_session_factory
+from bot.dispatch import Dispatcher
+from bot.line import LineGateway
+from bot.router import Router, load_router
+from bot.settings import Settings
+from handlers import build_registry
+
+
+@dataclass
+class Navi:
+    """The services of one running app, kept on `app.extensions["navi"]`."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker
+    content: Content
+    router: Router
+    gateway: LineGateway
+    dispatcher: Dispatcher
+
+
+def build_services(settings: Settings) -> Navi:
+    """Wire the bot's services (used by the web app, the CLI and the scheduler)."""
+    if not (settings.channel_secret and settings.channel_access_token):
+        raise RuntimeError(
+            "No LINE credentials: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, "
+            "or run `python -m bot demo`, which starts a local stand-in of LINE."
+        )
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    content = load_content()
+    router = load_router()
+    gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
+    dispatcher = Dispatcher(settings, sessions, gateway, content, router, build_registry())
+    return Navi(settings, engine, sessions, content, router, gateway, dispatcher)
+
+
+def create_app(settings: Settings | None = None, **overrides) -> Flask:
+    """Build the web app: webhook, health check, and the chat simulator in demo mode."""
+    settings = settings or Settings.from_env()
+    if overrides:
+        settings = settings.with_overrides(**overrides)
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=2 * 1024 * 1024)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    navi = build_services(settings)
+    app.extensions["navi"] = navi
+
+    from bot import health, webhook
+
+    app.register_blueprint(webhook.bp)
+    app.register_blueprint(health.bp)
+    if settings.demo:
+        from bot import devchat
+
+        app.register_blueprint(devchat.bp)
+    return app
+
+
+def navi_of(app: Flask) -> Navi:
+    """The services of an app built by create_app."""
+    return app.extensions["navi"]

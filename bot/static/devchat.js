@@ -1,0 +1,146 @@
+// Chat simulator: sends resident actions to /dev/chat/api/event and draws what the bot sent,
+// the way LINE shows it: text bubbles, Flex cards and carousels, quick replies, postback buttons.
+"use strict";
+
+const user = document.body.dataset.user;
+const log = document.getElementById("log");
+const quick = document.getElementById("quick");
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function addLine(who, node) {
+  const row = el("div", "row " + who);
+  row.appendChild(node);
+  log.appendChild(row);
+  log.scrollTop = log.scrollHeight;
+}
+
+function say(text) {
+  addLine("me", el("div", "bubble", text));
+}
+
+async function send(payload, shown) {
+  if (shown) say(shown);
+  quick.replaceChildren();
+  let reply;
+  try {
+    const response = await fetch("/dev/chat/api/event", {
+      method: "POST",
+      headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({user, ...payload}),
+    });
+    reply = await response.json();
+    if (!response.ok) throw new Error(reply.error || response.statusText);
+  } catch (error) {
+    addLine("system", el("div", "notice", "送信できませんでした: " + error.message));
+    return;
+  }
+  if (reply.status !== 200) {
+    addLine("system", el("div", "notice", "webhook answered " + reply.status));
+  }
+  reply.messages.forEach(draw);
+}
+
+function act(action) {
+  if (action.type === "postback") {
+    send({kind: "postback", data: action.data}, action.displayText || action.label);
+  } else if (action.type === "message") {
+    send({kind: "text", text: action.text}, action.text);
+  } else if (action.type === "uri") {
+    window.open(action.uri, "_blank", "noopener");
+  }
+}
+
+function draw(message) {
+  let node;
+  if (message.type === "text") {
+    node = el("div", "bubble", message.text);
+  } else if (message.type === "flex") {
+    node = flex(message.contents);
+    node.setAttribute("aria-label", message.altText);
+  } else {
+    node = el("div", "bubble", "[" + message.type + "]");
+  }
+  addLine("bot", node);
+  if (message.quickReply) {
+    quick.replaceChildren();
+    message.quickReply.items.forEach((item) => {
+      const chip = el("button", "chip", item.action.label);
+      chip.type = "button";
+      chip.addEventListener("click", () => act(item.action));
+      quick.appendChild(chip);
+    });
+  }
+}
+
+function flex(component) {
+  switch (component.type) {
+    case "carousel": {
+      const strip = el("div", "carousel");
+      component.contents.forEach((bubble) => strip.appendChild(flex(bubble)));
+      return strip;
+    }
+    case "bubble": {
+      const card = el("div", "card");
+      ["header", "hero", "body", "footer"].forEach((part) => {
+        if (component[part]) card.appendChild(flex(component[part]));
+      });
+      return card;
+    }
+    case "box": {
+      const box = el("div", "box " + component.layout);
+      (component.contents || []).forEach((child) => box.appendChild(flex(child)));
+      return box;
+    }
+    case "text": {
+      const text = el("p", "t size-" + (component.size || "md"), component.text);
+      if (component.weight === "bold") text.classList.add("bold");
+      if (component.color) text.style.color = component.color;
+      return text;
+    }
+    case "button": {
+      const button = el("button", "card-button " + (component.style || "link"), component.action.label);
+      button.type = "button";
+      button.addEventListener("click", () => act(component.action));
+      return button;
+    }
+    case "separator":
+      return el("hr", "sep");
+    default:
+      return el("span", "", "");
+  }
+}
+
+async function drawRichMenu() {
+  const menu = document.getElementById("richmenu");
+  const areas = await (await fetch("/dev/chat/api/menu")).json();
+  areas.forEach((area) => {
+    const button = el("button", "area", area.label);
+    button.type = "button";
+    button.addEventListener("click", () => send({kind: "postback", data: area.data}, area.label));
+    menu.appendChild(button);
+  });
+}
+
+document.getElementById("compose").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("text");
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  send({kind: "text", text}, text);
+});
+
+document.querySelectorAll(".tools button").forEach((button) => {
+  button.addEventListener("click", () => {
+    const labels = {follow: "（友だち追加しました）", sticker: "（スタンプ）", image: "（写真）", unfollow: "（ブロックしました）"};
+    send({kind: button.dataset.kind}, labels[button.dataset.kind]);
+  });
+});
+
+drawRichMenu();

@@ -1,0 +1,146 @@
+"""The webhook as LINE and attackers see it: signatures, bodies, event kinds, redeliveries."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, post_webhook
+
+DOC_EVENTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "line_doc_events.json"
+
+
+def sent_calls(standin) -> list:
+    """Calls that would have put a message in front of someone."""
+    return [c for c in standin.calls if c.path.startswith("/v2/bot/message/")]
+
+
+def test_forged_signature_is_refused_and_nothing_is_sent(client, standin, events):
+    body = events.body(events.text("U" + "a" * 32, "コンビニで住民票"))
+    response = post_webhook(client, body, signature="Zm9yZ2VkIHNpZ25hdHVyZQ==")
+    assert response.status_code == 400
+    assert sent_calls(standin) == []
+
+
+def test_missing_signature_is_refused(client, standin, events):
+    response = post_webhook(client, events.body(events.follow("U" + "a" * 32)), signature=None)
+    assert response.status_code == 400
+    assert sent_calls(standin) == []
+
+
+def test_body_changed_after_signing_is_refused(client, standin, events):
+    from bot.devline import sign_body
+
+    body = events.body(events.text("U" + "a" * 32, "こんにちは"))
+    signature = sign_body(body, CHANNEL_SECRET)
+    tampered = body.replace("こんにちは".encode(), "さようなら".encode())
+    response = post_webhook(client, tampered, signature=signature)
+    assert response.status_code == 400
+    assert sent_calls(standin) == []
+
+
+def test_non_ascii_signature_header_is_a_400_not_a_crash(client, events):
+    body = events.body(events.follow("U" + "a" * 32))
+    response = client.post(
+        "/callback", data=body, headers={"X-Line-Signature": "署名".encode().decode("latin-1")}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"not json at all", b'{"events": 5}', b"[]", b"{}", b"\xff\xfe\x00garbled"],
+    ids=["text", "events-not-list", "array", "no-events", "invalid-utf8"],
+)
+def test_signed_but_garbled_body_gets_400_and_no_send(client, standin, garbage):
+    assert post_webhook(client, garbage).status_code == 400
+    assert sent_calls(standin) == []
+
+
+def test_verify_ping_with_no_events_answers_200(client, standin):
+    assert post_webhook(client, b'{"destination":"Uabc","events":[]}').status_code == 200
+    assert sent_calls(standin) == []
+
+
+def test_unknown_event_type_answers_200_and_sends_nothing(client, standin, events):
+    event = {**events.follow("U" + "a" * 32), "type": "somethingNew", "somethingNew": {}}
+    assert post_webhook(client, events.body(event)).status_code == 200
+    assert sent_calls(standin) == []
+
+
+def test_standby_mode_records_the_follow_but_sends_nothing(client, standin, events, app):
+    from bot.followers import followers_at
+
+    event = {**events.follow("U" + "b" * 32), "mode": "standby"}
+    assert post_webhook(client, events.body(event)).status_code == 200
+    assert sent_calls(standin) == []
+    with app.extensions["navi"].sessions() as db:
+        assert followers_at(db) == 1
+
+
+def test_every_example_event_of_lines_reference_is_answered_correctly(client, standin, events):
+    """The 27 events of LINE's API reference: 1:1 messages and follows get a reply, the rest
+    (groups, unfollows, events without a reply token) send nothing; every delivery is a 200."""
+    documented = json.loads(DOC_EVENTS.read_text())
+    assert len(documented) == 27
+    for index, event in enumerate(documented):
+        standin.clear()
+        event = dict(event)
+        event["webhookEventId"] = f"01DOCEVENT{index:016d}"  # the reference reuses ids
+        if "replyToken" in event:
+            user = event["source"].get("userId", "Ugroup")
+            event["replyToken"] = standin.issue_reply_token(user)
+        response = post_webhook(client, events.body(event))
+        assert response.status_code == 200, event["type"]
+        replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+        one_to_one = event["source"]["type"] == "user"
+        should_reply = one_to_one and event["type"] in {"message", "follow", "postback"}
+        assert len(replies) == (1 if should_reply else 0), (index, event["type"])
+        if replies:
+            assert replies[0].status == 200, replies[0].json
+
+
+def test_several_events_in_one_delivery_are_all_answered(client, standin, events):
+    users = [f"U{n:032d}" for n in range(3)]
+    body = events.body(*(events.text(u, "こんにちは") for u in users))
+    assert post_webhook(client, body).status_code == 200
+    for user in users:
+        assert standin.messages_to(user), user
+
+
+def test_redelivered_message_is_answered_once(client, standin, events):
+    event = events.text("U" + "c" * 32, "スマホ教室はいつですか")
+    post_webhook(client, events.body(event))
+    redelivery = {**event, "deliveryContext": {"isRedelivery": True}}
+    assert post_webhook(client, events.body(redelivery)).status_code == 200
+    replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+    assert len(replies) == 1
+
+
+def test_a_broken_handler_still_answers_200_with_an_apology(client, standin, events, app, caplog):
+    registry = app.extensions["navi"].dispatcher.registry
+
+    def broken(turn):
+        raise RuntimeError("bug in a handler")
+
+    registry.intents["konbini_certificate"] = broken
+    user = "U" + "d" * 32
+    with caplog.at_level(logging.ERROR):
+        response = post_webhook(
+            client, events.body(events.text(user, "コンビニで住民票を取りたい"))
+        )
+    assert response.status_code == 200
+    apology = standin.messages_to(user)[0]["text"]
+    assert "03-3964-1111" in apology
+    assert "コンビニで住民票" not in caplog.text  # the resident's words never reach the log
+
+
+def test_logs_never_contain_tokens_secrets_or_message_text(client, events, caplog):
+    with caplog.at_level(logging.DEBUG):
+        post_webhook(client, events.body(events.text("U" + "e" * 32, "わたしの秘密の質問です")))
+        post_webhook(client, events.body(events.follow("U" + "e" * 32)), signature="forged")
+    for secret in (ACCESS_TOKEN, CHANNEL_SECRET, "わたしの秘密の質問です", "forged"):
+        assert secret not in caplog.text
