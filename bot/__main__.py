@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync-followers", help="import follower IDs from LINE")
     sync.set_defaults(run=run_sync_followers)
 
+    scheduler = commands.add_parser("scheduler", help="run the job scheduler (one process)")
+    scheduler.set_defaults(run=run_scheduler)
+
+    purge = commands.add_parser("purge", help="delete data past its retention period now")
+    purge.set_defaults(run=run_purge)
+
     classes = commands.add_parser("classes", help="smartphone class sessions")
     class_commands = classes.add_subparsers(title="classes commands")
     add = class_commands.add_parser("add", help="add a session")
@@ -102,6 +108,28 @@ def run_demo(args) -> int:
     from bot.demo import run_demo as start
 
     return start(Settings.from_env(), args.host, args.port)
+
+
+def run_scheduler(args) -> int:
+    """The scheduler process (scheduler.py)."""
+    import scheduler
+
+    return scheduler.main()
+
+
+def run_purge(args) -> int:
+    """Apply the retention rules now (the scheduler does this daily)."""
+    from bot.db import utcnow
+    from bot.housekeeping import purge_expired
+
+    _, _, sessions = _database()
+    with sessions() as db:
+        purged = purge_expired(db, utcnow())
+    print(
+        f"deleted: {purged.unanswered} unanswered questions, {purged.event_ids} event ids, "
+        f"{purged.contexts} contexts, {purged.unfollowed} followers who blocked the account"
+    )
+    return 0
 
 
 def run_route(args) -> int:

@@ -1,0 +1,60 @@
+"""Retention: data is deleted when its time is up (README, "Personal data").
+
+- unanswered questions (text only): 90 days
+- processed webhook event ids (for deduplication): 7 days — LINE redelivers within a day
+- conversation contexts: when they expire (15 minutes)
+- followers who blocked the account: 30 days after the unfollow (their reservations go too)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from bot.models import ConversationContext, Follower, ProcessedEvent, UnansweredQuestion
+
+UNANSWERED_DAYS = 90
+EVENT_ID_DAYS = 7
+UNFOLLOWED_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many rows of each kind were deleted."""
+
+    unanswered: int
+    event_ids: int
+    contexts: int
+    unfollowed: int
+
+
+def purge_expired(db: Session, now: dt.datetime) -> Purged:
+    """Delete everything past its retention period; return the counts."""
+
+    def purge(statement) -> int:
+        return db.execute(statement).rowcount or 0
+
+    purged = Purged(
+        unanswered=purge(
+            delete(UnansweredQuestion).where(
+                UnansweredQuestion.asked_at < now - dt.timedelta(days=UNANSWERED_DAYS)
+            )
+        ),
+        event_ids=purge(
+            delete(ProcessedEvent).where(
+                ProcessedEvent.received_at < now - dt.timedelta(days=EVENT_ID_DAYS)
+            )
+        ),
+        contexts=purge(delete(ConversationContext).where(ConversationContext.expires_at < now)),
+        unfollowed=purge(
+            delete(Follower).where(
+                Follower.following.is_(False),
+                Follower.unfollowed_at < now - dt.timedelta(days=UNFOLLOWED_DAYS),
+            )
+        ),
+    )
+    db.commit()
+    return purged

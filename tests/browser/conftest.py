@@ -1,0 +1,63 @@
+"""Headless Chromium (Debian's package) driven by Playwright's Python package.
+
+Playwright's own browser download cannot work here, so we hand it Debian's executable. Outside CI
+a machine without Chromium skips these tests with the reason; in CI (REQUIRE_BROWSER=1) it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail("REQUIRE_BROWSER is set but Debian's chromium is not installed")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """The demo app (stand-in, migrated SQLite, sample sessions) on a real local port."""
+    from bot.demo import build_demo_app
+    from bot.settings import Settings
+
+    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"})
+    app, standin = build_demo_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", standin
+    server.shutdown()
+    standin.stop()
+    app.extensions["navi"].engine.dispose()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 420, "height": 860})
+    page = context.new_page()
+    yield page
+    context.close()
