@@ -305,9 +305,22 @@ def _load_ui(path: pathlib.Path) -> dict[str, str]:
             raise ContentError(f"{path}: {key}: bad placeholder: {exc}") from exc
         if utf16_len(value) > MAX_TEXT_UTF16:
             raise ContentError(f"{path}: {key}: longer than LINE allows")
-        if key.startswith(("topic_label.", "label.")) and len(value) > MAX_LABEL:
-            raise ContentError(f"{path}: {key}: label longer than {MAX_LABEL} characters")
+        limit = ui_label_limit(key)
+        if limit is not None and len(value) > limit:
+            raise ContentError(f"{path}: {key}: button label longer than {limit} characters")
     return {str(k): v.strip() for k, v in data.items()}
+
+
+def ui_label_limit(key: str) -> int | None:
+    """The length limit of a UI string used as a button label, or None for message texts.
+
+    ``topic_name.*`` is shown after a 🔔/🔕 sign and a space, so it gets two characters less.
+    """
+    if key.startswith("topic_name."):
+        return MAX_LABEL - 2
+    if key.startswith(("topic_label.", "language_name.")) or key.endswith("_button"):
+        return MAX_LABEL
+    return None
 
 
 def _check_ui(root: pathlib.Path, ui: dict[str, dict[str, str]]) -> None:

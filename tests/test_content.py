@@ -1,0 +1,380 @@
+"""What residents read and editors edit: content/ loads, fits LINE, cites its sources, answers the
+sub-question that was asked, and never gives a phone number that is not in the facts file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content import (
+    DEFAULT_ROOT,
+    INTENTS,
+    LANGS,
+    Content,
+    ContentError,
+    load_content,
+    normalize,
+    utf16_len,
+)
+
+FACTS_CANDIDATES = (
+    Path(__file__).resolve().parents[2] / "shared" / "facts" / "itabashi-services.md",
+    Path("/work/shared/facts/itabashi-services.md"),
+)
+# The numbers of /work/shared/facts/itabashi-services.md (2026-11-26), for machines without shared/.
+FACT_NUMBERS_COPY = (
+    "03-3964-1111",
+    "03-3579-2202",
+    "0120-100-619",
+    "03-3579-2018",
+    "03-5970-1120",
+    "0120-95-0178",
+    "3958-0163",
+    "3934-2940",
+    "3934-8627",
+    "3960-5885",
+    "3935-1775",
+)
+PHONE = re.compile(r"(?<![\d-])(?:0\d{1,4}-\d{1,4}-\d{3,4}|\d{4}-\d{4})(?![\d-])")
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content()
+
+
+def all_entries(content: Content):
+    """Every entry a resident can see, in every language (ja_easy merged with its fallbacks)."""
+    for lang in LANGS:
+        for intent in INTENTS:
+            for entry in content.topic(intent, lang).entries:
+                yield lang, intent, entry
+
+
+def phone_digits(text: str) -> set[str]:
+    """Phone numbers in a text as digits; 8-digit numbers are in Tokyo's 03 area (ward pages
+    often leave it out)."""
+    found = set()
+    for match in PHONE.findall(normalize(text)):
+        digits = re.sub(r"\D", "", match)
+        found.add("03" + digits if len(digits) == 8 else digits)
+    return found
+
+
+def allowed_numbers() -> set[str]:
+    for path in FACTS_CANDIDATES:
+        if path.is_file():
+            return phone_digits(path.read_text(encoding="utf-8"))
+    return phone_digits("\n".join(FACT_NUMBERS_COPY))
+
+
+def copy_content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(DEFAULT_ROOT, root)
+    return root
+
+
+# -- the repository's content ------------------------------------------------------------------
+
+
+def test_the_repository_content_loads_and_covers_every_intent_in_ja_and_en(content):
+    for intent in INTENTS:
+        for lang in ("ja", "en"):
+            topic = content.topic(intent, lang)
+            assert topic.topic == intent
+            assert topic.overview().key == "overview"
+
+
+def test_english_answers_exactly_the_questions_japanese_answers(content):
+    for intent in INTENTS:
+        ja = [e.key for e in content.topic(intent, "ja").entries]
+        en = [e.key for e in content.topic(intent, "en").entries]
+        assert sorted(ja) == sorted(en), intent
+
+
+def test_every_answer_fits_a_line_message_and_every_label_fits_a_button(content):
+    for lang, intent, entry in all_entries(content):
+        where = f"{lang}/{intent}.{entry.key}"
+        assert utf16_len(entry.text) <= 5000, where
+        assert len(entry.label) <= 20, where
+        assert len(entry.title) <= 40, where
+        assert entry.link is None or len(entry.link.label) <= 20, where
+        assert len(entry.next) <= 4, where
+    for lang in LANGS:
+        for key in content.ui_keys():
+            text = content.ui(key, lang, topics="x", topic="x", seats=1)
+            assert utf16_len(text) <= 5000, (lang, key)
+            if key.startswith(("topic_label.", "language_name.")) or key.endswith("_button"):
+                assert len(text) <= 20, (lang, key)
+
+
+def test_every_answer_names_its_source_and_when_it_was_checked(content):
+    for lang, intent, entry in all_entries(content):
+        assert entry.source.startswith(("https://", "http://")), (lang, intent, entry.key)
+        assert all(u.startswith(("https://", "http://")) for u in entry.sources)
+        assert entry.checked.year >= 2026, (lang, intent, entry.key)
+
+
+def test_quick_reply_suggestions_point_at_real_answers(content):
+    for lang, intent, entry in all_entries(content):
+        for key in entry.next:
+            assert content.topic(intent, lang).get(key) is not None, (lang, intent, entry.key, key)
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "lang", "key"),
+    [
+        ("konbini_certificate", "コンビニは何時まで使えますか", "ja", "hours"),
+        ("konbini_certificate", "暗証番号を3回間違えた", "ja", "pin_locked"),
+        ("konbini_certificate", "暗証番号を３回間違えた", "ja", "pin_locked"),
+        ("konbini_certificate", "what do I need to bring", "en", "what_to_bring"),
+        ("konbini_certificate", "iPhoneで", "ja", "iphone"),
+        ("konbini_certificate", "iphoneのスマホでもできる?", "ja", "iphone"),
+        ("konbini_certificate", "ｺﾝﾋﾞﾆで住民票取るのに何がいるの？", "ja", "what_to_bring"),
+        (
+            "konbini_certificate",
+            "コンビニで住民票取ったらいくら？窓口より安いって聞いた",
+            "ja",
+            "fee",
+        ),
+        (
+            "konbini_certificate",
+            "コンビニで入れる暗証番号ってどれ？４桁？６桁？",
+            "ja",
+            "what_to_bring",
+        ),
+        (
+            "konbini_certificate",
+            "ファミマのコピー機で途中でエラーになって住民票が出てこなかった",
+            "ja",
+            "machine_error",
+        ),
+        (
+            "konbini_certificate",
+            "マイナンバーカードは持ってないんですが印鑑登録証明書は取れますか",
+            "ja",
+            "who_cannot",
+        ),
+        ("konbini_certificate", "コンビニでは戸籍謄本は取れないんですか？", "ja", "certificates"),
+        ("konbini_certificate", "セブンイレブンで課税証明書って出せますか", "ja", "certificates"),
+        ("konbini_certificate", "ミニストップでもいけますか？", "ja", "stores"),
+        (
+            "konbini_certificate",
+            "マイナカードをスマホに入れたんだけど、スマホだけで出せる？",
+            "ja",
+            "android",
+        ),
+        (
+            "konbini_certificate",
+            "The copy machine at Lawson says it can't read my card",
+            "en",
+            "machine_error",
+        ),
+        (
+            "konbini_certificate",
+            "Can I use it at Lawson at night? What time does it close",
+            "en",
+            "hours",
+        ),
+        ("konbini_certificate", "火曜の夜に窓口はやってますか", "ja", "counter"),
+        ("konbini_certificate", "コンビニでなんじまで", "ja_easy", "hours"),
+        ("online_application", "電子申請の手数料ってクレカで払えますか", "ja", "payment"),
+        (
+            "online_application",
+            "オンラインでできる手続きの一覧ってありますか？",
+            "ja",
+            "what_online",
+        ),
+        (
+            "online_application",
+            "先週オンラインで出した申請、いまどうなってるか確認できますか",
+            "ja",
+            "status",
+        ),
+        ("online_application", "マイナンバーカードで本人確認するには？", "ja", "identity"),
+        ("mynumber_card", "マイナンバーカード なくした😱", "ja", "lost"),
+        ("mynumber_card", "暗唱番号を何回も間違えてロックされてしまった", "ja", "pin"),
+        (
+            "mynumber_card",
+            "電子証明書の有効期限のお知らせが届いたんだけど、更新ってどうするの",
+            "ja",
+            "renew_certificate",
+        ),
+        (
+            "mynumber_card",
+            "交付通知書のはがきが届いたけど、受け取りには何を持っていけばいい？",
+            "ja",
+            "receive",
+        ),
+        ("mynumber_card", "まいなんばーかーど つくりかた おしえて", "ja", "apply"),
+        ("mynumber_card", "I lost my My Number card. How do I suspend it?", "en", "lost"),
+        ("smartphone_class", "スマホ相談会の予約をキャンセルしたいです", "ja", "cancel"),
+        ("smartphone_class", "スマホ教室って無料ですか？お金かかる？", "ja", "cost"),
+        ("smartphone_class", "すまほ きょうしつ よやく したい", "ja", "reserve"),
+        (
+            "smartphone_class",
+            "スマホをまだ持っていないのですが、教室に参加できますか",
+            "ja",
+            "who_can_join",
+        ),
+        ("smartphone_class", "スマホ教室 ３月の日程おしえて", "ja", "schedule"),
+        ("notification_settings", "配信停止", "ja", "stop_all"),
+        ("notification_settings", "ブロックしないで通知だけオフにできますか？", "ja", "stop_all"),
+        ("notification_settings", "言語設定をやさしい日本語にできますか", "ja", "language"),
+        ("notification_settings", "How do I change the language to English?", "en", "language"),
+        ("notification_settings", "登録した私の情報を全部消してください", "ja", "delete_data"),
+        ("contact", "板橋区役所って何時まで開いてますか", "ja", "hours"),
+        ("contact", "マイナンバーカードの窓口って何時まで受け付けてますか", "ja", "hours"),
+        ("contact", "人間と話せますか？", "ja", "desks"),
+        ("contact", "Is there a phone number for help in English?", "en", "multilingual"),
+        ("greeting", "ありがとうございました😊", "ja", "thanks"),
+        ("greeting", "またね〜👋", "ja", "bye"),
+    ],
+)
+def test_pick_answers_the_sub_question_the_resident_asked(content, intent, text, lang, key):
+    assert content.pick(intent, normalize(text), lang).key == key
+
+
+@pytest.mark.parametrize("intent", INTENTS)
+def test_pick_falls_back_to_the_overview_when_no_phrase_matches(content, intent):
+    for lang in LANGS:
+        assert content.pick(intent, normalize("🍣 asdfghjkl"), lang).key == "overview"
+
+
+def test_plain_japanese_falls_back_to_japanese_entry_by_entry(content):
+    easy = content.topic("konbini_certificate", "ja_easy")
+    ja = content.topic("konbini_certificate", "ja")
+    assert [e.key for e in easy.entries] == [e.key for e in ja.entries]
+    assert easy.get("hours").text != ja.get("hours").text  # written in やさしい日本語
+    assert easy.get("fee") == ja.get("fee")  # not written yet: the Japanese answer
+    assert content.entry("konbini_certificate", "fee", "ja_easy").text == ja.get("fee").text
+
+
+def test_plain_japanese_covers_every_overview_and_the_senior_essentials(content):
+    for intent in INTENTS:
+        assert content.topic(intent, "ja_easy").overview() != content.topic(intent, "ja").overview()
+    for intent, key in [
+        ("konbini_certificate", "hours"),
+        ("konbini_certificate", "what_to_bring"),
+        ("smartphone_class", "schedule"),
+        ("smartphone_class", "reserve"),
+    ]:
+        assert content.entry(intent, key, "ja_easy") != content.entry(intent, key, "ja")
+
+
+def test_unknown_key_is_a_key_error(content):
+    with pytest.raises(KeyError):
+        content.entry("konbini_certificate", "no_such_question", "ja")
+    with pytest.raises(KeyError):
+        content.topic("weather", "ja")
+
+
+def test_ui_strings_fill_the_phone_and_fall_back_from_plain_japanese(content):
+    assert "03-3964-1111" in content.ui("apology", "ja")
+    assert "03-3964-1111" in content.ui("apology", "en")
+    assert content.ui("other_language", "ja_easy") == content.ui("other_language", "ja")
+    assert "03-3579-2018" in content.ui("other_language", "en")
+    assert content.ui("topic_on", "en", topic="Ward news").count("Ward news") == 1
+
+
+def test_the_welcome_says_every_topic_is_on_until_changed_and_privacy_is_one_line(content):
+    assert "受信設定" in content.ui("welcome", "ja")
+    assert "until you change" in content.ui("welcome", "en")
+    for lang in ("ja", "en"):
+        notice = content.ui("privacy_notice", lang)
+        assert "\n" not in notice and "90" in notice and "データ削除" in notice
+        assert len(content.ui("welcome", lang)) <= 500
+
+
+# -- the facts rule ----------------------------------------------------------------------------
+
+
+def test_no_phone_number_appears_that_is_not_in_the_facts_file(content):
+    allowed = allowed_numbers()
+    assert "0339641111" in allowed
+    for lang, intent, entry in all_entries(content):
+        found = phone_digits(entry.text)
+        if entry.link and entry.link.url.startswith("tel:"):
+            found.add(entry.link.url.removeprefix("tel:"))
+        assert found <= allowed, (lang, intent, entry.key, found - allowed)
+    for lang in LANGS:
+        for key in content.ui_keys():
+            found = phone_digits(content.ui(key, lang, topics="", topic="", seats=0))
+            assert found <= allowed, (lang, key, found - allowed)
+
+
+def test_neighbouring_toshimas_rules_are_not_presented_as_itabashis(content):
+    for lang, intent, entry in all_entries(content):
+        where = (lang, intent, entry.key)
+        assert "15歳未満" not in entry.text and "under 15" not in entry.text.lower(), where
+        assert "豊島" not in entry.text and "toshima" not in entry.text.lower(), where
+
+
+# -- broken content is refused, naming the file and the field -----------------------------------
+
+
+def test_a_label_too_long_for_a_button_names_the_file_and_field(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "ja" / "konbini_certificate.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("label: 利用時間", "label: " + "長" * 21), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(root)
+    assert "konbini_certificate.yaml" in str(err.value)
+    assert "label" in str(err.value) and "key=hours" in str(err.value)
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    root = copy_content(tmp_path)
+    (root / "en" / "contact.yaml").write_text("topic: contact\nentries: [\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"en/contact\.yaml"):
+        load_content(root)
+
+
+def test_a_missing_source_names_the_file_and_field(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "en" / "greeting.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("source: https://", "source: ftp://", 1), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"en/greeting\.yaml.*source"):
+        load_content(root)
+
+
+def test_an_english_file_missing_a_japanese_question_is_refused(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "en" / "greeting.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("  - key: bye")], encoding="utf-8")
+    (root / "en" / "greeting.yaml").write_text(
+        path.read_text(encoding="utf-8").replace("next: [bye]", "next: []"), encoding="utf-8"
+    )
+    with pytest.raises(ContentError, match=r"en/greeting\.yaml.*bye"):
+        load_content(root)
+
+
+def test_a_next_question_that_does_not_exist_is_refused(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "ja" / "contact.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("next: [desks, overview]", "next: [desks, parking]", 1), "utf-8")
+    with pytest.raises(ContentError, match=r"ja/contact\.yaml.*next.*parking"):
+        load_content(root)
+
+
+def test_a_missing_topic_file_is_refused(tmp_path):
+    root = copy_content(tmp_path)
+    (root / "en" / "help.yaml").unlink()
+    with pytest.raises(ContentError, match=r"en/help\.yaml"):
+        load_content(root)
+
+
+def test_a_missing_ui_key_is_refused(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "en" / "ui.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(ln for ln in lines if not ln.startswith("apology:")), "utf-8")
+    with pytest.raises(ContentError, match=r"en/ui\.yaml.*apology"):
+        load_content(root)
