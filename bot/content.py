@@ -96,6 +96,7 @@ class Link(BaseModel):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
+        """Only links a LINE button can open."""
         if not v.startswith(("https://", "http://", "tel:")):
             raise ValueError("must start with https://, http:// or tel:")
         return v
@@ -120,6 +121,7 @@ class Entry(BaseModel):
     @field_validator("match")
     @classmethod
     def _match(cls, v: list[str]) -> list[str]:
+        """Normalise phrases the way the router normalises messages (NFKC, lower case)."""
         out = [normalize(p).strip() for p in v]
         if any(not p for p in out):
             raise ValueError("match phrases must not be empty")
@@ -128,6 +130,7 @@ class Entry(BaseModel):
     @field_validator("text")
     @classmethod
     def _text(cls, v: str) -> str:
+        """Trim, and refuse what LINE would refuse."""
         v = v.strip()
         if utf16_len(v) > MAX_TEXT_UTF16:
             raise ValueError(f"text is {utf16_len(v)} UTF-16 units; LINE allows {MAX_TEXT_UTF16}")
@@ -136,6 +139,7 @@ class Entry(BaseModel):
     @field_validator("source")
     @classmethod
     def _source(cls, v: str) -> str:
+        """An editor must be able to open the source."""
         if not v.startswith(("https://", "http://")):
             raise ValueError("source must be an http(s) URL")
         return v
@@ -143,6 +147,7 @@ class Entry(BaseModel):
     @field_validator("sources")
     @classmethod
     def _sources(cls, v: list[str]) -> list[str]:
+        """Extra sources are URLs too."""
         for url in v:
             if not url.startswith(("https://", "http://")):
                 raise ValueError(f"{url!r} is not an http(s) URL")
@@ -158,6 +163,7 @@ class Topic(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Topic:
+        """An intent name, the overview first, no duplicate keys."""
         if self.topic not in INTENTS:
             raise ValueError(f"topic {self.topic!r} is not an intent name")
         keys = [e.key for e in self.entries]
@@ -195,7 +201,7 @@ class Content:
 
     @staticmethod
     def _lang(lang: str) -> str:
-        # An unexpected language must not break a resident's conversation: answer in Japanese.
+        """A known language; anything else answers in Japanese rather than failing a resident."""
         return lang if lang in LANGS else "ja"
 
     def topic(self, intent: str, lang: str) -> Topic:
@@ -248,6 +254,7 @@ class Content:
 
 
 def _read_yaml(path: pathlib.Path) -> Any:
+    """Parse one YAML file; a syntax error becomes a ContentError naming the file."""
     try:
         with path.open(encoding="utf-8") as fh:
             return yaml.safe_load(fh)
@@ -273,6 +280,7 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
 
 
 def _load_topic(path: pathlib.Path) -> Topic:
+    """Validate one topic file (schema, file name, `next` keys within the topic)."""
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a mapping with 'topic' and 'entries'")
@@ -293,6 +301,7 @@ def _load_topic(path: pathlib.Path) -> Topic:
 
 
 def _load_ui(path: pathlib.Path) -> dict[str, str]:
+    """Validate one ui.yaml: non-empty strings, parseable placeholders, label lengths."""
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a flat mapping of key: string")
@@ -324,6 +333,7 @@ def ui_label_limit(key: str) -> int | None:
 
 
 def _check_ui(root: pathlib.Path, ui: dict[str, dict[str, str]]) -> None:
+    """Required keys in ja and en, the same keys in both, ja_easy a subset of ja."""
     for lang in ("ja", "en"):
         path = root / lang / "ui.yaml"
         missing = [k for k in REQUIRED_UI_KEYS if k not in ui[lang]]
@@ -342,6 +352,7 @@ def _check_ui(root: pathlib.Path, ui: dict[str, dict[str, str]]) -> None:
 
 
 def _check_topics(root: pathlib.Path, topics: dict[str, dict[str, Topic]]) -> None:
+    """Every intent in ja and en with the same keys; ja_easy only refines ja entries."""
     for intent in INTENTS:
         for lang in ("ja", "en"):
             if intent not in topics[lang]:
