@@ -51,6 +51,17 @@ RESET_WORDS = {
     "やめる",
     "戻る",
 }
+# Commands the bot itself tells residents to send: answered the same way every time, whatever the
+# router would make of them.
+COMMANDS = {
+    "データ削除": "notification_settings",
+    "でーたさくじょ": "notification_settings",
+    "delete my data": "notification_settings",
+    "受信設定": "notification_settings",
+    "settings": "notification_settings",
+    "使い方": "help",
+    "help": "help",
+}
 # Below this confidence a short message is read as a follow-up to the last answer, if it fits.
 FOLLOW_UP_CONFIDENCE = 0.6
 # Languages the router recognises but we do not answer in: answer in English, point to help.
@@ -200,7 +211,7 @@ class Dispatcher:
             answer = self.registry.for_action("menu")(turn)
             self._save_context(db, follower.id, turn)
             return Outcome("answered", "reset"), answer
-        intent = self._resolve_intent(route, normalized, context, lang)
+        intent = COMMANDS.get(normalized) or self._resolve_intent(route, normalized, context, lang)
         answer = self.registry.for_intent(intent)(turn_with_intent(turn, intent))
         if route.language in ENGLISH_FALLBACK_LANGUAGES:
             answer = [messages.text(self.content.ui("other_language", "en")), *answer]
@@ -209,14 +220,13 @@ class Dispatcher:
 
     def _resolve_intent(self, route, normalized: str, context, lang: str) -> str:
         """The router's intent, unless a vague message fits the topic of the last answer."""
-        if (
-            context is None
-            or (route.confidence >= FOLLOW_UP_CONFIDENCE
+        if context is None or (
+            route.confidence >= FOLLOW_UP_CONFIDENCE
             and route.intent
             not in (
                 "unknown",
                 "help",
-            ))
+            )
         ):
             return route.intent
         entry = self.content.pick(context.intent, normalized, lang)

@@ -1,0 +1,170 @@
+"""Conversations as residents have them: each test is a short transcript through real webhooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from bot import classes
+from bot.models import Follower, UnansweredQuestion
+
+
+def test_new_friend_is_welcomed_with_what_the_bot_does_privacy_and_topics(resident):
+    reply = resident.follow()
+    assert "コンビニ" in reply.text and "マイナンバーカード" in reply.text
+    assert "データ削除" in reply.text  # the one-line privacy notice
+    assert "受信設定" in reply.text  # every topic until changed, and how to change it
+    assert {"オンライン申請", "コンビニ交付", "スマホ教室", "マイナンバーカード"} <= set(
+        reply.labels
+    )
+
+
+def test_english_profile_gets_an_english_welcome(english_resident):
+    reply = english_resident.follow()
+    assert "Thank you for adding" in reply.text
+    assert "delete my data" in reply.text.lower()
+
+
+def test_konbini_question_gets_the_konbini_answer(resident):
+    reply = resident.say("コンビニで住民票を取りたいです")
+    assert "マイナンバーカード" in reply.text
+    assert "午前6時30分" in reply.text
+    assert "利用時間" in reply.labels or any("時間" in label for label in reply.labels)
+
+
+def test_konbini_sub_question_is_answered_specifically(resident):
+    reply = resident.say("コンビニの証明書は何時まで取れますか")
+    assert "午後11時" in reply.text
+    assert "12月29日" in reply.text
+
+
+def test_follow_up_question_is_read_in_the_light_of_the_last_answer(resident):
+    resident.say("コンビニで住民票を取りたいです")
+    reply = resident.say("何時まで？")
+    assert "午後11時" in reply.text
+
+
+def test_tapping_a_quick_reply_answers_that_sub_question(resident):
+    resident.say("コンビニ交付について")
+    reply = resident.tap("必要なもの")
+    assert "暗証番号" in reply.text
+
+
+def test_smartphone_class_schedule_without_sessions_gives_the_venues(resident):
+    reply = resident.say("スマホ教室はいつありますか")
+    assert "ふれあい館" in reply.text
+    assert "03-3958-0163" in reply.text
+
+
+def test_smartphone_class_schedule_lists_upcoming_sessions_with_seats(resident, app):
+    navi = app.extensions["navi"]
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    with navi.sessions() as db:
+        classes.add_session(
+            db, title="はじめてのLINE", starts_at=starts, venue="志村ふれあい館", capacity=10
+        )
+        db.commit()
+    reply = resident.say("スマホ教室はいつありますか")
+    carousel = next(m for m in reply.messages if m["type"] == "flex")
+    assert carousel["contents"]["type"] == "carousel"
+    assert "はじめてのLINE" in reply.text and "志村ふれあい館" in reply.text
+    assert "10" in reply.text  # seats left
+    weekday = "月火水木金土日"[starts.astimezone(navi.settings.tz).weekday()]
+    assert f"({weekday})" in reply.text  # dates read the Japanese way
+
+
+def test_online_application_question_says_what_can_be_done_online(resident):
+    reply = resident.say("オンラインで申請できる手続きは？")
+    assert "オンライン" in reply.text
+    assert "03-3964-1111" in reply.text or "ぴったりサービス" in reply.text
+
+
+def test_english_question_gets_an_english_answer(resident):
+    reply = resident.say("Can I get a residence certificate at a convenience store?")
+    assert "convenience store" in reply.text.lower()
+    assert not any("\u3040" <= ch <= "\u30ff" for ch in reply.messages[-1]["altText"][:40])
+
+
+def test_sticker_photo_and_location_get_a_friendly_text_and_the_menu(resident):
+    for kind in ("sticker", "image", "location", "audio"):
+        reply = resident.send(kind)
+        assert reply.messages[0]["type"] == "text", kind
+        assert "文字" in reply.text
+        assert "スマホ教室" in reply.labels
+
+
+def test_a_five_thousand_character_message_is_answered(resident):
+    reply = resident.say("住民票" * 1666 + "です")
+    assert len(reply.messages) >= 1 and reply.status == 200
+
+
+def test_menu_and_cancel_always_reset(resident):
+    resident.say("コンビニで住民票を取りたいです")
+    reply = resident.say("メニュー")
+    assert "最初のメニュー" in reply.text
+    follow_up = resident.say("何時まで？")
+    assert "午後11時" not in follow_up.text  # the konbini context is gone
+    assert "最初のメニュー" in resident.say("キャンセル").text
+
+
+def test_unknown_question_offers_topics_and_phone_and_is_kept_without_user_id(resident, app):
+    reply = resident.say("粗大ごみの出し方を教えて")
+    assert "03-3964-1111" in reply.text
+    assert "コンビニ交付" in reply.labels
+    with app.extensions["navi"].sessions() as db:
+        kept = db.scalars(select(UnansweredQuestion)).all()
+    assert [q.text for q in kept] == ["粗大ごみの出し方を教えて"]
+    assert not hasattr(kept[0], "follower_id")
+
+
+def test_a_button_from_an_old_menu_gets_a_friendly_answer(resident):
+    reply = resident._deliver(resident.events.postback(resident.user_id, "old-menu:konbini"))
+    assert reply.status == 200
+    assert "古くなって" in reply.text
+    assert "コンビニ交付" in reply.labels
+
+
+def test_greeting_and_help(resident):
+    assert "板橋区" in resident.say("こんにちは").text
+    assert "メニュー" in resident.say("使い方を教えて").text
+
+
+def test_rich_menu_topic_button_shows_the_topic(resident):
+    reply = resident._deliver(
+        resident.events.postback(resident.user_id, "v1|topic|i=mynumber_card")
+    )
+    assert "マイナンバーカード" in reply.text
+
+
+def test_resident_turns_a_topic_off_and_stops_everything(resident, app):
+    resident.follow()
+    reply = resident.say("受信設定を変更したい")
+    assert "区からのお知らせ" in reply.text
+    off = resident.tap("スマホ教室")
+    assert "スマホ教室" in off.text
+    with app.extensions["navi"].sessions() as db:
+        follower = db.scalar(select(Follower))
+        assert "smartphone_class" not in follower.topic_ids
+        assert "ward_news" in follower.topic_ids
+    resident.tap("すべて停止")
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Follower)).topic_ids == set()
+
+
+def test_resident_switches_to_english(resident):
+    resident.say("受信設定")
+    reply = resident.tap("English")
+    assert "English" in reply.text
+    assert "Konbini" in resident.tap("Konbini").text or "convenience" in resident.history[-1].text
+
+
+def test_delete_my_data_erases_the_resident_after_confirming(resident, app):
+    resident.follow()
+    resident.say("コンビニで住民票")
+    ask = resident.say("データ削除")
+    assert "消" in ask.text
+    done = resident.tap(ask.labels[0])
+    assert "消しました" in done.text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Follower)) == 0
