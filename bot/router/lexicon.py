@@ -1,0 +1,178 @@
+"""Concept lexicon: multilingual key terms mapped onto shared concept features.
+
+Each concept is a regular expression over the *folded* text (katakana already folded to hiragana,
+latin lowercased, see `text.fold`). A concept fires a feature `c:NAME`; the linear model learns how
+much each concept counts toward each intent. Because the same concept covers Japanese, English,
+Chinese, Korean, Vietnamese, Nepali, Tagalog and Portuguese spellings, a question in a language
+with few training examples still lands on the right intent.
+
+Concepts are evidence, not rules: the trained weights decide. Out-of-scope concepts (`oos_*`) give
+the model explicit evidence for `unknown` (mail, ATM and payments, seal registration itself, other
+classes, other ward services).
+"""
+
+from __future__ import annotations
+
+import re
+
+CONCEPTS: dict[str, str] = {
+    "konbini": (
+        r"こんびに|せぶん|ろーそん|ふぁみま|ふぁみりーまーと|みにすとっぷ|でいりーやまざき|まるちこぴー|"
+        r"こぴー機|convenience|konbini|conbini|7-?eleven|seven|lawson|family ?mart|ministop|"
+        r"multi ?copy|copy machine|便利店|便利商店|편의점|tiện lợi|कन्बिनी|कम्बिनी|कोन्बिनी|"
+        r"conveniência|conveniencia"
+    ),
+    "certificate": (
+        r"住民票|証明書|証明|謄本|抄本|戸籍|juminhyo|jūminhyō|certificate|residence record|"
+        r"证明|證明|주민표|증명서|chứng nhận|giấy|जुमिन्ह्यो|प्रमाणपत्र|certidão|atestado|sertipiko"
+    ),
+    "seal_cert": r"印鑑証明|inkan cert|seal cert|印鉴证明|인감증명",
+    "tax_cert": r"課税|非課税|納税|所得証明|tax cert|income cert|纳税|课税|과세|납세",
+    "mynumber": (
+        r"まいなんばー|まいな(?!ぽーたる|保険証)|個人番号|my ?number|individual number|个人编号|"
+        r"個人編號|마이\s?넘버|마이넘버|개인번호|माइ नम्बर|माई नम्बर"
+    ),
+    "card": r"かーど|card|卡|카드|thẻ|कार्ड|cartão|kard",
+    "pin": (
+        r"暗証番号|ぱすわーど|\bpin\b|password|passcode|密码|密碼|비밀번호|mã pin|mật khẩu|पिन|"
+        r"पासवर्ड|senha"
+    ),
+    "lock": r"ろっく|\block|解除|間違え|まちがえ|锁|잠겨|잠김|khóa|लक",
+    "lost": (
+        r"無くし|なくし|なくな|紛失|落とし|盗ま|\blost\b|stolen|丢|遗失|잃어|분실|mất|हरायो|हराए|"
+        r"nawala|perdi"
+    ),
+    "card_life": (
+        r"作り|作る|作れ|作成|つくり|受け取|受取|交付通知書|更新|有効期限|期限|電子証明書|再発行|"
+        r"返納|写真|renew|expir|pick up|issue|办|발급|갱신|gia hạn|hết hạn|बनाउन|नवीकरण"
+    ),
+    "online": (
+        r"電子申請|おんらいん|ねっと|\bweb\b|online|on-line|internet|e-application|e-apply|"
+        r"ぴったりさーびす|まいなぽーたる|logoふぉーむ|ろごふぉーむ|電子署名|ふぉーむ|\bform\b|"
+        r"网上|網上|在线|線上|온라인|인터넷|trực tuyến|अनलाइन|इन्टरनेट"
+    ),
+    "apply": (
+        r"申請|申込|手続|届|apply|application|submit|申请|申請|신청|đăng ký|nộp|đơn|आवेदन|"
+        r"pedido|mag-apply"
+    ),
+    "login": r"ろぐいん|あかうんと|利用者登録|ぱすわーど|log ?in|account|登录|로그인|đăng nhập",
+    "upload": r"添付|あっぷろーど|upload|送信|えらー|error",
+    "smartphone": (
+        r"すまほ|smart ?phone|iphone|android|あいふぉん|あんどろいど|らくらくほん|携帯|けいたい|"
+        r"がらけー|\bline\b|らいん|ぱすまほ|手机|手機|스마트폰|핸드폰|휴대폰|điện thoại|"
+        r"स्मार्टफोन|मोबाइल|celular"
+    ),
+    "class": (
+        r"教室|講座|相談会|習い|習う|習え|教わ|教えてくれ|教えてもら|教えていただけ|教えてほし|"
+        r"練習|初心者|class|lesson|course|seminar|workshop|课程|課程|教室|교실|강좌|배우|lớp|"
+        r"khóa học|कक्षा|aula|klase"
+    ),
+    "booking": (
+        r"予約|申込|きゃんせる|定員|日程|参加|持ち物|持っていく|会場|何回|"
+        r"book|reserv|cancel|schedule|join|sign up|报名|預約|预约|예약|đặt|đăng ký|बुक"
+    ),
+    "oos_class": (
+        r"ぱそこん|英会話|料理|書道|水泳|よが|体操|ぴあの|日本語教室|日本語の教室|"
+        r"japanese (language )?class|japanese lesson|computer|\bpc\b|cooking|yoga|swimming"
+    ),
+    "oos_phone_shop": r"料金ぷらん|機種変|買い替え|修理|壊れ|割れ|格安|解約|どこもしょっぷ|充電",
+    "settings": r"受信設定|設定|setting|设置|設定|설정|cài đặt|सेटिङ|configura",
+    "notify": (
+        r"通知(?!書|かーど)|お知らせ|配信|めっせーじ|notification|notify|message|announcement|"
+        r"消息|알림|메시지|thông báo|tin nhắn|सूचना|सन्देश|mensage"
+    ),
+    "stop": (
+        r"止め|停止|とめ|おふ|やめ|いらない|いらなく|減らし|多すぎ|うるさ|unsubscribe|\bstop|"
+        r"turn off|mute|不要|别再|別再|끄|그만|tắt|dừng|बन्द|parar"
+    ),
+    "resume": r"再開|届くように|受け取れるように|受け取りたい|receive|subscribe|받고|nhận",
+    "subscribe": (
+        r"(だけ|のみ)(を)?(受け取|届|に(し|して))|は(いらない|いりません|不要|もういい)|"
+        r"(受け取|届)(りたくない|かなくていい|けないで|けてほしい|くようにして)|案内(は|を|だけ)|"
+        r"only (want|receive|get)|news about|updates? (about|on)|unsubscribe|"
+        r"配信解除|登録解除|通知(を|は)?(止|とめ|おふ|切)"
+    ),
+    "want_contact": (
+        r"話したい|話せ(ます|る)|話をしたい|お話し|電話したい|電話で(聞|相談|問い合わせ)|"
+        r"問い合わせたい|連絡したい|つないで|聞きたいんですが、番号|"
+        r"speak (to|with)|talk (to|with)|who can i call|can i call|call someone|"
+        r"通话|打电话|통화|전화하고|nói chuyện|कुरा गर्न"
+    ),
+    "want_learn": (
+        r"習いたい|習え|教わりたい|学びたい|練習したい|教えてもらえ|教えてくれる(教室|講座|所|ところ|場所)|"
+        r"learn|学习|배우고|배울|học|सिक्न"
+    ),
+    "language": (
+        r"言語|英語|中国語|韓国語|べとなむ語|ねぱーる語|やさしい日本語|ふりがな|language|english|"
+        r"chinese|korean|语言|語言|中文|英文|언어|한국어|ngôn ngữ|tiếng việt|tiếng anh|भाषा|नेपाली|"
+        r"wika|idioma|língua|inglês"
+    ),
+    "privacy": (
+        r"個人情報|登録情報|登録した(私の)?情報|登録内容|削除|消して|消え|personal (data|info)|"
+        r"delete|my data|remove my|registered info|데이터|개인정보|dữ liệu|व्यक्तिगत"
+    ),
+    "attribute": r"年齢|性別|地域|地区|生年月日|属性|\bage\b|gender|area",
+    "phone": (
+        r"電話|(?<!暗証)(?<!個人)番号(?!かーど)|連絡先|問い合わせ|連絡|ふぁっくす|fax|めーるで|"
+        r"こーるせんたー|call ?cent|"
+        r"phone|call\b|contact|电话|電話|咨询|전화|연락|số điện thoại|फोन|telepono|telefone"
+    ),
+    "hours": (
+        r"何時|開庁|開いて|開い|閉ま|営業時間|受付時間|時間帯|土曜|日曜|休日|夜間|年末年始|"
+        r"休み|休館|閉庁|open|hours|closing|几点|幾點|몇시|mấy giờ|कति बजे|horário"
+    ),
+    "office": (
+        r"区役所|役所|窓口|区民事務所|戸籍住民課|担当|何階|ward office|city hall|\boffice\b|"
+        r"窗口|区役所|구청|창구|văn phòng quận|वडा कार्यालय|prefeitura"
+    ),
+    "human": (
+        r"人と話|人に聞|人に相談|人間|職員|担当者|担当の|直接|おぺれーたー|話したい|話せ|苦情|意見|"
+        r"文句|要望|real person|staff|human|speak to|talk to|someone|complain|咨询|상담|사람|"
+        r"nhân viên|व्यक्ति|通訳|interpreter"
+    ),
+    "location": (
+        r"どこにあり|どこですか|場所|行き方|最寄り|何階|where is|address|location|在哪|어디|ở đâu|"
+        r"कहाँ"
+    ),
+    "greet": (
+        r"こんにちは|こんばんは|おはよう|ありがと|よろしく|宜しく|はじめまして|さようなら|ばいばい|"
+        r"またね|おつかれ|お疲れ|お世話|おやすみ|了解|わかりました|助かりました|さんきゅー|感謝|"
+        r"もしもし|こんちは|ちわ|やっほ|あざっす|あざす|じゃあね|^どうも|失礼します|ですね|ばいばい|"
+        r"\bhello\b|\bhi\b|thanks|thank you|\bbye\b|good (morning|evening|night)|nice to meet|"
+        r"see you|take care|你好|您好|早上好|晚上好|再见|谢谢|謝謝|안녕|감사|고마|chào|cảm ơn|"
+        r"नमस्ते|नमस्कार|शुभ|धन्यवाद|salamat|obrigad|olá|bom dia|boa tarde"
+    ),
+    "help": (
+        r"めにゅー|めにゅ|へるぷ|使い方|つかいかた|何ができ|何を聞け|なにができ|できること|"
+        r"何について|どんな質問|質問のしかた|質問の仕方|最初|戻る|もどる|とっぷ|機能|何のため|"
+        r"対応して|何が調べ|何が聞け|何を聞|どう聞け|質問すれば|選択肢|やりなおし|はじめから|"
+        r"^help\b|\bhelp$|help menu|\bmenu\b|what can you|how (do|can|should) i (use|ask)|"
+        r"use this|how does (this|it) work|questions can i ask|things i can ask|"
+        r"what (can|should) i ask|能做什么|什么功能|"
+        r"帮助|幫助|你能做什么|메뉴|도움|무엇을할수|trợ giúp|làm gì|के गर्न सक्नुहुन्छ|kaya mong|"
+        r"o que você pode"
+    ),
+    "oos_mail": r"郵送|郵便|by mail|by post|mail it|sent by mail|邮寄|郵寄|우편|bưu điện|हुलाक",
+    "oos_money": r"\batm\b|お金をおろ|引き出|払え|支払|納付|振込|振り込|withdraw|cash|pay",
+    "oos_seal_reg": r"印鑑登録|実印|seal registration|register my seal|inkan registration",
+    "oos_window": r"窓口で|代理|委任状",
+    "oos_topic": (
+        r"ごみ|粗大|資源|分別|保育|学童|児童手当|子ども手当|手当|健康保険|国保|国民年金|年金|介護|"
+        r"住民税|固定資産税|税金|所得税|確定申告|ぱすぽーと|婚姻|結婚|出生届|死亡届|天気|避難|"
+        r"図書館|駐輪|駐車|自転車|犬|猫|病院|予防接種|健診|わくちん|ぷーる|体育館|選挙|投票|"
+        r"生活保護|住宅|家賃|騒音|道路|公園|祭|花火|らーめん|居酒屋|仕事|garbage|trash|rubbish|"
+        r"passport|insurance|pension|\btax\b|weather|hospital|allowance|marriage|nursery|daycare|"
+        r"bicycle|parking|垃圾|保险|医院|쓰레기|어린이집|보험|병원|rác|kết hôn|bệnh viện|फोहोर|"
+        r"basura|hospital"
+    ),
+    "url": r"https?://|www\.|\.com\b|くりっく|当選|副業|ぷれぜんと|crypto|earn",
+}
+
+COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern)) for name, pattern in CONCEPTS.items()
+)
+
+
+def concepts(folded: str) -> list[str]:
+    """Names of the concepts present in a folded message."""
+    return [name for name, rx in COMPILED if rx.search(folded)]
