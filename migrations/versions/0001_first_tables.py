@@ -8,7 +8,6 @@ Create Date: 2026-11-26 15:18:14.510345
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001_first_tables"
 down_revision = None
 branch_labels = None
