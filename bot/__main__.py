@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     purge = commands.add_parser("purge", help="delete data past its retention period now")
     purge.set_defaults(run=run_purge)
 
+    unanswered = commands.add_parser(
+        "unanswered", help="questions the bot could not answer, grouped, most frequent first"
+    )
+    unanswered.add_argument("--days", type=int, default=90, help="only the last N days")
+    unanswered.add_argument("--json", action="store_true")
+    unanswered.set_defaults(run=run_unanswered)
+
     classes = commands.add_parser("classes", help="smartphone class sessions")
     class_commands = classes.add_subparsers(title="classes commands")
     add = class_commands.add_parser("add", help="add a session")
@@ -129,6 +136,28 @@ def run_purge(args) -> int:
         f"deleted: {purged.unanswered} unanswered questions, {purged.event_ids} event ids, "
         f"{purged.contexts} contexts, {purged.unfollowed} followers who blocked the account"
     )
+    return 0
+
+
+def run_unanswered(args) -> int:
+    """Print unanswered questions grouped by similarity, most frequent first."""
+    from bot.db import utcnow
+    from bot.unanswered import group_questions, recent_unanswered
+
+    _, _, sessions = _database()
+    with sessions() as db:
+        texts = recent_unanswered(db, utcnow() - dt.timedelta(days=args.days))
+    groups = group_questions(texts)
+    if args.json:
+        rows = [{"example": g.example, "count": g.count, "variants": g.variants} for g in groups]
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    if not groups:
+        print(f"no unanswered questions in the last {args.days} days")
+    for group in groups:
+        print(f"{group.count:>5}  {group.example}")
+        for variant in group.variants[:5]:
+            print(f"       · {variant}")
     return 0
 
 
