@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered.add_argument("--json", action="store_true")
     unanswered.set_defaults(run=run_unanswered)
 
+    richmenu = commands.add_parser("richmenu", help="the rich menu defined in content/")
+    richmenu_commands = richmenu.add_subparsers(title="richmenu commands")
+    deploy = richmenu_commands.add_parser(
+        "deploy", help="create it through the API, make it default"
+    )
+    deploy.set_defaults(run=run_richmenu_deploy)
+
     classes = commands.add_parser("classes", help="smartphone class sessions")
     class_commands = classes.add_subparsers(title="classes commands")
     add = class_commands.add_parser("add", help="add a session")
@@ -158,6 +165,24 @@ def run_unanswered(args) -> int:
         print(f"{group.count:>5}  {group.example}")
         for variant in group.variants[:5]:
             print(f"       · {variant}")
+    return 0
+
+
+def run_richmenu_deploy(args) -> int:
+    """Create the rich menu with its image and make it every friend's default."""
+    from bot.line import LineGateway
+    from bot.richmenu import RichMenuError, deploy_rich_menu, load_rich_menu
+
+    settings = Settings.from_env()
+    if settings.demo:
+        raise CommandError("richmenu deploy needs LINE_CHANNEL_ACCESS_TOKEN (not in demo mode)")
+    try:
+        definition = load_rich_menu()
+    except RichMenuError as error:
+        raise CommandError(str(error)) from None
+    gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
+    menu_id = deploy_rich_menu(gateway, definition)
+    print(f"rich menu {menu_id} created and set as the default")
     return 0
 
 

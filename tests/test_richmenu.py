@@ -183,3 +183,26 @@ def test_a_truncated_picture_is_refused(tmp_path):
     (root / "richmenu.png").write_bytes(data[: len(data) // 2])
     with pytest.raises(RichMenuError, match="not a complete PNG"):
         load_rich_menu(root).image_bytes()
+
+
+def test_cli_deploys_the_menu_to_the_api(standin, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    standin.clear()
+    env = {
+        **os.environ,
+        "LINE_CHANNEL_SECRET": "s",
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "LINE_API_BASE_URL": standin.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "richmenu", "deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert standin.default_rich_menu_id in result.stdout
