@@ -323,17 +323,31 @@ def _load_ui(path: pathlib.Path) -> dict[str, str]:
 def ui_label_limit(key: str) -> int | None:
     """The length limit of a UI string used as a button label, or None for message texts.
 
-    ``topic_name.*`` is shown after a 🔔/🔕 sign and a space, so it gets two characters less.
+    ``topic_name.*`` also goes inside ``topic_switch_on/off``; `_check_topic_switches` checks
+    the combined labels.
     """
-    if key.startswith("topic_name."):
-        return MAX_LABEL - 2
-    if key.startswith(("topic_label.", "language_name.")) or key.endswith("_button"):
+    if key.startswith(("topic_label.", "language_name.", "topic_name.")) or key.endswith("_button"):
         return MAX_LABEL
     return None
 
 
+def _check_topic_switches(path: pathlib.Path, strings: dict[str, str]) -> None:
+    """Each 受信設定 switch ("止める:スマホ教室") must fit a button label."""
+    for key, name in strings.items():
+        if not key.startswith("topic_name."):
+            continue
+        for switch in ("topic_switch_on", "topic_switch_off"):
+            if switch in strings and len(strings[switch].format(topic=name)) > MAX_LABEL:
+                raise ContentError(
+                    f"{path}: {switch} with {key}: button label longer than {MAX_LABEL} characters"
+                )
+
+
 def _check_ui(root: pathlib.Path, ui: dict[str, dict[str, str]]) -> None:
     """Required keys in ja and en, the same keys in both, ja_easy a subset of ja."""
+    for lang, strings in ui.items():
+        merged = {**ui["ja"], **strings} if lang == "ja_easy" else strings
+        _check_topic_switches(root / lang / "ui.yaml", merged)
     for lang in ("ja", "en"):
         path = root / lang / "ui.yaml"
         missing = [k for k in REQUIRED_UI_KEYS if k not in ui[lang]]

@@ -11,11 +11,19 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 
 from bot.devline import EventFactory, sign_body
-from bot.postback import Postback
-from handlers.common import MENU_TOPICS
+from bot.richmenu import load_rich_menu
 
 bp = Blueprint("devchat", __name__, url_prefix="/dev/chat")
 
@@ -31,16 +39,28 @@ def chat_page():
 
 @bp.get("/api/menu")
 def rich_menu():
-    """The six rich-menu areas, as the simulator draws them under the chat."""
-    content = current_app.extensions["navi"].content
+    """The rich menu of content/richmenu.yaml: its tap areas, as percentages of the image."""
+    menu = load_rich_menu().to_line_json()
+    width, height = menu["size"]["width"], menu["size"]["height"]
     areas = [
         {
-            "label": content.ui(f"topic_label.{intent}", "ja"),
-            "data": Postback("topic", {"i": intent}).pack(),
+            "label": area["action"]["label"],
+            "data": area["action"]["data"],
+            "left": 100 * area["bounds"]["x"] / width,
+            "top": 100 * area["bounds"]["y"] / height,
+            "width": 100 * area["bounds"]["width"] / width,
+            "height": 100 * area["bounds"]["height"] / height,
         }
-        for intent in MENU_TOPICS
+        for area in menu["areas"]
     ]
-    return jsonify(areas)
+    return jsonify({"image": url_for("devchat.rich_menu_image"), "areas": areas})
+
+
+@bp.get("/richmenu.png")
+def rich_menu_image():
+    """The same picture `richmenu deploy` uploads to LINE."""
+    image, content_type = load_rich_menu().image_bytes()
+    return Response(image, mimetype=content_type)
 
 
 @bp.post("/api/event")

@@ -37,7 +37,10 @@ def settings_panel(turn: Turn, headline: str | None = None) -> dict:
     status = turn.ui("settings_status", topics="、".join(names) if names else turn.ui("none"))
     switches = [
         messages.postback_action(
-            ("🔕 " if topic in on else "🔔 ") + turn.ui(f"topic_name.{topic}"),
+            turn.ui(
+                "topic_switch_off" if topic in on else "topic_switch_on",
+                topic=turn.ui(f"topic_name.{topic}"),
+            ),
             Postback("toggle_topic", {"t": topic}),
         )
         for topic in TOPICS

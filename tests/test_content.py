@@ -378,3 +378,11 @@ def test_a_missing_ui_key_is_refused(tmp_path):
     path.write_text("".join(ln for ln in lines if not ln.startswith("apology:")), "utf-8")
     with pytest.raises(ContentError, match=r"en/ui\.yaml.*apology"):
         load_content(root)
+
+
+def test_topic_switch_labels_fit_a_button_in_every_language(tmp_path):
+    root = copy_content(tmp_path)
+    ui = root / "en" / "ui.yaml"
+    ui.write_text(ui.read_text().replace("Ward news", "Ward news, events"))
+    with pytest.raises(ContentError, match=r"topic_switch_\w+ with topic_name\.ward_news"):
+        load_content(root)

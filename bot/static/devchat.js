@@ -117,11 +117,21 @@ function flex(component) {
 }
 
 async function drawRichMenu() {
+  // The deployed picture with a transparent button over each tap area, as LINE lays it out.
   const menu = document.getElementById("richmenu");
-  const areas = await (await fetch("/dev/chat/api/menu")).json();
-  areas.forEach((area) => {
-    const button = el("button", "area", area.label);
+  const definition = await (await fetch("/dev/chat/api/menu")).json();
+  const image = el("img", "menu-image");
+  image.src = definition.image;
+  image.alt = "";
+  menu.appendChild(image);
+  definition.areas.forEach((area) => {
+    const button = el("button", "area");
     button.type = "button";
+    button.setAttribute("aria-label", area.label);
+    button.title = area.label;
+    Object.assign(button.style, {
+      left: area.left + "%", top: area.top + "%", width: area.width + "%", height: area.height + "%",
+    });
     button.addEventListener("click", () => send({kind: "postback", data: area.data}, area.label));
     menu.appendChild(button);
   });

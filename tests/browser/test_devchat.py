@@ -34,7 +34,7 @@ def test_resident_chats_taps_quick_replies_and_reads_cards(demo_server, page):
 def test_rich_menu_area_answers_its_topic(demo_server, page):
     base_url, _ = demo_server
     page.goto(f"{base_url}/dev/chat")
-    page.locator("#richmenu .area", has_text="マイナンバーカード").click()
+    page.locator("#richmenu").get_by_role("button", name="マイナンバーカード").click()
     page.locator(".row.bot .card").last.wait_for()
     assert "マイナンバーカード" in page.locator(".row.bot .card").last.inner_text()
 
