@@ -158,5 +158,104 @@ class Reservation(Base):
     )
     status: Mapped[str] = mapped_column(String(16))  # reserved | waitlisted | cancelled
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the reminder the day before was pushed; the reminder job skips rows that have it.
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Marked by staff after the session: True came, False no-show, None not marked yet.
+    attended: Mapped[bool | None] = mapped_column()
+
+    session: Mapped[ClassSession] = relationship()
+    follower: Mapped[Follower] = relationship()
 
     __table_args__ = (UniqueConstraint("session_id", "follower_id"),)
+
+
+class Announcement(Base):
+    """A message staff send to the residents subscribed to a topic (or to all who accept any).
+
+    The row comes first; its audience is snapshotted into recipients and delivery batches, so a
+    retry, a crash or a double click never sends twice and staff can see what went out.
+    """
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str | None] = mapped_column(String(32))  # None: every follower with any topic
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    send_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    # scheduled → sending → sent | partly_sent | refused | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
+    audience_size: Mapped[int | None] = mapped_column(Integer)
+    delivered: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    # Only one sender at a time: a process holds the lease and renews it after every batch; a
+    # process killed mid-send lets it lapse, and the next one resumes where it stopped.
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AnnouncementRecipient(Base):
+    """One follower in an announcement's audience, as it was when sending began."""
+
+    __tablename__ = "announcement_recipients"
+
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Deleting a resident's data removes them from audiences not yet sent to.
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_no: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_announcement_recipients_batch", "announcement_id", "batch_no"),)
+
+
+class DeliveryBatch(Base):
+    """Up to 500 recipients sent in one multicast, with the retry key every attempt reuses."""
+
+    __tablename__ = "delivery_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
+    batch_no: Mapped[int] = mapped_column(Integer)
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("announcement_id", "batch_no"),)
+
+
+class InsightSnapshot(Base):
+    """LINE's follower statistics for one JST date (fetched daily by the scheduler)."""
+
+    __tablename__ = "insight_snapshots"
+
+    date: Mapped[dt.date] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # ready | unready | out_of_service
+    followers: Mapped[int | None] = mapped_column(Integer)
+    targeted_reaches: Mapped[int | None] = mapped_column(Integer)
+    blocks: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who changed what, and when: every staff action and every announcement."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
