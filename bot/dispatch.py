@@ -9,6 +9,7 @@ failure leaves nothing half-done and LINE's redelivery is processed once.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,7 +35,7 @@ from bot.models import ConversationContext, ProcessedEvent
 from bot.postback import Postback
 from bot.router import Router, normalize
 from bot.settings import Settings
-from bot.turn import CONTEXT_LIFETIME, Services, Turn
+from bot.turn import CONTEXT_LIFETIME, Push, Services, Turn
 from handlers.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class Outcome:
     intent: str | None = None
 
 
+# What handling one event gives: its outcome, the reply, and the turn (for its outbox), if any.
+Handled = tuple[Outcome, list[dict], Turn | None]
+
+
 class Dispatcher:
     """Processes webhook events; built once by the app factory and shared by requests."""
 
@@ -105,7 +110,8 @@ class Dispatcher:
             if not self._claim(db, event):
                 return Outcome("duplicate")
             try:
-                outcome, answer = self._process(db, event)
+                outcome, answer, turn = self._process(db, event)
+                outbox = turn.outbox if turn else []
                 db.commit()
             except Exception:
                 db.rollback()
@@ -116,9 +122,13 @@ class Dispatcher:
                 log.exception("handler failed for a %s event", event.type)
                 self._claim(db, event)
                 db.commit()
-                outcome, answer = Outcome("failed"), self._apology(event)
-        if answer and not self._standby(event):
+                outcome, answer, outbox = Outcome("failed"), self._apology(event), []
+        if self._standby(event):
+            return outcome
+        if answer:
             self._send(event, answer)
+        for push in outbox:
+            self._push(push)
         return outcome
 
     def _claim(self, db: Session, event: Event) -> bool:
@@ -152,15 +162,15 @@ class Dispatcher:
         source = getattr(event, "source", None)
         return source.user_id if isinstance(source, UserSource) else None
 
-    def _process(self, db: Session, event: Event) -> tuple[Outcome, list[dict]]:
+    def _process(self, db: Session, event: Event) -> Handled:
         """Route the event to its handler; return the outcome and the messages to send."""
         user_id = self._user_id(event)
         if isinstance(event, UnfollowEvent):
             if user_id:
                 followers.record_unfollow(db, user_id, event.timestamp)
-            return Outcome("silent"), []
+            return Outcome("silent"), [], None
         if user_id is None or not getattr(event, "reply_token", None):
-            return Outcome("ignored"), []
+            return Outcome("ignored"), [], None
         if isinstance(event, FollowEvent):
             return self._welcome(db, event, user_id)
         if isinstance(event, MessageEvent):
@@ -168,15 +178,15 @@ class Dispatcher:
             if isinstance(event.message, TextMessageContent):
                 return self._answer_text(db, follower, event.message.text)
             turn = self._turn(db, follower, follower.language)
-            return Outcome("answered", "non_text"), self.registry.for_event("non_text")(turn)
+            return Outcome("answered", "non_text"), self.registry.for_event("non_text")(turn), turn
         if isinstance(event, PostbackEvent):
             follower = followers.get_or_create_follower(db, user_id)
             return self._answer_postback(db, follower, event.postback.data)
-        return Outcome("ignored"), []
+        return Outcome("ignored"), [], None
 
     # -- kinds of event ---------------------------------------------------------------------
 
-    def _welcome(self, db: Session, event: FollowEvent, user_id: str) -> tuple[Outcome, list]:
+    def _welcome(self, db: Session, event: FollowEvent, user_id: str) -> Handled:
         """Count the follow, learn the resident's language, and say hello."""
         is_unblocked = bool(event.follow and event.follow.is_unblocked)
         follower, _ = followers.record_follow(
@@ -185,7 +195,7 @@ class Dispatcher:
         if follower.language == "ja" and not is_unblocked:
             follower.language = self._profile_language(user_id)
         turn = self._turn(db, follower, follower.language)
-        return Outcome("answered", "follow"), self.registry.for_event("follow")(turn)
+        return Outcome("answered", "follow"), self.registry.for_event("follow")(turn), turn
 
     def _profile_language(self, user_id: str) -> str:
         """English for residents whose LINE is in English; Japanese otherwise or on failure."""
@@ -198,7 +208,7 @@ class Dispatcher:
             return "en"
         return "ja"
 
-    def _answer_text(self, db: Session, follower, text: str) -> tuple[Outcome, list]:
+    def _answer_text(self, db: Session, follower, text: str) -> Handled:
         """Understand a typed message, with the last answer's context, and answer it."""
         normalized = normalize(text)
         route = self.router.route(text)
@@ -210,13 +220,13 @@ class Dispatcher:
             turn.forget()
             answer = self.registry.for_action("menu")(turn)
             self._save_context(db, follower.id, turn)
-            return Outcome("answered", "reset"), answer
+            return Outcome("answered", "reset"), answer, turn
         intent = COMMANDS.get(normalized) or self._resolve_intent(route, normalized, context, lang)
         answer = self.registry.for_intent(intent)(turn_with_intent(turn, intent))
         if route.language in ENGLISH_FALLBACK_LANGUAGES:
             answer = [messages.text(self.content.ui("other_language", "en")), *answer]
         self._save_context(db, follower.id, turn)
-        return Outcome("answered", intent), answer
+        return Outcome("answered", intent), answer, turn
 
     def _resolve_intent(self, route, normalized: str, context, lang: str) -> str:
         """The router's intent, unless a vague message fits the topic of the last answer."""
@@ -234,7 +244,7 @@ class Dispatcher:
             return context.intent
         return route.intent
 
-    def _answer_postback(self, db: Session, follower, data: str) -> tuple[Outcome, list]:
+    def _answer_postback(self, db: Session, follower, data: str) -> Handled:
         """Run the handler of a button we made; anything else gets a friendly menu."""
         postback = Postback.unpack(data)
         handler = self.registry.for_action(postback.action) if postback else None
@@ -245,12 +255,11 @@ class Dispatcher:
         turn = self._turn(db, follower, follower.language, postback=postback)
         turn.context = self._live_context(db, follower.id)
         if handler is None:
-            return Outcome("answered", "postback_unknown"), self.registry.for_action(
-                "unknown_postback"
-            )(turn)
+            answer = self.registry.for_action("unknown_postback")(turn)
+            return Outcome("answered", "postback_unknown"), answer, turn
         answer = handler(turn)
         self._save_context(db, follower.id, turn)
-        return Outcome("answered", f"postback:{postback.action}"), answer
+        return Outcome("answered", f"postback:{postback.action}"), answer, turn
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -291,6 +300,20 @@ class Dispatcher:
                     expires_at=self.clock() + CONTEXT_LIFETIME,
                 )
             )
+
+    def _push(self, push: Push) -> None:
+        """Send one queued push, retrying what LINE says may be retried (same retry key)."""
+        for attempt in range(3):
+            try:
+                self.gateway.push(push.user_id, push.messages, push.retry_key)
+                return
+            except LineError as error:
+                if error.already_accepted:
+                    return
+                if not error.retryable or attempt == 2:
+                    log.warning("push failed: status=%s message=%s", error.status, error.message)
+                    return
+                time.sleep(0.2 * (attempt + 1))
 
     def _apology(self, event: Event) -> list[dict]:
         """What a resident sees when something broke on our side."""

@@ -24,6 +24,15 @@ from bot.settings import Settings
 CONTEXT_LIFETIME = dt.timedelta(minutes=15)
 
 
+@dataclass(frozen=True)
+class Push:
+    """A message for a resident other than the one who wrote, with its retry key."""
+
+    user_id: str
+    messages: list[dict]
+    retry_key: str
+
+
 @dataclass
 class Services:
     """What a handler may use: the database session, the content, settings and the clock."""
@@ -48,6 +57,9 @@ class Turn:
     context: ConversationContext | None = None
     # What the handler asked to remember; the dispatcher saves it with the turn.
     remembered: dict[str, Any] | None = field(default=None, repr=False)
+    # Pushes to other residents (e.g. a waitlisted resident who got a seat), sent by the
+    # dispatcher only after the turn's database work has committed.
+    outbox: list[Push] = field(default_factory=list, repr=False)
 
     @property
     def content(self) -> Content:
@@ -61,6 +73,11 @@ class Turn:
     def remember(self, intent: str, entry_key: str | None = None, **data: Any) -> None:
         """Keep what this answer was about, so a short follow-up can be understood."""
         self.remembered = {"intent": intent, "entry_key": entry_key, "data": data}
+
+    def push_later(self, user_id: str, messages: list[dict], retry_key: str) -> None:
+        """Send to another resident once this turn has committed (never before: a rollback
+        must not leave a message behind). The retry key makes a repeated push harmless."""
+        self.outbox.append(Push(user_id, messages, retry_key))
 
     def forget(self) -> None:
         """Drop the conversation context ("メニュー", "キャンセル")."""
