@@ -169,6 +169,7 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="list dev CV errors of the shipped one")
     ap.add_argument("--sudachi", help="sys.path entry where sudachipy + sudachidict_core live")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
 
     train, dev = load_rows(TRAIN_FILE), load_rows(DEV_FILE)
     print(f"train {len(train)} rows, dev {len(dev)} rows; 5-fold stratified CV, seed {SEED}\n")

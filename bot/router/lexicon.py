@@ -82,7 +82,8 @@ CONCEPTS: dict[str, str] = {
         r"消息|알림|메시지|thông báo|tin nhắn|सूचना|सन्देश|mensage"
     ),
     "stop": (
-        r"止め|停止|とめ|おふ|やめ|いらない|いらなく|減らし|多すぎ|うるさ|unsubscribe|\bstop|"
+        r"止め|停止|とめ|おふ|やめ|いらない|いらなく|いりません|減らし|多すぎ|うるさ|送らないで|"
+        r"送ってこない|来ないよう|こないよう|unsubscribe|\bstop|"
         r"turn off|mute|不要|别再|別再|끄|그만|tắt|dừng|बन्द|parar"
     ),
     "resume": r"再開|届くように|受け取れるように|受け取りたい|receive|subscribe|받고|nhận",
@@ -105,7 +106,7 @@ CONCEPTS: dict[str, str] = {
     "language": (
         r"言語|英語|中国語|韓国語|べとなむ語|ねぱーる語|やさしい日本語|ふりがな|language|english|"
         r"chinese|korean|语言|語言|中文|英文|언어|한국어|ngôn ngữ|tiếng việt|tiếng anh|भाषा|नेपाली|"
-        r"wika|idioma|língua|inglês"
+        r"wika|idioma|língua|inglês|switch to|change (the )?language"
     ),
     "privacy": (
         r"個人情報|登録情報|登録した(私の)?情報|登録内容|削除|消して|消え|personal (data|info)|"
@@ -138,7 +139,9 @@ CONCEPTS: dict[str, str] = {
         r"こんにちは|こんばんは|おはよう|ありがと|よろしく|宜しく|はじめまして|さようなら|ばいばい|"
         r"またね|おつかれ|お疲れ|お世話|おやすみ|了解|わかりました|助かりました|さんきゅー|感謝|"
         r"もしもし|こんちは|ちわ|やっほ|あざっす|あざす|じゃあね|^どうも|失礼します|ですね|ばいばい|"
-        r"\bhello\b|\bhi\b|thanks|thank you|\bbye\b|good (morning|evening|night)|nice to meet|"
+        r"おはよ|ではまた|それでは|\bthx\b|\bty\b|"
+        r"\bhello\b|\bhi\b|thanks|thank you|\bbye\b|good (morning|afternoon|evening|night|day)|"
+        r"nice to meet|"
         r"see you|take care|你好|您好|早上好|晚上好|再见|谢谢|謝謝|안녕|감사|고마|chào|cảm ơn|"
         r"नमस्ते|नमस्कार|शुभ|धन्यवाद|salamat|obrigad|olá|bom dia|boa tarde"
     ),
@@ -146,11 +149,16 @@ CONCEPTS: dict[str, str] = {
         r"めにゅー|めにゅ|へるぷ|使い方|つかいかた|何ができ|何を聞け|なにができ|できること|"
         r"何について|どんな質問|質問のしかた|質問の仕方|最初|戻る|もどる|とっぷ|機能|何のため|"
         r"対応して|何が調べ|何が聞け|何を聞|どう聞け|質問すれば|選択肢|やりなおし|はじめから|"
+        r"ぼたんが(出|で|表示|見)|表示されな|どういうさーびす|どんなさーびす|hướng dẫn|मेनु|"
         r"^help\b|\bhelp$|help menu|\bmenu\b|what can you|how (do|can|should) i (use|ask)|"
         r"use this|how does (this|it) work|questions can i ask|things i can ask|"
         r"what (can|should) i ask|能做什么|什么功能|"
         r"帮助|幫助|你能做什么|메뉴|도움|무엇을할수|trợ giúp|làm gì|के गर्न सक्नुहुन्छ|kaya mong|"
         r"o que você pode"
+    ),
+    "oos_konbini": (
+        r"こぴーしたい|こぴーする|写真(を)?(印刷|ぷりんと)|ばいと|宅配|荷物|ちけっと|公共料金|"
+        r"営業時間|領収書|withdraw|cash|\batm\b|parcel|ticket|part-time"
     ),
     "oos_mail": r"郵送|郵便|by mail|by post|mail it|sent by mail|邮寄|郵寄|우편|bưu điện|हुलाक",
     "oos_money": r"\batm\b|お金をおろ|引き出|払え|支払|納付|振込|振り込|withdraw|cash|pay",
@@ -160,7 +168,8 @@ CONCEPTS: dict[str, str] = {
         r"ごみ|粗大|資源|分別|保育|学童|児童手当|子ども手当|手当|健康保険|国保|国民年金|年金|介護|"
         r"住民税|固定資産税|税金|所得税|確定申告|ぱすぽーと|婚姻|結婚|出生届|死亡届|天気|避難|"
         r"図書館|駐輪|駐車|自転車|犬|猫|病院|予防接種|健診|わくちん|ぷーる|体育館|選挙|投票|"
-        r"生活保護|住宅|家賃|騒音|道路|公園|祭|花火|らーめん|居酒屋|仕事|garbage|trash|rubbish|"
+        r"生活保護|住宅|家賃|騒音|道路|公園|祭|花火|らーめん|居酒屋|らんち|食堂|ごはん|仕事|"
+        r"医療費|助成|学校|school|restaurant|lunch|餐厅|garbage|trash|rubbish|plastic|"
         r"passport|insurance|pension|\btax\b|weather|hospital|allowance|marriage|nursery|daycare|"
         r"bicycle|parking|垃圾|保险|医院|쓰레기|어린이집|보험|병원|rác|kết hôn|bệnh viện|फोहोर|"
         r"basura|hospital"

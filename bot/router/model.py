@@ -37,9 +37,10 @@ class Route:
 class Router:
     """Scores a message with the linear model and answers `unknown` below the threshold.
 
-    `confidence` is the temperature-calibrated softmax probability of the returned intent. When the
-    top in-scope intent is below the threshold, the answer is `unknown` with the probability the
-    model gives `unknown` (so gibberish, which carries no evidence, gets a low confidence).
+    `confidence` is the temperature-calibrated softmax probability of the returned intent. The top
+    in-scope intent is answered when its probability reaches `threshold` and it beats `unknown`
+    (or `unknown` is below `unknown_floor`); otherwise the answer is `unknown` with the probability
+    the model gives `unknown` (so gibberish, which carries no evidence, gets a low confidence).
     Empty or whitespace-only text → Route("unknown", 0.0, "ja").
     """
 
@@ -51,6 +52,7 @@ class Router:
         self._bias = tuple(model["bias"])
         self._inv_temp = 1.0 / model["temperature"]
         self.threshold: float = model["threshold"]
+        self.unknown_floor: float = model.get("unknown_floor", 0.0)
         self._unknown = INTENTS.index("unknown")
 
     @classmethod
@@ -78,7 +80,9 @@ class Router:
             return Route("unknown", 0.0, "ja")
         language = detect_language(normalized)
         probs = self.probabilities(normalized)
-        best = max(range(len(probs)), key=probs.__getitem__)
-        if best != self._unknown and probs[best] < self.threshold:
-            best = self._unknown
-        return Route(INTENTS[best], round(probs[best], 4), language)
+        unk = self._unknown
+        top = max((i for i in range(len(probs)) if i != unk), key=probs.__getitem__)
+        p_top, p_unk = probs[top], probs[unk]
+        if p_top >= self.threshold and (p_top > p_unk or p_unk < self.unknown_floor):
+            return Route(INTENTS[top], round(p_top, 4), language)
+        return Route("unknown", round(p_unk, 4), language)

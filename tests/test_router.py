@@ -1,0 +1,275 @@
+"""The intent router as a resident would notice it.
+
+Generalisation tests use fresh sentences that appear in neither data/intents_train.jsonl nor the
+development set (test_fresh_sentences_are_not_training_data checks that).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.router import INTENTS, Route, detect_language, load_router, normalize, route_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def router():
+    return load_router()
+
+
+def intent_of(router, text: str) -> str:
+    return router.route(text).intent
+
+
+WIDTH = [
+    ("ｽﾏﾎ教室の日にちを知りたい", "smartphone_class"),
+    ("ＳＭＡＲＴＰＨＯＮＥの教室、来週ある？", "smartphone_class"),
+    ("ﾏｲﾅｶｰﾄﾞの受け取りはいつから", "mynumber_card"),
+    ("ｺﾝﾋﾞﾆで印鑑証明ﾄﾚﾏｽｶ", "konbini_certificate"),
+    ("ＬＩＮＥの通知をＯＦＦにしたい", "notification_settings"),
+]
+HIRAGANA = [
+    ("じゅうみんひょう こんびにで とりたいです", "konbini_certificate"),
+    ("まいなんばーかーど の あんしょうばんごう わすれちゃった", "mynumber_card"),
+    ("すまほきょうしつ の にってい しりたい", "smartphone_class"),
+    ("でんししんせい の ぱすわーど わすれた", "online_application"),
+    ("くやくしょ の でんわばんごう しりたい", "contact"),
+    ("つうち を とめて ください", "notification_settings"),
+]
+VARIANTS = [
+    ("印鑑登録証明書はコンビニでも出せますか", "konbini_certificate"),
+    ("印鑑証明ってセブンで出せる？", "konbini_certificate"),
+    ("個人番号カードをどこかに落としたみたい", "mynumber_card"),
+    ("マイナカードの電子証明書を更新しないと", "mynumber_card"),
+    ("住民票の写し コンビニ 何時まで", "konbini_certificate"),
+]
+TYPOS = [
+    ("コンビ二で課税証明とれる？", "konbini_certificate"),  # kanji 二 for katakana ニ
+    ("住民表をコンビニでとりたいんだけど", "konbini_certificate"),
+    ("マイナンバーカートの受け取り予約", "mynumber_card"),
+    ("暗唱番号をわすれてしまいました", "mynumber_card"),
+    ("スマホ教しつの予約とりたい", "smartphone_class"),
+]
+REGISTERS = [
+    ("恐れ入りますが、コンビニで住民票を取得することは可能でしょうか", "konbini_certificate"),
+    ("スマホ教室っていつやってんの？", "smartphone_class"),
+    ("機械が不得手でして、携帯の使い方を教えていただける教室はございますか", "smartphone_class"),
+    ("マイナのカード失くしたっぽい…どうしよ", "mynumber_card"),
+    ("ネットから区の申請出したいんだけどどうやんの", "online_application"),
+    ("お知らせもういらないっす", "notification_settings"),
+]
+TWO_TOPICS = [
+    ("スマホ教室でマイナポータルの使い方も教えてもらえますか", "smartphone_class"),
+    ("マイナンバーカードのことで電話で相談したい。番号は？", "contact"),
+    ("ありがとう！それとコンビニで住民票取れるか知りたい", "konbini_certificate"),
+    ("こんにちは。メニューの出し方がわかりません", "help"),
+    ("コンビニで住民票が出なかったので区役所に行きます。何時まで開いてますか", "contact"),
+    ("電子申請のお知らせはもう送らないでください", "notification_settings"),
+]
+NEAR_MISSES = [
+    "住民票を郵送で請求したい",
+    "コンビニのATMでお金をおろすには",
+    "印鑑登録をしに行きたいです",
+    "粗大ごみを出したいので申し込み方法を教えて",
+    "児童手当の金額っていくらぐらい？",
+    "パソコン教室に通いたいです",
+    "コンビニで住民税を払いたい",
+    "窓口で戸籍謄本を取るときの持ち物",
+    "I'd like to have my residence certificate mailed to me.",
+    "保育園の申し込み締切はいつですか",
+]
+ENGLISH = [
+    ("How can I get a certificate of residence at Lawson?", "konbini_certificate"),
+    ("My Number card PIN is locked, what should I do now?", "mynumber_card"),
+    ("Are there smartphone lessons for elderly people this month?", "smartphone_class"),
+    ("How do I stop receiving notifications from this account?", "notification_settings"),
+    ("Could you give me the ward office's telephone number?", "contact"),
+    ("Can I apply for the child allowance online?", "online_application"),
+    ("Good afternoon!", "greeting"),
+    ("What can I ask you?", "help"),
+]
+FOREIGN = [
+    ("我想在网上申请手续，怎么做？", "online_application", "zh"),
+    ("便利店几点可以打印证明书？", "konbini_certificate", "zh"),
+    ("편의점에서 주민표 뽑는 방법 알려주세요", "konbini_certificate", "ko"),
+    ("마이넘버 카드를 잃어버렸어요", "mynumber_card", "ko"),
+    ("Tôi bị mất thẻ My Number rồi", "mynumber_card", "vi"),
+    ("Lớp học điện thoại thông minh ở đâu?", "smartphone_class", "vi"),
+    ("माइ नम्बर कार्ड कहाँ लिने?", "mynumber_card", "ne"),
+    ("स्मार्टफोन कक्षामा कसरी दर्ता गर्ने?", "smartphone_class", "ne"),
+]
+GIBBERISH = ["ｑｗｅｒｔｙｕｉｏｐ", "ぬぽぺらっち", "zxcvbnm", "ほげほげ"]
+
+FRESH = [t for t, _ in WIDTH + HIRAGANA + VARIANTS + TYPOS + REGISTERS + TWO_TOPICS + ENGLISH]
+FRESH += NEAR_MISSES + [t for t, _, _ in FOREIGN] + GIBBERISH
+
+
+def test_fresh_sentences_are_not_training_data():
+    seen = set()
+    for name in ("intents_train.jsonl", "intents_dev.jsonl"):
+        for line in (ROOT / "data" / name).read_text("utf-8").splitlines():
+            seen.add(normalize(json.loads(line)["text"]))
+    assert [t for t in FRESH if normalize(t) in seen] == []
+
+
+@pytest.mark.parametrize(("text", "intent"), WIDTH)
+def test_half_and_full_width_are_understood(router, text, intent):
+    assert intent_of(router, text) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), HIRAGANA)
+def test_hiragana_only_messages_are_understood(router, text, intent):
+    assert intent_of(router, text) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), VARIANTS)
+def test_kana_and_kanji_variants_are_understood(router, text, intent):
+    assert intent_of(router, text) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), TYPOS)
+def test_common_typos_are_understood(router, text, intent):
+    assert intent_of(router, text) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), REGISTERS)
+def test_polite_and_casual_registers_are_understood(router, text, intent):
+    assert intent_of(router, text) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), TWO_TOPICS)
+def test_two_topic_messages_go_to_what_the_resident_wants_done(router, text, intent):
+    assert intent_of(router, text) == intent
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_near_misses_are_unknown(router, text):
+    assert intent_of(router, text) == "unknown"
+
+
+@pytest.mark.parametrize(("text", "intent"), ENGLISH)
+def test_english_questions_are_routed_and_answered_in_english(router, text, intent):
+    assert router.route(text) == Route(intent, router.route(text).confidence, "en")
+
+
+@pytest.mark.parametrize(("text", "intent", "language"), FOREIGN)
+def test_foreign_language_questions_are_recognised(router, text, intent, language):
+    route = router.route(text)
+    assert (route.intent, route.language) == (intent, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("LINEの設定を変えたい", "ja"),
+        ("iPhoneでコンビニ交付できる？", "ja"),
+        ("配信停止", "ja"),
+        ("区役所　開庁時間", "ja"),
+        ("Where is the ward office?", "en"),
+        ("Menu", "en"),
+        ("请问区役所在哪里", "zh"),
+        ("這個帳號可以用中文嗎", "zh"),
+        ("구청 어디예요", "ko"),
+        ("Tôi cần giúp đỡ", "vi"),
+        ("मलाई मद्दत चाहिन्छ", "ne"),
+        ("Paano mag-apply ng My Number card?", "other"),
+        ("Olá, como posso tirar o certificado?", "other"),
+        ("", "ja"),
+    ],
+)
+def test_detect_language(text, language):
+    assert detect_language(text) == language
+
+
+def test_normalize_folds_width_case_and_spaces_but_not_kana():
+    assert normalize("  ＳＭＡＲＴ　ｽﾏﾎ\n教室 ") == "smart スマホ 教室"
+
+
+@pytest.mark.parametrize("text", [t for t, _ in ENGLISH] + NEAR_MISSES + GIBBERISH)
+def test_confidence_is_a_probability(router, text):
+    assert 0.0 <= router.route(text).confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", GIBBERISH)
+def test_gibberish_is_unknown_with_lower_confidence_than_a_clear_question(router, text):
+    clear = router.route("コンビニで住民票を取りたいです")
+    route = router.route(text)
+    assert route.intent == "unknown"
+    assert route.confidence < clear.confidence
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u3000\n"])
+def test_empty_message_is_unknown_with_zero_confidence(router, text):
+    assert router.route(text) == Route("unknown", 0.0, "ja")
+
+
+def test_intents_are_the_nine_contract_names():
+    assert INTENTS == (
+        "online_application",
+        "konbini_certificate",
+        "smartphone_class",
+        "mynumber_card",
+        "notification_settings",
+        "contact",
+        "greeting",
+        "help",
+        "unknown",
+    )
+
+
+def test_route_lines_writes_one_json_object_per_line():
+    out = io.StringIO()
+    route_lines(io.StringIO("スマホ教室\nHello!\n"), out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["text"], r["intent"]) for r in rows] == [
+        ("スマホ教室", "smartphone_class"),
+        ("Hello!", "greeting"),
+    ]
+
+
+def test_cli_prints_json_lines_without_ascii_escapes():
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.router"],
+        input="コンビニで住民票\n粗大ごみ\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=30,
+        check=True,
+    )
+    lines = proc.stdout.splitlines()
+    assert "住民票" in lines[0]  # ensure_ascii=False
+    rows = [json.loads(line) for line in lines]
+    assert [r["intent"] for r in rows] == ["konbini_certificate", "unknown"]
+    assert all(set(r) == {"text", "intent", "confidence"} for r in rows)
+    assert all(0.0 <= r["confidence"] <= 1.0 for r in rows)
+
+
+def test_router_loads_in_under_two_seconds_cold():
+    code = (
+        "import time; t = time.perf_counter(); from bot.router import load_router; "
+        "load_router().route('スマホ教室'); print(time.perf_counter() - t)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert float(proc.stdout) < 2.0
+
+
+def test_shipped_model_is_trained_on_the_current_data():
+    model = json.loads((ROOT / "bot" / "router" / "model.json").read_text("utf-8"))
+    rows = sum(
+        1
+        for name in ("intents_train.jsonl", "intents_dev.jsonl")
+        for line in (ROOT / "data" / name).read_text("utf-8").splitlines()
+        if line.strip()
+    )
+    assert model["trained_on"] == rows, "data changed: run python -m bot.router.train"
