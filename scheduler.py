@@ -4,11 +4,16 @@ APScheduler with its job store in the bot's own database, so jobs survive restar
 scheduler started by mistake finds the same jobs. Jobs are named, registered with
 `replace_existing`, `coalesce` (a backlog runs once, not once per missed run) and a misfire
 grace time. Never started inside web workers: there would be one scheduler per worker.
+
+Every job is idempotent: announcements resume from their first unrecorded batch with the same
+retry keys, reminders carry a retry key derived from the reservation, and the insight snapshot
+only fills in what is missing — so a job that runs twice, or after a crash, sends nothing twice.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import signal
 import sys
@@ -16,24 +21,71 @@ import sys
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.db import make_engine, make_session_factory, utcnow
-from bot.housekeeping import purge_expired
 from bot.settings import Settings
 
 log = logging.getLogger("scheduler")
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+# When the day-before reminders go out, in BOT_TIMEZONE (residents read them in the evening).
+REMINDER_HOUR, REMINDER_MINUTE = 17, 0
 
 
-def purge_expired_data(database_url: str) -> None:
+@functools.lru_cache(maxsize=1)
+def services():
+    """The bot's services for this process, built once from the environment."""
+    from bot.app import build_services
+
+    return build_services(Settings.from_env())
+
+
+def send_due_announcements() -> None:
+    """Every 30 s: send scheduled announcements whose time has come; resume interrupted ones."""
+    from bot.announcements import AnnouncementError, due_announcements, send_announcement
+    from bot.db import utcnow
+
+    navi = services()
+    with navi.sessions() as db:
+        due = due_announcements(db, utcnow())
+    for announcement_id in due:
+        try:
+            report = send_announcement(navi.sessions, navi.gateway, announcement_id)
+            log.info(
+                "announcement %s: %s, %s delivered",
+                announcement_id,
+                report.status,
+                report.delivered,
+            )
+        except AnnouncementError as error:
+            log.warning("announcement %s not finished: %s", announcement_id, error)
+
+
+def remind_tomorrow() -> None:
+    """Daily: push a reminder for every reservation of tomorrow's sessions (once each)."""
+    from bot.db import utcnow
+    from bot.reminders import send_due_reminders
+
+    navi = services()
+    sent = send_due_reminders(navi.sessions, navi.gateway, navi.content, navi.settings, utcnow())
+    log.info("reminders sent: %s", sent)
+
+
+def snapshot_insight() -> None:
+    """Hourly: store LINE's follower statistics for the days of the last week not yet ready."""
+    from bot.insight import snapshot_follower_insight
+
+    navi = services()
+    days = snapshot_follower_insight(navi.sessions, navi.gateway)
+    log.info("insight days stored: %s", [d.isoformat() for d in days])
+
+
+def purge_expired_data() -> None:
     """Daily: delete what has passed its retention period."""
-    engine = make_engine(database_url)
-    try:
-        with make_session_factory(engine)() as db:
-            purged = purge_expired(db, utcnow())
-        log.info("retention: %s", purged)
-    finally:
-        engine.dispose()
+    from bot.db import utcnow
+    from bot.housekeeping import purge_expired
+
+    with services().sessions() as db:
+        purged = purge_expired(db, utcnow())
+    log.info("retention: %s", purged)
 
 
 def build_scheduler(settings: Settings) -> BlockingScheduler:
@@ -43,16 +95,21 @@ def build_scheduler(settings: Settings) -> BlockingScheduler:
         job_defaults=JOB_DEFAULTS,
         timezone=settings.tz,
     )
-    scheduler.add_job(
-        purge_expired_data,
-        "cron",
-        hour=3,
-        minute=15,
-        id="purge_expired_data",
-        name="retention: delete expired personal data",
-        replace_existing=True,
-        args=[settings.database_url],
-    )
+    jobs = [
+        (send_due_announcements, "interval", {"seconds": 30}, "announcements: send what is due"),
+        (
+            remind_tomorrow,
+            "cron",
+            {"hour": REMINDER_HOUR, "minute": REMINDER_MINUTE},
+            "classes: remind tomorrow's participants",
+        ),
+        (snapshot_insight, "cron", {"minute": 20}, "insight: store LINE's follower figures"),
+        (purge_expired_data, "cron", {"hour": 3, "minute": 15}, "retention: delete expired data"),
+    ]
+    for function, trigger, timing, name in jobs:
+        scheduler.add_job(
+            function, trigger, id=function.__name__, name=name, replace_existing=True, **timing
+        )
     return scheduler
 
 
@@ -60,9 +117,12 @@ def main() -> int:
     """Run the scheduler until SIGTERM or Ctrl+C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
+    if settings.demo:
+        print("the scheduler needs LINE credentials (it sends through LINE)", file=sys.stderr)
+        return 2
     scheduler = build_scheduler(settings)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    log.info("scheduler started with jobs: %s", [job.id for job in scheduler.get_jobs()])
+    log.info("scheduler starting with jobs: %s", [job.id for job in scheduler.get_jobs()])
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
@@ -36,6 +36,47 @@ def adopt_follower(session: Session, line_user_id: str, kind: str) -> Follower:
     session.add(follower)
     session.add(FollowLedgerEntry(occurred_at=now, delta=1, kind=kind))
     return follower
+
+
+def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
+    """`adopt_follower` for a page of IDs at once (sync-followers), with bulk inserts; IDs we
+    already know are skipped. Returns how many were new."""
+    known = set(
+        session.scalars(
+            select(Follower.line_user_id).where(Follower.line_user_id.in_(line_user_ids))
+        )
+    )
+    new_ids = [u for u in dict.fromkeys(line_user_ids) if u not in known]
+    if not new_ids:
+        return 0
+    now = utcnow()
+    session.execute(
+        insert(Follower),
+        [
+            {
+                "line_user_id": u,
+                "language": "ja",
+                "following": True,
+                "followed_at": now,
+                "last_event_ms": 0,
+                "created_at": now,
+            }
+            for u in new_ids
+        ],
+    )
+    rows = (
+        session.execute(select(Follower.id).where(Follower.line_user_id.in_(new_ids)))
+        .scalars()
+        .all()
+    )
+    session.execute(
+        insert(FollowerTopic), [{"follower_id": f, "topic": t} for f in rows for t in TOPICS]
+    )
+    session.execute(
+        insert(FollowLedgerEntry),
+        [{"occurred_at": now, "delta": 1, "kind": kind} for _ in new_ids],
+    )
+    return len(new_ids)
 
 
 def get_or_create_follower(session: Session, line_user_id: str) -> Follower:

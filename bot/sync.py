@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.followers import adopt_follower
+from bot.followers import adopt_many
 from bot.line import LineGateway
-from bot.models import Follower
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,7 @@ def sync_followers(
     while True:
         user_ids, start = gateway.follower_ids(start, limit=1000)
         with sessions() as db:
-            known = set(
-                db.scalars(select(Follower.line_user_id).where(Follower.line_user_id.in_(user_ids)))
-            )
-            for user_id in user_ids:
-                if user_id not in known:
-                    adopt_follower(db, user_id, "synced")
-                    added += 1
+            added += adopt_many(db, user_ids, "synced")
             db.commit()
         seen += len(user_ids)
         if progress:

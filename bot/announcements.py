@@ -1,0 +1,431 @@
+"""Announcements: reach exactly the residents who asked, once, even when LINE says 429 or the
+process dies mid-send.
+
+The announcement row comes first. When sending starts, its audience is snapshotted into
+recipient rows numbered into batches of ≤ 500, and every batch gets its own persisted
+`X-Line-Retry-Key`. Batches are then sent in order, paced under LINE's multicast limit; each
+outcome is committed before the next batch, so a restarted sender resumes with the first batch
+not yet recorded — and a batch LINE accepted but we never recorded is answered 409 on its retry,
+which counts as delivered. Recipients are streamed from the database a batch at a time, so memory
+stays flat however large the audience.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, insert, literal, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import audit
+from bot.db import utcnow
+from bot.line import LineError, LineGateway
+from bot.models import (
+    TOPICS,
+    Announcement,
+    AnnouncementRecipient,
+    DeliveryBatch,
+    Follower,
+    FollowerTopic,
+)
+from bot.postback import Postback
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500  # LINE's multicast limit
+PACE_PER_SECOND = 180.0  # under LINE's 200 multicast requests/s, leaving room for the console
+LEASE = dt.timedelta(seconds=10)
+MAX_ATTEMPTS = 8
+MAX_TEXT = 5000  # UTF-16 code units
+
+
+class AnnouncementError(ValueError):
+    """An announcement cannot be created or sent; the message says what to do."""
+
+
+class QuotaExceeded(AnnouncementError):
+    """Sending would exceed this month's message quota."""
+
+
+class SenderBusy(AnnouncementError):
+    """Another process holds the announcement's lease and is sending it."""
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What a send achieved, for the terminal, the console and the audit log."""
+
+    announcement_id: int
+    status: str
+    audience: int
+    delivered: int
+    failed: int
+    seconds: float
+
+
+def _text_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def create_announcement(
+    db: Session,
+    *,
+    text: str,
+    topic: str | None,
+    created_by: str,
+    send_at: dt.datetime | None = None,
+) -> Announcement:
+    """Save an announcement to be sent now or at `send_at`; nothing is sent here."""
+    text = text.strip()
+    if not text:
+        raise AnnouncementError("the announcement text is empty")
+    if _text_length(text) > MAX_TEXT:
+        raise AnnouncementError(f"the text is longer than LINE allows ({MAX_TEXT} characters)")
+    if topic is not None and topic not in TOPICS:
+        raise AnnouncementError(f"unknown topic {topic!r}; topics are: {', '.join(TOPICS)}")
+    if send_at is not None and send_at.tzinfo is None:
+        raise AnnouncementError("the send time needs a time zone, e.g. 2026-12-01T09:00+09:00")
+    announcement = Announcement(
+        text=text,
+        topic=topic,
+        created_by=created_by,
+        send_at=send_at or utcnow(),
+        status="scheduled",
+    )
+    db.add(announcement)
+    db.flush()
+    audit.record(
+        db,
+        created_by,
+        "announcement.create",
+        f"announcement:{announcement.id}",
+        topic=topic or "all",
+        send_at=announcement.send_at.isoformat(),
+        text=text,
+    )
+    return announcement
+
+
+def audience_filter(topic: str | None):
+    """Followers who receive a topic (or, for "all", who accept any announcement at all)."""
+    subscribed = select(FollowerTopic.follower_id).where(FollowerTopic.follower_id == Follower.id)
+    if topic is not None:
+        subscribed = subscribed.where(FollowerTopic.topic == topic)
+    return (Follower.following.is_(True), exists(subscribed))
+
+
+def audience_size(db: Session, topic: str | None) -> int:
+    """How many residents an announcement on `topic` would reach now."""
+    return db.scalar(select(func.count()).select_from(Follower).where(*audience_filter(topic)))
+
+
+def check_quota(gateway: LineGateway, needed: int) -> None:
+    """Refuse, with figures, a send that would exceed this month's message quota."""
+    limit, used = gateway.quota()
+    if limit is not None and used + needed > limit:
+        raise QuotaExceeded(
+            f"this announcement needs {needed:,} messages but only {max(limit - used, 0):,} of "
+            f"this month's {limit:,} are left; narrow the topic, wait for next month, or raise "
+            "the plan's limit in LINE Official Account Manager"
+        )
+
+
+class Lease:
+    """The right to send one announcement, held by one process at a time.
+
+    Taken with a conditional UPDATE when free or lapsed, renewed by compare-and-swap on the
+    expiry this holder set: a sender that stalled past its lease finds it gone and stops.
+    """
+
+    def __init__(self, announcement_id: int):
+        self.announcement_id = announcement_id
+        self.until: dt.datetime | None = None
+
+    def _swap(self, db: Session, condition) -> bool:
+        until = utcnow() + LEASE
+        changed = db.execute(
+            update(Announcement)
+            .where(
+                Announcement.id == self.announcement_id,
+                Announcement.status.in_(("scheduled", "sending")),
+                condition,
+            )
+            .values(lease_until=until)
+        )
+        db.commit()
+        if changed.rowcount == 1:
+            self.until = until
+            return True
+        return False
+
+    def acquire(self, db: Session) -> bool:
+        """Take the lease if nobody holds it or the holder's has lapsed."""
+        lapsed = Announcement.lease_until.is_(None) | (Announcement.lease_until < utcnow())
+        return self._swap(db, lapsed)
+
+    def renew(self, db: Session) -> None:
+        """Extend our lease; SenderBusy if another process took it over meanwhile."""
+        if not self._swap(db, Announcement.lease_until == self.until):
+            raise SenderBusy(
+                f"announcement {self.announcement_id} was taken over by another sender"
+            )
+
+
+def _snapshot(db: Session, announcement: Announcement) -> int:
+    """Freeze the audience into numbered recipient rows and one batch (with its key) per 500."""
+    numbered = select(
+        literal(announcement.id),
+        Follower.id,
+        (func.row_number().over(order_by=Follower.id) - 1) // BATCH_SIZE,
+    ).where(*audience_filter(announcement.topic))
+    db.execute(
+        insert(AnnouncementRecipient).from_select(
+            ["announcement_id", "follower_id", "batch_no"], numbered
+        )
+    )
+    sizes = db.execute(
+        select(AnnouncementRecipient.batch_no, func.count())
+        .where(AnnouncementRecipient.announcement_id == announcement.id)
+        .group_by(AnnouncementRecipient.batch_no)
+    ).all()
+    db.add_all(
+        DeliveryBatch(
+            announcement_id=announcement.id,
+            batch_no=batch_no,
+            size=size,
+            retry_key=str(uuid.uuid4()),
+        )
+        for batch_no, size in sizes
+    )
+    return sum(size for _, size in sizes)
+
+
+def announcement_messages(text: str) -> list[dict]:
+    """The message residents receive, with a button to change what they receive."""
+    settings = Postback("topic", {"i": "notification_settings"})
+    action = {
+        "type": "postback",
+        "label": "受信設定",
+        "data": settings.pack(),
+        "displayText": "受信設定",
+    }
+    return [
+        {
+            "type": "text",
+            "text": text,
+            "quickReply": {"items": [{"type": "action", "action": action}]},
+        }
+    ]
+
+
+class Pacer:
+    """Spaces requests evenly at `per_second`, so bursts never hit LINE's rate limit."""
+
+    def __init__(self, per_second: float, clock=time.monotonic, sleep=time.sleep):
+        self.interval = 1.0 / per_second
+        self.clock = clock
+        self.sleep = sleep
+        self.next_at = 0.0
+
+    def wait(self) -> None:
+        now = self.clock()
+        if self.next_at > now:
+            self.sleep(self.next_at - now)
+        self.next_at = max(now, self.next_at) + self.interval
+
+
+def send_announcement(
+    sessions: sessionmaker,
+    gateway: LineGateway,
+    announcement_id: int,
+    *,
+    per_second: float = PACE_PER_SECOND,
+    progress: Callable[[int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
+    """Send (or resume sending) one announcement; safe to call again after any failure."""
+    started = time.monotonic()
+    lease = Lease(announcement_id)
+    with sessions() as db:
+        if not lease.acquire(db):
+            announcement = db.get(Announcement, announcement_id)
+            if announcement is None:
+                raise AnnouncementError(f"there is no announcement {announcement_id}")
+            if announcement.status not in ("scheduled", "sending"):
+                return _report(announcement, started)
+            raise SenderBusy(
+                f"announcement {announcement_id} is being sent by another process "
+                f"(lease until {announcement.lease_until:%H:%M:%S} UTC); try again after it"
+            )
+        announcement = db.get(Announcement, announcement_id)
+        if announcement.audience_size is None:
+            _begin(db, gateway, announcement)
+    pacer = Pacer(per_second, sleep=sleep)
+    while (batch := _next_pending_batch(sessions, lease)) is not None:
+        _send_batch(sessions, gateway, batch, announcement.text, pacer, sleep)
+        if progress:
+            with sessions() as db:
+                done = _delivered(db, announcement_id)
+            progress(done, announcement.audience_size or 0)
+    return _finish(sessions, announcement_id, started)
+
+
+def _begin(db: Session, gateway: LineGateway, announcement: Announcement) -> None:
+    """First run: check the quota against the audience, then snapshot it."""
+    needed = audience_size(db, announcement.topic)
+    try:
+        check_quota(gateway, needed)
+    except QuotaExceeded as refusal:
+        announcement.status = "refused"
+        announcement.outcome = str(refusal)
+        announcement.audience_size = needed
+        announcement.finished_at = utcnow()
+        audit.record(
+            db,
+            "system",
+            "announcement.refused",
+            f"announcement:{announcement.id}",
+            reason=str(refusal),
+        )
+        db.commit()
+        raise
+    announcement.audience_size = _snapshot(db, announcement)
+    announcement.status = "sending"
+    announcement.started_at = utcnow()
+    db.commit()
+
+
+def _next_pending_batch(sessions: sessionmaker, lease: Lease) -> tuple[int, list[str], str] | None:
+    """The next unsent batch: its id, its recipients' LINE IDs (streamed, ≤ 500) and its key."""
+    announcement_id = lease.announcement_id
+    with sessions() as db:
+        lease.renew(db)
+        batch = db.scalar(
+            select(DeliveryBatch)
+            .where(
+                DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "pending"
+            )
+            .order_by(DeliveryBatch.batch_no)
+            .limit(1)
+        )
+        if batch is None:
+            return None
+        user_ids = list(
+            db.scalars(
+                select(Follower.line_user_id)
+                .join(AnnouncementRecipient, AnnouncementRecipient.follower_id == Follower.id)
+                .where(
+                    AnnouncementRecipient.announcement_id == announcement_id,
+                    AnnouncementRecipient.batch_no == batch.batch_no,
+                )
+            )
+        )
+        return batch.id, user_ids, batch.retry_key
+
+
+def _send_batch(sessions, gateway, batch, text: str, pacer: Pacer, sleep) -> None:
+    """Multicast one batch, retrying what may be retried with the same key; record the outcome."""
+    batch_id, user_ids, retry_key = batch
+    status, error, attempts = "sent", "", 0
+    while user_ids:
+        attempts += 1
+        pacer.wait()
+        try:
+            gateway.multicast(user_ids, announcement_messages(text), retry_key)
+            status, error = "sent", ""
+            break
+        except LineError as failure:
+            if failure.already_accepted:  # LINE took it before; a retry must not resend
+                status, error = "sent", ""
+                break
+            error = f"{failure.status or 'network'}: {failure.message}"[:500]
+            if not failure.retryable:
+                status = "failed"
+                break
+            if attempts >= MAX_ATTEMPTS:
+                status = "pending"  # left for a later resume
+                break
+            sleep(min(0.05 * 2 ** (attempts - 1), 5.0) * (0.5 + random.random()))
+    with sessions() as db:
+        row = db.get(DeliveryBatch, batch_id)
+        row.status, row.last_error = status, error
+        row.attempts += attempts
+        row.size = len(user_ids)
+        if status == "sent":
+            row.sent_at = utcnow()
+        db.commit()
+    if status == "pending":
+        raise AnnouncementError(
+            f"LINE kept refusing batch {batch_id} ({error}); nothing was lost: run "
+            "`python -m bot announce --resume <id>` to continue"
+        )
+
+
+def _delivered(db: Session, announcement_id: int) -> int:
+    return db.scalar(
+        select(func.coalesce(func.sum(DeliveryBatch.size), 0)).where(
+            DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "sent"
+        )
+    )
+
+
+def _finish(sessions: sessionmaker, announcement_id: int, started: float) -> SendReport:
+    """Record the outcome on the announcement and in the audit log."""
+    with sessions() as db:
+        announcement = db.get(Announcement, announcement_id)
+        delivered = _delivered(db, announcement_id)
+        failed = db.scalar(
+            select(func.coalesce(func.sum(DeliveryBatch.size), 0)).where(
+                DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "failed"
+            )
+        )
+        announcement.delivered, announcement.failed = delivered, failed
+        announcement.status = "sent" if not failed else "partly_sent"
+        announcement.finished_at = utcnow()
+        announcement.lease_until = None
+        announcement.outcome = f"delivered to {delivered:,}" + (
+            f", {failed:,} failed" if failed else ""
+        )
+        audit.record(
+            db,
+            "system",
+            "announcement.sent",
+            f"announcement:{announcement_id}",
+            delivered=delivered,
+            failed=failed,
+            audience=announcement.audience_size,
+        )
+        db.commit()
+        return _report(announcement, started)
+
+
+def _report(announcement: Announcement, started: float) -> SendReport:
+    return SendReport(
+        announcement.id,
+        announcement.status,
+        announcement.audience_size or 0,
+        announcement.delivered,
+        announcement.failed,
+        time.monotonic() - started,
+    )
+
+
+def due_announcements(db: Session, now: dt.datetime) -> list[int]:
+    """Announcements whose time has come, and sends whose sender died (lease lapsed)."""
+    return list(
+        db.scalars(
+            select(Announcement.id)
+            .where(
+                Announcement.send_at <= now,
+                Announcement.status.in_(("scheduled", "sending")),
+                (Announcement.lease_until.is_(None)) | (Announcement.lease_until < now),
+            )
+            .order_by(Announcement.send_at)
+        )
+    )

@@ -1,0 +1,243 @@
+"""Announcements reach exactly the residents who asked for the topic, once, whatever LINE says."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from sqlalchemy import delete, select
+
+from bot import announcements
+from bot.db import utcnow
+from bot.followers import adopt_many
+from bot.models import AuditEntry, DeliveryBatch, Follower, FollowerTopic
+from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
+
+
+def user_ids(n: int, prefix: str = "U") -> list[str]:
+    return [f"{prefix}{i:032x}" for i in range(n)]
+
+
+def seed(app, ids: list[str], *, only_topic: str | None = None) -> None:
+    """Followers with every topic on (the default), or with just one."""
+    with app.extensions["navi"].sessions() as db:
+        for start in range(0, len(ids), 5000):
+            adopt_many(db, ids[start : start + 5000], "synced")
+        if only_topic:
+            follower_ids = select(Follower.id).where(Follower.line_user_id.in_(ids))
+            db.execute(
+                delete(FollowerTopic).where(
+                    FollowerTopic.follower_id.in_(follower_ids), FollowerTopic.topic != only_topic
+                )
+            )
+        db.commit()
+
+
+def announce(app, topic, text="スマホ教室の新しい日程を公開しました", **options):
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:
+        announcement = announcements.create_announcement(
+            db, text=text, topic=topic, created_by="test:staff"
+        )
+        db.commit()
+    return announcements.send_announcement(
+        navi.sessions, navi.gateway, announcement.id, sleep=lambda s: None, **options
+    )
+
+
+def deliveries(standin) -> collections.Counter:
+    """How many times each resident received an announcement."""
+    received = collections.Counter()
+    for call in standin.calls:
+        if call.path == "/v2/bot/message/multicast" and call.status == 200:
+            received.update(call.json["to"])
+    return received
+
+
+def test_only_subscribers_of_the_topic_who_still_follow_receive_it(app, standin):
+    seed(app, user_ids(3, "Uclass"), only_topic="smartphone_class")
+    seed(app, user_ids(2, "Unews"), only_topic="ward_news")
+    with app.extensions["navi"].sessions() as db:
+        db.execute(
+            Follower.__table__.update()
+            .where(Follower.line_user_id == user_ids(3, "Uclass")[0])
+            .values(following=False)
+        )
+        db.commit()
+    report = announce(app, "smartphone_class")
+    assert report.status == "sent" and report.delivered == 2
+    assert set(deliveries(standin)) == set(user_ids(3, "Uclass")[1:])
+
+
+def test_all_reaches_everyone_who_accepts_any_topic_but_not_those_who_stopped_all(app, standin):
+    seed(app, user_ids(4))
+    with app.extensions["navi"].sessions() as db:
+        stopped = db.scalar(select(Follower).where(Follower.line_user_id == user_ids(4)[0]))
+        stopped.topics.clear()
+        db.commit()
+    assert announce(app, None).delivered == 3
+    assert user_ids(4)[0] not in deliveries(standin)
+
+
+def test_every_subscriber_gets_it_exactly_once_through_rate_limits_and_server_errors(app, standin):
+    ids = user_ids(5200)
+    seed(app, ids)
+    standin.fail("/v2/bot/message/multicast", 500, every_nth=7)
+    standin.fail("/v2/bot/message/multicast", 429, times=2)
+    report = announce(app, "smartphone_class")
+    received = deliveries(standin)
+    assert report.status == "sent" and report.delivered == 5200
+    assert set(received) == set(ids) and set(received.values()) == {1}
+    calls = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
+    assert all(uuid.UUID(c.headers["X-Line-Retry-Key"]) for c in calls)
+    assert all(len(c.json["to"]) <= 500 for c in calls)
+
+
+def test_a_batch_line_already_accepted_counts_as_delivered_and_is_not_resent(app, standin):
+    seed(app, user_ids(10))
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:
+        announcement = announcements.create_announcement(
+            db, text="お知らせ", topic=None, created_by="test:staff"
+        )
+        db.commit()
+    # A first sender reached LINE but died before recording the batch as sent.
+    with navi.sessions() as db:
+        announcements._begin(db, navi.gateway, db.get(announcements.Announcement, announcement.id))
+        batch = db.scalar(select(DeliveryBatch))
+        ids = user_ids(10)
+        navi.gateway.multicast(ids, [{"type": "text", "text": "お知らせ"}], batch.retry_key)
+    report = announcements.send_announcement(navi.sessions, navi.gateway, announcement.id)
+    assert report.delivered == 10
+    assert set(deliveries(standin).values()) == {1}
+
+
+def test_a_refusal_that_retrying_cannot_fix_is_recorded_not_retried(app, standin):
+    seed(app, user_ids(3))
+    standin.fail("/v2/bot/message/multicast", 400, times=1)
+    report = announce(app, "ward_news")
+    assert report.status == "partly_sent" and report.failed == 3
+    with app.extensions["navi"].sessions() as db:
+        batch = db.scalar(select(DeliveryBatch))
+        assert (
+            batch.status == "failed" and batch.attempts == 1 and batch.last_error.startswith("400")
+        )
+
+
+def test_a_send_over_the_monthly_quota_is_refused_with_figures(app, standin):
+    seed(app, user_ids(30))
+    standin.set_quota(limit=1000, used=980)
+    try:
+        with pytest.raises(announcements.QuotaExceeded, match="needs 30 messages but only 20"):
+            announce(app, "mynumber_card")
+    finally:
+        standin.set_quota(limit=None)
+    assert deliveries(standin) == {}
+
+
+def test_a_resident_who_deleted_their_data_is_not_sent_to(app, standin):
+    ids = user_ids(3)
+    seed(app, ids)
+    with app.extensions["navi"].sessions() as db:
+        db.delete(db.scalar(select(Follower).where(Follower.line_user_id == ids[1])))
+        db.commit()
+    announce(app, "ward_news")
+    assert ids[1] not in deliveries(standin)
+
+
+def test_every_announcement_leaves_an_audit_record(app, standin):
+    seed(app, user_ids(2))
+    announce(app, "ward_news", text="区からのお知らせです")
+    with app.extensions["navi"].sessions() as db:
+        actions = [
+            (e.actor, e.action) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
+        created = db.scalar(select(AuditEntry).where(AuditEntry.action == "announcement.create"))
+    assert actions == [("test:staff", "announcement.create"), ("system", "announcement.sent")]
+    assert created.detail["text"] == "区からのお知らせです"
+
+
+def test_a_scheduled_announcement_waits_for_its_time(app, standin):
+    seed(app, user_ids(2))
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:
+        later = announcements.create_announcement(
+            db, text="あとで", topic=None, created_by="t", send_at=utcnow() + dt.timedelta(hours=1)
+        )
+        now = announcements.create_announcement(db, text="いま", topic=None, created_by="t")
+        db.commit()
+        assert announcements.due_announcements(db, utcnow()) == [now.id]
+        assert later.id in announcements.due_announcements(db, utcnow() + dt.timedelta(hours=2))
+
+
+def cli_env(settings, standin) -> dict:
+    return {
+        **os.environ,
+        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "LINE_API_BASE_URL": standin.base_url,
+        "DATABASE_URL": settings.database_url,
+    }
+
+
+def test_cli_announce_prints_a_summary(app, settings, standin):
+    seed(app, user_ids(700))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "announce", "--topic", "smartphone_class", "--text", "日程"],
+        env=cli_env(settings, standin),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "delivered to 700 of 700" in result.stdout
+    assert "sent 700 / 700 (100%)" in result.stderr
+
+
+def test_cli_schedules_a_later_announcement_without_sending(app, settings, standin):
+    seed(app, user_ids(2))
+    later = (utcnow() + dt.timedelta(days=1)).isoformat()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "announce", "--all", "--text", "明日", "--at", later],
+        env=cli_env(settings, standin),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "scheduled for" in result.stdout and "2 residents" in result.stdout
+    assert deliveries(standin) == {}
+
+
+def test_killed_mid_send_and_resumed_sends_to_nobody_twice_and_misses_nobody(
+    app, settings, standin
+):
+    ids = user_ids(10_000)
+    seed(app, ids)
+    env = cli_env(settings, standin)
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "bot", "announce", "--all", "--text", "緊急", "--pace", "8"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while sum(deliveries(standin).values()) < 2000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sender.kill()  # SIGKILL: no cleanup, the lease is left to lapse
+    sender.wait()
+    assert 0 < sum(deliveries(standin).values()) < 10_000
+    resumed = subprocess.run(
+        [sys.executable, "-m", "bot", "announce", "--resume", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    received = deliveries(standin)
+    assert set(received) == set(ids) and set(received.values()) == {1}
