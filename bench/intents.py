@@ -34,6 +34,7 @@ from bot.router.text import fold  # noqa: E402
 from bot.router.train import DEV_FILE, TRAIN_FILE, _folds, load_rows, train_model  # noqa: E402
 
 SEED = 7
+EVAL_FILE = ROOT / "data" / "intents_eval.jsonl"
 UNK = "unknown"
 
 
@@ -76,7 +77,7 @@ def report(name, gold, pred, confs=None, full=False):
     ece = ""
     if confs is not None:
         ece = f"  ECE={expected_calibration_error(gold, pred, confs):.3f}"
-    print(f"{name:<44} acc={acc:.3f}  unknown P={unk_p:.3f} R={unk_r:.3f}{ece}  (n={n})")
+    print(f"{name:<50} acc={acc:.3f}  unknown P={unk_p:.3f} R={unk_r:.3f}{ece}  (n={n})")
     if not full:
         return
     print(f"    {'intent':<22} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}")
@@ -172,7 +173,9 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
 
     train, dev = load_rows(TRAIN_FILE), load_rows(DEV_FILE)
-    print(f"train {len(train)} rows, dev {len(dev)} rows; 5-fold stratified CV, seed {SEED}\n")
+    both = train + dev
+    print(f"train {len(train)} rows, dev {len(dev)} rows; 5-fold stratified CV, seed {SEED}")
+    print("[dev]: train file + other dev folds → held-out dev fold; [all]: 5 folds of train+dev\n")
     shipped = dict(F.DEFAULT_CONFIG)
     alternatives = [
         ("(b) char 1-3-grams + LR", {**shipped, "words": False, "concepts": False}),
@@ -185,26 +188,35 @@ def main() -> None:
         ("(d2) + concepts + pairs, no negation", {**shipped, "negation": False}),
         ("(d3) + concepts + negation, no pairs", {**shipped, "pairs": False}),
     ]
-    print("== CV on the dev set (train file + other dev folds → held-out dev fold) ==")
-    gold = [i for _, i in dev]
-    report("(a) keyword baseline (no training)", gold, [keyword_baseline(t) for t, _ in dev])
+    for label, rows in (("dev", dev), ("all", both)):
+        gold = [i for _, i in rows]
+        report(f"[{label}] (a) keyword baseline", gold, [keyword_baseline(t) for t, _ in rows])
     if not args.quick:
         for name, cfg in alternatives:
-            g, p, c = cross_validate(dev, train, cfg)
-            report(name, g, p, c)
+            for label, rows, extra in (("dev", dev, train), ("all", both, [])):
+                g, p, c = cross_validate(rows, extra, cfg)
+                report(f"[{label}] {name}", g, p, c)
         if args.sudachi:
             sudachi_alternative(args.sudachi, dev, train, shipped)
-    g, p, c = cross_validate(dev, train, shipped, show_errors=args.errors)
-    report("(d) hybrid, shipped: concepts+pairs+negation", g, p, c, full=True)
 
-    print("\n== CV on train+dev combined (shipped configuration) ==")
-    both = train + dev
-    report("(a) keyword baseline", [i for _, i in both], [keyword_baseline(t) for t, _ in both])
-    g, p, c = cross_validate(both, [], shipped)
-    report("(d) hybrid, shipped", g, p, c, full=True)
+    print("\n== shipped: (d) hybrid = char 1-3-grams + words + concepts + pairs + negation ==")
+    g, p, c = cross_validate(dev, train, shipped, show_errors=args.errors)
+    report("[dev] (d) hybrid, shipped", g, p, c, full=True)
+    g, p, c = cross_validate(both, [], shipped, show_errors=args.errors)
+    report("[all] (d) hybrid, shipped", g, p, c, full=True)
+
+    print("\n== shipped model (train+dev) on data/intents_eval.jsonl, never trained on ==")
+    ev = load_rows(EVAL_FILE)
+    router = Router.from_file()
+    routes = [router.route(t) for t, _ in ev]
+    report(
+        "[eval] shipped model.json",
+        [i for _, i in ev],
+        [r.intent for r in routes],
+        [r.confidence for r in routes],
+    )
 
     print("\n== speed ==")
-    router = Router.from_file()
     texts = [t for t, _ in dev]
     rate = throughput(router, texts)
     print(f"throughput: {rate:,.0f} messages/s (one core, 20,000 dev messages, after warm-up)")
@@ -221,16 +233,14 @@ def sudachi_alternative(path, dev, train, shipped):
     sys.path.insert(0, path)
     from sudachipy import Dictionary, SplitMode
 
-    tok = Dictionary(dict="core").create()
+    tok = Dictionary(dict="core").create(SplitMode.C)
     cache: dict[str, list[str]] = {}
     plain = F.extract
 
     def with_sudachi(normalized, config=shipped):
         feats = plain(normalized, config)
         if normalized not in cache:
-            cache[normalized] = [
-                "s:" + m.normalized_form() for m in tok.tokenize(normalized, SplitMode.C)
-            ]
+            cache[normalized] = ["s:" + m.normalized_form() for m in tok.tokenize(normalized)]
         return feats + cache[normalized]
 
     import bot.router.model as M
@@ -239,10 +249,12 @@ def sudachi_alternative(path, dev, train, shipped):
     T.extract, M.extract = with_sudachi, with_sudachi
     try:
         g, p, c = cross_validate(dev, train, shipped)
-        report("(c) hybrid + SudachiPy normalized_form", g, p, c)
+        report("[dev] (c) hybrid + SudachiPy normalized_form", g, p, c)
+        g, p, c = cross_validate(dev + train, [], shipped)
+        report("[all] (c) hybrid + SudachiPy normalized_form", g, p, c)
         t0 = time.perf_counter()
         for t, _ in dev * 20:
-            tok.tokenize(normalize(t) + "。", SplitMode.C)
+            tok.tokenize(normalize(t))
         rate = len(dev) * 20 / (time.perf_counter() - t0)
         print(f"    (SudachiPy tokenisation alone: {rate:,.0f} messages/s)")
     finally:

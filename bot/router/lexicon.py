@@ -19,17 +19,18 @@ CONCEPTS: dict[str, str] = {
     "konbini": (
         r"こんびに|せぶん|ろーそん|ふぁみま|ふぁみりーまーと|みにすとっぷ|でいりーやまざき|まるちこぴー|"
         r"こぴー機|convenience|konbini|conbini|7-?eleven|seven|lawson|family ?mart|ministop|"
-        r"multi ?copy|copy machine|便利店|便利商店|편의점|tiện lợi|कन्बिनी|कम्बिनी|कोन्बिनी|"
-        r"conveniência|conveniencia"
+        r"multi ?copy|copy machine|便利店|便利商店|罗森|羅森|全家|세븐일레븐|로손|패밀리마트|"
+        r"편의점|tiện lợi|कन्बिनी|कम्बिनी|कोन्बिनी|"
+        r"सेभेन|conveniência|conveniencia"
     ),
     "certificate": (
         r"住民票|証明書|証明|謄本|抄本|戸籍|juminhyo|jūminhyō|certificate|residence record|"
-        r"证明|證明|주민표|증명서|chứng nhận|giấy|जुमिन्ह्यो|प्रमाणपत्र|certidão|atestado|sertipiko"
+        r"证明|證明|주민표|증명서|발급|chứng nhận|giấy|जुमिन्ह्यो|प्रमाणपत्र|certidão|atestado|sertipiko"
     ),
     "seal_cert": r"印鑑証明|inkan cert|seal cert|印鉴证明|인감증명",
     "tax_cert": r"課税|非課税|納税|所得証明|tax cert|income cert|纳税|课税|과세|납세",
     "mynumber": (
-        r"まいなんばー|まいな(?!ぽーたる|保険証)|個人番号|my ?number|individual number|个人编号|"
+        r"まいなんばー|まいな(?!ぽーたる)|個人番号|my ?number|individual number|个人编号|"
         r"個人編號|마이\s?넘버|마이넘버|개인번호|माइ नम्बर|माई नम्बर"
     ),
     "card": r"かーど|card|卡|카드|thẻ|कार्ड|cartão|kard",
@@ -44,12 +45,14 @@ CONCEPTS: dict[str, str] = {
     ),
     "card_life": (
         r"作り|作る|作れ|作成|つくり|受け取|受取|交付通知書|更新|有効期限|期限|電子証明書|再発行|"
-        r"返納|写真|renew|expir|pick up|issue|办|발급|갱신|gia hạn|hết hạn|बनाउन|नवीकरण"
+        r"返納|写真|renew|expir|pick up|issue|electronic cert|e-cert|电子证明|전자증명|办|"
+        r"발급|갱신|"
+        r"gia hạn|hết hạn|बनाउन|नवीकरण"
     ),
     "online": (
         r"電子申請|おんらいん|ねっと|\bweb\b|online|on-line|internet|e-application|e-apply|"
         r"ぴったりさーびす|まいなぽーたる|logoふぉーむ|ろごふぉーむ|電子署名|ふぉーむ|\bform\b|"
-        r"网上|網上|在线|線上|온라인|인터넷|trực tuyến|अनलाइन|इन्टरनेट"
+        r"网上|網上|在线|線上|온라인|인터넷|전자신청|trực tuyến|अनलाइन|इन्टरनेट"
     ),
     "apply": (
         r"申請|申込|手続|届|apply|application|submit|申请|申請|신청|đăng ký|nộp|đơn|आवेदन|"
@@ -63,9 +66,9 @@ CONCEPTS: dict[str, str] = {
         r"स्मार्टफोन|मोबाइल|celular"
     ),
     "class": (
-        r"教室|講座|相談会|習い|習う|習え|教わ|教えてくれ|教えてもら|教えていただけ|教えてほし|"
+        r"教室|講座|講習|勉強会|せみなー|相談会|習い|習う|習え|教わ|教えてくれ|教えてもら|教えていただけ|教えてほし|"
         r"練習|初心者|class|lesson|course|seminar|workshop|课程|課程|教室|교실|강좌|배우|lớp|"
-        r"khóa học|कक्षा|aula|klase"
+        r"khóa học|कक्षा|aula|klase|mag-aral|讲座|课"
     ),
     "booking": (
         r"予約|申込|きゃんせる|定員|日程|参加|持ち物|持っていく|会場|何回|"
@@ -84,7 +87,7 @@ CONCEPTS: dict[str, str] = {
     "stop": (
         r"止め|停止|とめ|おふ|やめ|いらない|いらなく|いりません|減らし|多すぎ|うるさ|送らないで|"
         r"送ってこない|来ないよう|こないよう|unsubscribe|\bstop|"
-        r"turn off|mute|不要|别再|別再|끄|그만|tắt|dừng|बन्द|parar"
+        r"turn off|mute|不要|别再|別再|关闭|끄|그만|줄이|tắt|dừng|giảm|बन्द|कम गर्न|parar|ayoko"
     ),
     "resume": r"再開|届くように|受け取れるように|受け取りたい|receive|subscribe|받고|nhận",
     "subscribe": (
@@ -110,7 +113,8 @@ CONCEPTS: dict[str, str] = {
     ),
     "privacy": (
         r"個人情報|登録情報|登録した(私の)?情報|登録内容|削除|消して|消え|personal (data|info)|"
-        r"delete|my data|remove my|registered info|데이터|개인정보|dữ liệu|व्यक्तिगत"
+        r"delete|my data|remove my|registered info|删除|登记信息|데이터|개인정보|삭제|등록정보|"
+        r"dữ liệu|xóa|thông tin đăng ký|व्यक्तिगत|मेटाउ|दर्ता जानकारी"
     ),
     "attribute": r"年齢|性別|地域|地区|生年月日|属性|\bage\b|gender|area",
     "phone": (
@@ -120,7 +124,8 @@ CONCEPTS: dict[str, str] = {
     ),
     "hours": (
         r"何時|開庁|開いて|開い|閉ま|営業時間|受付時間|時間帯|土曜|日曜|休日|夜間|年末年始|"
-        r"休み|休館|閉庁|open|hours|closing|几点|幾點|몇시|mấy giờ|कति बजे|horário"
+        r"休み|休館|閉庁|open|hours|closing|几点|幾點|开门|周六|周日|몇시|열어요|토요일|mấy giờ|"
+        r"mở cửa|thứ bảy|कति बजे|खुल्छ|शनिबार|horário"
     ),
     "office": (
         r"区役所|役所|窓口|区民事務所|戸籍住民課|担当|何階|ward office|city hall|\boffice\b|"
@@ -129,7 +134,7 @@ CONCEPTS: dict[str, str] = {
     "human": (
         r"人と話|人に聞|人に相談|人間|職員|担当者|担当の|直接|おぺれーたー|話したい|話せ|苦情|意見|"
         r"文句|要望|real person|staff|human|speak to|talk to|someone|complain|咨询|상담|사람|"
-        r"nhân viên|व्यक्ति|通訳|interpreter"
+        r"nhân viên|व्यक्ति|通訳|interpreter|工作人员|직원|कर्मचारी|funcionário"
     ),
     "location": (
         r"どこにあり|どこですか|場所|行き方|最寄り|何階|where is|address|location|在哪|어디|ở đâu|"
@@ -143,7 +148,7 @@ CONCEPTS: dict[str, str] = {
         r"\bhello\b|\bhi\b|thanks|thank you|\bbye\b|good (morning|afternoon|evening|night|day)|"
         r"nice to meet|"
         r"see you|take care|你好|您好|早上好|晚上好|再见|谢谢|謝謝|안녕|감사|고마|chào|cảm ơn|"
-        r"नमस्ते|नमस्कार|शुभ|धन्यवाद|salamat|obrigad|olá|bom dia|boa tarde"
+        r"안녕히|반갑|tạm biệt|नमस्ते|नमस्कार|शुभ|धन्यवाद|फेरि भेटौं|salamat|obrigad|olá|bom dia|boa tarde"
     ),
     "help": (
         r"めにゅー|めにゅ|へるぷ|使い方|つかいかた|何ができ|何を聞け|なにができ|できること|"
@@ -152,9 +157,12 @@ CONCEPTS: dict[str, str] = {
         r"ぼたんが(出|で|表示|見)|表示されな|どういうさーびす|どんなさーびす|hướng dẫn|मेनु|"
         r"^help\b|\bhelp$|help menu|\bmenu\b|what can you|how (do|can|should) i (use|ask)|"
         r"use this|how does (this|it) work|questions can i ask|things i can ask|"
+        r"what can (this|the) (bot|account|service)|(this|the) bot do|"
         r"what (can|should) i ask|能做什么|什么功能|"
-        r"帮助|幫助|你能做什么|메뉴|도움|무엇을할수|trợ giúp|làm gì|के गर्न सक्नुहुन्छ|kaya mong|"
-        r"o que você pode"
+        r"帮助|幫助|你能做什么|메뉴|도움|도와주세요|물어볼수|무엇을할수|trợ giúp|làm gì|"
+        r"के गर्न सक्नुहुन्छ|kaya mong|"
+        r"菜单|怎么用|可以问|뭘물어|사용방법|hỏi những gì|menu ở đâu|cách sử dụng|सोध्न सक्छु|"
+        r"प्रयोग गर्ने|o que você pode"
     ),
     "oos_konbini": (
         r"こぴーしたい|こぴーする|写真(を)?(印刷|ぷりんと)|ばいと|宅配|荷物|ちけっと|公共料金|"
@@ -169,10 +177,12 @@ CONCEPTS: dict[str, str] = {
         r"住民税|固定資産税|税金|所得税|確定申告|ぱすぽーと|婚姻|結婚|出生届|死亡届|天気|避難|"
         r"図書館|駐輪|駐車|自転車|犬|猫|病院|予防接種|健診|わくちん|ぷーる|体育館|選挙|投票|"
         r"生活保護|住宅|家賃|騒音|道路|公園|祭|花火|らーめん|居酒屋|らんち|食堂|ごはん|仕事|"
-        r"医療費|助成|学校|school|restaurant|lunch|餐厅|garbage|trash|rubbish|plastic|"
+        r"医療費|助成|学校|働きたい|求人|採用|school|restaurant|lunch|餐厅|garbage|trash|rubbish|"
+        r"plastic|\bjob\b|"
         r"passport|insurance|pension|\btax\b|weather|hospital|allowance|marriage|nursery|daycare|"
         r"bicycle|parking|垃圾|保险|医院|쓰레기|어린이집|보험|병원|rác|kết hôn|bệnh viện|फोहोर|"
-        r"basura|hospital"
+        r"basura|lixo|护照|여권|hộ chiếu|राहदानी|passaporte|nhà trẻ|डेकेयर|날씨|thời tiết|मौसम|"
+        r"天气|保育园|건강보험|bảo hiểm|hospital"
     ),
     "url": r"https?://|www\.|\.com\b|くりっく|当選|副業|ぷれぜんと|crypto|earn",
 }
