@@ -168,7 +168,7 @@ CONCEPTS: dict[str, str] = {
         r"こぴーしたい|こぴーする|写真(を)?(印刷|ぷりんと)|ばいと|宅配|荷物|ちけっと|公共料金|"
         r"営業時間|領収書|withdraw|cash|\batm\b|parcel|ticket|part-time"
     ),
-    "oos_mail": r"郵送|郵便|by mail|by post|mail it|sent by mail|邮寄|郵寄|우편|bưu điện|हुलाक",
+    "oos_mail": r"郵送|郵便|\bmail(ed|ing)?\b|\bpost(ed|al)?\b|邮寄|郵寄|우편|bưu điện|हुलाक",
     "oos_money": r"\batm\b|お金をおろ|引き出|払え|支払|納付|振込|振り込|withdraw|cash|pay",
     "oos_seal_reg": r"印鑑登録|実印|seal registration|register my seal|inkan registration",
     "oos_window": r"窓口で|代理|委任状",
@@ -187,8 +187,13 @@ CONCEPTS: dict[str, str] = {
     "url": r"https?://|www\.|\.com\b|くりっく|当選|副業|ぷれぜんと|crypto|earn",
 }
 
+# `\b` in the patterns means a boundary of a latin word: Python's own \b treats kana and kanji as
+# word characters, so "lineの設定" or "こんびにのatm" would never match \bline\b or \batm\b.
+_LATIN_BOUNDARY = r"(?:(?<![a-z0-9])(?=[a-z0-9])|(?<=[a-z0-9])(?![a-z0-9]))"
+
 COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern)) for name, pattern in CONCEPTS.items()
+    (name, re.compile(pattern.replace(r"\b", _LATIN_BOUNDARY)))
+    for name, pattern in CONCEPTS.items()
 )
 
 

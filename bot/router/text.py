@@ -167,7 +167,7 @@ _ZH_STRONG = frozenset(
     "吗呢么这们个说您你我怎样请谁哪给还吧啊呀为么办应该开关时间电话码证书护签网线费钱单题问户务"
     "对边过进选择让认识读听见觉导动门语账带馆钟续报课丢业发经银买卖预约圾垃险帮没里"
     # traditional forms that differ from Japanese shinjitai
-    "嗎們個這說請誰給還麼裡證號碼"
+    "嗎們這說麼裡證號碼"
 )
 _ZH_WEAK = frozenset("的了是在有能可以")
 _EN_WORDS = frozenset(
@@ -217,7 +217,7 @@ def detect_language(text: str) -> str:
             return "en"
         strong = sum(1 for c in s if c in _ZH_STRONG)
         weak = sum(1 for c in s if c in _ZH_WEAK)
-        return "zh" if strong or weak >= 2 else "ja"
+        return "zh" if strong or weak >= 3 else "ja"
     if not latin:
         return "other" if any(c.isalpha() for c in s) else "ja"
     if _VIET.search(s):
