@@ -19,6 +19,7 @@ import signal
 import sys
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.settings import Settings
@@ -88,9 +89,10 @@ def purge_expired_data() -> None:
     log.info("retention: %s", purged)
 
 
-def build_scheduler(settings: Settings) -> BlockingScheduler:
-    """The scheduler with its persistent job store and every named job."""
-    scheduler = BlockingScheduler(
+def build_scheduler(settings: Settings, kind: type[BaseScheduler] = BlockingScheduler):
+    """The scheduler with its persistent job store and every named job (blocking: it is the
+    process's main loop; tests use a background one)."""
+    scheduler = kind(
         jobstores={"default": SQLAlchemyJobStore(url=settings.database_url)},
         job_defaults=JOB_DEFAULTS,
         timezone=settings.tz,

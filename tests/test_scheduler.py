@@ -1,0 +1,53 @@
+"""The scheduler keeps its named jobs in the bot's database and runs due work once."""
+
+import datetime as dt
+
+import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+
+import scheduler
+from bot import announcements
+from bot.db import utcnow
+from bot.followers import adopt_many
+
+JOB_IDS = {"send_due_announcements", "remind_tomorrow", "snapshot_insight", "purge_expired_data"}
+
+
+def test_jobs_are_stored_in_the_database_once_however_often_the_scheduler_starts(settings):
+    for _ in range(2):
+        built = scheduler.build_scheduler(settings, BackgroundScheduler)
+        built.start(paused=True)
+        built.shutdown(wait=False)
+    store = SQLAlchemyJobStore(url=settings.database_url)
+    store.start(None, "default")
+    jobs = store.get_all_jobs()
+    assert {job.id for job in jobs} == JOB_IDS
+    assert all(job.coalesce and job.misfire_grace_time == 3600 for job in jobs)
+
+
+@pytest.fixture
+def scheduler_services(app, monkeypatch):
+    monkeypatch.setattr(scheduler, "services", lambda: app.extensions["navi"])
+    return app.extensions["navi"]
+
+
+def test_due_announcement_job_sends_once_even_when_run_twice(scheduler_services, standin):
+    navi = scheduler_services
+    with navi.sessions() as db:
+        adopt_many(db, ["U" + "a" * 32, "U" + "b" * 32], "synced")
+        announcements.create_announcement(
+            db, text="お知らせ", topic="ward_news", created_by="t", send_at=utcnow()
+        )
+        announcements.create_announcement(
+            db,
+            text="来週",
+            topic="ward_news",
+            created_by="t",
+            send_at=utcnow() + dt.timedelta(days=7),
+        )
+        db.commit()
+    scheduler.send_due_announcements()
+    scheduler.send_due_announcements()
+    multicasts = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
+    assert len(multicasts) == 1 and multicasts[0].json["messages"][0]["text"] == "お知らせ"

@@ -1,0 +1,55 @@
+"""Importing LINE's follower list: paged, idempotent, counted, every topic on."""
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import func, select
+
+from bot.followers import followers_at
+from bot.models import TOPICS, Follower, FollowerTopic
+from bot.sync import sync_followers
+from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
+
+
+def test_sync_imports_every_page_once_and_a_second_run_adds_nothing(app, standin):
+    ids = [f"U{n:032x}" for n in range(2500)]
+    standin.set_followers(ids)
+    navi = app.extensions["navi"]
+    first = sync_followers(navi.sessions, navi.gateway)
+    second = sync_followers(navi.sessions, navi.gateway)
+    assert (first.seen, first.added) == (2500, 2500)
+    assert (second.seen, second.added) == (2500, 0)
+    with navi.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Follower)) == 2500
+        assert db.scalar(select(func.count()).select_from(FollowerTopic)) == 2500 * len(TOPICS)
+        assert followers_at(db) == 2500
+
+
+def test_a_synced_follower_who_then_follows_is_not_counted_twice(app, standin, resident):
+    standin.set_followers([resident.user_id])
+    navi = app.extensions["navi"]
+    sync_followers(navi.sessions, navi.gateway)
+    resident.follow()
+    with navi.sessions() as db:
+        assert followers_at(db) == 1
+
+
+def test_cli_shows_progress_and_a_summary(app, standin, settings):
+    standin.set_followers([f"U{n:032x}" for n in range(1200)])
+    env = {
+        **os.environ,
+        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "LINE_API_BASE_URL": standin.base_url,
+        "DATABASE_URL": settings.database_url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sync-followers"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "1,000 IDs read" in result.stderr and "1,200 IDs read" in result.stderr
+    assert "synced 1,200 follower IDs: 1,200 new" in result.stdout
