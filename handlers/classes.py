@@ -1,58 +1,560 @@
-"""Smartphone classes and consultation sessions.
+"""Smartphone classes and consultation sessions: the schedule, booking, and cancelling.
 
-Intent: smartphone_class. The schedule comes from the database (staff add sessions with the CLI
-or the console); everything else (cost, what to bring, who may join) from content/.
+Intent: smartphone_class — the live schedule; booking follow-ups to it ("それを予約したい",
+"2番目を予約", "Book the second one"); the resident's bookings ("予約の確認"); cancelling; and the
+sub-questions (cost, what to bring, who may join …) from content/.
+
+Postback actions (bot/postback.py format, e.g. ``v1|reserve|session=12``):
+    reserve             session=<id>      book a seat, or join the waiting list when full
+    my_reservations     —                 the resident's upcoming bookings, each cancellable
+    cancel_ask          reservation=<id>  "cancel this booking?" with yes / no
+    cancel_reservation  reservation=<id>  cancel; the first on the waiting list gets the seat (push)
+    cancel_keep         reservation=<id>  keep the booking
+    class_entry         k=<entry key>     a sub-question (the schedule and bookings come live)
+
+Sessions come from the database (staff add them with the CLI or the console); every word the
+resident reads comes from content/ (smartphone_class.yaml and the class keys of ui.yaml). A
+button from an old schedule (session cancelled, started or deleted) gets a friendly answer and
+the current schedule, never an error.
 """
 
-from bot import classes, messages
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from bot import classes, messages, reservations
+from bot.content import Content
+from bot.models import ClassSession, Reservation
+from bot.postback import Postback
 from bot.turn import Turn
-from handlers.common import answer_entry, answer_topic
+from handlers.common import entry_card, menu_actions
 from handlers.registry import TopicRouter
 
 router = TopicRouter("classes")
 
-SCHEDULE_ENTRIES = {"overview", "schedule"}
+INTENT = "smartphone_class"
+SCHEDULE_ENTRIES = {"overview", "schedule", "reserve"}
+BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
+# Words that ask to book (recognition only; what the bot says lives in content/). Questions about
+# booking ("予約なしで行ける？") are answered from content instead.
+BOOKING_WORDS = (
+    "予約したい",
+    "予約する",
+    "予約します",
+    "予約して",
+    "予約を",
+    "を予約",
+    "予約お願い",
+    "よやくしたい",
+    "よやく したい",
+    "申し込みたい",
+    "申し込む",
+    "申込みたい",
+    "もうしこみたい",
+    "参加したい",
+    "行きたい",
+    "book it",
+    "book the",
+    "book this",
+    "book that",
+    "book one",
+    "to book",
+    "reserve it",
+    "reserve the",
+    "reserve this",
+    "reserve a",
+    "sign me up",
+)
+NOT_BOOKING = (
+    "予約なし",
+    "よやくなし",
+    "予約しないで",
+    "どうやって",
+    "どうすれば",
+    "方法",
+    "しかた",
+    "仕方",
+    "必要",
+    "without booking",
+    "walk in",
+    "how to",
+    "how do",
+    "how can",
+    "need to",
+)
+# "2番目" / "3つ目" pick a session on their own; the words below only with a booking request.
+NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
+KANJI_DIGITS = "一二三四五六七八九"
+ORDINAL_WORDS = (
+    ("最初", 1),
+    ("次の", 1),
+    ("最後", -1),
+    ("first", 1),
+    ("next", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("last", -1),
+)
+ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
+GREEN, GREY = "#1A7F37", "#666666"
+
+
+# -- what the resident asked ---------------------------------------------------------------
 
 
 @router.intent("smartphone_class")
 def explain_smartphone_classes(turn: Turn) -> list[dict]:
-    """The live schedule when the resident asks when; otherwise the sub-question's answer."""
-    entry = turn.content.pick("smartphone_class", turn.normalized, turn.lang)
-    if entry.key not in SCHEDULE_ENTRIES:
-        return answer_topic(turn, "smartphone_class")
+    """A booking follow-up to the sessions just shown, else the sub-question's answer."""
+    entry = turn.content.pick(INTENT, turn.normalized, turn.lang)
+    shown = sessions_shown(turn)
+    if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
+        return book_from_context(turn, shown)
+    return answer(turn, entry)
+
+
+@router.action("class_entry")
+def answer_sub_question(turn: Turn) -> list[dict]:
+    """A sub-question from a quick reply (keeps the schedule and bookings live)."""
+    try:
+        entry = turn.content.entry(INTENT, turn.postback.params.get("k", ""), turn.lang)
+    except KeyError:
+        return with_menu(turn, turn.ui("postback_unknown"))
+    return answer(turn, entry)
+
+
+def answer(turn: Turn, entry) -> list[dict]:
+    """The live schedule, the resident's bookings, or the content entry."""
+    if entry.key in SCHEDULE_ENTRIES:
+        return show_schedule(turn, entry)
+    if entry.key in BOOKINGS_ENTRIES:
+        return show_my_reservations(turn, entry)
+    return answer_entry(turn, entry)
+
+
+def sessions_shown(turn: Turn) -> list[int]:
+    """The sessions of the last schedule (or "which one?" question), in the order shown."""
+    context = turn.context
+    if context is None or context.intent != INTENT:
+        return []
+    return [int(i) for i in (context.data or {}).get("session_ids", [])]
+
+
+def wants_to_book(turn: Turn) -> bool:
+    """Whether the message asks to book one of the sessions just shown."""
+    text = turn.normalized
+    if any(word in text for word in NOT_BOOKING):
+        return False
+    choosing = turn.context is not None and turn.context.entry_key == "choose"
+    if NUMBERED.search(text) or (choosing and ordinal(text) is not None):
+        return True
+    return any(word in text for word in BOOKING_WORDS)
+
+
+def ordinal(text: str) -> int | None:
+    """1 for "1番目" / "最初の" / "first", -1 for "最後の" / "last"; None when none is said."""
+    numbered = NUMBERED.search(text) or ENGLISH_ORDINAL.search(text)
+    if numbered:
+        digit = numbered.group(1)
+        return KANJI_DIGITS.index(digit) + 1 if digit in KANJI_DIGITS else int(digit)
+    for word, number in ORDINAL_WORDS:
+        if re.search(rf"\b{word}\b" if word.isascii() else word, text):
+            return number
+    return None
+
+
+# -- the schedule ----------------------------------------------------------------------------
+
+
+def show_schedule(turn: Turn, entry) -> list[dict]:
+    """Upcoming sessions as a carousel with booking buttons, and the entry asked about."""
     upcoming = classes.upcoming_sessions(turn.services.db, turn.services.now)
     if not upcoming:
-        schedule = turn.content.entry("smartphone_class", "schedule", turn.lang)
-        return answer_entry(turn, "smartphone_class", schedule)
-    schedule_card = schedule_carousel(turn, upcoming)
-    overview = turn.content.entry("smartphone_class", "overview", turn.lang)
-    turn_messages = answer_entry(turn, "smartphone_class", overview, extra=[schedule_card])
-    turn.remember("smartphone_class", "schedule", session_ids=[s.id for s in upcoming])
-    return turn_messages
+        return answer_entry(turn, turn.content.entry(INTENT, "schedule", turn.lang))
+    if entry.key == "schedule":
+        entry = turn.content.entry(INTENT, "overview", turn.lang)
+    answer_messages = answer_entry(turn, entry, extra=[schedule_carousel(turn, upcoming)])
+    turn.remember(INTENT, "schedule", session_ids=[s.id for s in upcoming])
+    return answer_messages
 
 
-def schedule_carousel(turn: Turn, upcoming) -> dict:
-    """Upcoming sessions side by side: when, where, seats left."""
+def schedule_carousel(turn: Turn, upcoming: list[ClassSession]) -> dict:
+    """One card per session: kind, title, when, where, seats, and 予約する / キャンセル待ち."""
+    held = {r.session_id: r for r in my_bookings(turn)}
     tz = turn.services.settings.tz
-    bubbles = []
-    lines = []
+    bubbles, lines = [], []
     for session in upcoming:
         when = classes.format_when(session, tz, turn.lang)
-        seats = turn.ui("seats_left", seats=classes.seats_left(session))
-        bubbles.append(session_bubble(session.title, when, session.venue, seats))
-        lines.append(f"{when} {session.title} @{session.venue} ({seats})")
+        seats = classes.seats_left(session)
+        seat_text = turn.ui("seats_left", seats=seats) if seats else turn.ui("class_full")
+        rows = [(turn.ui("class_row.when"), when), (turn.ui("class_row.venue"), session.venue)]
+        mine = held.get(session.id)
+        if mine is not None:
+            note, button = turn.ui(f"class_status.{mine.status}"), my_bookings_button(turn)
+        else:
+            note, button = seat_text, reserve_button(turn, session, full=not seats)
+        kind = turn.ui(f"class_kind.{session.kind}")
+        bubbles.append(bubble(kind, session.title, rows, [button], note=note))
+        lines.append(f"{when} {session.title} @{session.venue} ({seat_text})")
     return messages.carousel(turn.ui("schedule_alt") + "\n" + "\n".join(lines), bubbles)
 
 
-def session_bubble(title: str, when: str, venue: str, seats: str) -> dict:
-    """One session as a card with large, plain text."""
-    rows = [
-        {"type": "text", "text": title, "weight": "bold", "size": "lg", "wrap": True},
-        {"type": "text", "text": when, "size": "md", "wrap": True},
-        {"type": "text", "text": venue, "size": "md", "wrap": True},
-        {"type": "text", "text": seats, "size": "md", "color": "#1A7F37"},
+def reserve_button(turn: Turn, session: ClassSession, *, full: bool) -> dict:
+    """予約する, or キャンセル待ち when the session is full (both book through `reserve`)."""
+    label = turn.ui("waitlist_button" if full else "reserve_button")
+    return messages.postback_action(label, Postback("reserve", {"session": str(session.id)}))
+
+
+def my_bookings_button(turn: Turn) -> dict:
+    """予約の確認: the resident's list of bookings."""
+    return messages.postback_action(turn.ui("my_reservations_button"), Postback("my_reservations"))
+
+
+# -- booking ---------------------------------------------------------------------------------
+
+
+@router.action("reserve")
+def reserve_seat(turn: Turn) -> list[dict]:
+    """Book the session of the tapped button (the waiting list when it is full)."""
+    session_id = int_param(turn, "session")
+    if session_id is None:
+        return session_closed(turn)
+    return book(turn, session_id)
+
+
+def book(turn: Turn, session_id: int) -> list[dict]:
+    """Reserve and confirm: date, venue, what to bring, and buttons to check or cancel."""
+    db = turn.services.db
+    result = reservations.reserve(db, session_id, turn.follower, turn.services.now)
+    if result.kind == "closed" or result.reservation is None:
+        return session_closed(turn)
+    reservation = result.reservation
+    heading = {
+        "reserved": "class_reserved",
+        "waitlisted": "class_waitlisted",
+        "already": f"class_already_{reservation.status}",
+    }[result.kind]
+    tz = turn.services.settings.tz
+    card = reservation_card(
+        turn.content, tz, turn.lang, reservation, turn.ui(heading), position=result.position
+    )
+    # Keep the list the resident chose from, so "the first one" still means the first shown.
+    turn.remember(INTENT, "reserved", session_ids=sessions_shown(turn) or [session_id])
+    return [messages.with_quick_replies(card, class_actions(turn, "what_to_bring", "cost"))]
+
+
+def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
+    """After a schedule, 「それを予約したい」: the one shown, the one named by place, or ask."""
+    number = ordinal(turn.normalized)
+    if number is not None:
+        index = number - 1 if number > 0 else len(shown) + number
+        if 0 <= index < len(shown):
+            return book_in_words(turn, shown[index])
+    if len(shown) == 1:
+        return book_in_words(turn, shown[0])
+    return ask_which(turn, shown)
+
+
+def book_in_words(turn: Turn, session_id: int) -> list[dict]:
+    """Book a session asked for in words; a full one is offered the waiting list first."""
+    session = turn.services.db.get(ClassSession, session_id, populate_existing=True)
+    if session is None or not is_open(turn, session):
+        return session_closed(turn)
+    if classes.seats_left(session) == 0 and not holds(turn, session_id):
+        rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session)
+        button = reserve_button(turn, session, full=True)
+        card = bubble_message(turn.ui("class_full_offer"), session.title, rows, [button])
+        turn.remember(INTENT, "choose", session_ids=[session_id])
+        return [messages.with_quick_replies(card, menu_actions(turn))]
+    return book(turn, session_id)
+
+
+def ask_which(turn: Turn, shown: list[int]) -> list[dict]:
+    """Several sessions were shown: one quick reply per session that is still open."""
+    db, tz = turn.services.db, turn.services.settings.tz
+    still_open = [s for s in (db.get(ClassSession, i) for i in shown) if s and is_open(turn, s)]
+    if not still_open:
+        return session_closed(turn)
+    choices = [
+        messages.postback_action(
+            f"{short_when(s, tz, turn.lang)} {s.venue}", Postback("reserve", {"session": str(s.id)})
+        )
+        for s in still_open
     ]
-    return {
+    turn.remember(INTENT, "choose", session_ids=[s.id for s in still_open])
+    return [messages.with_quick_replies(messages.text(turn.ui("class_which")), choices)]
+
+
+def session_closed(turn: Turn) -> list[dict]:
+    """A button or request for a session no longer open: say so kindly, show what is."""
+    overview = turn.content.entry(INTENT, "overview", turn.lang)
+    return [messages.text(turn.ui("class_closed")), *show_schedule(turn, overview)]
+
+
+# -- the resident's bookings and cancelling --------------------------------------------------
+
+
+@router.action("my_reservations")
+def list_my_reservations(turn: Turn) -> list[dict]:
+    """予約の確認 from a button."""
+    return show_my_reservations(turn, turn.content.entry(INTENT, "my_reservations", turn.lang))
+
+
+def show_my_reservations(turn: Turn, entry) -> list[dict]:
+    """The resident's upcoming bookings, each with a cancel button, and the entry asked about."""
+    mine = my_bookings(turn)
+    if not mine:
+        none = messages.text(turn.ui("my_reservations_none"))
+        if entry.key == "my_reservations":
+            turn.remember(INTENT, entry.key)
+            return [messages.with_quick_replies(none, class_actions(turn, "schedule"))]
+        return [none, *answer_entry(turn, entry)]
+    cards = [booking_card(turn, reservation) for reservation in mine[:12]]
+    alt = "\n".join([turn.ui("my_reservations_alt"), *(c["altText"] for c in cards)])
+    carousel = messages.carousel(alt, [c["contents"] for c in cards])
+    return answer_entry(turn, entry, extra=[carousel])
+
+
+def booking_card(turn: Turn, reservation: Reservation) -> dict:
+    """One booking: its status, the session, and 予約を取り消す."""
+    session = reservation.session
+    status = "session_cancelled" if session.status != "open" else reservation.status
+    rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session, brief=True)
+    position = reservations.waitlist_position(turn.services.db, reservation)
+    if position:
+        rows.append((turn.ui("class_row.position"), str(position)))
+    heading = turn.ui(f"class_status.{status}")
+    return bubble_message(heading, session.title, rows, [cancel_button(turn, reservation)])
+
+
+@router.action("cancel_ask")
+def confirm_cancelling(turn: Turn) -> list[dict]:
+    """ "Cancel this booking?" with 取り消す / 取り消さない."""
+    reservation = own_reservation(turn)
+    if reservation is None:
+        return booking_not_found(turn)
+    ask = "cancel_confirm" if reservation.status == "reserved" else "cancel_confirm_waitlist"
+    params = {"reservation": str(reservation.id)}
+    buttons = [
+        messages.postback_action(
+            turn.ui("cancel_yes_button"), Postback("cancel_reservation", params)
+        ),
+        messages.postback_action(turn.ui("cancel_no_button"), Postback("cancel_keep", params)),
+    ]
+    session = reservation.session
+    rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session, brief=True)
+    card = bubble_message(turn.ui(ask), session.title, rows, buttons)
+    return [messages.with_quick_replies(card, menu_actions(turn))]
+
+
+@router.action("cancel_reservation")
+def cancel_booking(turn: Turn) -> list[dict]:
+    """Cancel; whoever waited longest gets the seat and is told by push after the commit."""
+    reservation_id = int_param(turn, "reservation")
+    if reservation_id is None:
+        return booking_not_found(turn)
+    db, now = turn.services.db, turn.services.now
+    result = reservations.cancel(db, reservation_id, follower=turn.follower, now=now)
+    if result.kind != "cancelled":
+        return booking_not_found(turn)
+    if result.promoted is not None:
+        tell_promoted(turn, result.promoted)
+    done = "cancel_done" if result.was == "reserved" else "cancel_waitlist_done"
+    turn.remember(INTENT, "cancel")
+    actions = [my_bookings_button(turn), *class_actions(turn, "schedule")]
+    return [messages.with_quick_replies(messages.text(turn.ui(done)), actions)]
+
+
+@router.action("cancel_keep")
+def keep_booking(turn: Turn) -> list[dict]:
+    """取り消さない: nothing changes."""
+    actions = [my_bookings_button(turn), *class_actions(turn, "schedule")]
+    return [messages.with_quick_replies(messages.text(turn.ui("cancel_kept")), actions)]
+
+
+def tell_promoted(turn: Turn, promoted: Reservation) -> None:
+    """Queue "you got a seat" for the resident promoted from the waiting list."""
+    follower = promoted.follower
+    if not follower.following:
+        return
+    lang = follower.language
+    heading = turn.content.ui("class_promoted", lang)
+    card = reservation_card(turn.content, turn.services.settings.tz, lang, promoted, heading)
+    turn.push_later(follower.line_user_id, [card], reservations.promotion_key(promoted))
+
+
+def booking_not_found(turn: Turn) -> list[dict]:
+    """An old cancel button: say so, and show what the resident holds now."""
+    entry = turn.content.entry(INTENT, "my_reservations", turn.lang)
+    return [messages.text(turn.ui("cancel_not_found")), *show_my_reservations(turn, entry)]
+
+
+# -- small helpers ---------------------------------------------------------------------------
+
+
+def my_bookings(turn: Turn) -> list[Reservation]:
+    """The resident's upcoming bookings and waiting-list places."""
+    return reservations.my_reservations(turn.services.db, turn.follower, turn.services.now)
+
+
+def holds(turn: Turn, session_id: int) -> bool:
+    """Whether the resident already has a seat or a waiting-list place in the session."""
+    return any(r.session_id == session_id for r in my_bookings(turn))
+
+
+def own_reservation(turn: Turn) -> Reservation | None:
+    """The active reservation named by the postback, if it is the resident's own."""
+    reservation_id = int_param(turn, "reservation")
+    reservation = turn.services.db.get(Reservation, reservation_id) if reservation_id else None
+    if reservation is None or reservation.follower_id != turn.follower.id:
+        return None
+    turn.services.db.refresh(reservation)
+    return reservation if reservation.status in reservations.ACTIVE else None
+
+
+def is_open(turn: Turn, session: ClassSession) -> bool:
+    """Open for booking now."""
+    return session.status == "open" and session.starts_at > turn.services.now
+
+
+def int_param(turn: Turn, name: str) -> int | None:
+    """A whole-number postback parameter; None when missing or tampered with."""
+    value = turn.postback.params.get(name, "") if turn.postback else ""
+    return int(value) if value.isdigit() else None
+
+
+def answer_entry(turn: Turn, entry, extra: list[dict] | None = None) -> list[dict]:
+    """An entry as a card, with its next questions as quick replies that stay live."""
+    turn.remember(INTENT, entry.key)
+    actions = class_actions(turn, *entry.next)
+    return [*(extra or []), messages.with_quick_replies(entry_card(turn, entry), actions)]
+
+
+def class_actions(turn: Turn, *keys: str) -> list[dict]:
+    """Quick replies: these sub-questions of the topic, then the other topics."""
+    topic = [
+        messages.postback_action(
+            turn.content.entry(INTENT, key, turn.lang).label, Postback("class_entry", {"k": key})
+        )
+        for key in keys
+    ]
+    return topic + menu_actions(turn, leave_out=INTENT)
+
+
+def with_menu(turn: Turn, text: str) -> list[dict]:
+    """A text with the topics as quick replies."""
+    return [messages.with_quick_replies(messages.text(text), menu_actions(turn))]
+
+
+def short_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
+    """A date short enough for a button: 12/3(水)10:00, or Wed 3 Dec 10:00."""
+    start = session.starts_at.astimezone(tz)
+    if lang == "en":
+        return start.strftime("%a %-d %b %H:%M")
+    return f"{start.month}/{start.day}({classes.WEEKDAYS_JA[start.weekday()]}){start:%H:%M}"
+
+
+# -- cards (also pushed by bot/reminders.py, so they take content, not a turn) ---------------
+
+
+def reservation_card(
+    content: Content,
+    tz: ZoneInfo,
+    lang: str,
+    reservation: Reservation,
+    heading: str,
+    position: int | None = None,
+) -> dict:
+    """A booking as a card: what happened, when, where, what to bring, whom to ask, and
+    buttons to see the bookings or cancel this one."""
+    session = reservation.session
+    rows = session_rows(content, tz, lang, session)
+    if position:
+        rows.append((content.ui("class_row.position", lang), str(position)))
+    buttons = [
+        messages.postback_action(
+            content.ui("my_reservations_button", lang), Postback("my_reservations")
+        ),
+        messages.postback_action(
+            content.ui("cancel_reservation_button", lang),
+            Postback("cancel_ask", {"reservation": str(reservation.id)}),
+        ),
+    ]
+    return bubble_message(heading, session.title, rows, buttons)
+
+
+def cancel_button(turn: Turn, reservation: Reservation) -> dict:
+    """予約を取り消す for one booking."""
+    postback = Postback("cancel_ask", {"reservation": str(reservation.id)})
+    return messages.postback_action(turn.ui("cancel_reservation_button"), postback)
+
+
+def session_rows(
+    content: Content, tz: ZoneInfo, lang: str, session: ClassSession, *, brief: bool = False
+) -> list[tuple[str, str]]:
+    """Label and value pairs: when and where; unless brief, details, what to bring and whom to
+    ask (the facts do not say what to bring, so the card says to ask the venue)."""
+    rows = [
+        (content.ui("class_row.when", lang), classes.format_when(session, tz, lang)),
+        (content.ui("class_row.venue", lang), session.venue),
+    ]
+    if brief:
+        return rows
+    if session.description.strip():
+        rows.append((content.ui("class_row.details", lang), session.description.strip()))
+    rows.append((content.ui("class_row.bring", lang), content.ui("class_bring", lang)))
+    rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))
+    return rows
+
+
+def venue_phone(content: Content, lang: str, venue: str) -> str:
+    """The venue's phone from content (the ふれあい館 in the facts), else the ward's main line."""
+    for line in content.ui("class_venue_phones", lang).splitlines():
+        name, _, phone = line.strip().rpartition(" ")
+        if name and name in venue:
+            return f"{name} {phone}"
+    return content.ui("class_ward_phone", lang)
+
+
+def bubble(
+    heading: str, title: str, rows: list[tuple[str, str]], buttons: list[dict], note: str = ""
+) -> dict:
+    """A card in large, plain text: heading, title, label/value rows, a note, buttons."""
+    body = [text_part(heading, "md", bold=True, color=GREEN), text_part(title, "lg", bold=True)]
+    for label, value in rows:
+        label_part = text_part(label, "sm", color=GREY) | {"flex": 2}
+        row = [label_part, text_part(value, "md") | {"flex": 5}]
+        body.append({"type": "box", "layout": "baseline", "spacing": "sm", "contents": row})
+    if note:
+        body.append(text_part(note, "md", color=GREEN))
+    card = {
         "type": "bubble",
-        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": rows},
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
     }
+    if buttons:
+        footer = [
+            {"type": "button", "style": "primary", "height": "sm", "action": a} for a in buttons
+        ]
+        card["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer}
+    return card
+
+
+def text_part(text: str, size: str, *, bold: bool = False, color: str | None = None) -> dict:
+    """A wrapping Flex text component."""
+    part = {"type": "text", "text": text, "size": size, "wrap": True}
+    if bold:
+        part["weight"] = "bold"
+    if color:
+        part["color"] = color
+    return part
+
+
+def bubble_message(
+    heading: str, title: str, rows: list[tuple[str, str]], buttons: list[dict]
+) -> dict:
+    """One card as a Flex message, with the same words as plain text for its altText."""
+    plain = "\n".join([title, *(f"{label}: {value}" for label, value in rows)])
+    card = bubble(heading, title, rows, buttons)
+    return {"type": "flex", "altText": messages.alt_text(heading, plain), "contents": card}

@@ -1,0 +1,219 @@
+"""Booking smartphone classes, as residents do it: each test is a short transcript."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot import classes
+from bot.models import ClassSession, Reservation
+from tests.conftest import Resident
+
+
+def add_session(app, *, days: float = 3, venue: str = "志村ふれあい館", capacity: int = 10, **kw):
+    """A session `days` from now, saved the way staff add one."""
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+    fields = {"title": "はじめてのLINE", "kind": "class", **kw}
+    with app.extensions["navi"].sessions() as db:
+        session = classes.add_session(
+            db, starts_at=starts, venue=venue, capacity=capacity, **fields
+        )
+        db.commit()
+        return session
+
+
+def statuses(app) -> dict[str, str]:
+    """Every reservation's status, by LINE user id."""
+    with app.extensions["navi"].sessions() as db:
+        rows = db.scalars(select(Reservation)).all()
+        return {r.follower.line_user_id: r.status for r in rows}
+
+
+@pytest.fixture
+def neighbour(client, standin, events) -> Resident:
+    """A second resident, to compete for seats."""
+    user_id = "U" + "3" * 32
+    standin.add_profile(user_id, "板橋 次郎", language="ja")
+    return Resident(client, standin, events, user_id)
+
+
+def test_schedule_shows_sessions_with_seats_kind_and_a_booking_button(resident, app):
+    add_session(app, title="はじめてのLINE", capacity=10)
+    add_session(app, days=4, title="個別相談", kind="consultation", venue="仲町ふれあい館")
+    reply = resident.say("スマホ教室はいつありますか")
+    carousel = next(m for m in reply.messages if m["type"] == "flex")
+    assert len(carousel["contents"]["contents"]) == 2
+    assert "残り10席" in reply.text and "仲町ふれあい館" in reply.text
+    assert "スマホ教室" in reply.text and "スマホ相談会" in reply.text
+    assert reply.button("予約する")["data"].startswith("v1|reserve|session=")
+    assert "はじめてのLINE" in carousel["altText"] and "個別相談" in carousel["altText"]
+
+
+def test_tapping_book_confirms_the_date_venue_and_whom_to_ask(resident, app):
+    session = add_session(app, venue="志村ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    reply = resident.tap("予約する")
+    assert "予約しました" in reply.text
+    tz = app.extensions["navi"].settings.tz
+    assert classes.format_when(session, tz, "ja") in reply.text
+    assert "志村ふれあい館" in reply.text and "03-3960-5885" in reply.text  # the venue's phone
+    assert reply.button("予約の確認") and reply.button("予約を取り消す")
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_my_bookings_lists_what_the_resident_booked(resident, app):
+    add_session(app, title="はじめてのLINE")
+    add_session(app, days=5, title="写真の送り方")
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    reply = resident.say("予約の確認")
+    assert "はじめてのLINE" in reply.text and "予約しています" in reply.text
+    assert "写真の送り方" not in reply.text
+    assert reply.button("予約を取り消す")
+
+
+def test_cancelling_asks_first_then_frees_the_seat(resident, app):
+    session = add_session(app, capacity=3)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    question = resident.tap("予約を取り消す")
+    assert "取り消しますか" in question.text
+    done = resident.tap("取り消す")
+    assert "取り消しました" in done.text
+    assert statuses(app) == {resident.user_id: "cancelled"}
+    with app.extensions["navi"].sessions() as db:
+        assert db.get(ClassSession, session.id).reserved == 0
+
+
+def test_keeping_a_booking_changes_nothing(resident, app):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.tap("予約を取り消す")
+    assert "そのまま" in resident.tap("取り消さない").text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_full_session_offers_the_waitlist_and_a_cancel_pushes_the_seat_to_it(
+    resident, neighbour, app, standin
+):
+    add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    schedule = resident.say("スマホ教室はいつありますか")
+    assert "満席" in schedule.text
+    joined = resident.tap("キャンセル待ち")
+    assert "キャンセル待ち" in joined.text and "順番" in joined.text
+    assert "1" in joined.messages[0]["altText"].split("順番")[-1]
+    before = len(standin.messages_to(resident.user_id))
+    neighbour.say("予約の確認")
+    neighbour.tap("予約を取り消す")
+    neighbour.tap("取り消す")
+    pushed = standin.messages_to(resident.user_id)[before:]
+    assert len(pushed) == 1 and "席が空いた" in pushed[0]["altText"]
+    assert statuses(app) == {resident.user_id: "reserved", neighbour.user_id: "cancelled"}
+
+
+def test_book_it_after_a_one_session_schedule_books_that_session(resident, app):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    reply = resident.say("それを予約したい")
+    assert "予約しました" in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_book_it_after_a_schedule_of_several_asks_which(resident, app):
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    question = resident.say("予約したい")
+    assert "どの回" in question.text
+    assert len(question.labels) == 2 and "仲町" in question.labels[0]
+    assert "(" in question.labels[0] and "/" in question.labels[0]  # 12/3(水)10:00 …
+    assert "予約しました" in resident.tap("徳丸").text
+    with app.extensions["navi"].sessions() as db:
+        booked = db.scalar(select(Reservation))
+        assert booked.session.venue == "徳丸ふれあい館"
+
+
+def test_an_ordinal_picks_that_session_from_the_schedule(resident, app):
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    add_session(app, days=5, venue="志村ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    reply = resident.say("2番目を予約")
+    assert "予約しました" in reply.text and "徳丸ふれあい館" in reply.text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Reservation)).session.venue == "徳丸ふれあい館"
+
+
+def test_an_ordinal_answers_which_one(resident, app):
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    resident.say("予約したい")
+    reply = resident.say("最初のでお願いします")
+    assert "予約しました" in reply.text and "仲町ふれあい館" in reply.text
+
+
+def test_booking_a_full_session_in_words_offers_the_waitlist_first(resident, neighbour, app):
+    add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    resident.say("スマホ教室はいつありますか")
+    offer = resident.say("それを予約したい")
+    assert "満席" in offer.text and resident.user_id not in statuses(app)
+    assert "キャンセル待ち" in resident.tap("キャンセル待ち").text
+    assert statuses(app)[resident.user_id] == "waitlisted"
+
+
+def test_sub_questions_still_work_after_the_schedule(resident, app):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    assert "お知らせ" in resident.say("持ち物は？").text
+    assert "無料" in resident.say("いくらかかりますか").text
+    assert resident.user_id not in statuses(app)
+
+
+def test_an_old_button_for_a_cancelled_session_gets_a_friendly_answer(resident, app):
+    session = add_session(app)
+    other = add_session(app, days=6, title="写真の送り方")
+    resident.say("スマホ教室はいつありますか")
+    with app.extensions["navi"].sessions() as db:
+        db.get(ClassSession, session.id).status = "cancelled"
+        db.commit()
+    reply = resident.tap("予約する")
+    assert reply.status == 200
+    assert "受け付けていません" in reply.text
+    assert other.title in reply.text  # the current schedule
+    assert resident.user_id not in statuses(app)
+
+
+def test_an_old_button_for_a_deleted_session_gets_a_friendly_answer(resident):
+    reply = resident._deliver(resident.events.postback(resident.user_id, "v1|reserve|session=999"))
+    assert reply.status == 200 and "受け付けていません" in reply.text
+    assert "ふれあい館" in reply.text  # no sessions: the venues to call
+
+
+def test_english_resident_books_in_english(english_resident, app):
+    session = add_session(app, venue="志村ふれあい館")
+    english_resident.follow()
+    schedule = english_resident.say("When are the smartphone classes?")
+    assert "Seats left: 10" in schedule.text
+    reply = english_resident.tap("Book")
+    tz = app.extensions["navi"].settings.tz
+    assert "You are booked" in reply.text
+    assert session.starts_at.astimezone(tz).strftime("%a %-d %b") in reply.text
+    assert "My bookings" in [b["label"] for b in _buttons(reply)]
+
+
+def _buttons(reply) -> list[dict]:
+    """The card buttons of a reply."""
+    found = []
+    for message in reply.messages:
+        if message["type"] == "flex":
+            footer = message["contents"].get("footer", {"contents": []})
+            found += [c["action"] for c in footer["contents"]]
+    return found
