@@ -17,7 +17,7 @@ DEFAULT_CONFIG: dict = {
     "ngram_max": 3,
     "words": True,
     "concepts": True,
-    "pairs": True,
+    "pairs": False,  # concept-pair conjunctions: measured, no gain (bench/intents.py)
     "negation": True,
 }
 
