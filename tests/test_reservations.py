@@ -235,3 +235,15 @@ def test_my_reservations_are_upcoming_and_soonest_first_and_attendees_are_the_se
             (later, "reserved"),
         ]
         assert [r.follower_id for r in reservations.attendees(db, later)] == [person]
+
+
+def test_cancelling_everything_a_resident_holds_frees_their_seats_for_the_waiting_list(navi):
+    session_id = add_session(navi, capacity=1)
+    leaving, waiting = residents(navi, 2)
+    with navi.sessions() as db:
+        for follower_id in (leaving, waiting):
+            reservations.reserve(db, session_id, db.get(Follower, follower_id))
+        results = reservations.cancel_all(db, db.get(Follower, leaving))
+        db.commit()
+    assert [r.promoted.follower_id for r in results] == [waiting]
+    assert counts(navi, session_id) == {"reserved": 1, "waitlisted": 0, "counter": 1}
