@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     announce.set_defaults(run=run_announce)
 
+    staff = commands.add_parser("staff", help="console users")
+    staff_commands = staff.add_subparsers(title="staff commands")
+    staff_add = staff_commands.add_parser("add", help="create a console user (password on stdin)")
+    staff_add.add_argument("--email", required=True)
+    staff_add.add_argument("--role", choices=("staff", "manager", "admin"), required=True)
+    staff_add.set_defaults(run=run_staff_add)
+
     scheduler = commands.add_parser("scheduler", help="run the job scheduler (one process)")
     scheduler.set_defaults(run=run_scheduler)
 
@@ -207,6 +214,28 @@ def _send_progress(done: int, total: int) -> None:
     """One updating line: how far the send has come."""
     share = done / total if total else 1
     print(f"\rsent {done:,} / {total:,} ({share:.0%})", end="", file=sys.stderr, flush=True)
+
+
+def run_staff_add(args) -> int:
+    """Create a console user; the password is read from stdin (never from the command line,
+    where other users of the machine could see it)."""
+    import getpass
+
+    from bot.staff import StaffError, create_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("password (12+ characters): ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    _, _, sessions = _database()
+    with sessions() as db:
+        try:
+            user = create_user(db, args.email, password, args.role, f"cli:{getpass.getuser()}")
+        except StaffError as error:
+            raise CommandError(str(error)) from None
+        db.commit()
+        print(f"created {user.role} {user.email}")
+    return 0
 
 
 def run_scheduler(args) -> int:

@@ -58,6 +58,32 @@ def seed_sessions(sessions, tz) -> int:
     return len(SAMPLE_SESSIONS)
 
 
+DEMO_USERS = (
+    ("manager@demo.itabashi.example", "manager"),
+    ("staff@demo.itabashi.example", "staff"),
+    ("admin@demo.itabashi.example", "admin"),
+)
+
+
+def create_demo_users(sessions) -> list[tuple[str, str, str]]:
+    """Console users for the demo, with fresh passwords each start: (email, role, password)."""
+    from bot.models import StaffUser
+    from bot.staff import create_user, hash_password
+
+    made = []
+    with sessions() as db:
+        for email, role in DEMO_USERS:
+            password = secrets.token_urlsafe(12)
+            user = db.scalar(select(StaffUser).where(StaffUser.email == email))
+            if user is None:
+                create_user(db, email, password, role, "demo")
+            else:
+                user.password_hash = hash_password(password)
+            made.append((email, role, password))
+        db.commit()
+    return made
+
+
 def build_demo_app(settings: Settings):
     """The app wired to a fresh stand-in, with a migrated database and sample sessions."""
     from bot import create_app
@@ -73,6 +99,7 @@ def build_demo_app(settings: Settings):
     upgrade(navi.engine)
     seed_sessions(navi.sessions, settings.tz)
     app.extensions["standin"] = standin
+    app.extensions["demo_users"] = create_demo_users(navi.sessions)
     return app, standin
 
 
@@ -81,9 +108,15 @@ def run_demo(settings: Settings, host: str = "127.0.0.1", port: int = 5000) -> i
     from werkzeug.serving import run_simple
 
     app, standin = build_demo_app(settings)
+    accounts = "\n".join(
+        f"    {role:<8} {email}  password: {password}"
+        for email, role, password in app.extensions["demo_users"]
+    )
     print(
         "\nItabashi LINE Navi — demo mode\n"
         f"  chat simulator  http://{host}:{port}/dev/chat\n"
+        f"  console         http://{host}:{port}/admin  (log in as one of these)\n"
+        f"{accounts}\n"
         f"  health          http://{host}:{port}/healthz\n"
         f"  LINE stand-in   {standin.base_url}\n"
         f"  database        {settings.database_url}\n",

@@ -1,0 +1,128 @@
+"""Console users: creation, password hashing (scrypt), login with rate limiting.
+
+Shared by the CLI (`python -m bot staff add`) and the console; nothing here knows about Flask.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.db import utcnow
+from bot.models import LoginAttempt, StaffUser
+
+ROLES = ("staff", "manager", "admin")  # each role can do what the ones before it can
+# scrypt, a memory-hard KDF in the standard library: about 50 ms and 16 MiB per hash here.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD = 12
+# More than this many failures for one email or one address in the window locks login for it.
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+
+
+class StaffError(ValueError):
+    """A user cannot be created or changed; the message says why."""
+
+
+class LoginLocked(Exception):
+    """Too many failed logins; `retry_after` says when to try again."""
+
+    def __init__(self, retry_after: dt.timedelta):
+        super().__init__(f"locked for {retry_after}")
+        self.retry_after = retry_after
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash, with its parameters, so they can be raised later."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
+    )
+    encoded = [base64.b64encode(part).decode() for part in (salt, digest)]
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encoded[0]}${encoded[1]}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Check a password against a stored hash in constant time."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
+        return False
+    return scheme == "scrypt" and hmac.compare_digest(actual, expected)
+
+
+def role_allows(role: str, needed: str) -> bool:
+    """Whether `role` may do what `needed` may."""
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def create_user(db: Session, email: str, password: str, role: str, actor: str) -> StaffUser:
+    """Add a console user (audited)."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise StaffError(f"role must be one of {', '.join(ROLES)}")
+    if "@" not in email or len(email) > 254:
+        raise StaffError(f"{email!r} is not an email address")
+    if len(password) < MIN_PASSWORD:
+        raise StaffError(f"the password needs at least {MIN_PASSWORD} characters")
+    if db.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        raise StaffError(f"{email} already exists")
+    user = StaffUser(email=email, password_hash=hash_password(password), role=role)
+    db.add(user)
+    db.flush()
+    audit.record(db, actor, "staff.create", f"staff:{user.id}", email=email, role=role)
+    return user
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The user who logged in, or None for a wrong email or password."""
+
+    user: StaffUser | None
+
+
+def log_in(db: Session, email: str, password: str, ip: str, now: dt.datetime | None = None):
+    """Check credentials, unless this email or address has failed too often recently."""
+    now = now or utcnow()
+    email = email.strip().lower()
+    since = now - FAILURE_WINDOW
+    failures = db.execute(
+        select(func.count(), func.min(LoginAttempt.at)).where(
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at > since,
+            (LoginAttempt.email == email) | (LoginAttempt.ip == ip),
+        )
+    ).one()
+    if failures[0] >= MAX_FAILURES:
+        raise LoginLocked(failures[1] + FAILURE_WINDOW - now)
+    user = db.scalar(select(StaffUser).where(StaffUser.email == email, StaffUser.active))
+    # Hash even for an unknown email, so timing does not tell which emails exist.
+    ok = verify_password(password, user.password_hash if user else hash_password("x" * 12))
+    db.add(LoginAttempt(email=email, ip=ip, succeeded=ok and user is not None, at=now))
+    if ok and user is not None:
+        user.last_login_at = now
+        audit.record(db, user.email, "staff.login", f"staff:{user.id}")
+        return LoginResult(user)
+    return LoginResult(None)
+
+
+def forget_old_attempts(db: Session, now: dt.datetime) -> int:
+    """Login attempts are only needed for the lockout window (the retention job calls this)."""
+    return db.execute(delete(LoginAttempt).where(LoginAttempt.at < now - FAILURE_WINDOW)).rowcount
