@@ -33,6 +33,7 @@ from bot.db import utcnow
 from bot.line import LineError, LineGateway
 from bot.models import ConversationContext, ProcessedEvent
 from bot.postback import Postback
+from bot.questions import count_question
 from bot.router import Router, normalize
 from bot.settings import Settings
 from bot.turn import CONTEXT_LIFETIME, Push, Services, Turn
@@ -223,6 +224,7 @@ class Dispatcher:
             return Outcome("answered", "reset"), answer, turn
         intent = COMMANDS.get(normalized) or self._resolve_intent(route, normalized, context, lang)
         answer = self.registry.for_intent(intent)(turn_with_intent(turn, intent))
+        count_question(db, intent, turn.services.now)
         if route.language in ENGLISH_FALLBACK_LANGUAGES:
             answer = [messages.text(self.content.ui("other_language", "en")), *answer]
         self._save_context(db, follower.id, turn)

@@ -285,3 +285,14 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class QuestionCount(Base):
+    """How many questions of each intent residents asked on a day (JST): counts only, no text,
+    no user ID — what managers chart as "questions by topic"."""
+
+    __tablename__ = "question_counts"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    intent: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
