@@ -237,16 +237,18 @@ class Content:
                 best, best_score = e, score
         return best
 
+    def ui_template(self, key: str, lang: str) -> str:
+        """A UI string before its {placeholders} are filled (ja_easy falls back to ja)."""
+        template = self._ui.get(self._lang(lang), {}).get(key) or self._ui["ja"].get(key)
+        if template is None:
+            raise KeyError(key)
+        return template
+
     def ui(self, key: str, lang: str, **fields: Any) -> str:
         """A fixed UI string (ja_easy falls back to ja); ``{phone}`` is filled automatically."""
         lang = self._lang(lang)
-        template = self._ui.get(lang, {}).get(key)
-        if template is None:
-            template = self._ui["ja"].get(key)
-        if template is None:
-            raise KeyError(key)
         phone = self._ui.get(lang, {}).get("phone") or self._ui["ja"]["phone"]
-        return template.format(**{"phone": phone, **fields})
+        return self.ui_template(key, lang).format(**{"phone": phone, **fields})
 
     def ui_keys(self) -> list[str]:
         """Every UI key defined in ja (for tools and tests)."""

@@ -61,6 +61,11 @@ COMMANDS = {
     "delete my data": "notification_settings",
     "受信設定": "notification_settings",
     "settings": "notification_settings",
+    "予約の確認": "smartphone_class",
+    "予約確認": "smartphone_class",
+    "予約したい": "smartphone_class",
+    "my bookings": "smartphone_class",
+    "my reservations": "smartphone_class",
     "使い方": "help",
     "help": "help",
 }

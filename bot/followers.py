@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
@@ -82,10 +83,16 @@ def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
 def get_or_create_follower(session: Session, line_user_id: str) -> Follower:
     """The follower who wrote; adopted if we never saw their follow."""
     follower = find_follower(session, line_user_id)
-    if follower is None:
-        follower = adopt_follower(session, line_user_id, "seen")
-        session.flush()
-    return follower
+    if follower is not None:
+        return follower
+    try:
+        # Two first messages of one resident can arrive at once (a double tap): the unique
+        # user ID lets one insert win; the other finds the winner's row.
+        with session.begin_nested():
+            follower = adopt_follower(session, line_user_id, "seen")
+        return follower
+    except IntegrityError:
+        return find_follower(session, line_user_id)
 
 
 def record_follow(

@@ -4,10 +4,11 @@ Intent: notification_settings. Postback actions: toggle_topic, stop_all, all_top
 delete_data. Every change answers with the new state, so the resident sees it took effect.
 """
 
-from bot import followers, messages
+from bot import followers, messages, reservations
 from bot.models import TOPICS, FollowerTopic
 from bot.postback import Postback
 from bot.turn import Turn
+from handlers.classes import tell_promoted
 from handlers.common import entry_card, menu_actions, with_menu
 from handlers.registry import TopicRouter
 
@@ -110,5 +111,9 @@ def delete_my_data(turn: Turn) -> list[dict]:
     if turn.postback.params.get("confirm") != "yes":
         return with_menu(turn, turn.ui("postback_unknown"))
     turn.forget()
+    # Their seats go to the waiting list first, so deleting data never leaves seats counted.
+    for result in reservations.cancel_all(turn.services.db, turn.follower, turn.services.now):
+        if result.promoted is not None:
+            tell_promoted(turn, result.promoted)
     followers.delete_follower(turn.services.db, turn.follower)
     return [messages.with_quick_replies(messages.text(turn.ui("data_deleted")), menu_actions(turn))]

@@ -217,3 +217,27 @@ def _buttons(reply) -> list[dict]:
             footer = message["contents"].get("footer", {"contents": []})
             found += [c["action"] for c in footer["contents"]]
     return found
+
+
+def test_asking_for_my_bookings_out_of_the_blue_lists_them(resident, app):
+    add_session(app, title="はじめてのLINE")
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.say("メニュー")  # no context left
+    assert "はじめてのLINE" in resident.say("予約の確認").text
+
+
+def test_deleting_my_data_gives_my_seat_to_the_waitlist(resident, neighbour, app, standin):
+    session = add_session(app, capacity=1)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("キャンセル待ち")
+    before = len(standin.messages_to(neighbour.user_id))
+    ask = resident.say("データ削除")
+    resident.tap(ask.labels[0])
+    pushed = standin.messages_to(neighbour.user_id)[before:]
+    assert len(pushed) == 1 and "席が空いた" in pushed[0]["altText"]
+    assert statuses(app) == {neighbour.user_id: "reserved"}
+    with app.extensions["navi"].sessions() as db:
+        assert db.get(ClassSession, session.id).reserved == 1

@@ -94,3 +94,33 @@ def test_someone_who_writes_without_a_follow_we_saw_is_counted_once(resident, ap
     resident.say("ありがとう")
     with app.extensions["navi"].sessions() as db:
         assert followers_at(db) == 1
+
+
+def test_two_first_messages_at_once_make_one_follower_and_two_answers(app, events, standin):
+    from sqlalchemy import func, select
+
+    from bot.models import Follower
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/callback"
+    user = "U" + "9" * 32
+
+    def deliver(text: str) -> int:
+        body = events.body(events.text(user, text))
+        request = urllib.request.Request(
+            url, data=body, headers={"X-Line-Signature": sign_body(body, CHANNEL_SECRET)}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            assert list(pool.map(deliver, ["こんにちは", "コンビニ交付"])) == [200, 200]
+    finally:
+        server.shutdown()
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Follower)) == 1
+    replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+    assert len(replies) == 2
+    assert not any("エラーが起きました" in str(c.json) for c in replies)  # no apology
