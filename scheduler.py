@@ -39,12 +39,12 @@ def services():
     return build_services(Settings.from_env())
 
 
-def send_due_announcements() -> None:
+def send_due_announcements(navi=None) -> None:
     """Every 30 s: send scheduled announcements whose time has come; resume interrupted ones."""
     from bot.announcements import AnnouncementError, due_announcements, send_announcement
     from bot.db import utcnow
 
-    navi = services()
+    navi = navi or services()
     with navi.sessions() as db:
         due = due_announcements(db, utcnow())
     for announcement_id in due:
@@ -60,12 +60,12 @@ def send_due_announcements() -> None:
             log.warning("announcement %s not finished: %s", announcement_id, error)
 
 
-def remind_tomorrow() -> None:
+def remind_tomorrow(navi=None) -> None:
     """Daily: push a reminder for every reservation of tomorrow's sessions (once each)."""
     from bot.db import utcnow
     from bot.reminders import send_due_reminders
 
-    navi = services()
+    navi = navi or services()
     sent = send_due_reminders(navi.sessions, navi.gateway, navi.content, navi.settings, utcnow())
     log.info("reminders sent: %s", sent)
 
@@ -87,6 +87,18 @@ def purge_expired_data() -> None:
     with services().sessions() as db:
         purged = purge_expired(db, utcnow())
     log.info("retention: %s", purged)
+
+
+def start_demo_scheduler(navi):
+    """Demo mode only (one process, no separate scheduler): the sending jobs in a background
+    thread, with an in-memory job store and a short interval so the console feels immediate."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    demo = BackgroundScheduler(job_defaults=JOB_DEFAULTS, timezone=navi.settings.tz)
+    demo.add_job(send_due_announcements, "interval", seconds=2, args=[navi], id="announcements")
+    demo.add_job(remind_tomorrow, "interval", minutes=10, args=[navi], id="reminders")
+    demo.start()
+    return demo
 
 
 def build_scheduler(settings: Settings, kind: type[BaseScheduler] = BlockingScheduler):

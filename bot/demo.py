@@ -100,6 +100,10 @@ def build_demo_app(settings: Settings):
     seed_sessions(navi.sessions, settings.tz)
     app.extensions["standin"] = standin
     app.extensions["demo_users"] = create_demo_users(navi.sessions)
+    # In demo mode the one process also sends what the scheduler would (announcements, reminders).
+    import scheduler
+
+    app.extensions["demo_scheduler"] = scheduler.start_demo_scheduler(navi)
     return app, standin
 
 

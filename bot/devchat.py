@@ -86,7 +86,21 @@ def send_event():
         event = getattr(factory, kind)(user_id)
     before = len(standin.messages_to(user_id))
     status = _deliver(factory.body(event))
-    return {"status": status, "messages": standin.messages_to(user_id)[before:]}
+    received = standin.messages_to(user_id)
+    return {"status": status, "messages": received[before:], "seen": len(received)}
+
+
+@bp.get("/api/messages")
+def new_messages():
+    """Messages the bot pushed to the resident since the page last looked (announcements,
+    a seat from the waiting list, reminders): the simulator polls this."""
+    standin = current_app.extensions.get("standin")
+    if standin is None:
+        abort(404)
+    user_id = str(request.args.get("user") or DEMO_USER)[:64]
+    seen = request.args.get("since", default=0, type=int)
+    received = standin.messages_to(user_id)
+    return {"messages": received[seen:], "seen": len(received)}
 
 
 def _deliver(body: bytes) -> int:

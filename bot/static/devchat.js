@@ -5,6 +5,8 @@
 const user = document.body.dataset.user;
 const log = document.getElementById("log");
 const quick = document.getElementById("quick");
+let seen = 0;  // how many messages to this resident the page has drawn
+let busy = false;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -28,6 +30,7 @@ async function send(payload, shown) {
   if (shown) say(shown);
   quick.replaceChildren();
   let reply;
+  busy = true;
   try {
     const response = await fetch("/dev/chat/api/event", {
       method: "POST",
@@ -39,11 +42,31 @@ async function send(payload, shown) {
   } catch (error) {
     addLine("system", el("div", "notice", "送信できませんでした: " + error.message));
     return;
+  } finally {
+    busy = false;
   }
   if (reply.status !== 200) {
     addLine("system", el("div", "notice", "webhook answered " + reply.status));
   }
   reply.messages.forEach(draw);
+  seen = reply.seen;
+}
+
+async function poll() {
+  // Pushes arrive without the resident doing anything: announcements, a seat, a reminder.
+  if (!busy) {
+    try {
+      const response = await fetch("/dev/chat/api/messages?user=" + encodeURIComponent(user) + "&since=" + seen);
+      const news = await response.json();
+      if (!busy && news.seen > seen) {
+        news.messages.forEach(draw);
+        seen = news.seen;
+      }
+    } catch (error) {
+      // The demo server restarting is not worth a message; the next poll tries again.
+    }
+  }
+  setTimeout(poll, 2000);
 }
 
 function act(action) {
@@ -154,3 +177,4 @@ document.querySelectorAll(".tools button").forEach((button) => {
 });
 
 drawRichMenu();
+poll();

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 
 import pytest
 from werkzeug.serving import make_server
@@ -39,9 +40,19 @@ def browser():
         browser.close()
 
 
+@dataclass(frozen=True)
+class Demo:
+    """A running demo: where it answers, its LINE stand-in, and the app (for its database)."""
+
+    base_url: str
+    standin: object
+    app: object
+
+
 @pytest.fixture
-def demo_server(tmp_path):
-    """The demo app (stand-in, migrated SQLite, sample sessions) on a real local port."""
+def demo(tmp_path):
+    """The demo app (stand-in, migrated SQLite, sample sessions, in-process scheduler) on a
+    real local port."""
     from bot.demo import build_demo_app
     from bot.settings import Settings
 
@@ -49,10 +60,17 @@ def demo_server(tmp_path):
     app, standin = build_demo_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", standin
+    yield Demo(f"http://127.0.0.1:{server.server_port}", standin, app)
     server.shutdown()
+    app.extensions["demo_scheduler"].shutdown(wait=False)
     standin.stop()
     app.extensions["navi"].engine.dispose()
+
+
+@pytest.fixture
+def demo_server(demo):
+    """(base URL, stand-in) of the running demo."""
+    return demo.base_url, demo.standin
 
 
 @pytest.fixture

@@ -43,3 +43,25 @@ def test_healthz_and_chat_page_answer_200(demo_server, page):
     base_url, _ = demo_server
     assert page.goto(f"{base_url}/healthz").status == 200
     assert page.goto(f"{base_url}/dev/chat").status == 200
+
+
+def test_an_announcement_appears_in_the_chat_without_the_resident_asking(demo, page):
+    from bot import announcements
+    from bot.devchat import DEMO_USER
+    from bot.followers import get_or_create_follower
+
+    page.goto(f"{demo.base_url}/dev/chat")
+    page.get_by_role("button", name="友だち追加").click()
+    page.locator(".row.bot .bubble").first.wait_for()
+    navi = demo.app.extensions["navi"]
+    with navi.sessions() as db:
+        get_or_create_follower(db, DEMO_USER)
+        announcements.create_announcement(
+            db,
+            text="12月のスマホ相談会の予約を始めました。",
+            topic="smartphone_class",
+            created_by="test",
+        )
+        db.commit()
+    # The demo's in-process scheduler sends it; the page shows it within a few seconds.
+    page.get_by_text("12月のスマホ相談会の予約を始めました。").wait_for(timeout=15000)
