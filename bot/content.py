@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import pathlib
+import re
 import string
 import unicodedata
 from typing import Any
@@ -198,6 +199,12 @@ class Content:
                 for e in topic.entries:
                     bucket = self._phrases.setdefault((intent, e.key), [])
                     bucket.extend(p for p in e.match if p not in bucket)
+        # Latin phrases match whole words ("age" must not match inside "language"); Japanese
+        # has no spaces, so its phrases match anywhere.
+        self._matchers = {
+            key: [(len(p), _phrase_matcher(p)) for p in phrases]
+            for key, phrases in self._phrases.items()
+        }
 
     @staticmethod
     def _lang(lang: str) -> str:
@@ -231,8 +238,8 @@ class Content:
         topic = self.topic(intent, lang)
         best, best_score = topic.overview(), 0
         for e in topic.entries:
-            phrases = self._phrases.get((intent, e.key), ())
-            score = sum(len(p) for p in phrases if p in normalized_text)
+            matchers = self._matchers.get((intent, e.key), ())
+            score = sum(length for length, found in matchers if found(normalized_text))
             if score > best_score:
                 best, best_score = e, score
         return best
@@ -253,6 +260,14 @@ class Content:
     def ui_keys(self) -> list[str]:
         """Every UI key defined in ja (for tools and tests)."""
         return list(self._ui["ja"])
+
+
+def _phrase_matcher(phrase: str):
+    """A test for one match phrase: whole words for Latin script, anywhere for Japanese."""
+    if phrase.isascii():
+        pattern = re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+        return lambda text: pattern.search(text) is not None
+    return lambda text: phrase in text
 
 
 def _read_yaml(path: pathlib.Path) -> Any:
