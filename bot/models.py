@@ -296,3 +296,19 @@ class QuestionCount(Base):
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     intent: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FollowDaily(Base):
+    """Follows, adoptions and unfollows per JST day: a rollup of the follow ledger kept by
+    database triggers (migration 0005), so the dashboard reads one row per day, not the ledger.
+
+    `adopted` counts friends we only learned of (kinds `synced` and `seen`): they were friends
+    already, so they raise the count but are not new adds in the trend.
+    """
+
+    __tablename__ = "follow_daily"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    follows: Mapped[int] = mapped_column(Integer, default=0)
+    adopted: Mapped[int] = mapped_column(Integer, default=0)
+    unfollows: Mapped[int] = mapped_column(Integer, default=0)
