@@ -12,6 +12,7 @@ import json
 import sys
 import time
 
+from bot.migrate import DatabaseNotReady
 from bot.models import TOPICS
 from bot.settings import Settings, SettingsError
 
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
+    except DatabaseNotReady as error:
+        print(f"Database not ready: {error}", file=sys.stderr)
+        return 2
 
 
 class CommandError(Exception):
@@ -135,9 +139,12 @@ def _database():
 
 def run_serve(args) -> int:
     """Production: gunicorn with the app factory (demo mode when no credentials are set)."""
-    from bot.serve import serve
+    from bot.serve import NotConfigured, serve
 
-    return serve(Settings.from_env(), args.host, args.port, args.workers)
+    try:
+        return serve(Settings.from_env(), args.host, args.port, args.workers)
+    except NotConfigured as error:
+        raise CommandError(str(error)) from None
 
 
 def run_demo(args) -> int:

@@ -17,6 +17,7 @@ from bot.content import Content, load_content
 from bot.db import make_engine, make_session_factory
 from bot.dispatch import Dispatcher
 from bot.line import LineGateway
+from bot.migrate import check_ready
 from bot.router import Router, load_router
 from bot.settings import Settings
 from handlers import build_registry
@@ -43,6 +44,7 @@ def build_services(settings: Settings) -> Navi:
             "or run `python -m bot demo`, which starts a local stand-in of LINE."
         )
     engine = make_engine(settings.database_url)
+    check_ready(engine)
     sessions = make_session_factory(engine)
     content = load_content()
     router = load_router()

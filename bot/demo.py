@@ -87,6 +87,7 @@ def create_demo_users(sessions) -> list[tuple[str, str, str]]:
 def build_demo_app(settings: Settings):
     """The app wired to a fresh stand-in, with a migrated database and sample sessions."""
     from bot import create_app
+    from bot.db import make_engine
     from bot.devline import StandIn
     from bot.migrate import upgrade
 
@@ -94,9 +95,11 @@ def build_demo_app(settings: Settings):
     standin = StandIn(access_token=settings.channel_access_token)
     settings = settings.with_overrides(api_base_url=standin.start())
     standin.add_profile("Udemo0000000000000000000000000001", "板橋 花子", language="ja")
+    engine = make_engine(settings.database_url)
+    upgrade(engine)  # demo mode migrates by itself
+    engine.dispose()
     app = create_app(settings)
     navi = app.extensions["navi"]
-    upgrade(navi.engine)
     seed_sessions(navi.sessions, settings.tz)
     app.extensions["standin"] = standin
     app.extensions["demo_users"] = create_demo_users(navi.sessions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import followers, messages
 from bot.content import Content
 from bot.db import utcnow
-from bot.line import LineError, LineGateway
+from bot.line import InvalidReplyToken, LineError, LineGateway
 from bot.models import ConversationContext, ProcessedEvent
 from bot.postback import Postback
 from bot.questions import count_question
@@ -336,8 +337,28 @@ class Dispatcher:
             answer = answer[:MAX_MESSAGES]
         try:
             self.gateway.reply(event.reply_token, answer)
+        except InvalidReplyToken:
+            self._reply_by_push(event, answer)
         except LineError as error:
             log.warning("reply failed: status=%s message=%s", error.status, error.message)
+
+    def _reply_by_push(self, event: Event, answer: list[dict]) -> None:
+        """The reply token expired (we were slow, or LINE redelivered late): push the answer
+        instead, but only in a 1:1 chat with someone who still follows us, and only once —
+        the retry key comes from the event, so a second delivery of it cannot push again."""
+        user_id = self._user_id(event)
+        event_id = getattr(event, "webhook_event_id", None)
+        if user_id is None or not event_id:
+            log.warning("reply token expired; no 1:1 chat to push to, answer dropped")
+            return
+        with self.sessions() as db:
+            follower = followers.find_follower(db, user_id)
+            following = follower is not None and follower.following
+        if not following:
+            log.info("reply token expired for a non-follower; answer dropped")
+            return
+        retry_key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"reply-fallback:{event_id}"))
+        self._push(Push(user_id, answer, retry_key))
 
 
 def turn_with_intent(turn: Turn, intent: str) -> Turn:

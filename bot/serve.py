@@ -7,8 +7,12 @@ separate process (`python -m bot scheduler`), never started here.
 
 from __future__ import annotations
 
+import os
+
 from gunicorn.app.base import BaseApplication
 
+from bot.db import make_engine
+from bot.migrate import check_ready
 from bot.settings import Settings
 
 
@@ -30,12 +34,28 @@ class _Gunicorn(BaseApplication):
         return create_app(self.settings)
 
 
-def serve(settings: Settings, host: str, port: int, workers: int) -> int:
-    """Run until stopped. Without LINE credentials this is demo mode in one process."""
-    if settings.demo:
-        from bot.demo import run_demo
+class NotConfigured(RuntimeError):
+    """Production cannot start: a secret is missing (the message names it)."""
 
-        return run_demo(settings, host, port)
+
+def serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    """Run until stopped, after checking the secrets and the database."""
+    if settings.demo:
+        raise NotConfigured(
+            "serve is for production and needs LINE_CHANNEL_SECRET and "
+            "LINE_CHANNEL_ACCESS_TOKEN; to try the bot without LINE, run `make run` "
+            "(python -m bot demo)"
+        )
+    if not os.environ.get("SECRET_KEY"):
+        raise NotConfigured(
+            "serve needs SECRET_KEY (a long random string, the same for every worker and "
+            "restart), e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`"
+        )
+    engine = make_engine(settings.database_url)
+    try:
+        check_ready(engine)  # fail here, clearly, rather than in every worker
+    finally:
+        engine.dispose()
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

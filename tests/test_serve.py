@@ -34,6 +34,7 @@ def served(database_url, standin):
         "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
         "LINE_API_BASE_URL": standin.base_url,
         "DATABASE_URL": database_url,
+        "SECRET_KEY": "a-test-secret-key-the-same-for-every-worker",
     }
     subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True)
     port = free_port()
