@@ -65,9 +65,13 @@ def make_engine(database_url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
             # WAL lets readers work while a writer commits; the busy timeout queues writers
-            # (simultaneous webhook deliveries) instead of failing them.
+            # (simultaneous webhook deliveries) instead of failing them. synchronous=NORMAL is
+            # WAL's recommended setting: no corruption on any crash, and only a power cut can
+            # lose the last commits — webhook events LINE then redelivers. It saves an fsync
+            # per commit, the largest cost of a webhook request.
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()

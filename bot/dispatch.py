@@ -25,7 +25,7 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import followers, messages
@@ -139,16 +139,23 @@ class Dispatcher:
         return outcome
 
     def _claim(self, db: Session, event: Event) -> bool:
-        """Insert the event id; False when another delivery of it was already processed."""
+        """Record the event id; False when another delivery of it was already processed.
+
+        One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and
+        no savepoint to pay for on every event.
+        """
         event_id = getattr(event, "webhook_event_id", None)
         if not event_id:
             return True
-        try:
-            with db.begin_nested():
-                db.add(ProcessedEvent(webhook_event_id=event_id))
-        except IntegrityError:
-            return False
-        return True
+        dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+        claimed = db.execute(
+            dialect.insert(ProcessedEvent)
+            .values(webhook_event_id=event_id, received_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+            # RETURNING, not rowcount: psycopg reports -1 for this statement.
+            .returning(ProcessedEvent.webhook_event_id)
+        )
+        return claimed.scalar() is not None
 
     @staticmethod
     def _database_alive(db: Session) -> bool:

@@ -1,0 +1,224 @@
+"""Webhook benchmark: deliveries/s and p50/p99 latency of this bot against the smallest
+correct line-bot-sdk echo bot, both under the same gunicorn configuration and the same stand-in.
+
+    .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 8] [--workers 2]
+
+Each delivery is one signed text event with a fresh reply token; both bots must answer every
+one with a reply the stand-in accepts. The stand-in runs in its own process; the load comes
+from this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import pathlib
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECRET, TOKEN = "bench-channel-secret", "bench-access-token"
+QUESTIONS = ["こんにちは", "コンビニで住民票を取りたい", "スマホ教室はいつ？", "What can you do?"]
+
+
+def run_standin(pipe) -> None:
+    """Child process: the stand-in; mints reply tokens and counts accepted replies on request."""
+    from bot.devline import StandIn
+
+    standin = StandIn(TOKEN)
+    pipe.send(standin.start())
+    while True:
+        command, argument = pipe.recv()
+        if command == "tokens":
+            pipe.send([standin.issue_reply_token(user) for user in argument])
+        elif command == "replies":
+            calls = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+            pipe.send(sum(c.status == 200 for c in calls))
+        else:
+            standin.stop()
+            return
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(command: list[str], env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit(f"server on port {port} did not start: {' '.join(command)}")
+
+
+def load(port: int, bodies: list[bytes], concurrency: int) -> tuple[float, list[float], int]:
+    """POST every body (signed) with `concurrency` keep-alive connections; time each."""
+    from bot.devline import sign_body
+
+    chunks = [bodies[i::concurrency] for i in range(concurrency)]
+
+    def worker(chunk: list[bytes]) -> tuple[list[float], int]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        latencies, failures = [], 0
+        for body in chunk:
+            headers = {
+                "Content-Type": "application/json",
+                "X-Line-Signature": sign_body(body, SECRET),
+            }
+            started = time.perf_counter()
+            connection.request("POST", "/callback", body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - started)
+            failures += response.status != 200
+        connection.close()
+        return latencies, failures
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(worker, chunks))
+    elapsed = time.perf_counter() - started
+    return elapsed, [lat for lats, _ in results for lat in lats], sum(f for _, f in results)
+
+
+def measure(name, command, env, port, pipe, requests, concurrency) -> dict:
+    from bot.devline import EventFactory
+
+    users = [f"U{n % 500:032x}" for n in range(requests + 200)]
+    pipe.send(("tokens", users))
+    tokens = pipe.recv()
+    factory = EventFactory()
+    bodies = [
+        factory.body({**factory.text(u, QUESTIONS[n % len(QUESTIONS)]), "replyToken": t})
+        for n, (u, t) in enumerate(zip(users, tokens, strict=True))
+    ]
+    server = start_server(command, env, port)
+    try:
+        load(port, bodies[:200], concurrency)  # warm-up: imports, connections, caches
+        pipe.send(("replies", None))
+        before = pipe.recv()
+        elapsed, latencies, failures = load(port, bodies[200:], concurrency)
+        pipe.send(("replies", None))
+        replies = pipe.recv() - before
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    latencies.sort()
+    return {
+        "name": name,
+        "rate": requests / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "failures": failures,
+        "replies": replies,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+
+    parent, child = multiprocessing.Pipe()
+    standin = multiprocessing.Process(target=run_standin, args=(child,), daemon=True)
+    standin.start()
+    base_url = parent.recv()
+    database_url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    env = {
+        **os.environ,
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_API_BASE_URL": base_url,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-secret-key-bench-secret-key",
+        "PYTHONPATH": str(ROOT),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+    ]
+    ours_port, echo_port = free_port(), free_port()
+    ours = measure(
+        "this bot",
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(ours_port),
+            "--workers",
+            str(args.workers),
+        ],
+        {**env, "BENCH_QUIET": "1"},
+        ours_port,
+        parent,
+        args.requests,
+        args.concurrency,
+    )
+    echo = measure(
+        "SDK echo bot",
+        [*gunicorn, "--bind", f"127.0.0.1:{echo_port}", "bench.echo_bot:app"],
+        env,
+        echo_port,
+        parent,
+        args.requests,
+        args.concurrency,
+    )
+    parent.send(("stop", None))
+
+    print(
+        f"webhook: {args.requests} signed text deliveries, {args.concurrency} connections, "
+        f"gunicorn {args.workers} workers x 4 threads, {os.cpu_count()} cores, "
+        f"database {database_url.split(':')[0]}"
+    )
+    print(f"{'':14}{'deliveries/s':>14}{'p50 ms':>10}{'p99 ms':>10}{'replies':>10}{'errors':>8}")
+    for row in (ours, echo):
+        print(
+            f"{row['name']:<14}{row['rate']:>14,.0f}{row['p50']:>10.1f}{row['p99']:>10.1f}"
+            f"{row['replies']:>10}{row['failures']:>8}"
+        )
+    print(f"ratio (this bot / echo bot): {ours['rate'] / echo['rate']:.2f}x deliveries/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
