@@ -189,14 +189,84 @@ CONCEPTS: dict[str, str] = {
 
 # `\b` in the patterns means a boundary of a latin word: Python's own \b treats kana and kanji as
 # word characters, so "lineの設定" or "こんびにのatm" would never match \bline\b or \batm\b.
-_LATIN_BOUNDARY = r"(?:(?<![a-z0-9])(?=[a-z0-9])|(?<=[a-z0-9])(?![a-z0-9]))"
+_LATIN_START = r"(?<![a-z0-9])"
+_LATIN_END = r"(?![a-z0-9])"
+_HAS_LATIN = re.compile("[a-z]")
 
-COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern.replace(r"\b", _LATIN_BOUNDARY)))
-    for name, pattern in CONCEPTS.items()
-)
+
+def _alternatives(pattern: str) -> list[str]:
+    """Split a pattern at its top-level `|` (not inside groups, classes or escapes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _compile(alternatives: list[str]) -> re.Pattern[str] | None:
+    if not alternatives:
+        return None
+    fixed = []
+    for alt in alternatives:
+        if alt.startswith(r"\b"):
+            alt = _LATIN_START + alt[2:]
+        if alt.endswith(r"\b"):
+            alt = alt[:-2] + _LATIN_END
+        fixed.append(alt.replace(r"\b", _LATIN_END))
+    return re.compile("|".join(fixed))
+
+
+def _first_chars(alternatives: list[str]) -> frozenset[str] | None:
+    """Characters every match must start with, or None when an alternative starts specially."""
+    firsts = set()
+    for alt in alternatives:
+        if not alt or alt[0] in "\\([.^$?*+{":
+            return None
+        firsts.add(alt[0])
+    return frozenset(firsts)
+
+
+def _split(pattern: str) -> tuple:
+    """(first characters, alternatives without latin letters, alternatives with latin letters).
+
+    The halves are compiled apart so that a message with no latin letter never pays for the latin
+    half, and the other half is skipped outright when none of its first characters occurs.
+    """
+    alts = _alternatives(pattern)
+    latin = [a for a in alts if _HAS_LATIN.search(a.replace(r"\b", ""))]
+    other = [a for a in alts if a not in latin]
+    return _first_chars(other), _compile(other), _compile(latin)
+
+
+COMPILED: tuple[tuple, ...] = tuple((name, *_split(pattern)) for name, pattern in CONCEPTS.items())
 
 
 def concepts(folded: str) -> list[str]:
     """Names of the concepts present in a folded message."""
-    return [name for name, rx in COMPILED if rx.search(folded)]
+    latin = _HAS_LATIN.search(folded) is not None
+    chars = set(folded)
+    return [
+        name
+        for name, firsts, other, lat in COMPILED
+        if (
+            other is not None
+            and (firsts is None or not firsts.isdisjoint(chars))
+            and other.search(folded)
+        )
+        or (latin and lat is not None and lat.search(folded))
+    ]

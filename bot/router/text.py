@@ -31,11 +31,12 @@ def _is_kanji(ch: str) -> bool:
 _KANJI_AS_KANA = dict(zip("二口力工八夕卜", "ニロカエハタト", strict=True))
 # Katakana mistyped for kanji (窓ロ, 協カ); only ever between kanji, never inside a katakana word.
 _KANA_AS_KANJI = {"ロ": "口", "カ": "力", "エ": "工"}
+_LOOKALIKE = re.compile("[二口力工八夕卜一ロカエ]")
 
 
 def _fix_lookalikes(s: str) -> str:
     """Repair kanji/katakana look-alikes using the script of their neighbours."""
-    if not any(c in _KANJI_AS_KANA or c in _KANA_AS_KANJI or c == "一" for c in s):
+    if not _LOOKALIKE.search(s):
         return s
     out = list(s)
     n = len(s)
