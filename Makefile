@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench audit clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,17 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every benchmark, one after another, each printing its figures (see README, "Figures").
 bench: $(STAMP)
 	$(PY) bench/intents.py
+	$(PY) bench/webhook.py
+	$(PY) bench/fanout.py
+	$(PY) bench/dashboard.py
+
+# Known vulnerabilities in the installed packages (needs PyPI's JSON API to be reachable).
+audit: $(STAMP)
+	$(PY) -m pip install --quiet pip-audit
+	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
