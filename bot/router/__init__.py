@@ -25,9 +25,9 @@ Technique (hybrid: trained linear model over normalised text + a multilingual co
    returned intent; gibberish carries no evidence and gets a low one.
    Empty or whitespace-only text → Route("unknown", 0.0, "ja").
 
-Evidence (`.venv/bin/python bench/intents.py --sudachi DIR`; data: 1,122 own questions + the 180
-dev questions; [dev] = 5-fold CV of the dev set, each fold trained on train + the other dev folds;
-[all] = 5-fold CV of train+dev; every fold's calibration uses its training part only):
+Evidence (`.venv/bin/python bench/intents.py --compare --sudachi DIR`; data: 1,122 own questions
++ the 180 dev questions; [dev] = 5-fold CV of the dev set, each fold trained on train + the other
+dev folds; [all] = 5-fold CV of train+dev; every fold's calibration uses its training part only):
 
     technique                                        [dev] acc  unk P   [all] acc  unk P
     (a) keyword decision list over the same lexicon     0.794   0.545      0.773   0.551
