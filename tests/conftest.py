@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
@@ -26,7 +33,10 @@ from bot.settings import Settings
 CHANNEL_SECRET = "test-channel-secret-0123456789ab"
 ACCESS_TOKEN = "test-access-token"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+# NAVI_E2E_SERVED=1: conversations go over HTTP to `python -m bot serve` (gunicorn, 2 workers)
+# on PostgreSQL, as deployed — proof that nothing depends on one process's memory.
+SERVED = os.environ.get("NAVI_E2E_SERVED") == "1"
+DATABASES = ["postgresql"] if SERVED else ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -109,8 +119,64 @@ def app(settings, standin):
 
 
 @pytest.fixture
-def client(app):
+def client(app, request):
+    """Requests to the bot: through Flask's test client, or over HTTP to gunicorn (SERVED)."""
+    if SERVED:
+        return HttpClient(request.getfixturevalue("served_bot"))
     return app.test_client()
+
+
+class HttpClient:
+    """The part of Flask's test client the conversation tests use, over real HTTP."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def post(self, path: str, data: bytes, headers: dict):
+        request = urllib.request.Request(
+            self.base_url + path, data=data, headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return SimpleNamespace(status_code=response.status)
+        except urllib.error.HTTPError as error:
+            return SimpleNamespace(status_code=error.code)
+
+
+@pytest.fixture(scope="session")
+def served_bot(standin, migrated_postgres):
+    """`python -m bot serve` with 2 gunicorn workers on the test PostgreSQL database."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "LINE_API_BASE_URL": standin.base_url,
+        "DATABASE_URL": migrated_postgres,
+        "SECRET_KEY": "e2e-secret-key-shared-by-both-workers",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base_url + "/healthz", timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError("`python -m bot serve` did not start") from None
+            time.sleep(0.2)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=20)
 
 
 @pytest.fixture
