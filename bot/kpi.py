@@ -79,10 +79,12 @@ class FiscalYear:
 
     @property
     def first(self) -> dt.date:
+        """April 1."""
         return dt.date(self.year, 4, 1)
 
     @property
     def last(self) -> dt.date:
+        """March 31 of the next calendar year."""
         return dt.date(self.year + 1, 3, 31)
 
 
@@ -149,10 +151,12 @@ class FollowBucket:
 
     @property
     def net(self) -> int:
+        """The change in friends over the bucket."""
         return self.follows + self.adopted - self.unfollows
 
 
 def _sum(column):
+    """SUM that is 0, not NULL, over no rows."""
     return func.coalesce(func.sum(column), 0)
 
 
@@ -275,6 +279,7 @@ class Forecast:
 
     @property
     def gap(self) -> int:
+        """Friends still missing to the target (0 once reached)."""
         return max(self.target - self.current, 0)
 
 
@@ -374,6 +379,7 @@ class TopicWeeks:
     counts: dict[str, list[int]]
 
     def total(self, i: int) -> int:
+        """All questions in week i."""
         return sum(values[i] for values in self.counts.values())
 
 

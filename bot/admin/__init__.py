@@ -14,7 +14,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templ
 
 def register(app) -> None:
     """Attach the console to the app (called by the app factory)."""
-    from bot.admin import auth, home, i18n, security  # noqa: F401  (views register on bp)
+    from bot.admin import auth, dashboard, home, i18n, security  # noqa: F401  (views register)
 
     security.init_app(app)
     i18n.init_app(app)

@@ -1,0 +1,282 @@
+"""The managers' dashboard and its CSV downloads, through the test client (SQLite and
+PostgreSQL): who may see it, the figures it shows, and what the CSV files hold."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from bot.db import utcnow
+from bot.kpi import jst_today
+from bot.models import (
+    ClassSession,
+    Follower,
+    FollowLedgerEntry,
+    InsightSnapshot,
+    QuestionCount,
+    Reservation,
+    UnansweredQuestion,
+)
+from tests.admin_helpers import console_client, csrf_from, log_in, make_user
+
+CSV_NAMES = ("followers-by-period", "kpis", "questions-by-topic", "unanswered")
+
+
+@pytest.fixture
+def console(app):
+    return console_client(app)
+
+
+@pytest.fixture
+def manager(app, console):
+    log_in(console, make_user(app, "manager"))
+    return console
+
+
+def add(app, *rows):
+    with app.extensions["navi"].sessions() as db:
+        db.add_all(rows)
+        db.commit()
+
+
+def known_figures(app) -> dt.datetime:
+    """1,250 follows ten days ago, 17 unfollows two days ago (1,233 friends), LINE's insight,
+    a class with three participants and a no-show, questions and unanswered questions."""
+    now = utcnow()
+    add(app, *ledger(now - dt.timedelta(days=10), 1, 1250))
+    add(app, *ledger(now - dt.timedelta(days=2), -1, 17))
+    add(
+        app,
+        InsightSnapshot(
+            date=jst_today(now) - dt.timedelta(days=1),
+            status="ready",
+            followers=1500,
+            targeted_reaches=1200,
+            blocks=260,
+        ),
+    )
+    session = ClassSession(
+        kind="class",
+        title="はじめてのLINE",
+        venue="志村ふれあい館",
+        capacity=10,
+        starts_at=now - dt.timedelta(hours=3),
+    )
+    people = [Follower(line_user_id=f"U{n:032d}") for n in range(4)]
+    add(app, session, *people)
+    add(
+        app,
+        *[
+            Reservation(session_id=session.id, follower_id=p.id, status="reserved", attended=mark)
+            for p, mark in zip(people, (True, True, True, False), strict=True)
+        ],
+    )
+    today = jst_today(now)
+    add(
+        app,
+        QuestionCount(day=today, intent="konbini_certificate", count=7),
+        QuestionCount(day=today, intent="unknown", count=2),
+    )
+    add(
+        app,
+        *[
+            UnansweredQuestion(text=text, language="ja", asked_at=now - dt.timedelta(days=1))
+            for text in ("粗大ごみの出し方", "粗大ごみの出し方", "=1+2")
+        ],
+    )
+    return now
+
+
+def ledger(when: dt.datetime, delta: int, times: int) -> list[FollowLedgerEntry]:
+    kind = "follow" if delta > 0 else "unfollow"
+    return [FollowLedgerEntry(occurred_at=when, delta=delta, kind=kind) for _ in range(times)]
+
+
+def rows_of(response) -> list[list[str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+# -- who may see it --------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_log_in(console):
+    for path in ["/admin/dashboard", *(f"/admin/dashboard/{n}.csv" for n in CSV_NAMES)]:
+        response = console.get(path)
+        assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+
+
+def test_staff_may_not_open_the_dashboard_or_any_csv(app, console):
+    log_in(console, make_user(app, "staff"))
+    assert console.get("/admin/dashboard").status_code == 403
+    for name in CSV_NAMES:
+        assert console.get(f"/admin/dashboard/{name}.csv").status_code == 403
+    assert "/admin/dashboard" not in console.get("/admin/", follow_redirects=True).get_data(
+        as_text=True
+    )
+
+
+def test_a_manager_lands_on_the_dashboard(manager):
+    response = manager.get("/admin/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+
+
+def test_an_admin_may_open_it_too(app, console):
+    log_in(console, make_user(app, "admin"))
+    assert console.get("/admin/dashboard").status_code == 200
+
+
+# -- what it shows ---------------------------------------------------------------------------
+
+
+def test_manager_sees_followers_target_gap_and_insight_side_by_side(app, manager):
+    known_figures(app)
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert 'id="followers-current">1,233<' in page
+    assert "目標 33,000人 への達成率" in page and "3.7%" in page
+    assert "目標まで あと 31,767人" in page
+    for figure, value in [
+        ("insight-followers", "1,500"),
+        ("insight-reaches", "1,200"),
+        ("insight-blocks", "260"),
+        ("insight-reachable", "1,240"),
+    ]:
+        assert f'id="{figure}">{value}<' in page
+    assert "目標に数える数" in page and "ブロックされても減りません" in page
+    assert '<progress id="target-progress" max="33000" value="1233">' in page
+
+
+def test_manager_sees_this_years_class_kpis_from_attendance(app, manager):
+    known_figures(app)
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    kpi_class = page[page.index('id="kpi-class"') :][:1200]
+    assert ">3<small> / 200人</small>" in kpi_class
+    assert "予約 4件・不参加 1件" in kpi_class
+    assert '<progress id="progress-consultation" max="5600" value="0">' in page
+
+
+def test_the_charts_are_inline_svg_with_a_text_summary(app, manager):
+    known_figures(app)
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert page.count('role="img"') == 6  # three charts, each in a wide and a narrow layout
+    assert "追加 1,250人、取り込み 0人、ブロック 17人、純増 +1,233人" in page
+    assert "<title>" in page and "<script" not in page
+    assert " style=" not in page  # the Content-Security-Policy forbids inline styles
+
+
+def test_periods_switch_by_links(app, manager):
+    known_figures(app)
+    week = manager.get("/admin/dashboard?period=week").get_data(as_text=True)
+    assert "週ごとの追加・ブロック（過去26週）" in week
+    assert 'href="/admin/dashboard?period=week#flow" aria-current="page"' in week
+    month = manager.get("/admin/dashboard?period=month").get_data(as_text=True)
+    assert "月ごとの追加・ブロック（過去24か月）" in month
+    odd = manager.get("/admin/dashboard?period=year").get_data(as_text=True)
+    assert "日ごとの追加・ブロック（過去90日）" in odd
+
+
+def test_a_falling_trend_says_plainly_it_will_not_reach_the_target(app, manager):
+    now = utcnow()
+    add(app, *ledger(now - dt.timedelta(days=120), 1, 300))
+    add(app, *[e for d in range(1, 60) for e in ledger(now - dt.timedelta(days=d), -1, 1)])
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert "このままでは目標に届きません" in page
+    assert "1日あたり" in page and "純増が必要です" in page
+
+
+def test_questions_by_topic_and_top_unanswered_are_listed(app, manager):
+    known_figures(app)
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert "コンビニ交付" in page and "答えられなかった質問" in page
+    unanswered = page[page.index('id="unanswered"') :]
+    assert "粗大ごみの出し方" in unanswered and "=1+2" in unanswered
+
+
+def test_an_empty_database_shows_zeros_not_errors(manager):
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert 'id="followers-current">0<' in page
+    assert "LINEの統計はまだありません" in page
+    assert "予測には14日分以上の記録が必要です" in page
+
+
+def test_english_shows_english_words_and_dates(app, manager):
+    now = known_figures(app)
+    manager.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(manager)})
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert "Current followers (our ledger)" in page and "1,233" in page
+    yesterday = jst_today(now) - dt.timedelta(days=1)
+    assert f"LINE&#39;s statistics ({yesterday.day} {yesterday:%b} {yesterday.year})" in page
+
+
+# -- the CSV files ---------------------------------------------------------------------------
+
+
+def test_every_csv_is_an_attachment_in_utf8_with_a_bom(app, manager):
+    known_figures(app)
+    for name in CSV_NAMES:
+        response = manager.get(f"/admin/dashboard/{name}.csv")
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        assert response.headers["Content-Disposition"].startswith(
+            f"attachment; filename=dashboard-{name}"
+        )
+        assert response.data.startswith("\ufeff".encode())
+
+
+def test_followers_csv_has_japanese_headers_and_a_row_per_day(app, manager):
+    now = known_figures(app)
+    rows = rows_of(manager.get("/admin/dashboard/followers-by-period.csv?period=day"))
+    assert rows[0] == ["期間", "追加", "取り込み", "ブロック", "純増", "期末の友だち数"]
+    assert len(rows) == 1 + 11  # ten days ago to today
+    follow_day = jst_today(now - dt.timedelta(days=10)).isoformat()
+    unfollow_day = jst_today(now - dt.timedelta(days=2)).isoformat()
+    assert rows[1] == [follow_day, "1250", "0", "0", "1250", "1250"]
+    assert [unfollow_day, "0", "0", "17", "-17", "1233"] in rows
+    assert rows[-1][-1] == "1233"
+
+
+def test_followers_csv_by_month(app, manager):
+    now = known_figures(app)
+    rows = rows_of(manager.get("/admin/dashboard/followers-by-period.csv?period=month"))
+    assert rows[-1][0] == jst_today(now).isoformat()[:7] and rows[-1][-1] == "1233"
+    assert sum(int(r[1]) for r in rows[1:]) == 1250
+
+
+def test_kpis_csv_lists_every_figure_against_its_target(app, manager):
+    known_figures(app)
+    rows = rows_of(manager.get("/admin/dashboard/kpis.csv"))
+    assert rows[0] == ["指標", "実績", "目標", "達成率（%）"]
+    assert ["現在の友だち数（台帳・目標の対象）", "1233", "33000", "3.7"] in rows
+    assert ["スマホ教室 参加者", "3", "200", "1.5"] in rows
+    assert ["スマホ教室 不参加", "1", "", ""] in rows
+    assert any(r[0].startswith("LINE 追加数 − ブロック数") and r[1] == "1240" for r in rows)
+
+
+def test_questions_csv_has_a_column_per_topic(app, manager):
+    known_figures(app)
+    rows = rows_of(manager.get("/admin/dashboard/questions-by-topic.csv"))
+    assert rows[0] == ["週", "コンビニ交付", "答えられなかった質問", "合計"]
+    assert rows[-1][1:] == ["7", "2", "9"]
+
+
+def test_unanswered_csv_defuses_formulas_typed_by_residents(app, manager):
+    known_figures(app)
+    rows = rows_of(manager.get("/admin/dashboard/unanswered.csv"))
+    assert rows[0] == ["順位", "質問", "件数", "似た言い方"]
+    assert rows[1][1:3] == ["粗大ごみの出し方", "2"]
+    assert rows[2][1] == "'=1+2"
+
+
+def test_csv_headers_follow_the_console_language(app, manager):
+    known_figures(app)
+    manager.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(manager)})
+    rows = rows_of(manager.get("/admin/dashboard/kpis.csv"))
+    assert rows[0] == ["Indicator", "Value", "Target", "Achieved (%)"]
+
+
+def test_an_unknown_table_is_404(manager):
+    assert manager.get("/admin/dashboard/secrets.csv").status_code == 404
