@@ -14,7 +14,14 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templ
 
 def register(app) -> None:
     """Attach the console to the app (called by the app factory)."""
-    from bot.admin import auth, dashboard, home, i18n, security  # noqa: F401  (views register)
+    from bot.admin import (  # noqa: F401  (views register)
+        auth,
+        classes,
+        dashboard,
+        home,
+        i18n,
+        security,
+    )
 
     security.init_app(app)
     i18n.init_app(app)
