@@ -15,6 +15,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templ
 def register(app) -> None:
     """Attach the console to the app (called by the app factory)."""
     from bot.admin import (  # noqa: F401  (views register)
+        announcements,
         auth,
         classes,
         dashboard,

@@ -1,0 +1,107 @@
+// Staff console: small enhancements on top of pages that work without them. Loaded as a file
+// (the CSP allows no inline script); every word shown comes from the page (data-* attributes
+// rendered from content/console/<lang>.yaml), so the console stays in one language.
+"use strict";
+
+function composer() {
+  const form = document.getElementById("composer");
+  if (!form) return;
+
+  // Live preview: the bubble shows the text as LINE will (JS counts UTF-16 units, as LINE does).
+  const text = document.getElementById("text");
+  const preview = document.querySelector(text.dataset.preview);
+  const count = document.querySelector(text.dataset.count);
+  const showText = () => {
+    preview.textContent = text.value.trim() ? text.value : text.dataset.empty;
+    count.textContent = count.dataset.template.replace("{n}", String(text.value.length));
+  };
+  text.addEventListener("input", showText);
+  showText();
+
+  // Audience: how many residents the chosen topic reaches, asked when the topic changes.
+  const topic = document.getElementById("topic");
+  const size = document.getElementById("audience-size");
+  topic.addEventListener("change", async () => {
+    const url = topic.dataset.audienceUrl + "?topic=" + encodeURIComponent(topic.value);
+    try {
+      const response = await fetch(url, {headers: {Accept: "application/json"}});
+      if (response.ok) size.textContent = (await response.json()).label;
+    } catch (error) {
+      // The figure is checked again on sending; an old figure is better than an error here.
+    }
+  });
+
+  // The send time only matters for "send at a set time".
+  const later = form.querySelector("[data-when-later]");
+  const showLater = () => {
+    const chosen = form.querySelector('input[name="when"]:checked');
+    later.hidden = !chosen || chosen.value !== "later";
+  };
+  form.querySelectorAll('input[name="when"]').forEach((radio) => {
+    radio.addEventListener("change", showLater);
+  });
+  showLater();
+
+  // One click, one announcement (the server refuses a second copy of the form anyway).
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "true";
+    form.querySelectorAll("[data-once]").forEach((button) => {
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("busy");
+    });
+  });
+}
+
+function sendingProgress() {
+  // Follow the sender (another process) through the database until the announcement is done.
+  const box = document.getElementById("progress");
+  if (!box || box.dataset.final === "true") return;
+  const bar = document.getElementById("progress-bar");
+  const status = document.getElementById("progress-status");
+  const summary = document.getElementById("progress-summary");
+  const badge = document.getElementById("status-badge");
+  const failed = document.getElementById("failed-count");
+  const withdraw = document.getElementById("withdraw");
+  const tick = async () => {
+    try {
+      const response = await fetch(box.dataset.progressUrl, {
+        headers: {Accept: "application/json"},
+        cache: "no-store",
+      });
+      if (response.ok) {
+        const progress = await response.json();
+        bar.max = Math.max(progress.audience, 1);
+        bar.value = progress.delivered;
+        bar.textContent = progress.summary;
+        status.textContent = progress.status_label;
+        summary.textContent = progress.summary;
+        badge.textContent = progress.status_label;
+        badge.className = "badge " + progress.status;
+        if (failed) failed.textContent = String(progress.failed);
+        if (withdraw && progress.status !== "scheduled") withdraw.hidden = true;
+        if (progress.final) {
+          box.dataset.final = "true";
+          return;
+        }
+      }
+    } catch (error) {
+      // A dropped connection is retried on the next tick.
+    }
+    setTimeout(tick, 1500);
+  };
+  setTimeout(tick, 1000);
+}
+
+function focusFirstMistake() {
+  // After a refused form, start where the first fix is needed (its message is read with it).
+  const first = document.querySelector('[aria-invalid="true"]');
+  if (first) first.focus();
+}
+
+composer();
+sendingProgress();
+focusFirstMistake();
