@@ -22,6 +22,7 @@ def register(app) -> None:
         home,
         i18n,
         security,
+        users,
     )
 
     security.init_app(app)
