@@ -1,0 +1,475 @@
+"""Staff pages of the console: class sessions, attendance, announcements — through the real
+forms (with their CSRF tokens), the real services and the LINE stand-in."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import announcements
+from bot.classes import add_session
+from bot.db import utcnow
+from bot.followers import adopt_many
+from bot.models import Announcement, AuditEntry, ClassSession, Follower, Reservation
+from bot.postback import Postback
+from bot.reservations import reserve
+from tests.admin_helpers import console_client, csrf_from, log_in, make_user
+
+TZ = dt.timezone(dt.timedelta(hours=9))
+
+
+@pytest.fixture
+def staff(app):
+    """A logged-in staff member's browser."""
+    console = console_client(app)
+    log_in(console, make_user(app, "staff"))
+    return console
+
+
+def local(when: dt.datetime) -> str:
+    """A time as a datetime-local input sends it (Asia/Tokyo)."""
+    return when.astimezone(TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def post_form(console, path: str, form_page: str | None = None, **data):
+    """Submit a form the way a browser does: with the token the page carries."""
+    data["csrf_token"] = csrf_from(console, form_page or path)
+    return console.post(path, data=data)
+
+
+def session_form(**changes) -> dict:
+    start = utcnow() + dt.timedelta(days=3)
+    form = {
+        "title": "スマホ教室 LINEのはじめ方",
+        "kind": "class",
+        "starts_at": local(start),
+        "ends_at": (start + dt.timedelta(hours=2)).astimezone(TZ).strftime("%H:%M"),
+        "venue": "志村ふれあい館",
+        "capacity": "2",
+        "description": "スマホをお持ちください",
+    }
+    return form | changes
+
+
+def a_session(app, capacity: int = 2, days: int = 3) -> int:
+    with app.extensions["navi"].sessions() as db:
+        session = add_session(
+            db,
+            title="スマホ相談会",
+            starts_at=utcnow() + dt.timedelta(days=days),
+            venue="仲町ふれあい館",
+            capacity=capacity,
+        )
+        db.commit()
+        return session.id
+
+
+def booked(app, session_id: int, *user_ids: str) -> list[int]:
+    """Residents who book a session (seats first, then the waiting list)."""
+    with app.extensions["navi"].sessions() as db:
+        adopt_many(db, list(user_ids), "synced")
+        ids = []
+        for user_id in user_ids:
+            follower = db.scalar(select(Follower).where(Follower.line_user_id == user_id))
+            ids.append(reserve(db, session_id, follower).reservation.id)
+        db.commit()
+        return ids
+
+
+def audited(app, action: str) -> list[AuditEntry]:
+    with app.extensions["navi"].sessions() as db:
+        return list(db.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def stored(app, model, key):
+    with app.extensions["navi"].sessions() as db:
+        return db.get(model, key)
+
+
+# -- class sessions ----------------------------------------------------------------------------
+
+
+def test_staff_add_a_session_that_residents_then_see_in_the_schedule(app, staff, resident):
+    response = post_form(staff, "/admin/classes/new", **session_form())
+    assert response.status_code == 302
+    with app.extensions["navi"].sessions() as db:
+        session = db.scalar(select(ClassSession))
+    assert session.title == "スマホ教室 LINEのはじめ方" and session.capacity == 2
+    assert session.ends_at - session.starts_at == dt.timedelta(hours=2)
+    assert audited(app, "class.create")[0].actor == "staff@example.jp"
+    listing = staff.get("/admin/classes").get_data(as_text=True)
+    assert "スマホ教室 LINEのはじめ方" in listing and "0 / 2" in listing
+    assert "LINEのはじめ方" in resident.say("スマホ教室の日程").text
+
+
+def test_mistakes_are_explained_beside_their_fields(staff):
+    form = session_form(title=" ", capacity="0", starts_at="12月3日", venue="")
+    response = post_form(staff, "/admin/classes/new", **form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="title-error"' in page and "名前を入れてください" in page
+    assert "定員は1から1000までの数字で入れてください" in page
+    assert "開始日時を入れてください(日付と時刻の両方)" in page
+    assert 'aria-invalid="true"' in page
+    assert "Traceback" not in page
+
+
+def test_an_end_before_the_start_and_a_start_in_the_past_are_refused(staff):
+    early = post_form(staff, "/admin/classes/new", **session_form(ends_at="00:00"))
+    assert "終了時刻は、開始時刻より後の時刻にしてください" in early.get_data(as_text=True)
+    past = local(utcnow() - dt.timedelta(days=1))
+    late = post_form(staff, "/admin/classes/new", **session_form(starts_at=past))
+    assert "開始日時が過ぎています" in late.get_data(as_text=True)
+
+
+def test_edit_changes_the_session_and_is_audited(app, staff):
+    session_id = a_session(app)
+    path = f"/admin/classes/{session_id}/edit"
+    form = session_form(title="スマホ相談会(午後)", capacity="5", kind="consultation")
+    assert post_form(staff, path, **form).status_code == 302
+    session = stored(app, ClassSession, session_id)
+    assert (session.title, session.capacity, session.kind) == (
+        "スマホ相談会(午後)",
+        5,
+        "consultation",
+    )
+    change = audited(app, "class.update")[0]
+    assert change.detail["capacity"] == [2, 5] and change.subject == f"class:{session_id}"
+
+
+def test_a_larger_capacity_seats_the_waiting_list_and_tells_them(app, staff, standin):
+    session_id = a_session(app, capacity=1)
+    _seated, waiting = booked(app, session_id, "U" + "a" * 32, "U" + "b" * 32)
+    path = f"/admin/classes/{session_id}/edit"
+    post_form(staff, path, **session_form(capacity="2"))
+    assert stored(app, Reservation, waiting).status == "reserved"
+    told = standin.messages_to("U" + "b" * 32)
+    assert len(told) == 1 and "席が空いた" in told[0]["altText"]
+
+
+def test_capacity_cannot_drop_below_the_seats_taken(app, staff):
+    session_id = a_session(app, capacity=2)
+    booked(app, session_id, "U" + "a" * 32, "U" + "b" * 32)
+    response = post_form(staff, f"/admin/classes/{session_id}/edit", **session_form(capacity="1"))
+    assert response.status_code == 400
+    assert "いま2人が予約しています。定員は2人以上にしてください" in response.get_data(as_text=True)
+    assert stored(app, ClassSession, session_id).capacity == 2
+
+
+def test_cancelling_a_session_tells_everyone_booked_or_waiting(app, staff, standin, resident):
+    session_id = a_session(app, capacity=1)
+    resident.follow()
+    resident.say("スマホ教室の日程")
+    booking = resident.tap("予約する")
+    assert "予約しました" in booking.text
+    booked(app, session_id, "U" + "c" * 32)  # full: on the waiting list
+    confirm = staff.get(f"/admin/classes/{session_id}/cancel").get_data(as_text=True)
+    assert "合わせて2人" in confirm
+
+    response = post_form(staff, f"/admin/classes/{session_id}/cancel")
+    assert response.status_code == 302
+    assert stored(app, ClassSession, session_id).status == "cancelled"
+    notice = standin.messages_to(resident.user_id)[-1]
+    assert notice["altText"].startswith("この回は中止になりました")
+    assert "仲町ふれあい館" in notice["altText"]
+    pushed = [c for c in standin.calls if c.path == "/v2/bot/message/push"]
+    assert {c.json["to"] for c in pushed} == {resident.user_id, "U" + "c" * 32}
+    page = staff.get(f"/admin/classes/{session_id}").get_data(as_text=True)
+    assert "中止のお知らせを2人に送りました" in page
+    assert audited(app, "class.cancel")[0].detail == {"reserved": 1, "waitlisted": 1}
+    assert audited(app, "class.notify")[0].detail["sent"] == 2
+
+
+def test_cancellation_pushes_carry_retry_keys_so_sending_again_sends_nothing_new(
+    app, staff, standin
+):
+    session_id = a_session(app)
+    booked(app, session_id, "U" + "d" * 32)
+    post_form(staff, f"/admin/classes/{session_id}/cancel")
+    detail = f"/admin/classes/{session_id}"
+    post_form(staff, f"/admin/classes/{session_id}/notify", form_page=detail)
+    pushes = [c for c in standin.calls if c.path == "/v2/bot/message/push"]
+    assert [c.status for c in pushes] == [200, 409]
+    assert pushes[0].headers["X-Line-Retry-Key"] == pushes[1].headers["X-Line-Retry-Key"]
+    assert len(standin.messages_to("U" + "d" * 32)) == 1
+
+
+def test_a_cancelled_session_can_no_longer_be_edited(app, staff):
+    session_id = a_session(app)
+    post_form(staff, f"/admin/classes/{session_id}/cancel")
+    response = staff.get(f"/admin/classes/{session_id}/edit")
+    assert response.status_code == 302
+
+
+def test_marking_attendance_stores_came_and_no_show(app, staff):
+    session_id = a_session(app)
+    came, absent = booked(app, session_id, "U" + "e" * 32, "U" + "f" * 32)
+    detail = f"/admin/classes/{session_id}"
+    page = staff.get(detail).get_data(as_text=True)
+    assert f"受付番号 {came}" in page and f"受付番号 {absent}" in page
+    marks = {f"attended-{came}": "came", f"attended-{absent}": "absent"}
+    post_form(staff, f"{detail}/attendance", form_page=detail, **marks)
+    assert stored(app, Reservation, came).attended is True
+    assert stored(app, Reservation, absent).attended is False
+    assert audited(app, "class.attendance")[0].detail["marks"] == {
+        str(came): True,
+        str(absent): False,
+    }
+    post_form(staff, f"{detail}/attendance", form_page=detail, **{f"attended-{came}": ""})
+    assert stored(app, Reservation, came).attended is None
+
+
+def test_attendance_of_another_sessions_reservation_is_ignored(app, staff):
+    mine, other = a_session(app), a_session(app, days=4)
+    (theirs,) = booked(app, other, "U" + "9" * 32)
+    detail = f"/admin/classes/{mine}"
+    post_form(staff, f"{detail}/attendance", form_page=detail, **{f"attended-{theirs}": "came"})
+    assert stored(app, Reservation, theirs).attended is None
+
+
+def test_attendee_csv_is_utf8_with_bom_and_lists_every_booking(app, staff):
+    session_id = a_session(app, capacity=1)
+    seat, waiting = booked(app, session_id, "U" + "1" * 32, "U" + "2" * 32)
+    response = staff.get(f"/admin/classes/{session_id}/attendees.csv")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["受付番号", "状態", "予約日時", "言語", "出欠"]
+    assert [(r[0], r[1]) for r in rows[1:]] == [
+        (str(seat), "予約"),
+        (str(waiting), "キャンセル待ち"),
+    ]
+
+
+def test_sessions_are_listed_upcoming_first_with_seats(app, staff):
+    later, sooner = a_session(app, days=9), a_session(app, days=2)
+    booked(app, sooner, "U" + "3" * 32)
+    page = staff.get("/admin/classes").get_data(as_text=True)
+    assert page.index(f"/admin/classes/{sooner}") < page.index(f"/admin/classes/{later}")
+    assert "1 / 2" in page and "受付中" in page
+
+
+# -- announcements -----------------------------------------------------------------------------
+
+
+def followers(app, n: int = 3) -> list[str]:
+    ids = [f"U{i:032x}" for i in range(n)]
+    with app.extensions["navi"].sessions() as db:
+        adopt_many(db, ids, "synced")
+        db.commit()
+    return ids
+
+
+def compose(console, **fields):
+    """Open the composer and submit it (the form id comes with the page, as in a browser)."""
+    page = console.get("/admin/announcements/new").get_data(as_text=True)
+    form_id = re.search(r'name="form_id" value="([^"]+)"', page).group(1)
+    data = {"text": "板橋区からのお知らせです", "topic": "all", "when": "now"} | fields
+    data |= {"form_id": form_id, "csrf_token": csrf_from(console, "/admin/announcements/new")}
+    return console.post("/admin/announcements/new", data=data), data
+
+
+def count_announcements(app) -> int:
+    with app.extensions["navi"].sessions() as db:
+        return db.scalar(select(func.count()).select_from(Announcement))
+
+
+def test_composing_creates_one_announcement_to_be_sent_now(app, staff):
+    followers(app)
+    response, _ = compose(staff, topic="smartphone_class")
+    assert response.status_code == 302
+    (announcement,) = stored_announcements(app)
+    assert announcement.topic == "smartphone_class" and announcement.status == "scheduled"
+    assert announcement.send_at <= utcnow() and announcement.created_by == "staff@example.jp"
+    assert response.headers["Location"].endswith(f"/admin/announcements/{announcement.id}")
+    assert [e.subject for e in audited(app, "announcement.create")] == [
+        f"announcement:{announcement.id}"
+    ]
+
+
+def stored_announcements(app) -> list[Announcement]:
+    with app.extensions["navi"].sessions() as db:
+        return list(db.scalars(select(Announcement)))
+
+
+def test_a_double_submit_creates_exactly_one_announcement(app, staff):
+    followers(app)
+    first, data = compose(staff)
+    again = staff.post("/admin/announcements/new", data=data)
+    assert count_announcements(app) == 1
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert "すでに受け付けています" in staff.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_scheduled_announcement_waits_for_its_time(app, staff):
+    followers(app)
+    at = utcnow() + dt.timedelta(days=1)
+    compose(staff, when="later", send_at=local(at))
+    (announcement,) = stored_announcements(app)
+    assert abs(announcement.send_at - at) < dt.timedelta(minutes=1)
+    with app.extensions["navi"].sessions() as db:
+        assert announcements.due_announcements(db, utcnow()) == []
+
+
+def test_empty_text_and_a_past_time_are_explained(app, staff):
+    followers(app)
+    response, _ = compose(staff, text="  ", when="later", send_at="2020-01-01T09:00")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "本文を入れてください" in page and "送信日時が過ぎています" in page
+    assert count_announcements(app) == 0
+
+
+def test_audience_size_endpoint_counts_who_receives_the_topic(app, staff):
+    followers(app, 4)
+    assert staff.get("/admin/announcements/audience?topic=ward_news").json["size"] == 4
+    assert staff.get("/admin/announcements/audience?topic=all").json == {
+        "topic": "all",
+        "size": 4,
+        "label": "いま 4人 に届きます",
+    }
+    assert staff.get("/admin/announcements/audience?topic=nope").status_code == 400
+
+
+def test_the_composer_shows_the_audience_and_the_quota_left(app, staff, standin):
+    followers(app, 2)
+    standin.set_quota(limit=1000, used=100)
+    try:
+        page = staff.get("/admin/announcements/new").get_data(as_text=True)
+    finally:
+        standin.set_quota(limit=None)
+    assert "いま 2人 に届きます" in page and "900通(上限 1000通)" in page
+    assert 'class="line-bubble"' in page and "受信設定" in page  # the preview's button
+
+
+def test_a_send_over_the_quota_is_refused_with_the_figures(app, staff, standin):
+    followers(app, 30)
+    standin.set_quota(limit=1000, used=980)
+    try:
+        response, _ = compose(staff)
+    finally:
+        standin.set_quota(limit=None)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "このお知らせには30通が必要ですが、今月の残りは20通です(上限 1000通)" in page
+    assert count_announcements(app) == 0
+
+
+def test_nobody_to_send_to_is_refused(app, staff):
+    response, _ = compose(staff)
+    assert "受け取る方は、いまいません" in response.get_data(as_text=True)
+    assert count_announcements(app) == 0
+
+
+def test_progress_and_history_show_the_outcome_once_sent(app, staff, standin):
+    ids = followers(app, 3)
+    response, _ = compose(staff, text="明日は区役所の窓口が混み合います")
+    detail = response.headers["Location"]
+    progress = staff.get(detail + "/progress").json
+    assert progress["status"] == "scheduled" and progress["audience"] == 3
+    assert progress["final"] is False
+
+    navi = app.extensions["navi"]  # what the scheduler process does every 30 s
+    with navi.sessions() as db:
+        (due,) = announcements.due_announcements(db, utcnow())
+    announcements.send_announcement(navi.sessions, navi.gateway, due, sleep=lambda s: None)
+
+    progress = staff.get(detail + "/progress").json
+    assert progress | {"status_label": None, "summary": None} == {
+        "status": "sent",
+        "status_label": None,
+        "audience": 3,
+        "delivered": 3,
+        "failed": 0,
+        "final": True,
+        "summary": None,
+    }
+    multicast = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
+    assert sorted(multicast[0].json["to"]) == ids
+    history = staff.get("/admin/announcements").get_data(as_text=True)
+    assert "送信済み" in history and "明日は区役所の窓口が混み合います" in history
+    assert "staff@example.jp" in history
+    page = staff.get(detail).get_data(as_text=True)
+    assert "<progress" in page and 'value="3"' in page
+
+
+def test_a_scheduled_announcement_can_be_withdrawn_before_it_goes(app, staff):
+    followers(app)
+    response, _ = compose(staff, when="later", send_at=local(utcnow() + dt.timedelta(hours=2)))
+    detail = response.headers["Location"]
+    post_form(staff, detail + "/cancel", form_page=detail)
+    (announcement,) = stored_announcements(app)
+    assert announcement.status == "cancelled"
+    assert audited(app, "announcement.cancel")[0].actor == "staff@example.jp"
+
+
+def test_every_staff_change_is_in_the_audit_log(app, staff):
+    followers(app)
+    post_form(staff, "/admin/classes/new", **session_form())
+    with app.extensions["navi"].sessions() as db:
+        session_id = db.scalar(select(ClassSession.id))
+    detail = f"/admin/classes/{session_id}"
+    post_form(staff, f"{detail}/edit", **session_form(capacity="3"))
+    post_form(staff, f"{detail}/attendance", form_page=detail)  # nothing to mark: no entry
+    post_form(staff, f"{detail}/cancel")
+    compose(staff)
+    with app.extensions["navi"].sessions() as db:
+        actions = set(
+            db.scalars(select(AuditEntry.action).where(AuditEntry.actor == "staff@example.jp"))
+        )
+    assert {
+        "staff.login",
+        "class.create",
+        "class.update",
+        "class.cancel",
+        "announcement.create",
+        "announcement.submit",
+    } <= actions
+
+
+def test_postback_made_by_the_bot_still_books_after_a_staff_edit(app, staff, resident):
+    session_id = a_session(app)
+    post_form(staff, f"/admin/classes/{session_id}/edit", **session_form(venue="徳丸ふれあい館"))
+    resident.follow()
+    data = Postback("reserve", {"session": str(session_id)}).pack()
+    reply = resident._deliver(resident.events.postback(resident.user_id, data))
+    assert "徳丸ふれあい館" in reply.text
+
+
+def test_two_simultaneous_clicks_create_one_announcement(app, staff):
+    """A double click sends two requests with the same cookie at once: the database decides."""
+    followers(app)
+    page = staff.get("/admin/announcements/new").get_data(as_text=True)
+    data = {
+        "text": "同時に二回押されたお知らせ",
+        "topic": "all",
+        "when": "now",
+        "form_id": re.search(r'name="form_id" value="([^"]+)"', page).group(1),
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+    }
+    cookie = staff.get_cookie("navi_session", domain="localhost").value
+    clicks = []
+    for _ in range(2):
+        click = console_client(app)
+        click.set_cookie("navi_session", cookie, domain="localhost")
+        clicks.append(click)
+    start = threading.Barrier(2)
+
+    def submit(click):
+        start.wait()
+        return click.post("/admin/announcements/new", data=data)
+
+    with ThreadPoolExecutor(2) as pool:
+        responses = list(pool.map(submit, clicks))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert count_announcements(app) == 1
+    assert responses[0].headers["Location"] == responses[1].headers["Location"]
