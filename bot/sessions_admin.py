@@ -72,6 +72,9 @@ def update_session(
     for name in EDITABLE:
         setattr(session, name, details[name])
     db.flush()
+    db.refresh(session)  # our UPDATE holds the row: a seat taken meanwhile shows here
+    if session.capacity < session.reserved:
+        raise ClassError(f"{session.reserved} seats are taken: the capacity cannot be lower")
     after = _audited(session)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     audit.record(db, actor, "class.update", f"class:{session.id}", **changed)
