@@ -473,3 +473,12 @@ def test_two_simultaneous_clicks_create_one_announcement(app, staff):
     assert [r.status_code for r in responses] == [302, 302]
     assert count_announcements(app) == 1
     assert responses[0].headers["Location"] == responses[1].headers["Location"]
+
+
+def test_csv_cells_that_excel_would_run_are_kept_as_text(app):
+    from bot.admin.classes import csv_response
+
+    with app.test_request_context("/admin/audit.csv"):
+        response = csv_response("x.csv", ["名前"], [["=HYPERLINK(1)"], ["@SUM(A1)"], [12]])
+        body = "".join(response.response).lstrip("\ufeff")
+    assert body.splitlines() == ["名前", "'=HYPERLINK(1)", "'@SUM(A1)", "12"]

@@ -59,12 +59,11 @@ def when(session: ClassSession) -> str:
 def csv_response(filename: str, header: list[str], rows) -> Response:
     """A CSV download in UTF-8 with a BOM, so Excel opens Japanese text correctly. Rows may be
     a lazy iterator (streamed within the request); a cell that Excel would run as a formula
-    (=, +, -, @) is quoted as text."""
+    (=, +, -, @, tab, CR) is quoted as text."""
 
     def cell(value):
-        return (
-            f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-        )
+        formula = isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+        return f"'{value}" if formula else value
 
     def lines():
         buffer = io.StringIO()
