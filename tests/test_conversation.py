@@ -168,3 +168,19 @@ def test_delete_my_data_erases_the_resident_after_confirming(resident, app):
     assert "消しました" in done.text
     with app.extensions["navi"].sessions() as db:
         assert db.scalar(select(func.count()).select_from(Follower)) == 0
+
+
+def test_a_question_in_chinese_gets_english_and_the_multilingual_desk(resident):
+    reply = resident.say("我想在便利店打印住民票，需要带什么？")
+    assert "03-3579-2018" in reply.text  # 文化・国際交流課, for help in their language
+    assert "convenience store" in reply.text.lower() or "konbini" in reply.text.lower()
+
+
+def test_a_resident_who_chose_plain_japanese_gets_plain_japanese(resident, app):
+    from bot.content import load_content
+
+    resident.say("受信設定")
+    resident.tap("やさしい日本語")
+    reply = resident.say("コンビニで住民票をとりたい")
+    plain = load_content().entry("konbini_certificate", "overview", "ja_easy")
+    assert plain.text.splitlines()[0] in reply.text
