@@ -203,11 +203,15 @@ class Dispatcher:
     def _welcome(self, db: Session, event: FollowEvent, user_id: str) -> Handled:
         """Count the follow, learn the resident's language, and say hello."""
         is_unblocked = bool(event.follow and event.follow.is_unblocked)
+        # Ask LINE for a new friend's language *before* counting the follow: counting locks
+        # the day's row of the dashboard rollup, and no lock should wait on an HTTP call.
+        is_new = followers.find_follower(db, user_id) is None
+        language = self._profile_language(user_id) if is_new else None
         follower, _ = followers.record_follow(
             db, user_id, event.timestamp, is_unblocked=is_unblocked
         )
-        if follower.language == "ja" and not is_unblocked:
-            follower.language = self._profile_language(user_id)
+        if language:
+            follower.language = language
         turn = self._turn(db, follower, follower.language)
         return Outcome("answered", "follow"), self.registry.for_event("follow")(turn), turn
 

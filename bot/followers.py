@@ -140,8 +140,11 @@ def followers_at(session: Session, when: dt.datetime | None = None) -> int:
 def delete_follower(session: Session, follower: Follower) -> None:
     """Erase a resident's personal data ("delete my data"): their row and all that hangs on it.
 
-    The anonymous ledger keeps its +1 so past counts stay true; if they still follow, the count
-    stays too: deleting data is not unfollowing.
+    The anonymous ledger keeps its history. A resident who still follows leaves the count with
+    an "erased" -1: we no longer know them, and if they write again they are counted afresh
+    ("seen") — never twice.
     """
+    if follower.following:
+        session.add(FollowLedgerEntry(occurred_at=utcnow(), delta=-1, kind="erased"))
     session.delete(follower)
     session.flush()

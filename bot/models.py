@@ -87,7 +87,9 @@ class FollowLedgerEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     delta: Mapped[int] = mapped_column(SmallInteger)
-    kind: Mapped[str] = mapped_column(String(16))  # follow | refollow | unfollow | seen | synced
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # follow | refollow | unfollow | seen | synced | erased
 
 
 class ProcessedEvent(Base):

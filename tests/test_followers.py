@@ -124,3 +124,12 @@ def test_two_first_messages_at_once_make_one_follower_and_two_answers(app, event
     replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
     assert len(replies) == 2
     assert not any("エラーが起きました" in str(c.json) for c in replies)  # no apology
+
+
+def test_a_resident_who_erases_their_data_and_writes_again_is_counted_once(resident, app):
+    resident.follow()
+    ask = resident.say("データ削除")
+    resident.tap(ask.labels[0])
+    resident.say("こんにちは")  # still a friend, now unknown to us: counted afresh
+    with app.extensions["navi"].sessions() as db:
+        assert followers_at(db) == 1
