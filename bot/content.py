@@ -20,24 +20,14 @@ import datetime
 import pathlib
 import re
 import string
-import unicodedata
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.router import INTENTS, normalize  # one definition of each, shared with the router
+
 LANGS = ("ja", "en", "ja_easy")
-INTENTS = (
-    "online_application",
-    "konbini_certificate",
-    "smartphone_class",
-    "mynumber_card",
-    "notification_settings",
-    "contact",
-    "greeting",
-    "help",
-    "unknown",
-)
 # Keys every ui.yaml in ja and en must define (ja_easy may omit them and fall back to ja).
 REQUIRED_UI_KEYS = (
     "welcome",
@@ -75,11 +65,6 @@ DEFAULT_ROOT = pathlib.Path(__file__).resolve().parent.parent / "content"
 
 class ContentError(Exception):
     """Content that cannot be loaded; the message names the file and the field."""
-
-
-def normalize(text: str) -> str:
-    """NFKC + lower case: the form the router hands to ``Content.pick``."""
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def utf16_len(text: str) -> int:

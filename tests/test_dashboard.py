@@ -222,7 +222,7 @@ def test_every_csv_is_an_attachment_in_utf8_with_a_bom(app, manager):
         assert response.status_code == 200
         assert response.mimetype == "text/csv"
         assert response.headers["Content-Disposition"].startswith(
-            f"attachment; filename=dashboard-{name}"
+            f'attachment; filename="dashboard-{name}'
         )
         assert response.data.startswith("\ufeff".encode())
 

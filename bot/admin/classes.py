@@ -2,18 +2,14 @@
 
 Views only read the form and call bot/sessions_admin.py (built on bot/classes.py and
 bot/reservations.py). Times are typed and shown in BOT_TIMEZONE. Also home to two helpers the
-other staff pages share: the `localtime` template filter and `csv_response`.
+other staff pages share: the `localtime` template filter.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import itertools
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -21,12 +17,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 
 from bot import classes, sessions_admin
 from bot.admin import bp, home
+from bot.admin.csvfile import csv_response
 from bot.admin.i18n import current_lang, t
 from bot.admin.security import login_required
 from bot.classes import ClassError
@@ -54,31 +50,6 @@ def localtime(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def when(session: ClassSession) -> str:
     """When a session is, worded as residents read it (bot.classes.format_when)."""
     return classes.format_when(session, navi().settings.tz, current_lang())
-
-
-def csv_response(filename: str, header: list[str], rows) -> Response:
-    """A CSV download in UTF-8 with a BOM, so Excel opens Japanese text correctly. Rows may be
-    a lazy iterator (streamed within the request); a cell that Excel would run as a formula
-    (=, +, -, @, tab, CR) is quoted as text."""
-
-    def cell(value):
-        formula = isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")
-        return f"'{value}" if formula else value
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"
-        for row in itertools.chain([header], rows):
-            writer.writerow([cell(value) for value in row])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(
-        stream_with_context(lines()), mimetype="text/csv; charset=utf-8", headers=headers
-    )
 
 
 # -- pages -------------------------------------------------------------------------------------

@@ -9,15 +9,14 @@ downloaded from /admin/dashboard/<name>.csv (UTF-8 with BOM, so Excel reads the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
-from flask import Response, abort, current_app, g, render_template, request
+from flask import abort, current_app, g, render_template, request
 
 from bot import charts, kpi
 from bot.admin import bp, home
+from bot.admin.csvfile import csv_response, spreadsheet_safe
 from bot.admin.i18n import current_lang, t
 from bot.admin.security import login_required
 from bot.db import utcnow
@@ -113,9 +112,7 @@ class Table:
             return str(value)
         if isinstance(value, dt.date):
             return value.isoformat()[:7] if self.period == "month" else value.isoformat()
-        text = str(value)
-        # A resident's words starting with = + - @ would be a formula in Excel: make it text.
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+        return spreadsheet_safe(str(value))
 
 
 def percent(value: int, target: int) -> float:
@@ -356,20 +353,7 @@ def dashboard_csv(name: str):
         table = unanswered_table(kpi.top_unanswered(db, now), None)
     else:
         abort(404)
-    return csv_response(table, today)
-
-
-def csv_response(table: Table, today: dt.date) -> Response:
-    """A table as a UTF-8 CSV with a byte-order mark, as a download."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    writer.writerows([table.csv_cell(v) for v in row] for row in table.rows)
     suffix = f"-{table.period}" if table.name == "followers-by-period" else ""
     filename = f"dashboard-{table.name}{suffix}-{today:%Y%m%d}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
+    rows = ([table.csv_cell(v) for v in row] for row in table.rows)
+    return csv_response(filename, table.headers, rows)

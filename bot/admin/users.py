@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from bot import audit
 from bot.admin import bp, home
-from bot.admin.classes import csv_response, localtime, navi
+from bot.admin.classes import localtime, navi
+from bot.admin.csvfile import csv_response
 from bot.admin.i18n import current_lang, t, texts
 from bot.admin.security import login_required
 from bot.models import AuditEntry, StaffUser
