@@ -262,7 +262,8 @@ def run_purge(args) -> int:
         purged = purge_expired(db, utcnow())
     print(
         f"deleted: {purged.unanswered} unanswered questions, {purged.event_ids} event ids, "
-        f"{purged.contexts} contexts, {purged.unfollowed} followers who blocked the account"
+        f"{purged.contexts} contexts, {purged.unfollowed} followers who blocked the account, "
+        f"{purged.login_attempts} console login attempts"
     )
     return 0
 

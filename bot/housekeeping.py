@@ -4,6 +4,7 @@
 - processed webhook event ids (for deduplication): 7 days — LINE redelivers within a day
 - conversation contexts: when they expire (15 minutes)
 - followers who blocked the account: 30 days after the unfollow (their reservations go too)
+- console login attempts (email, address): after the 15-minute lockout window
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.models import ConversationContext, Follower, ProcessedEvent, UnansweredQuestion
+from bot.staff import forget_old_attempts
 
 UNANSWERED_DAYS = 90
 EVENT_ID_DAYS = 7
@@ -29,6 +31,7 @@ class Purged:
     event_ids: int
     contexts: int
     unfollowed: int
+    login_attempts: int
 
 
 def purge_expired(db: Session, now: dt.datetime) -> Purged:
@@ -55,6 +58,7 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
                 Follower.unfollowed_at < now - dt.timedelta(days=UNFOLLOWED_DAYS),
             )
         ),
+        login_attempts=forget_old_attempts(db, now),
     )
     db.commit()
     return purged
