@@ -7,7 +7,13 @@ from sqlalchemy import select
 from bot.db import utcnow
 from bot.followers import adopt_follower
 from bot.housekeeping import purge_expired
-from bot.models import ConversationContext, Follower, ProcessedEvent, UnansweredQuestion
+from bot.models import (
+    ConversationContext,
+    Follower,
+    LoginAttempt,
+    ProcessedEvent,
+    UnansweredQuestion,
+)
 
 
 def test_purge_deletes_only_what_is_past_its_retention_period(app):
@@ -23,6 +29,18 @@ def test_purge_deletes_only_what_is_past_its_retention_period(app):
                 ),
                 ProcessedEvent(webhook_event_id="OLD", received_at=now - dt.timedelta(days=8)),
                 ProcessedEvent(webhook_event_id="NEW", received_at=now - dt.timedelta(days=1)),
+                LoginAttempt(
+                    email="a@example.jp",
+                    ip="192.0.2.1",
+                    succeeded=False,
+                    at=now - dt.timedelta(minutes=20),
+                ),
+                LoginAttempt(
+                    email="b@example.jp",
+                    ip="192.0.2.2",
+                    succeeded=False,
+                    at=now - dt.timedelta(minutes=5),
+                ),
             ]
         )
         gone = adopt_follower(db, "U" + "a" * 32, "seen")
