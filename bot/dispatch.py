@@ -9,7 +9,6 @@ failure leaves nothing half-done and LINE's redelivery is processed once.
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -321,18 +320,8 @@ class Dispatcher:
             )
 
     def _push(self, push: Push) -> None:
-        """Send one queued push, retrying what LINE says may be retried (same retry key)."""
-        for attempt in range(3):
-            try:
-                self.gateway.push(push.user_id, push.messages, push.retry_key)
-                return
-            except LineError as error:
-                if error.already_accepted:
-                    return
-                if not error.retryable or attempt == 2:
-                    log.warning("push failed: status=%s message=%s", error.status, error.message)
-                    return
-                time.sleep(0.2 * (attempt + 1))
+        """Send one queued push (retried with its key by the gateway)."""
+        self.gateway.push_with_retries(push.user_id, push.messages, push.retry_key)
 
     def _apology(self, event: Event) -> list[dict]:
         """What a resident sees when something broke on our side."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +129,24 @@ class LineGateway:
         """Send to one resident outside a reply; the retry key makes a retry safe."""
         request = PushMessageRequest.from_dict({"to": user_id, "messages": messages})
         self._call(self._messaging.push_message, request, x_line_retry_key=retry_key)
+
+    def push_with_retries(
+        self, user_id: str, messages: list[Message], retry_key: str, attempts: int = 3
+    ) -> bool:
+        """Push, retrying 429/5xx/timeouts with the same key; True once LINE has it (a 409
+        means it already had it). Other refusals are logged, not raised."""
+        for attempt in range(attempts):
+            try:
+                self.push(user_id, messages, retry_key)
+                return True
+            except LineError as error:
+                if error.already_accepted:
+                    return True
+                if not error.retryable or attempt == attempts - 1:
+                    log.warning("push failed: status=%s message=%s", error.status, error.message)
+                    return False
+                time.sleep(0.2 * (attempt + 1))
+        return False
 
     def multicast(self, user_ids: list[str], messages: list[Message], retry_key: str) -> None:
         """Send to up to 500 residents in one request."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -20,8 +19,8 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 from bot import audit, classes, messages, reservations
 from bot.classes import ClassError
 from bot.content import Content
-from bot.line import LineError, LineGateway
-from bot.models import ClassSession, Follower, Reservation
+from bot.line import LineGateway
+from bot.models import ClassSession, Reservation
 from bot.postback import Postback
 from bot.settings import Settings
 
@@ -182,7 +181,7 @@ def tell(
                 if notice.purpose == "promotion"
                 else reservations.retry_key(notice.purpose, reservation)
             )
-            if push(gateway, reservation.follower, card, key):
+            if gateway.push_with_retries(reservation.follower.line_user_id, [card], key):
                 report.sent += 1
             else:
                 report.failed += 1
@@ -218,22 +217,6 @@ def notice_card(content: Content, settings: Settings, purpose: str, reservation:
     )
     heading = content.ui("class_status.session_cancelled", lang)
     return bubble_message(heading, session.title, rows, [schedule])
-
-
-def push(gateway: LineGateway, follower: Follower, card: dict, key: str) -> bool:
-    """One push; True once LINE has it (409: it already had it)."""
-    for attempt in range(3):
-        try:
-            gateway.push(follower.line_user_id, [card], key)
-            return True
-        except LineError as error:
-            if error.already_accepted:
-                return True
-            if not error.retryable or attempt == 2:
-                log.warning("push failed: status=%s message=%s", error.status, error.message)
-                return False
-            time.sleep(0.2 * (attempt + 1))
-    return False
 
 
 def _audited(session: ClassSession) -> dict:
