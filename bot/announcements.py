@@ -74,7 +74,8 @@ class SendReport:
     seconds: float
 
 
-def _text_length(text: str) -> int:
+def text_length(text: str) -> int:
+    """Length as LINE counts it: UTF-16 code units (an emoji can count two)."""
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -90,7 +91,7 @@ def create_announcement(
     text = text.strip()
     if not text:
         raise AnnouncementError("the announcement text is empty")
-    if _text_length(text) > MAX_TEXT:
+    if text_length(text) > MAX_TEXT:
         raise AnnouncementError(f"the text is longer than LINE allows ({MAX_TEXT} characters)")
     if topic is not None and topic not in TOPICS:
         raise AnnouncementError(f"unknown topic {topic!r}; topics are: {', '.join(TOPICS)}")
@@ -286,7 +287,7 @@ def send_announcement(
                 .order_by(DeliveryBatch.batch_no)
             )
         )
-        done = _delivered(db, announcement_id)
+        done = delivered_count(db, announcement_id)
     sender = _BatchSender(sessions, gateway, lease, announcement, Pacer(per_second), sleep)
     total = announcement.audience_size or 0
     # A few batches in flight at once hide the round trip; the pacer keeps the rate under
@@ -417,7 +418,8 @@ def _batch_recipients(db: Session, batch: DeliveryBatch) -> list[str]:
     )
 
 
-def _delivered(db: Session, announcement_id: int) -> int:
+def delivered_count(db: Session, announcement_id: int) -> int:
+    """How many residents the batches recorded as sent have reached."""
     return db.scalar(
         select(func.coalesce(func.sum(DeliveryBatch.size), 0)).where(
             DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "sent"
@@ -429,7 +431,7 @@ def _finish(sessions: sessionmaker, announcement_id: int, started: float) -> Sen
     """Record the outcome on the announcement and in the audit log."""
     with sessions() as db:
         announcement = db.get(Announcement, announcement_id)
-        delivered = _delivered(db, announcement_id)
+        delivered = delivered_count(db, announcement_id)
         failed = db.scalar(
             select(func.coalesce(func.sum(DeliveryBatch.size), 0)).where(
                 DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "failed"

@@ -140,7 +140,7 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
     text = form.get("text", "").replace("\r\n", "\n").strip()  # browsers send CRLF
     if not text:
         errors["text"] = t("announcements.error.empty")
-    elif announcements._text_length(text) > announcements.MAX_TEXT:  # as LINE counts
+    elif announcements.text_length(text) > announcements.MAX_TEXT:  # as LINE counts
         errors["text"] = t("announcements.error.too_long", n=announcements.MAX_TEXT)
     topic = form.get("topic", "")
     if topic != "all" and topic not in TOPICS:
@@ -222,7 +222,7 @@ def progress_of(announcement: Announcement) -> dict:
     """What the progress bar shows, from the database (the sender records each batch)."""
     status = announcement.status
     if status == "sending":  # the row's total is written at the end; batches as they go
-        delivered = announcements._delivered(g.db, announcement.id)
+        delivered = announcements.delivered_count(g.db, announcement.id)
     else:
         delivered = announcement.delivered
     audience = announcement.audience_size
