@@ -14,13 +14,13 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from bot.class_cards import reservation_card  # the card residents also see when booking
 from bot.content import Content
 from bot.db import utcnow
 from bot.line import LineError, LineGateway
 from bot.models import ClassSession, Follower, Reservation
 from bot.reservations import retry_key
 from bot.settings import Settings
-from handlers.classes import reservation_card  # the card residents also see when booking
 
 log = logging.getLogger(__name__)
 

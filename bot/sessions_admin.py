@@ -202,7 +202,7 @@ def tell(
 
 def notice_card(content: Content, settings: Settings, purpose: str, reservation: Reservation):
     """The card a resident gets: the same cards the bot shows when booking (handlers)."""
-    from handlers.classes import bubble_message, reservation_card, session_rows, venue_phone
+    from bot.class_cards import bubble_message, reservation_card, session_rows, venue_phone
 
     lang = reservation.follower.language
     session = reservation.session
