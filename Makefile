@@ -22,8 +22,9 @@ test: $(STAMP)
 	$(PY) -m pytest
 	@# With PostgreSQL (CI): the conversations again, over HTTP to 2 gunicorn workers.
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
-	  echo "conversations against python -m bot serve (2 workers, PostgreSQL):"; \
-	  NAVI_E2E_SERVED=1 $(PY) -m pytest tests/test_conversation.py tests/test_classes_conversation.py; \
+	  echo "conversations against python -m bot serve (2 workers) + scheduler, PostgreSQL:"; \
+	  NAVI_E2E_SERVED=1 $(PY) -m pytest tests/test_deployment.py tests/test_conversation.py \
+	    tests/test_classes_conversation.py; \
 	fi
 
 lint: $(STAMP)

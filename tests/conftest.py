@@ -145,7 +145,8 @@ class HttpClient:
 
 @pytest.fixture(scope="session")
 def served_bot(standin, migrated_postgres):
-    """`python -m bot serve` with 2 gunicorn workers on the test PostgreSQL database."""
+    """`python -m bot serve` with 2 gunicorn workers and `python -m bot scheduler`, on the test
+    PostgreSQL database."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -174,9 +175,17 @@ def served_bot(standin, migrated_postgres):
                 server.kill()
                 raise RuntimeError("`python -m bot serve` did not start") from None
             time.sleep(0.2)
+    # …and exactly one scheduler process beside them, as the README's deployment says.
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "bot", "scheduler"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     yield base_url
-    server.terminate()
-    server.wait(timeout=20)
+    for process in (server, scheduler):
+        process.terminate()
+        process.wait(timeout=20)
 
 
 @pytest.fixture
