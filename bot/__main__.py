@@ -137,6 +137,15 @@ def _database():
     return settings, engine, make_session_factory(engine)
 
 
+def _gateway(settings: Settings, command: str):
+    """The LINE gateway for a command that talks to LINE; refused in demo mode."""
+    from bot.line import LineGateway
+
+    if settings.demo:
+        raise CommandError(f"{command} needs LINE_CHANNEL_ACCESS_TOKEN (not in demo mode)")
+    return LineGateway(settings.channel_access_token, settings.api_base_url)
+
+
 def run_serve(args) -> int:
     """Production: gunicorn with the app factory (demo mode when no credentials are set)."""
     from bot.serve import NotConfigured, serve
@@ -160,12 +169,10 @@ def run_announce(args) -> int:
 
     from bot import announcements
     from bot.db import utcnow
-    from bot.line import LineError, LineGateway
+    from bot.line import LineError
 
     settings, _, sessions = _database()
-    if settings.demo:
-        raise CommandError("announce needs LINE_CHANNEL_ACCESS_TOKEN (not in demo mode)")
-    gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
+    gateway = _gateway(settings, "announce")
     if args.resume is None:
         if not args.text:
             raise CommandError("--text is required (the message residents will read)")
@@ -292,17 +299,13 @@ def run_unanswered(args) -> int:
 
 def run_richmenu_deploy(args) -> int:
     """Create the rich menu with its image and make it every friend's default."""
-    from bot.line import LineGateway
     from bot.richmenu import RichMenuError, deploy_rich_menu, load_rich_menu
 
-    settings = Settings.from_env()
-    if settings.demo:
-        raise CommandError("richmenu deploy needs LINE_CHANNEL_ACCESS_TOKEN (not in demo mode)")
+    gateway = _gateway(Settings.from_env(), "richmenu deploy")
     try:
         definition = load_rich_menu()
     except RichMenuError as error:
         raise CommandError(str(error)) from None
-    gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
     menu_id = deploy_rich_menu(gateway, definition)
     print(f"rich menu {menu_id} created and set as the default")
     return 0
@@ -351,13 +354,10 @@ def run_stats(args) -> int:
 
 def run_sync_followers(args) -> int:
     """Page through LINE's follower IDs and make sure each has a row (idempotent)."""
-    from bot.line import LineGateway
     from bot.sync import sync_followers
 
     settings, _, sessions = _database()
-    if settings.demo:
-        raise CommandError("sync-followers needs LINE_CHANNEL_ACCESS_TOKEN (not in demo mode)")
-    gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
+    gateway = _gateway(settings, "sync-followers")
     result = sync_followers(sessions, gateway, progress=_progress)
     print(f"\nsynced {result.seen:,} follower IDs: {result.added:,} new")
     return 0
