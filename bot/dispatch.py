@@ -23,15 +23,14 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
     UserSource,
 )
-from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import followers, messages
 from bot.content import Content
-from bot.db import utcnow
+from bot.db import per_database, utcnow
 from bot.line import InvalidReplyToken, LineError, LineGateway
-from bot.models import ConversationContext, ProcessedEvent
+from bot.models import ConversationContext, Follower, ProcessedEvent
 from bot.postback import Postback
 from bot.questions import count_question
 from bot.router import Router, normalize
@@ -81,6 +80,7 @@ class Outcome:
 
     kind: str  # duplicate | ignored | answered | silent | failed
     intent: str | None = None
+    question: bool = False  # a typed question, counted by intent for the dashboard
 
 
 # What handling one event gives: its outcome, the reply, and the turn (for its outbox), if any.
@@ -111,12 +111,21 @@ class Dispatcher:
     # -- one event --------------------------------------------------------------------------
 
     def handle(self, event: Event) -> Outcome:
-        """Process one event: claim it, handle it, commit, then send the answer."""
+        """Process one event: handle it, claim it, commit, then send the answer.
+
+        The claim comes after the handler, just before the commit, so the writes every event
+        makes (the claim, today's question count) hold SQLite's write lock and PostgreSQL's
+        row locks for a few statements rather than for the whole turn. A redelivery is still
+        processed once: only one delivery can claim, and the other's work is rolled back.
+        """
         with self.sessions() as db:
-            if not self._claim(db, event):
-                return Outcome("duplicate")
             try:
                 outcome, answer, turn = self._process(db, event)
+                if not self._claim(db, event):
+                    db.rollback()
+                    return Outcome("duplicate")
+                if outcome.question:
+                    count_question(db, outcome.intent, self.clock())
                 outbox = turn.outbox if turn else []
                 db.commit()
             except Exception:
@@ -126,7 +135,9 @@ class Dispatcher:
                 if not self._database_alive(db):
                     raise
                 log.exception("handler failed for a %s event", event.type)
-                self._claim(db, event)
+                if not self._claim(db, event):
+                    db.rollback()
+                    return Outcome("duplicate")
                 db.commit()
                 outcome, answer, outbox = Outcome("failed"), self._apology(event), []
         if self._standby(event):
@@ -141,18 +152,13 @@ class Dispatcher:
         """Record the event id; False when another delivery of it was already processed.
 
         One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and
-        no savepoint to pay for on every event.
+        no savepoint to pay for on every event. RETURNING, not rowcount: psycopg reports -1.
         """
         event_id = getattr(event, "webhook_event_id", None)
         if not event_id:
             return True
-        dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
         claimed = db.execute(
-            dialect.insert(ProcessedEvent)
-            .values(webhook_event_id=event_id, received_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-            # RETURNING, not rowcount: psycopg reports -1 for this statement.
-            .returning(ProcessedEvent.webhook_event_id)
+            _claim_event(db), {"webhook_event_id": event_id, "received_at": utcnow()}
         )
         return claimed.scalar() is not None
 
@@ -187,15 +193,25 @@ class Dispatcher:
         if isinstance(event, FollowEvent):
             return self._welcome(db, event, user_id)
         if isinstance(event, MessageEvent):
-            follower = followers.get_or_create_follower(db, user_id)
+            follower, context = self._resident(db, user_id)
             if isinstance(event.message, TextMessageContent):
-                return self._answer_text(db, follower, event.message.text)
+                return self._answer_text(db, follower, context, event.message.text)
             turn = self._turn(db, follower, follower.language)
             return Outcome("answered", "non_text"), self.registry.for_event("non_text")(turn), turn
         if isinstance(event, PostbackEvent):
-            follower = followers.get_or_create_follower(db, user_id)
-            return self._answer_postback(db, follower, event.postback.data)
+            follower, context = self._resident(db, user_id)
+            return self._answer_postback(db, follower, context, event.postback.data)
         return Outcome("ignored"), [], None
+
+    def _resident(self, db: Session, user_id: str) -> tuple[Follower, ConversationContext | None]:
+        """Who wrote, and the last answer's context if it is still fresh: one query."""
+        found = db.execute(_FOLLOWER_WITH_CONTEXT, {"user_id": user_id}).first()
+        if found is None:
+            return followers.get_or_create_follower(db, user_id), None
+        follower, context = found
+        if context is not None and context.expires_at <= self.clock():
+            context = None
+        return follower, context
 
     # -- kinds of event ---------------------------------------------------------------------
 
@@ -225,12 +241,11 @@ class Dispatcher:
             return "en"
         return "ja"
 
-    def _answer_text(self, db: Session, follower, text: str) -> Handled:
+    def _answer_text(self, db: Session, follower, context, text: str) -> Handled:
         """Understand a typed message, with the last answer's context, and answer it."""
         normalized = normalize(text)
         route = self.router.route(text)
         lang = self._answer_language(follower.language, route.language)
-        context = self._live_context(db, follower.id)
         turn = self._turn(db, follower, lang, text=text, normalized=normalized, route=route)
         turn.context = context
         if normalized in RESET_WORDS:
@@ -240,11 +255,10 @@ class Dispatcher:
             return Outcome("answered", "reset"), answer, turn
         intent = COMMANDS.get(normalized) or self._resolve_intent(route, normalized, context, lang)
         answer = self.registry.for_intent(intent)(turn_with_intent(turn, intent))
-        count_question(db, intent, turn.services.now)
         if route.language in ENGLISH_FALLBACK_LANGUAGES:
             answer = [messages.text(self.content.ui("other_language", "en")), *answer]
         self._save_context(db, follower.id, turn)
-        return Outcome("answered", intent), answer, turn
+        return Outcome("answered", intent, question=True), answer, turn
 
     def _resolve_intent(self, route, normalized: str, context, lang: str) -> str:
         """The router's intent, unless a vague message fits the topic of the last answer."""
@@ -262,7 +276,7 @@ class Dispatcher:
             return context.intent
         return route.intent
 
-    def _answer_postback(self, db: Session, follower, data: str) -> Handled:
+    def _answer_postback(self, db: Session, follower, context, data: str) -> Handled:
         """Run the handler of a button we made; anything else gets a friendly menu."""
         postback = Postback.unpack(data)
         handler = self.registry.for_action(postback.action) if postback else None
@@ -271,7 +285,7 @@ class Dispatcher:
             intent = postback.params.get("i", "")
             handler = self.registry.intents.get(intent)
         turn = self._turn(db, follower, follower.language, postback=postback)
-        turn.context = self._live_context(db, follower.id)
+        turn.context = context
         if handler is None:
             answer = self.registry.for_action("unknown_postback")(turn)
             return Outcome("answered", "postback_unknown"), answer, turn
@@ -294,30 +308,25 @@ class Dispatcher:
         services = Services(db=db, content=self.content, settings=self.settings, now=self.clock())
         return Turn(follower=follower, lang=lang, services=services, **fields)
 
-    def _live_context(self, db: Session, follower_id: int) -> ConversationContext | None:
-        """The last answer's context, if it has not expired."""
-        context = db.get(ConversationContext, follower_id)
-        if context is None or context.expires_at <= self.clock():
-            return None
-        return context
-
     def _save_context(self, db: Session, follower_id: int, turn: Turn) -> None:
-        """Store (or clear) what the handler asked to remember."""
+        """Store (or clear) what the handler asked to remember: one statement either way."""
         if turn.remembered is None:
             return
-        db.execute(
-            delete(ConversationContext).where(ConversationContext.follower_id == follower_id)
-        )
-        if turn.remembered:
-            db.add(
-                ConversationContext(
-                    follower_id=follower_id,
-                    intent=turn.remembered["intent"],
-                    entry_key=turn.remembered["entry_key"],
-                    data=turn.remembered["data"],
-                    expires_at=self.clock() + CONTEXT_LIFETIME,
-                )
+        if not turn.remembered:
+            db.execute(
+                delete(ConversationContext).where(ConversationContext.follower_id == follower_id)
             )
+            return
+        db.execute(
+            _store_context(db),
+            {
+                "follower_id": follower_id,
+                "intent": turn.remembered["intent"],
+                "entry_key": turn.remembered["entry_key"],
+                "data": turn.remembered["data"],
+                "expires_at": self.clock() + CONTEXT_LIFETIME,
+            },
+        )
 
     def _push(self, push: Push) -> None:
         """Send one queued push (retried with its key by the gateway)."""
@@ -359,6 +368,33 @@ class Dispatcher:
             return
         retry_key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"reply-fallback:{event_id}"))
         self._push(Push(user_id, answer, retry_key))
+
+
+# Built once: statements cost more to build than to run (see per_database).
+_FOLLOWER_WITH_CONTEXT = (
+    select(Follower, ConversationContext)
+    .outerjoin(ConversationContext, ConversationContext.follower_id == Follower.id)
+    .where(Follower.line_user_id == bindparam("user_id"))
+)
+
+
+@per_database
+def _claim_event(insert):
+    table = ProcessedEvent.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+        .returning(table.c.webhook_event_id)
+    )
+
+
+@per_database
+def _store_context(insert):
+    statement = insert(ConversationContext.__table__)
+    replaced = ("intent", "entry_key", "data", "expires_at")
+    return statement.on_conflict_do_update(
+        index_elements=["follower_id"], set_={c: statement.excluded[c] for c in replaced}
+    )
 
 
 def turn_with_intent(turn: Turn, intent: str) -> Turn:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import utcnow
+from bot.db import per_database, utcnow
 from bot.models import TOPICS, Follower, FollowerTopic, FollowLedgerEntry
 
 
@@ -85,14 +84,35 @@ def get_or_create_follower(session: Session, line_user_id: str) -> Follower:
     follower = find_follower(session, line_user_id)
     if follower is not None:
         return follower
-    try:
-        # Two first messages of one resident can arrive at once (a double tap): the unique
-        # user ID lets one insert win; the other finds the winner's row.
-        with session.begin_nested():
-            follower = adopt_follower(session, line_user_id, "seen")
-        return follower
-    except IntegrityError:
+    # Two first messages of one resident can arrive at once (a double tap): ON CONFLICT lets
+    # one insert win without an error (or a savepoint); the other finds the winner's row.
+    now = utcnow()
+    adopted_id = session.execute(
+        _insert_follower(session),
+        {
+            "line_user_id": line_user_id,
+            "language": "ja",
+            "following": True,
+            "followed_at": now,
+            "last_event_ms": 0,
+            "created_at": now,
+        },
+    ).scalar()
+    if adopted_id is None:
         return find_follower(session, line_user_id)
+    session.execute(
+        insert(FollowerTopic), [{"follower_id": adopted_id, "topic": t} for t in TOPICS]
+    )
+    session.execute(insert(FollowLedgerEntry), {"occurred_at": now, "delta": 1, "kind": "seen"})
+    return session.get_one(Follower, adopted_id)
+
+
+@per_database
+def _insert_follower(insert):
+    table = Follower.__table__
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["line_user_id"]).returning(table.c.id)
+    )
 
 
 def record_follow(

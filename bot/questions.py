@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db import per_database
 from bot.models import QuestionCount
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
 
+@per_database
+def _add_one(insert):
+    table = QuestionCount.__table__
+    return insert(table).on_conflict_do_update(
+        index_elements=["day", "intent"], set_={"count": table.c.count + 1}
+    )
+
+
 def count_question(db: Session, intent: str, now: dt.datetime) -> None:
     """Add one question of `intent` to today's count."""
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(QuestionCount).values(
-        day=now.astimezone(JST).date(), intent=intent, count=1
-    )
-    db.execute(
-        statement.on_conflict_do_update(
-            index_elements=["day", "intent"],
-            set_={"count": QuestionCount.count + 1},
-        )
-    )
+    db.execute(_add_one(db), {"day": now.astimezone(JST).date(), "intent": intent, "count": 1})
