@@ -2,6 +2,7 @@
 correct line-bot-sdk echo bot, both under the same gunicorn configuration and the same stand-in.
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 8] [--workers 2]
+                                      [--rounds 3] [--database-url URL]
 
 Each delivery is one signed text event with a fresh reply token; both bots must answer every
 one with a reply the stand-in accepts. The stand-in runs in its own process; the load comes
@@ -99,36 +100,47 @@ def load(port: int, bodies: list[bytes], concurrency: int) -> tuple[float, list[
     return elapsed, [lat for lats, _ in results for lat in lats], sum(f for _, f in results)
 
 
-def measure(name, command, env, port, pipe, requests, concurrency) -> dict:
+def signed_bodies(pipe, requests: int) -> list[bytes]:
+    """`requests` text events from 500 residents, each with a reply token the stand-in minted."""
     from bot.devline import EventFactory
 
-    users = [f"U{n % 500:032x}" for n in range(requests + 200)]
+    users = [f"U{n % 500:032x}" for n in range(requests)]
     pipe.send(("tokens", users))
     tokens = pipe.recv()
     factory = EventFactory()
-    bodies = [
+    return [
         factory.body({**factory.text(u, QUESTIONS[n % len(QUESTIONS)]), "replyToken": t})
         for n, (u, t) in enumerate(zip(users, tokens, strict=True))
     ]
-    server = start_server(command, env, port)
-    try:
-        load(port, bodies[:200], concurrency)  # warm-up: imports, connections, caches
-        pipe.send(("replies", None))
-        before = pipe.recv()
-        elapsed, latencies, failures = load(port, bodies[200:], concurrency)
-        pipe.send(("replies", None))
-        replies = pipe.recv() - before
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    latencies.sort()
+
+
+def measure_round(port, pipe, requests, concurrency) -> dict:
+    """One round against one running server: rate, latencies, errors, accepted replies."""
+    bodies = signed_bodies(pipe, requests)
+    pipe.send(("replies", None))
+    before = pipe.recv()
+    elapsed, latencies, failures = load(port, bodies, concurrency)
+    pipe.send(("replies", None))
+    return {
+        "rate": requests / elapsed,
+        "latencies": latencies,
+        "failures": failures,
+        "replies": pipe.recv() - before,
+    }
+
+
+def summary(name: str, rounds: list[dict]) -> dict:
+    """The median round's rate; latencies and counts over every round."""
+    latencies = sorted(lat for r in rounds for lat in r["latencies"])
     return {
         "name": name,
-        "rate": requests / elapsed,
+        "rate": statistics.median(r["rate"] for r in rounds),
+        "rates": [r["rate"] for r in rounds],
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "failures": failures,
-        "replies": replies,
+        "failures": sum(r["failures"] for r in rounds),
+        "replies": sum(r["replies"] for r in rounds),
+        "deliveries": len(latencies),
     }
 
 
@@ -137,6 +149,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
@@ -174,49 +187,63 @@ def main() -> int:
         "warning",
     ]
     ours_port, echo_port = free_port(), free_port()
-    ours = measure(
-        "this bot",
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(ours_port),
-            "--workers",
-            str(args.workers),
-        ],
-        {**env, "BENCH_QUIET": "1"},
-        ours_port,
-        parent,
-        args.requests,
-        args.concurrency,
-    )
-    echo = measure(
-        "SDK echo bot",
-        [*gunicorn, "--bind", f"127.0.0.1:{echo_port}", "bench.echo_bot:app"],
-        env,
-        echo_port,
-        parent,
-        args.requests,
-        args.concurrency,
-    )
-    parent.send(("stop", None))
+    servers = {
+        "this bot": (
+            [
+                *[sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+                *["--port", str(ours_port), "--workers", str(args.workers)],
+            ],
+            {**env, "BENCH_QUIET": "1"},
+            ours_port,
+        ),
+        "SDK echo bot": (
+            [*gunicorn, "--bind", f"127.0.0.1:{echo_port}", "bench.echo_bot:app"],
+            env,
+            echo_port,
+        ),
+    }
+    running = {name: start_server(cmd, e, port) for name, (cmd, e, port) in servers.items()}
+    rounds: dict[str, list[dict]] = {name: [] for name in servers}
+    try:
+        for _, _, port in servers.values():
+            load(port, signed_bodies(parent, 200), args.concurrency)  # warm-up: imports, pools
+        # The bots take turns, round after round, so a busy moment of the machine falls on
+        # both rather than on whichever happened to run then.
+        for number in range(1, args.rounds + 1):
+            for name, (_, _, port) in servers.items():
+                rounds[name].append(measure_round(port, parent, args.requests, args.concurrency))
+                print(
+                    f"  round {number}/{args.rounds} {name:<13}"
+                    f"{rounds[name][-1]['rate']:>8,.0f} deliveries/s",
+                    flush=True,
+                )
+    finally:
+        for server in running.values():
+            server.terminate()
+            server.wait(timeout=20)
+        parent.send(("stop", None))
+    ours, echo = (summary(name, rounds[name]) for name in servers)
 
     print(
-        f"webhook: {args.requests} signed text deliveries, {args.concurrency} connections, "
-        f"gunicorn {args.workers} workers x 4 threads, {os.cpu_count()} cores, "
-        f"database {database_url.split(':')[0]}"
+        f"webhook: {args.rounds} rounds of {args.requests} signed text deliveries per bot, "
+        f"{args.concurrency} connections, gunicorn {args.workers} workers x 4 threads, "
+        f"{os.cpu_count()} cores, database {database_url.split(':')[0]}"
     )
-    print(f"{'':14}{'deliveries/s':>14}{'p50 ms':>10}{'p99 ms':>10}{'replies':>10}{'errors':>8}")
+    print(
+        f"{'':14}{'deliveries/s':>14}{'p50 ms':>10}{'p99 ms':>10}"
+        f"{'replies':>10}{'errors':>8}   rounds"
+    )
     for row in (ours, echo):
         print(
             f"{row['name']:<14}{row['rate']:>14,.0f}{row['p50']:>10.1f}{row['p99']:>10.1f}"
-            f"{row['replies']:>10}{row['failures']:>8}"
+            f"{row['replies']:>10}{row['failures']:>8}   "
+            + " ".join(f"{rate:,.0f}" for rate in row["rates"])
         )
-    print(f"ratio (this bot / echo bot): {ours['rate'] / echo['rate']:.2f}x deliveries/s")
+    ratios = [a["rate"] / b["rate"] for a, b in zip(*rounds.values(), strict=True)]
+    print(
+        f"ratio (this bot / echo bot, median round): {ours['rate'] / echo['rate']:.2f}x "
+        f"deliveries/s; per round: " + ", ".join(f"{r:.2f}x" for r in ratios)
+    )
     return 0
 
 
