@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
+from bot.devline import sign_body
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, post_webhook
 
 DOC_EVENTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "line_doc_events.json"
@@ -118,6 +123,40 @@ def test_redelivered_message_is_answered_once(client, standin, events):
     assert post_webhook(client, events.body(redelivery)).status_code == 200
     replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
     assert len(replies) == 1
+
+
+def test_the_same_delivery_twice_at_the_same_moment_is_answered_and_counted_once(
+    app, standin, events
+):
+    """LINE redelivers while the first delivery is still being handled: both run the handler,
+    only one may claim the event, and the other's work is rolled back."""
+    from sqlalchemy import func, select
+
+    from bot.models import QuestionCount
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    body = events.body(events.text("U" + "e" * 32, "コンビニで住民票を取りたい"))
+    signature = sign_body(body, CHANNEL_SECRET)
+
+    def deliver(_: int) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{server.server_port}/callback",
+            data=body,
+            headers={"X-Line-Signature": signature},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert list(pool.map(deliver, range(4))) == [200] * 4
+    finally:
+        server.shutdown()
+    replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+    assert len(replies) == 1
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.sum(QuestionCount.count))) == 1
 
 
 def test_a_broken_handler_still_answers_200_with_an_apology(client, standin, events, app, caplog):
