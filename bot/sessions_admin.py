@@ -27,14 +27,19 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 EDITABLE = ("kind", "title", "starts_at", "ends_at", "venue", "capacity", "description")
+# Changes a booked resident must hear about: they decide whether they can still come.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "venue")
 
 
 @dataclass(frozen=True)
 class Notice:
     """A push owed to one resident about one reservation: `purpose` names the message."""
 
-    purpose: str  # session-cancelled | promotion
+    purpose: str  # session-cancelled | session-changed | promotion
     reservation_id: int
+    # Tells one change from the next in the retry key (the same reservation can be told of
+    # several changes); empty for notices that happen once per reservation.
+    change: str = ""
 
 
 @dataclass
@@ -60,7 +65,9 @@ def update_session(
     """Change a session's details; return the pushes owed after commit.
 
     The capacity cannot drop below the seats already taken (nobody loses a booking by an
-    edit); a larger capacity seats the waiting list at once, longest-waiting first.
+    edit); a larger capacity seats the waiting list at once, longest-waiting first. A new time
+    or venue is told to everyone holding a seat or waiting (the newly seated hear it in their
+    "you got a seat" card).
     """
     session = db.get(ClassSession, session_id, populate_existing=True)
     if session is None or session.status != "open":
@@ -77,7 +84,15 @@ def update_session(
     after = _audited(session)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     audit.record(db, actor, "class.update", f"class:{session.id}", **changed)
-    return [Notice("promotion", r.id) for r in seat_waiting_list(db, session_id, now)]
+    notices = [Notice("promotion", r.id) for r in seat_waiting_list(db, session_id, now)]
+    if any(name in changed for name in WHEN_AND_WHERE):
+        seated_now = {notice.reservation_id for notice in notices}
+        notices += [
+            Notice("session-changed", r.id, change=now.isoformat())
+            for r in active_reservations(db, session_id)
+            if r.id not in seated_now
+        ]
+    return notices
 
 
 def seat_waiting_list(db: Session, session_id: int, now: dt.datetime) -> list[Reservation]:
@@ -176,11 +191,11 @@ def tell(
                 continue
             subjects.add(f"class:{reservation.session_id}")
             card = notice_card(content, settings, notice.purpose, reservation)
-            key = (
-                reservations.promotion_key(reservation)
-                if notice.purpose == "promotion"
-                else reservations.retry_key(notice.purpose, reservation)
-            )
+            if notice.purpose == "promotion":
+                key = reservations.promotion_key(reservation)
+            else:
+                purpose = f"{notice.purpose}:{notice.change}" if notice.change else notice.purpose
+                key = reservations.retry_key(purpose, reservation)
             if gateway.push_with_retries(reservation.follower.line_user_id, [card], key):
                 report.sent += 1
             else:
@@ -206,8 +221,8 @@ def notice_card(content: Content, settings: Settings, purpose: str, reservation:
 
     lang = reservation.follower.language
     session = reservation.session
-    if purpose == "promotion":
-        heading = content.ui("class_promoted", lang)
+    if purpose in ("promotion", "session-changed"):
+        heading = content.ui("class_promoted" if purpose == "promotion" else "class_changed", lang)
         return reservation_card(content, settings.tz, lang, reservation, heading)
     rows = session_rows(content, settings.tz, lang, session, brief=True)
     rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))

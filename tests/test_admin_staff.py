@@ -154,6 +154,25 @@ def test_a_larger_capacity_seats_the_waiting_list_and_tells_them(app, staff, sta
     assert len(told) == 1 and "席が空いた" in told[0]["altText"]
 
 
+def test_a_new_time_or_venue_is_told_to_everyone_booked_or_waiting_once(app, staff, standin):
+    session_id = a_session(app, capacity=1)
+    seated, waiting = "U" + "e" * 32, "U" + "f" * 32
+    booked(app, session_id, seated, waiting)
+    path = f"/admin/classes/{session_id}/edit"
+    moved = session_form(venue="志村ふれあい館", capacity="1")
+    assert post_form(staff, path, **moved).status_code == 302
+    for user_id in (seated, waiting):
+        told = standin.messages_to(user_id)
+        assert len(told) == 1, user_id
+        assert "の回の日時か会場が変わりました" in told[0]["altText"]
+        assert "志村ふれあい館" in told[0]["altText"]
+    assert audited(app, "class.notify")[-1].detail["sent"] == 2
+
+    post_form(staff, path, **moved)  # saved again unchanged: nothing new to tell
+    post_form(staff, path, **moved | {"title": "スマホ相談会(午後)"})  # not when or where
+    assert len(standin.messages_to(seated)) == 1
+
+
 def test_capacity_cannot_drop_below_the_seats_taken(app, staff):
     session_id = a_session(app, capacity=2)
     booked(app, session_id, "U" + "a" * 32, "U" + "b" * 32)

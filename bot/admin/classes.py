@@ -102,7 +102,7 @@ def class_edit(session_id: int):
             else:
                 g.db.commit()
                 report = tell(notices)
-                flash(t("classes.updated", promoted=report.sent), "ok")
+                flash(t("classes.updated", told=report.sent), "ok")
                 return redirect(url_for("admin.class_detail", session_id=session_id))
     return render_form(session, errors)
 
