@@ -1,8 +1,9 @@
 """The LINE gateway: the one module that talks to the Messaging API.
 
 Built from settings and handed to whoever needs it. It speaks in plain message dicts (LINE's own
-JSON), turns them into line-bot-sdk v3 requests, puts a timeout on every call, and maps the SDK's
-errors (ApiException, urllib3 timeouts) onto our own, so callers decide retry-or-record without
+JSON), sends them with line-bot-sdk v3 (replies and pushes through its HTTP client as they are,
+everything else as the SDK's requests), puts a timeout on every call, and maps the SDK's errors
+(ApiException, urllib3 timeouts) onto our own, so callers decide retry-or-record without
 knowing the SDK.
 """
 
