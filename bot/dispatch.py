@@ -134,10 +134,12 @@ class Dispatcher:
                 # so it redelivers; the caller decides. Handler bugs get an apology instead.
                 if not self._database_alive(db):
                     raise
-                log.exception("handler failed for a %s event", event.type)
+                # Another delivery of this event may have committed meanwhile, and its rows
+                # made ours clash: that is a duplicate, not a failure to apologise for.
                 if not self._claim(db, event):
                     db.rollback()
                     return Outcome("duplicate")
+                log.exception("handler failed for a %s event", event.type)
                 db.commit()
                 outcome, answer, outbox = Outcome("failed"), self._apology(event), []
         if self._standby(event):

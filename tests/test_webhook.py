@@ -125,18 +125,10 @@ def test_redelivered_message_is_answered_once(client, standin, events):
     assert len(replies) == 1
 
 
-def test_the_same_delivery_twice_at_the_same_moment_is_answered_and_counted_once(
-    app, standin, events
-):
-    """LINE redelivers while the first delivery is still being handled: both run the handler,
-    only one may claim the event, and the other's work is rolled back."""
-    from sqlalchemy import func, select
-
-    from bot.models import QuestionCount
-
+def deliver_at_once(app, body: bytes, times: int) -> list[int]:
+    """POST one signed body `times` times at the same moment, as LINE's redeliveries can."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    body = events.body(events.text("U" + "e" * 32, "コンビニで住民票を取りたい"))
     signature = sign_body(body, CHANNEL_SECRET)
 
     def deliver(_: int) -> int:
@@ -149,14 +141,42 @@ def test_the_same_delivery_twice_at_the_same_moment_is_answered_and_counted_once
             return response.status
 
     try:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            assert list(pool.map(deliver, range(4))) == [200] * 4
+        with ThreadPoolExecutor(max_workers=times) as pool:
+            return list(pool.map(deliver, range(times)))
     finally:
         server.shutdown()
+
+
+def test_the_same_delivery_twice_at_the_same_moment_is_answered_and_counted_once(
+    app, standin, events
+):
+    """LINE redelivers while the first delivery is still being handled: both run the handler,
+    only one may claim the event, and the other's work is rolled back."""
+    from sqlalchemy import func, select
+
+    from bot.models import QuestionCount
+
+    body = events.body(events.text("U" + "e" * 32, "コンビニで住民票を取りたい"))
+    assert deliver_at_once(app, body, 4) == [200] * 4
     replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
     assert len(replies) == 1
     with app.extensions["navi"].sessions() as db:
         assert db.scalar(select(func.sum(QuestionCount.count))) == 1
+
+
+def test_a_new_friend_s_follow_delivered_twice_at_once_is_one_follow_and_no_error(
+    app, standin, events, caplog
+):
+    from bot.followers import followers_at
+
+    body = events.body(events.follow("U" + "f" * 32))
+    with caplog.at_level(logging.ERROR):
+        assert deliver_at_once(app, body, 3) == [200] * 3
+    replies = [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+    assert len(replies) == 1
+    with app.extensions["navi"].sessions() as db:
+        assert followers_at(db) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_broken_handler_still_answers_200_with_an_apology(client, standin, events, app, caplog):
