@@ -255,19 +255,21 @@ def _phrase_matcher(phrase: str):
     return lambda text: phrase in text
 
 
-def _read_yaml(path: pathlib.Path) -> Any:
-    """Parse one YAML file; a syntax error becomes a ContentError naming the file."""
+def read_yaml(path: pathlib.Path, error: type[Exception] = ContentError) -> Any:
+    """Parse one YAML file; a syntax error becomes `error` naming the file (the rich menu
+    loader passes its own)."""
     try:
         with path.open(encoding="utf-8") as fh:
             return yaml.safe_load(fh)
     except yaml.YAMLError as exc:
-        raise ContentError(f"{path}: not valid YAML: {exc}") from exc
+        raise error(f"{path}: not valid YAML: {exc}") from exc
     except OSError as exc:
-        raise ContentError(f"{path}: cannot read: {exc}") from exc
+        raise error(f"{path}: cannot read: {exc}") from exc
 
 
-def _where(loc: tuple[Any, ...], data: Any) -> str:
-    """Turn a pydantic error location into 'entries[3] (key=hours).label'."""
+def error_location(loc: tuple[Any, ...], data: Any) -> str:
+    """Turn a pydantic error location into 'entries[3] (key=hours).label' (or
+    'areas[2].bounds.x' where list items have no key)."""
     out, node = "", data
     for part in loc:
         if isinstance(part, int):
@@ -283,14 +285,14 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
 
 def _load_topic(path: pathlib.Path) -> Topic:
     """Validate one topic file (schema, file name, `next` keys within the topic)."""
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a mapping with 'topic' and 'entries'")
     try:
         topic = Topic.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ContentError(f"{path}: {_where(first['loc'], data)}: {first['msg']}") from exc
+        raise ContentError(f"{path}: {error_location(first['loc'], data)}: {first['msg']}") from exc
     if topic.topic != path.stem:
         raise ContentError(f"{path}: topic: {topic.topic!r} does not match the file name")
     for e in topic.entries:
@@ -304,7 +306,7 @@ def _load_topic(path: pathlib.Path) -> Topic:
 
 def _load_ui(path: pathlib.Path) -> dict[str, str]:
     """Validate one ui.yaml: non-empty strings, parseable placeholders, label lengths."""
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a flat mapping of key: string")
     for key, value in data.items():

@@ -20,9 +20,9 @@ import pathlib
 import struct
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, ValidationError
 
+from bot.content import error_location, read_yaml
 from bot.postback import Postback, PostbackTooLong
 from handlers.common import MENU_TOPICS
 
@@ -191,14 +191,6 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return width, height
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    """Turn a pydantic error location into 'areas[2].bounds.x'."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def _check(definition: RichMenuDefinition, path: pathlib.Path) -> None:
     """The rules that span fields: aspect ratio, areas inside and apart, known topics."""
     size = definition.size
@@ -247,20 +239,15 @@ def load_rich_menu(root: pathlib.Path | str | None = None) -> RichMenuDefinition
     """
     folder = pathlib.Path(root) if root is not None else DEFAULT_ROOT
     path = folder / FILE_NAME
-    try:
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise RichMenuError(f"{path}: not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise RichMenuError(f"{path}: cannot read: {exc}") from exc
+    data = read_yaml(path, RichMenuError)
     if not isinstance(data, dict):
         raise RichMenuError(f"{path}: expected a mapping with name, chatBarText, size, areas")
     try:
         definition = RichMenuDefinition.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise RichMenuError(f"{path}: {_where(first['loc'])}: {first['msg']}") from exc
+        where = error_location(first["loc"], data)
+        raise RichMenuError(f"{path}: {where}: {first['msg']}") from exc
     _check(definition, path)
     definition._folder = folder
     return definition
