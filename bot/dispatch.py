@@ -208,8 +208,8 @@ class Dispatcher:
     def _resident(self, db: Session, user_id: str) -> tuple[Follower, ConversationContext | None]:
         """Who wrote, and the last answer's context if it is still fresh: one query."""
         found = db.execute(_FOLLOWER_WITH_CONTEXT, {"user_id": user_id}).first()
-        if found is None:
-            return followers.get_or_create_follower(db, user_id), None
+        if found is None:  # a friend whose follow we never saw
+            return followers.adopt_follower(db, user_id, "seen"), None
         follower, context = found
         if context is not None and context.expires_at <= self.clock():
             context = None

@@ -29,13 +29,37 @@ def find_follower(session: Session, line_user_id: str) -> Follower | None:
 def adopt_follower(session: Session, line_user_id: str, kind: str) -> Follower:
     """A row for a friend whose follow we never saw (they added the account before the bot
     listened): counted from now, with every topic on, as any new follower (README).
+
+    Two first messages of one resident can arrive at once (a double tap): ON CONFLICT lets one
+    insert win without an error (or a savepoint); the other gets the winner's row.
     """
     now = utcnow()
-    follower = Follower(line_user_id=line_user_id, following=True, followed_at=now)
-    follower.topics = [FollowerTopic(topic=t) for t in TOPICS]
-    session.add(follower)
-    session.add(FollowLedgerEntry(occurred_at=now, delta=1, kind=kind))
-    return follower
+    adopted_id = session.execute(
+        _insert_follower(session),
+        {
+            "line_user_id": line_user_id,
+            "language": "ja",
+            "following": True,
+            "followed_at": now,
+            "last_event_ms": 0,
+            "created_at": now,
+        },
+    ).scalar()
+    if adopted_id is None:
+        return find_follower(session, line_user_id)
+    session.execute(
+        insert(FollowerTopic), [{"follower_id": adopted_id, "topic": t} for t in TOPICS]
+    )
+    session.execute(insert(FollowLedgerEntry), {"occurred_at": now, "delta": 1, "kind": kind})
+    return session.get_one(Follower, adopted_id)
+
+
+@per_database
+def _insert_follower(insert):
+    table = Follower.__table__
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["line_user_id"]).returning(table.c.id)
+    )
 
 
 def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
@@ -81,38 +105,7 @@ def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
 
 def get_or_create_follower(session: Session, line_user_id: str) -> Follower:
     """The follower who wrote; adopted if we never saw their follow."""
-    follower = find_follower(session, line_user_id)
-    if follower is not None:
-        return follower
-    # Two first messages of one resident can arrive at once (a double tap): ON CONFLICT lets
-    # one insert win without an error (or a savepoint); the other finds the winner's row.
-    now = utcnow()
-    adopted_id = session.execute(
-        _insert_follower(session),
-        {
-            "line_user_id": line_user_id,
-            "language": "ja",
-            "following": True,
-            "followed_at": now,
-            "last_event_ms": 0,
-            "created_at": now,
-        },
-    ).scalar()
-    if adopted_id is None:
-        return find_follower(session, line_user_id)
-    session.execute(
-        insert(FollowerTopic), [{"follower_id": adopted_id, "topic": t} for t in TOPICS]
-    )
-    session.execute(insert(FollowLedgerEntry), {"occurred_at": now, "delta": 1, "kind": "seen"})
-    return session.get_one(Follower, adopted_id)
-
-
-@per_database
-def _insert_follower(insert):
-    table = Follower.__table__
-    return (
-        insert(table).on_conflict_do_nothing(index_elements=["line_user_id"]).returning(table.c.id)
-    )
+    return find_follower(session, line_user_id) or adopt_follower(session, line_user_id, "seen")
 
 
 def record_follow(
