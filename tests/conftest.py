@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -143,13 +144,43 @@ class HttpClient:
             return SimpleNamespace(status_code=error.code)
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_serve(env: dict, *serve_args: str) -> tuple[subprocess.Popen, str]:
+    """`python -m bot serve` on a free port, once it answers /healthz: the process and its
+    base URL. Its stderr goes to a file (a pipe nobody reads could fill and stall it) and is
+    shown if it does not start."""
+    port = free_port()
+    command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    base_url = f"http://127.0.0.1:{port}"
+    # The server keeps its own handle on the file once started; ours only reads it on failure.
+    with tempfile.TemporaryFile() as errors:
+        server = subprocess.Popen(
+            [*command, *serve_args], env=env, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base_url + "/healthz", timeout=1).close()
+                return server, base_url
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    errors.seek(0)
+                    stderr = errors.read().decode(errors="replace")[-2000:]
+                    raise RuntimeError(f"`python -m bot serve` did not start:\n{stderr}") from None
+                time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def served_bot(standin, migrated_postgres):
     """`python -m bot serve` with 2 gunicorn workers and `python -m bot scheduler`, on the test
     PostgreSQL database."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {
         **os.environ,
         "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
@@ -158,23 +189,7 @@ def served_bot(standin, migrated_postgres):
         "DATABASE_URL": migrated_postgres,
         "SECRET_KEY": "e2e-secret-key-shared-by-both-workers",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base_url + "/healthz", timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("`python -m bot serve` did not start") from None
-            time.sleep(0.2)
+    server, base_url = start_serve(env, "--workers", "2")
     # …and exactly one scheduler process beside them, as the README's deployment says.
     scheduler = subprocess.Popen(
         [sys.executable, "-m", "bot", "scheduler"],

@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from bot.devline import EventFactory, sign_body
-from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, start_serve
 
 
 @pytest.fixture
@@ -37,25 +29,7 @@ def served(database_url, standin):
         "SECRET_KEY": "a-test-secret-key-the-same-for-every-worker",
     }
     subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise AssertionError(server.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
+    server, base = start_serve(env)
     yield base, env
     server.terminate()
     server.wait(timeout=20)
