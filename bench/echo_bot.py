@@ -1,10 +1,13 @@
 """The smallest correct line-bot-sdk v3 echo bot, for comparison with ours (bench/webhook.py).
 
 Same SDK, same parser, same reply call; no database, no routing. Configured from the same
-environment variables as the bot.
+environment variables as the bot, and run under the same gunicorn options as `bot serve`:
+
+    python bench/echo_bot.py PORT WORKERS
 """
 
 import os
+import sys
 
 from flask import Flask, abort, request
 from linebot.v3 import WebhookParser
@@ -42,3 +45,10 @@ def callback():
                 )
             )
     return "OK"
+
+
+if __name__ == "__main__":
+    from bot.serve import Gunicorn, gunicorn_options
+
+    port, workers = (int(argument) for argument in sys.argv[1:3])
+    Gunicorn(lambda: app, gunicorn_options("127.0.0.1", port, workers)).run()

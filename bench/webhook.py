@@ -1,5 +1,6 @@
 """Webhook benchmark: deliveries/s and p50/p99 latency of this bot against the smallest
-correct line-bot-sdk echo bot, both under the same gunicorn configuration and the same stand-in.
+correct line-bot-sdk echo bot, both under the same gunicorn options (bot.serve.gunicorn_options)
+and the same stand-in.
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 8] [--workers 2]
                                       [--rounds 3] [--database-url URL]
@@ -29,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 SECRET, TOKEN = "bench-channel-secret", "bench-access-token"
 QUESTIONS = ["こんにちは", "コンビニで住民票を取りたい", "スマホ教室はいつ？", "What can you do?"]
+
+
+from bot.serve import gunicorn_options  # noqa: E402  (after the path is set)
 
 
 def run_standin(pipe) -> None:
@@ -173,19 +177,6 @@ def main() -> int:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    gunicorn = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        "4",
-        "--worker-class",
-        "gthread",
-        "--log-level",
-        "warning",
-    ]
     ours_port, echo_port = free_port(), free_port()
     servers = {
         "this bot": (
@@ -193,11 +184,11 @@ def main() -> int:
                 *[sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
                 *["--port", str(ours_port), "--workers", str(args.workers)],
             ],
-            {**env, "BENCH_QUIET": "1"},
+            env,
             ours_port,
         ),
         "SDK echo bot": (
-            [*gunicorn, "--bind", f"127.0.0.1:{echo_port}", "bench.echo_bot:app"],
+            [sys.executable, "bench/echo_bot.py", str(echo_port), str(args.workers)],
             env,
             echo_port,
         ),
@@ -223,10 +214,11 @@ def main() -> int:
             server.wait(timeout=20)
         parent.send(("stop", None))
     ours, echo = (summary(name, rounds[name]) for name in servers)
+    threads = gunicorn_options("127.0.0.1", 0, args.workers)["threads"]
 
     print(
         f"webhook: {args.rounds} rounds of {args.requests} signed text deliveries per bot, "
-        f"{args.concurrency} connections, gunicorn {args.workers} workers x 4 threads, "
+        f"{args.concurrency} connections, gunicorn {args.workers} workers x {threads} threads, "
         f"{os.cpu_count()} cores, database {database_url.split(':')[0]}"
     )
     print(

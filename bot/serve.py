@@ -8,6 +8,7 @@ separate process (`python -m bot scheduler`), never started here.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
 
@@ -16,11 +17,27 @@ from bot.migrate import check_ready
 from bot.settings import Settings
 
 
-class _Gunicorn(BaseApplication):
-    """Gunicorn driven from Python, loading our app factory in each worker."""
+def gunicorn_options(host: str, port: int, workers: int) -> dict:
+    """How `serve` runs gunicorn; bench/webhook.py runs its echo bot under the same options."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": 4,
+        "worker_class": "gthread",
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        # Access logs carry no bodies; the webhook path has no personal data in it.
+        "accesslog": "-",
+        "errorlog": "-",
+    }
 
-    def __init__(self, settings: Settings, options: dict):
-        self.settings = settings
+
+class Gunicorn(BaseApplication):
+    """Gunicorn driven from Python: `load_app` builds the WSGI app in each worker."""
+
+    def __init__(self, load_app: Callable, options: dict):
+        self.load_app = load_app
         self.options = options
         super().__init__()
 
@@ -29,9 +46,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from bot import create_app
-
-        return create_app(self.settings)
+        return self.load_app()
 
 
 class NotConfigured(RuntimeError):
@@ -56,17 +71,11 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
         check_ready(engine)  # fail here, clearly, rather than in every worker
     finally:
         engine.dispose()
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": 4,
-        "worker_class": "gthread",
-        "timeout": 30,
-        "graceful_timeout": 20,
-        "keepalive": 5,
-        # Access logs carry no bodies; the webhook path has no personal data in it.
-        "accesslog": "-",
-        "errorlog": "-",
-    }
-    _Gunicorn(settings, options).run()
+
+    def load_app():
+        from bot import create_app
+
+        return create_app(settings)
+
+    Gunicorn(load_app, gunicorn_options(host, port, workers)).run()
     return 0
