@@ -30,6 +30,9 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         # Access logs carry no bodies; the webhook path has no personal data in it.
         "accesslog": "-",
         "errorlog": "-",
+        # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl), so
+        # two servers on one machine would take it from each other; nothing here uses it.
+        "control_socket_disable": True,
     }
 
 

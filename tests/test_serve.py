@@ -84,3 +84,18 @@ def test_served_bot_welcomes_answers_refuses_forgeries_and_counts(served, standi
         check=True,
     )
     assert json.loads(stats.stdout)["followers"] == 1
+
+
+def test_two_servers_on_one_machine_leave_no_shared_control_socket(served, tmp_path):
+    """gunicorn would otherwise put one control socket per user in $HOME or $XDG_RUNTIME_DIR,
+    and a second server on the machine would take it from the first."""
+    _, env = served
+    home = {**env, "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(tmp_path)}
+    second, base = start_serve(home)
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
+            assert response.status == 200
+        assert list(tmp_path.rglob("gunicorn.ctl")) == []
+    finally:
+        second.terminate()
+        second.wait(timeout=20)
