@@ -113,14 +113,17 @@ class Dispatcher:
     def handle(self, event: Event) -> Outcome:
         """Process one event: handle it, claim it, commit, then send the answer.
 
-        The claim comes after the handler, just before the commit, so the writes every event
-        makes (the claim, today's question count) hold SQLite's write lock and PostgreSQL's
-        row locks for a few statements rather than for the whole turn. A redelivery is still
-        processed once: only one delivery can claim, and the other's work is rolled back.
+        The writes every event makes (its context, the claim, today's question count) come
+        together after the handler, just before the commit, so they hold SQLite's write lock
+        and PostgreSQL's row locks for a few statements rather than for the whole turn. A
+        redelivery is still processed once: only one delivery can claim, and the other's work
+        is rolled back.
         """
         with self.sessions() as db:
             try:
                 outcome, answer, turn = self._process(db, event)
+                if turn is not None:
+                    self._save_context(db, turn)
                 if not self._claim(db, event):
                     db.rollback()
                     return Outcome("duplicate")
@@ -253,13 +256,11 @@ class Dispatcher:
         if normalized in RESET_WORDS:
             turn.forget()
             answer = self.registry.for_action("menu")(turn)
-            self._save_context(db, follower.id, turn)
             return Outcome("answered", "reset"), answer, turn
         intent = COMMANDS.get(normalized) or self._resolve_intent(route, normalized, context, lang)
         answer = self.registry.for_intent(intent)(turn_with_intent(turn, intent))
         if route.language in ENGLISH_FALLBACK_LANGUAGES:
             answer = [messages.text(self.content.ui("other_language", "en")), *answer]
-        self._save_context(db, follower.id, turn)
         return Outcome("answered", intent, question=True), answer, turn
 
     def _resolve_intent(self, route, normalized: str, context, lang: str) -> str:
@@ -292,7 +293,6 @@ class Dispatcher:
             answer = self.registry.for_action("unknown_postback")(turn)
             return Outcome("answered", "postback_unknown"), answer, turn
         answer = handler(turn)
-        self._save_context(db, follower.id, turn)
         return Outcome("answered", f"postback:{postback.action}"), answer, turn
 
     # -- helpers ----------------------------------------------------------------------------
@@ -310,10 +310,11 @@ class Dispatcher:
         services = Services(db=db, content=self.content, settings=self.settings, now=self.clock())
         return Turn(follower=follower, lang=lang, services=services, **fields)
 
-    def _save_context(self, db: Session, follower_id: int, turn: Turn) -> None:
+    def _save_context(self, db: Session, turn: Turn) -> None:
         """Store (or clear) what the handler asked to remember: one statement either way."""
         if turn.remembered is None:
             return
+        follower_id = turn.follower.id
         if not turn.remembered:
             db.execute(
                 delete(ConversationContext).where(ConversationContext.follower_id == follower_id)
