@@ -7,7 +7,8 @@ and the same stand-in.
 
 Each delivery is one signed text event with a fresh reply token; both bots must answer every
 one with a reply the stand-in accepts. The stand-in runs in its own process; the load comes
-from this one.
+from this one. "CPU ms" is the server's own CPU time (all its processes) per delivery, the
+median round's: a figure the machine's other load moves far less than deliveries/s.
 """
 
 from __future__ import annotations
@@ -118,18 +119,39 @@ def signed_bodies(pipe, requests: int) -> list[bytes]:
     ]
 
 
-def measure_round(port, pipe, requests, concurrency) -> dict:
-    """One round against one running server: rate, latencies, errors, accepted replies."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children (gunicorn's workers), from /proc;
+    0.0 where there is no /proc."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = pathlib.Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime of this process
+            for task in pathlib.Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total / ticks
+
+
+def measure_round(server, port, pipe, requests, concurrency) -> dict:
+    """One round against one running server: rate, latencies, errors, accepted replies, and
+    the server's CPU time per delivery (what the bot itself costs, whatever else runs)."""
     bodies = signed_bodies(pipe, requests)
     pipe.send(("replies", None))
     before = pipe.recv()
+    cpu_before = cpu_seconds(server.pid)
     elapsed, latencies, failures = load(port, bodies, concurrency)
+    cpu_used = cpu_seconds(server.pid) - cpu_before
     pipe.send(("replies", None))
     return {
         "rate": requests / elapsed,
         "latencies": latencies,
         "failures": failures,
         "replies": pipe.recv() - before,
+        "cpu_ms": cpu_used / requests * 1000,
     }
 
 
@@ -140,6 +162,7 @@ def summary(name: str, rounds: list[dict]) -> dict:
         "name": name,
         "rate": statistics.median(r["rate"] for r in rounds),
         "rates": [r["rate"] for r in rounds],
+        "cpu_ms": statistics.median(r["cpu_ms"] for r in rounds),
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "failures": sum(r["failures"] for r in rounds),
@@ -202,7 +225,9 @@ def main() -> int:
         # both rather than on whichever happened to run then.
         for number in range(1, args.rounds + 1):
             for name, (_, _, port) in servers.items():
-                rounds[name].append(measure_round(port, parent, args.requests, args.concurrency))
+                rounds[name].append(
+                    measure_round(running[name], port, parent, args.requests, args.concurrency)
+                )
                 print(
                     f"  round {number}/{args.rounds} {name:<13}"
                     f"{rounds[name][-1]['rate']:>8,.0f} deliveries/s",
@@ -222,13 +247,13 @@ def main() -> int:
         f"{os.cpu_count()} cores, database {database_url.split(':')[0]}"
     )
     print(
-        f"{'':14}{'deliveries/s':>14}{'p50 ms':>10}{'p99 ms':>10}"
+        f"{'':14}{'deliveries/s':>14}{'p50 ms':>10}{'p99 ms':>10}{'CPU ms':>9}"
         f"{'replies':>10}{'errors':>8}   rounds"
     )
     for row in (ours, echo):
         print(
             f"{row['name']:<14}{row['rate']:>14,.0f}{row['p50']:>10.1f}{row['p99']:>10.1f}"
-            f"{row['replies']:>10}{row['failures']:>8}   "
+            f"{row['cpu_ms']:>9.2f}{row['replies']:>10}{row['failures']:>8}   "
             + " ".join(f"{rate:,.0f}" for rate in row["rates"])
         )
     ratios = [a["rate"] / b["rate"] for a, b in zip(*rounds.values(), strict=True)]
