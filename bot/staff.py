@@ -1,4 +1,4 @@
-"""Console users: creation, password hashing (scrypt), login with rate limiting.
+"""Console users: creation, deactivation, password hashing (scrypt), login with rate limiting.
 
 Shared by the CLI (`python -m bot staff add`) and the console; nothing here knows about Flask.
 """
@@ -28,8 +28,25 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
+# What can stop a change to a user, by code; the console words each code in its own languages
+# (users.error.<code>), the CLI prints these.
+PROBLEMS = {
+    "role": f"role must be one of {', '.join(ROLES)}",
+    "email": "{email!r} is not an email address",
+    "password": f"the password needs at least {MIN_PASSWORD} characters",
+    "exists": "{email} already exists",
+    "yourself": "nobody can deactivate themselves",
+}
+
+
 class StaffError(ValueError):
-    """A user cannot be created or changed; the message says why."""
+    """A user cannot be created or changed. `problems` maps each form field at fault to a
+    code of PROBLEMS; the message is those problems in English."""
+
+    def __init__(self, problems: dict[str, str], email: str = ""):
+        words = (PROBLEMS[code].format(email=email) for code in problems.values())
+        super().__init__("; ".join(words))
+        self.problems = problems
 
 
 class LoginLocked(Exception):
@@ -74,21 +91,37 @@ def role_allows(role: str, needed: str) -> bool:
 
 
 def create_user(db: Session, email: str, password: str, role: str, actor: str) -> StaffUser:
-    """Add a console user (audited)."""
+    """Add a console user (audited); StaffError names every field at fault at once."""
     email = email.strip().lower()
+    problems = {}
     if role not in ROLES:
-        raise StaffError(f"role must be one of {', '.join(ROLES)}")
+        problems["role"] = "role"
     if "@" not in email or len(email) > 254:
-        raise StaffError(f"{email!r} is not an email address")
+        problems["email"] = "email"
+    elif db.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        problems["email"] = "exists"
     if len(password) < MIN_PASSWORD:
-        raise StaffError(f"the password needs at least {MIN_PASSWORD} characters")
-    if db.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
-        raise StaffError(f"{email} already exists")
+        problems["password"] = "password"
+    if problems:
+        raise StaffError(problems, email)
     user = StaffUser(email=email, password_hash=hash_password(password), role=role)
     db.add(user)
     db.flush()
     audit.record(db, actor, "staff.create", f"staff:{user.id}", email=email, role=role)
     return user
+
+
+def set_active(db: Session, user: StaffUser, active: bool, actor: StaffUser) -> bool:
+    """Deactivate (or reactivate) a user, audited; False when it already was. Nobody is ever
+    deleted, so the audit log keeps naming real people; nobody can lock themselves out."""
+    if user.id == actor.id:
+        raise StaffError({"active": "yourself"}, user.email)
+    if user.active == active:
+        return False
+    user.active = active
+    action = "staff.activate" if active else "staff.deactivate"
+    audit.record(db, actor.email, action, f"staff:{user.id}", email=user.email)
+    return True
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,14 @@ def test_user_form_mistakes_are_explained(app):
     assert "すでに登録されています" in taken.get_data(as_text=True)
     short = admin.post("/admin/users", data=form | {"email": "b@example.jp", "password": "short"})
     assert "12文字以上" in short.get_data(as_text=True)
+    everything = admin.post(
+        "/admin/users", data=form | {"email": "b", "role": "root", "password": "short"}
+    ).get_data(as_text=True)
+    for said in ("メールアドレスを入れてください", "権限を選んでください", "12文字以上"):
+        assert said in everything
+    too_long = admin.post("/admin/users", data=form | {"email": "a" * 250 + "@example.jp"})
+    assert "メールアドレスを入れてください" in too_long.get_data(as_text=True)
+    assert "すでに登録" not in too_long.get_data(as_text=True)
 
 
 def test_a_deactivated_user_is_out_at_once_and_it_is_audited(app):

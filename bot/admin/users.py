@@ -12,14 +12,13 @@ import json
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from bot import audit
 from bot.admin import bp, home
 from bot.admin.classes import localtime, navi
 from bot.admin.csvfile import csv_response
 from bot.admin.i18n import current_lang, t, texts
 from bot.admin.security import login_required
 from bot.models import AuditEntry, StaffUser
-from bot.staff import MIN_PASSWORD, ROLES, StaffError, create_user
+from bot.staff import MIN_PASSWORD, ROLES, StaffError, create_user, set_active
 
 home.NAV.append(("admin.users", "users.nav", "admin"))
 home.NAV.append(("admin.audit_log", "audit.nav", "admin"))
@@ -50,39 +49,33 @@ def users():
 def add_user(form) -> dict[str, str]:
     """Create the user; a message per field when it cannot be done."""
     email, role, password = (form.get(k, "") for k in ("email", "role", "password"))
-    errors = {}
-    if role not in ROLES:
-        errors["role"] = t("users.error.role")
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = t("users.error.password", n=MIN_PASSWORD)
-    if "@" not in email:
-        errors["email"] = t("users.error.email")
-    if errors:
-        return errors
     try:
-        create_user(g.db, email, password, role, g.user.email)
-    except StaffError:  # the checks above leave only one reason: the address is taken
+        user = create_user(g.db, email, password, role, g.user.email)
+    except StaffError as error:
         g.db.rollback()
-        return {"email": t("users.error.exists")}
+        return {
+            field: t(f"users.error.{code}", n=MIN_PASSWORD)
+            for field, code in error.problems.items()
+        }
     g.db.commit()
-    flash(t("users.created", email=email.strip().lower()), "ok")
+    flash(t("users.created", email=user.email), "ok")
     return {}
 
 
 @bp.post("/users/<int:user_id>/active")
 @login_required("admin")
 def user_active(user_id: int):
-    """Deactivate (or reactivate) a user; nobody can lock themselves out."""
+    """Deactivate (or reactivate) a user (bot.staff.set_active)."""
     user = g.db.get(StaffUser, user_id)
     if user is None:
         abort(404)
     active = request.form.get("active") == "1"
-    if user.id == g.user.id:
+    try:
+        changed = set_active(g.db, user, active, g.user)
+    except StaffError:
         flash(t("users.not_yourself"), "error")
-    elif user.active != active:
-        user.active = active
-        action = "staff.activate" if active else "staff.deactivate"
-        audit.record(g.db, g.user.email, action, f"staff:{user.id}", email=user.email)
+        return redirect(url_for("admin.users"))
+    if changed:
         g.db.commit()
         flash(t("users.activated" if active else "users.deactivated", email=user.email), "ok")
     return redirect(url_for("admin.users"))
