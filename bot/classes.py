@@ -14,8 +14,62 @@ KINDS = ("class", "consultation")
 WEEKDAYS_JA = "月火水木金土日"
 
 
+# The longest text and the largest class a session may have: staff see these beside the
+# console's fields, and the CLI meets the same ones.
+LIMITS = {"title": 200, "venue": 200, "description": 2000, "capacity": 1000}
+# What can be wrong with a session's details, by code; the console words each code in its own
+# languages (classes.error.<code>), the CLI prints these.
+PROBLEMS = {
+    "title": f"a session needs a title of at most {LIMITS['title']} characters",
+    "venue": f"a session needs a venue of at most {LIMITS['venue']} characters",
+    "kind": f"kind must be one of {', '.join(KINDS)}",
+    "description": f"the description can have at most {LIMITS['description']} characters",
+    "capacity": f"capacity must be a whole number from 1 to {LIMITS['capacity']}",
+    "starts_at": "the start needs a date, a time and a time zone, e.g. 2026-12-03T10:00+09:00",
+    "ends_at": "the end time must be after the start time",
+}
+
+
 class ClassError(ValueError):
-    """Session details that cannot be saved; the message says what to fix."""
+    """Session details that cannot be saved, or a change that cannot be made. The message says
+    what to fix; `problems` maps each field at fault to a code of PROBLEMS, for a form."""
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None):
+        super().__init__(message)
+        self.problems = problems or {}
+
+
+def session_problems(details: dict) -> dict[str, str]:
+    """What a resident would trip over in a session's details, by field ({} when nothing).
+
+    `details` are typed values (as add_session takes them); None stands for a required
+    value that could not be read, such as a start time nobody could parse.
+    """
+    problems = {}
+    for name in ("title", "venue"):
+        text = (details.get(name) or "").strip()
+        if not text or len(text) > LIMITS[name]:
+            problems[name] = name
+    if details.get("kind") not in KINDS:
+        problems["kind"] = "kind"
+    if len(details.get("description") or "") > LIMITS["description"]:
+        problems["description"] = "description"
+    capacity = details.get("capacity")
+    if not isinstance(capacity, int) or not 1 <= capacity <= LIMITS["capacity"]:
+        problems["capacity"] = "capacity"
+    starts_at, ends_at = details.get("starts_at"), details.get("ends_at")
+    if starts_at is None or starts_at.tzinfo is None:
+        problems["starts_at"] = "starts_at"
+    elif ends_at is not None and ends_at <= starts_at:
+        problems["ends_at"] = "ends_at"
+    return problems
+
+
+def check_session(details: dict) -> None:
+    """Raise ClassError naming every problem of session_problems, if there is one."""
+    problems = session_problems(details)
+    if problems:
+        raise ClassError("; ".join(PROBLEMS[code] for code in problems.values()), problems)
 
 
 def add_session(
@@ -29,17 +83,18 @@ def add_session(
     ends_at: dt.datetime | None = None,
     description: str = "",
 ) -> ClassSession:
-    """Create a session after checking what a resident would trip over."""
-    if kind not in KINDS:
-        raise ClassError(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
-    if capacity < 1:
-        raise ClassError(f"capacity must be at least 1 (got {capacity})")
-    if starts_at.tzinfo is None:
-        raise ClassError("the start time needs a time zone, e.g. 2026-12-03T10:00+09:00")
-    if ends_at is not None and ends_at <= starts_at:
-        raise ClassError("the end time must be after the start time")
-    if not title.strip() or not venue.strip():
-        raise ClassError("a session needs a title and a venue")
+    """Create a session after checking what a resident would trip over (session_problems)."""
+    check_session(
+        {
+            "title": title,
+            "kind": kind,
+            "venue": venue,
+            "capacity": capacity,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "description": description,
+        }
+    )
     session = ClassSession(
         kind=kind,
         title=title.strip(),

@@ -69,6 +69,7 @@ def update_session(
     or venue is told to everyone holding a seat or waiting (the newly seated hear it in their
     "you got a seat" card).
     """
+    classes.check_session(details)
     session = db.get(ClassSession, session_id, populate_existing=True)
     if session is None or session.status != "open":
         raise ClassError("only an open session can be changed")

@@ -6,15 +6,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
-from bot import announcements
-from bot.classes import add_session
+from bot import announcements, sessions_admin
+from bot.classes import ClassError, add_session
 from bot.db import utcnow
 from bot.followers import adopt_many
 from bot.models import Announcement, AuditEntry, ClassSession, Follower, Reservation
@@ -127,6 +130,36 @@ def test_an_end_before_the_start_and_a_start_in_the_past_are_refused(staff):
     past = local(utcnow() - dt.timedelta(days=1))
     late = post_form(staff, "/admin/classes/new", **session_form(starts_at=past))
     assert "開始日時が過ぎています" in late.get_data(as_text=True)
+
+
+def test_the_cli_meets_the_consoles_limits_and_names_every_problem(app, settings):
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    start = (utcnow() + dt.timedelta(days=3)).astimezone(TZ)
+    details = ["--title", "長" * 201, "--venue", "会場", "--capacity", "0"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "classes", "add", *details, "--starts-at", start.isoformat()],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "a title of at most 200 characters" in result.stderr
+    assert "capacity must be a whole number from 1 to 1000" in result.stderr
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.count()).select_from(ClassSession)) == 0
+
+
+def test_an_edit_is_checked_like_a_new_session_whoever_makes_it(app):
+    navi = app.extensions["navi"]
+    start = utcnow() + dt.timedelta(days=3)
+    with navi.sessions() as db:
+        session = add_session(db, title="教室", starts_at=start, venue="会場", capacity=5)
+        db.commit()
+        details = {name: getattr(session, name) for name in sessions_admin.EDITABLE}
+        details["ends_at"] = start - dt.timedelta(hours=1)
+        with pytest.raises(ClassError) as refused:
+            sessions_admin.update_session(db, session.id, "cli:test", utcnow(), **details)
+    assert refused.value.problems == {"ends_at": "ends_at"}
 
 
 def test_edit_changes_the_session_and_is_audited(app, staff):

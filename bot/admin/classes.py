@@ -31,9 +31,6 @@ from bot.models import ClassSession
 
 home.NAV.append(("admin.classes_list", "classes.nav", "staff"))
 
-MAX_CAPACITY = 1000
-MAX_DESCRIPTION = 2000
-
 
 def navi():
     """The app's services (settings, gateway, content, session factory)."""
@@ -249,36 +246,29 @@ def form_values(session: ClassSession | None) -> dict[str, str]:
 def read_form(form) -> tuple[dict, dict[str, str]]:
     """The form's details, typed, and a plain-words message per field that needs fixing.
 
-    bot.classes checks sessions again when saving; here each problem is worded for staff
-    and shown beside its field.
+    The checks are bot.classes.session_problems, the ones every way of saving a session
+    meets; here each problem is worded for staff and shown beside its field.
     """
-    errors: dict[str, str] = {}
+    capacity = form.get("capacity", "").strip()
+    starts_at = parse_local(form.get("starts_at", ""))
+    end_text = form.get("ends_at", "").strip()
+    ends_at = end_on_same_day(starts_at, end_text) if end_text and starts_at else None
     values = {
         "title": form.get("title", "").strip(),
         "kind": form.get("kind", ""),
         "venue": form.get("venue", "").strip(),
         "description": form.get("description", "").replace("\r\n", "\n").strip(),
+        "capacity": int(capacity) if capacity.isdigit() else None,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
     }
-    for name, limit in (("title", 200), ("venue", 200)):
-        if not values[name] or len(values[name]) > limit:
-            errors[name] = t(f"classes.error.{name}", n=limit)
-    if values["kind"] not in classes.KINDS:
-        errors["kind"] = t("classes.error.kind")
-    if len(values["description"]) > MAX_DESCRIPTION:
-        errors["description"] = t("classes.error.description", n=MAX_DESCRIPTION)
-    capacity = form.get("capacity", "").strip()
-    if not capacity.isdigit() or not 1 <= int(capacity) <= MAX_CAPACITY:
-        errors["capacity"] = t("classes.error.capacity", n=MAX_CAPACITY)
-    else:
-        values["capacity"] = int(capacity)
-    values["starts_at"] = parse_local(form.get("starts_at", ""))
-    if values["starts_at"] is None:
-        errors["starts_at"] = t("classes.error.starts_at")
-    values["ends_at"] = None
-    if form.get("ends_at", "").strip() and values["starts_at"] is not None:
-        values["ends_at"] = end_on_same_day(values["starts_at"], form["ends_at"].strip())
-        if values["ends_at"] is None or values["ends_at"] <= values["starts_at"]:
-            errors["ends_at"] = t("classes.error.ends_at")
+    problems = classes.session_problems(values)
+    if end_text and starts_at and ends_at is None:  # typed, but not a time
+        problems["ends_at"] = "ends_at"
+    errors = {
+        field: t(f"classes.error.{code}", n=classes.LIMITS.get(field))
+        for field, code in problems.items()
+    }
     return values, errors
 
 
