@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 FOLLOW, ADOPTED, UNFOLLOW, NET, COUNT = "#1a7f37", "#9aa5b1", "#c62828", "#1f2933", "#0b5cad"
+ERASED = "#e6a5a5"  # a paler red than a block: a friend lost to us, not one who left
 # Okabe–Ito: told apart by people with colour-vision deficiency; grey last (for "unknown").
 PALETTE = (
     "#0072b2",
@@ -52,18 +53,20 @@ NARROW = Layout("narrow", width=360, height=250, left=50, font=12, x_labels=4, r
 
 @dataclass(frozen=True)
 class Flow:
-    """One column of the follows chart: adds up (follows, then adopted), unfollows down."""
+    """One column of the follows chart: adds up (follows, then adopted), losses down
+    (unfollows, then erased)."""
 
     label: str
     follows: int
     adopted: int
     unfollows: int
+    erased: int
     tip: str
 
     @property
     def net(self) -> int:
-        """Adds minus unfollows."""
-        return self.follows + self.adopted - self.unfollows
+        """Adds minus losses."""
+        return self.follows + self.adopted - self.unfollows - self.erased
 
 
 @dataclass(frozen=True)
@@ -184,8 +187,9 @@ def _line(frame: Frame, values: Sequence[float], colour: str) -> str:
 
 
 def flow_chart(columns: Sequence[Flow], label: str, layout: Layout = WIDE) -> Markup:
-    """Follows (and adopted friends) up, unfollows down, the net change as a line."""
-    lows = [-c.unfollows for c in columns] + [c.net for c in columns] + [0]
+    """Follows (and adopted friends) up, unfollows (and erased friends) down, the net change
+    as a line."""
+    lows = [-c.unfollows - c.erased for c in columns] + [c.net for c in columns] + [0]
     highs = [c.follows + c.adopted for c in columns] + [c.net for c in columns] + [1]
     ticks = nice_ticks(min(lows), max(highs))
     frame = Frame(layout, ticks[0], ticks[-1], len(columns))
@@ -197,6 +201,7 @@ def flow_chart(columns: Sequence[Flow], label: str, layout: Layout = WIDE) -> Ma
             _bar(x, zero, frame.y(c.follows), width, FOLLOW),
             _bar(x, frame.y(c.follows), frame.y(c.follows + c.adopted), width, ADOPTED),
             _bar(x, zero, frame.y(-c.unfollows), width, UNFOLLOW),
+            _bar(x, frame.y(-c.unfollows), frame.y(-c.unfollows - c.erased), width, ERASED),
         ]
         body.append(_hover(frame, i, c.tip, shapes))
     body.append(_line(frame, [c.net for c in columns], NET))

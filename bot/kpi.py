@@ -147,12 +147,13 @@ class FollowBucket:
     follows: int
     adopted: int
     unfollows: int
+    erased: int  # friends who had their data deleted: no longer known, not blocks
     total: int  # friends at the end of the bucket
 
     @property
     def net(self) -> int:
         """The change in friends over the bucket."""
-        return self.follows + self.adopted - self.unfollows
+        return self.follows + self.adopted - self.unfollows - self.erased
 
 
 def _sum(column):
@@ -160,12 +161,13 @@ def _sum(column):
     return func.coalesce(func.sum(column), 0)
 
 
+# What a day did to the friend count.
+_NET_CHANGE = FollowDaily.follows + FollowDaily.adopted - FollowDaily.unfollows - FollowDaily.erased
+
+
 def current_followers(db: Session) -> int:
     """Friends now, from the ledger's rollup: what counts toward FOLLOWER_TARGET."""
-    row = db.execute(
-        select(_sum(FollowDaily.follows + FollowDaily.adopted - FollowDaily.unfollows))
-    ).scalar_one()
-    return int(row)
+    return int(db.execute(select(_sum(_NET_CHANGE))).scalar_one())
 
 
 def first_follow_day(db: Session) -> dt.date | None:
@@ -186,23 +188,20 @@ def follow_buckets(db: Session, period: str, first: dt.date, last: dt.date) -> l
             _sum(FollowDaily.follows),
             _sum(FollowDaily.adopted),
             _sum(FollowDaily.unfollows),
+            _sum(FollowDaily.erased),
         )
         .where(FollowDaily.day >= starts[0], FollowDaily.day <= last)
         .group_by("bucket")
     ).all()
-    found = {_as_date(start): (int(f), int(a), int(u)) for start, f, a, u in rows}
+    found = {_as_date(start): [int(n) for n in counts] for start, *counts in rows}
     total = int(
-        db.execute(
-            select(_sum(FollowDaily.follows + FollowDaily.adopted - FollowDaily.unfollows)).where(
-                FollowDaily.day < starts[0]
-            )
-        ).scalar_one()
+        db.execute(select(_sum(_NET_CHANGE)).where(FollowDaily.day < starts[0])).scalar_one()
     )
     buckets = []
     for start in starts:
-        follows, adopted, unfollows = found.get(start, (0, 0, 0))
-        total += follows + adopted - unfollows
-        buckets.append(FollowBucket(start, follows, adopted, unfollows, total))
+        follows, adopted, unfollows, erased = found.get(start, (0, 0, 0, 0))
+        total += follows + adopted - unfollows - erased
+        buckets.append(FollowBucket(start, follows, adopted, unfollows, erased, total))
     return buckets
 
 
@@ -220,15 +219,17 @@ def rebuild_follow_daily(db: Session) -> int:
     Returns the number of days."""
     day = ledger_day_sql(db).label("day")
     delta, kind = FollowLedgerEntry.delta, FollowLedgerEntry.kind
-    adopted = kind.in_(ADOPTED_KINDS)
+    adopted, erased = kind.in_(ADOPTED_KINDS), kind == "erased"
     rows = select(
         day,
         _sum(case(((delta > 0) & ~adopted, delta), else_=0)),
         _sum(case(((delta > 0) & adopted, delta), else_=0)),
-        _sum(case((delta < 0, -delta), else_=0)),
+        _sum(case(((delta < 0) & ~erased, -delta), else_=0)),
+        _sum(case(((delta < 0) & erased, -delta), else_=0)),
     ).group_by("day")
     db.execute(delete(FollowDaily))
-    db.execute(insert(FollowDaily).from_select(["day", "follows", "adopted", "unfollows"], rows))
+    columns = ["day", "follows", "adopted", "unfollows", "erased"]
+    db.execute(insert(FollowDaily).from_select(columns, rows))
     return int(db.scalar(select(func.count()).select_from(FollowDaily)))
 
 
@@ -271,7 +272,7 @@ class Forecast:
     status: str
     current: int
     target: int
-    per_day: float | None  # the trend of new adds minus unfollows, friends per day
+    per_day: float | None  # the trend of new adds minus blocks, friends per day
     date: dt.date | None  # when the trend reaches the target
     fiscal_year_end: dt.date
     days_left: int  # days until the fiscal year's end, today included
@@ -293,7 +294,8 @@ def slope(values: list[float]) -> float:
 
 def follower_forecast(db: Session, today: dt.date, target: int) -> Forecast:
     """The trend of the last 90 complete days (least squares over the day-end count of new
-    adds minus unfollows; adopted friends are not a trend) and when it reaches `target`."""
+    adds minus blocks; adopted and erased friends are not a trend) and when it reaches
+    `target`."""
     current = current_followers(db)
     fy_end = FiscalYear.of(today).last
     days_left = (fy_end - today).days + 1

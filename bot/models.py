@@ -301,11 +301,13 @@ class QuestionCount(Base):
 
 
 class FollowDaily(Base):
-    """Follows, adoptions and unfollows per JST day: a rollup of the follow ledger kept by
-    database triggers (migration 0005), so the dashboard reads one row per day, not the ledger.
+    """Follows, adoptions, unfollows and erasures per JST day: a rollup of the follow ledger
+    kept by database triggers (migrations 0005, 0006), so the dashboard reads one row per day,
+    not the ledger.
 
     `adopted` counts friends we only learned of (kinds `synced` and `seen`): they were friends
-    already, so they raise the count but are not new adds in the trend.
+    already, so they raise the count but are not new adds in the trend. `erased` counts friends
+    who had us delete their data: still friends, but no longer known to us, and not blocks.
     """
 
     __tablename__ = "follow_daily"
@@ -314,3 +316,4 @@ class FollowDaily(Base):
     follows: Mapped[int] = mapped_column(Integer, default=0)
     adopted: Mapped[int] = mapped_column(Integer, default=0)
     unfollows: Mapped[int] = mapped_column(Integer, default=0)
+    erased: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

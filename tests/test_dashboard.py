@@ -9,6 +9,7 @@ import io
 
 import pytest
 
+from bot import followers
 from bot.db import utcnow
 from bot.kpi import jst_today
 from bot.models import (
@@ -163,7 +164,7 @@ def test_the_charts_are_inline_svg_with_a_text_summary(app, manager):
     known_figures(app)
     page = manager.get("/admin/dashboard").get_data(as_text=True)
     assert page.count('role="img"') == 6  # three charts, each in a wide and a narrow layout
-    assert "追加 1,250人、取り込み 0人、ブロック 17人、純増 +1,233人" in page
+    assert "追加 1,250人、取り込み 0人、ブロック 17人、データ削除 0人、純増 +1,233人" in page
     assert "<title>" in page and "<script" not in page
     assert " style=" not in page  # the Content-Security-Policy forbids inline styles
 
@@ -230,13 +231,37 @@ def test_every_csv_is_an_attachment_in_utf8_with_a_bom(app, manager):
 def test_followers_csv_has_japanese_headers_and_a_row_per_day(app, manager):
     now = known_figures(app)
     rows = rows_of(manager.get("/admin/dashboard/followers-by-period.csv?period=day"))
-    assert rows[0] == ["期間", "追加", "取り込み", "ブロック", "純増", "期末の友だち数"]
+    assert rows[0] == [
+        "期間",
+        "追加",
+        "取り込み",
+        "ブロック",
+        "データ削除",
+        "純増",
+        "期末の友だち数",
+    ]
     assert len(rows) == 1 + 11  # ten days ago to today
     follow_day = jst_today(now - dt.timedelta(days=10)).isoformat()
     unfollow_day = jst_today(now - dt.timedelta(days=2)).isoformat()
-    assert rows[1] == [follow_day, "1250", "0", "0", "1250", "1250"]
-    assert [unfollow_day, "0", "0", "17", "-17", "1233"] in rows
+    assert rows[1] == [follow_day, "1250", "0", "0", "0", "1250", "1250"]
+    assert [unfollow_day, "0", "0", "17", "0", "-17", "1233"] in rows
     assert rows[-1][-1] == "1233"
+
+
+def test_a_friend_who_had_their_data_deleted_is_not_shown_as_a_block(app, manager):
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:
+        now_ms = int(utcnow().timestamp() * 1000)
+        friends = [
+            followers.record_follow(db, f"U{n:032x}", now_ms, is_unblocked=False)[0]
+            for n in range(3)
+        ]
+        followers.delete_follower(db, friends[0])  # "delete my data", still a friend on LINE
+        db.commit()
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert "追加 3人、取り込み 0人、ブロック 0人、データ削除 1人、純増 +2人" in page
+    rows = rows_of(manager.get("/admin/dashboard/followers-by-period.csv?period=day"))
+    assert rows[-1][1:] == ["3", "0", "0", "1", "2", "2"]
 
 
 def test_followers_csv_by_month(app, manager):

@@ -104,13 +104,15 @@ def test_the_trigger_kept_rollup_equals_a_rebuild_from_the_raw_ledger(db):
     adopt_many(db, [f"U{n:032d}" for n in range(25)], "synced")  # one bulk insert
     ledger(db, at("2026-07-02"), kind="seen")
     ledger(db, at("2026-07-02"), kind="refollow")
+    ledger(db, at("2026-07-02"), delta=-1, kind="erased")
     kept = db.execute(select(FollowDaily).order_by(FollowDaily.day)).scalars().all()
-    kept = [(r.day, r.follows, r.adopted, r.unfollows) for r in kept]
+    kept = [(r.day, r.follows, r.adopted, r.unfollows, r.erased) for r in kept]
     assert kpi.rebuild_follow_daily(db) == len(kept)
     rebuilt = db.execute(select(FollowDaily).order_by(FollowDaily.day)).scalars().all()
-    assert [(r.day, r.follows, r.adopted, r.unfollows) for r in rebuilt] == kept
+    assert [(r.day, r.follows, r.adopted, r.unfollows, r.erased) for r in rebuilt] == kept
     july_2 = next(row for row in kept if row[0] == dt.date(2026, 7, 2))
-    assert july_2[1:] == (1, 1, 0)  # the refollow is a follow, the seen friend is adopted
+    # the refollow is a follow, the seen friend is adopted, a data deletion is not a block
+    assert july_2[1:] == (1, 1, 0, 1)
 
 
 def test_fiscal_year_begins_on_april_first():

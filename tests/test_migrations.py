@@ -1,11 +1,16 @@
 """Migrations build the schema from an empty database and match the models."""
 
+import datetime as dt
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.db import Base, make_engine
-from bot.migrate import upgrade
+from bot.migrate import alembic_config, upgrade
+from tests.conftest import DATABASES, POSTGRES_URL
 
 
 def test_upgrade_on_an_empty_database_creates_every_table_and_is_repeatable(tmp_path):
@@ -28,3 +33,49 @@ def test_migrations_match_the_models(database_url):
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+@pytest.fixture(params=DATABASES)
+def empty_engine(request, tmp_path):
+    """An engine on an empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    else:
+        request.getfixturevalue("migrated_postgres")  # skips without TEST_POSTGRES_URL
+        schema = "migration_steps"
+        with make_engine(POSTGRES_URL).begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        separator = "&" if "?" in POSTGRES_URL else "?"
+        engine = make_engine(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
+    yield engine
+    engine.dispose()
+
+
+def rollup(engine) -> list[tuple]:
+    """follow_daily's rows, the day as ISO text (SQLite gives text, PostgreSQL a date)."""
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM follow_daily"))
+        return [(str(day), *counts) for day, *counts in rows]
+
+
+def test_0006_moves_data_deletions_out_of_the_blocks_and_back_on_downgrade(empty_engine):
+    upgrade(empty_engine, "0005_dashboard_indexes")
+    at = dt.datetime(2026, 11, 2, 3, 0)  # 12:00 in Tokyo
+    rows = [(1, "follow")] * 3 + [(-1, "erased"), (-1, "unfollow")]
+    insert = text("INSERT INTO follow_ledger (occurred_at, delta, kind) VALUES (:at, :d, :k)")
+    with empty_engine.begin() as connection:
+        connection.execute(insert, [{"at": at, "d": d, "k": k} for d, k in rows])
+    assert rollup(empty_engine) == [("2026-11-02", 3, 0, 2)]  # the erasure was a block
+
+    upgrade(empty_engine)
+    assert rollup(empty_engine) == [("2026-11-02", 3, 0, 1, 1)]
+    with empty_engine.begin() as connection:  # and the trigger now sorts new rows the same way
+        connection.execute(insert, {"at": at, "d": -1, "k": "erased"})
+    assert rollup(empty_engine) == [("2026-11-02", 3, 0, 1, 2)]
+
+    config = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005_dashboard_indexes")
+    assert rollup(empty_engine) == [("2026-11-02", 3, 0, 3)]

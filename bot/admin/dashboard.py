@@ -135,10 +135,12 @@ def window_start(today: dt.date, period: str) -> dt.date:
 
 
 def followers_table(buckets: list[kpi.FollowBucket], period: str) -> Table:
-    """Follows, adoptions, unfollows, net and the count at the end, per bucket."""
-    keys = ("period_start", "follows", "adopted", "unfollows", "net", "total_end")
+    """Follows, adoptions, unfollows, erasures, net and the count at the end, per bucket."""
+    keys = ("period_start", "follows", "adopted", "unfollows", "erased", "net", "total_end")
     table = Table("followers-by-period", [t(f"dashboard.col.{k}") for k in keys], period=period)
-    table.rows = [[b.start, b.follows, b.adopted, b.unfollows, b.net, b.total] for b in buckets]
+    table.rows = [
+        [b.start, b.follows, b.adopted, b.unfollows, b.erased, b.net, b.total] for b in buckets
+    ]
     return table
 
 
@@ -223,12 +225,13 @@ def follows_charts(buckets: list[kpi.FollowBucket], period: str, fmt: Formats):
             follows=fmt.num(b.follows),
             adopted=fmt.num(b.adopted),
             unfollows=fmt.num(b.unfollows),
+            erased=fmt.num(b.erased),
             net=f"{b.net:+,}",
         )
         for b in buckets
     ]
     columns = [
-        charts.Flow(fmt.axis(b.start, period), b.follows, b.adopted, b.unfollows, tip)
+        charts.Flow(fmt.axis(b.start, period), b.follows, b.adopted, b.unfollows, b.erased, tip)
         for b, tip in zip(buckets, tips, strict=True)
     ]
     summary = t(
@@ -238,6 +241,7 @@ def follows_charts(buckets: list[kpi.FollowBucket], period: str, fmt: Formats):
         follows=fmt.num(sum(b.follows for b in buckets)),
         adopted=fmt.num(sum(b.adopted for b in buckets)),
         unfollows=fmt.num(sum(b.unfollows for b in buckets)),
+        erased=fmt.num(sum(b.erased for b in buckets)),
         net=f"{sum(b.net for b in buckets):+,}",
     )
     count_tips = [
@@ -308,6 +312,7 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
             (charts.swatch(charts.FOLLOW), t("dashboard.col.follows")),
             (charts.swatch(charts.ADOPTED), t("dashboard.col.adopted")),
             (charts.swatch(charts.UNFOLLOW), t("dashboard.col.unfollows")),
+            (charts.swatch(charts.ERASED), t("dashboard.col.erased")),
             (charts.line_swatch(charts.NET), t("dashboard.col.net")),
         ],
         "count_chart": count,
