@@ -29,11 +29,10 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.serve import gunicorn_options  # noqa: E402  (after the path is set)
+
 SECRET, TOKEN = "bench-channel-secret", "bench-access-token"
 QUESTIONS = ["こんにちは", "コンビニで住民票を取りたい", "スマホ教室はいつ？", "What can you do?"]
-
-
-from bot.serve import gunicorn_options  # noqa: E402  (after the path is set)
 
 
 def run_standin(pipe) -> None:
