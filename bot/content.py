@@ -20,7 +20,7 @@ import datetime
 import pathlib
 import re
 import string
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -283,16 +283,27 @@ def error_location(loc: tuple[Any, ...], data: Any) -> str:
     return out or "(file)"
 
 
-def _load_topic(path: pathlib.Path) -> Topic:
-    """Validate one topic file (schema, file name, `next` keys within the topic)."""
-    data = read_yaml(path)
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def read_model(
+    path: pathlib.Path, model: type[ModelT], expected: str, error: type[Exception] = ContentError
+) -> ModelT:
+    """One YAML mapping validated by a pydantic model; `error` names the file and the first
+    failing field (the rich menu loader passes its own). `expected` says what the mapping holds."""
+    data = read_yaml(path, error)
     if not isinstance(data, dict):
-        raise ContentError(f"{path}: expected a mapping with 'topic' and 'entries'")
+        raise error(f"{path}: expected a mapping with {expected}")
     try:
-        topic = Topic.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ContentError(f"{path}: {error_location(first['loc'], data)}: {first['msg']}") from exc
+        raise error(f"{path}: {error_location(first['loc'], data)}: {first['msg']}") from exc
+
+
+def _load_topic(path: pathlib.Path) -> Topic:
+    """Validate one topic file (schema, file name, `next` keys within the topic)."""
+    topic = read_model(path, Topic, "'topic' and 'entries'")
     if topic.topic != path.stem:
         raise ContentError(f"{path}: topic: {topic.topic!r} does not match the file name")
     for e in topic.entries:

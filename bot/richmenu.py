@@ -20,9 +20,9 @@ import pathlib
 import struct
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt
 
-from bot.content import error_location, read_yaml
+from bot.content import read_model
 from bot.postback import Postback, PostbackTooLong
 from handlers.common import MENU_TOPICS
 
@@ -239,15 +239,8 @@ def load_rich_menu(root: pathlib.Path | str | None = None) -> RichMenuDefinition
     """
     folder = pathlib.Path(root) if root is not None else DEFAULT_ROOT
     path = folder / FILE_NAME
-    data = read_yaml(path, RichMenuError)
-    if not isinstance(data, dict):
-        raise RichMenuError(f"{path}: expected a mapping with name, chatBarText, size, areas")
-    try:
-        definition = RichMenuDefinition.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = error_location(first["loc"], data)
-        raise RichMenuError(f"{path}: {where}: {first['msg']}") from exc
+    expected = "name, chatBarText, size, areas"
+    definition = read_model(path, RichMenuDefinition, expected, RichMenuError)
     _check(definition, path)
     definition._folder = folder
     return definition
