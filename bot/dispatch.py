@@ -125,7 +125,6 @@ class Dispatcher:
                 if turn is not None:
                     self._save_context(db, turn)
                 if not self._claim(db, event):
-                    db.rollback()
                     return Outcome("duplicate")
                 if outcome.question:
                     count_question(db, outcome.intent, self.clock())
@@ -140,7 +139,6 @@ class Dispatcher:
                 # Another delivery of this event may have committed meanwhile, and its rows
                 # made ours clash: that is a duplicate, not a failure to apologise for.
                 if not self._claim(db, event):
-                    db.rollback()
                     return Outcome("duplicate")
                 log.exception("handler failed for a %s event", event.type)
                 db.commit()
@@ -154,7 +152,8 @@ class Dispatcher:
         return outcome
 
     def _claim(self, db: Session, event: Event) -> bool:
-        """Record the event id; False when another delivery of it was already processed.
+        """Record the event id; False, with this delivery's work rolled back, when another
+        delivery of it was already processed.
 
         One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and
         no savepoint to pay for on every event. RETURNING, not rowcount: psycopg reports -1.
@@ -165,7 +164,10 @@ class Dispatcher:
         claimed = db.execute(
             _claim_event(db), {"webhook_event_id": event_id, "received_at": utcnow()}
         )
-        return claimed.scalar() is not None
+        if claimed.scalar() is None:
+            db.rollback()
+            return False
+        return True
 
     @staticmethod
     def _database_alive(db: Session) -> bool:
