@@ -19,6 +19,7 @@ from bot.dispatch import Dispatcher
 from bot.line import LineGateway
 from bot.migrate import check_ready
 from bot.router import Router, load_router
+from bot.safety import SafetyCheck, load_safety
 from bot.settings import Settings
 from handlers import build_registry
 
@@ -31,6 +32,7 @@ class Navi:
     engine: Engine
     sessions: sessionmaker
     content: Content
+    safety: SafetyCheck
     router: Router
     gateway: LineGateway
     dispatcher: Dispatcher
@@ -47,10 +49,11 @@ def build_services(settings: Settings) -> Navi:
     check_ready(engine)
     sessions = make_session_factory(engine)
     content = load_content()
+    safety = load_safety()
     router = load_router()
     gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
-    dispatcher = Dispatcher(settings, sessions, gateway, content, router, build_registry())
-    return Navi(settings, engine, sessions, content, router, gateway, dispatcher)
+    dispatcher = Dispatcher(settings, sessions, gateway, content, router, build_registry(), safety)
+    return Navi(settings, engine, sessions, content, safety, router, gateway, dispatcher)
 
 
 def create_app(settings: Settings | None = None, **overrides) -> Flask:

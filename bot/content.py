@@ -418,6 +418,8 @@ def load_content(root: pathlib.Path | None = None) -> Content:
         for path in sorted(folder.glob("*.yaml")):
             if path.stem == "ui":
                 ui[lang] = _load_ui(path)
+            elif path.stem == "safety":
+                continue  # the safety check's words and answers: bot.safety loads them
             elif path.stem in INTENTS:
                 topics[lang][path.stem] = _load_topic(path)
             else:

@@ -32,8 +32,9 @@ from bot.db import per_database, utcnow
 from bot.line import InvalidReplyToken, LineError, LineGateway
 from bot.models import ConversationContext, Follower, ProcessedEvent
 from bot.postback import Postback
-from bot.questions import count_question
+from bot.questions import count_question, count_safety_answer
 from bot.router import Router, normalize
+from bot.safety import SafetyCheck
 from bot.settings import Settings
 from bot.turn import CONTEXT_LIFETIME, Push, Services, Turn
 from handlers.registry import Registry
@@ -81,6 +82,7 @@ class Outcome:
     kind: str  # duplicate | ignored | answered | silent | failed
     intent: str | None = None
     question: bool = False  # a typed question, counted by intent for the dashboard
+    safety: str | None = None  # the crisis category answered with help lines, counted only
 
 
 # What handling one event gives: its outcome, the reply, and the turn (for its outbox), if any.
@@ -98,6 +100,7 @@ class Dispatcher:
         content: Content,
         router: Router,
         registry: Registry,
+        safety: SafetyCheck,
         clock: Callable = utcnow,
     ):
         self.settings = settings
@@ -106,6 +109,7 @@ class Dispatcher:
         self.content = content
         self.router = router
         self.registry = registry
+        self.safety = safety
         self.clock = clock
 
     # -- one event --------------------------------------------------------------------------
@@ -128,6 +132,8 @@ class Dispatcher:
                     return Outcome("duplicate")
                 if outcome.question:
                     count_question(db, outcome.intent, self.clock())
+                if outcome.safety:
+                    count_safety_answer(db, outcome.safety, self.clock())
                 outbox = turn.outbox if turn else []
                 db.commit()
             except Exception:
@@ -249,7 +255,16 @@ class Dispatcher:
         return "ja"
 
     def _answer_text(self, db: Session, follower, context, text: str) -> Handled:
-        """Understand a typed message, with the last answer's context, and answer it."""
+        """Understand a typed message, with the last answer's context, and answer it.
+
+        The safety check reads it first: a resident in crisis gets help lines, whatever else
+        the message might also mean (a reset word, a command, a follow-up, a topic)."""
+        crisis = self.safety.check(text)
+        if crisis is not None:
+            lang = self._answer_language(follower.language, crisis.language)
+            turn = self._turn(db, follower, lang, crisis=crisis)
+            answer = self.registry.for_event("crisis")(turn)
+            return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
         route = self.router.route(text)
         lang = self._answer_language(follower.language, route.language)
@@ -309,7 +324,13 @@ class Dispatcher:
         return preferred
 
     def _turn(self, db: Session, follower, lang: str, **fields: Any) -> Turn:
-        services = Services(db=db, content=self.content, settings=self.settings, now=self.clock())
+        services = Services(
+            db=db,
+            content=self.content,
+            settings=self.settings,
+            now=self.clock(),
+            safety=self.safety,
+        )
         return Turn(follower=follower, lang=lang, services=services, **fields)
 
     def _save_context(self, db: Session, turn: Turn) -> None:

@@ -39,6 +39,7 @@ from bot.models import (
     InsightSnapshot,
     QuestionCount,
     Reservation,
+    SafetyCount,
 )
 from bot.unanswered import QuestionGroup, group_questions, recent_unanswered
 
@@ -387,19 +388,27 @@ class TopicWeeks:
 
 def questions_by_week(db: Session, first: dt.date, last: dt.date) -> TopicWeeks:
     """Questions by intent in each week (Monday first) from `first`'s week to `last`'s."""
+    return _weekly(db, QuestionCount.day, QuestionCount.intent, QuestionCount.count, first, last)
+
+
+def safety_answers_by_week(db: Session, first: dt.date, last: dt.date) -> TopicWeeks:
+    """Safety answers (help lines for a crisis) by category in each week: counts only."""
+    return _weekly(db, SafetyCount.day, SafetyCount.category, SafetyCount.count, first, last)
+
+
+def _weekly(db: Session, day, key, count, first: dt.date, last: dt.date) -> TopicWeeks:
+    """A daily (day, key, count) table summed per key per week, from `first`'s week to `last`'s."""
     weeks = buckets_between(first, last, "week")
     if not weeks:
         return TopicWeeks([], {})
-    week = bucket_sql(db, QuestionCount.day, "week").label("week")
+    week = bucket_sql(db, day, "week").label("week")
     rows = db.execute(
-        select(week, QuestionCount.intent, func.sum(QuestionCount.count))
-        .where(QuestionCount.day >= weeks[0], QuestionCount.day <= last)
-        .group_by("week", QuestionCount.intent)
+        select(week, key, func.sum(count)).where(day >= weeks[0], day <= last).group_by("week", key)
     ).all()
     index = {start: i for i, start in enumerate(weeks)}
     counts: dict[str, list[int]] = {}
-    for start, intent, count in rows:
-        counts.setdefault(intent, [0] * len(weeks))[index[_as_date(start)]] += int(count)
+    for start, name, total in rows:
+        counts.setdefault(name, [0] * len(weeks))[index[_as_date(start)]] += int(total)
     return TopicWeeks(weeks, counts)
 
 

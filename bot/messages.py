@@ -93,3 +93,44 @@ def carousel(alt: str, bubbles: list[dict]) -> Message:
         "altText": alt[:MAX_ALT_TEXT],
         "contents": {"type": "carousel", "contents": bubbles[:12]},
     }
+
+
+# Dark enough under white text for a contrast of at least 4.5:1 (WCAG AA), unlike LINE's
+# default light green: these buttons are the ones a resident in crisis must be able to read.
+CALL_BUTTON_COLOUR = "#0B5D3B"
+
+
+def help_lines_card(
+    title: str, body: str, lines: list[tuple[str, str, str, str]], source: str, *, large: bool
+) -> Message:
+    """A card for a resident in crisis: a few warm words, then each help line with its hours
+    and a button that dials it (`(name, hours, button label, tel: link)`), then the source.
+
+    The numbers are in the text as well as on the buttons, so the notification, a screen reader
+    and a phone that cannot draw Flex still carry them."""
+    size = "lg" if large else "md"
+    contents: list[dict[str, Any]] = [
+        {"type": "text", "text": title, "weight": "bold", "size": "xl", "wrap": True},
+        {"type": "text", "text": body, "size": size, "wrap": True},
+    ]
+    for name, hours, label, tel in lines:
+        contents += [
+            {"type": "separator"},
+            {"type": "text", "text": name, "weight": "bold", "size": size, "wrap": True},
+            {"type": "text", "text": hours, "size": size, "wrap": True},
+            {
+                "type": "button",
+                "style": "primary",
+                "color": CALL_BUTTON_COLOUR,
+                "height": "md",
+                "action": {"type": "uri", "label": label[:MAX_LABEL], "uri": tel},
+            },
+        ]
+    contents.append({"type": "text", "text": source, "size": "sm", "wrap": True})
+    bubble = {
+        "type": "bubble",
+        "size": "giga",
+        "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": contents},
+    }
+    said = "\n".join(f"{name}: {hours}" for name, hours, _, _ in lines)
+    return {"type": "flex", "altText": alt_text(title, f"{body}\n{said}"), "contents": bubble}

@@ -20,9 +20,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from bot.db import Base, UTCDateTime, utcnow
+from bot.privacy import mask_personal_data
 
 # Topic ids ⚓ (DESIGN §3): what residents can opt in and out of in 受信設定.
 TOPICS = (
@@ -116,14 +117,24 @@ class ConversationContext(Base):
 
 
 class UnansweredQuestion(Base):
-    """A question the bot could not answer: text only, no user ID, deleted after 90 days."""
+    """A question the bot could not answer: text only, no user ID, deleted after 90 days.
+
+    The text is masked on the way in (phone numbers, My Numbers, cards, e-mails, postal codes,
+    street addresses become placeholders), whoever writes it: nothing a resident typed about
+    themselves reaches the database."""
 
     __tablename__ = "unanswered_questions"
+    MAX_TEXT = 1000
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
     asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    @validates("text")
+    def _masked(self, _key: str, value: str) -> str:
+        """Mask personal data first, then cut (cutting first could leave half a number)."""
+        return mask_personal_data(value)[: self.MAX_TEXT]
 
 
 class ClassSession(Base):
@@ -297,6 +308,17 @@ class QuestionCount(Base):
 
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     intent: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SafetyCount(Base):
+    """How many safety answers (help lines for a crisis) went out per category on a day (JST):
+    a count only. What the resident wrote is never kept, nor who they are."""
+
+    __tablename__ = "safety_counts"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 

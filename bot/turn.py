@@ -17,6 +17,7 @@ from bot.content import Content
 from bot.models import ConversationContext, Follower
 from bot.postback import Postback
 from bot.router import Route
+from bot.safety import Crisis, SafetyCheck
 from bot.settings import Settings
 
 # Long enough to ask "何時まで？" after reading an answer, short enough that tomorrow's question
@@ -41,6 +42,7 @@ class Services:
     content: Content
     settings: Settings
     now: dt.datetime
+    safety: SafetyCheck | None = None
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Turn:
     route: Route | None = None
     postback: Postback | None = None
     context: ConversationContext | None = None
+    crisis: Crisis | None = None  # what the safety check found, before anything else ran
     # What the handler asked to remember; the dispatcher saves it with the turn.
     remembered: dict[str, Any] | None = field(default=None, repr=False)
     # Pushes to other residents (e.g. a waitlisted resident who got a seat), sent by the

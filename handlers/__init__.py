@@ -3,10 +3,11 @@
 A new topic module adds its router here; a key claimed twice fails at start.
 """
 
-from handlers import certificates, classes, conversation, settings
+from handlers import certificates, classes, conversation, safety, settings
 from handlers.registry import Registry
 
 ROUTERS = [
+    safety.router,  # help lines for a resident in crisis
     certificates.router,
     classes.router,
     settings.router,

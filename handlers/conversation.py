@@ -43,9 +43,10 @@ def explain_what_i_can_do(turn: Turn) -> list[dict]:
 
 @router.intent("unknown")
 def admit_not_knowing(turn: Turn) -> list[dict]:
-    """Say what we can do and whom to call; keep the question (text only) for staff."""
+    """Say what we can do and whom to call; keep the question (text only, personal data
+    masked by the model) for staff."""
     if turn.text.strip():
-        turn.services.db.add(UnansweredQuestion(text=turn.text[:1000], language=turn.lang))
+        turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
     turn.forget()
     entry = turn.content.topic("unknown", turn.lang).overview()
     return answer_entry(turn, "unknown", entry)

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, g, render_template, request
+from sqlalchemy import func, select
 
 from bot import charts, kpi
 from bot.admin import bp, home
@@ -20,6 +21,8 @@ from bot.admin.csvfile import csv_response, spreadsheet_safe
 from bot.admin.i18n import current_lang, t
 from bot.admin.security import login_required
 from bot.db import utcnow
+from bot.models import SafetyCount
+from bot.safety import CATEGORIES as SAFETY_CATEGORIES
 
 home.NAV.insert(0, ("admin.dashboard", "dashboard.nav", "manager"))  # managers land here
 
@@ -184,6 +187,20 @@ def questions_table(topics: kpi.TopicWeeks) -> tuple[Table, list[str]]:
     return table, intents
 
 
+def safety_table(answers: kpi.TopicWeeks) -> Table:
+    """Safety answers per category per week: every category always, so a quiet week shows 0."""
+    headers = [
+        t("dashboard.col.week"),
+        *(t(f"dashboard.safety.{c}") for c in SAFETY_CATEGORIES),
+        t("dashboard.col.total"),
+    ]
+    table = Table("safety-answers", headers, period="week")
+    for i, week in enumerate(answers.weeks):
+        counts = [answers.counts.get(c, [0] * len(answers.weeks))[i] for c in SAFETY_CATEGORIES]
+        table.rows.append([week, *counts, answers.total(i)])
+    return table
+
+
 def intent_name(intent: str) -> str:
     """A topic's name for people (the intent id itself if it has none)."""
     key = f"dashboard.intent.{intent}"
@@ -323,6 +340,9 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
         "questions_legend": legend,
         "questions": topics,
         "unanswered": unanswered_table(kpi.top_unanswered(db, now), TOP_UNANSWERED),
+        "safety": safety_table(
+            kpi.safety_answers_by_week(db, today - dt.timedelta(weeks=QUESTION_WEEKS - 1), today)
+        ),
     }
 
 
@@ -356,6 +376,9 @@ def dashboard_csv(name: str):
         table, _ = questions_table(kpi.questions_by_week(db, first, today))
     elif name == "unanswered":
         table = unanswered_table(kpi.top_unanswered(db, now), None)
+    elif name == "safety-answers":
+        first = db.scalar(select(func.min(SafetyCount.day))) or today
+        table = safety_table(kpi.safety_answers_by_week(db, first, today))
     else:
         abort(404)
     suffix = f"-{table.period}" if table.name == "followers-by-period" else ""

@@ -1,0 +1,139 @@
+"""Measure the safety check: recall on crisis messages, false alarms on near misses, speed.
+
+Run: `.venv/bin/python bench/safety.py [--errors dev]` (a few seconds)
+
+Sets (data/README.md says how they were written):
+- [dev]      data/safety_dev.jsonl: the patterns in content/*/safety.yaml were tuned on it;
+- [held-out] data/safety_heldout.jsonl: written by someone who never saw the patterns, and never
+             used to tune them (its errors are not printed unless asked for by name).
+
+For each set: recall (a crisis message gets help lines, whatever category), the share of those
+given the right category's lines, the false-positive rate (a near miss gets help lines instead
+of its answer), each by language. A naive keyword list (the first words anyone would write down)
+is scored beside it as the peer. Then checks per second on one core. Figures are printed, nothing
+is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.safety import CATEGORIES, fold, load_safety  # noqa: E402
+
+SETS = {
+    "dev": ROOT / "data" / "safety_dev.jsonl",
+    "held-out": ROOT / "data" / "safety_heldout.jsonl",
+}
+
+# The peer: what a first keyword table would hold, one line a category.
+NAIVE = {
+    "emergency": r"火事|救急車|倒れ|強盗|fire|ambulance|collapsed",
+    "suicide": r"死にたい|自殺|suicide|kill myself|want to die",
+    "child_abuse": r"虐待|child abuse",
+    "violence": r"dv|暴力|殴られ|violence|hits me",
+}
+
+
+def naive_check(text: str) -> str | None:
+    """The peer's category for a message, or None."""
+    folded = fold(text)
+    for category in CATEGORIES:
+        if re.search(NAIVE[category], folded):
+            return category
+    return None
+
+
+def load(path: Path) -> list[dict]:
+    """One labelled set: {"text", "category", "lang"} per line."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def score(rows: list[dict], check) -> dict:
+    """Recall, right-category share and false-positive rate, overall and by language."""
+    out: dict = {}
+    for lang in (None, "ja", "en"):
+        part = [r for r in rows if lang is None or r["lang"] == lang]
+        crises = [r for r in part if r["category"] != "none"]
+        near = [r for r in part if r["category"] == "none"]
+        found = [(r, check(r["text"])) for r in crises]
+        caught = [(r, c) for r, c in found if c is not None]
+        alarms = sum(check(r["text"]) is not None for r in near)
+        out[lang or "all"] = {
+            "crises": len(crises),
+            "recall": len(caught) / len(crises) if crises else 0.0,
+            "category": sum(r["category"] == c for r, c in caught) / len(caught) if caught else 0.0,
+            "near": len(near),
+            "fp": alarms / len(near) if near else 0.0,
+        }
+    per_category = Counter()
+    totals = Counter(r["category"] for r in rows if r["category"] != "none")
+    for r in rows:
+        if r["category"] != "none" and check(r["text"]) is not None:
+            per_category[r["category"]] += 1
+    out["by_category"] = {c: (per_category[c], totals[c]) for c in CATEGORIES}
+    return out
+
+
+def show(name: str, label: str, figures: dict) -> None:
+    """One line per language, then recall by category."""
+    for lang in ("all", "ja", "en"):
+        f = figures[lang]
+        print(
+            f"  {label:<14} [{name}] {lang:<3} recall {f['recall']:.3f} of {f['crises']:>3}"
+            f"   right lines {f['category']:.3f}   false alarms {f['fp']:.3f} of {f['near']:>3}"
+        )
+    parts = ", ".join(f"{c} {k}/{n}" for c, (k, n) in figures["by_category"].items())
+    print(f"  {label:<14} [{name}] caught by category: {parts}")
+
+
+def main() -> int:
+    """Print every figure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", choices=sorted(SETS), help="print this set's mistakes")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    safety = load_safety()
+    load_ms = (time.perf_counter() - started) * 1000
+
+    def ours(text: str) -> str | None:
+        crisis = safety.check(text)
+        return crisis.category if crisis else None
+
+    print("safety check (goal: recall >= 0.98, false alarms <= 0.02)")
+    for name, path in SETS.items():
+        if not path.exists():
+            print(f"  [{name}] {path.name} missing")
+            continue
+        rows = load(path)
+        show(name, "safety check", score(rows, ours))
+        show(name, "keyword peer", score(rows, naive_check))
+        if args.errors == name:
+            for r in rows:
+                got = ours(r["text"])
+                if (got is None) != (r["category"] == "none"):
+                    print(f"    expected {r['category']:<11} got {got or 'none':<11} {r['text']}")
+    texts = [r["text"] for path in SETS.values() if path.exists() for r in load(path)]
+    rounds = max(1, 20000 // max(len(texts), 1))
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            safety.check(text)
+    elapsed = time.perf_counter() - started
+    print(
+        f"  speed: {rounds * len(texts) / elapsed:,.0f} checks/s on one core; load {load_ms:.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""A resident in crisis: help lines first, and nothing of what they wrote is kept.
+
+Events: crisis (the dispatcher's safety check found one; `turn.crisis` says which).
+The words, the answers and the lines are content (`content/<lang>/safety.yaml`,
+`content/safety_lines.yaml`); this module only lays them out.
+"""
+
+from bot import messages
+from bot.turn import Turn
+from handlers.registry import TopicRouter
+
+router = TopicRouter("safety")
+
+
+@router.event("crisis")
+def point_to_help_lines(turn: Turn) -> list[dict]:
+    """Warm words and the lines to call, each a button that dials it; the last topic is
+    forgotten, so the next message is not read as a follow-up to it."""
+    safety = turn.services.safety
+    assert safety is not None and turn.crisis is not None  # the dispatcher sets both
+    answer, lines = safety.answer(turn.crisis.category, turn.lang)
+    turn.forget()
+    card = messages.help_lines_card(
+        answer.title,
+        answer.text,
+        [(line.name, f"{line.number}  {line.hours}", line.button, line.tel) for line in lines],
+        safety.source_line(turn.lang),
+        large=turn.lang == "ja_easy",
+    )
+    return [card]

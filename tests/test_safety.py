@@ -1,0 +1,210 @@
+"""A resident in crisis gets help lines first, in their language, and nothing of it is kept.
+
+Transcripts through real signed webhooks; the bot's answer is what the stand-in received.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.models import (
+    ConversationContext,
+    Follower,
+    QuestionCount,
+    SafetyCount,
+    UnansweredQuestion,
+)
+from bot.safety import load_safety
+
+# What each category's answer must let the resident dial (tel: links on the card's buttons).
+LINES = {
+    "suicide": {"tel:0332644343", "tel:0120279338"},  # 東京いのちの電話, よりそいホットライン
+    "violence": {"tel:0120279889", "tel:110"},  # DV相談＋, police
+    "child_abuse": {"tel:189", "tel:0359442373"},  # 189, 板橋区児童相談所
+    "emergency": {"tel:119", "tel:110", "tel:0332122323"},  # 119, 110, #7119's 03 number
+}
+
+CRISES = [
+    # The messages of the issue, as residents wrote them.
+    ("死にたい", "suicide", "ja"),
+    ("もう生きていたくない", "suicide", "ja"),
+    ("しにたい", "suicide", "ja"),
+    ("消えてしまいたい。つらい", "suicide", "ja"),
+    ("またリストカットしてしまった", "suicide", "ja"),
+    ("楽になりたい", "suicide", "ja"),
+    ("全部終わりにしたい", "suicide", "ja"),
+    ("生きてる意味がない", "suicide", "ja"),
+    ("ｼﾆﾀｲ", "suicide", "ja"),
+    ("夫に毎日殴られています", "violence", "ja"),
+    ("隣の家の子どもがずっと泣き叫んでいて、叩く音がする", "child_abuse", "ja"),
+    ("子どもを叩いてしまいそうで怖い", "child_abuse", "ja"),
+    ("火事です！", "emergency", "ja"),
+    ("家の前で人が倒れて動かない", "emergency", "ja"),
+    ("泥棒が家に入ってきた", "emergency", "ja"),
+    ("I want to die", "suicide", "en"),
+    ("I keep cutting myself", "suicide", "en"),
+    ("My husband hits me when he drinks", "violence", "en"),
+    ("The neighbour's kid is screaming and being hit every night", "child_abuse", "en"),
+    ("There is a fire in my building", "emergency", "en"),
+    ("Someone collapsed in the street and is not breathing", "emergency", "en"),
+]
+
+
+def tel_links(reply) -> set[str]:
+    """The numbers the card's buttons dial."""
+    return {
+        action["uri"]
+        for message in reply.messages
+        for action in _buttons(message)
+        if action.get("type") == "uri" and action["uri"].startswith("tel:")
+    }
+
+
+def _buttons(node) -> list[dict]:
+    if isinstance(node, dict):
+        found = [node["action"]] if node.get("type") == "button" else []
+        return found + [a for value in node.values() for a in _buttons(value)]
+    if isinstance(node, list):
+        return [a for item in node for a in _buttons(item)]
+    return []
+
+
+@pytest.mark.parametrize(("words", "category", "lang"), CRISES)
+def test_a_crisis_gets_its_help_lines_at_once(resident, english_resident, words, category, lang):
+    someone = english_resident if lang == "en" else resident
+    reply = someone.say(words)
+    assert len(reply.messages) == 1
+    assert LINES[category] <= tel_links(reply), reply.text
+    assert ("出典" in reply.text) if lang == "ja" else ("Source:" in reply.text)
+
+
+def test_a_japanese_speaker_writing_english_is_answered_in_english(resident):
+    reply = resident.say("I don't want to live anymore")
+    assert "Please tell someone how you feel" in reply.text
+    assert LINES["suicide"] <= tel_links(reply)
+
+
+def test_plain_japanese_readers_get_the_answer_in_plain_japanese_with_larger_text(resident, app):
+    resident.follow()
+    with app.extensions["navi"].sessions() as db:
+        db.execute(update(Follower).values(language="ja_easy"))
+        db.commit()
+    reply = resident.say("もう消えたい")
+    assert "ひとりで がまんしないで ください" in reply.text
+    assert LINES["suicide"] <= tel_links(reply)
+    body = reply.messages[0]["contents"]["body"]["contents"]
+    assert body[1]["size"] == "lg"
+
+
+def test_every_number_on_the_card_is_also_in_its_text(resident):
+    """Notifications, screen readers and phones without Flex read the altText."""
+    reply = resident.say("死にたい")
+    alt = reply.messages[0]["altText"]
+    for number in ("03-3264-4343", "0120-279-338", "0120-783-556", "0570-087-478"):
+        assert number in reply.text
+    assert "いのちの電話" in alt and "毎日24時間" in alt
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "キャンセル 死にたい",  # a reset word first
+        "データ削除、もう消えたい",  # a command first
+        "メニュー。全部終わりにしたい",
+    ],
+)
+def test_the_check_comes_before_reset_words_and_commands(resident, words):
+    reply = resident.say(words)
+    assert LINES["suicide"] <= tel_links(reply)
+
+
+def test_the_check_comes_before_follow_ups(resident, app):
+    resident.say("コンビニで住民票を取りたい")
+    reply = resident.say("何時まで？もう疲れた、消えたい")
+    assert LINES["suicide"] <= tel_links(reply)
+    assert "午後11時" not in reply.text
+    with app.extensions["navi"].sessions() as db:  # the konbini topic is forgotten
+        assert db.scalar(select(func.count()).select_from(ConversationContext)) == 0
+
+
+SAFETY_TITLES = (
+    "あなたの気持ち",
+    "あなたは悪く",
+    "子どもを守る",
+    "すぐに電話",
+    "Please tell",
+    "not your fault",
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        # None: whatever the router makes of it, only not a crisis card (issue 13 improves these).
+        ("データを消したい", None),
+        ("予約を消したい", None),
+        ("消しゴムの捨て方", None),
+        ("終活の相談をしたい", None),
+        ("死ぬほど忙しいんだけど、コンビニで住民票は何時まで取れる？", "午後11時"),
+        ("火災保険の証明書はコンビニで取れますか", "コンビニ"),
+        ("delete my data", "delete"),
+        ("Is there a fire drill at the ward office?", None),
+    ],
+)
+def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
+    someone = english_resident if words.isascii() else resident
+    reply = someone.say(words)
+    assert not any(title in reply.text for title in SAFETY_TITLES), words
+    assert not tel_links(reply) & set().union(*LINES.values()), words
+    if expected is not None:
+        assert expected.lower() in reply.text.lower()
+
+
+def test_a_crisis_message_is_kept_nowhere_but_as_a_count(resident, app, caplog):
+    words = ["死にたい", "夫に殴られています", "火事です", "虐待かもしれない", "死にたい"]
+    with caplog.at_level(logging.DEBUG):
+        for said in words:
+            resident.say(said)
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.count()).select_from(UnansweredQuestion)) == 0
+        assert db.scalar(select(func.count()).select_from(QuestionCount)) == 0
+        counted = dict(db.execute(select(SafetyCount.category, SafetyCount.count)).all())
+    assert counted == {"suicide": 2, "violence": 1, "emergency": 1, "child_abuse": 1}
+    for said in words:
+        assert said not in caplog.text
+
+
+def test_the_dashboard_shows_only_counts_per_category_per_week(resident, app):
+    from tests.admin_helpers import console_client, log_in, make_user
+
+    resident.say("死にたい")
+    resident.say("死にたい")
+    resident.say("火事です")
+    console = console_client(app)
+    log_in(console, make_user(app, "manager"))
+    page = console.get("/admin/dashboard").get_data(as_text=True)
+    assert "相談窓口の案内" in page
+    assert "死にたい" not in page
+    csv = console.get("/admin/dashboard/safety-answers.csv").get_data(as_text=True)
+    header, row = csv.lstrip("\ufeff").splitlines()[:2]
+    assert header.split(",")[1:] == ["緊急", "自殺・自傷", "子どもの虐待", "DV", "合計"]
+    assert row.split(",")[1:] == ["1", "2", "0", "0", "3"]
+
+
+def test_every_help_line_names_an_official_source_and_a_checked_date():
+    safety = load_safety()
+    for lang in ("ja", "en", "ja_easy"):
+        for category in ("suicide", "violence", "child_abuse", "emergency"):
+            _answer, lines = safety.answer(category, lang)
+            assert 1 <= len(lines) <= 4
+            for line in lines:
+                assert line.tel.startswith("tel:") and "#" not in line.tel
+                assert line.hours and line.name
+    for line in safety._lines.values():
+        assert line.source.split("/")[2].endswith(
+            ("go.jp", "lg.jp", "tokyo.jp", "tokyo-tsunagari.or.jp")
+        ), line.source
+        assert line.checked.year >= 2026
