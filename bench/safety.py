@@ -27,10 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.safety import CATEGORIES, fold, load_safety  # noqa: E402
+from bot.safety import CATEGORIES, SafetyCheck, fold, load_safety  # noqa: E402
 
 SETS = {
     "dev": ROOT / "data" / "safety_dev.jsonl",
+    "tune": ROOT / "data" / "safety_tune.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
 
@@ -100,13 +101,20 @@ def main() -> int:
     """Print every figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", choices=sorted(SETS), help="print this set's mistakes")
+    parser.add_argument("--patterns", action="store_true", help="the patterns' mistakes alone")
     args = parser.parse_args()
     started = time.perf_counter()
     safety = load_safety()
     load_ms = (time.perf_counter() - started) * 1000
 
+    patterns_only = SafetyCheck(safety._content, safety._lines_file, model=None)
+
     def ours(text: str) -> str | None:
         crisis = safety.check(text)
+        return crisis.category if crisis else None
+
+    def patterns(text: str) -> str | None:
+        crisis = patterns_only.check(text)
         return crisis.category if crisis else None
 
     print("safety check (goal: recall >= 0.98, false alarms <= 0.02)")
@@ -116,10 +124,11 @@ def main() -> int:
             continue
         rows = load(path)
         show(name, "safety check", score(rows, ours))
+        show(name, "patterns only", score(rows, patterns))
         show(name, "keyword peer", score(rows, naive_check))
         if args.errors == name:
             for r in rows:
-                got = ours(r["text"])
+                got = patterns(r["text"]) if args.patterns else ours(r["text"])
                 if (got is None) != (r["category"] == "none"):
                     print(f"    expected {r['category']:<11} got {got or 'none':<11} {r['text']}")
     texts = [r["text"] for path in SETS.values() if path.exists() for r in load(path)]

@@ -90,13 +90,22 @@ def role_allows(role: str, needed: str) -> bool:
     return ROLES.index(role) >= ROLES.index(needed)
 
 
+MAX_EMAIL = 254  # RFC 5321's limit, and the column's
+
+
+def plausible_email(email: str) -> bool:
+    """What an e-mail column can hold: an @, at most 254 characters, nothing unprintable
+    (PostgreSQL refuses NUL, and a control character is never part of an address)."""
+    return "@" in email and len(email) <= MAX_EMAIL and email.isprintable()
+
+
 def create_user(db: Session, email: str, password: str, role: str, actor: str) -> StaffUser:
     """Add a console user (audited); StaffError names every field at fault at once."""
     email = email.strip().lower()
     problems = {}
     if role not in ROLES:
         problems["role"] = "role"
-    if "@" not in email or len(email) > 254:
+    if not plausible_email(email):
         problems["email"] = "email"
     elif db.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         problems["email"] = "exists"
@@ -135,6 +144,10 @@ def log_in(db: Session, email: str, password: str, ip: str, now: dt.datetime | N
     """Check credentials, unless this email or address has failed too often recently."""
     now = now or utcnow()
     email = email.strip().lower()
+    if not plausible_email(email):
+        # No account has such an address; keep none of it, and still count the failure
+        # against the address it came from.
+        email = ""
     since = now - FAILURE_WINDOW
     failures = db.execute(
         select(func.count(), func.min(LoginAttempt.at)).where(

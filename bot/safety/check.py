@@ -26,29 +26,16 @@ import calendar
 import datetime
 import pathlib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.content import DEFAULT_ROOT, MAX_LABEL, ContentError, read_model
+from bot.safety.model import SafetyModel
+from bot.safety.text import CATEGORIES, fold
 
-# In order of urgency: when a message fits two categories, the first one's answer is given
-# (a fire reported during a quarrel needs 119 before the DV line).
-CATEGORIES = ("emergency", "suicide", "child_abuse", "violence")
 LANGS = ("ja", "en", "ja_easy")
 MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
-
-_KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
-_SPACE_BETWEEN_JAPANESE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
-
-
-def fold(text: str) -> str:
-    """The form patterns are matched against: NFKC, lower case, hiragana for katakana, no
-    spaces between Japanese characters, whitespace folded."""
-    folded = unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA)
-    folded = " ".join(folded.split())
-    return _SPACE_BETWEEN_JAPANESE.sub("", folded)
 
 
 # -- content ----------------------------------------------------------------------------------
@@ -136,6 +123,9 @@ class SafetyContent(BaseModel):
             raise ValueError(f"answers: missing {sorted(missing)}")
         for where, patterns in [*self.detect.items(), ("not_crisis", self.not_crisis)]:
             for pattern in patterns:
+                if any(ord(c) < 32 for c in pattern):
+                    # "\b" in a double-quoted YAML string is a backspace, not a word boundary.
+                    raise ValueError(f"{where}: {pattern!r}: control character (write \\\\b)")
                 try:
                     re.compile(fold(pattern))
                 except re.error as exc:
@@ -168,8 +158,12 @@ class SafetyAnswerLine:
 class SafetyCheck:
     """Finds a crisis in a message and says what to answer; built once from content."""
 
-    def __init__(self, by_lang: dict[str, SafetyContent], lines: HelpLines):
+    def __init__(
+        self, by_lang: dict[str, SafetyContent], lines: HelpLines, model: SafetyModel | None = None
+    ):
         self._content = by_lang
+        self._lines_file = lines
+        self._model = model
         self._lines = {line.id: line for line in lines.lines}
         # One alternation per (language, category), and one for the near misses: a handful of
         # regex scans per message, however many patterns staff add.
@@ -197,9 +191,24 @@ class SafetyCheck:
                 if pattern is not None and pattern.search(rest):
                     found.append(Crisis(category, lang))
                     break
-        if not found:
+        if found:
+            return min(found, key=lambda crisis: CATEGORIES.index(crisis.category))
+        seen = self._model.category(text) if self._model is not None else None
+        if seen is None:
             return None
-        return min(found, key=lambda crisis: CATEGORIES.index(crisis.category))
+        return Crisis(seen, "en" if folded.isascii() else "ja")
+
+    def explain(self, text: str) -> list[tuple[str, str, str]]:
+        """Every (language, category, pattern) that matches a message: for staff asking why a
+        message got help lines, and for tuning the patterns."""
+        folded = fold(text)
+        found = []
+        for lang, content in self._content.items():
+            near_misses = self._near_misses.get(lang)
+            rest = near_misses.sub(" ", folded) if near_misses else folded
+            for category, patterns in content.detect.items():
+                found += [(lang, category, p) for p in patterns if re.search(fold(p), rest)]
+        return found
 
     def answer(self, category: str, lang: str) -> tuple[SafetyAnswer, list[SafetyAnswerLine]]:
         """The answer for a category in a language (ja_easy falls back to ja per part)."""
@@ -254,4 +263,4 @@ def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
     for lang in ("ja", "en"):
         if not by_lang[lang].detect:
             raise ContentError(f"{root / lang / 'safety.yaml'}: detect: no patterns")
-    return SafetyCheck(by_lang, lines)
+    return SafetyCheck(by_lang, lines, SafetyModel.load())
