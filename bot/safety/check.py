@@ -35,6 +35,7 @@ from bot.safety.model import SafetyModel
 from bot.safety.text import CATEGORIES, fold
 
 LANGS = ("ja", "en", "ja_easy")
+_LATIN = re.compile(r"[a-z]")
 MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
 
 
@@ -184,7 +185,12 @@ class SafetyCheck:
         if not folded:
             return None
         found: list[Crisis] = []
+        # Japanese patterns need a Japanese character, English ones a Latin letter: most
+        # messages are in one script, and the other language's patterns are half the cost.
+        has_latin = _LATIN.search(folded) is not None
         for lang, triggers in self._triggers.items():
+            if (lang == "en" and not has_latin) or (lang != "en" and folded.isascii()):
+                continue
             near_misses = self._near_misses[lang]
             rest = near_misses.sub(" ", folded) if near_misses else folded
             for category, pattern in triggers:

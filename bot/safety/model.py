@@ -29,9 +29,49 @@ MODEL_PATH = pathlib.Path(__file__).with_name("model.json")
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
 _NOT_LATIN = re.compile(r"[a-z0-9' ]+")
 
+# Concepts: what a crisis message is made of, in either language. One feature per concept and
+# per pair of concepts lets the model weigh "death + wanting" or "partner + hitting" however
+# they are worded, where n-grams alone only know the wordings they were shown.
+CONCEPTS = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "death": r"死|しぬ|しに|しん(で|だ)|逝|たひ|消え|きえ|いなくな|終わ|おわ|この世|あの世|天国|"
+        r"\b(die|dying|dead|death|end it|gone|disappear|over)\b",
+        "life": r"生き|いきて|いきる|人生|命|いのち|存在|生まれ|\b(live|living|alive|life|exist)",
+        "negative": r"ない|無い|嫌|いや|つら|辛|しんど|苦し|限界|無理|むり|疲れ|だめ|"
+        r"\b(no|not|never|can'?t|don'?t|tired|hate|worthless|pointless)\b",
+        "want": r"たい|たく|ほしい|欲しい|\b(want|wanna|wish|hope|rather)\b",
+        "self": r"私|わたし|自分|俺|おれ|僕|ぼく|あたし|うち|わし|\b(i|me|my ?self|i'?m)\b",
+        "method": r"薬|くすり|錠|ろーぷ|首|飛び|とび|線路|電車|ほーむ|屋上|橋|練炭|切|刃|包丁|かったー|"
+        r"\b(pills?|rope|bridge|jump|knife|blade|cut|train|rooftop|overdose)",
+        "goodbye": r"さようなら|さよなら|お別れ|最後|今まで|ごめんなさい|\b(goodbye|bye|sorry|last)\b",
+        "partner": r"夫|旦那|主人|妻|嫁|彼氏|彼女|彼|恋人|ぱーとなー|元|交際|同棲|"
+        r"\b(husband|wife|partner|boyfriend|girlfriend|ex|he|spouse)\b",
+        "child": r"子|こども|娘|息子|赤ちゃん|あかちゃん|幼児|乳児|孫|児童|"
+        r"\b(child|kid|baby|son|daughter|toddler|children|kids|boy|girl)",
+        "parent": r"親|父|母|おとうさん|おかあさん|ぱぱ|まま|"
+        r"\b(parents?|mom|mum|dad|mother|father|stepdad)\b",
+        "hit": r"殴|叩|たた|蹴|けら|けっ|暴|怒鳴|どな|突き飛|押し|絞|つね|しば|どつ|ぼこ|"
+        r"\b(hit|beat|kick|slap|punch|chok|push|hurt|abus|smack|grab|throw)",
+        "fear": r"怖|こわ|おびえ|不安|逃げ|にげ|\b(afraid|scared|terrified|fear|escape)",
+        "control": r"監視|許可|禁止|取り上げ|管理|お金|生活費|させてもらえ|"
+        r"\b(money|salary|control|allowed|tracks|passport)",
+        "fire": r"火|燃|煙|けむり|焦げ|爆発|がす|\b(fire|smoke|burn|gas|explo|flame)",
+        "body": r"倒れ|たおれ|意識|息|呼吸|血|けいれん|痙攣|動かない|うごかない|溺れ|胸|"
+        r"\b(unconscious|breath|blood|collaps|seizure|bleed|fell|fall|choking)",
+        "crime": r"泥棒|強盗|侵入|刃物|ないふ|襲|刺|不審|知らない(男|人)|"
+        r"\b(burglar|intruder|knife|attack|stab|break(ing)? in|broke in|robb)",
+        "now": r"今|いま|すぐ|早く|はやく|助けて|たすけて|\b(now|help|quick|hurry|tonight)\b",
+        "neglect": r"ご飯|ごはん|食事|食べ|お腹|おなか|空か|放置|置いて|一人|ひとり|"
+        r"\b(alone|food|hungry|feed|left|neglect)",
+        "report": r"通報|相談|窓口|どこ|電話|\b(call|report|where|who|contact)\b",
+    }.items()
+}
+
 
 def features(text: str) -> set[str]:
-    """Character 2–3-grams of the non-Latin text, Latin words and word pairs."""
+    """Character 2–3-grams of the non-Latin text, Latin words and word pairs, concepts and
+    pairs of concepts."""
     folded = fold(text)
     found: set[str] = set()
     for run in _NOT_LATIN.split(folded):
@@ -42,6 +82,9 @@ def features(text: str) -> set[str]:
     words = _LATIN_WORD.findall(folded)
     found.update(f"w:{w}" for w in words)
     found.update(f"b:{a} {b}" for a, b in itertools.pairwise(words))
+    present = sorted(name for name, pattern in CONCEPTS.items() if pattern.search(folded))
+    found.update(f"c:{name}" for name in present)
+    found.update(f"p:{a}+{b}" for a, b in itertools.combinations(present, 2))
     return found
 
 

@@ -9,6 +9,7 @@ below it. Deterministic: fixed order, fixed seed, weights rounded to 4 decimals.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 import random
@@ -33,6 +34,12 @@ def load_rows(paths=TRAIN_FILES) -> list[tuple[str, str]]:
             with path.open(encoding="utf-8") as fh:
                 rows += [(o["text"], o["category"]) for o in map(json.loads, fh) if o]
     return rows
+
+
+def fingerprint(rows: list[tuple[str, str]]) -> str:
+    """What the model was trained on, so a test can tell when the data moved on without it."""
+    digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+    return f"{len(rows)} rows, sha256 {digest.hexdigest()[:16]}"
 
 
 def fit(rows: list[tuple[str, str]]):
@@ -92,7 +99,12 @@ def train(path: pathlib.Path = MODEL_PATH) -> SafetyModel:
     rows = load_rows()
     threshold = choose_threshold(rows)
     model = _model(*fit(rows), threshold=threshold)
-    data = {"threshold": round(threshold, 4), "bias": model.bias, "weights": model.weights}
+    data = {
+        "threshold": round(threshold, 4),
+        "bias": model.bias,
+        "weights": model.weights,
+        "trained_on": fingerprint(rows),
+    }
     path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return model
 

@@ -1,0 +1,79 @@
+"""The safety check's data and model: held out for real, trained on the current data, and
+measured (bench/safety.py prints the same figures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.content import ContentError
+from bot.safety import fold, load_safety
+from bot.safety.train import TRAIN_FILES, fingerprint, load_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
+
+
+def rows_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_the_held_out_set_shares_no_message_with_what_tuned_the_check():
+    trained = {fold(r["text"]) for path in TRAIN_FILES for r in rows_of(path)}
+    held_out = [fold(r["text"]) for r in rows_of(HELD_OUT)]
+    assert not trained & set(held_out)
+    assert len(held_out) == len(set(held_out))
+
+
+@pytest.mark.parametrize("path", [*TRAIN_FILES, HELD_OUT], ids=lambda p: p.name)
+def test_each_set_has_enough_crises_and_near_misses_in_both_languages(path):
+    rows = rows_of(path)
+    for lang in ("ja", "en"):
+        crises = [r for r in rows if r["lang"] == lang and r["category"] != "none"]
+        near = [r for r in rows if r["lang"] == lang and r["category"] == "none"]
+        assert len(crises) >= 50 and len(near) >= 50, (lang, len(crises), len(near))
+    assert sum(r["category"] != "none" for r in rows) >= 150
+    assert sum(r["category"] == "none" for r in rows) >= 150
+
+
+def test_the_shipped_model_is_trained_on_the_current_data():
+    model = json.loads((ROOT / "bot" / "safety" / "model.json").read_text("utf-8"))
+    assert model["trained_on"] == fingerprint(load_rows()), "run python -m bot.safety.train"
+
+
+def test_on_the_held_out_set_the_check_catches_crises_and_rarely_cries_wolf():
+    """Floors below the goals (recall 0.98, false alarms 0.02), so a regression fails here;
+    bench/safety.py prints where the figures stand."""
+    safety = load_safety()
+    rows = rows_of(HELD_OUT)
+    crises = [r for r in rows if r["category"] != "none"]
+    near = [r for r in rows if r["category"] == "none"]
+    recall = sum(safety.check(r["text"]) is not None for r in crises) / len(crises)
+    alarms = sum(safety.check(r["text"]) is not None for r in near) / len(near)
+    assert recall >= 0.90, recall
+    assert alarms <= 0.03, alarms
+
+
+def test_a_backspace_where_a_word_boundary_was_meant_is_refused(tmp_path):
+    """"\\b" inside a double-quoted YAML string is a backspace: the pattern would never match."""
+    import shutil
+
+    content = ROOT / "content"
+    shutil.copytree(content, tmp_path / "content")
+    path = tmp_path / "content" / "en" / "safety.yaml"
+    text = path.read_text("utf-8").replace("not_crisis:\n", 'not_crisis:\n  - "\\bfire"\n', 1)
+    path.write_text(text, "utf-8")
+    with pytest.raises(ContentError, match="control character"):
+        load_safety(tmp_path / "content")
+
+
+def test_a_line_that_does_not_exist_is_refused(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    path = tmp_path / "content" / "ja" / "safety.yaml"
+    path.write_text(path.read_text("utf-8").replace("[dv_plus,", "[no_such_line,", 1), "utf-8")
+    with pytest.raises(ContentError, match="no_such_line"):
+        load_safety(tmp_path / "content")
