@@ -57,7 +57,7 @@ def test_on_the_held_out_set_the_check_catches_crises_and_rarely_cries_wolf():
 
 
 def test_a_backspace_where_a_word_boundary_was_meant_is_refused(tmp_path):
-    """"\\b" inside a double-quoted YAML string is a backspace: the pattern would never match."""
+    """ "\\b" inside a double-quoted YAML string is a backspace: the pattern would never match."""
     import shutil
 
     content = ROOT / "content"

@@ -35,16 +35,19 @@ _NOT_LATIN = re.compile(r"[a-z0-9' ]+")
 CONCEPTS = {
     name: re.compile(pattern)
     for name, pattern in {
-        "death": r"死|しぬ|しに|しん(で|だ)|逝|たひ|消え|きえ|いなくな|終わ|おわ|この世|あの世|天国|"
+        "death": r"死|しぬ|しに|しん(で|だ)|逝|たひ|消え|きえ|いなくな|終わ|おわ|この世|あの世|"
+        r"天国|"
         r"\b(die|dying|dead|death|end it|gone|disappear|over)\b",
         "life": r"生き|いきて|いきる|人生|命|いのち|存在|生まれ|\b(live|living|alive|life|exist)",
         "negative": r"ない|無い|嫌|いや|つら|辛|しんど|苦し|限界|無理|むり|疲れ|だめ|"
         r"\b(no|not|never|can'?t|don'?t|tired|hate|worthless|pointless)\b",
         "want": r"たい|たく|ほしい|欲しい|\b(want|wanna|wish|hope|rather)\b",
         "self": r"私|わたし|自分|俺|おれ|僕|ぼく|あたし|うち|わし|\b(i|me|my ?self|i'?m)\b",
-        "method": r"薬|くすり|錠|ろーぷ|首|飛び|とび|線路|電車|ほーむ|屋上|橋|練炭|切|刃|包丁|かったー|"
+        "method": r"薬|くすり|錠|ろーぷ|首|飛び|とび|線路|電車|ほーむ|屋上|橋|練炭|切|刃|包丁|"
+        r"かったー|"
         r"\b(pills?|rope|bridge|jump|knife|blade|cut|train|rooftop|overdose)",
-        "goodbye": r"さようなら|さよなら|お別れ|最後|今まで|ごめんなさい|\b(goodbye|bye|sorry|last)\b",
+        "goodbye": r"さようなら|さよなら|お別れ|最後|今まで|ごめんなさい|"
+        r"\b(goodbye|bye|sorry|last)\b",
         "partner": r"夫|旦那|主人|妻|嫁|彼氏|彼女|彼|恋人|ぱーとなー|元|交際|同棲|"
         r"\b(husband|wife|partner|boyfriend|girlfriend|ex|he|spouse)\b",
         "child": r"子|こども|娘|息子|赤ちゃん|あかちゃん|幼児|乳児|孫|児童|"
