@@ -39,6 +39,7 @@ format: $(STAMP)
 # Every benchmark, one after another, each printing its figures (see README, "Figures").
 bench: $(STAMP)
 	$(PY) bench/intents.py
+	$(PY) bench/safety.py
 	$(PY) bench/webhook.py
 	$(PY) bench/fanout.py
 	$(PY) bench/dashboard.py
