@@ -87,14 +87,25 @@ def test_a_japanese_speaker_writing_english_is_answered_in_english(resident):
     assert LINES["suicide"] <= tel_links(reply)
 
 
-def test_plain_japanese_readers_get_the_answer_in_plain_japanese_with_larger_text(resident, app):
+@pytest.mark.parametrize(
+    ("words", "category", "plain"),
+    [
+        ("もう消えたい", "suicide", "ひとりで がまんしないで ください"),
+        ("夫にたたかれる", "violence", "あなたは 悪く ありません"),
+        ("となりの子どもが毎晩泣き叫んでいる", "child_abuse", "子どもを 守るために"),
+        ("火事です", "emergency", "すぐに 電話して ください"),
+    ],
+)
+def test_plain_japanese_readers_get_the_answer_in_plain_japanese_with_larger_text(
+    resident, app, words, category, plain
+):
     resident.follow()
     with app.extensions["navi"].sessions() as db:
         db.execute(update(Follower).values(language="ja_easy"))
         db.commit()
-    reply = resident.say("もう消えたい")
-    assert "ひとりで がまんしないで ください" in reply.text
-    assert LINES["suicide"] <= tel_links(reply)
+    reply = resident.say(words)
+    assert plain in reply.text
+    assert LINES[category] <= tel_links(reply)
     body = reply.messages[0]["contents"]["body"]["contents"]
     assert body[1]["size"] == "lg"
 
