@@ -20,6 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy bot handlers scheduler.py
 	$(PY) -m pytest
 	@# With PostgreSQL (CI): the conversations again, over HTTP to 2 gunicorn workers.
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
@@ -31,6 +32,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bot handlers scheduler.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

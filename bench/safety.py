@@ -32,6 +32,7 @@ from bot.safety import CATEGORIES, SafetyCheck, fold, load_safety  # noqa: E402
 SETS = {
     "dev": ROOT / "data" / "safety_dev.jsonl",
     "tune": ROOT / "data" / "safety_tune.jsonl",
+    "tune2": ROOT / "data" / "safety_tune2.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
 

@@ -12,8 +12,8 @@ import json
 import sys
 import time
 
+from bot.catalogue import subscribable_topics
 from bot.migrate import DatabaseNotReady
-from bot.models import TOPICS
 from bot.settings import Settings, SettingsError
 
 
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "announce", help="send (or schedule) an announcement to a topic's subscribers"
     )
     audience = announce.add_mutually_exclusive_group(required=True)
-    audience.add_argument("--topic", choices=TOPICS)
+    audience.add_argument("--topic", choices=subscribable_topics())
     audience.add_argument("--all", action="store_true", help="everyone who accepts any topic")
     audience.add_argument("--resume", type=int, metavar="ID", help="finish an interrupted send")
     announce.add_argument("--text")
@@ -143,6 +143,8 @@ def _gateway(settings: Settings, command: str):
 
     if settings.demo:
         raise CommandError(f"{command} needs LINE_CHANNEL_ACCESS_TOKEN (not in demo mode)")
+    # Settings.from_env (every caller's source) sets demo exactly when no token is set.
+    assert settings.channel_access_token is not None
     return LineGateway(settings.channel_access_token, settings.api_base_url)
 
 

@@ -21,15 +21,17 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import exists, func, insert, literal, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import audit
+from bot.catalogue import subscribable_topics
 from bot.db import utcnow
 from bot.line import LineError, LineGateway
 from bot.models import (
-    TOPICS,
     Announcement,
     AnnouncementRecipient,
     DeliveryBatch,
@@ -93,8 +95,9 @@ def create_announcement(
         raise AnnouncementError("the announcement text is empty")
     if text_length(text) > MAX_TEXT:
         raise AnnouncementError(f"the text is longer than LINE allows ({MAX_TEXT} characters)")
-    if topic is not None and topic not in TOPICS:
-        raise AnnouncementError(f"unknown topic {topic!r}; topics are: {', '.join(TOPICS)}")
+    if topic is not None and topic not in subscribable_topics():
+        topics = ", ".join(subscribable_topics())
+        raise AnnouncementError(f"unknown topic {topic!r}; topics are: {topics}")
     if send_at is not None and send_at.tzinfo is None:
         raise AnnouncementError("the send time needs a time zone, e.g. 2026-12-01T09:00+09:00")
     announcement = Announcement(
@@ -128,7 +131,9 @@ def audience_filter(topic: str | None):
 
 def audience_size(db: Session, topic: str | None) -> int:
     """How many residents an announcement on `topic` would reach now."""
-    return db.scalar(select(func.count()).select_from(Follower).where(*audience_filter(topic)))
+    size = db.scalar(select(func.count()).select_from(Follower).where(*audience_filter(topic)))
+    assert size is not None  # COUNT(*) without GROUP BY always returns one row
+    return size
 
 
 def check_quota(gateway: LineGateway, needed: int) -> None:
@@ -155,14 +160,17 @@ class Lease:
 
     def _swap(self, db: Session, condition) -> bool:
         until = utcnow() + LEASE
-        changed = db.execute(
-            update(Announcement)
-            .where(
-                Announcement.id == self.announcement_id,
-                Announcement.status.in_(("scheduled", "sending")),
-                condition,
-            )
-            .values(lease_until=until)
+        changed = cast(
+            CursorResult,
+            db.execute(
+                update(Announcement)
+                .where(
+                    Announcement.id == self.announcement_id,
+                    Announcement.status.in_(("scheduled", "sending")),
+                    condition,
+                )
+                .values(lease_until=until)
+            ),
         )
         db.commit()
         if changed.rowcount == 1:
@@ -420,11 +428,13 @@ def _batch_recipients(db: Session, batch: DeliveryBatch) -> list[str]:
 
 def delivered_count(db: Session, announcement_id: int) -> int:
     """How many residents the batches recorded as sent have reached."""
-    return db.scalar(
+    delivered = db.scalar(
         select(func.coalesce(func.sum(DeliveryBatch.size), 0)).where(
             DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "sent"
         )
     )
+    assert delivered is not None  # an aggregate without GROUP BY returns one row; COALESCE: no NULL
+    return delivered
 
 
 def _finish(sessions: sessionmaker, announcement_id: int, started: float) -> SendReport:

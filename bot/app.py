@@ -18,7 +18,8 @@ from bot.db import make_engine, make_session_factory
 from bot.dispatch import Dispatcher
 from bot.line import LineGateway
 from bot.migrate import check_ready
-from bot.router import Router, load_router
+from bot.router import load_router
+from bot.router.catalogue import CatalogueRouter
 from bot.safety import SafetyCheck, load_safety
 from bot.settings import Settings
 from handlers import build_registry
@@ -33,7 +34,7 @@ class Navi:
     sessions: sessionmaker
     content: Content
     safety: SafetyCheck
-    router: Router
+    router: CatalogueRouter
     gateway: LineGateway
     dispatcher: Dispatcher
 
@@ -50,7 +51,7 @@ def build_services(settings: Settings) -> Navi:
     sessions = make_session_factory(engine)
     content = load_content()
     safety = load_safety()
-    router = load_router()
+    router = CatalogueRouter(load_router(), content.catalogue.answered, content.examples())
     gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
     dispatcher = Dispatcher(settings, sessions, gateway, content, router, build_registry(), safety)
     return Navi(settings, engine, sessions, content, safety, router, gateway, dispatcher)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot import classes, messages
+from bot.catalogue import load_languages
 from bot.content import Content
 from bot.models import ClassSession, Reservation
 from bot.postback import Postback
@@ -21,9 +22,7 @@ GREEN, GREY = "#1A7F37", "#666666"
 def short_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
     """A date short enough for a button: 12/3(水)10:00, or Wed 3 Dec 10:00."""
     start = session.starts_at.astimezone(tz)
-    if lang == "en":
-        return start.strftime("%a %-d %b %H:%M")
-    return f"{start.month}/{start.day}({classes.WEEKDAYS_JA[start.weekday()]}){start:%H:%M}"
+    return load_languages().get(lang).format_when(start, short=True)
 
 
 def reservation_card(

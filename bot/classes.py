@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.catalogue import load_languages
 from bot.models import ClassSession
 
 KINDS = ("class", "consultation")
-WEEKDAYS_JA = "月火水木金土日"
 
 
 # The longest text and the largest class a session may have: staff see these beside the
@@ -131,14 +131,11 @@ def seats_left(session: ClassSession) -> int:
 
 
 def format_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
-    """When, as residents read it: 12月3日(水) 10:00〜12:00, or Wed 3 Dec 10:00–12:00."""
+    """When, as residents read it, in the language catalogue's format for `lang`:
+    12月3日(水) 10:00〜12:00, or Wed 3 Dec 10:00–12:00."""
     start = session.starts_at.astimezone(tz)
     end = session.ends_at.astimezone(tz) if session.ends_at else None
-    if lang == "en":
-        text = start.strftime("%a %-d %b %H:%M")
-        return f"{text}–{end:%H:%M}" if end else text
-    text = f"{start.month}月{start.day}日({WEEKDAYS_JA[start.weekday()]}) {start:%H:%M}"
-    return f"{text}〜{end:%H:%M}" if end else text
+    return load_languages().get(lang).format_when(start, end)
 
 
 def session_as_dict(session: ClassSession) -> dict:

@@ -1,8 +1,11 @@
 """What the bot says: per-language YAML under ``content/``, validated at load.
 
-Layout: ``content/<lang>/<intent>.yaml`` (one topic per intent) and ``content/<lang>/ui.yaml``
-(fixed UI strings, a flat mapping). ``ja`` is the default language, ``en`` must have the same
-entries, ``ja_easy`` (やさしい日本語) may cover a subset and falls back to ``ja`` per entry/key.
+Layout: ``content/<lang>/<topic>.yaml`` (one per topic of the catalogue, content/topics.yaml,
+that answers), ``content/<lang>/ui.yaml`` (fixed UI strings, a flat mapping) and
+``content/<lang>/words.yaml`` (reset words, commands, booking words, ordinals). Languages come
+from content/languages.yaml: complete ones (ja, en) define every topic, entry and UI key; a
+partial one (ja_easy, やさしい日本語) may cover a subset and falls back entry by entry and key by
+key along its fallback chain.
 
 Every entry carries the URL its facts came from and the date they were checked, so staff can
 re-verify and edit an answer without touching code. ``load_content()`` refuses content that a
@@ -20,15 +23,29 @@ import datetime
 import pathlib
 import re
 import string
-from typing import Any, TypeVar
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.router import INTENTS, normalize  # one definition of each, shared with the router
+from bot.catalogue import LanguageCatalogue, TopicCatalogue, load_languages, load_topics
+from bot.content_files import ContentError, content_root, error_location, read_model, read_yaml
+from bot.router import normalize  # one normalisation, shared with the router
 
-LANGS = ("ja", "en", "ja_easy")
-# Keys every ui.yaml in ja and en must define (ja_easy may omit them and fall back to ja).
+__all__ = ["ContentError", "error_location", "read_model", "read_yaml"]
+
+
+def __getattr__(name: str) -> Any:
+    """`LANGS` and `INTENTS` of the repository's catalogues, read when first asked for (not on
+    import): the language codes, and the topics residents can ask about."""
+    if name == "LANGS":
+        return load_languages().codes
+    if name == "INTENTS":
+        return load_topics().answered
+    raise AttributeError(name)
+
+
+# Keys every complete language's ui.yaml must define (a partial one falls back), besides a
+# label for each menu topic (topic_label.<id>, or `label` in the topic's own file).
 REQUIRED_UI_KEYS = (
     "welcome",
     "privacy_notice",
@@ -41,18 +58,7 @@ REQUIRED_UI_KEYS = (
     "data_deleted",
     "postback_unknown",
     "phone",
-    *(
-        f"topic_label.{i}"
-        for i in (
-            "online_application",
-            "konbini_certificate",
-            "smartphone_class",
-            "mynumber_card",
-            "contact",
-            "help",
-            "notification_settings",
-        )
-    ),
+    "topic_label.help",
 )
 
 MAX_TEXT_UTF16 = 5000  # LINE text message limit, counted in UTF-16 code units
@@ -60,11 +66,6 @@ MAX_LABEL = 20  # LINE quick-reply / button label
 MAX_TITLE = 40
 MAX_NEXT = 4
 MAX_WELCOME = 500
-DEFAULT_ROOT = pathlib.Path(__file__).resolve().parent.parent / "content"
-
-
-class ContentError(Exception):
-    """Content that cannot be loaded; the message names the file and the field."""
 
 
 def utf16_len(text: str) -> int:
@@ -145,13 +146,17 @@ class Topic(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     topic: str
+    # The topic's button label in the menu, and its name in 受信設定 (ui.yaml's topic_label.* and
+    # topic_name.* serve the topics that predate these).
+    label: str | None = Field(default=None, max_length=MAX_LABEL)
+    name: str | None = Field(default=None, max_length=MAX_LABEL)
+    # Questions residents ask about it, for a topic the router's model was not trained on.
+    examples: list[str] = []
     entries: list[Entry] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _check(self) -> Topic:
-        """An intent name, the overview first, no duplicate keys."""
-        if self.topic not in INTENTS:
-            raise ValueError(f"topic {self.topic!r} is not an intent name")
+        """The overview first, no duplicate keys."""
         keys = [e.key for e in self.entries]
         if keys[0] != "overview":
             raise ValueError("the first entry must have key 'overview'")
@@ -169,12 +174,57 @@ class Topic(BaseModel):
         return next((e for e in self.entries if e.key == key), None)
 
 
+class Words(BaseModel):
+    """content/<lang>/words.yaml: words that work by their exact form (matched normalised)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    reset: list[str] = []
+    commands: dict[str, str] = {}
+    booking: list[str] = []
+    not_booking: list[str] = []
+    ordinals: dict[str, int] = {}
+
+    @field_validator("reset", "booking", "not_booking")
+    @classmethod
+    def _normalised(cls, v: list[str]) -> list[str]:
+        """Stored the way messages are compared (NFKC, lower case)."""
+        return [normalize(w).strip() for w in v if normalize(w).strip()]
+
+    @field_validator("commands", "ordinals")
+    @classmethod
+    def _normalised_keys(cls, v: dict) -> dict:
+        """Keys stored the way messages are compared."""
+        return {normalize(k).strip(): value for k, value in v.items()}
+
+    @classmethod
+    def merged(cls, all_words) -> Words:
+        """Every language's words together: a resident may type any of them."""
+        out: dict[str, Any] = {"reset": [], "commands": {}, "booking": [], "not_booking": []}
+        out["ordinals"] = {}
+        for words in all_words:
+            for name in ("reset", "booking", "not_booking"):
+                out[name] += [w for w in getattr(words, name) if w not in out[name]]
+            out["commands"].update(words.commands)
+            out["ordinals"].update(words.ordinals)
+        return cls.model_construct(**out)
+
+
 class Content:
     """All loaded content; build it with ``load_content()``."""
 
-    def __init__(self, topics: dict[str, dict[str, Topic]], ui: dict[str, dict[str, str]]):
-        self._topics = topics  # lang -> intent -> Topic (ja_easy holds only what it defines)
+    def __init__(
+        self,
+        topics: dict[str, dict[str, Topic]],
+        ui: dict[str, dict[str, str]],
+        words: dict[str, Words] | None = None,
+        catalogue: TopicCatalogue | None = None,
+        languages: LanguageCatalogue | None = None,
+    ):
+        self._topics = topics  # lang -> intent -> Topic (a partial language: what it defines)
         self._ui = ui  # lang -> key -> template
+        self.catalogue = catalogue or load_topics()
+        self.languages = languages or load_languages()
+        self.words = Words.merged((words or {}).values())
         self._merged: dict[tuple[str, str], Topic] = {}
         # Sub-question routing is language-independent: a key's phrases from every language
         # count, so an English speaker typing "iPhoneで" or a ja user typing "fee" still lands.
@@ -191,24 +241,56 @@ class Content:
             for key, phrases in self._phrases.items()
         }
 
-    @staticmethod
-    def _lang(lang: str) -> str:
-        """A known language; anything else answers in Japanese rather than failing a resident."""
-        return lang if lang in LANGS else "ja"
+    def _lang(self, lang: str) -> str:
+        """A known language; anything else answers in the default rather than failing."""
+        return lang if lang in self.languages.codes else self.languages.default
 
     def topic(self, intent: str, lang: str) -> Topic:
-        """The topic in ``lang``; ja_easy entries fall back to ja one by one."""
+        """The topic in ``lang``; a partial language's entries fall back one by one along its
+        chain (やさしい日本語 → 日本語)."""
         lang = self._lang(lang)
-        if intent not in self._topics["ja"]:
+        if intent not in self._topics[self.languages.default]:
             raise KeyError(intent)
-        if lang != "ja_easy":
+        if self.languages.get(lang).complete:
             return self._topics[lang][intent]
         if (intent, lang) not in self._merged:
-            base = self._topics["ja"][intent]
-            easy = self._topics["ja_easy"].get(intent)
-            entries = [(easy.get(e.key) if easy else None) or e for e in base.entries]
-            self._merged[(intent, lang)] = Topic(topic=intent, entries=entries)
+            chain = [self._topics[code].get(intent) for code in self.languages.chain(lang)]
+            layers = [topic for topic in chain if topic is not None]
+            base = next(
+                t
+                for c, t in zip(self.languages.chain(lang), chain, strict=True)
+                if t is not None and self.languages.get(c).complete
+            )
+            entries = [
+                next(found for t in layers if (found := t.get(e.key)) is not None)
+                for e in base.entries
+            ]
+            self._merged[(intent, lang)] = base.model_copy(update={"entries": entries})
         return self._merged[(intent, lang)]
+
+    def topic_label(self, topic_id: str, lang: str) -> str:
+        """A topic's button label: `label` in its own file, else ui.yaml's topic_label.*."""
+        if topic_id in self._topics[self.languages.default]:
+            label = self.topic(topic_id, lang).label
+            if label:
+                return label
+        return self.ui(f"topic_label.{topic_id}", lang)
+
+    def topic_name(self, topic_id: str, lang: str) -> str:
+        """A topic's name in 受信設定: `name` in its own file, else ui.yaml's topic_name.*."""
+        if topic_id in self._topics[self.languages.default]:
+            name = self.topic(topic_id, lang).name
+            if name:
+                return name
+        return self.ui(f"topic_name.{topic_id}", lang)
+
+    def examples(self) -> dict[str, list[str]]:
+        """Each topic's example questions, every language together (for the router)."""
+        found: dict[str, list[str]] = {}
+        for by_topic in self._topics.values():
+            for topic_id, topic in by_topic.items():
+                found.setdefault(topic_id, []).extend(topic.examples)
+        return {topic_id: texts for topic_id, texts in found.items() if texts}
 
     def entry(self, intent: str, key: str, lang: str) -> Entry:
         """One entry; KeyError if the intent or key does not exist in ja."""
@@ -230,21 +312,26 @@ class Content:
         return best
 
     def ui_template(self, key: str, lang: str) -> str:
-        """A UI string before its {placeholders} are filled (ja_easy falls back to ja)."""
-        template = self._ui.get(self._lang(lang), {}).get(key) or self._ui["ja"].get(key)
-        if template is None:
-            raise KeyError(key)
-        return template
+        """A UI string before its {placeholders} are filled (along the language's chain)."""
+        for code in self.languages.chain(self._lang(lang)):
+            template = self._ui.get(code, {}).get(key)
+            if template is not None:
+                return template
+        raise KeyError(key)
 
     def ui(self, key: str, lang: str, **fields: Any) -> str:
-        """A fixed UI string (ja_easy falls back to ja); ``{phone}`` is filled automatically."""
-        lang = self._lang(lang)
-        phone = self._ui.get(lang, {}).get("phone") or self._ui["ja"]["phone"]
-        return self.ui_template(key, lang).format(**{"phone": phone, **fields})
+        """A fixed UI string in ``lang`` (or its fallback); ``{phone}`` is filled automatically."""
+        return self.ui_template(key, lang).format(
+            **{"phone": self.ui_template("phone", lang), **fields}
+        )
 
     def ui_keys(self) -> list[str]:
-        """Every UI key defined in ja (for tools and tests)."""
-        return list(self._ui["ja"])
+        """Every UI key defined in the default language (for tools and tests)."""
+        return list(self._ui[self.languages.default])
+
+    def large_text(self, lang: str) -> bool:
+        """Whether cards are set in larger type for this language."""
+        return self.languages.get(lang).large_text
 
 
 def _phrase_matcher(phrase: str):
@@ -255,60 +342,14 @@ def _phrase_matcher(phrase: str):
     return lambda text: phrase in text
 
 
-def read_yaml(path: pathlib.Path, error: type[Exception] = ContentError) -> Any:
-    """Parse one YAML file; a syntax error becomes `error` naming the file (the rich menu
-    loader passes its own)."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise error(f"{path}: not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise error(f"{path}: cannot read: {exc}") from exc
-
-
-def error_location(loc: tuple[Any, ...], data: Any) -> str:
-    """Turn a pydantic error location into 'entries[3] (key=hours).label' (or
-    'areas[2].bounds.x' where list items have no key)."""
-    out, node = "", data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and "key" in node:
-                out += f" (key={node['key']})"
-        else:
-            out += f".{part}" if out else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out or "(file)"
-
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def read_model(
-    path: pathlib.Path, model: type[ModelT], expected: str, error: type[Exception] = ContentError
-) -> ModelT:
-    """One YAML mapping validated by a pydantic model; `error` names the file and the first
-    failing field (the rich menu loader passes its own). `expected` says what the mapping holds."""
-    data = read_yaml(path, error)
-    if not isinstance(data, dict):
-        raise error(f"{path}: expected a mapping with {expected}")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise error(f"{path}: {error_location(first['loc'], data)}: {first['msg']}") from exc
-
-
-def _load_topic(path: pathlib.Path) -> Topic:
+def _load_topic(path: pathlib.Path, partial: bool = False) -> Topic:
     """Validate one topic file (schema, file name, `next` keys within the topic)."""
     topic = read_model(path, Topic, "'topic' and 'entries'")
     if topic.topic != path.stem:
         raise ContentError(f"{path}: topic: {topic.topic!r} does not match the file name")
     for e in topic.entries:
         for k in e.next:
-            if topic.get(k) is None and path.parent.name != "ja_easy":
+            if topic.get(k) is None and not partial:
                 raise ContentError(f"{path}: entries (key={e.key}).next: unknown key {k!r}")
             if k == e.key:
                 raise ContentError(f"{path}: entries (key={e.key}).next: points to itself")
@@ -358,74 +399,108 @@ def _check_topic_switches(path: pathlib.Path, strings: dict[str, str]) -> None:
                 )
 
 
-def _check_ui(root: pathlib.Path, ui: dict[str, dict[str, str]]) -> None:
-    """Required keys in ja and en, the same keys in both, ja_easy a subset of ja."""
-    for lang, strings in ui.items():
-        merged = {**ui["ja"], **strings} if lang == "ja_easy" else strings
+def _check_ui(
+    root: pathlib.Path,
+    ui: dict[str, dict[str, str]],
+    languages: LanguageCatalogue,
+    catalogue: TopicCatalogue,
+    topics: dict[str, dict[str, Topic]],
+) -> None:
+    """Complete languages define every required key and the same keys as the default; a
+    partial language only keys the default has; every menu topic has a label."""
+    default = languages.default
+    for lang in ui:
+        chain = languages.chain(lang)
+        merged = {k: v for code in reversed(chain) for k, v in ui.get(code, {}).items()}
         _check_topic_switches(root / lang / "ui.yaml", merged)
-    for lang in ("ja", "en"):
-        path = root / lang / "ui.yaml"
-        missing = [k for k in REQUIRED_UI_KEYS if k not in ui[lang]]
+    unlabelled = [
+        f"topic_label.{t}"
+        for t in catalogue.menu
+        if not (t in topics[default] and topics[default][t].label)
+    ]
+    for language in languages.languages:
+        path = root / language.code / "ui.yaml"
+        strings = ui.get(language.code, {})
+        if not language.complete:
+            extra = set(strings) - set(ui[default])
+            if extra:
+                raise ContentError(f"{path}: keys not in {default}: {sorted(extra)}")
+            continue
+        missing = [k for k in (*REQUIRED_UI_KEYS, *unlabelled) if k not in strings]
         if missing:
             raise ContentError(f"{path}: missing keys {missing}")
-        if len(ui[lang]["welcome"]) > MAX_WELCOME:
+        if len(strings["welcome"]) > MAX_WELCOME:
             raise ContentError(f"{path}: welcome: longer than {MAX_WELCOME} characters")
-        if "\n" in ui[lang]["privacy_notice"]:
+        if "\n" in strings["privacy_notice"]:
             raise ContentError(f"{path}: privacy_notice: must be one line")
-    only_ja = set(ui["ja"]) ^ set(ui["en"])
-    if only_ja:
-        raise ContentError(f"{root / 'en' / 'ui.yaml'}: keys differ from ja: {sorted(only_ja)}")
-    extra = set(ui["ja_easy"]) - set(ui["ja"])
-    if extra:
-        raise ContentError(f"{root / 'ja_easy' / 'ui.yaml'}: keys not in ja: {sorted(extra)}")
+        differ = set(ui[default]) ^ set(strings)
+        if differ:
+            raise ContentError(f"{path}: keys differ from {default}: {sorted(differ)}")
 
 
-def _check_topics(root: pathlib.Path, topics: dict[str, dict[str, Topic]]) -> None:
-    """Every intent in ja and en with the same keys; ja_easy only refines ja entries."""
-    for intent in INTENTS:
-        for lang in ("ja", "en"):
-            if intent not in topics[lang]:
-                raise ContentError(f"{root / lang / (intent + '.yaml')}: missing topic file")
-        ja_keys = [e.key for e in topics["ja"][intent].entries]
-        en_keys = [e.key for e in topics["en"][intent].entries]
-        if set(ja_keys) != set(en_keys):
-            diff = sorted(set(ja_keys) ^ set(en_keys))
-            raise ContentError(f"{root / 'en' / (intent + '.yaml')}: keys differ from ja: {diff}")
-        easy = topics["ja_easy"].get(intent)
-        if easy:
-            extra = [e.key for e in easy.entries if e.key not in ja_keys]
+def _check_topics(
+    root: pathlib.Path,
+    topics: dict[str, dict[str, Topic]],
+    languages: LanguageCatalogue,
+    catalogue: TopicCatalogue,
+) -> None:
+    """Every answering topic in each complete language with the same keys; a partial language
+    only refines entries its fallback has."""
+    default = languages.default
+    for intent in catalogue.answered:
+        for language in languages.languages:
+            if language.complete and intent not in topics[language.code]:
+                path = root / language.code / f"{intent}.yaml"
+                raise ContentError(f"{path}: missing topic file (content/topics.yaml lists it)")
+        base_keys = [e.key for e in topics[default][intent].entries]
+        for language in languages.languages:
+            topic = topics[language.code].get(intent)
+            if topic is None:
+                continue
+            path = root / language.code / f"{intent}.yaml"
+            keys = [e.key for e in topic.entries]
+            if language.complete and set(keys) != set(base_keys):
+                diff = sorted(set(keys) ^ set(base_keys))
+                raise ContentError(f"{path}: keys differ from {default}: {diff}")
+            extra = [k for k in keys if k not in base_keys]
             if extra:
-                path = root / "ja_easy" / f"{intent}.yaml"
-                raise ContentError(f"{path}: entries: keys not in ja: {extra}")
-            for e in easy.entries:
-                bad = [k for k in e.next if k not in ja_keys]
+                raise ContentError(f"{path}: entries: keys not in {default}: {extra}")
+            for e in topic.entries:
+                bad = [k for k in e.next if k not in base_keys]
                 if bad:
-                    path = root / "ja_easy" / f"{intent}.yaml"
                     raise ContentError(f"{path}: entries (key={e.key}).next: unknown {bad}")
 
 
 def load_content(root: pathlib.Path | None = None) -> Content:
-    """Load and validate every content file under ``root`` (default: the repo's content/)."""
-    root = pathlib.Path(root) if root is not None else DEFAULT_ROOT
-    topics: dict[str, dict[str, Topic]] = {lang: {} for lang in LANGS}
-    ui: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
-    for lang in LANGS:
-        folder = root / lang
+    """Load and validate every content file under ``root`` (default: content_root())."""
+    root = content_root(root)
+    catalogue = load_topics(root)
+    languages = load_languages(root)
+    topics: dict[str, dict[str, Topic]] = {code: {} for code in languages.codes}
+    ui: dict[str, dict[str, str]] = {code: {} for code in languages.codes}
+    words: dict[str, Words] = {}
+    for language in languages.languages:
+        folder = root / language.code
         if not folder.is_dir():
-            if lang == "ja_easy":
+            if not language.complete:
                 continue
             raise ContentError(f"{folder}: missing language folder")
         for path in sorted(folder.glob("*.yaml")):
             if path.stem == "ui":
-                ui[lang] = _load_ui(path)
+                ui[language.code] = _load_ui(path)
+            elif path.stem == "words":
+                words[language.code] = read_model(path, Words, "word lists")
             elif path.stem == "safety":
                 continue  # the safety check's words and answers: bot.safety loads them
-            elif path.stem in INTENTS:
-                topics[lang][path.stem] = _load_topic(path)
+            elif path.stem in catalogue.answered:
+                partial = not language.complete
+                topics[language.code][path.stem] = _load_topic(path, partial)
             else:
-                raise ContentError(f"{path}: topic: file name is not an intent or 'ui'")
-        if lang != "ja_easy" and not ui[lang]:
+                raise ContentError(
+                    f"{path}: topic: {path.stem!r} is not an answering topic of content/topics.yaml"
+                )
+        if language.complete and not ui[language.code]:
             raise ContentError(f"{folder / 'ui.yaml'}: missing")
-    _check_topics(root, topics)
-    _check_ui(root, ui)
-    return Content(topics, ui)
+    _check_topics(root, topics, languages, catalogue)
+    _check_ui(root, ui, languages, catalogue, topics)
+    return Content(topics, ui, words, catalogue, languages)

@@ -92,6 +92,8 @@ def build_demo_app(settings: Settings):
     from bot.migrate import upgrade
 
     settings = demo_settings(settings, api_base_url="")
+    # demo_settings always fills in a made-up access token.
+    assert settings.channel_access_token is not None
     standin = StandIn(access_token=settings.channel_access_token)
     settings = settings.with_overrides(api_base_url=standin.start())
     standin.add_profile("Udemo0000000000000000000000000001", "板橋 花子", language="ja")

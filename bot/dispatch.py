@@ -33,7 +33,8 @@ from bot.line import InvalidReplyToken, LineError, LineGateway
 from bot.models import ConversationContext, Follower, ProcessedEvent
 from bot.postback import Postback
 from bot.questions import count_question, count_safety_answer
-from bot.router import Router, normalize
+from bot.router import normalize
+from bot.router.catalogue import CatalogueRouter
 from bot.safety import SafetyCheck
 from bot.settings import Settings
 from bot.turn import CONTEXT_LIFETIME, Push, Services, Turn
@@ -42,37 +43,8 @@ from handlers.registry import Registry
 log = logging.getLogger(__name__)
 
 MAX_MESSAGES = 5
-# Words that always bring the resident back to the start, whatever they were doing.
-RESET_WORDS = {
-    "メニュー",
-    "めにゅー",
-    "キャンセル",
-    "きゃんせる",
-    "menu",
-    "cancel",
-    "やめる",
-    "戻る",
-}
-# Commands the bot itself tells residents to send: answered the same way every time, whatever the
-# router would make of them.
-COMMANDS = {
-    "データ削除": "notification_settings",
-    "でーたさくじょ": "notification_settings",
-    "delete my data": "notification_settings",
-    "受信設定": "notification_settings",
-    "settings": "notification_settings",
-    "予約の確認": "smartphone_class",
-    "予約確認": "smartphone_class",
-    "予約したい": "smartphone_class",
-    "my bookings": "smartphone_class",
-    "my reservations": "smartphone_class",
-    "使い方": "help",
-    "help": "help",
-}
 # Below this confidence a short message is read as a follow-up to the last answer, if it fits.
 FOLLOW_UP_CONFIDENCE = 0.6
-# Languages the router recognises but we do not answer in: answer in English, point to help.
-ENGLISH_FALLBACK_LANGUAGES = {"zh", "ko", "vi", "ne", "other"}
 
 
 @dataclass(frozen=True)
@@ -98,7 +70,7 @@ class Dispatcher:
         sessions: sessionmaker,
         gateway: LineGateway,
         content: Content,
-        router: Router,
+        router: CatalogueRouter,
         registry: Registry,
         safety: SafetyCheck,
         clock: Callable = utcnow,
@@ -130,7 +102,7 @@ class Dispatcher:
                     self._save_context(db, turn)
                 if not self._claim(db, event):
                     return Outcome("duplicate")
-                if outcome.question:
+                if outcome.question and outcome.intent:
                     count_question(db, outcome.intent, self.clock())
                 if outcome.safety:
                     count_safety_answer(db, outcome.safety, self.clock())
@@ -222,9 +194,8 @@ class Dispatcher:
         if found is None:  # a friend whose follow we never saw
             return followers.adopt_follower(db, user_id, "seen"), None
         follower, context = found
-        if context is not None and context.expires_at <= self.clock():
-            context = None
-        return follower, context
+        fresh = context is not None and context.expires_at > self.clock()
+        return follower, context if fresh else None
 
     # -- kinds of event ---------------------------------------------------------------------
 
@@ -244,15 +215,15 @@ class Dispatcher:
         return Outcome("answered", "follow"), self.registry.for_event("follow")(turn), turn
 
     def _profile_language(self, user_id: str) -> str:
-        """English for residents whose LINE is in English; Japanese otherwise or on failure."""
+        """The language of the resident's LINE profile, as the language catalogue maps it
+        (the default when LINE does not say, or does not answer)."""
+        languages = self.content.languages
         try:
             profile = self.gateway.profile(user_id)
         except LineError as error:
             log.warning("profile lookup failed: %s", error.status)
-            return "ja"
-        if profile and profile.language and not profile.language.startswith("ja"):
-            return "en"
-        return "ja"
+            return languages.default
+        return languages.for_profile(profile.language if profile else None)
 
     def _answer_text(self, db: Session, follower, context, text: str) -> Handled:
         """Understand a typed message, with the last answer's context, and answer it.
@@ -261,23 +232,28 @@ class Dispatcher:
         the message might also mean (a reset word, a command, a follow-up, a topic)."""
         crisis = self.safety.check(text)
         if crisis is not None:
-            lang = self._answer_language(follower.language, crisis.language)
+            lang = self.content.languages.answer_language(follower.language, crisis.language)
             turn = self._turn(db, follower, lang, crisis=crisis)
             answer = self.registry.for_event("crisis")(turn)
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
         route = self.router.route(text)
-        lang = self._answer_language(follower.language, route.language)
+        languages = self.content.languages
+        lang = languages.answer_language(follower.language, route.language)
         turn = self._turn(db, follower, lang, text=text, normalized=normalized, route=route)
         turn.context = context
-        if normalized in RESET_WORDS:
+        words = self.content.words
+        if normalized in words.reset:
             turn.forget()
-            answer = self.registry.for_action("menu")(turn)
+            answer = self.registry.action("menu")(turn)
             return Outcome("answered", "reset"), answer, turn
-        intent = COMMANDS.get(normalized) or self._resolve_intent(route, normalized, context, lang)
+        intent = words.commands.get(normalized) or self._resolve_intent(
+            route, normalized, context, lang
+        )
         answer = self.registry.for_intent(intent)(turn_with_intent(turn, intent))
-        if route.language in ENGLISH_FALLBACK_LANGUAGES:
-            answer = [messages.text(self.content.ui("other_language", "en")), *answer]
+        if route.language in languages.answer_in_english:
+            note = self.content.ui("other_language", languages.answer_in or languages.default)
+            answer = [messages.text(note), *answer]
         return Outcome("answered", intent, question=True), answer, turn
 
     def _resolve_intent(self, route, normalized: str, context, lang: str) -> str:
@@ -303,25 +279,16 @@ class Dispatcher:
         if postback and postback.action == "topic":
             # A menu button means the same as asking about the topic in words.
             intent = postback.params.get("i", "")
-            handler = self.registry.intents.get(intent)
+            handler = self.registry.for_intent(intent) if self.registry.knows(intent) else None
         turn = self._turn(db, follower, follower.language, postback=postback)
         turn.context = context
-        if handler is None:
-            answer = self.registry.for_action("unknown_postback")(turn)
+        if handler is None or postback is None:
+            answer = self.registry.action("unknown_postback")(turn)
             return Outcome("answered", "postback_unknown"), answer, turn
         answer = handler(turn)
         return Outcome("answered", f"postback:{postback.action}"), answer, turn
 
     # -- helpers ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _answer_language(preferred: str, written_in: str) -> str:
-        """English for a message clearly in English (or a language we do not speak)."""
-        if written_in == "en" or written_in in ENGLISH_FALLBACK_LANGUAGES:
-            return "en"
-        if written_in == "ja" and preferred == "en":
-            return "ja"
-        return preferred
 
     def _turn(self, db: Session, follower, lang: str, **fields: Any) -> Turn:
         services = Services(
@@ -362,8 +329,8 @@ class Dispatcher:
         """What a resident sees when something broke on our side."""
         if self._user_id(event) is None or not getattr(event, "reply_token", None):
             return []
-        phone = self.content.ui("phone", "ja")
-        return [messages.text(self.content.ui("apology", "ja", phone=phone))]
+        default = self.content.languages.default
+        return [messages.text(self.content.ui("apology", default))]
 
     def _send(self, event: Event, answer: list[dict]) -> None:
         """Reply with at most 5 messages; record (never raise) when LINE refuses."""

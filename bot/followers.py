@@ -12,8 +12,9 @@ import datetime as dt
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from bot.catalogue import subscribable_topics
 from bot.db import per_database, utcnow
-from bot.models import TOPICS, Follower, FollowerTopic, FollowLedgerEntry
+from bot.models import Follower, FollowerTopic, FollowLedgerEntry
 
 
 def _from_ms(timestamp_ms: int) -> dt.datetime:
@@ -46,9 +47,13 @@ def adopt_follower(session: Session, line_user_id: str, kind: str) -> Follower:
         },
     ).scalar()
     if adopted_id is None:
-        return find_follower(session, line_user_id)
+        # ON CONFLICT skipped our insert: the row that won the conflict exists.
+        winner = find_follower(session, line_user_id)
+        assert winner is not None
+        return winner
     session.execute(
-        insert(FollowerTopic), [{"follower_id": adopted_id, "topic": t} for t in TOPICS]
+        insert(FollowerTopic),
+        [{"follower_id": adopted_id, "topic": t} for t in subscribable_topics()],
     )
     session.execute(insert(FollowLedgerEntry), {"occurred_at": now, "delta": 1, "kind": kind})
     return session.get_one(Follower, adopted_id)
@@ -94,7 +99,8 @@ def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
         .all()
     )
     session.execute(
-        insert(FollowerTopic), [{"follower_id": f, "topic": t} for f in rows for t in TOPICS]
+        insert(FollowerTopic),
+        [{"follower_id": f, "topic": t} for f in rows for t in subscribable_topics()],
     )
     session.execute(
         insert(FollowLedgerEntry),
@@ -116,7 +122,7 @@ def record_follow(
     occurred_at = _from_ms(timestamp_ms)
     if follower is None:
         follower = Follower(line_user_id=line_user_id, following=False, last_event_ms=0)
-        follower.topics = [FollowerTopic(topic=t) for t in TOPICS]
+        follower.topics = [FollowerTopic(topic=t) for t in subscribable_topics()]
         session.add(follower)
     if timestamp_ms < follower.last_event_ms or follower.following:
         return follower, False

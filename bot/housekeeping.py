@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import delete
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.models import ConversationContext, Follower, ProcessedEvent, UnansweredQuestion
@@ -38,7 +40,7 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
     """Delete everything past its retention period; return the counts."""
 
     def purge(statement) -> int:
-        return db.execute(statement).rowcount or 0
+        return cast(CursorResult, db.execute(statement)).rowcount or 0
 
     purged = Purged(
         unanswered=purge(

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from sqlalchemy import (
     Date,
@@ -231,7 +233,9 @@ def rebuild_follow_daily(db: Session) -> int:
     db.execute(delete(FollowDaily))
     columns = ["day", "follows", "adopted", "unfollows", "erased"]
     db.execute(insert(FollowDaily).from_select(columns, rows))
-    return int(db.scalar(select(func.count()).select_from(FollowDaily)))
+    days = db.scalar(select(func.count()).select_from(FollowDaily))
+    assert days is not None  # COUNT(*) without GROUP BY always returns one row
+    return int(days)
 
 
 @dataclass(frozen=True)
@@ -285,12 +289,22 @@ class Forecast:
         return max(self.target - self.current, 0)
 
 
-def slope(values: list[float]) -> float:
+def slope(values: Sequence[float]) -> float:
     """The least-squares slope of values at x = 0, 1, 2, …"""
     n = len(values)
     mean_x, mean_y = (n - 1) / 2, sum(values) / n
     spread = sum((x - mean_x) ** 2 for x in range(n))
     return sum((x - mean_x) * (y - mean_y) for x, y in enumerate(values)) / spread
+
+
+class _ForecastFacts(TypedDict):
+    """The fields of a Forecast that every status has."""
+
+    current: int
+    target: int
+    fiscal_year_end: dt.date
+    days_left: int
+    required_per_day: int
 
 
 def follower_forecast(db: Session, today: dt.date, target: int) -> Forecast:
@@ -301,7 +315,7 @@ def follower_forecast(db: Session, today: dt.date, target: int) -> Forecast:
     fy_end = FiscalYear.of(today).last
     days_left = (fy_end - today).days + 1
     gap = max(target - current, 0)
-    facts = {
+    facts: _ForecastFacts = {
         "current": current,
         "target": target,
         "fiscal_year_end": fy_end,

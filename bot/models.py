@@ -25,15 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from bot.db import Base, UTCDateTime, utcnow
 from bot.privacy import mask_personal_data
 
-# Topic ids ⚓ (DESIGN §3): what residents can opt in and out of in 受信設定.
-TOPICS = (
-    "smartphone_class",
-    "online_application",
-    "konbini_certificate",
-    "mynumber_card",
-    "ward_news",
-)
-
 
 class Follower(Base):
     """A resident who has added the account as a friend (or once did)."""

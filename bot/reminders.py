@@ -89,6 +89,7 @@ def remind(
         reservation_id,
         options=[joinedload(Reservation.session), joinedload(Reservation.follower)],
     )
+    assert reservation is not None  # the due_reminders query just above found this row
     lang = reservation.follower.language
     heading = content.ui("class_reminder", lang)
     card = reservation_card(content, settings.tz, lang, reservation, heading)

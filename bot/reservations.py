@@ -20,8 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -127,16 +129,19 @@ def cancel_all(
 
 def take_seat(db: Session, session_id: int, now: dt.datetime) -> bool:
     """Take one seat if the session is open, not started and not full (one conditional UPDATE)."""
-    result = db.execute(
-        update(ClassSession)
-        .where(
-            ClassSession.id == session_id,
-            ClassSession.status == "open",
-            ClassSession.reserved < ClassSession.capacity,
-            ClassSession.starts_at > now,
-        )
-        .values(reserved=ClassSession.reserved + 1)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.execute(
+            update(ClassSession)
+            .where(
+                ClassSession.id == session_id,
+                ClassSession.status == "open",
+                ClassSession.reserved < ClassSession.capacity,
+                ClassSession.starts_at > now,
+            )
+            .values(reserved=ClassSession.reserved + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount == 1
 
@@ -240,11 +245,14 @@ def _claim_row(
     """Insert the resident's row, or reuse their cancelled one; None if another request of the
     same resident got there first (the unique constraint, or the conditional UPDATE, says so)."""
     if existing is not None:
-        reused = db.execute(
-            update(Reservation)
-            .where(Reservation.id == existing.id, Reservation.status == "cancelled")
-            .values(status=status, created_at=utcnow(), attended=None)
-            .execution_options(synchronize_session=False)
+        reused = cast(
+            CursorResult,
+            db.execute(
+                update(Reservation)
+                .where(Reservation.id == existing.id, Reservation.status == "cancelled")
+                .values(status=status, created_at=utcnow(), attended=None)
+                .execution_options(synchronize_session=False)
+            ),
         )
         return _load(db, existing.id) if reused.rowcount == 1 else None
     row = Reservation(session_id=session_id, follower_id=follower_id, status=status)
@@ -287,11 +295,14 @@ def _mark_cancelled(db: Session, reservation_id: int) -> str | None:
 
 def _change_status(db: Session, reservation_id: int, old: str, new: str) -> bool:
     """Move one row from `old` to `new`; False if it no longer had `old`."""
-    result = db.execute(
-        update(Reservation)
-        .where(Reservation.id == reservation_id, Reservation.status == old)
-        .values(status=new)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.execute(
+            update(Reservation)
+            .where(Reservation.id == reservation_id, Reservation.status == old)
+            .values(status=new)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount == 1
 

@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt
 
-from bot.content import read_model
+from bot.catalogue import load_topics
+from bot.content_files import content_root, read_model
 from bot.postback import Postback, PostbackTooLong
-from handlers.common import MENU_TOPICS
 
 if TYPE_CHECKING:
     from bot.line import LineGateway
 
-DEFAULT_ROOT = pathlib.Path(__file__).resolve().parent.parent / "content"
 FILE_NAME = "richmenu.yaml"
 
 # LINE's rich menu limits (Messaging API reference, "Rich menu object" and "Upload image").
@@ -128,12 +127,12 @@ class RichMenuDefinition(BaseModel):
     image: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.png$")
     areas: list[Area] = Field(min_length=1, max_length=MAX_AREAS)
     # The folder the YAML came from; the image path is relative to it.
-    _folder: pathlib.Path = PrivateAttr(default=DEFAULT_ROOT)
+    _folder: pathlib.Path | None = PrivateAttr(default=None)
 
     @property
     def image_path(self) -> pathlib.Path:
         """Where the menu's picture is on disk."""
-        return self._folder / self.image
+        return content_root(self._folder) / self.image
 
     def to_line_json(self) -> dict[str, Any]:
         """LINE's rich menu object, ready for ``LineGateway.create_rich_menu``.
@@ -214,9 +213,11 @@ def _check(definition: RichMenuDefinition, path: pathlib.Path) -> None:
             if b.overlaps(other.bounds):
                 raise RichMenuError(f"{where}.bounds: overlaps areas[{j}] ({other.intent})")
         # A tile for a topic the bot has no handler for would answer "I did not understand".
-        if area.intent not in MENU_TOPICS:
+        beside = path.parent if (path.parent / "topics.yaml").is_file() else None
+        menu_topics = load_topics(beside).menu
+        if area.intent not in menu_topics:
             raise RichMenuError(
-                f"{where}.intent: {area.intent!r} is not a menu topic {list(MENU_TOPICS)}"
+                f"{where}.intent: {area.intent!r} is not a menu topic {list(menu_topics)}"
             )
         # Two tiles for one topic is an editing slip (one was meant to be something else).
         if area.intent in seen:
@@ -237,7 +238,7 @@ def load_rich_menu(root: pathlib.Path | str | None = None) -> RichMenuDefinition
     resident would trip over. The image is checked by ``image_bytes()``, not here, so the
     drawing tool can load the definition before the picture exists.
     """
-    folder = pathlib.Path(root) if root is not None else DEFAULT_ROOT
+    folder = content_root(root)
     path = folder / FILE_NAME
     expected = "name, chatBarText, size, areas"
     definition = read_model(path, RichMenuDefinition, expected, RichMenuError)

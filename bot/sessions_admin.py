@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from bot import audit, classes, messages, reservations
@@ -110,11 +112,14 @@ def cancel_session(db: Session, session_id: int, actor: str) -> list[Notice]:
     Reservations keep their status, so residents' 予約の確認 shows the session as cancelled
     (handlers/classes.py) and reminders skip it. Cancelling twice owes nothing more.
     """
-    cancelled = db.execute(
-        update(ClassSession)
-        .where(ClassSession.id == session_id, ClassSession.status == "open")
-        .values(status="cancelled")
-        .execution_options(synchronize_session=False)
+    cancelled = cast(
+        CursorResult,
+        db.execute(
+            update(ClassSession)
+            .where(ClassSession.id == session_id, ClassSession.status == "open")
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        ),
     )
     if cancelled.rowcount != 1:
         return []

@@ -10,6 +10,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_BASE_URL = "https://api.line.me"
@@ -18,6 +19,19 @@ DEFAULT_DATABASE_URL = "sqlite:///instance/bot.db"
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message says which and how to fix it."""
+
+
+class SettingsChanges(TypedDict, total=False):
+    """The fields `Settings.with_overrides` may replace, with their types."""
+
+    channel_secret: str | None
+    channel_access_token: str | None
+    api_base_url: str
+    database_url: str
+    secret_key: str
+    follower_target: int
+    timezone: str
+    demo: bool
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,7 @@ class Settings:
         """The zone all schedules and displayed times use."""
         return ZoneInfo(self.timezone)
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Unpack[SettingsChanges]) -> Settings:
         """A copy with some fields replaced (demo mode and tests use this)."""
         return replace(self, **changes)
 

@@ -11,8 +11,10 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot import audit
@@ -171,4 +173,6 @@ def log_in(db: Session, email: str, password: str, ip: str, now: dt.datetime | N
 
 def forget_old_attempts(db: Session, now: dt.datetime) -> int:
     """Login attempts are only needed for the lockout window (the retention job calls this)."""
-    return db.execute(delete(LoginAttempt).where(LoginAttempt.at < now - FAILURE_WINDOW)).rowcount
+    return cast(
+        CursorResult, db.execute(delete(LoginAttempt).where(LoginAttempt.at < now - FAILURE_WINDOW))
+    ).rowcount

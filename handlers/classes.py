@@ -41,68 +41,10 @@ router = TopicRouter("classes")
 INTENT = "smartphone_class"
 SCHEDULE_ENTRIES = {"overview", "schedule", "reserve"}
 BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
-# Words that ask to book (recognition only; what the bot says lives in content/). Questions about
-# booking ("予約なしで行ける？") are answered from content instead.
-BOOKING_WORDS = (
-    "予約したい",
-    "予約する",
-    "予約します",
-    "予約して",
-    "予約を",
-    "を予約",
-    "予約お願い",
-    "よやくしたい",
-    "よやく したい",
-    "申し込みたい",
-    "申し込む",
-    "申込みたい",
-    "もうしこみたい",
-    "参加したい",
-    "行きたい",
-    "book it",
-    "book the",
-    "book this",
-    "book that",
-    "book one",
-    "to book",
-    "reserve it",
-    "reserve the",
-    "reserve this",
-    "reserve a",
-    "sign me up",
-)
-NOT_BOOKING = (
-    "予約なし",
-    "よやくなし",
-    "予約しないで",
-    "どうやって",
-    "どうすれば",
-    "方法",
-    "しかた",
-    "仕方",
-    "必要",
-    "without booking",
-    "walk in",
-    "how to",
-    "how do",
-    "how can",
-    "need to",
-)
-# "2番目" / "3つ目" pick a session on their own; the words below only with a booking request.
+# "2番目" / "3つ目" pick a session on their own; ordinal words (最初の, "last": content/<lang>/
+# words.yaml) only with a booking request.
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
 KANJI_DIGITS = "一二三四五六七八九"
-ORDINAL_WORDS = (
-    ("最初", 1),
-    ("次の", 1),
-    ("最後", -1),
-    ("first", 1),
-    ("next", 1),
-    ("second", 2),
-    ("third", 3),
-    ("fourth", 4),
-    ("fifth", 5),
-    ("last", -1),
-)
 ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
 
 
@@ -122,6 +64,7 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
 @router.action("class_entry")
 def answer_sub_question(turn: Turn) -> list[dict]:
     """A sub-question from a quick reply (keeps the schedule and bookings live)."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
     try:
         entry = turn.content.entry(INTENT, turn.postback.params.get("k", ""), turn.lang)
     except KeyError:
@@ -148,22 +91,23 @@ def sessions_shown(turn: Turn) -> list[int]:
 
 def wants_to_book(turn: Turn) -> bool:
     """Whether the message asks to book one of the sessions just shown."""
-    text = turn.normalized
-    if any(word in text for word in NOT_BOOKING):
+    text, words = turn.normalized, turn.content.words
+    if any(word in text for word in words.not_booking):
         return False
     choosing = turn.context is not None and turn.context.entry_key == "choose"
-    if NUMBERED.search(text) or (choosing and ordinal(text) is not None):
+    if NUMBERED.search(text) or (choosing and ordinal(text, words.ordinals) is not None):
         return True
-    return any(word in text for word in BOOKING_WORDS)
+    return any(word in text for word in words.booking)
 
 
-def ordinal(text: str) -> int | None:
-    """1 for "1番目" / "最初の" / "first", -1 for "最後の" / "last"; None when none is said."""
+def ordinal(text: str, ordinals: dict[str, int]) -> int | None:
+    """1 for "1番目" / "最初の" / "first", -1 for "最後の" / "last"; None when none is said.
+    `ordinals` are the languages' words (content/<lang>/words.yaml)."""
     numbered = NUMBERED.search(text) or ENGLISH_ORDINAL.search(text)
     if numbered:
         digit = numbered.group(1)
         return KANJI_DIGITS.index(digit) + 1 if digit in KANJI_DIGITS else int(digit)
-    for word, number in ORDINAL_WORDS:
+    for word, number in ordinals.items():
         if re.search(rf"\b{word}\b" if word.isascii() else word, text):
             return number
     return None
@@ -251,7 +195,7 @@ def book(turn: Turn, session_id: int) -> list[dict]:
 
 def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     """After a schedule, 「それを予約したい」: the one shown, the one named by place, or ask."""
-    number = ordinal(turn.normalized)
+    number = ordinal(turn.normalized, turn.content.words.ordinals)
     if number is not None:
         index = number - 1 if number > 0 else len(shown) + number
         if 0 <= index < len(shown):

@@ -10,22 +10,16 @@ from bot import messages
 from bot.postback import Postback
 from bot.turn import Turn
 
-# The six areas of the rich menu, in its order, offered as quick replies after most answers.
-MENU_TOPICS = (
-    "online_application",
-    "konbini_certificate",
-    "smartphone_class",
-    "mynumber_card",
-    "notification_settings",
-    "contact",
-)
-
 
 def menu_actions(turn: Turn, *, leave_out: str | None = None) -> list[dict]:
-    """One quick-reply button per topic (each shows that topic's overview when tapped)."""
+    """One quick-reply button per menu topic of the catalogue, in menu order (each shows that
+    topic's overview when tapped)."""
+    content = turn.content
     return [
-        messages.postback_action(turn.ui(f"topic_label.{intent}"), Postback("topic", {"i": intent}))
-        for intent in MENU_TOPICS
+        messages.postback_action(
+            content.topic_label(intent, turn.lang), Postback("topic", {"i": intent})
+        )
+        for intent in content.catalogue.menu
         if intent != leave_out
     ]
 
@@ -42,9 +36,9 @@ def next_actions(turn: Turn, intent: str, entry) -> list[dict]:
 
 
 def entry_card(turn: Turn, entry) -> dict:
-    """An answer as a card; larger text for residents who chose plain Japanese."""
+    """An answer as a card; larger text in a language that asks for it (やさしい日本語)."""
     link = (entry.link.label, entry.link.url) if entry.link else None
-    return messages.card(entry.title, entry.text, link, large=turn.lang == "ja_easy")
+    return messages.card(entry.title, entry.text, link, large=turn.content.large_text(turn.lang))
 
 
 def answer_entry(turn: Turn, intent: str, entry, extra: list[dict] | None = None) -> list[dict]:

@@ -62,6 +62,7 @@ def show_menu(turn: Turn) -> list[dict]:
 @router.action("entry")
 def show_entry(turn: Turn) -> list[dict]:
     """One sub-question's answer, from a quick reply."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
     params = turn.postback.params
     try:
         entry = turn.content.entry(params.get("i", ""), params.get("k", ""), turn.lang)

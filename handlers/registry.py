@@ -53,9 +53,20 @@ class TopicRouter:
 
 
 class Registry:
-    """All routers merged; a key claimed by two routers is a DuplicateHandlerError."""
+    """All routers merged; a key claimed by two routers is a DuplicateHandlerError.
 
-    def __init__(self, routers: list[TopicRouter]):
+    A topic of the catalogue that no router claims is answered from its content by
+    `content_answer(intent)`: a topic made only of content needs no Python.
+    """
+
+    def __init__(
+        self,
+        routers: list[TopicRouter],
+        answered: tuple[str, ...] = (),
+        content_answer: Callable[[str], Handler] | None = None,
+    ):
+        self.answered = answered
+        self.content_answer = content_answer
         self.intents: dict[str, Handler] = {}
         self.actions: dict[str, Handler] = {}
         self.events: dict[str, Handler] = {}
@@ -71,12 +82,26 @@ class Registry:
                 mine.update(theirs)
 
     def for_intent(self, intent: str) -> Handler:
-        """The handler of an intent; the `unknown` handler for anything unregistered."""
-        return self.intents.get(intent) or self.intents["unknown"]
+        """The handler of an intent: its router's, else the content answer of a catalogue
+        topic, else the `unknown` handler."""
+        handler = self.intents.get(intent)
+        if handler is not None:
+            return handler
+        if intent in self.answered and self.content_answer is not None:
+            return self.content_answer(intent)
+        return self.intents["unknown"]
+
+    def knows(self, intent: str) -> bool:
+        """Whether the intent has an answer of its own (a router's or the catalogue's)."""
+        return intent in self.intents or intent in self.answered
 
     def for_action(self, action: str) -> Handler | None:
         """The handler of a postback action, if any."""
         return self.actions.get(action)
+
+    def action(self, name: str) -> Handler:
+        """A postback action the bot cannot run without ("menu", "unknown_postback")."""
+        return self.actions[name]
 
     def for_event(self, name: str) -> Handler:
         """The handler of an event kind."""

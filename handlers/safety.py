@@ -25,6 +25,6 @@ def point_to_help_lines(turn: Turn) -> list[dict]:
         answer.text,
         [(line.name, f"{line.number}  {line.hours}", line.button, line.tel) for line in lines],
         safety.source_line(turn.lang),
-        large=turn.lang == "ja_easy",
+        large=turn.content.large_text(turn.lang),
     )
     return [card]

@@ -5,7 +5,8 @@ delete_data. Every change answers with the new state, so the resident sees it to
 """
 
 from bot import followers, messages, reservations
-from bot.models import TOPICS, FollowerTopic
+from bot.catalogue import subscribable_topics
+from bot.models import FollowerTopic
 from bot.postback import Postback
 from bot.turn import Turn
 from handlers.classes import tell_promoted
@@ -13,8 +14,6 @@ from handlers.common import entry_card, menu_actions, with_menu
 from handlers.registry import TopicRouter
 
 router = TopicRouter("settings")
-
-LANGUAGES = ("ja", "en", "ja_easy")
 
 
 @router.intent("notification_settings")
@@ -34,26 +33,24 @@ def manage_settings(turn: Turn) -> list[dict]:
 def settings_panel(turn: Turn, headline: str | None = None) -> dict:
     """The current topics as text, with a switch per topic, stop-all and language buttons."""
     on = turn.follower.topic_ids
-    names = [turn.ui(f"topic_name.{t}") for t in TOPICS if t in on]
+    names = [turn.content.topic_name(t, turn.lang) for t in subscribable_topics() if t in on]
     status = turn.ui("settings_status", topics="、".join(names) if names else turn.ui("none"))
     switches = [
         messages.postback_action(
             turn.ui(
                 "topic_switch_off" if topic in on else "topic_switch_on",
-                topic=turn.ui(f"topic_name.{topic}"),
+                topic=turn.content.topic_name(topic, turn.lang),
             ),
             Postback("toggle_topic", {"t": topic}),
         )
-        for topic in TOPICS
+        for topic in subscribable_topics()
     ]
     switches.append(messages.postback_action(turn.ui("stop_all_button"), Postback("stop_all")))
     switches.append(messages.postback_action(turn.ui("all_on_button"), Postback("all_topics")))
     switches += [
-        messages.postback_action(
-            turn.ui(f"language_name.{lang}"), Postback("language", {"l": lang})
-        )
-        for lang in LANGUAGES
-        if lang != turn.follower.language
+        messages.postback_action(language.name, Postback("language", {"l": language.code}))
+        for language in turn.content.languages.languages
+        if language.code != turn.follower.language
     ]
     text = f"{headline}\n{status}" if headline else status
     return messages.with_quick_replies(messages.text(text), switches)
@@ -62,17 +59,18 @@ def settings_panel(turn: Turn, headline: str | None = None) -> dict:
 @router.action("toggle_topic")
 def toggle_topic(turn: Turn) -> list[dict]:
     """Turn one topic on or off."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
     topic = turn.postback.params.get("t")
-    if topic not in TOPICS:
+    if topic not in subscribable_topics():
         return with_menu(turn, turn.ui("postback_unknown"))
     follower = turn.follower
     current = {t.topic: t for t in follower.topics}
     if topic in current:
         follower.topics.remove(current[topic])
-        headline = turn.ui("topic_off", topic=turn.ui(f"topic_name.{topic}"))
+        headline = turn.ui("topic_off", topic=turn.content.topic_name(topic, turn.lang))
     else:
         follower.topics.append(FollowerTopic(topic=topic))
-        headline = turn.ui("topic_on", topic=turn.ui(f"topic_name.{topic}"))
+        headline = turn.ui("topic_on", topic=turn.content.topic_name(topic, turn.lang))
     turn.services.db.flush()
     return [settings_panel(turn, headline)]
 
@@ -89,7 +87,9 @@ def stop_all_topics(turn: Turn) -> list[dict]:
 def receive_all_topics(turn: Turn) -> list[dict]:
     """Every topic on again."""
     on = turn.follower.topic_ids
-    turn.follower.topics.extend(FollowerTopic(topic=t) for t in TOPICS if t not in on)
+    turn.follower.topics.extend(
+        FollowerTopic(topic=t) for t in subscribable_topics() if t not in on
+    )
     turn.services.db.flush()
     return [settings_panel(turn, turn.ui("all_on_done"))]
 
@@ -97,8 +97,9 @@ def receive_all_topics(turn: Turn) -> list[dict]:
 @router.action("language")
 def change_language(turn: Turn) -> list[dict]:
     """Answer in Japanese, English or plain Japanese from now on."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
     lang = turn.postback.params.get("l")
-    if lang not in LANGUAGES:
+    if lang not in turn.content.languages.codes:
         return with_menu(turn, turn.ui("postback_unknown"))
     turn.follower.language = lang
     turn.lang = lang
@@ -108,6 +109,7 @@ def change_language(turn: Turn) -> list[dict]:
 @router.action("delete_data")
 def delete_my_data(turn: Turn) -> list[dict]:
     """Erase everything we hold about the resident, after they confirmed."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
     if turn.postback.params.get("confirm") != "yes":
         return with_menu(turn, turn.ui("postback_unknown"))
     turn.forget()

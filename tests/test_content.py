@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from bot.content import (
-    DEFAULT_ROOT,
     INTENTS,
     LANGS,
     Content,
@@ -20,25 +19,11 @@ from bot.content import (
     normalize,
     utf16_len,
 )
+from bot.content_files import content_root
 
-FACTS_CANDIDATES = (
-    Path(__file__).resolve().parents[2] / "shared" / "facts" / "itabashi-services.md",
-    Path("/work/shared/facts/itabashi-services.md"),
-)
-# The numbers of /work/shared/facts/itabashi-services.md (2026-11-26), for machines without shared/.
-FACT_NUMBERS_COPY = (
-    "03-3964-1111",
-    "03-3579-2202",
-    "0120-100-619",
-    "03-3579-2018",
-    "03-5970-1120",
-    "0120-95-0178",
-    "3958-0163",
-    "3934-2940",
-    "3934-8627",
-    "3960-5885",
-    "3935-1775",
-)
+# A copy of the ward's facts with their sources (shared/facts/itabashi-services.md, corrected
+# 2026-12-01): every phone number in content must be one of them.
+FACTS = Path(__file__).resolve().parent / "data" / "itabashi-services.md"
 PHONE = re.compile(r"(?<![\d-])(?:0\d{1,4}-\d{1,4}-\d{3,4}|\d{4}-\d{4})(?![\d-])")
 
 
@@ -66,10 +51,7 @@ def phone_digits(text: str) -> set[str]:
 
 
 def allowed_numbers() -> set[str]:
-    for path in FACTS_CANDIDATES:
-        if path.is_file():
-            return phone_digits(path.read_text(encoding="utf-8"))
-    return phone_digits("\n".join(FACT_NUMBERS_COPY))
+    return phone_digits(FACTS.read_text(encoding="utf-8"))
 
 
 def placeholders_of(content, key: str, lang: str, value: str) -> dict[str, str]:
@@ -80,7 +62,7 @@ def placeholders_of(content, key: str, lang: str, value: str) -> dict[str, str]:
 
 def copy_content(tmp_path: Path) -> Path:
     root = tmp_path / "content"
-    shutil.copytree(DEFAULT_ROOT, root)
+    shutil.copytree(content_root(), root)
     return root
 
 

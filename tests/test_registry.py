@@ -7,9 +7,21 @@ from handlers import build_registry
 from handlers.registry import DuplicateHandlerError, Registry, TopicRouter
 
 
-def test_every_intent_has_a_handler():
+def test_every_intent_has_an_answer_of_its_own():
     registry = build_registry()
-    assert set(INTENTS) <= set(registry.intents)
+    assert all(registry.knows(intent) for intent in INTENTS)
+    unknown = registry.intents["unknown"]
+    assert all(registry.for_intent(i) is not unknown for i in INTENTS if i != "unknown")
+
+
+def test_a_module_handling_a_topic_the_catalogue_does_not_name_fails_at_start():
+    from bot.catalogue import load_topics
+    from handlers import CatalogueMismatch, check_catalogue
+
+    stray = TopicRouter("stray")
+    stray.intent("konbini_certificate")(lambda turn: [])
+    with pytest.raises(CatalogueMismatch, match="handler is None"):
+        check_catalogue([stray], load_topics())
 
 
 def test_an_intent_registered_twice_in_one_module_fails_at_start():

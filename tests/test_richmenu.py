@@ -9,6 +9,7 @@ import shutil
 import pytest
 import yaml
 
+from bot.catalogue import load_topics
 from bot.line import LineGateway
 from bot.postback import Postback
 from bot.richmenu import (
@@ -19,8 +20,9 @@ from bot.richmenu import (
     load_rich_menu,
     png_size,
 )
-from handlers.common import MENU_TOPICS
 from tests.conftest import ACCESS_TOKEN
+
+MENU_TOPICS = load_topics().menu
 
 CONTENT = pathlib.Path(__file__).resolve().parent.parent / "content"
 

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from bot.devline import sign_body
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, post_webhook
 
-DOC_EVENTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "line_doc_events.json"
+DOC_EVENTS = Path(__file__).resolve().parent / "data" / "line_doc_events.json"
 
 
 def sent_calls(standin) -> list:

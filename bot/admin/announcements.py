@@ -24,9 +24,10 @@ from bot.admin import bp, home
 from bot.admin.classes import navi, parse_local
 from bot.admin.i18n import t
 from bot.admin.security import login_required
+from bot.catalogue import subscribable_topics
 from bot.db import utcnow
 from bot.line import LineError
-from bot.models import TOPICS, Announcement, AuditEntry, StaffUser
+from bot.models import Announcement, AuditEntry, StaffUser
 
 home.NAV.append(("admin.announcements_list", "announcements.nav", "staff"))
 
@@ -56,14 +57,14 @@ def announcement_new():
             return redirect(url_for("admin.announcement_detail", announcement_id=created))
         g.db.rollback()
     form = request.form if request.method == "POST" else {"topic": "all", "when": "now"}
-    topic = form.get("topic") if form.get("topic") in TOPICS else "all"
+    topic = form.get("topic") if form.get("topic") in subscribable_topics() else "all"
     return render_template(
         "admin/announcements_new.html",
         form=form,
         audience=announcements.audience_size(g.db, None if topic == "all" else topic),
         form_id=request.form.get("form_id") or secrets.token_urlsafe(16),
         errors=errors,
-        topics=TOPICS,
+        topics=subscribable_topics(),
         quota=quota_left(),
         preview_chip=announcements.announcement_messages("")[0]["quickReply"]["items"][0],
         max_text=announcements.MAX_TEXT,
@@ -94,7 +95,7 @@ def announcement_progress(announcement_id: int):
 def announcement_audience():
     """How many residents a topic reaches now (`?topic=<id>` or `all`)."""
     topic = request.args.get("topic", "all")
-    if topic != "all" and topic not in TOPICS:
+    if topic != "all" and topic not in subscribable_topics():
         return jsonify({"error": "unknown topic"}), 400
     size = announcements.audience_size(g.db, None if topic == "all" else topic)
     return jsonify({"topic": topic, "size": size, "label": t("announcements.audience_n", n=size)})
@@ -143,7 +144,7 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
     elif announcements.text_length(text) > announcements.MAX_TEXT:  # as LINE counts
         errors["text"] = t("announcements.error.too_long", n=announcements.MAX_TEXT)
     topic = form.get("topic", "")
-    if topic != "all" and topic not in TOPICS:
+    if topic != "all" and topic not in subscribable_topics():
         errors["topic"] = t("announcements.error.topic")
     send_at = None
     if form.get("when") == "later":

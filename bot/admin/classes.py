@@ -84,7 +84,7 @@ def class_new():
 def class_edit(session_id: int):
     """Change a session; a larger capacity seats the waiting list (and tells them)."""
     session = open_session(session_id)
-    errors = {}
+    errors: dict[str, str] = {}
     if request.method == "POST":
         values, errors = read_form(request.form)
         if not errors:

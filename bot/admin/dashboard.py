@@ -20,6 +20,7 @@ from bot.admin import bp, home
 from bot.admin.csvfile import csv_response, spreadsheet_safe
 from bot.admin.i18n import current_lang, t
 from bot.admin.security import login_required
+from bot.catalogue import load_topics
 from bot.db import utcnow
 from bot.models import SafetyCount
 from bot.safety import CATEGORIES as SAFETY_CATEGORIES
@@ -29,17 +30,6 @@ home.NAV.insert(0, ("admin.dashboard", "dashboard.nav", "manager"))  # managers 
 WINDOWS = {"day": 90, "week": 26, "month": 24}  # buckets on the page (CSV: all history)
 QUESTION_WEEKS = 12
 TOP_UNANSWERED = 10
-INTENTS = (
-    "konbini_certificate",
-    "mynumber_card",
-    "online_application",
-    "smartphone_class",
-    "notification_settings",
-    "contact",
-    "help",
-    "greeting",
-    "unknown",
-)
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 JA_WEEKDAYS = "月火水木金土日"
 
@@ -178,8 +168,9 @@ def kpis_table(db, now: dt.datetime, target: int) -> Table:
 
 def questions_table(topics: kpi.TopicWeeks) -> tuple[Table, list[str]]:
     """Questions per topic per week; also the intents shown, in legend order."""
-    intents = [i for i in INTENTS if i in topics.counts]
-    intents += sorted(set(topics.counts) - set(INTENTS))
+    catalogue = load_topics()
+    intents = [i for i in catalogue.answered if i in topics.counts]
+    intents += sorted(set(topics.counts) - set(catalogue.answered))
     headers = [t("dashboard.col.week"), *map(intent_name, intents), t("dashboard.col.total")]
     table = Table("questions-by-topic", headers, period="week")
     for i, week in enumerate(topics.weeks):
@@ -202,10 +193,16 @@ def safety_table(answers: kpi.TopicWeeks) -> Table:
 
 
 def intent_name(intent: str) -> str:
-    """A topic's name for people (the intent id itself if it has none)."""
+    """A topic's name for people: the console's own word for it, else the topic's menu label
+    in the console's language, else its id."""
     key = f"dashboard.intent.{intent}"
     name = t(key)
-    return intent if name == key else name
+    if name != key:
+        return name
+    try:
+        return current_app.extensions["navi"].content.topic_label(intent, current_lang())
+    except KeyError:
+        return intent
 
 
 def unanswered_table(groups, limit: int | None) -> Table:
@@ -281,9 +278,9 @@ def follows_charts(buckets: list[kpi.FollowBucket], period: str, fmt: Formats):
 
 def questions_chart(table: Table, intents: list[str], fmt: Formats):
     """The stacked weekly chart of questions by topic, and its legend."""
-    colours = {n: charts.PALETTE[i % len(charts.PALETTE)] for i, n in enumerate(INTENTS)}
+    catalogue = load_topics()
     series = [
-        charts.Series(intent_name(n), colours.get(n, "#888888"), [row[1 + i] for row in table.rows])
+        charts.Series(intent_name(n), catalogue.colour(n), [row[1 + i] for row in table.rows])
         for i, n in enumerate(intents)
     ]
     tips = [

@@ -28,8 +28,11 @@ def check_rich_menu(menu: dict[str, Any]) -> list[Detail]:
         out.append(detail("Must be between 800 and 2500", "size.width"))
     if not isinstance(height, int) or height < 250:
         out.append(detail("Must be 250 or more", "size.height"))
-    if not out and width / height < 1.45:
-        out.append(detail("The aspect ratio (width / height) must be 1.45 or more", "size"))
+    if not out:
+        # Nothing reported yet means both checks above passed: width and height are ints.
+        assert width is not None and height is not None
+        if width / height < 1.45:
+            out.append(detail("The aspect ratio (width / height) must be 1.45 or more", "size"))
     if not isinstance(menu.get("selected"), bool):
         out.append(detail("May not be null", "selected"))
     name = menu.get("name")

@@ -17,10 +17,14 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .features import DEFAULT_CONFIG, extract
 from .model import INTENTS
 from .text import normalize
+
+if TYPE_CHECKING:  # numpy is imported where it is used: routing needs no numpy
+    from numpy.typing import NDArray
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_FILE = ROOT / "data" / "intents_train.jsonl"  # our own questions
@@ -100,7 +104,11 @@ def fit(rows, config=DEFAULT_CONFIG, l2=L2, steps=STEPS, concept_l2_scale=CONCEP
         p /= p.sum(axis=1, keepdims=True)
         g = (p - Y) / n
         gr = g[rid]
-        gW = np.stack([np.bincount(idx, gr[:, c], minlength=nf) for c in range(k)], axis=1)
+        # bincount with float weights gives floats; numpy's stubs say intp whatever the weights.
+        gW = cast(
+            "NDArray[np.float64]",
+            np.stack([np.bincount(idx, gr[:, c], minlength=nf) for c in range(k)], axis=1),
+        )
         gW += penalty * W
         gb = g.sum(axis=0)
         lr = LEARNING_RATE * min(1.0, 3.0 * (1 - t / (steps + 1)))

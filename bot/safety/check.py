@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.content import DEFAULT_ROOT, MAX_LABEL, ContentError, read_model
+from bot.content import MAX_LABEL
+from bot.content_files import ContentError, content_root, read_model
 from bot.safety.model import SafetyModel
 from bot.safety.text import CATEGORIES, fold
 
@@ -197,9 +198,12 @@ class SafetyCheck:
                 if pattern is not None and pattern.search(rest):
                     found.append(Crisis(category, lang))
                     break
-        if found:
-            return min(found, key=lambda crisis: CATEGORIES.index(crisis.category))
-        seen = self._model.category(text) if self._model is not None else None
+        if self._model is None:
+            return min(found, key=_urgency) if found else None
+        probabilities = self._model.probabilities(text)
+        if found and not self._model.vetoes(probabilities):
+            return min(found, key=_urgency)
+        seen = self._model.category_of(probabilities)
         if seen is None:
             return None
         return Crisis(seen, "en" if folded.isascii() else "ja")
@@ -240,6 +244,11 @@ class SafetyCheck:
         )
 
 
+def _urgency(crisis: Crisis) -> int:
+    """The more urgent category first (CATEGORIES' order)."""
+    return CATEGORIES.index(crisis.category)
+
+
 def _union(patterns: list[str]) -> re.Pattern[str] | None:
     """One compiled alternation of folded patterns (None when there are none)."""
     if not patterns:
@@ -249,7 +258,7 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
 
 def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
     """Load and cross-check the safety content; a ContentError names the file and field."""
-    root = pathlib.Path(root) if root is not None else DEFAULT_ROOT
+    root = content_root(root)
     lines = read_model(root / "safety_lines.yaml", HelpLines, "'lines'")
     known = {line.id for line in lines.lines}
     by_lang: dict[str, SafetyContent] = {}

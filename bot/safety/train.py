@@ -13,11 +13,16 @@ import hashlib
 import json
 import pathlib
 import random
+from typing import TYPE_CHECKING
 
 from bot.safety.model import LABELS, MODEL_PATH, SafetyModel, features
 
+if TYPE_CHECKING:  # numpy is imported where it is used: checking needs no numpy
+    import numpy as np
+    from numpy.typing import NDArray
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-TRAIN_FILES = (ROOT / "data" / "safety_dev.jsonl", ROOT / "data" / "safety_tune.jsonl")
+TRAIN_FILES = tuple(ROOT / "data" / f"safety_{name}.jsonl" for name in ("dev", "tune", "tune2"))
 L2 = 1e-3
 STEPS = 300
 LEARNING_RATE = 0.2
@@ -42,7 +47,9 @@ def fingerprint(rows: list[tuple[str, str]]) -> str:
     return f"{len(rows)} rows, sha256 {digest.hexdigest()[:16]}"
 
 
-def fit(rows: list[tuple[str, str]]):
+def fit(
+    rows: list[tuple[str, str]],
+) -> tuple[dict[str, int], NDArray[np.float32], NDArray[np.float32]]:
     """Multinomial logistic regression by full-batch gradient descent; (vocab, W, b)."""
     import numpy as np
 
