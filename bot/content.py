@@ -20,6 +20,7 @@ documented at the top of ``content/ja/ui.yaml``.
 from __future__ import annotations
 
 import datetime
+import functools
 import pathlib
 import re
 import string
@@ -472,8 +473,14 @@ def _check_topics(
 
 
 def load_content(root: pathlib.Path | None = None) -> Content:
-    """Load and validate every content file under ``root`` (default: content_root())."""
-    root = content_root(root)
+    """Load and validate every content file under ``root`` (default: content_root()), once per
+    folder: content does not change while the bot runs, and every app built in one process
+    (tests, the demo) shares it."""
+    return _load_content(content_root(root).resolve())
+
+
+@functools.cache
+def _load_content(root: pathlib.Path) -> Content:
     catalogue = load_topics(root)
     languages = load_languages(root)
     topics: dict[str, dict[str, Topic]] = {code: {} for code in languages.codes}

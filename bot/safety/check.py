@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import pathlib
 import re
 from dataclasses import dataclass
@@ -257,8 +258,13 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
 
 
 def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
-    """Load and cross-check the safety content; a ContentError names the file and field."""
-    root = content_root(root)
+    """Load and cross-check the safety content; a ContentError names the file and field.
+    Read once per content folder: the check holds no state, so workers and apps share it."""
+    return _load_safety(content_root(root).resolve())
+
+
+@functools.cache
+def _load_safety(root: pathlib.Path) -> SafetyCheck:
     lines = read_model(root / "safety_lines.yaml", HelpLines, "'lines'")
     known = {line.id for line in lines.lines}
     by_lang: dict[str, SafetyContent] = {}
