@@ -22,7 +22,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 
 log = logging.getLogger("scheduler")
 
@@ -34,7 +34,7 @@ REMINDER_HOUR, REMINDER_MINUTE = 17, 0
 @functools.lru_cache(maxsize=1)
 def services():
     """The bot's services for this process, built once from the environment."""
-    from bot.app import build_services
+    from bot.web.app import build_services
 
     return build_services(Settings.from_env())
 
@@ -42,7 +42,7 @@ def services():
 def send_due_announcements(navi=None) -> None:
     """Every 30 s: send scheduled announcements whose time has come; resume interrupted ones."""
     from bot.announcements import AnnouncementError, due_announcements, send_announcement
-    from bot.db import utcnow
+    from bot.core.db import utcnow
 
     navi = navi or services()
     with navi.sessions() as db:
@@ -62,8 +62,8 @@ def send_due_announcements(navi=None) -> None:
 
 def remind_tomorrow(navi=None) -> None:
     """Daily: push a reminder for every reservation of tomorrow's sessions (once each)."""
-    from bot.db import utcnow
-    from bot.reminders import send_due_reminders
+    from bot.classes.reminders import send_due_reminders
+    from bot.core.db import utcnow
 
     navi = navi or services()
     sent = send_due_reminders(navi.sessions, navi.gateway, navi.content, navi.settings, utcnow())
@@ -72,7 +72,7 @@ def remind_tomorrow(navi=None) -> None:
 
 def snapshot_insight() -> None:
     """Hourly: store LINE's follower statistics for the days of the last week not yet ready."""
-    from bot.insight import snapshot_follower_insight
+    from bot.reports.insight import snapshot_follower_insight
 
     navi = services()
     days = snapshot_follower_insight(navi.sessions, navi.gateway)
@@ -81,8 +81,8 @@ def snapshot_insight() -> None:
 
 def purge_expired_data() -> None:
     """Daily: delete what has passed its retention period."""
-    from bot.db import utcnow
-    from bot.housekeeping import purge_expired
+    from bot.core.db import utcnow
+    from bot.residents.housekeeping import purge_expired
 
     with services().sessions() as db:
         purged = purge_expired(db, utcnow())

@@ -32,8 +32,8 @@ def fresh_database(url: str | None) -> str:
     """A migrated, empty database: SQLite in a temporary folder unless a URL is given."""
     from sqlalchemy import text
 
-    from bot.db import make_engine
-    from bot.migrate import upgrade
+    from bot.core.db import make_engine
+    from bot.core.migrate import upgrade
 
     if url is None:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
@@ -52,7 +52,7 @@ def seed(sessions, rows: int, now: dt.datetime) -> None:
     ready insight snapshot — inserted in bulk."""
     from sqlalchemy import insert
 
-    from bot.models import (
+    from bot.core.models import (
         ClassSession,
         Follower,
         FollowLedgerEntry,
@@ -164,9 +164,9 @@ def bench_queries(sessions, now: dt.datetime, repeat: int) -> None:
     """Each dashboard query on its own, and the raw-ledger alternatives for comparison."""
     from sqlalchemy import func, select
 
-    from bot import kpi
-    from bot.followers import followers_at
-    from bot.models import FollowLedgerEntry
+    from bot.core.models import FollowLedgerEntry
+    from bot.reports import kpi
+    from bot.residents.followers import followers_at
 
     today = kpi.jst_today(now)
     first = None
@@ -234,8 +234,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from bot import create_app
-    from bot.db import utcnow
-    from bot.settings import Settings
+    from bot.core.db import utcnow
+    from bot.core.settings import Settings
 
     url = fresh_database(args.database_url)
     settings = Settings(

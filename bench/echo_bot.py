@@ -48,7 +48,7 @@ def callback():
 
 
 if __name__ == "__main__":
-    from bot.serve import Gunicorn, gunicorn_options
+    from bot.web.serve import Gunicorn, gunicorn_options
 
     port, workers = (int(argument) for argument in sys.argv[1:3])
     Gunicorn(lambda: app, gunicorn_options("127.0.0.1", port, workers)).run()

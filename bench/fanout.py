@@ -27,7 +27,7 @@ TOKEN = "bench-token"
 
 def run_standin(pipe, rate: float, fail_every: int, followers: int) -> None:
     """Child process: a strict stand-in, answering 'stats' questions over the pipe."""
-    from bot.devline import StandIn
+    from bot.line.standin import StandIn
 
     standin = StandIn(TOKEN, multicast_rate_per_s=rate)
     pipe.send(standin.start())
@@ -67,10 +67,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from bot import announcements
-    from bot.db import make_engine, make_session_factory
-    from bot.line import LineGateway
-    from bot.migrate import upgrade
-    from bot.sync import sync_followers
+    from bot.core.db import make_engine, make_session_factory
+    from bot.core.migrate import upgrade
+    from bot.line.gateway import LineGateway
+    from bot.residents.sync import sync_followers
 
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.Process(

@@ -12,7 +12,7 @@ Run: `.venv/bin/python bench/intents.py [--compare] [--sudachi PATH] [--errors]`
 2. [eval] the shipped model on data/intents_eval.jsonl, questions written before any scoring and
    never trained on.
 3. Throughput of the shipped router on one core after warm-up; cold start of load_router() and of
-   `python -m bot.router` in fresh subprocesses; model size.
+   `python -m bot.conversation.router` in fresh subprocesses; model size.
 Figures are printed, nothing is asserted.
 """
 
@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from bot.router import INTENTS, Router, normalize  # noqa: E402
-from bot.router import features as F  # noqa: E402
-from bot.router.lexicon import concepts  # noqa: E402
-from bot.router.model import MODEL_PATH  # noqa: E402
-from bot.router.text import fold  # noqa: E402
-from bot.router.train import DEV_FILE, TRAIN_FILE, _folds, load_rows, train_model  # noqa: E402
+from bot.conversation.router import INTENTS, Router, normalize  # noqa: E402
+from bot.conversation.router import features as F  # noqa: E402
+from bot.conversation.router.lexicon import concepts  # noqa: E402
+from bot.conversation.router.model import MODEL_PATH  # noqa: E402
+from bot.conversation.router.text import fold  # noqa: E402
+from bot.conversation.router.train import DEV_FILE, TRAIN_FILE, _folds, load_rows, train_model  # noqa: E402
 
 SEED = 7
 EVAL_FILE = ROOT / "data" / "intents_eval.jsonl"
@@ -150,7 +150,7 @@ def cold_start():
     """Seconds for a fresh interpreter to import + load_router(), and for the CLI on one line."""
     py = sys.executable
     code = (
-        "import time; t=time.perf_counter(); from bot.router import load_router; "
+        "import time; t=time.perf_counter(); from bot.conversation.router import load_router; "
         "r=load_router(); r.route('コンビニで住民票'); print(time.perf_counter()-t)"
     )
     load = min(
@@ -161,7 +161,11 @@ def cold_start():
     for _ in range(3):
         t0 = time.perf_counter()
         subprocess.run(
-            [py, "-m", "bot.router"], cwd=ROOT, input="スマホ教室\n", capture_output=True, text=True
+            [py, "-m", "bot.conversation.router"],
+            cwd=ROOT,
+            input="スマホ教室\n",
+            capture_output=True,
+            text=True,
         )
         cli.append(time.perf_counter() - t0)
     return load, min(cli)
@@ -225,7 +229,7 @@ def main() -> None:
     load, cli = cold_start()
     print(
         f"cold start: import + load_router() + first route {load:.3f} s; "
-        f"`python -m bot.router` one line end to end {cli:.3f} s"
+        f"`python -m bot.conversation.router` one line end to end {cli:.3f} s"
     )
     print(f"model: {MODEL_PATH.name} {MODEL_PATH.stat().st_size / 1e6:.2f} MB")
 
@@ -245,8 +249,8 @@ def sudachi_alternative(path, dev, train, shipped):
             cache[normalized] = ["s:" + m.normalized_form() for m in tok.tokenize(normalized)]
         return feats + cache[normalized]
 
-    import bot.router.model as M
-    import bot.router.train as T
+    import bot.conversation.router.model as M
+    import bot.conversation.router.train as T
 
     T.extract, M.extract = with_sudachi, with_sudachi
     try:

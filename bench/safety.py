@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.safety import CATEGORIES, SafetyCheck, fold, load_safety  # noqa: E402
+from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  # noqa: E402
 
 SETS = {
     "dev": ROOT / "data" / "safety_dev.jsonl",

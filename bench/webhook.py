@@ -1,5 +1,5 @@
 """Webhook benchmark: deliveries/s and p50/p99 latency of this bot against the smallest
-correct line-bot-sdk echo bot, both under the same gunicorn options (bot.serve.gunicorn_options)
+correct line-bot-sdk echo bot, both under the same gunicorn options (bot.web.serve.gunicorn_options)
 and the same stand-in.
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 8] [--workers 2]
@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.serve import gunicorn_options  # noqa: E402  (after the path is set)
+from bot.web.serve import gunicorn_options  # noqa: E402  (after the path is set)
 
 SECRET, TOKEN = "bench-channel-secret", "bench-access-token"
 QUESTIONS = ["こんにちは", "コンビニで住民票を取りたい", "スマホ教室はいつ？", "What can you do?"]
@@ -37,7 +37,7 @@ QUESTIONS = ["こんにちは", "コンビニで住民票を取りたい", "ス�
 
 def run_standin(pipe) -> None:
     """Child process: the stand-in; mints reply tokens and counts accepted replies on request."""
-    from bot.devline import StandIn
+    from bot.line.standin import StandIn
 
     standin = StandIn(TOKEN)
     pipe.send(standin.start())
@@ -76,7 +76,7 @@ def start_server(command: list[str], env: dict, port: int) -> subprocess.Popen:
 
 def load(port: int, bodies: list[bytes], concurrency: int) -> tuple[float, list[float], int]:
     """POST every body (signed) with `concurrency` keep-alive connections; time each."""
-    from bot.devline import sign_body
+    from bot.line.standin import sign_body
 
     chunks = [bodies[i::concurrency] for i in range(concurrency)]
 
@@ -106,7 +106,7 @@ def load(port: int, bodies: list[bytes], concurrency: int) -> tuple[float, list[
 
 def signed_bodies(pipe, requests: int) -> list[bytes]:
     """`requests` text events from 500 residents, each with a reply token the stand-in minted."""
-    from bot.devline import EventFactory
+    from bot.line.standin import EventFactory
 
     users = [f"U{n % 500:032x}" for n in range(requests)]
     pipe.send(("tokens", users))

@@ -6,7 +6,7 @@ command line, the scheduler) do not pay for Flask and the SDK when they do not n
 
 
 def create_app(settings=None, **overrides):
-    """Build the Flask app; see bot.app.create_app."""
-    from bot.app import create_app as _create_app
+    """Build the Flask app; see bot.web.app.create_app."""
+    from bot.web.app import create_app as _create_app
 
     return _create_app(settings, **overrides)

@@ -6,10 +6,10 @@ A module here handles what content alone cannot (bookings, settings, small talk,
 catalogue (content/topics.yaml) names it in `handler`, and the two must agree at start.
 """
 
-from bot.catalogue import TopicCatalogue, load_topics
+from bot.conversation.registry import Handler, Registry, TopicRouter
+from bot.core.catalogue import TopicCatalogue, load_topics
 from handlers import classes, conversation, safety, settings
 from handlers.common import answer_topic
-from handlers.registry import Handler, Registry, TopicRouter
 
 ROUTERS = [
     safety.router,  # help lines for a resident in crisis

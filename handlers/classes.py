@@ -22,19 +22,21 @@ from __future__ import annotations
 
 import re
 
-from bot import classes, messages, reservations
-from bot.class_cards import (
+from bot import classes
+from bot.classes import reservations
+from bot.classes.cards import (
     bubble,
     bubble_message,
     reservation_card,
     session_rows,
     short_when,
 )
-from bot.models import ClassSession, Reservation
-from bot.postback import Postback
-from bot.turn import Turn
-from handlers.common import entry_card, menu_actions
-from handlers.registry import TopicRouter
+from bot.conversation.registry import TopicRouter
+from bot.conversation.turn import Turn
+from bot.core.models import ClassSession, Reservation
+from bot.line import messages
+from bot.line.postback import Postback
+from handlers.common import entry_card, menu_actions, tell_promoted
 
 router = TopicRouter("classes")
 
@@ -320,17 +322,6 @@ def keep_booking(turn: Turn) -> list[dict]:
     """取り消さない: nothing changes."""
     actions = [my_bookings_button(turn), *class_actions(turn, "schedule")]
     return [messages.with_quick_replies(messages.text(turn.ui("cancel_kept")), actions)]
-
-
-def tell_promoted(turn: Turn, promoted: Reservation) -> None:
-    """Queue "you got a seat" for the resident promoted from the waiting list."""
-    follower = promoted.follower
-    if not follower.following:
-        return
-    lang = follower.language
-    heading = turn.content.ui("class_promoted", lang)
-    card = reservation_card(turn.content, turn.services.settings.tz, lang, promoted, heading)
-    turn.push_later(follower.line_user_id, [card], reservations.promotion_key(promoted))
 
 
 def booking_not_found(turn: Turn) -> list[dict]:

@@ -6,9 +6,12 @@ cards, buttons and quick replies look and behave the same.
 
 from __future__ import annotations
 
-from bot import messages
-from bot.postback import Postback
-from bot.turn import Turn
+from bot.classes import reservations
+from bot.classes.cards import reservation_card
+from bot.conversation.turn import Turn
+from bot.core.models import Reservation
+from bot.line import messages
+from bot.line.postback import Postback
 
 
 def menu_actions(turn: Turn, *, leave_out: str | None = None) -> list[dict]:
@@ -57,3 +60,14 @@ def answer_topic(turn: Turn, intent: str) -> list[dict]:
 def with_menu(turn: Turn, text: str) -> list[dict]:
     """A text answer with the topics as quick replies."""
     return [messages.with_quick_replies(messages.text(text), menu_actions(turn))]
+
+
+def tell_promoted(turn: Turn, promoted: Reservation) -> None:
+    """Queue "you got a seat" for the resident promoted from the waiting list."""
+    follower = promoted.follower
+    if not follower.following:
+        return
+    lang = follower.language
+    heading = turn.content.ui("class_promoted", lang)
+    card = reservation_card(turn.content, turn.services.settings.tz, lang, promoted, heading)
+    turn.push_later(follower.line_user_id, [card], reservations.promotion_key(promoted))

@@ -5,11 +5,11 @@ Intents: greeting, help, unknown. Postback actions: menu, entry, unknown_postbac
 Events: follow (the welcome), non_text (stickers, photos, audio, locations …).
 """
 
-from bot import messages
-from bot.models import UnansweredQuestion
-from bot.turn import Turn
+from bot.conversation.registry import TopicRouter
+from bot.conversation.turn import Turn
+from bot.core.models import UnansweredQuestion
+from bot.line import messages
 from handlers.common import answer_entry, answer_topic, menu_actions, with_menu
-from handlers.registry import TopicRouter
 
 router = TopicRouter("conversation")
 

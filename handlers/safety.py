@@ -5,9 +5,9 @@ The words, the answers and the lines are content (`content/<lang>/safety.yaml`,
 `content/safety_lines.yaml`); this module only lays them out.
 """
 
-from bot import messages
-from bot.turn import Turn
-from handlers.registry import TopicRouter
+from bot.conversation.registry import TopicRouter
+from bot.conversation.turn import Turn
+from bot.line import messages
 
 router = TopicRouter("safety")
 

@@ -4,14 +4,15 @@ Intent: notification_settings. Postback actions: toggle_topic, stop_all, all_top
 delete_data. Every change answers with the new state, so the resident sees it took effect.
 """
 
-from bot import followers, messages, reservations
-from bot.catalogue import subscribable_topics
-from bot.models import FollowerTopic
-from bot.postback import Postback
-from bot.turn import Turn
-from handlers.classes import tell_promoted
-from handlers.common import entry_card, menu_actions, with_menu
-from handlers.registry import TopicRouter
+from bot.classes import reservations
+from bot.conversation.registry import TopicRouter
+from bot.conversation.turn import Turn
+from bot.core.catalogue import subscribable_topics
+from bot.core.models import FollowerTopic
+from bot.line import messages
+from bot.line.postback import Postback
+from bot.residents import followers
+from handlers.common import entry_card, menu_actions, tell_promoted, with_menu
 
 router = TopicRouter("settings")
 

@@ -26,10 +26,10 @@ import pytest
 from sqlalchemy import text
 
 from bot import create_app
-from bot.db import Base, make_engine
-from bot.devline import EventFactory, StandIn, sign_body
-from bot.migrate import upgrade
-from bot.settings import Settings
+from bot.core.db import Base, make_engine
+from bot.core.migrate import upgrade
+from bot.core.settings import Settings
+from bot.line.standin import EventFactory, StandIn, sign_body
 
 CHANNEL_SECRET = "test-channel-secret-0123456789ab"
 ACCESS_TOKEN = "test-access-token"

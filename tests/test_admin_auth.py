@@ -9,7 +9,7 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from bot.models import AuditEntry, StaffUser
+from bot.core.models import AuditEntry, StaffUser
 from bot.staff import hash_password, verify_password
 from tests.admin_helpers import PASSWORD, console_client, csrf_from, log_in, make_user
 
@@ -125,7 +125,7 @@ def test_staff_add_reads_the_password_from_stdin(settings):
     )
     assert result.returncode == 0, result.stderr
     assert "created manager kanri@example.jp" in result.stdout
-    from bot.db import make_engine, make_session_factory
+    from bot.core.db import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as db:

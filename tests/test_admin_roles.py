@@ -11,7 +11,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import Announcement, AuditEntry, ClassSession, StaffUser
+from bot.core.models import Announcement, AuditEntry, ClassSession, StaffUser
 from bot.staff import ROLES
 from tests.admin_helpers import PASSWORD, console_client, csrf_from, log_in, make_user
 

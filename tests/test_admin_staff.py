@@ -16,13 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from bot import announcements, sessions_admin
+from bot import announcements
 from bot.classes import ClassError, add_session
-from bot.db import utcnow
-from bot.followers import adopt_many
-from bot.models import Announcement, AuditEntry, ClassSession, Follower, Reservation
-from bot.postback import Postback
-from bot.reservations import reserve
+from bot.classes import changes as sessions_admin
+from bot.classes.reservations import reserve
+from bot.core.db import utcnow
+from bot.core.models import Announcement, AuditEntry, ClassSession, Follower, Reservation
+from bot.line.postback import Postback
+from bot.residents.followers import adopt_many
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 
 TZ = dt.timezone(dt.timedelta(hours=9))
@@ -528,7 +529,7 @@ def test_two_simultaneous_clicks_create_one_announcement(app, staff):
 
 
 def test_csv_cells_that_excel_would_run_are_kept_as_text(app):
-    from bot.admin.classes import csv_response
+    from bot.web.admin.classes import csv_response
 
     with app.test_request_context("/admin/audit.csv"):
         response = csv_response("x.csv", ["名前"], [["=HYPERLINK(1)"], ["@SUM(A1)"], [12]])

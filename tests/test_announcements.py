@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import delete, select
 
 from bot import announcements
-from bot.db import utcnow
-from bot.followers import adopt_many
-from bot.models import AuditEntry, DeliveryBatch, Follower, FollowerTopic
+from bot.core.db import utcnow
+from bot.core.models import AuditEntry, DeliveryBatch, Follower, FollowerTopic
+from bot.residents.followers import adopt_many
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import classes
-from bot.models import ClassSession, Reservation
+from bot.core.models import ClassSession, Reservation
 from tests.conftest import Resident
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import (
+from bot.core.content import (
     INTENTS,
     LANGS,
     Content,
@@ -19,7 +19,7 @@ from bot.content import (
     normalize,
     utf16_len,
 )
-from bot.content_files import content_root
+from bot.core.content_files import content_root
 
 # A copy of the ward's facts with their sources (shared/facts/itabashi-services.md, corrected
 # 2026-12-01): every phone number in content must be one of them.

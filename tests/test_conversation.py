@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from bot import classes
-from bot.models import Follower, UnansweredQuestion
+from bot.core.models import Follower, UnansweredQuestion
 
 
 def test_new_friend_is_welcomed_with_what_the_bot_does_privacy_and_topics(resident):
@@ -177,7 +177,7 @@ def test_a_question_in_chinese_gets_english_and_the_multilingual_desk(resident):
 
 
 def test_a_resident_who_chose_plain_japanese_gets_plain_japanese(resident, app):
-    from bot.content import load_content
+    from bot.core.content import load_content
 
     resident.say("受信設定")
     resident.tap("やさしい日本語")

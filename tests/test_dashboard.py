@@ -9,10 +9,8 @@ import io
 
 import pytest
 
-from bot import followers
-from bot.db import utcnow
-from bot.kpi import jst_today
-from bot.models import (
+from bot.core.db import utcnow
+from bot.core.models import (
     ClassSession,
     Follower,
     FollowLedgerEntry,
@@ -21,6 +19,8 @@ from bot.models import (
     Reservation,
     UnansweredQuestion,
 )
+from bot.reports.kpi import jst_today
+from bot.residents import followers
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 
 CSV_NAMES = ("followers-by-period", "kpis", "questions-by-topic", "unanswered")

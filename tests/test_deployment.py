@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot import announcements
-from bot.followers import adopt_many
+from bot.residents.followers import adopt_many
 from tests.conftest import SERVED
 
 pytestmark = pytest.mark.skipif(not SERVED, reason="needs NAVI_E2E_SERVED=1 (runs in CI)")

@@ -9,7 +9,7 @@ import sys
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.db import make_engine
+from bot.core.db import make_engine
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, post_webhook
 
 DEAD_DATABASE = "postgresql+psycopg://navi@127.0.0.1:9/nowhere"  # port 9: nothing listens

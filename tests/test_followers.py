@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from werkzeug.serving import make_server
 
-from bot.devline import sign_body
-from bot.followers import followers_at
+from bot.line.standin import sign_body
+from bot.residents.followers import followers_at
 from tests.conftest import CHANNEL_SECRET, post_webhook
 
 
@@ -99,7 +99,7 @@ def test_someone_who_writes_without_a_follow_we_saw_is_counted_once(resident, ap
 def test_two_first_messages_at_once_make_one_follower_and_two_answers(app, events, standin):
     from sqlalchemy import func, select
 
-    from bot.models import Follower
+    from bot.core.models import Follower
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -9,7 +9,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.router import INTENTS, load_router
+from bot.conversation.router import INTENTS, load_router
 from tests.conftest import post_webhook
 
 FUZZ = settings(

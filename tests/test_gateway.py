@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 
-from bot.line import InvalidReplyToken, LineError, LineGateway
+from bot.line.gateway import InvalidReplyToken, LineError, LineGateway
 from tests.conftest import ACCESS_TOKEN
 
 HELLO = [{"type": "text", "text": "こんにちは"}]

@@ -4,8 +4,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.insight import snapshot_follower_insight
-from bot.models import InsightSnapshot
+from bot.core.models import InsightSnapshot
+from bot.reports.insight import snapshot_follower_insight
 
 NOON_JST_27TH = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.UTC)
 

@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot import kpi
-from bot.followers import adopt_many, followers_at
-from bot.models import (
+from bot.core.models import (
     ClassSession,
     FollowDaily,
     Follower,
@@ -19,6 +17,8 @@ from bot.models import (
     Reservation,
     UnansweredQuestion,
 )
+from bot.reports import kpi
+from bot.residents.followers import adopt_many, followers_at
 
 JST = dt.timezone(dt.timedelta(hours=9))
 TODAY = dt.date(2026, 11, 26)  # a Thursday in fiscal year 2026 (April 2026 – March 2027)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.devline import sign_body
+from bot.line.standin import sign_body
 from tests.admin_helpers import console_client, log_in, make_user
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, post_webhook
 
@@ -80,7 +80,7 @@ def test_a_phone_number_typed_into_the_chat_reaches_no_file_and_no_log(
     the SQLite database (and its write-ahead log) hold the number in no form."""
     from sqlalchemy import select
 
-    from bot.models import UnansweredQuestion
+    from bot.core.models import UnansweredQuestion
 
     resident = "U" + "5" * 32
     said = (

@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from bot.db import Base, make_engine
-from bot.migrate import alembic_config, upgrade
+from bot.core.db import Base, make_engine
+from bot.core.migrate import alembic_config, upgrade
 from tests.conftest import DATABASES, POSTGRES_URL
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot import create_app
-from bot.catalogue import subscribable_topics
-from bot.content_files import content_root
+from bot.core.catalogue import subscribable_topics
+from bot.core.content_files import content_root
 from tests.admin_helpers import console_client, log_in, make_user
 from tests.conftest import Resident
 

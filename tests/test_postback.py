@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.postback import Postback, PostbackTooLong
+from bot.line.postback import Postback, PostbackTooLong
 
 
 def test_packed_data_comes_back_as_it_went():

@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from bot.privacy import mask_personal_data
+from bot.core.privacy import mask_personal_data
 
 # The hyphens residents type between digits (IME settings, copy-paste, full-width keyboards).
 HYPHENS = ["-", "‐", "‑", "‒", "–", "—", "―", "−", "ー", "ｰ", "－", "﹣"]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.router import INTENTS
+from bot.conversation.registry import DuplicateHandlerError, Registry, TopicRouter
+from bot.conversation.router import INTENTS
 from handlers import build_registry
-from handlers.registry import DuplicateHandlerError, Registry, TopicRouter
 
 
 def test_every_intent_has_an_answer_of_its_own():
@@ -15,7 +15,7 @@ def test_every_intent_has_an_answer_of_its_own():
 
 
 def test_a_module_handling_a_topic_the_catalogue_does_not_name_fails_at_start():
-    from bot.catalogue import load_topics
+    from bot.core.catalogue import load_topics
     from handlers import CatalogueMismatch, check_catalogue
 
     stray = TopicRouter("stray")

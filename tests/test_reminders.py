@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
-from bot import classes, reservations
-from bot.followers import get_or_create_follower
-from bot.line import LineGateway
-from bot.models import Reservation
-from bot.reminders import send_due_reminders
+from bot import classes
+from bot.classes import reservations
+from bot.classes.reminders import send_due_reminders
+from bot.core.models import Reservation
+from bot.line.gateway import LineGateway
+from bot.residents.followers import get_or_create_follower
 from tests.conftest import ACCESS_TOKEN
 
 PUSH = "/v2/bot/message/push"

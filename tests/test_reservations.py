@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bot import classes, reservations
-from bot.devline import sign_body
-from bot.followers import get_or_create_follower
-from bot.models import ClassSession, Follower, Reservation
+from bot import classes
+from bot.classes import reservations
+from bot.core.models import ClassSession, Follower, Reservation
+from bot.line.standin import sign_body
+from bot.residents.followers import get_or_create_follower
 from tests.conftest import CHANNEL_SECRET
 
 

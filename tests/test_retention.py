@@ -4,16 +4,16 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.db import utcnow
-from bot.followers import adopt_follower
-from bot.housekeeping import purge_expired
-from bot.models import (
+from bot.core.db import utcnow
+from bot.core.models import (
     ConversationContext,
     Follower,
     LoginAttempt,
     ProcessedEvent,
     UnansweredQuestion,
 )
+from bot.residents.followers import adopt_follower
+from bot.residents.housekeeping import purge_expired
 
 
 def test_purge_deletes_only_what_is_past_its_retention_period(app):

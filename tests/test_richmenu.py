@@ -9,10 +9,10 @@ import shutil
 import pytest
 import yaml
 
-from bot.catalogue import load_topics
-from bot.line import LineGateway
-from bot.postback import Postback
-from bot.richmenu import (
+from bot.core.catalogue import load_topics
+from bot.line.gateway import LineGateway
+from bot.line.postback import Postback
+from bot.line.richmenu import (
     MAX_IMAGE_BYTES,
     RichMenuDefinition,
     RichMenuError,

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.router import INTENTS, Route, detect_language, load_router, normalize, route_lines
+from bot.conversation.router import (
+    INTENTS,
+    Route,
+    detect_language,
+    load_router,
+    normalize,
+    route_lines,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -239,7 +246,7 @@ def test_route_lines_writes_one_json_object_per_line():
 
 def test_cli_prints_json_lines_without_ascii_escapes():
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.router"],
+        [sys.executable, "-m", "bot.conversation.router"],
         input="コンビニで住民票\n粗大ごみ\n",
         capture_output=True,
         text=True,
@@ -258,7 +265,7 @@ def test_cli_prints_json_lines_without_ascii_escapes():
 
 def test_router_loads_in_under_two_seconds_cold():
     code = (
-        "import time; t = time.perf_counter(); from bot.router import load_router; "
+        "import time; t = time.perf_counter(); from bot.conversation.router import load_router; "
         "load_router().route('スマホ教室'); print(time.perf_counter() - t)"
     )
     proc = subprocess.run(
@@ -268,19 +275,20 @@ def test_router_loads_in_under_two_seconds_cold():
 
 
 def test_shipped_model_is_trained_on_the_current_data():
-    model = json.loads((ROOT / "bot" / "router" / "model.json").read_text("utf-8"))
+    model = json.loads((ROOT / "bot" / "conversation" / "router" / "model.json").read_text("utf-8"))
     rows = sum(
         1
         for name in ("intents_train.jsonl", "intents_dev.jsonl")
         for line in (ROOT / "data" / name).read_text("utf-8").splitlines()
         if line.strip()
     )
-    assert model["trained_on"] == rows, "data changed: run python -m bot.router.train"
+    assert model["trained_on"] == rows, "data changed: run python -m bot.conversation.router.train"
 
 
 def test_routing_is_pure_python_without_numpy():
     code = (
-        "import sys; from bot.router import load_router; load_router().route('住民票'); "
+        "import sys; from bot.conversation.router import load_router; "
+        "load_router().route('住民票'); "
         "print('numpy' in sys.modules)"
     )
     proc = subprocess.run(

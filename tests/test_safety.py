@@ -10,14 +10,14 @@ import logging
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.models import (
+from bot.conversation.safety import load_safety
+from bot.core.models import (
     ConversationContext,
     Follower,
     QuestionCount,
     SafetyCount,
     UnansweredQuestion,
 )
-from bot.safety import load_safety
 
 # What each category's answer must let the resident dial (tel: links on the card's buttons).
 LINES = {

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError
-from bot.safety import fold, load_safety
-from bot.safety.train import TRAIN_FILES, fingerprint, load_rows
+from bot.conversation.safety import fold, load_safety
+from bot.conversation.safety.train import TRAIN_FILES, fingerprint, load_rows
+from bot.core.content import ContentError
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
@@ -39,8 +39,10 @@ def test_each_set_has_enough_crises_and_near_misses_in_both_languages(path):
 
 
 def test_the_shipped_model_is_trained_on_the_current_data():
-    model = json.loads((ROOT / "bot" / "safety" / "model.json").read_text("utf-8"))
-    assert model["trained_on"] == fingerprint(load_rows()), "run python -m bot.safety.train"
+    model = json.loads((ROOT / "bot/conversation/safety/model.json").read_text("utf-8"))
+    assert model["trained_on"] == fingerprint(load_rows()), (
+        "run python -m bot.conversation.safety.train"
+    )
 
 
 def test_on_the_held_out_set_the_check_catches_crises_and_rarely_cries_wolf():

@@ -8,8 +8,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 import scheduler
 from bot import announcements
-from bot.db import utcnow
-from bot.followers import adopt_many
+from bot.core.db import utcnow
+from bot.residents.followers import adopt_many
 
 JOB_IDS = {"send_due_announcements", "remind_tomorrow", "snapshot_insight", "purge_expired_data"}
 

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from bot.devline import EventFactory, sign_body
+from bot.line.standin import EventFactory, sign_body
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, start_serve
 
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.core.settings import Settings, SettingsError
 
 
 def test_no_credentials_means_demo_mode_with_the_documented_defaults():

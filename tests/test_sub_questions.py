@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import load_content
+from bot.core.content import load_content
 
 # (intent, entry key, a Japanese question, an English question)
 QUESTIONS = [

@@ -6,10 +6,10 @@ import sys
 
 from sqlalchemy import func, select
 
-from bot.catalogue import subscribable_topics
-from bot.followers import followers_at
-from bot.models import Follower, FollowerTopic
-from bot.sync import sync_followers
+from bot.core.catalogue import subscribable_topics
+from bot.core.models import Follower, FollowerTopic
+from bot.residents.followers import followers_at
+from bot.residents.sync import sync_followers
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
 
 

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from bot.unanswered import group_questions
+from bot.residents.unanswered import group_questions
 
 
 def test_similar_wordings_fall_into_one_group_and_the_biggest_group_comes_first():

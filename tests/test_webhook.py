@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bot.devline import sign_body
+from bot.line.standin import sign_body
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, post_webhook
 
 DOC_EVENTS = Path(__file__).resolve().parent / "data" / "line_doc_events.json"
@@ -37,7 +37,7 @@ def test_missing_signature_is_refused(client, standin, events):
 
 
 def test_body_changed_after_signing_is_refused(client, standin, events):
-    from bot.devline import sign_body
+    from bot.line.standin import sign_body
 
     body = events.body(events.text("U" + "a" * 32, "こんにちは"))
     signature = sign_body(body, CHANNEL_SECRET)
@@ -77,7 +77,7 @@ def test_unknown_event_type_answers_200_and_sends_nothing(client, standin, event
 
 
 def test_standby_mode_records_the_follow_but_sends_nothing(client, standin, events, app):
-    from bot.followers import followers_at
+    from bot.residents.followers import followers_at
 
     event = {**events.follow("U" + "b" * 32), "mode": "standby"}
     assert post_webhook(client, events.body(event)).status_code == 200
@@ -154,7 +154,7 @@ def test_the_same_delivery_twice_at_the_same_moment_is_answered_and_counted_once
     only one may claim the event, and the other's work is rolled back."""
     from sqlalchemy import func, select
 
-    from bot.models import QuestionCount
+    from bot.core.models import QuestionCount
 
     body = events.body(events.text("U" + "e" * 32, "コンビニで住民票を取りたい"))
     assert deliver_at_once(app, body, 4) == [200] * 4
@@ -167,7 +167,7 @@ def test_the_same_delivery_twice_at_the_same_moment_is_answered_and_counted_once
 def test_a_new_friend_s_follow_delivered_twice_at_once_is_one_follow_and_no_error(
     app, standin, events, caplog
 ):
-    from bot.followers import followers_at
+    from bot.residents.followers import followers_at
 
     body = events.body(events.follow("U" + "f" * 32))
     with caplog.at_level(logging.ERROR):

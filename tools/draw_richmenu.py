@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     # Run from anywhere (python tools/draw_richmenu.py puts tools/, not the repo, on sys.path).
     sys.path.insert(0, str(ROOT))
-    from bot.richmenu import load_rich_menu
+    from bot.line.richmenu import load_rich_menu
 
     definition = load_rich_menu(args.root)
     out = args.out or definition.image_path

@@ -53,8 +53,8 @@ class Demo:
 def demo(tmp_path):
     """The demo app (stand-in, migrated SQLite, sample sessions, in-process scheduler) on a
     real local port."""
-    from bot.demo import build_demo_app
-    from bot.settings import Settings
+    from bot.cli.demo import build_demo_app
+    from bot.core.settings import Settings
 
     settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"})
     app, standin = build_demo_app(settings)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.models import Reservation
+from bot.core.models import Reservation
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import utcnow
-from bot.kpi import jst_today
-from bot.models import FollowLedgerEntry, InsightSnapshot
+from bot.core.db import utcnow
+from bot.core.models import FollowLedgerEntry, InsightSnapshot
+from bot.reports.kpi import jst_today
 
 pytestmark = pytest.mark.browser
 

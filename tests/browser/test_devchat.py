@@ -47,8 +47,8 @@ def test_healthz_and_chat_page_answer_200(demo_server, page):
 
 def test_an_announcement_appears_in_the_chat_without_the_resident_asking(demo, page):
     from bot import announcements
-    from bot.devchat import DEMO_USER
-    from bot.followers import get_or_create_follower
+    from bot.residents.followers import get_or_create_follower
+    from bot.web.devchat import DEMO_USER
 
     page.goto(f"{demo.base_url}/dev/chat")
     page.get_by_role("button", name="友だち追加").click()

@@ -27,7 +27,7 @@ from linebot.v3.messaging import (  # noqa: E402
     MessagingApiBlob,
 )
 
-from bot.devline import StandIn  # noqa: E402
+from bot.line.standin import StandIn  # noqa: E402
 
 ACCESS_TOKEN = "devline-test-channel-access-token"
 

@@ -16,7 +16,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.devline import StandIn
+from bot.line.standin import StandIn
 
 
 def push_request(body: str, to: str = "Ualice") -> PushMessageRequest:

@@ -21,7 +21,7 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from bot.devline import EventFactory, sign_body
+from bot.line.standin import EventFactory, sign_body
 
 SECRET = "devline-channel-secret"
 ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")

@@ -1,0 +1,493 @@
+"""Announcements: reach exactly the residents who asked, once, even when LINE says 429 or the
+process dies mid-send.
+
+The announcement row comes first. When sending starts, its audience is snapshotted into
+recipient rows numbered into batches of ≤ 500, and every batch gets its own persisted
+`X-Line-Retry-Key`. Batches are then sent in order, paced under LINE's multicast limit; each
+outcome is committed before the next batch, so a restarted sender resumes with the first batch
+not yet recorded — and a batch LINE accepted but we never recorded is answered 409 on its retry,
+which counts as delivered. Recipients are streamed from the database a batch at a time, so memory
+stays flat however large the audience.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import exists, func, insert, literal, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.catalogue import subscribable_topics
+from bot.core.db import utcnow
+from bot.core.models import (
+    Announcement,
+    AnnouncementRecipient,
+    DeliveryBatch,
+    Follower,
+    FollowerTopic,
+)
+from bot.line.gateway import LineError, LineGateway
+from bot.line.postback import Postback
+from bot.staff import audit
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500  # LINE's multicast limit
+PACE_PER_SECOND = 180.0  # under LINE's 200 multicast requests/s, leaving room for the console
+LEASE = dt.timedelta(seconds=10)
+MAX_ATTEMPTS = 8
+# First retry after ~10 ms, doubling: a 5xx is usually gone at once; a 429 storm backs off.
+BACKOFF = 0.01
+SEND_WORKERS = 4
+MAX_TEXT = 5000  # UTF-16 code units
+
+
+class AnnouncementError(ValueError):
+    """An announcement cannot be created or sent; the message says what to do."""
+
+
+class QuotaExceeded(AnnouncementError):
+    """Sending would exceed this month's message quota."""
+
+
+class SenderBusy(AnnouncementError):
+    """Another process holds the announcement's lease and is sending it."""
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What a send achieved, for the terminal, the console and the audit log."""
+
+    announcement_id: int
+    status: str
+    audience: int
+    delivered: int
+    failed: int
+    seconds: float
+
+
+def text_length(text: str) -> int:
+    """Length as LINE counts it: UTF-16 code units (an emoji can count two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def create_announcement(
+    db: Session,
+    *,
+    text: str,
+    topic: str | None,
+    created_by: str,
+    send_at: dt.datetime | None = None,
+) -> Announcement:
+    """Save an announcement to be sent now or at `send_at`; nothing is sent here."""
+    text = text.strip()
+    if not text:
+        raise AnnouncementError("the announcement text is empty")
+    if text_length(text) > MAX_TEXT:
+        raise AnnouncementError(f"the text is longer than LINE allows ({MAX_TEXT} characters)")
+    if topic is not None and topic not in subscribable_topics():
+        topics = ", ".join(subscribable_topics())
+        raise AnnouncementError(f"unknown topic {topic!r}; topics are: {topics}")
+    if send_at is not None and send_at.tzinfo is None:
+        raise AnnouncementError("the send time needs a time zone, e.g. 2026-12-01T09:00+09:00")
+    announcement = Announcement(
+        text=text,
+        topic=topic,
+        created_by=created_by,
+        send_at=send_at or utcnow(),
+        status="scheduled",
+    )
+    db.add(announcement)
+    db.flush()
+    audit.record(
+        db,
+        created_by,
+        "announcement.create",
+        f"announcement:{announcement.id}",
+        topic=topic or "all",
+        send_at=announcement.send_at.isoformat(),
+        text=text,
+    )
+    return announcement
+
+
+def audience_filter(topic: str | None):
+    """Followers who receive a topic (or, for "all", who accept any announcement at all)."""
+    subscribed = select(FollowerTopic.follower_id).where(FollowerTopic.follower_id == Follower.id)
+    if topic is not None:
+        subscribed = subscribed.where(FollowerTopic.topic == topic)
+    return (Follower.following.is_(True), exists(subscribed))
+
+
+def audience_size(db: Session, topic: str | None) -> int:
+    """How many residents an announcement on `topic` would reach now."""
+    size = db.scalar(select(func.count()).select_from(Follower).where(*audience_filter(topic)))
+    assert size is not None  # COUNT(*) without GROUP BY always returns one row
+    return size
+
+
+def check_quota(gateway: LineGateway, needed: int) -> None:
+    """Refuse, with figures, a send that would exceed this month's message quota."""
+    limit, used = gateway.quota()
+    if limit is not None and used + needed > limit:
+        raise QuotaExceeded(
+            f"this announcement needs {needed:,} messages but only {max(limit - used, 0):,} of "
+            f"this month's {limit:,} are left; narrow the topic, wait for next month, or raise "
+            "the plan's limit in LINE Official Account Manager"
+        )
+
+
+class Lease:
+    """The right to send one announcement, held by one process at a time.
+
+    Taken with a conditional UPDATE when free or lapsed, renewed by compare-and-swap on the
+    expiry this holder set: a sender that stalled past its lease finds it gone and stops.
+    """
+
+    def __init__(self, announcement_id: int):
+        self.announcement_id = announcement_id
+        self.until: dt.datetime | None = None
+
+    def _swap(self, db: Session, condition) -> bool:
+        until = utcnow() + LEASE
+        changed = cast(
+            CursorResult,
+            db.execute(
+                update(Announcement)
+                .where(
+                    Announcement.id == self.announcement_id,
+                    Announcement.status.in_(("scheduled", "sending")),
+                    condition,
+                )
+                .values(lease_until=until)
+            ),
+        )
+        db.commit()
+        if changed.rowcount == 1:
+            self.until = until
+            return True
+        return False
+
+    def acquire(self, db: Session) -> bool:
+        """Take the lease if nobody holds it or the holder's has lapsed."""
+        lapsed = Announcement.lease_until.is_(None) | (Announcement.lease_until < utcnow())
+        return self._swap(db, lapsed)
+
+    def renew(self, db: Session) -> None:
+        """Extend our lease; SenderBusy if another process took it over meanwhile."""
+        if not self._swap(db, Announcement.lease_until == self.until):
+            raise SenderBusy(
+                f"announcement {self.announcement_id} was taken over by another sender"
+            )
+
+
+def _snapshot(db: Session, announcement: Announcement) -> int:
+    """Freeze the audience into numbered recipient rows and one batch (with its key) per 500."""
+    numbered = select(
+        literal(announcement.id),
+        Follower.id,
+        (func.row_number().over(order_by=Follower.id) - 1) // BATCH_SIZE,
+    ).where(*audience_filter(announcement.topic))
+    db.execute(
+        insert(AnnouncementRecipient).from_select(
+            ["announcement_id", "follower_id", "batch_no"], numbered
+        )
+    )
+    sizes = db.execute(
+        select(AnnouncementRecipient.batch_no, func.count())
+        .where(AnnouncementRecipient.announcement_id == announcement.id)
+        .group_by(AnnouncementRecipient.batch_no)
+    ).all()
+    db.add_all(
+        DeliveryBatch(
+            announcement_id=announcement.id,
+            batch_no=batch_no,
+            size=size,
+            retry_key=str(uuid.uuid4()),
+        )
+        for batch_no, size in sizes
+    )
+    return sum(size for _, size in sizes)
+
+
+def announcement_messages(text: str) -> list[dict]:
+    """The message residents receive, with a button to change what they receive."""
+    settings = Postback("topic", {"i": "notification_settings"})
+    action = {
+        "type": "postback",
+        "label": "受信設定",
+        "data": settings.pack(),
+        "displayText": "受信設定",
+    }
+    return [
+        {
+            "type": "text",
+            "text": text,
+            "quickReply": {"items": [{"type": "action", "action": action}]},
+        }
+    ]
+
+
+class Pacer:
+    """Spaces requests evenly at `per_second` across threads, so bursts never hit LINE's limit."""
+
+    def __init__(self, per_second: float, clock=time.monotonic, sleep=time.sleep):
+        self.interval = 1.0 / per_second
+        self.clock = clock
+        self.sleep = sleep
+        self.next_at = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until this caller's slot comes."""
+        with self.lock:
+            now = self.clock()
+            slot = max(now, self.next_at)
+            self.next_at = slot + self.interval
+        if slot > now:
+            self.sleep(slot - now)
+
+
+def send_announcement(
+    sessions: sessionmaker,
+    gateway: LineGateway,
+    announcement_id: int,
+    *,
+    per_second: float = PACE_PER_SECOND,
+    workers: int = SEND_WORKERS,
+    progress: Callable[[int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
+    """Send (or resume sending) one announcement; safe to call again after any failure."""
+    started = time.monotonic()
+    lease = Lease(announcement_id)
+    with sessions() as db:
+        if not lease.acquire(db):
+            announcement = db.get(Announcement, announcement_id)
+            if announcement is None:
+                raise AnnouncementError(f"there is no announcement {announcement_id}")
+            if announcement.status not in ("scheduled", "sending"):
+                return _report(announcement, started)
+            raise SenderBusy(
+                f"announcement {announcement_id} is being sent by another process "
+                f"(lease until {announcement.lease_until:%H:%M:%S} UTC); try again after it"
+            )
+        announcement = db.get(Announcement, announcement_id)
+        if announcement.audience_size is None:
+            _begin(db, gateway, announcement)
+        pending = list(
+            db.scalars(
+                select(DeliveryBatch.id)
+                .where(
+                    DeliveryBatch.announcement_id == announcement_id,
+                    DeliveryBatch.status == "pending",
+                )
+                .order_by(DeliveryBatch.batch_no)
+            )
+        )
+        done = delivered_count(db, announcement_id)
+    sender = _BatchSender(sessions, gateway, lease, announcement, Pacer(per_second), sleep)
+    total = announcement.audience_size or 0
+    # A few batches in flight at once hide the round trip; the pacer keeps the rate under
+    # LINE's limit however many threads there are.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for sent in pool.map(sender.send, pending):
+            done += sent
+            if progress:
+                progress(done, total)
+    if sender.stopped is not None:
+        raise sender.stopped
+    return _finish(sessions, announcement_id, started)
+
+
+def _begin(db: Session, gateway: LineGateway, announcement: Announcement) -> None:
+    """First run: check the quota against the audience, then snapshot it."""
+    needed = audience_size(db, announcement.topic)
+    try:
+        check_quota(gateway, needed)
+    except QuotaExceeded as refusal:
+        announcement.status = "refused"
+        announcement.outcome = str(refusal)
+        announcement.audience_size = needed
+        announcement.finished_at = utcnow()
+        audit.record(
+            db,
+            "system",
+            "announcement.refused",
+            f"announcement:{announcement.id}",
+            reason=str(refusal),
+        )
+        db.commit()
+        raise
+    announcement.audience_size = _snapshot(db, announcement)
+    announcement.status = "sending"
+    announcement.started_at = utcnow()
+    db.commit()
+
+
+class _BatchSender:
+    """Sends batches of one announcement from worker threads; stops them all on a hard error."""
+
+    def __init__(self, sessions, gateway, lease: Lease, announcement, pacer: Pacer, sleep):
+        self.sessions = sessions
+        self.gateway = gateway
+        self.lease = lease
+        self.messages = gateway.prepare_messages(announcement_messages(announcement.text))
+        self.pacer = pacer
+        self.sleep = sleep
+        self.lock = threading.Lock()
+        self.renewed_at = time.monotonic()
+        self.stopped: AnnouncementError | None = None
+
+    def _renew_lease(self) -> None:
+        """About once a second, not per batch: one UPDATE instead of two hundred."""
+        with self.lock:
+            if time.monotonic() - self.renewed_at < 1.0:
+                return
+            with self.sessions() as db:
+                self.lease.renew(db)
+            self.renewed_at = time.monotonic()
+
+    def send(self, batch_id: int) -> int:
+        """Send one batch; return how many recipients it delivered to."""
+        if self.stopped is not None:
+            return 0
+        try:
+            self._renew_lease()
+            with self.sessions() as db:
+                batch = db.get(DeliveryBatch, batch_id)
+                user_ids = _batch_recipients(db, batch)
+            status, error, attempts = self._multicast(user_ids, batch.retry_key)
+            with self.sessions() as db:
+                db.execute(
+                    update(DeliveryBatch)
+                    .where(DeliveryBatch.id == batch_id)
+                    .values(
+                        status=status,
+                        last_error=error,
+                        attempts=DeliveryBatch.attempts + attempts,
+                        size=len(user_ids),
+                        sent_at=utcnow() if status == "sent" else None,
+                    )
+                )
+                db.commit()
+        except AnnouncementError as stop:
+            self.stopped = stop
+            return 0
+        if status == "pending":
+            self.stopped = AnnouncementError(
+                f"LINE kept refusing a batch ({error}); nothing was lost: run "
+                f"`python -m bot announce --resume {self.lease.announcement_id}` to continue"
+            )
+        return len(user_ids) if status == "sent" else 0
+
+    def _multicast(self, user_ids: list[str], retry_key: str) -> tuple[str, str, int]:
+        """Send with retries on 429/5xx/timeouts (same key); 409 means LINE already has it."""
+        error, attempts = "", 0
+        while user_ids:
+            attempts += 1
+            self.pacer.wait()
+            try:
+                self.gateway.multicast_prepared(user_ids, self.messages, retry_key)
+                return "sent", "", attempts
+            except LineError as failure:
+                if failure.already_accepted:
+                    return "sent", "", attempts
+                error = f"{failure.status or 'network'}: {failure.message}"[:500]
+                if not failure.retryable:
+                    return "failed", error, attempts
+                if attempts >= MAX_ATTEMPTS:
+                    return "pending", error, attempts
+                self.sleep(min(BACKOFF * 2 ** (attempts - 1), 5.0) * (0.5 + random.random()))
+        return "sent", "", attempts
+
+
+def _batch_recipients(db: Session, batch: DeliveryBatch) -> list[str]:
+    """The LINE IDs of one batch (≤ 500), read when it is sent: memory stays flat."""
+    return list(
+        db.scalars(
+            select(Follower.line_user_id)
+            .join(AnnouncementRecipient, AnnouncementRecipient.follower_id == Follower.id)
+            .where(
+                AnnouncementRecipient.announcement_id == batch.announcement_id,
+                AnnouncementRecipient.batch_no == batch.batch_no,
+            )
+        )
+    )
+
+
+def delivered_count(db: Session, announcement_id: int) -> int:
+    """How many residents the batches recorded as sent have reached."""
+    delivered = db.scalar(
+        select(func.coalesce(func.sum(DeliveryBatch.size), 0)).where(
+            DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "sent"
+        )
+    )
+    assert delivered is not None  # an aggregate without GROUP BY returns one row; COALESCE: no NULL
+    return delivered
+
+
+def _finish(sessions: sessionmaker, announcement_id: int, started: float) -> SendReport:
+    """Record the outcome on the announcement and in the audit log."""
+    with sessions() as db:
+        announcement = db.get(Announcement, announcement_id)
+        delivered = delivered_count(db, announcement_id)
+        failed = db.scalar(
+            select(func.coalesce(func.sum(DeliveryBatch.size), 0)).where(
+                DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "failed"
+            )
+        )
+        announcement.delivered, announcement.failed = delivered, failed
+        announcement.status = "sent" if not failed else "partly_sent"
+        announcement.finished_at = utcnow()
+        announcement.lease_until = None
+        announcement.outcome = f"delivered to {delivered:,}" + (
+            f", {failed:,} failed" if failed else ""
+        )
+        audit.record(
+            db,
+            "system",
+            "announcement.sent",
+            f"announcement:{announcement_id}",
+            delivered=delivered,
+            failed=failed,
+            audience=announcement.audience_size,
+        )
+        db.commit()
+        return _report(announcement, started)
+
+
+def _report(announcement: Announcement, started: float) -> SendReport:
+    return SendReport(
+        announcement.id,
+        announcement.status,
+        announcement.audience_size or 0,
+        announcement.delivered,
+        announcement.failed,
+        time.monotonic() - started,
+    )
+
+
+def due_announcements(db: Session, now: dt.datetime) -> list[int]:
+    """Announcements whose time has come, and sends whose sender died (lease lapsed)."""
+    return list(
+        db.scalars(
+            select(Announcement.id)
+            .where(
+                Announcement.send_at <= now,
+                Announcement.status.in_(("scheduled", "sending")),
+                (Announcement.lease_until.is_(None)) | (Announcement.lease_until < now),
+            )
+            .order_by(Announcement.send_at)
+        )
+    )

@@ -1,0 +1,153 @@
+"""Smartphone class and consultation sessions: the services the CLI, console and bot share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.catalogue import load_languages
+from bot.core.models import ClassSession
+
+KINDS = ("class", "consultation")
+
+
+# The longest text and the largest class a session may have: staff see these beside the
+# console's fields, and the CLI meets the same ones.
+LIMITS = {"title": 200, "venue": 200, "description": 2000, "capacity": 1000}
+# What can be wrong with a session's details, by code; the console words each code in its own
+# languages (classes.error.<code>), the CLI prints these.
+PROBLEMS = {
+    "title": f"a session needs a title of at most {LIMITS['title']} characters",
+    "venue": f"a session needs a venue of at most {LIMITS['venue']} characters",
+    "kind": f"kind must be one of {', '.join(KINDS)}",
+    "description": f"the description can have at most {LIMITS['description']} characters",
+    "capacity": f"capacity must be a whole number from 1 to {LIMITS['capacity']}",
+    "starts_at": "the start needs a date, a time and a time zone, e.g. 2026-12-03T10:00+09:00",
+    "ends_at": "the end time must be after the start time",
+}
+
+
+class ClassError(ValueError):
+    """Session details that cannot be saved, or a change that cannot be made. The message says
+    what to fix; `problems` maps each field at fault to a code of PROBLEMS, for a form."""
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None):
+        super().__init__(message)
+        self.problems = problems or {}
+
+
+def session_problems(details: dict) -> dict[str, str]:
+    """What a resident would trip over in a session's details, by field ({} when nothing).
+
+    `details` are typed values (as add_session takes them); None stands for a required
+    value that could not be read, such as a start time nobody could parse.
+    """
+    problems = {}
+    for name in ("title", "venue"):
+        text = (details.get(name) or "").strip()
+        if not text or len(text) > LIMITS[name]:
+            problems[name] = name
+    if details.get("kind") not in KINDS:
+        problems["kind"] = "kind"
+    if len(details.get("description") or "") > LIMITS["description"]:
+        problems["description"] = "description"
+    capacity = details.get("capacity")
+    if not isinstance(capacity, int) or not 1 <= capacity <= LIMITS["capacity"]:
+        problems["capacity"] = "capacity"
+    starts_at, ends_at = details.get("starts_at"), details.get("ends_at")
+    if starts_at is None or starts_at.tzinfo is None:
+        problems["starts_at"] = "starts_at"
+    elif ends_at is not None and ends_at <= starts_at:
+        problems["ends_at"] = "ends_at"
+    return problems
+
+
+def check_session(details: dict) -> None:
+    """Raise ClassError naming every problem of session_problems, if there is one."""
+    problems = session_problems(details)
+    if problems:
+        raise ClassError("; ".join(PROBLEMS[code] for code in problems.values()), problems)
+
+
+def add_session(
+    db: Session,
+    *,
+    title: str,
+    starts_at: dt.datetime,
+    venue: str,
+    capacity: int,
+    kind: str = "class",
+    ends_at: dt.datetime | None = None,
+    description: str = "",
+) -> ClassSession:
+    """Create a session after checking what a resident would trip over (session_problems)."""
+    check_session(
+        {
+            "title": title,
+            "kind": kind,
+            "venue": venue,
+            "capacity": capacity,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "description": description,
+        }
+    )
+    session = ClassSession(
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue.strip(),
+        capacity=capacity,
+        description=description,
+    )
+    db.add(session)
+    db.flush()
+    return session
+
+
+def upcoming_sessions(db: Session, now: dt.datetime, limit: int = 12) -> list[ClassSession]:
+    """Open sessions that have not started yet, soonest first."""
+    query = (
+        select(ClassSession)
+        .where(ClassSession.status == "open", ClassSession.starts_at > now)
+        .order_by(ClassSession.starts_at, ClassSession.id)
+        .limit(limit)
+    )
+    return list(db.scalars(query))
+
+
+def all_sessions(db: Session) -> list[ClassSession]:
+    """Every session, soonest first (staff lists)."""
+    return list(db.scalars(select(ClassSession).order_by(ClassSession.starts_at, ClassSession.id)))
+
+
+def seats_left(session: ClassSession) -> int:
+    """Seats still free."""
+    return max(session.capacity - session.reserved, 0)
+
+
+def format_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
+    """When, as residents read it, in the language catalogue's format for `lang`:
+    12月3日(水) 10:00〜12:00, or Wed 3 Dec 10:00–12:00."""
+    start = session.starts_at.astimezone(tz)
+    end = session.ends_at.astimezone(tz) if session.ends_at else None
+    return load_languages().get(lang).format_when(start, end)
+
+
+def session_as_dict(session: ClassSession) -> dict:
+    """The JSON shape of `classes list --json` (DESIGN §3)."""
+    return {
+        "id": session.id,
+        "kind": session.kind,
+        "title": session.title,
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat() if session.ends_at else None,
+        "venue": session.venue,
+        "capacity": session.capacity,
+        "reserved": session.reserved,
+        "status": session.status,
+    }

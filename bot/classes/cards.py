@@ -1,0 +1,121 @@
+"""Cards for class sessions and bookings, in LINE's Flex format.
+
+Built from content, settings and rows — not from a conversation turn — so the bot's replies,
+the day-before reminders (bot/reminders.py) and the console's notices (bot/sessions_admin.py)
+all show residents the same card.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot import classes
+from bot.core.catalogue import load_languages
+from bot.core.content import Content
+from bot.core.models import ClassSession, Reservation
+from bot.line import messages
+from bot.line.postback import Postback
+
+# Dark enough to read on white for older eyes (WCAG AA).
+GREEN, GREY = "#1A7F37", "#666666"
+
+
+def short_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
+    """A date short enough for a button: 12/3(水)10:00, or Wed 3 Dec 10:00."""
+    start = session.starts_at.astimezone(tz)
+    return load_languages().get(lang).format_when(start, short=True)
+
+
+def reservation_card(
+    content: Content,
+    tz: ZoneInfo,
+    lang: str,
+    reservation: Reservation,
+    heading: str,
+    position: int | None = None,
+) -> dict:
+    """A booking as a card: what happened, when, where, what to bring, whom to ask, and
+    buttons to see the bookings or cancel this one."""
+    session = reservation.session
+    rows = session_rows(content, tz, lang, session)
+    if position:
+        rows.append((content.ui("class_row.position", lang), str(position)))
+    buttons = [
+        messages.postback_action(
+            content.ui("my_reservations_button", lang), Postback("my_reservations")
+        ),
+        messages.postback_action(
+            content.ui("cancel_reservation_button", lang),
+            Postback("cancel_ask", {"reservation": str(reservation.id)}),
+        ),
+    ]
+    return bubble_message(heading, session.title, rows, buttons)
+
+
+def session_rows(
+    content: Content, tz: ZoneInfo, lang: str, session: ClassSession, *, brief: bool = False
+) -> list[tuple[str, str]]:
+    """Label and value pairs: when and where; unless brief, details, what to bring and whom to
+    ask (the facts do not say what to bring, so the card says to ask the venue)."""
+    rows = [
+        (content.ui("class_row.when", lang), classes.format_when(session, tz, lang)),
+        (content.ui("class_row.venue", lang), session.venue),
+    ]
+    if brief:
+        return rows
+    if session.description.strip():
+        rows.append((content.ui("class_row.details", lang), session.description.strip()))
+    rows.append((content.ui("class_row.bring", lang), content.ui("class_bring", lang)))
+    rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))
+    return rows
+
+
+def venue_phone(content: Content, lang: str, venue: str) -> str:
+    """The venue's phone from content (the ふれあい館 in the facts), else the ward's main line."""
+    for line in content.ui("class_venue_phones", lang).splitlines():
+        name, _, phone = line.strip().rpartition(" ")
+        if name and name in venue:
+            return f"{name} {phone}"
+    return content.ui("class_ward_phone", lang)
+
+
+def bubble(
+    heading: str, title: str, rows: list[tuple[str, str]], buttons: list[dict], note: str = ""
+) -> dict:
+    """A card in large, plain text: heading, title, label/value rows, a note, buttons."""
+    body = [text_part(heading, "md", bold=True, color=GREEN), text_part(title, "lg", bold=True)]
+    for label, value in rows:
+        label_part = text_part(label, "sm", color=GREY) | {"flex": 2}
+        row = [label_part, text_part(value, "md") | {"flex": 5}]
+        body.append({"type": "box", "layout": "baseline", "spacing": "sm", "contents": row})
+    if note:
+        body.append(text_part(note, "md", color=GREEN))
+    card = {
+        "type": "bubble",
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
+    }
+    if buttons:
+        footer = [
+            {"type": "button", "style": "primary", "height": "sm", "action": a} for a in buttons
+        ]
+        card["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer}
+    return card
+
+
+def text_part(text: str, size: str, *, bold: bool = False, color: str | None = None) -> dict:
+    """A wrapping Flex text component."""
+    part = {"type": "text", "text": text, "size": size, "wrap": True}
+    if bold:
+        part["weight"] = "bold"
+    if color:
+        part["color"] = color
+    return part
+
+
+def bubble_message(
+    heading: str, title: str, rows: list[tuple[str, str]], buttons: list[dict]
+) -> dict:
+    """One card as a Flex message, with the same words as plain text for its altText."""
+    plain = "\n".join([title, *(f"{label}: {value}" for label, value in rows)])
+    card = bubble(heading, title, rows, buttons)
+    return {"type": "flex", "altText": messages.alt_text(heading, plain), "contents": card}

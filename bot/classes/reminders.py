@@ -1,0 +1,113 @@
+"""The day-before reminder: one push per reservation of tomorrow's sessions, never two.
+
+Run daily by the scheduler (job `remind_tomorrow`). Each reservation is its own unit of work:
+push with a retry key derived from the reservation, then set `reminded_at` and commit. A second
+run skips what was marked; a crash between the push and the commit pushes again with the same
+key, LINE answers 409, and that counts as sent — so the resident still gets one message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, sessionmaker
+
+from bot.classes.cards import reservation_card  # the card residents also see when booking
+from bot.classes.reservations import retry_key
+from bot.core.content import Content
+from bot.core.db import utcnow
+from bot.core.models import ClassSession, Follower, Reservation
+from bot.core.settings import Settings
+from bot.line.gateway import LineError, LineGateway
+
+log = logging.getLogger(__name__)
+
+
+def send_due_reminders(
+    sessions_factory: sessionmaker,
+    gateway: LineGateway,
+    content: Content,
+    settings: Settings,
+    now: dt.datetime,
+) -> int:
+    """Remind everyone booked for a session tomorrow (BOT_TIMEZONE); return how many were sent."""
+    start, end = tomorrow(now, settings)
+    with sessions_factory() as db:
+        due = db.scalars(due_reminders(start, end)).all()
+    sent = 0
+    for reservation_id in due:
+        with sessions_factory() as db:
+            sent += remind(db, gateway, content, settings, reservation_id, start, end)
+    return sent
+
+
+def tomorrow(now: dt.datetime, settings: Settings) -> tuple[dt.datetime, dt.datetime]:
+    """Tomorrow's first and last instants, as residents in BOT_TIMEZONE count days."""
+    tz = settings.tz
+    day = now.astimezone(tz).date() + dt.timedelta(days=1)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def due_reminders(start: dt.datetime, end: dt.datetime):
+    """Reservations still to remind: booked, not yet reminded, session open and in [start, end),
+    the resident still a friend (LINE does not deliver to those who blocked us)."""
+    return (
+        select(Reservation.id)
+        .join(Reservation.session)
+        .join(Reservation.follower)
+        .where(
+            Reservation.status == "reserved",
+            Reservation.reminded_at.is_(None),
+            ClassSession.status == "open",
+            ClassSession.starts_at >= start,
+            ClassSession.starts_at < end,
+            Follower.following.is_(True),
+        )
+        .order_by(ClassSession.starts_at, Reservation.id)
+    )
+
+
+def remind(
+    db: Session,
+    gateway: LineGateway,
+    content: Content,
+    settings: Settings,
+    reservation_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> int:
+    """Push one reminder and mark it; 1 if it counts as sent, 0 if skipped or left for later."""
+    query = due_reminders(start, end).where(Reservation.id == reservation_id)
+    if db.scalar(query) is None:  # cancelled or reminded since the list was read
+        return 0
+    reservation = db.get(
+        Reservation,
+        reservation_id,
+        options=[joinedload(Reservation.session), joinedload(Reservation.follower)],
+    )
+    assert reservation is not None  # the due_reminders query just above found this row
+    lang = reservation.follower.language
+    heading = content.ui("class_reminder", lang)
+    card = reservation_card(content, settings.tz, lang, reservation, heading)
+    key = retry_key("reminder", reservation)
+    try:
+        gateway.push(reservation.follower.line_user_id, [card], key)
+        sent = 1
+    except LineError as error:
+        if error.retryable:
+            log.warning(
+                "reminder %s left for the next run: status=%s", reservation_id, error.status
+            )
+            return 0
+        sent = 1 if error.already_accepted else 0
+        if not sent:
+            log.warning(
+                "reminder %s refused: status=%s %s", reservation_id, error.status, error.message
+            )
+    reservation.reminded_at = utcnow()
+    db.commit()
+    return sent

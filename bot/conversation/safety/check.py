@@ -1,0 +1,287 @@
+"""The safety check: a message that expresses a crisis is answered with help lines, first.
+
+It runs before anything else reads a typed message (reset words, commands, the router, the
+follow-up rules), and what it catches is never stored or logged: not as an unanswered question,
+not in a log line; only a count per category per day (`SafetyCount`) reaches the dashboard.
+
+Categories (DESIGN, "Safety first"): ``suicide`` (suicidal thoughts and self-harm, direct and
+indirect), ``violence`` (domestic violence), ``child_abuse`` (one's own child or another's),
+``emergency`` (fire, a collapse, a crime in progress).
+
+The words are content, not code: ``content/<lang>/safety.yaml`` holds each language's trigger
+patterns, the near-miss phrases that are blanked out before matching (データを消したい,
+死ぬほど忙しい, 火災保険 …) and the answers; ``content/safety_lines.yaml`` holds the help lines
+themselves (number, dial link, source and checked date). Patterns are regular expressions over
+*folded* text (NFKC, lower case, katakana as hiragana, no spaces between Japanese characters), so
+one pattern covers しにたい, シニタイ, ｼﾆﾀｲ and 死 に たい alike.
+
+Why rules and not the router's model: a crisis must be caught on the first message, with recall
+near 1 and every miss explainable and fixable by staff in a YAML line; the labelled sets in
+``data/safety_*.jsonl`` and ``bench/safety.py`` measure both recall and false alarms.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import functools
+import pathlib
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.conversation.safety.model import SafetyModel
+from bot.conversation.safety.text import CATEGORIES, fold
+from bot.core.content import MAX_LABEL
+from bot.core.content_files import ContentError, content_root, read_model
+
+LANGS = ("ja", "en", "ja_easy")
+_LATIN = re.compile(r"[a-z]")
+MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
+
+
+# -- content ----------------------------------------------------------------------------------
+
+
+class HelpLine(BaseModel):
+    """A help line: how to dial it, and where its number and hours were verified."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    number: str = Field(min_length=2)
+    tel: str
+    source: str
+    sources: list[str] = []
+    checked: datetime.date
+    note: str | None = None  # for editors: what is older, what to re-check
+
+    @field_validator("tel")
+    @classmethod
+    def _tel(cls, v: str) -> str:
+        """A dial link phones accept: digits only (a '#' must be written %23)."""
+        if not re.fullmatch(r"tel:(%23)?[0-9]+", v):
+            raise ValueError("must be tel: followed by digits (write # as %23)")
+        return v
+
+    @field_validator("source", "sources")
+    @classmethod
+    def _source(cls, v: str | list[str]) -> str | list[str]:
+        """An editor must be able to open the pages the number was checked on."""
+        for url in [v] if isinstance(v, str) else v:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return v
+
+
+class HelpLines(BaseModel):
+    """``content/safety_lines.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    lines: list[HelpLine] = Field(min_length=1)
+
+
+class LineText(BaseModel):
+    """A help line as one language says it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    button: str = Field(min_length=1, max_length=MAX_LABEL)
+    hours: str = Field(min_length=1)
+
+
+class SafetyAnswer(BaseModel):
+    """What a resident in one category of crisis is told, and which lines they can tap."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str = Field(min_length=1, max_length=40)
+    text: str = Field(min_length=1, max_length=600)
+    lines: list[str] = Field(min_length=1, max_length=MAX_LINES_PER_ANSWER)
+
+    @field_validator("text")
+    @classmethod
+    def _trim(cls, v: str) -> str:
+        """YAML's block scalars end with a newline the card does not need."""
+        return v.strip()
+
+
+class SafetyContent(BaseModel):
+    """``content/<lang>/safety.yaml``: one language's triggers, near misses and answers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    detect: dict[str, list[str]] = {}
+    not_crisis: list[str] = []
+    answers: dict[str, SafetyAnswer]
+    lines: dict[str, LineText]
+    source_line: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> SafetyContent:
+        """Known categories, an answer for each, and patterns that compile."""
+        unknown = (set(self.detect) | set(self.answers)) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(unknown)}")
+        missing = set(CATEGORIES) - set(self.answers)
+        if missing:
+            raise ValueError(f"answers: missing {sorted(missing)}")
+        for where, patterns in [*self.detect.items(), ("not_crisis", self.not_crisis)]:
+            for pattern in patterns:
+                if any(ord(c) < 32 for c in pattern):
+                    # "\b" in a double-quoted YAML string is a backspace, not a word boundary.
+                    raise ValueError(f"{where}: {pattern!r}: control character (write \\\\b)")
+                try:
+                    re.compile(fold(pattern))
+                except re.error as exc:
+                    raise ValueError(f"{where}: {pattern!r}: {exc}") from exc
+        return self
+
+
+# -- the check --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """What the check found: the category, and the language its words were in."""
+
+    category: str
+    language: str  # "ja" or "en": the patterns that matched
+
+
+@dataclass(frozen=True)
+class SafetyAnswerLine:
+    """A help line ready for a card, in one language."""
+
+    name: str
+    button: str
+    hours: str
+    number: str
+    tel: str
+
+
+class SafetyCheck:
+    """Finds a crisis in a message and says what to answer; built once from content."""
+
+    def __init__(
+        self, by_lang: dict[str, SafetyContent], lines: HelpLines, model: SafetyModel | None = None
+    ):
+        self._content = by_lang
+        self._lines_file = lines
+        self._model = model
+        self._lines = {line.id: line for line in lines.lines}
+        # One alternation per (language, category), and one for the near misses: a handful of
+        # regex scans per message, however many patterns staff add.
+        self._near_misses = {
+            lang: _union(content.not_crisis) for lang, content in by_lang.items() if content.detect
+        }
+        self._triggers = {
+            lang: [(c, _union(content.detect.get(c, []))) for c in CATEGORIES]
+            for lang, content in by_lang.items()
+            if content.detect
+        }
+        self.checked = min(line.checked for line in lines.lines)
+
+    def check(self, text: str) -> Crisis | None:
+        """The crisis a message expresses, or None. Near-miss phrases are blanked first, so
+        「死ぬほど忙しい」 or "fire drill" leave nothing for a trigger to match."""
+        folded = fold(text)
+        if not folded:
+            return None
+        found: list[Crisis] = []
+        # Japanese patterns need a Japanese character, English ones a Latin letter: most
+        # messages are in one script, and the other language's patterns are half the cost.
+        has_latin = _LATIN.search(folded) is not None
+        for lang, triggers in self._triggers.items():
+            if (lang == "en" and not has_latin) or (lang != "en" and folded.isascii()):
+                continue
+            near_misses = self._near_misses[lang]
+            rest = near_misses.sub(" ", folded) if near_misses else folded
+            for category, pattern in triggers:
+                if pattern is not None and pattern.search(rest):
+                    found.append(Crisis(category, lang))
+                    break
+        if self._model is None:
+            return min(found, key=_urgency) if found else None
+        probabilities = self._model.probabilities(text)
+        if found and not self._model.vetoes(probabilities):
+            return min(found, key=_urgency)
+        seen = self._model.category_of(probabilities)
+        if seen is None:
+            return None
+        return Crisis(seen, "en" if folded.isascii() else "ja")
+
+    def explain(self, text: str) -> list[tuple[str, str, str]]:
+        """Every (language, category, pattern) that matches a message: for staff asking why a
+        message got help lines, and for tuning the patterns."""
+        folded = fold(text)
+        found = []
+        for lang, content in self._content.items():
+            near_misses = self._near_misses.get(lang)
+            rest = near_misses.sub(" ", folded) if near_misses else folded
+            for category, patterns in content.detect.items():
+                found += [(lang, category, p) for p in patterns if re.search(fold(p), rest)]
+        return found
+
+    def answer(self, category: str, lang: str) -> tuple[SafetyAnswer, list[SafetyAnswerLine]]:
+        """The answer for a category in a language (ja_easy falls back to ja per part)."""
+        content = self._content.get(lang) or self._content["ja"]
+        fallback = self._content["ja"]
+        answer = content.answers.get(category) or fallback.answers[category]
+        lines = []
+        for line_id in answer.lines:
+            said = content.lines.get(line_id) or fallback.lines[line_id]
+            line = self._lines[line_id]
+            lines.append(
+                SafetyAnswerLine(said.name, said.button, said.hours, line.number, line.tel)
+            )
+        return answer, lines
+
+    def source_line(self, lang: str) -> str:
+        """「出典: …(YYYY年M月確認)」 in the resident's language."""
+        content = self._content.get(lang) or self._content["ja"]
+        checked = self.checked
+        month_name = calendar.month_abbr[checked.month]  # "Dec", as DESIGN's source line says
+        return content.source_line.format(
+            year=checked.year, month=checked.month, month_name=month_name
+        )
+
+
+def _urgency(crisis: Crisis) -> int:
+    """The more urgent category first (CATEGORIES' order)."""
+    return CATEGORIES.index(crisis.category)
+
+
+def _union(patterns: list[str]) -> re.Pattern[str] | None:
+    """One compiled alternation of folded patterns (None when there are none)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fold(p)})" for p in patterns))
+
+
+def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
+    """Load and cross-check the safety content; a ContentError names the file and field.
+    Read once per content folder: the check holds no state, so workers and apps share it."""
+    return _load_safety(content_root(root).resolve())
+
+
+@functools.cache
+def _load_safety(root: pathlib.Path) -> SafetyCheck:
+    lines = read_model(root / "safety_lines.yaml", HelpLines, "'lines'")
+    known = {line.id for line in lines.lines}
+    by_lang: dict[str, SafetyContent] = {}
+    for lang in LANGS:
+        path = root / lang / "safety.yaml"
+        if not path.exists() and lang == "ja_easy":
+            continue
+        content = read_model(path, SafetyContent, "'answers', 'lines' and 'source_line'")
+        for category, answer in content.answers.items():
+            unknown = [line for line in answer.lines if line not in known]
+            if unknown:
+                raise ContentError(f"{path}: answers.{category}.lines: unknown {unknown}")
+        used = {line for answer in content.answers.values() for line in answer.lines}
+        if lang != "ja_easy" and used - set(content.lines):
+            raise ContentError(f"{path}: lines: no name for {sorted(used - set(content.lines))}")
+        by_lang[lang] = content
+    for lang in ("ja", "en"):
+        if not by_lang[lang].detect:
+            raise ContentError(f"{root / lang / 'safety.yaml'}: detect: no patterns")
+    return SafetyCheck(by_lang, lines, SafetyModel.load())

@@ -1,0 +1,87 @@
+"""A turn: everything a handler needs to answer one resident's message or button tap.
+
+Handlers are small functions of a Turn that return messages; they never call HTTP. What they
+want remembered for the next message goes through `remember()`, which lands in the database
+(several workers serve one conversation, so nothing is kept in memory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.conversation.router import Route
+from bot.conversation.safety import Crisis, SafetyCheck
+from bot.core.content import Content
+from bot.core.models import ConversationContext, Follower
+from bot.core.settings import Settings
+from bot.line.postback import Postback
+
+# Long enough to ask "何時まで？" after reading an answer, short enough that tomorrow's question
+# is not read in the light of today's.
+CONTEXT_LIFETIME = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Push:
+    """A message for a resident other than the one who wrote, with its retry key."""
+
+    user_id: str
+    messages: list[dict]
+    retry_key: str
+
+
+@dataclass
+class Services:
+    """What a handler may use: the database session, the content, settings and the clock."""
+
+    db: Session
+    content: Content
+    settings: Settings
+    now: dt.datetime
+    safety: SafetyCheck | None = None
+
+
+@dataclass
+class Turn:
+    """One resident's message (or button tap) on its way to an answer."""
+
+    follower: Follower
+    lang: str
+    services: Services
+    text: str = ""
+    normalized: str = ""
+    route: Route | None = None
+    postback: Postback | None = None
+    context: ConversationContext | None = None
+    crisis: Crisis | None = None  # what the safety check found, before anything else ran
+    # What the handler asked to remember; the dispatcher saves it with the turn.
+    remembered: dict[str, Any] | None = field(default=None, repr=False)
+    # Pushes to other residents (e.g. a waitlisted resident who got a seat), sent by the
+    # dispatcher only after the turn's database work has committed.
+    outbox: list[Push] = field(default_factory=list, repr=False)
+
+    @property
+    def content(self) -> Content:
+        """Shortcut: the bot's words."""
+        return self.services.content
+
+    def ui(self, key: str, **fields: Any) -> str:
+        """A fixed UI string in the resident's language."""
+        return self.services.content.ui(key, self.lang, **fields)
+
+    def remember(self, intent: str, entry_key: str | None = None, **data: Any) -> None:
+        """Keep what this answer was about, so a short follow-up can be understood."""
+        self.remembered = {"intent": intent, "entry_key": entry_key, "data": data}
+
+    def push_later(self, user_id: str, messages: list[dict], retry_key: str) -> None:
+        """Send to another resident once this turn has committed (never before: a rollback
+        must not leave a message behind). The retry key makes a repeated push harmless."""
+        self.outbox.append(Push(user_id, messages, retry_key))
+
+    def forget(self) -> None:
+        """Drop the conversation context ("メニュー", "キャンセル")."""
+        self.remembered = {}

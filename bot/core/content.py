@@ -1,0 +1,513 @@
+"""What the bot says: per-language YAML under ``content/``, validated at load.
+
+Layout: ``content/<lang>/<topic>.yaml`` (one per topic of the catalogue, content/topics.yaml,
+that answers), ``content/<lang>/ui.yaml`` (fixed UI strings, a flat mapping) and
+``content/<lang>/words.yaml`` (reset words, commands, booking words, ordinals). Languages come
+from content/languages.yaml: complete ones (ja, en) define every topic, entry and UI key; a
+partial one (ja_easy, やさしい日本語) may cover a subset and falls back entry by entry and key by
+key along its fallback chain.
+
+Every entry carries the URL its facts came from and the date they were checked, so staff can
+re-verify and edit an answer without touching code. ``load_content()`` refuses content that a
+resident would see broken (a text over LINE's limit, a quick-reply label too long, a `next` key
+that does not exist) and names the file and field in a ``ContentError``.
+
+Additions beyond the agreed schema, both optional: ``Entry.note`` (for editors: how the facts were
+verified, what is still unverified; never shown to residents) and, in ``ui.yaml``, the extra keys
+documented at the top of ``content/ja/ui.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import pathlib
+import re
+import string
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.core.catalogue import LanguageCatalogue, TopicCatalogue, load_languages, load_topics
+from bot.core.content_files import ContentError, content_root, error_location, read_model, read_yaml
+from bot.core.text import normalize  # one normalisation, shared with the router
+
+__all__ = ["ContentError", "error_location", "read_model", "read_yaml"]
+
+
+def __getattr__(name: str) -> Any:
+    """`LANGS` and `INTENTS` of the repository's catalogues, read when first asked for (not on
+    import): the language codes, and the topics residents can ask about."""
+    if name == "LANGS":
+        return load_languages().codes
+    if name == "INTENTS":
+        return load_topics().answered
+    raise AttributeError(name)
+
+
+# Keys every complete language's ui.yaml must define (a partial one falls back), besides a
+# label for each menu topic (topic_label.<id>, or `label` in the topic's own file).
+REQUIRED_UI_KEYS = (
+    "welcome",
+    "privacy_notice",
+    "apology",
+    "non_text",
+    "menu_prompt",
+    "unknown_intro",
+    "other_language",
+    "reset_done",
+    "data_deleted",
+    "postback_unknown",
+    "phone",
+    "topic_label.help",
+)
+
+MAX_TEXT_UTF16 = 5000  # LINE text message limit, counted in UTF-16 code units
+MAX_LABEL = 20  # LINE quick-reply / button label
+MAX_TITLE = 40
+MAX_NEXT = 4
+MAX_WELCOME = 500
+
+
+def utf16_len(text: str) -> int:
+    """Length as LINE counts it (UTF-16 code units; an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class Link(BaseModel):
+    """A button to an official page (or a ``tel:`` link)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str = Field(min_length=1, max_length=MAX_LABEL)
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        """Only links a LINE button can open."""
+        if not v.startswith(("https://", "http://", "tel:")):
+            raise ValueError("must start with https://, http:// or tel:")
+        return v
+
+
+class Entry(BaseModel):
+    """One answer within a topic (a sub-question such as hours or fee)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str = Field(pattern=r"^[a-z_]+$")
+    label: str = Field(min_length=1, max_length=MAX_LABEL)
+    match: list[str] = []
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    text: str = Field(min_length=1)
+    source: str
+    sources: list[str] = []
+    checked: datetime.date
+    link: Link | None = None
+    next: list[str] = Field(default=[], max_length=MAX_NEXT)
+    note: str | None = None
+
+    @field_validator("match")
+    @classmethod
+    def _match(cls, v: list[str]) -> list[str]:
+        """Normalise phrases the way the router normalises messages (NFKC, lower case)."""
+        out = [normalize(p).strip() for p in v]
+        if any(not p for p in out):
+            raise ValueError("match phrases must not be empty")
+        return list(dict.fromkeys(out))
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        """Trim, and refuse what LINE would refuse."""
+        v = v.strip()
+        if utf16_len(v) > MAX_TEXT_UTF16:
+            raise ValueError(f"text is {utf16_len(v)} UTF-16 units; LINE allows {MAX_TEXT_UTF16}")
+        return v
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, v: str) -> str:
+        """An editor must be able to open the source."""
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("source must be an http(s) URL")
+        return v
+
+    @field_validator("sources")
+    @classmethod
+    def _sources(cls, v: list[str]) -> list[str]:
+        """Extra sources are URLs too."""
+        for url in v:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return v
+
+
+class Topic(BaseModel):
+    """All entries of one intent in one language; the first entry is the overview."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    topic: str
+    # The topic's button label in the menu, and its name in 受信設定 (ui.yaml's topic_label.* and
+    # topic_name.* serve the topics that predate these).
+    label: str | None = Field(default=None, max_length=MAX_LABEL)
+    name: str | None = Field(default=None, max_length=MAX_LABEL)
+    # Questions residents ask about it, for a topic the router's model was not trained on.
+    examples: list[str] = []
+    entries: list[Entry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Topic:
+        """The overview first, no duplicate keys."""
+        keys = [e.key for e in self.entries]
+        if keys[0] != "overview":
+            raise ValueError("the first entry must have key 'overview'")
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if dupes:
+            raise ValueError(f"duplicate keys {sorted(dupes)}")
+        return self
+
+    def overview(self) -> Entry:
+        """The topic's first entry, shown when no sub-question matches."""
+        return self.entries[0]
+
+    def get(self, key: str) -> Entry | None:
+        """The entry with this key, or None."""
+        return next((e for e in self.entries if e.key == key), None)
+
+
+class Words(BaseModel):
+    """content/<lang>/words.yaml: words that work by their exact form (matched normalised)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    reset: list[str] = []
+    commands: dict[str, str] = {}
+    booking: list[str] = []
+    not_booking: list[str] = []
+    ordinals: dict[str, int] = {}
+
+    @field_validator("reset", "booking", "not_booking")
+    @classmethod
+    def _normalised(cls, v: list[str]) -> list[str]:
+        """Stored the way messages are compared (NFKC, lower case)."""
+        return [normalize(w).strip() for w in v if normalize(w).strip()]
+
+    @field_validator("commands", "ordinals")
+    @classmethod
+    def _normalised_keys(cls, v: dict) -> dict:
+        """Keys stored the way messages are compared."""
+        return {normalize(k).strip(): value for k, value in v.items()}
+
+    @classmethod
+    def merged(cls, all_words) -> Words:
+        """Every language's words together: a resident may type any of them."""
+        out: dict[str, Any] = {"reset": [], "commands": {}, "booking": [], "not_booking": []}
+        out["ordinals"] = {}
+        for words in all_words:
+            for name in ("reset", "booking", "not_booking"):
+                out[name] += [w for w in getattr(words, name) if w not in out[name]]
+            out["commands"].update(words.commands)
+            out["ordinals"].update(words.ordinals)
+        return cls.model_construct(**out)
+
+
+class Content:
+    """All loaded content; build it with ``load_content()``."""
+
+    def __init__(
+        self,
+        topics: dict[str, dict[str, Topic]],
+        ui: dict[str, dict[str, str]],
+        words: dict[str, Words] | None = None,
+        catalogue: TopicCatalogue | None = None,
+        languages: LanguageCatalogue | None = None,
+    ):
+        self._topics = topics  # lang -> intent -> Topic (a partial language: what it defines)
+        self._ui = ui  # lang -> key -> template
+        self.catalogue = catalogue or load_topics()
+        self.languages = languages or load_languages()
+        self.words = Words.merged((words or {}).values())
+        self._merged: dict[tuple[str, str], Topic] = {}
+        # Sub-question routing is language-independent: a key's phrases from every language
+        # count, so an English speaker typing "iPhoneで" or a ja user typing "fee" still lands.
+        self._phrases: dict[tuple[str, str], list[str]] = {}
+        for by_intent in topics.values():
+            for intent, topic in by_intent.items():
+                for e in topic.entries:
+                    bucket = self._phrases.setdefault((intent, e.key), [])
+                    bucket.extend(p for p in e.match if p not in bucket)
+        # Latin phrases match whole words ("age" must not match inside "language"); Japanese
+        # has no spaces, so its phrases match anywhere.
+        self._matchers = {
+            key: [(len(p), _phrase_matcher(p)) for p in phrases]
+            for key, phrases in self._phrases.items()
+        }
+
+    def _lang(self, lang: str) -> str:
+        """A known language; anything else answers in the default rather than failing."""
+        return lang if lang in self.languages.codes else self.languages.default
+
+    def topic(self, intent: str, lang: str) -> Topic:
+        """The topic in ``lang``; a partial language's entries fall back one by one along its
+        chain (やさしい日本語 → 日本語)."""
+        lang = self._lang(lang)
+        if intent not in self._topics[self.languages.default]:
+            raise KeyError(intent)
+        if self.languages.get(lang).complete:
+            return self._topics[lang][intent]
+        if (intent, lang) not in self._merged:
+            chain = [self._topics[code].get(intent) for code in self.languages.chain(lang)]
+            layers = [topic for topic in chain if topic is not None]
+            base = next(
+                t
+                for c, t in zip(self.languages.chain(lang), chain, strict=True)
+                if t is not None and self.languages.get(c).complete
+            )
+            entries = [
+                next(found for t in layers if (found := t.get(e.key)) is not None)
+                for e in base.entries
+            ]
+            self._merged[(intent, lang)] = base.model_copy(update={"entries": entries})
+        return self._merged[(intent, lang)]
+
+    def topic_label(self, topic_id: str, lang: str) -> str:
+        """A topic's button label: `label` in its own file, else ui.yaml's topic_label.*."""
+        if topic_id in self._topics[self.languages.default]:
+            label = self.topic(topic_id, lang).label
+            if label:
+                return label
+        return self.ui(f"topic_label.{topic_id}", lang)
+
+    def topic_name(self, topic_id: str, lang: str) -> str:
+        """A topic's name in 受信設定: `name` in its own file, else ui.yaml's topic_name.*."""
+        if topic_id in self._topics[self.languages.default]:
+            name = self.topic(topic_id, lang).name
+            if name:
+                return name
+        return self.ui(f"topic_name.{topic_id}", lang)
+
+    def examples(self) -> dict[str, list[str]]:
+        """Each topic's example questions, every language together (for the router)."""
+        found: dict[str, list[str]] = {}
+        for by_topic in self._topics.values():
+            for topic_id, topic in by_topic.items():
+                found.setdefault(topic_id, []).extend(topic.examples)
+        return {topic_id: texts for topic_id, texts in found.items() if texts}
+
+    def entry(self, intent: str, key: str, lang: str) -> Entry:
+        """One entry; KeyError if the intent or key does not exist in ja."""
+        found = self.topic(intent, lang).get(key)
+        if found is None:
+            raise KeyError(f"{intent}.{key}")
+        return found
+
+    def pick(self, intent: str, normalized_text: str, lang: str) -> Entry:
+        """The entry whose match phrases best fit the text (total matched length; ties go to the
+        earlier entry); the overview when nothing matches."""
+        topic = self.topic(intent, lang)
+        best, best_score = topic.overview(), 0
+        for e in topic.entries:
+            matchers = self._matchers.get((intent, e.key), ())
+            score = sum(length for length, found in matchers if found(normalized_text))
+            if score > best_score:
+                best, best_score = e, score
+        return best
+
+    def ui_template(self, key: str, lang: str) -> str:
+        """A UI string before its {placeholders} are filled (along the language's chain)."""
+        for code in self.languages.chain(self._lang(lang)):
+            template = self._ui.get(code, {}).get(key)
+            if template is not None:
+                return template
+        raise KeyError(key)
+
+    def ui(self, key: str, lang: str, **fields: Any) -> str:
+        """A fixed UI string in ``lang`` (or its fallback); ``{phone}`` is filled automatically."""
+        return self.ui_template(key, lang).format(
+            **{"phone": self.ui_template("phone", lang), **fields}
+        )
+
+    def ui_keys(self) -> list[str]:
+        """Every UI key defined in the default language (for tools and tests)."""
+        return list(self._ui[self.languages.default])
+
+    def large_text(self, lang: str) -> bool:
+        """Whether cards are set in larger type for this language."""
+        return self.languages.get(lang).large_text
+
+
+def _phrase_matcher(phrase: str):
+    """A test for one match phrase: whole words for Latin script, anywhere for Japanese."""
+    if phrase.isascii():
+        pattern = re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+        return lambda text: pattern.search(text) is not None
+    return lambda text: phrase in text
+
+
+def _load_topic(path: pathlib.Path, partial: bool = False) -> Topic:
+    """Validate one topic file (schema, file name, `next` keys within the topic)."""
+    topic = read_model(path, Topic, "'topic' and 'entries'")
+    if topic.topic != path.stem:
+        raise ContentError(f"{path}: topic: {topic.topic!r} does not match the file name")
+    for e in topic.entries:
+        for k in e.next:
+            if topic.get(k) is None and not partial:
+                raise ContentError(f"{path}: entries (key={e.key}).next: unknown key {k!r}")
+            if k == e.key:
+                raise ContentError(f"{path}: entries (key={e.key}).next: points to itself")
+    return topic
+
+
+def _load_ui(path: pathlib.Path) -> dict[str, str]:
+    """Validate one ui.yaml: non-empty strings, parseable placeholders, label lengths."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a flat mapping of key: string")
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(f"{path}: {key}: must be a non-empty string")
+        try:
+            list(string.Formatter().parse(value))
+        except ValueError as exc:
+            raise ContentError(f"{path}: {key}: bad placeholder: {exc}") from exc
+        if utf16_len(value) > MAX_TEXT_UTF16:
+            raise ContentError(f"{path}: {key}: longer than LINE allows")
+        limit = ui_label_limit(key)
+        if limit is not None and len(value) > limit:
+            raise ContentError(f"{path}: {key}: button label longer than {limit} characters")
+    return {str(k): v.strip() for k, v in data.items()}
+
+
+def ui_label_limit(key: str) -> int | None:
+    """The length limit of a UI string used as a button label, or None for message texts.
+
+    ``topic_name.*`` also goes inside ``topic_switch_on/off``; `_check_topic_switches` checks
+    the combined labels.
+    """
+    if key.startswith(("topic_label.", "language_name.", "topic_name.")) or key.endswith("_button"):
+        return MAX_LABEL
+    return None
+
+
+def _check_topic_switches(path: pathlib.Path, strings: dict[str, str]) -> None:
+    """Each 受信設定 switch ("止める:スマホ教室") must fit a button label."""
+    for key, name in strings.items():
+        if not key.startswith("topic_name."):
+            continue
+        for switch in ("topic_switch_on", "topic_switch_off"):
+            if switch in strings and len(strings[switch].format(topic=name)) > MAX_LABEL:
+                raise ContentError(
+                    f"{path}: {switch} with {key}: button label longer than {MAX_LABEL} characters"
+                )
+
+
+def _check_ui(
+    root: pathlib.Path,
+    ui: dict[str, dict[str, str]],
+    languages: LanguageCatalogue,
+    catalogue: TopicCatalogue,
+    topics: dict[str, dict[str, Topic]],
+) -> None:
+    """Complete languages define every required key and the same keys as the default; a
+    partial language only keys the default has; every menu topic has a label."""
+    default = languages.default
+    for lang in ui:
+        chain = languages.chain(lang)
+        merged = {k: v for code in reversed(chain) for k, v in ui.get(code, {}).items()}
+        _check_topic_switches(root / lang / "ui.yaml", merged)
+    unlabelled = [
+        f"topic_label.{t}"
+        for t in catalogue.menu
+        if not (t in topics[default] and topics[default][t].label)
+    ]
+    for language in languages.languages:
+        path = root / language.code / "ui.yaml"
+        strings = ui.get(language.code, {})
+        if not language.complete:
+            extra = set(strings) - set(ui[default])
+            if extra:
+                raise ContentError(f"{path}: keys not in {default}: {sorted(extra)}")
+            continue
+        missing = [k for k in (*REQUIRED_UI_KEYS, *unlabelled) if k not in strings]
+        if missing:
+            raise ContentError(f"{path}: missing keys {missing}")
+        if len(strings["welcome"]) > MAX_WELCOME:
+            raise ContentError(f"{path}: welcome: longer than {MAX_WELCOME} characters")
+        if "\n" in strings["privacy_notice"]:
+            raise ContentError(f"{path}: privacy_notice: must be one line")
+        differ = set(ui[default]) ^ set(strings)
+        if differ:
+            raise ContentError(f"{path}: keys differ from {default}: {sorted(differ)}")
+
+
+def _check_topics(
+    root: pathlib.Path,
+    topics: dict[str, dict[str, Topic]],
+    languages: LanguageCatalogue,
+    catalogue: TopicCatalogue,
+) -> None:
+    """Every answering topic in each complete language with the same keys; a partial language
+    only refines entries its fallback has."""
+    default = languages.default
+    for intent in catalogue.answered:
+        for language in languages.languages:
+            if language.complete and intent not in topics[language.code]:
+                path = root / language.code / f"{intent}.yaml"
+                raise ContentError(f"{path}: missing topic file (content/topics.yaml lists it)")
+        base_keys = [e.key for e in topics[default][intent].entries]
+        for language in languages.languages:
+            topic = topics[language.code].get(intent)
+            if topic is None:
+                continue
+            path = root / language.code / f"{intent}.yaml"
+            keys = [e.key for e in topic.entries]
+            if language.complete and set(keys) != set(base_keys):
+                diff = sorted(set(keys) ^ set(base_keys))
+                raise ContentError(f"{path}: keys differ from {default}: {diff}")
+            extra = [k for k in keys if k not in base_keys]
+            if extra:
+                raise ContentError(f"{path}: entries: keys not in {default}: {extra}")
+            for e in topic.entries:
+                bad = [k for k in e.next if k not in base_keys]
+                if bad:
+                    raise ContentError(f"{path}: entries (key={e.key}).next: unknown {bad}")
+
+
+def load_content(root: pathlib.Path | None = None) -> Content:
+    """Load and validate every content file under ``root`` (default: content_root()), once per
+    folder: content does not change while the bot runs, and every app built in one process
+    (tests, the demo) shares it."""
+    return _load_content(content_root(root).resolve())
+
+
+@functools.cache
+def _load_content(root: pathlib.Path) -> Content:
+    catalogue = load_topics(root)
+    languages = load_languages(root)
+    topics: dict[str, dict[str, Topic]] = {code: {} for code in languages.codes}
+    ui: dict[str, dict[str, str]] = {code: {} for code in languages.codes}
+    words: dict[str, Words] = {}
+    for language in languages.languages:
+        folder = root / language.code
+        if not folder.is_dir():
+            if not language.complete:
+                continue
+            raise ContentError(f"{folder}: missing language folder")
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem == "ui":
+                ui[language.code] = _load_ui(path)
+            elif path.stem == "words":
+                words[language.code] = read_model(path, Words, "word lists")
+            elif path.stem == "safety":
+                continue  # the safety check's words and answers: bot.conversation.safety loads them
+            elif path.stem in catalogue.answered:
+                partial = not language.complete
+                topics[language.code][path.stem] = _load_topic(path, partial)
+            else:
+                raise ContentError(
+                    f"{path}: topic: {path.stem!r} is not an answering topic of content/topics.yaml"
+                )
+        if language.complete and not ui[language.code]:
+            raise ContentError(f"{folder / 'ui.yaml'}: missing")
+    _check_topics(root, topics, languages, catalogue)
+    _check_ui(root, ui, languages, catalogue, topics)
+    return Content(topics, ui, words, catalogue, languages)

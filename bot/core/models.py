@@ -1,0 +1,332 @@
+"""Typed SQLAlchemy 2 models. Small, no behaviour that knows about HTTP, Flask or LINE.
+
+Personal data is kept to the minimum (README, "Personal data"): the LINE user ID, language,
+topic settings and reservations. The follow ledger and unanswered questions carry no user ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from bot.core.db import Base, UTCDateTime, utcnow
+from bot.core.privacy import mask_personal_data
+
+
+class Follower(Base):
+    """A resident who has added the account as a friend (or once did)."""
+
+    __tablename__ = "followers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="ja")
+    following: Mapped[bool] = mapped_column(default=True)
+    # Timestamp (LINE's, in ms) of the newest follow/unfollow applied: older events that arrive
+    # late do not overwrite newer state.
+    last_event_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    unfollowed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    topics: Mapped[list[FollowerTopic]] = relationship(
+        back_populates="follower", cascade="all, delete-orphan"
+    )
+
+    @property
+    def topic_ids(self) -> set[str]:
+        """The topics this resident receives announcements for."""
+        return {t.topic for t in self.topics}
+
+
+class FollowerTopic(Base):
+    """One topic a follower receives (a row per topic, so fan-out can stream by index)."""
+
+    __tablename__ = "follower_topics"
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    follower: Mapped[Follower] = relationship(back_populates="topics")
+
+    __table_args__ = (Index("ix_follower_topics_topic_follower", "topic", "follower_id"),)
+
+
+class FollowLedgerEntry(Base):
+    """An anonymous +1/-1 at the moment a friendship began or ended.
+
+    The sum of deltas up to any instant is the follower count at that instant, so managers can
+    chart history without the ledger holding who followed.
+    """
+
+    __tablename__ = "follow_ledger"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    delta: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # follow | refollow | unfollow | seen | synced | erased
+
+
+class ProcessedEvent(Base):
+    """A webhookEventId already handled; the unique key drops LINE's redeliveries."""
+
+    __tablename__ = "processed_events"
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ConversationContext(Base):
+    """What the last answer was about, so a short follow-up can be understood. Expires soon."""
+
+    __tablename__ = "conversation_contexts"
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), primary_key=True
+    )
+    intent: Mapped[str] = mapped_column(String(32))
+    entry_key: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer: text only, no user ID, deleted after 90 days.
+
+    The text is masked on the way in (phone numbers, My Numbers, cards, e-mails, postal codes,
+    street addresses become placeholders), whoever writes it: nothing a resident typed about
+    themselves reaches the database."""
+
+    __tablename__ = "unanswered_questions"
+    MAX_TEXT = 1000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    @validates("text")
+    def _masked(self, _key: str, value: str) -> str:
+        """Mask personal data first, then cut (cutting first could leave half a number)."""
+        return mask_personal_data(value)[: self.MAX_TEXT]
+
+
+class ClassSession(Base):
+    """A smartphone class or consultation session that residents can reserve."""
+
+    __tablename__ = "class_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="class")  # class | consultation
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    venue: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int] = mapped_column(Integer)
+    # Kept in the row and changed only by conditional UPDATEs, so concurrent reservations in
+    # several workers can never take more seats than there are.
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | cancelled
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reservation(Base):
+    """A resident's seat (or place on the waitlist) in a class session."""
+
+    __tablename__ = "reservations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True
+    )
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))  # reserved | waitlisted | cancelled
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the reminder the day before was pushed; the reminder job skips rows that have it.
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Marked by staff after the session: True came, False no-show, None not marked yet.
+    attended: Mapped[bool | None] = mapped_column()
+
+    session: Mapped[ClassSession] = relationship()
+    follower: Mapped[Follower] = relationship()
+
+    __table_args__ = (UniqueConstraint("session_id", "follower_id"),)
+
+
+class Announcement(Base):
+    """A message staff send to the residents subscribed to a topic (or to all who accept any).
+
+    The row comes first; its audience is snapshotted into recipients and delivery batches, so a
+    retry, a crash or a double click never sends twice and staff can see what went out.
+    """
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str | None] = mapped_column(String(32))  # None: every follower with any topic
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    send_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    # scheduled → sending → sent | partly_sent | refused | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
+    audience_size: Mapped[int | None] = mapped_column(Integer)
+    delivered: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    # Only one sender at a time: a process holds the lease and renews it after every batch; a
+    # process killed mid-send lets it lapse, and the next one resumes where it stopped.
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AnnouncementRecipient(Base):
+    """One follower in an announcement's audience, as it was when sending began."""
+
+    __tablename__ = "announcement_recipients"
+
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Deleting a resident's data removes them from audiences not yet sent to.
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("followers.id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_no: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_announcement_recipients_batch", "announcement_id", "batch_no"),)
+
+
+class DeliveryBatch(Base):
+    """Up to 500 recipients sent in one multicast, with the retry key every attempt reuses."""
+
+    __tablename__ = "delivery_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
+    batch_no: Mapped[int] = mapped_column(Integer)
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("announcement_id", "batch_no"),)
+
+
+class InsightSnapshot(Base):
+    """LINE's follower statistics for one JST date (fetched daily by the scheduler)."""
+
+    __tablename__ = "insight_snapshots"
+
+    date: Mapped[dt.date] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # ready | unready | out_of_service
+    followers: Mapped[int | None] = mapped_column(Integer)
+    targeted_reaches: Mapped[int | None] = mapped_column(Integer)
+    blocks: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who changed what, and when: every staff action and every announcement."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class StaffUser(Base):
+    """A console user. Roles nest: staff < manager < admin."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # staff | manager | admin
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginAttempt(Base):
+    """A console login attempt, kept briefly to slow down password guessing (all workers see it)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class QuestionCount(Base):
+    """How many questions of each intent residents asked on a day (JST): counts only, no text,
+    no user ID — what managers chart as "questions by topic"."""
+
+    __tablename__ = "question_counts"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    intent: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SafetyCount(Base):
+    """How many safety answers (help lines for a crisis) went out per category on a day (JST):
+    a count only. What the resident wrote is never kept, nor who they are."""
+
+    __tablename__ = "safety_counts"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FollowDaily(Base):
+    """Follows, adoptions, unfollows and erasures per JST day: a rollup of the follow ledger
+    kept by database triggers (migrations 0005, 0006), so the dashboard reads one row per day,
+    not the ledger.
+
+    `adopted` counts friends we only learned of (kinds `synced` and `seen`): they were friends
+    already, so they raise the count but are not new adds in the trend. `erased` counts friends
+    who had us delete their data: still friends, but no longer known to us, and not blocks.
+    """
+
+    __tablename__ = "follow_daily"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    follows: Mapped[int] = mapped_column(Integer, default=0)
+    adopted: Mapped[int] = mapped_column(Integer, default=0)
+    unfollows: Mapped[int] = mapped_column(Integer, default=0)
+    erased: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

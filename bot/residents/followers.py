@@ -1,0 +1,169 @@
+"""The follower ledger: who follows now (for sending) and how many followed when (for managers).
+
+Follow, unfollow and re-follow change a follower's row and, only when the state really changes,
+append an anonymous +1/-1 to the ledger. Events are applied by LINE's timestamp, so a late,
+older event never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from bot.core.catalogue import subscribable_topics
+from bot.core.db import per_database, utcnow
+from bot.core.models import Follower, FollowerTopic, FollowLedgerEntry
+
+
+def _from_ms(timestamp_ms: int) -> dt.datetime:
+    """LINE's event time (ms since the epoch) as an aware UTC datetime."""
+    return dt.datetime.fromtimestamp(timestamp_ms / 1000, dt.UTC)
+
+
+def find_follower(session: Session, line_user_id: str) -> Follower | None:
+    """The follower with this LINE user ID, if we know them."""
+    return session.scalar(select(Follower).where(Follower.line_user_id == line_user_id))
+
+
+def adopt_follower(session: Session, line_user_id: str, kind: str) -> Follower:
+    """A row for a friend whose follow we never saw (they added the account before the bot
+    listened): counted from now, with every topic on, as any new follower (README).
+
+    Two first messages of one resident can arrive at once (a double tap): ON CONFLICT lets one
+    insert win without an error (or a savepoint); the other gets the winner's row.
+    """
+    now = utcnow()
+    adopted_id = session.execute(
+        _insert_follower(session),
+        {
+            "line_user_id": line_user_id,
+            "language": "ja",
+            "following": True,
+            "followed_at": now,
+            "last_event_ms": 0,
+            "created_at": now,
+        },
+    ).scalar()
+    if adopted_id is None:
+        # ON CONFLICT skipped our insert: the row that won the conflict exists.
+        winner = find_follower(session, line_user_id)
+        assert winner is not None
+        return winner
+    session.execute(
+        insert(FollowerTopic),
+        [{"follower_id": adopted_id, "topic": t} for t in subscribable_topics()],
+    )
+    session.execute(insert(FollowLedgerEntry), {"occurred_at": now, "delta": 1, "kind": kind})
+    return session.get_one(Follower, adopted_id)
+
+
+@per_database
+def _insert_follower(insert):
+    table = Follower.__table__
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["line_user_id"]).returning(table.c.id)
+    )
+
+
+def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
+    """`adopt_follower` for a page of IDs at once (sync-followers), with bulk inserts; IDs we
+    already know are skipped. Returns how many were new."""
+    known = set(
+        session.scalars(
+            select(Follower.line_user_id).where(Follower.line_user_id.in_(line_user_ids))
+        )
+    )
+    new_ids = [u for u in dict.fromkeys(line_user_ids) if u not in known]
+    if not new_ids:
+        return 0
+    now = utcnow()
+    session.execute(
+        insert(Follower),
+        [
+            {
+                "line_user_id": u,
+                "language": "ja",
+                "following": True,
+                "followed_at": now,
+                "last_event_ms": 0,
+                "created_at": now,
+            }
+            for u in new_ids
+        ],
+    )
+    rows = (
+        session.execute(select(Follower.id).where(Follower.line_user_id.in_(new_ids)))
+        .scalars()
+        .all()
+    )
+    session.execute(
+        insert(FollowerTopic),
+        [{"follower_id": f, "topic": t} for f in rows for t in subscribable_topics()],
+    )
+    session.execute(
+        insert(FollowLedgerEntry),
+        [{"occurred_at": now, "delta": 1, "kind": kind} for _ in new_ids],
+    )
+    return len(new_ids)
+
+
+def get_or_create_follower(session: Session, line_user_id: str) -> Follower:
+    """The follower who wrote; adopted if we never saw their follow."""
+    return find_follower(session, line_user_id) or adopt_follower(session, line_user_id, "seen")
+
+
+def record_follow(
+    session: Session, line_user_id: str, timestamp_ms: int, *, is_unblocked: bool
+) -> tuple[Follower, bool]:
+    """Apply a follow event; return the follower and whether the count went up."""
+    follower = find_follower(session, line_user_id)
+    occurred_at = _from_ms(timestamp_ms)
+    if follower is None:
+        follower = Follower(line_user_id=line_user_id, following=False, last_event_ms=0)
+        follower.topics = [FollowerTopic(topic=t) for t in subscribable_topics()]
+        session.add(follower)
+    if timestamp_ms < follower.last_event_ms or follower.following:
+        return follower, False
+    follower.following = True
+    follower.followed_at = occurred_at
+    follower.last_event_ms = timestamp_ms
+    kind = "refollow" if is_unblocked or follower.unfollowed_at else "follow"
+    session.add(FollowLedgerEntry(occurred_at=occurred_at, delta=1, kind=kind))
+    session.flush()
+    return follower, True
+
+
+def record_unfollow(session: Session, line_user_id: str, timestamp_ms: int) -> bool:
+    """Apply an unfollow (block) event; return whether the count went down."""
+    follower = find_follower(session, line_user_id)
+    if follower is None or not follower.following or timestamp_ms < follower.last_event_ms:
+        return False
+    follower.following = False
+    follower.unfollowed_at = _from_ms(timestamp_ms)
+    follower.last_event_ms = timestamp_ms
+    session.add(FollowLedgerEntry(occurred_at=follower.unfollowed_at, delta=-1, kind="unfollow"))
+    session.flush()
+    return True
+
+
+def followers_at(session: Session, when: dt.datetime | None = None) -> int:
+    """How many residents followed the account at `when` (now when None), from the ledger."""
+    query = select(func.coalesce(func.sum(FollowLedgerEntry.delta), 0))
+    if when is not None:
+        query = query.where(FollowLedgerEntry.occurred_at <= when)
+    return int(session.scalar(query) or 0)
+
+
+def delete_follower(session: Session, follower: Follower) -> None:
+    """Erase a resident's personal data ("delete my data"): their row and all that hangs on it.
+
+    The anonymous ledger keeps its history. A resident who still follows leaves the count with
+    an "erased" -1: we no longer know them, and if they write again they are counted afresh
+    ("seen") — never twice.
+    """
+    if follower.following:
+        session.add(FollowLedgerEntry(occurred_at=utcnow(), delta=-1, kind="erased"))
+    session.delete(follower)
+    session.flush()

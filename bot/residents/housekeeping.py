@@ -1,0 +1,66 @@
+"""Retention: data is deleted when its time is up (README, "Personal data").
+
+- unanswered questions (text only): 90 days
+- processed webhook event ids (for deduplication): 7 days — LINE redelivers within a day
+- conversation contexts: when they expire (15 minutes)
+- followers who blocked the account: 30 days after the unfollow (their reservations go too)
+- console login attempts (email, address): after the 15-minute lockout window
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import delete
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from bot.core.models import ConversationContext, Follower, ProcessedEvent, UnansweredQuestion
+from bot.staff import forget_old_attempts
+
+UNANSWERED_DAYS = 90
+EVENT_ID_DAYS = 7
+UNFOLLOWED_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many rows of each kind were deleted."""
+
+    unanswered: int
+    event_ids: int
+    contexts: int
+    unfollowed: int
+    login_attempts: int
+
+
+def purge_expired(db: Session, now: dt.datetime) -> Purged:
+    """Delete everything past its retention period; return the counts."""
+
+    def purge(statement) -> int:
+        return cast(CursorResult, db.execute(statement)).rowcount or 0
+
+    purged = Purged(
+        unanswered=purge(
+            delete(UnansweredQuestion).where(
+                UnansweredQuestion.asked_at < now - dt.timedelta(days=UNANSWERED_DAYS)
+            )
+        ),
+        event_ids=purge(
+            delete(ProcessedEvent).where(
+                ProcessedEvent.received_at < now - dt.timedelta(days=EVENT_ID_DAYS)
+            )
+        ),
+        contexts=purge(delete(ConversationContext).where(ConversationContext.expires_at < now)),
+        unfollowed=purge(
+            delete(Follower).where(
+                Follower.following.is_(False),
+                Follower.unfollowed_at < now - dt.timedelta(days=UNFOLLOWED_DAYS),
+            )
+        ),
+        login_attempts=forget_old_attempts(db, now),
+    )
+    db.commit()
+    return purged

@@ -1,0 +1,178 @@
+"""Console users: creation, deactivation, password hashing (scrypt), login with rate limiting.
+
+Shared by the CLI (`python -m bot staff add`) and the console; nothing here knows about Flask.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from bot.core.db import utcnow
+from bot.core.models import LoginAttempt, StaffUser
+from bot.staff import audit
+
+ROLES = ("staff", "manager", "admin")  # each role can do what the ones before it can
+# scrypt, a memory-hard KDF in the standard library: about 50 ms and 16 MiB per hash here.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD = 12
+# More than this many failures for one email or one address in the window locks login for it.
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+
+
+# What can stop a change to a user, by code; the console words each code in its own languages
+# (users.error.<code>), the CLI prints these.
+PROBLEMS = {
+    "role": f"role must be one of {', '.join(ROLES)}",
+    "email": "{email!r} is not an email address",
+    "password": f"the password needs at least {MIN_PASSWORD} characters",
+    "exists": "{email} already exists",
+    "yourself": "nobody can deactivate themselves",
+}
+
+
+class StaffError(ValueError):
+    """A user cannot be created or changed. `problems` maps each form field at fault to a
+    code of PROBLEMS; the message is those problems in English."""
+
+    def __init__(self, problems: dict[str, str], email: str = ""):
+        words = (PROBLEMS[code].format(email=email) for code in problems.values())
+        super().__init__("; ".join(words))
+        self.problems = problems
+
+
+class LoginLocked(Exception):
+    """Too many failed logins; `retry_after` says when to try again."""
+
+    def __init__(self, retry_after: dt.timedelta):
+        super().__init__(f"locked for {retry_after}")
+        self.retry_after = retry_after
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash, with its parameters, so they can be raised later."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
+    )
+    encoded = [base64.b64encode(part).decode() for part in (salt, digest)]
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encoded[0]}${encoded[1]}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Check a password against a stored hash in constant time."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
+        return False
+    return scheme == "scrypt" and hmac.compare_digest(actual, expected)
+
+
+def role_allows(role: str, needed: str) -> bool:
+    """Whether `role` may do what `needed` may."""
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+MAX_EMAIL = 254  # RFC 5321's limit, and the column's
+
+
+def plausible_email(email: str) -> bool:
+    """What an e-mail column can hold: an @, at most 254 characters, nothing unprintable
+    (PostgreSQL refuses NUL, and a control character is never part of an address)."""
+    return "@" in email and len(email) <= MAX_EMAIL and email.isprintable()
+
+
+def create_user(db: Session, email: str, password: str, role: str, actor: str) -> StaffUser:
+    """Add a console user (audited); StaffError names every field at fault at once."""
+    email = email.strip().lower()
+    problems = {}
+    if role not in ROLES:
+        problems["role"] = "role"
+    if not plausible_email(email):
+        problems["email"] = "email"
+    elif db.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        problems["email"] = "exists"
+    if len(password) < MIN_PASSWORD:
+        problems["password"] = "password"
+    if problems:
+        raise StaffError(problems, email)
+    user = StaffUser(email=email, password_hash=hash_password(password), role=role)
+    db.add(user)
+    db.flush()
+    audit.record(db, actor, "staff.create", f"staff:{user.id}", email=email, role=role)
+    return user
+
+
+def set_active(db: Session, user: StaffUser, active: bool, actor: StaffUser) -> bool:
+    """Deactivate (or reactivate) a user, audited; False when it already was. Nobody is ever
+    deleted, so the audit log keeps naming real people; nobody can lock themselves out."""
+    if user.id == actor.id:
+        raise StaffError({"active": "yourself"}, user.email)
+    if user.active == active:
+        return False
+    user.active = active
+    action = "staff.activate" if active else "staff.deactivate"
+    audit.record(db, actor.email, action, f"staff:{user.id}", email=user.email)
+    return True
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The user who logged in, or None for a wrong email or password."""
+
+    user: StaffUser | None
+
+
+def log_in(db: Session, email: str, password: str, ip: str, now: dt.datetime | None = None):
+    """Check credentials, unless this email or address has failed too often recently."""
+    now = now or utcnow()
+    email = email.strip().lower()
+    if not plausible_email(email):
+        # No account has such an address; keep none of it, and still count the failure
+        # against the address it came from.
+        email = ""
+    since = now - FAILURE_WINDOW
+    failures = db.execute(
+        select(func.count(), func.min(LoginAttempt.at)).where(
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at > since,
+            (LoginAttempt.email == email) | (LoginAttempt.ip == ip),
+        )
+    ).one()
+    if failures[0] >= MAX_FAILURES:
+        raise LoginLocked(failures[1] + FAILURE_WINDOW - now)
+    user = db.scalar(select(StaffUser).where(StaffUser.email == email, StaffUser.active))
+    # Hash even for an unknown email, so timing does not tell which emails exist.
+    ok = verify_password(password, user.password_hash if user else hash_password("x" * 12))
+    db.add(LoginAttempt(email=email, ip=ip, succeeded=ok and user is not None, at=now))
+    if ok and user is not None:
+        user.last_login_at = now
+        audit.record(db, user.email, "staff.login", f"staff:{user.id}")
+        return LoginResult(user)
+    return LoginResult(None)
+
+
+def forget_old_attempts(db: Session, now: dt.datetime) -> int:
+    """Login attempts are only needed for the lockout window (the retention job calls this)."""
+    return cast(
+        CursorResult, db.execute(delete(LoginAttempt).where(LoginAttempt.at < now - FAILURE_WINDOW))
+    ).rowcount

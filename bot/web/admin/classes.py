@@ -1,0 +1,293 @@
+"""/admin/classes (staff): class sessions — list, create, edit, cancel, attendees, attendance.
+
+Views only read the form and call bot/sessions_admin.py (built on bot/classes.py and
+bot/reservations.py). Times are typed and shown in BOT_TIMEZONE. Also home to two helpers the
+other staff pages share: the `localtime` template filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from bot import classes
+from bot.classes import ClassError
+from bot.classes import changes as sessions_admin
+from bot.core.db import utcnow
+from bot.core.models import ClassSession
+from bot.web.admin import bp, home
+from bot.web.admin.csvfile import csv_response
+from bot.web.admin.i18n import current_lang, t
+from bot.web.admin.security import login_required
+
+home.NAV.append(("admin.classes_list", "classes.nav", "staff"))
+
+
+def navi():
+    """The app's services (settings, gateway, content, session factory)."""
+    return current_app.extensions["navi"]
+
+
+@bp.app_template_filter("localtime")
+def localtime(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time as staff read it, in BOT_TIMEZONE."""
+    return value.astimezone(navi().settings.tz).strftime(fmt) if value else ""
+
+
+@bp.app_template_filter("when")
+def when(session: ClassSession) -> str:
+    """When a session is, worded as residents read it (bot.classes.format_when)."""
+    return classes.format_when(session, navi().settings.tz, current_lang())
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+@bp.get("/classes")
+@login_required("staff")
+def classes_list():
+    """Upcoming sessions soonest first, then past ones, latest first."""
+    now = utcnow()
+    every = classes.all_sessions(g.db)
+    upcoming = [s for s in every if s.starts_at > now]
+    past = [s for s in reversed(every) if s.starts_at <= now]
+    return render_template("admin/classes.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@login_required("staff")
+def class_new():
+    """Add a session."""
+    values, errors = read_form(request.form) if request.method == "POST" else ({}, {})
+    if request.method == "POST" and not errors:
+        if values["starts_at"] <= utcnow():
+            errors["starts_at"] = t("classes.error.past")
+        else:
+            session = sessions_admin.create_session(g.db, g.user.email, **values)
+            g.db.commit()
+            flash(t("classes.created"), "ok")
+            return redirect(url_for("admin.class_detail", session_id=session.id))
+    return render_form(None, errors)
+
+
+@bp.route("/classes/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required("staff")
+def class_edit(session_id: int):
+    """Change a session; a larger capacity seats the waiting list (and tells them)."""
+    session = open_session(session_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values, errors = read_form(request.form)
+        if not errors:
+            try:
+                notices = sessions_admin.update_session(
+                    g.db, session_id, g.user.email, utcnow(), **values
+                )
+            except ClassError:  # seats taken since the form was opened, or cancelled
+                g.db.rollback()
+                session = open_session(session_id)
+                errors["capacity"] = t("classes.error.below_reserved", n=session.reserved)
+            else:
+                g.db.commit()
+                report = tell(notices)
+                flash(t("classes.updated", told=report.sent), "ok")
+                return redirect(url_for("admin.class_detail", session_id=session_id))
+    return render_form(session, errors)
+
+
+@bp.get("/classes/<int:session_id>")
+@login_required("staff")
+def class_detail(session_id: int):
+    """A session, its attendees (with attendance) and its waiting list."""
+    session = found(session_id)
+    holders = sessions_admin.active_reservations(g.db, session_id)
+    return render_template(
+        "admin/classes_detail.html",
+        session=session,
+        seated=[r for r in holders if r.status == "reserved"],
+        waiting=[r for r in holders if r.status == "waitlisted"],
+        started=session.starts_at <= utcnow(),
+    )
+
+
+@bp.route("/classes/<int:session_id>/cancel", methods=["GET", "POST"])
+@login_required("staff")
+def class_cancel(session_id: int):
+    """Ask first; then cancel and tell everyone who held a seat or waited."""
+    session = open_session(session_id)
+    if request.method == "GET":
+        holders = sessions_admin.active_reservations(g.db, session_id)
+        return render_template("admin/classes_cancel.html", session=session, holders=holders)
+    notices = sessions_admin.cancel_session(g.db, session_id, g.user.email)
+    g.db.commit()
+    report_sent(tell(notices))
+    return redirect(url_for("admin.class_detail", session_id=session_id))
+
+
+@bp.post("/classes/<int:session_id>/notify")
+@login_required("staff")
+def class_notify_again(session_id: int):
+    """Send the cancellation notices again after a failure (nobody gets one twice)."""
+    session = found(session_id)
+    if session.status != "cancelled":
+        abort(404)
+    report_sent(tell(sessions_admin.cancellation_notices(g.db, session_id)))
+    return redirect(url_for("admin.class_detail", session_id=session_id))
+
+
+@bp.post("/classes/<int:session_id>/attendance")
+@login_required("staff")
+def class_attendance(session_id: int):
+    """Save who came and who did not (feeds the managers' attendance figures)."""
+    found(session_id)
+    choices = {"came": True, "absent": False, "": None}
+    marks = {}
+    for name, value in request.form.items():
+        if name.startswith("attended-") and name[9:].isdigit() and value in choices:
+            marks[int(name[9:])] = choices[value]
+    changed = sessions_admin.mark_attendance(g.db, session_id, marks, g.user.email)
+    g.db.commit()
+    flash(t("classes.attendance_saved", n=changed), "ok")
+    return redirect(url_for("admin.class_detail", session_id=session_id) + "#attendees")
+
+
+@bp.get("/classes/<int:session_id>/attendees.csv")
+@login_required("staff")
+def class_attendees_csv(session_id: int):
+    """The attendee list for a spreadsheet (UTF-8 with BOM)."""
+    session = found(session_id)
+    attended = {True: t("classes.came"), False: t("classes.absent"), None: ""}
+    header = [t(f"classes.csv.{c}") for c in ("number", "status", "booked", "lang", "attended")]
+    rows = [
+        [
+            r.id,
+            t(f"classes.status.{r.status}"),
+            localtime(r.created_at),
+            t(f"classes.lang.{r.follower.language}"),
+            attended[r.attended],
+        ]
+        for r in sessions_admin.active_reservations(g.db, session_id)
+    ]
+    filename = f"class-{session.id}-{localtime(session.starts_at, '%Y%m%d')}.csv"
+    return csv_response(filename, header, rows)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def found(session_id: int) -> ClassSession:
+    """The session, or 404."""
+    session = g.db.get(ClassSession, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+def open_session(session_id: int) -> ClassSession:
+    """A session that may still be changed; a cancelled one goes back to its page."""
+    session = found(session_id)
+    if session.status != "open":
+        flash(t("classes.already_cancelled"), "error")
+        abort(redirect(url_for("admin.class_detail", session_id=session_id)))
+    return session
+
+
+def tell(notices) -> sessions_admin.NoticeReport:
+    """Push what the change owes residents (after the commit)."""
+    app = navi()
+    return sessions_admin.tell(
+        app.sessions, app.gateway, app.content, app.settings, notices, g.user.email
+    )
+
+
+def report_sent(report: sessions_admin.NoticeReport) -> None:
+    """Say how the notices went; failures can be sent again from the session's page."""
+    flash(t("classes.notified", sent=report.sent), "ok")
+    if report.failed:
+        flash(t("classes.notify_failed", n=report.failed), "error")
+
+
+def render_form(session: ClassSession | None, errors: dict[str, str]):
+    """The create/edit form, with what was typed and a message beside each field to fix."""
+    status = 400 if errors else 200
+    return render_template(
+        "admin/classes_form.html",
+        session=session,
+        form=request.form if request.method == "POST" else form_values(session),
+        errors=errors,
+        kinds=classes.KINDS,
+    ), status
+
+
+def form_values(session: ClassSession | None) -> dict[str, str]:
+    """A session's details as the form shows them (local times)."""
+    if session is None:
+        return {"kind": "class", "capacity": "10"}
+    return {
+        "title": session.title,
+        "kind": session.kind,
+        "starts_at": localtime(session.starts_at, "%Y-%m-%dT%H:%M"),
+        "ends_at": localtime(session.ends_at, "%H:%M"),
+        "venue": session.venue,
+        "capacity": str(session.capacity),
+        "description": session.description,
+    }
+
+
+def read_form(form) -> tuple[dict, dict[str, str]]:
+    """The form's details, typed, and a plain-words message per field that needs fixing.
+
+    The checks are bot.classes.session_problems, the ones every way of saving a session
+    meets; here each problem is worded for staff and shown beside its field.
+    """
+    capacity = form.get("capacity", "").strip()
+    starts_at = parse_local(form.get("starts_at", ""))
+    end_text = form.get("ends_at", "").strip()
+    ends_at = end_on_same_day(starts_at, end_text) if end_text and starts_at else None
+    values = {
+        "title": form.get("title", "").strip(),
+        "kind": form.get("kind", ""),
+        "venue": form.get("venue", "").strip(),
+        "description": form.get("description", "").replace("\r\n", "\n").strip(),
+        "capacity": int(capacity) if capacity.isdigit() else None,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
+    problems = classes.session_problems(values)
+    if end_text and starts_at and ends_at is None:  # typed, but not a time
+        problems["ends_at"] = "ends_at"
+    errors = {
+        field: t(f"classes.error.{code}", n=classes.LIMITS.get(field))
+        for field, code in problems.items()
+    }
+    return values, errors
+
+
+def parse_local(text: str) -> dt.datetime | None:
+    """2026-12-03T10:00 (as a datetime-local input sends it) in BOT_TIMEZONE; None if not a
+    date and time."""
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M").replace(
+            tzinfo=navi().settings.tz
+        )
+    except ValueError:
+        return None
+
+
+def end_on_same_day(start: dt.datetime, text: str) -> dt.datetime | None:
+    """The end time (HH:MM) on the start's day."""
+    try:
+        end = dt.datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        return None
+    return dt.datetime.combine(start.date(), end, tzinfo=start.tzinfo)

@@ -1,0 +1,52 @@
+"""Console words in Japanese (default) and English, from content/console/<lang>.yaml."""
+
+from __future__ import annotations
+
+import functools
+
+import yaml
+from flask import redirect, request, session
+
+from bot.core.content_files import content_root
+from bot.web.admin import bp
+
+LANGS = ("ja", "en")
+
+
+@functools.lru_cache(maxsize=1)
+def texts() -> dict[str, dict[str, str]]:
+    """Every console string per language; English must define what Japanese defines."""
+    loaded = {
+        lang: yaml.safe_load((content_root() / "console" / f"{lang}.yaml").read_text("utf-8"))
+        for lang in LANGS
+    }
+    missing = set(loaded["ja"]) - set(loaded["en"])
+    if missing:
+        raise ValueError(f"content/console/en.yaml lacks {sorted(missing)}")
+    return loaded
+
+
+def current_lang() -> str:
+    """The console language chosen in this session (Japanese unless English was asked for)."""
+    return session.get("lang", "ja") if session.get("lang") in LANGS else "ja"
+
+
+def t(key: str, **fields) -> str:
+    """A console string in the current language."""
+    text = texts()[current_lang()].get(key) or texts()["ja"].get(key) or key
+    return text.format(**fields) if fields else text
+
+
+def init_app(app) -> None:
+    """Make `t` and the language available to every template."""
+    texts()
+    app.jinja_env.globals.update(t=t, current_lang=current_lang)
+
+
+@bp.post("/lang")
+def switch_language():
+    """Switch the console between Japanese and English."""
+    lang = request.form.get("lang")
+    if lang in LANGS:
+        session["lang"] = lang
+    return redirect(request.referrer or "/admin")

@@ -1,0 +1,111 @@
+"""Console security: who is logged in, what their role allows, CSRF on every form.
+
+Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure outside demo mode). The user
+id is re-read from the database on every request, so a deactivated user is out at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from bot.core.models import StaffUser
+from bot.staff import role_allows
+from bot.web.admin import bp
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def init_app(app) -> None:
+    """Cookie flags and the CSRF token in every template."""
+    demo = app.extensions["navi"].settings.demo
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not demo,
+        SESSION_COOKIE_NAME="navi_session",
+    )
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use)."""
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return session[CSRF_FIELD]
+
+
+@bp.before_request
+def load_user_and_check_csrf():
+    """Every console request: who is this, and is a state-changing request really from our form."""
+    g.db = current_app.extensions["navi"].sessions()
+    user_id = session.get("staff_id")
+    g.user = g.db.get(StaffUser, user_id) if user_id else None
+    if g.user is not None and not g.user.active:
+        session.clear()
+        g.user = None
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER, "")
+        expected = session.get(CSRF_FIELD, "")
+        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+            abort(400, description="csrf")
+
+
+@bp.teardown_request
+def close_db(_error=None):
+    """Each request has its own database session."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def login_required(role: str = "staff"):
+    """Anonymous → the login page (and back afterwards); a lower role → 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if g.user is None:
+                return redirect(url_for("admin.login", next=request.full_path))
+            if not role_allows(g.user.role, role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str:
+    """Only redirect to our own console after login (no open redirects)."""
+    if target and target.startswith("/admin") and not target.startswith("//"):
+        return target
+    return url_for("admin.home")
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(500)
+def friendly_error(error):
+    """Console errors as a page that says what to do next — never a stack trace. Errors
+    outside the console (the webhook, health) keep their short plain answers."""
+    from flask import render_template
+
+    from bot.web.admin.i18n import t
+
+    code = getattr(error, "code", 500) or 500
+    if not request.path.startswith("/admin"):
+        return (getattr(error, "description", "error"), code)
+    if "user" not in g:
+        g.user = None
+    return (
+        render_template(
+            "admin/error.html", title=t(f"error.{code}.title"), message=t(f"error.{code}.message")
+        ),
+        code,
+    )

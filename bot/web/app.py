@@ -1,0 +1,104 @@
+"""The app factory: settings → database → content → router → handlers → gateway → web app.
+
+The web app, the CLI, the scheduler and the tests all build through here, so each runs the same
+wiring. Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.conversation.dispatch import Dispatcher
+from bot.conversation.router import load_router
+from bot.conversation.router.catalogue import CatalogueRouter
+from bot.conversation.safety import SafetyCheck, load_safety
+from bot.core.content import Content, load_content
+from bot.core.db import make_engine, make_session_factory
+from bot.core.migrate import check_ready
+from bot.core.settings import Settings
+from bot.line.gateway import LineGateway
+from handlers import build_registry
+
+
+@dataclass
+class Navi:
+    """The services of one running app, kept on `app.extensions["navi"]`."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker
+    content: Content
+    safety: SafetyCheck
+    router: CatalogueRouter
+    gateway: LineGateway
+    dispatcher: Dispatcher
+
+
+def build_services(settings: Settings) -> Navi:
+    """Wire the bot's services (used by the web app, the CLI and the scheduler)."""
+    if not (settings.channel_secret and settings.channel_access_token):
+        raise RuntimeError(
+            "No LINE credentials: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, "
+            "or run `python -m bot demo`, which starts a local stand-in of LINE."
+        )
+    engine = make_engine(settings.database_url)
+    check_ready(engine)
+    sessions = make_session_factory(engine)
+    content = load_content()
+    safety = load_safety()
+    router = CatalogueRouter(load_router(), content.catalogue.answered, content.examples())
+    gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
+    dispatcher = Dispatcher(settings, sessions, gateway, content, router, build_registry(), safety)
+    return Navi(settings, engine, sessions, content, safety, router, gateway, dispatcher)
+
+
+def create_app(settings: Settings | None = None, **overrides) -> Flask:
+    """Build the web app: webhook, health check, and the chat simulator in demo mode."""
+    settings = settings or Settings.from_env()
+    if overrides:
+        settings = settings.with_overrides(**overrides)
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=2 * 1024 * 1024)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    navi = build_services(settings)
+    app.extensions["navi"] = navi
+
+    from bot.web import admin, health, webhook
+
+    app.register_blueprint(webhook.bp)
+    app.register_blueprint(health.bp)
+    admin.register(app)
+    app.after_request(security_headers)
+    if settings.demo:
+        from bot.web import devchat
+
+        app.register_blueprint(devchat.bp)
+    return app
+
+
+# Our pages load scripts and styles only from our own origin: no inline script, no CDN.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def security_headers(response):
+    """Headers every response carries (HSTS only where HTTPS is in use: not in demo mode)."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not current_app.extensions["navi"].settings.demo:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def navi_of(app: Flask) -> Navi:
+    """The services of an app built by create_app."""
+    return app.extensions["navi"]

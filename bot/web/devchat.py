@@ -1,0 +1,120 @@
+"""/dev/chat (demo mode only): a chat simulator that plays a resident's LINE app.
+
+Every message typed here takes the real path: the page asks this blueprint to play LINE's part,
+which builds a webhook event with a reply token from the stand-in, signs it with the channel
+secret and POSTs it over HTTP to /callback. The bot answers through the SDK to the stand-in, and
+the page shows what the stand-in received for that resident.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+
+from bot.line.richmenu import load_rich_menu
+from bot.line.standin import EventFactory, sign_body
+
+bp = Blueprint("devchat", __name__, url_prefix="/dev/chat")
+
+DEMO_USER = "Udemo0000000000000000000000000001"
+EVENT_KINDS = ("text", "postback", "follow", "unfollow", "sticker", "image", "location")
+
+
+@bp.get("")
+def chat_page():
+    """The simulator page."""
+    return render_template("devchat.html", user_id=DEMO_USER)
+
+
+@bp.get("/api/menu")
+def rich_menu():
+    """The rich menu of content/richmenu.yaml: its tap areas, as percentages of the image."""
+    menu = load_rich_menu().to_line_json()
+    width, height = menu["size"]["width"], menu["size"]["height"]
+    areas = [
+        {
+            "label": area["action"]["label"],
+            "data": area["action"]["data"],
+            "left": 100 * area["bounds"]["x"] / width,
+            "top": 100 * area["bounds"]["y"] / height,
+            "width": 100 * area["bounds"]["width"] / width,
+            "height": 100 * area["bounds"]["height"] / height,
+        }
+        for area in menu["areas"]
+    ]
+    return jsonify({"image": url_for("devchat.rich_menu_image"), "areas": areas})
+
+
+@bp.get("/richmenu.png")
+def rich_menu_image():
+    """The same picture `richmenu deploy` uploads to LINE."""
+    image, content_type = load_rich_menu().image_bytes()
+    return Response(image, mimetype=content_type)
+
+
+@bp.post("/api/event")
+def send_event():
+    """Play LINE: deliver one resident action to /callback, return what the bot sent back."""
+    standin = current_app.extensions.get("standin")
+    if standin is None:
+        abort(404)
+    payload = request.get_json(silent=True) or {}
+    kind = payload.get("kind")
+    user_id = str(payload.get("user") or DEMO_USER)[:64]
+    if kind not in EVENT_KINDS:
+        return {"error": f"kind must be one of {', '.join(EVENT_KINDS)}"}, 400
+    factory = EventFactory(standin)
+    if kind == "text":
+        text = str(payload.get("text", ""))
+        if not text.strip():
+            return {"error": "type a message first"}, 400
+        event = factory.text(user_id, text)
+    elif kind == "postback":
+        event = factory.postback(user_id, str(payload.get("data", "")))
+    else:
+        event = getattr(factory, kind)(user_id)
+    before = len(standin.messages_to(user_id))
+    status = _deliver(factory.body(event))
+    received = standin.messages_to(user_id)
+    return {"status": status, "messages": received[before:], "seen": len(received)}
+
+
+@bp.get("/api/messages")
+def new_messages():
+    """Messages the bot pushed to the resident since the page last looked (announcements,
+    a seat from the waiting list, reminders): the simulator polls this."""
+    standin = current_app.extensions.get("standin")
+    if standin is None:
+        abort(404)
+    user_id = str(request.args.get("user") or DEMO_USER)[:64]
+    seen = request.args.get("since", default=0, type=int)
+    received = standin.messages_to(user_id)
+    return {"messages": received[seen:], "seen": len(received)}
+
+
+def _deliver(body: bytes) -> int:
+    """POST a signed webhook body to our own /callback over HTTP, as LINE does."""
+    secret = current_app.extensions["navi"].settings.channel_secret
+    callback = request.host_url.rstrip("/") + "/callback"
+    outgoing = urllib.request.Request(
+        callback,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Line-Signature": sign_body(body, secret)},
+    )
+    try:
+        with urllib.request.urlopen(outgoing, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
