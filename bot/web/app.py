@@ -13,12 +13,14 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from bot.conversation.answering import Answerer
 from bot.conversation.dispatch import Dispatcher
+from bot.conversation.replier import Replier
 from bot.conversation.router import load_router
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck, load_safety
 from bot.core.content import Content, load_content
-from bot.core.db import make_engine, make_session_factory
+from bot.core.db import make_engine, make_session_factory, utcnow
 from bot.core.migrate import check_ready
 from bot.core.settings import Settings
 from bot.line.gateway import LineGateway
@@ -53,7 +55,8 @@ def build_services(settings: Settings) -> Navi:
     safety = load_safety()
     router = CatalogueRouter(load_router(), content.catalogue.answered, content.examples())
     gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
-    dispatcher = Dispatcher(settings, sessions, gateway, content, router, build_registry(), safety)
+    answerer = Answerer(settings, gateway, content, router, build_registry(), safety, utcnow)
+    dispatcher = Dispatcher(sessions, answerer, Replier(gateway, sessions))
     return Navi(settings, engine, sessions, content, safety, router, gateway, dispatcher)
 
 

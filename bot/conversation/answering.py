@@ -1,0 +1,178 @@
+"""From one event to its answer: which handler, in which language, with which turn.
+
+Kinds of event: a follow (welcome, in the language of the resident's LINE profile), a typed
+message (the safety check first, then `understanding.understand`), a button (typed postbacks,
+parsed in bot.line.postback), stickers and photos, an unfollow. The database work goes through
+the event's unit of work; nothing here sends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+)
+
+from bot.conversation.registry import Registry
+from bot.conversation.replier import user_of
+from bot.conversation.router import normalize
+from bot.conversation.router.catalogue import CatalogueRouter
+from bot.conversation.safety import SafetyCheck
+from bot.conversation.turn import Services, Turn
+from bot.conversation.understanding import understand
+from bot.conversation.unit_of_work import Outcome, UnitOfWork
+from bot.core.content import Content
+from bot.core.models import ConversationContext, Follower
+from bot.core.settings import Settings
+from bot.line import messages
+from bot.line.gateway import LineError, LineGateway
+from bot.line.postback import Postback
+from bot.residents import followers
+
+log = logging.getLogger(__name__)
+
+# What handling one event gives: its outcome, the reply, and the turn (for its outbox), if any.
+Handled = tuple[Outcome, list[dict], Turn | None]
+
+
+class Answerer:
+    """Turns events into answers; built once with the bot's services."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        gateway: LineGateway,
+        content: Content,
+        router: CatalogueRouter,
+        registry: Registry,
+        safety: SafetyCheck,
+        clock: Callable[[], dt.datetime],
+    ):
+        self.settings = settings
+        self.gateway = gateway
+        self.content = content
+        self.router = router
+        self.registry = registry
+        self.safety = safety
+        self.clock = clock
+
+    def answer(self, work: UnitOfWork, event: Event) -> Handled:
+        """The outcome and the messages for one event."""
+        user_id = user_of(event)
+        if isinstance(event, UnfollowEvent):
+            if user_id:
+                followers.record_unfollow(work.db, user_id, event.timestamp)
+            return Outcome("silent"), [], None
+        if user_id is None or not getattr(event, "reply_token", None):
+            return Outcome("ignored"), [], None
+        if isinstance(event, FollowEvent):
+            return self._welcome(work, event, user_id)
+        if isinstance(event, MessageEvent):
+            follower, context = work.resident(user_id)
+            if isinstance(event.message, TextMessageContent):
+                return self._text(work, follower, context, event.message.text)
+            turn = self._turn(work, follower, follower.language)
+            return Outcome("answered", "non_text"), self.registry.for_event("non_text")(turn), turn
+        if isinstance(event, PostbackEvent):
+            follower, context = work.resident(user_id)
+            return self._button(work, follower, context, event.postback.data)
+        return Outcome("ignored"), [], None
+
+    def apology(self, event: Event) -> list[dict]:
+        """What a resident sees when something broke on our side."""
+        if user_of(event) is None or not getattr(event, "reply_token", None):
+            return []
+        return [messages.text(self.content.ui("apology", self.content.languages.default))]
+
+    # -- kinds of event ---------------------------------------------------------------------
+
+    def _welcome(self, work: UnitOfWork, event: FollowEvent, user_id: str) -> Handled:
+        """Count the follow, learn the resident's language, and say hello."""
+        is_unblocked = bool(event.follow and event.follow.is_unblocked)
+        # Ask LINE for a new friend's language *before* counting the follow: counting locks
+        # the day's row of the dashboard rollup, and no lock should wait on an HTTP call.
+        is_new = followers.find_follower(work.db, user_id) is None
+        language = self._profile_language(user_id) if is_new else None
+        follower, _ = followers.record_follow(
+            work.db, user_id, event.timestamp, is_unblocked=is_unblocked
+        )
+        if language:
+            follower.language = language
+        turn = self._turn(work, follower, follower.language)
+        return Outcome("answered", "follow"), self.registry.for_event("follow")(turn), turn
+
+    def _profile_language(self, user_id: str) -> str:
+        """The language of the resident's LINE profile, as the language catalogue maps it
+        (the default when LINE does not say, or does not answer)."""
+        languages = self.content.languages
+        try:
+            profile = self.gateway.profile(user_id)
+        except LineError as error:
+            log.warning("profile lookup failed: %s", error.status)
+            return languages.default
+        return languages.for_profile(profile.language if profile else None)
+
+    def _text(
+        self, work: UnitOfWork, follower: Follower, context: ConversationContext | None, text: str
+    ) -> Handled:
+        """A typed message: help lines first if it expresses a crisis, else what it means."""
+        languages = self.content.languages
+        crisis = self.safety.check(text)
+        if crisis is not None:
+            lang = languages.answer_language(follower.language, crisis.language)
+            turn = self._turn(work, follower, lang, crisis=crisis)
+            answer = self.registry.for_event("crisis")(turn)
+            return Outcome("answered", "safety", safety=crisis.category), answer, turn
+        normalized = normalize(text)
+        route = self.router.route(text)
+        lang = languages.answer_language(follower.language, route.language)
+        turn = self._turn(work, follower, lang, text=text, normalized=normalized, route=route)
+        turn.context = context
+        meant = understand(route, normalized, context, self.content, lang)
+        if meant.reset:
+            turn.forget()
+            return Outcome("answered", "reset"), self.registry.action("menu")(turn), turn
+        if turn.route is not None and turn.route.intent != meant.intent:
+            turn.route = replace(turn.route, intent=meant.intent)
+        answer = self.registry.for_intent(meant.intent)(turn)
+        if route.language in languages.answer_in_english:
+            note = self.content.ui("other_language", languages.answer_in or languages.default)
+            answer = [messages.text(note), *answer]
+        return Outcome("answered", meant.intent, question=True), answer, turn
+
+    def _button(
+        self, work: UnitOfWork, follower: Follower, context: ConversationContext | None, data: str
+    ) -> Handled:
+        """Run the handler of a button we made; anything else gets a friendly menu."""
+        postback = Postback.unpack(data)
+        handler = self.registry.for_action(postback.action) if postback else None
+        if postback and postback.action == "topic":
+            # A menu button means the same as asking about the topic in words.
+            intent = postback.params.get("i", "")
+            handler = self.registry.for_intent(intent) if self.registry.knows(intent) else None
+        turn = self._turn(work, follower, follower.language, postback=postback)
+        turn.context = context
+        if handler is None or postback is None:
+            answer = self.registry.action("unknown_postback")(turn)
+            return Outcome("answered", "postback_unknown"), answer, turn
+        return Outcome("answered", f"postback:{postback.action}"), handler(turn), turn
+
+    def _turn(self, work: UnitOfWork, follower: Follower, lang: str, **fields: Any) -> Turn:
+        services = Services(
+            db=work.db,
+            content=self.content,
+            settings=self.settings,
+            now=self.clock(),
+            safety=self.safety,
+        )
+        return Turn(follower=follower, lang=lang, services=services, **fields)

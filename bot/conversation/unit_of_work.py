@@ -1,0 +1,136 @@
+"""One event's database work: who wrote and their context at the start; at the end the event's
+claim, the context, the counts and one commit.
+
+The writes come together just before the commit, so they hold SQLite's write lock and
+PostgreSQL's row locks for a few statements rather than for the whole turn. A redelivery is
+processed once: only one delivery can claim the event id, and the other's work is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import Session
+
+from bot.conversation.turn import CONTEXT_LIFETIME, Turn
+from bot.core.db import per_database, utcnow
+from bot.core.models import ConversationContext, Follower, ProcessedEvent
+from bot.residents import followers
+from bot.residents.questions import count_question, count_safety_answer
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one event, for logs and tests (never the message text)."""
+
+    kind: str  # duplicate | ignored | answered | silent | failed
+    intent: str | None = None
+    question: bool = False  # a typed question, counted by intent for the dashboard
+    safety: str | None = None  # the crisis category answered with help lines, counted only
+
+
+class UnitOfWork:
+    """The database side of one event, on one session."""
+
+    def __init__(self, db: Session, clock: Callable[[], dt.datetime]):
+        self.db = db
+        self.clock = clock
+
+    def resident(self, user_id: str) -> tuple[Follower, ConversationContext | None]:
+        """Who wrote, and the last answer's context if it is still fresh: one query."""
+        found = self.db.execute(_FOLLOWER_WITH_CONTEXT, {"user_id": user_id}).first()
+        if found is None:  # a friend whose follow we never saw
+            return followers.adopt_follower(self.db, user_id, "seen"), None
+        follower, context = found
+        fresh = context is not None and context.expires_at > self.clock()
+        return follower, context if fresh else None
+
+    def finish(self, event_id: str | None, outcome: Outcome, turn: Turn | None) -> bool:
+        """Save the context, claim the event, count it, commit; False (and nothing kept) when
+        another delivery of the event was processed first."""
+        if turn is not None:
+            self._save_context(turn)
+        if not self.claim(event_id):
+            return False
+        if outcome.question and outcome.intent:
+            count_question(self.db, outcome.intent, self.clock())
+        if outcome.safety:
+            count_safety_answer(self.db, outcome.safety, self.clock())
+        self.db.commit()
+        return True
+
+    def claim(self, event_id: str | None) -> bool:
+        """Record the event id; False, with this delivery's work rolled back, when another
+        delivery of it was already processed.
+
+        One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and no
+        savepoint to pay for on every event. RETURNING, not rowcount: psycopg reports -1.
+        """
+        if not event_id:
+            return True
+        claimed = self.db.execute(
+            _claim_event(self.db), {"webhook_event_id": event_id, "received_at": utcnow()}
+        )
+        if claimed.scalar() is None:
+            self.db.rollback()
+            return False
+        return True
+
+    def database_alive(self) -> bool:
+        """Whether the database still answers (to tell a handler bug from an outage)."""
+        try:
+            self.db.execute(select(1))
+            return True
+        except Exception:
+            return False
+
+    def _save_context(self, turn: Turn) -> None:
+        """Store (or clear) what the handler asked to remember: one statement either way."""
+        if turn.remembered is None:
+            return
+        follower_id = turn.follower.id
+        if not turn.remembered:
+            self.db.execute(
+                delete(ConversationContext).where(ConversationContext.follower_id == follower_id)
+            )
+            return
+        self.db.execute(
+            _store_context(self.db),
+            {
+                "follower_id": follower_id,
+                "intent": turn.remembered["intent"],
+                "entry_key": turn.remembered["entry_key"],
+                "data": turn.remembered["data"],
+                "expires_at": self.clock() + CONTEXT_LIFETIME,
+            },
+        )
+
+
+# Built once: statements cost more to build than to run (see per_database).
+_FOLLOWER_WITH_CONTEXT = (
+    select(Follower, ConversationContext)
+    .outerjoin(ConversationContext, ConversationContext.follower_id == Follower.id)
+    .where(Follower.line_user_id == bindparam("user_id"))
+)
+
+
+@per_database
+def _claim_event(insert):
+    table = ProcessedEvent.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+        .returning(table.c.webhook_event_id)
+    )
+
+
+@per_database
+def _store_context(insert):
+    statement = insert(ConversationContext.__table__)
+    replaced = ("intent", "entry_key", "data", "expires_at")
+    return statement.on_conflict_do_update(
+        index_elements=["follower_id"], set_={c: statement.excluded[c] for c in replaced}
+    )
