@@ -13,16 +13,21 @@ only fills in what is missing — so a job that runs twice, or after a crash, se
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import signal
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.core.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.web.app import Navi
 
 log = logging.getLogger("scheduler")
 
@@ -31,20 +36,34 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600
 REMINDER_HOUR, REMINDER_MINUTE = 17, 0
 
 
-@functools.lru_cache(maxsize=1)
-def services():
-    """The bot's services for this process, built once from the environment."""
-    from bot.web.app import build_services
-
-    return build_services(Settings.from_env())
+# The services jobs run with, for this process: set by main() (or the demo) before any job
+# runs. APScheduler's persistent store keeps `run_job` and a job id, which must be a module-level
+# function and plain data, so the services cannot travel with the job.
+_services: list[Navi] = []
 
 
-def send_due_announcements(navi=None) -> None:
-    """Every 30 s: send scheduled announcements whose time has come; resume interrupted ones."""
+def use_services(navi: Navi) -> None:
+    """The services every job of this process runs with."""
+    _services[:] = [navi]
+
+
+def current_services() -> Navi:
+    """This process's services (built from the environment the first time when none were set)."""
+    if not _services:
+        from bot.web.app import build_services
+
+        use_services(build_services(Settings.from_env()))
+    return _services[0]
+
+
+# -- the jobs: each a function of the services ------------------------------------------------
+
+
+def send_due_announcements(navi: Navi) -> None:
+    """Send scheduled announcements whose time has come; resume interrupted ones."""
     from bot.announcements import AnnouncementError, due_announcements, send_announcement
     from bot.core.db import utcnow
 
-    navi = navi or services()
     with navi.sessions() as db:
         due = due_announcements(db, utcnow())
     for announcement_id in due:
@@ -60,69 +79,110 @@ def send_due_announcements(navi=None) -> None:
             log.warning("announcement %s not finished: %s", announcement_id, error)
 
 
-def remind_tomorrow(navi=None) -> None:
-    """Daily: push a reminder for every reservation of tomorrow's sessions (once each)."""
+def remind_tomorrow(navi: Navi) -> None:
+    """Push a reminder for every reservation of tomorrow's sessions (once each)."""
     from bot.classes.reminders import send_due_reminders
     from bot.core.db import utcnow
 
-    navi = navi or services()
     sent = send_due_reminders(navi.sessions, navi.gateway, navi.content, navi.settings, utcnow())
     log.info("reminders sent: %s", sent)
 
 
-def snapshot_insight() -> None:
-    """Hourly: store LINE's follower statistics for the days of the last week not yet ready."""
+def snapshot_insight(navi: Navi) -> None:
+    """Store LINE's follower statistics for the days of the last week not yet ready."""
     from bot.reports.insight import snapshot_follower_insight
 
-    navi = services()
     days = snapshot_follower_insight(navi.sessions, navi.gateway)
     log.info("insight days stored: %s", [d.isoformat() for d in days])
 
 
-def purge_expired_data() -> None:
-    """Daily: delete what has passed its retention period."""
+def purge_expired_data(navi: Navi) -> None:
+    """Delete what has passed its retention period."""
     from bot.core.db import utcnow
     from bot.residents.housekeeping import purge_expired
 
-    with services().sessions() as db:
+    with navi.sessions() as db:
         purged = purge_expired(db, utcnow())
     log.info("retention: %s", purged)
 
 
-def start_demo_scheduler(navi):
-    """Demo mode only (one process, no separate scheduler): the sending jobs in a background
-    thread, with an in-memory job store and a short interval so the console feels immediate."""
+@dataclass(frozen=True)
+class Job:
+    """A named job: what it does, when the scheduler runs it, and when the demo does (None: the
+    demo does not)."""
+
+    run: Callable[[Navi], None]
+    name: str
+    trigger: str
+    timing: dict[str, int]
+    demo_timing: dict[str, int] | None = None
+
+    @property
+    def id(self) -> str:
+        """The job's id in the job store: its function's name."""
+        return self.run.__name__
+
+
+# Every job, in one table: the scheduler and the demo both read it.
+JOBS = (
+    Job(
+        send_due_announcements,
+        "announcements: send what is due",
+        "interval",
+        {"seconds": 30},
+        demo_timing={"seconds": 2},  # the demo's console should feel immediate
+    ),
+    Job(
+        remind_tomorrow,
+        "classes: remind tomorrow's participants",
+        "cron",
+        {"hour": REMINDER_HOUR, "minute": REMINDER_MINUTE},
+        demo_timing={"minutes": 10},
+    ),
+    Job(snapshot_insight, "insight: store LINE's follower figures", "cron", {"minute": 20}),
+    Job(purge_expired_data, "retention: delete expired data", "cron", {"hour": 3, "minute": 15}),
+)
+
+
+def run_job(job_id: str) -> None:
+    """Run one job of JOBS with this process's services (what the job store calls)."""
+    job = next(job for job in JOBS if job.id == job_id)
+    job.run(current_services())
+
+
+def start_demo_scheduler(navi: Navi):
+    """Demo mode only (one process, no separate scheduler): the jobs with a demo timing, in a
+    background thread with an in-memory job store."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    use_services(navi)
     demo = BackgroundScheduler(job_defaults=JOB_DEFAULTS, timezone=navi.settings.tz)
-    demo.add_job(send_due_announcements, "interval", seconds=2, args=[navi], id="announcements")
-    demo.add_job(remind_tomorrow, "interval", minutes=10, args=[navi], id="reminders")
+    for job in JOBS:
+        if job.demo_timing is not None:
+            demo.add_job(
+                run_job, "interval", args=[job.id], id=job.id, name=job.name, **job.demo_timing
+            )
     demo.start()
     return demo
 
 
 def build_scheduler(settings: Settings, kind: type[BaseScheduler] = BlockingScheduler):
-    """The scheduler with its persistent job store and every named job (blocking: it is the
+    """The scheduler with its persistent job store and every job of JOBS (blocking: it is the
     process's main loop; tests use a background one)."""
     scheduler = kind(
         jobstores={"default": SQLAlchemyJobStore(url=settings.database_url)},
         job_defaults=JOB_DEFAULTS,
         timezone=settings.tz,
     )
-    jobs = [
-        (send_due_announcements, "interval", {"seconds": 30}, "announcements: send what is due"),
-        (
-            remind_tomorrow,
-            "cron",
-            {"hour": REMINDER_HOUR, "minute": REMINDER_MINUTE},
-            "classes: remind tomorrow's participants",
-        ),
-        (snapshot_insight, "cron", {"minute": 20}, "insight: store LINE's follower figures"),
-        (purge_expired_data, "cron", {"hour": 3, "minute": 15}, "retention: delete expired data"),
-    ]
-    for function, trigger, timing, name in jobs:
+    for job in JOBS:
         scheduler.add_job(
-            function, trigger, id=function.__name__, name=name, replace_existing=True, **timing
+            run_job,
+            job.trigger,
+            args=[job.id],
+            id=job.id,
+            name=job.name,
+            replace_existing=True,
+            **job.timing,
         )
     return scheduler
 
@@ -134,6 +194,9 @@ def main() -> int:
     if settings.demo:
         print("the scheduler needs LINE credentials (it sends through LINE)", file=sys.stderr)
         return 2
+    from bot.web.app import build_services
+
+    use_services(build_services(settings))
     scheduler = build_scheduler(settings)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("scheduler starting with jobs: %s", [job.id for job in scheduler.get_jobs()])

@@ -27,8 +27,8 @@ def test_jobs_are_stored_in_the_database_once_however_often_the_scheduler_starts
 
 
 @pytest.fixture
-def scheduler_services(app, monkeypatch):
-    monkeypatch.setattr(scheduler, "services", lambda: app.extensions["navi"])
+def scheduler_services(app):
+    scheduler.use_services(app.extensions["navi"])
     return app.extensions["navi"]
 
 
@@ -47,7 +47,7 @@ def test_due_announcement_job_sends_once_even_when_run_twice(scheduler_services,
             send_at=utcnow() + dt.timedelta(days=7),
         )
         db.commit()
-    scheduler.send_due_announcements()
-    scheduler.send_due_announcements()
+    scheduler.run_job("send_due_announcements")  # as the job store calls it
+    scheduler.run_job("send_due_announcements")
     multicasts = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
     assert len(multicasts) == 1 and multicasts[0].json["messages"][0]["text"] == "お知らせ"

@@ -71,8 +71,9 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     navi = build_services(settings)
     app.extensions["navi"] = navi
 
-    from bot.web import admin, health, webhook
+    from bot.web import admin, errors, health, webhook
 
+    app.register_blueprint(errors.bp)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(health.bp)
     admin.register(app)

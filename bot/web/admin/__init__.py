@@ -11,10 +11,21 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templates")
 
+# The console's menu, in order: (endpoint, label key, role needed). Managers land on the first
+# page they may open, staff on theirs.
+PAGES: list[tuple[str, str, str]] = [
+    ("admin.dashboard", "dashboard.nav", "manager"),
+    ("admin.announcements_list", "announcements.nav", "staff"),
+    ("admin.classes_list", "classes.nav", "staff"),
+    ("admin.users", "users.nav", "admin"),
+    ("admin.audit_log", "audit.nav", "admin"),
+]
+
 
 def register(app) -> None:
-    """Attach the console to the app (called by the app factory)."""
-    from bot.web.admin import (  # noqa: F401  (views register)
+    """Attach the console to the app (called by the app factory): its view modules, listed
+    here, add their routes to `bp`; a page in PAGES whose view is missing fails at start."""
+    from bot.web.admin import (  # noqa: F401  (views register on bp)
         announcements,
         auth,
         classes,
@@ -28,3 +39,6 @@ def register(app) -> None:
     security.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(bp)
+    missing = [e for e, _, _ in PAGES if e not in app.view_functions]
+    if missing:
+        raise RuntimeError(f"console pages without a view: {missing}")

@@ -25,12 +25,10 @@ from bot.core.db import utcnow
 from bot.core.models import Announcement, AuditEntry, StaffUser
 from bot.line.gateway import LineError
 from bot.staff import audit
-from bot.web.admin import bp, home
+from bot.web.admin import bp
 from bot.web.admin.classes import navi, parse_local
 from bot.web.admin.i18n import t
 from bot.web.admin.security import login_required
-
-home.NAV.append(("admin.announcements_list", "announcements.nav", "staff"))
 
 FINAL = ("sent", "partly_sent", "refused", "cancelled")
 HISTORY = 200

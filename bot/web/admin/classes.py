@@ -25,12 +25,10 @@ from bot.classes import ClassError
 from bot.classes import changes as sessions_admin
 from bot.core.db import utcnow
 from bot.core.models import ClassSession
-from bot.web.admin import bp, home
+from bot.web.admin import bp
 from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
-
-home.NAV.append(("admin.classes_list", "classes.nav", "staff"))
 
 
 def navi():

@@ -20,12 +20,10 @@ from bot.core.catalogue import load_topics
 from bot.core.db import utcnow
 from bot.core.models import SafetyCount
 from bot.reports import charts, kpi
-from bot.web.admin import bp, home
+from bot.web.admin import bp
 from bot.web.admin.csvfile import csv_response, spreadsheet_safe
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
-
-home.NAV.insert(0, ("admin.dashboard", "dashboard.nav", "manager"))  # managers land here
 
 WINDOWS = {"day": 90, "week": 26, "month": 24}  # buckets on the page (CSV: all history)
 QUESTION_WEEKS = 12

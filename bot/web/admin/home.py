@@ -1,6 +1,6 @@
 """/admin: where each role starts — managers on the dashboard, staff on their first page.
 
-Console pages add themselves to NAV (endpoint, label key, role needed) in menu order.
+The menu is `bot.web.admin.PAGES`, one ordered list.
 """
 
 from __future__ import annotations
@@ -8,17 +8,15 @@ from __future__ import annotations
 from flask import g, redirect, render_template, url_for
 
 from bot.staff import role_allows
-from bot.web.admin import bp
+from bot.web.admin import PAGES, bp
 from bot.web.admin.security import login_required
-
-NAV: list[tuple[str, str, str]] = []
 
 
 def visible_nav() -> list[tuple[str, str]]:
     """The pages the logged-in user may open, as (endpoint, label key)."""
     if g.get("user") is None:
         return []
-    return [(endpoint, label) for endpoint, label, role in NAV if role_allows(g.user.role, role)]
+    return [(endpoint, label) for endpoint, label, role in PAGES if role_allows(g.user.role, role)]
 
 
 @bp.get("")

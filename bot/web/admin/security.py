@@ -85,27 +85,3 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/admin") and not target.startswith("//"):
         return target
     return url_for("admin.home")
-
-
-@bp.app_errorhandler(400)
-@bp.app_errorhandler(403)
-@bp.app_errorhandler(404)
-@bp.app_errorhandler(500)
-def friendly_error(error):
-    """Console errors as a page that says what to do next — never a stack trace. Errors
-    outside the console (the webhook, health) keep their short plain answers."""
-    from flask import render_template
-
-    from bot.web.admin.i18n import t
-
-    code = getattr(error, "code", 500) or 500
-    if not request.path.startswith("/admin"):
-        return (getattr(error, "description", "error"), code)
-    if "user" not in g:
-        g.user = None
-    return (
-        render_template(
-            "admin/error.html", title=t(f"error.{code}.title"), message=t(f"error.{code}.message")
-        ),
-        code,
-    )

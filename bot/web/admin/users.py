@@ -14,14 +14,11 @@ from sqlalchemy import func, select
 
 from bot.core.models import AuditEntry, StaffUser
 from bot.staff import MIN_PASSWORD, ROLES, StaffError, create_user, set_active
-from bot.web.admin import bp, home
+from bot.web.admin import bp
 from bot.web.admin.classes import localtime, navi
 from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t, texts
 from bot.web.admin.security import login_required
-
-home.NAV.append(("admin.users", "users.nav", "admin"))
-home.NAV.append(("admin.audit_log", "audit.nav", "admin"))
 
 PAGE = 100
 
