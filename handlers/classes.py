@@ -359,9 +359,11 @@ def is_open(turn: Turn, session: ClassSession) -> bool:
 
 
 def int_param(turn: Turn, name: str) -> int | None:
-    """A whole-number postback parameter; None when missing or tampered with."""
-    value = turn.postback.params.get(name, "") if turn.postback else ""
-    return int(value) if value.isdigit() else None
+    """A whole-number postback parameter (typed and checked in bot.line.postback); None when
+    the turn has no such parameter."""
+    if turn.postback is None or name not in turn.postback.params:
+        return None
+    return turn.postback.number(name)
 
 
 def answer_entry(turn: Turn, entry, extra: list[dict] | None = None) -> list[dict]:

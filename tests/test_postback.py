@@ -21,3 +21,17 @@ def test_data_from_old_menus_or_other_tools_is_not_ours(foreign):
 def test_data_longer_than_lines_limit_is_refused_when_made():
     with pytest.raises(PostbackTooLong):
         Postback("entry", {"k": "x" * 300}).pack()
+
+
+def test_a_full_width_number_is_not_a_session_number():
+    """A tampered client writing ３ (full-width) must not book session 3."""
+    from urllib.parse import quote
+
+    assert Postback.unpack("v1|reserve|session=" + quote("３")) is None
+    assert Postback.unpack("v1|reserve|session=3") == Postback("reserve", {"session": "3"})
+
+
+def test_an_action_we_never_made_or_with_other_parameters_is_refused():
+    assert Postback.unpack("v1|reserve|session=3&extra=1") is None
+    assert Postback.unpack("v1|format_disk|") is None
+    assert Postback.unpack("v1|reserve|") is None

@@ -1,7 +1,10 @@
 """Postback data: short, versioned, parsed in one place.
 
-Format: ``v1|<action>|k=v&k=v`` (≤ 300 characters, LINE's limit). Data the bot did not make —
-an old menu, another tool, a tampered client — parses to None and gets a friendly answer.
+Format: ``v1|<action>|k=v&k=v`` (≤ 300 characters, LINE's limit). Every action the bot makes
+is declared in ACTIONS with its parameters and their types (aiogram's typed CallbackData is the
+model): `unpack` accepts only those, with every parameter present and every number written in
+ASCII digits. Data the bot did not make — an old menu, another tool, a tampered client, a
+full-width ３ — parses to None and gets a friendly answer.
 """
 
 from __future__ import annotations
@@ -11,6 +14,25 @@ from urllib.parse import parse_qsl, urlencode
 
 VERSION = "v1"
 MAX_LENGTH = 300
+MAX_DIGITS = 18  # a row id; more is tampering (and would not fit a database integer)
+
+# Every button the bot makes: action → {parameter: type}.
+ACTIONS: dict[str, dict[str, type]] = {
+    "topic": {"i": str},  # a topic's overview (menu buttons, the rich menu)
+    "entry": {"i": str, "k": str},  # one sub-question's answer
+    "class_entry": {"k": str},  # a smartphone-class sub-question that stays in the topic
+    "reserve": {"session": int},
+    "my_reservations": {},
+    "cancel_ask": {"reservation": int},
+    "cancel_reservation": {"reservation": int},
+    "cancel_keep": {"reservation": int},
+    "menu": {},
+    "toggle_topic": {"t": str},
+    "stop_all": {},
+    "all_topics": {},
+    "language": {"l": str},
+    "delete_data": {"confirm": str},
+}
 
 
 class PostbackTooLong(ValueError):
@@ -29,7 +51,13 @@ class Postback:
         data = f"{VERSION}|{self.action}|{urlencode(sorted(self.params.items()))}"
         if len(data) > MAX_LENGTH:
             raise PostbackTooLong(f"postback data is {len(data)} characters (limit {MAX_LENGTH})")
+        if not _fits(self.action, self.params):
+            raise ValueError(f"{self.action!r} {sorted(self.params)} is not declared in ACTIONS")
         return data
+
+    def number(self, name: str) -> int:
+        """A whole-number parameter (checked when the data was unpacked)."""
+        return int(self.params[name])
 
     @classmethod
     def unpack(cls, data: str) -> Postback | None:
@@ -41,4 +69,16 @@ class Postback:
             params = dict(parse_qsl(parts[2], strict_parsing=bool(parts[2])))
         except ValueError:
             return None
-        return cls(parts[1], params)
+        return cls(parts[1], params) if _fits(parts[1], params) else None
+
+
+def _fits(action: str, params: dict[str, str]) -> bool:
+    """Whether an action is declared and its parameters are exactly its own, typed right."""
+    declared = ACTIONS.get(action)
+    if declared is None or set(params) != set(declared):
+        return False
+    return all(
+        kind is not int
+        or (params[name].isascii() and params[name].isdigit() and len(params[name]) <= MAX_DIGITS)
+        for name, kind in declared.items()
+    )
