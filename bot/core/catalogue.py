@@ -97,6 +97,7 @@ class Language(BaseModel):
     fallback: str | None = None
     complete: bool = True
     large_text: bool = False
+    latin: bool = False
     profile: list[str] = []
     when: str = Field(min_length=1)
     short_when: str = Field(min_length=1)

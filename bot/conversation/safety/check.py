@@ -33,10 +33,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bot.conversation.safety.model import SafetyModel
 from bot.conversation.safety.text import CATEGORIES, fold
+from bot.core.catalogue import LanguageCatalogue, load_languages
 from bot.core.content import MAX_LABEL
 from bot.core.content_files import ContentError, content_root, read_model
 
-LANGS = ("ja", "en", "ja_easy")
 _LATIN = re.compile(r"[a-z]")
 MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
 
@@ -162,8 +162,13 @@ class SafetyCheck:
     """Finds a crisis in a message and says what to answer; built once from content."""
 
     def __init__(
-        self, by_lang: dict[str, SafetyContent], lines: HelpLines, model: SafetyModel | None = None
+        self,
+        by_lang: dict[str, SafetyContent],
+        lines: HelpLines,
+        model: SafetyModel | None = None,
+        languages: LanguageCatalogue | None = None,
     ):
+        self.languages = languages or load_languages()
         self._content = by_lang
         self._lines_file = lines
         self._model = model
@@ -191,7 +196,8 @@ class SafetyCheck:
         # messages are in one script, and the other language's patterns are half the cost.
         has_latin = _LATIN.search(folded) is not None
         for lang, triggers in self._triggers.items():
-            if (lang == "en" and not has_latin) or (lang != "en" and folded.isascii()):
+            latin = self.languages.get(lang).latin
+            if (latin and not has_latin) or (not latin and folded.isascii()):
                 continue
             near_misses = self._near_misses[lang]
             rest = near_misses.sub(" ", folded) if near_misses else folded
@@ -207,7 +213,16 @@ class SafetyCheck:
         seen = self._model.category_of(probabilities)
         if seen is None:
             return None
-        return Crisis(seen, "en" if folded.isascii() else "ja")
+        return Crisis(seen, self._written_in(folded))
+
+    def _written_in(self, folded: str) -> str:
+        """The language a message the model caught is answered in: the first Latin-script
+        language for ASCII text, the default language otherwise."""
+        if folded.isascii():
+            latin = [lang.code for lang in self.languages.languages if lang.latin]
+            if latin:
+                return latin[0]
+        return self.languages.default
 
     def explain(self, text: str) -> list[tuple[str, str, str]]:
         """Every (language, category, pattern) that matches a message: for staff asking why a
@@ -221,14 +236,17 @@ class SafetyCheck:
                 found += [(lang, category, p) for p in patterns if re.search(fold(p), rest)]
         return found
 
+    def _chain(self, lang: str) -> list[SafetyContent]:
+        """This language's safety content, then its fallbacks'."""
+        return [self._content[c] for c in self.languages.chain(lang) if c in self._content]
+
     def answer(self, category: str, lang: str) -> tuple[SafetyAnswer, list[SafetyAnswerLine]]:
-        """The answer for a category in a language (ja_easy falls back to ja per part)."""
-        content = self._content.get(lang) or self._content["ja"]
-        fallback = self._content["ja"]
-        answer = content.answers.get(category) or fallback.answers[category]
+        """The answer for a category in a language (a partial language falls back per part)."""
+        chain = self._chain(lang)
+        answer = next(c.answers[category] for c in chain if category in c.answers)
         lines = []
         for line_id in answer.lines:
-            said = content.lines.get(line_id) or fallback.lines[line_id]
+            said = next(c.lines[line_id] for c in chain if line_id in c.lines)
             line = self._lines[line_id]
             lines.append(
                 SafetyAnswerLine(said.name, said.button, said.hours, line.number, line.tel)
@@ -237,7 +255,7 @@ class SafetyCheck:
 
     def source_line(self, lang: str) -> str:
         """「出典: …(YYYY年M月確認)」 in the resident's language."""
-        content = self._content.get(lang) or self._content["ja"]
+        content = self._chain(lang)[0]
         checked = self.checked
         month_name = calendar.month_abbr[checked.month]  # "Dec", as DESIGN's source line says
         return content.source_line.format(
@@ -267,10 +285,12 @@ def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
 def _load_safety(root: pathlib.Path) -> SafetyCheck:
     lines = read_model(root / "safety_lines.yaml", HelpLines, "'lines'")
     known = {line.id for line in lines.lines}
+    languages = load_languages(root)
     by_lang: dict[str, SafetyContent] = {}
-    for lang in LANGS:
+    for language in languages.languages:
+        lang = language.code
         path = root / lang / "safety.yaml"
-        if not path.exists() and lang == "ja_easy":
+        if not path.exists() and not language.complete:
             continue
         content = read_model(path, SafetyContent, "'answers', 'lines' and 'source_line'")
         for category, answer in content.answers.items():
@@ -278,10 +298,10 @@ def _load_safety(root: pathlib.Path) -> SafetyCheck:
             if unknown:
                 raise ContentError(f"{path}: answers.{category}.lines: unknown {unknown}")
         used = {line for answer in content.answers.values() for line in answer.lines}
-        if lang != "ja_easy" and used - set(content.lines):
+        if language.complete and used - set(content.lines):
             raise ContentError(f"{path}: lines: no name for {sorted(used - set(content.lines))}")
         by_lang[lang] = content
-    for lang in ("ja", "en"):
-        if not by_lang[lang].detect:
-            raise ContentError(f"{root / lang / 'safety.yaml'}: detect: no patterns")
-    return SafetyCheck(by_lang, lines, SafetyModel.load())
+    for language in languages.languages:
+        if language.complete and not by_lang[language.code].detect:
+            raise ContentError(f"{root / language.code / 'safety.yaml'}: detect: no patterns")
+    return SafetyCheck(by_lang, lines, SafetyModel.load(), languages)
