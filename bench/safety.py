@@ -33,6 +33,7 @@ SETS = {
     "dev": ROOT / "data" / "safety_dev.jsonl",
     "tune": ROOT / "data" / "safety_tune.jsonl",
     "tune2": ROOT / "data" / "safety_tune2.jsonl",
+    "tune3": ROOT / "data" / "safety_tune3.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
 

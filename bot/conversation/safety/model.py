@@ -113,11 +113,10 @@ class SafetyModel:
 
     def probabilities(self, text: str) -> list[float]:
         """Softmax over LABELS."""
-        scores = list(self.bias)
-        for feature in features(text):
-            row = self.weights.get(feature)
-            if row is not None:
-                scores = [s + w for s, w in zip(scores, row, strict=True)]
+        get = self.weights.get
+        rows = [row for row in map(get, features(text)) if row is not None]
+        # column sums in C: zip(*rows) transposes the present features' weight rows
+        scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)

@@ -23,12 +23,14 @@ if TYPE_CHECKING:  # numpy is imported where it is used: checking needs no numpy
     from numpy.typing import NDArray
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-TRAIN_FILES = tuple(ROOT / "data" / f"safety_{name}.jsonl" for name in ("dev", "tune", "tune2"))
+TRAIN_FILES = tuple(
+    ROOT / "data" / f"safety_{name}.jsonl" for name in ("dev", "tune", "tune2", "tune3")
+)
 L2 = 1e-3
 STEPS = 300
 LEARNING_RATE = 0.2
 MIN_COUNT = 2  # a feature seen once is noise more often than signal
-MAX_TRAIN_FALSE_ALARMS = 0.01
+MAX_TRAIN_FALSE_ALARMS = 0.02  # the false-alarm goal: at most 2 % of near misses
 FOLDS = 5
 
 
