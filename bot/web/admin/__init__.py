@@ -15,8 +15,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templ
 # page they may open, staff on theirs.
 PAGES: list[tuple[str, str, str]] = [
     ("admin.dashboard", "dashboard.nav", "manager"),
-    ("admin.announcements_list", "announcements.nav", "staff"),
     ("admin.classes_list", "classes.nav", "staff"),
+    ("admin.announcements_list", "announcements.nav", "staff"),
     ("admin.users", "users.nav", "admin"),
     ("admin.audit_log", "audit.nav", "admin"),
 ]
