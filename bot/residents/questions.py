@@ -17,29 +17,29 @@ from bot.core.models import QuestionCount, SafetyCount
 JST = dt.timezone(dt.timedelta(hours=9))
 
 
-@per_database
-def _add_one(insert):
-    table = QuestionCount.__table__
-    return insert(table).on_conflict_do_update(
-        index_elements=["day", "intent"], set_={"count": table.c.count + 1}
-    )
+def _add_one_to(model, key: str):
+    """The upsert adding one to today's count of a `key` in a (day, key, count) table."""
+    table = model.__table__
+
+    def build(insert):
+        return insert(table).on_conflict_do_update(
+            index_elements=["day", key], set_={"count": table.c.count + 1}
+        )
+
+    return per_database(build)
+
+
+_add_question = _add_one_to(QuestionCount, "intent")
+_add_safety_answer = _add_one_to(SafetyCount, "category")
 
 
 def count_question(db: Session, intent: str, now: dt.datetime) -> None:
     """Add one question of `intent` to today's count."""
-    db.execute(_add_one(db), {"day": now.astimezone(JST).date(), "intent": intent, "count": 1})
-
-
-@per_database
-def _add_one_safety(insert):
-    table = SafetyCount.__table__
-    return insert(table).on_conflict_do_update(
-        index_elements=["day", "category"], set_={"count": table.c.count + 1}
-    )
+    day = now.astimezone(JST).date()
+    db.execute(_add_question(db), {"day": day, "intent": intent, "count": 1})
 
 
 def count_safety_answer(db: Session, category: str, now: dt.datetime) -> None:
     """Add one safety answer of `category` to today's count (nothing else is kept of it)."""
-    db.execute(
-        _add_one_safety(db), {"day": now.astimezone(JST).date(), "category": category, "count": 1}
-    )
+    day = now.astimezone(JST).date()
+    db.execute(_add_safety_answer(db), {"day": day, "category": category, "count": 1})
