@@ -4,7 +4,7 @@ Intent: smartphone_class — the live schedule; booking follow-ups to it ("そ�
 "2番目を予約", "Book the second one"); the resident's bookings ("予約の確認"); cancelling; and the
 sub-questions (cost, what to bring, who may join …) from content/.
 
-Postback actions (bot/postback.py format, e.g. ``v1|reserve|session=12``):
+Postback actions (bot/line/postback.py format, e.g. ``v1|reserve|session=12``):
     reserve             session=<id>      book a seat, or join the waiting list when full
     my_reservations     —                 the resident's upcoming bookings, each cancellable
     cancel_ask          reservation=<id>  "cancel this booking?" with yes / no

@@ -1,7 +1,7 @@
 """Cards for class sessions and bookings, in LINE's Flex format.
 
 Built from content, settings and rows — not from a conversation turn — so the bot's replies,
-the day-before reminders (bot/reminders.py) and the console's notices (bot/sessions_admin.py)
+the day-before reminders (bot/reminders.py) and the console's notices (bot/classes/changes.py)
 all show residents the same card.
 """
 

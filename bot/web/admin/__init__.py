@@ -2,7 +2,7 @@
 
 A blueprint package: security (CSRF, roles), auth (login/logout), i18n (Japanese by default,
 English on request), and one module per area. Views are thin: they call the same services as
-the bot and the CLI (bot.classes, bot.reservations, bot.announcements, bot.staff …).
+the bot and the CLI (bot.classes, bot.announcements, bot.staff, bot.reports …).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Followers against FOLLOWER_TARGET (our ledger, with LINE's insight beside it), the forecast, a
 chart of follows and unfollows by day, week or month (`?period=`, links, no script), this fiscal
 year's class and consultation KPIs, questions by topic, and the questions the bot could not
-answer. Every figure comes from bot.kpi; every table is a `Table`, drawn as HTML here and
+answer. Every figure comes from bot.reports.kpi; every table is a `Table`, drawn as HTML here and
 downloaded from /admin/dashboard/<name>.csv (UTF-8 with BOM, so Excel reads the Japanese).
 """
 

@@ -2,7 +2,7 @@
 
 Users are made by bot.staff.create_user (the same as `python -m bot staff add`); nobody is ever
 deleted — an account is deactivated, so the audit log keeps naming real people, and the user is
-out at once (bot/admin/security.py re-reads the user on every request).
+out at once (bot/web/admin/security.py re-reads the user on every request).
 """
 
 from __future__ import annotations
