@@ -1,5 +1,5 @@
-"""mask_personal_data (bot/core/privacy.py): personal data in what residents type becomes placeholders
-before it is stored; ordinary numbers (dates, times, money, counts, 110/119/189) stay.
+"""mask_personal_data (bot/core/privacy.py): personal data in what residents type becomes
+placeholders before it is stored; ordinary numbers (dates, times, money, counts, 110/119/189) stay.
 
 All data here is made up: 090-1234-5678-style numbers, example.* domains, no real persons.
 """

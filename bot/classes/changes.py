@@ -1,6 +1,6 @@
 """What staff do to class sessions from the console: create, edit, cancel, mark attendance.
 
-Built on bot/classes/__init__.py (the session itself) and bot/classes/reservations.py (seats, waiting list,
+Built on bot.classes (the session itself) and bot.classes.reservations (seats, waiting list,
 retry keys); every change is audited in the caller's transaction. Residents are told by push
 only after that transaction has committed (`tell`), each push with a retry key derived from
 the reservation, so pressing the button twice — or sending again after a failure — never gives

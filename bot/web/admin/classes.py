@@ -1,7 +1,7 @@
 """/admin/classes (staff): class sessions — list, create, edit, cancel, attendees, attendance.
 
-Views only read the form and call bot/classes/changes.py (built on bot/classes/__init__.py and
-bot/classes/reservations.py). Times are typed and shown in BOT_TIMEZONE. Also home to two helpers the
+Views only read the form and call bot.classes.changes (built on bot.classes and
+bot.classes.reservations). Times are typed and shown in BOT_TIMEZONE. Also home to two helpers the
 other staff pages share: the `localtime` template filter.
 """
 
