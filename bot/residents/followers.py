@@ -98,9 +98,10 @@ def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
         .scalars()
         .all()
     )
+    topics = subscribable_topics()  # every topic until they choose (README)
     session.execute(
         insert(FollowerTopic),
-        [{"follower_id": f, "topic": t} for f in rows for t in subscribable_topics()],
+        [{"follower_id": f, "topic": t} for f in rows for t in topics],
     )
     session.execute(
         insert(FollowLedgerEntry),
