@@ -5,7 +5,9 @@ Run: `.venv/bin/python bench/safety.py [--errors dev]` (a few seconds)
 Sets (data/README.md says how they were written):
 - [dev]      data/safety_dev.jsonl: the patterns in content/*/safety.yaml were tuned on it;
 - [held-out] data/safety_heldout.jsonl: written by someone who never saw the patterns, and never
-             used to tune them (its errors are not printed unless asked for by name).
+             used to tune them (its errors are not printed unless asked for by name);
+- [held-out indirect] data/safety_heldout_indirect.jsonl: suicidal messages that never name
+             death, and near misses in their words, by another author; never trained on.
 
 For each set: recall (a crisis message gets help lines, whatever category), the share of those
 given the right category's lines, the false-positive rate (a near miss gets help lines instead
@@ -34,6 +36,7 @@ SETS = {
     "tune": ROOT / "data" / "safety_tune.jsonl",
     "tune2": ROOT / "data" / "safety_tune2.jsonl",
     "tune3": ROOT / "data" / "safety_tune3.jsonl",
+    "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
 

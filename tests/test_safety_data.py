@@ -14,6 +14,8 @@ from bot.core.content import ContentError
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
+# Suicidal messages that never name death, and near misses in their words: held out too.
+HELD_OUT_INDIRECT = ROOT / "data" / "safety_heldout_indirect.jsonl"
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -22,9 +24,10 @@ def rows_of(path: Path) -> list[dict]:
 
 def test_the_held_out_set_shares_no_message_with_what_tuned_the_check():
     trained = {fold(r["text"]) for path in TRAIN_FILES for r in rows_of(path)}
-    held_out = [fold(r["text"]) for r in rows_of(HELD_OUT)]
-    assert not trained & set(held_out)
-    assert len(held_out) == len(set(held_out))
+    for path in (HELD_OUT, HELD_OUT_INDIRECT):
+        held_out = [fold(r["text"]) for r in rows_of(path)]
+        assert not trained & set(held_out), path.name
+        assert len(held_out) == len(set(held_out)), path.name
 
 
 @pytest.mark.parametrize("path", [*TRAIN_FILES, HELD_OUT], ids=lambda p: p.name)
