@@ -194,12 +194,12 @@ class LanguageCatalogue(BaseModel):
 
 def load_topics(root: pathlib.Path | None = None) -> TopicCatalogue:
     """content/topics.yaml, validated (read once per content folder)."""
-    return _read_topics(content_root(root).resolve())
+    return _read_topics(content_root(root))
 
 
 def load_languages(root: pathlib.Path | None = None) -> LanguageCatalogue:
     """content/languages.yaml, validated (read once per content folder)."""
-    return _read_languages(content_root(root).resolve())
+    return _read_languages(content_root(root))
 
 
 @functools.cache

@@ -271,19 +271,20 @@ class Content:
 
     def topic_label(self, topic_id: str, lang: str) -> str:
         """A topic's button label: `label` in its own file, else ui.yaml's topic_label.*."""
-        if topic_id in self._topics[self.languages.default]:
-            label = self.topic(topic_id, lang).label
-            if label:
-                return label
-        return self.ui(f"topic_label.{topic_id}", lang)
+        return self._topic_word(topic_id, lang, "label")
 
     def topic_name(self, topic_id: str, lang: str) -> str:
         """A topic's name in 受信設定: `name` in its own file, else ui.yaml's topic_name.*."""
+        return self._topic_word(topic_id, lang, "name")
+
+    def _topic_word(self, topic_id: str, lang: str, field: str) -> str:
+        """The topic file's `label` or `name`, else ui.yaml's topic_<field>.<id> (topics without
+        a file of their own, such as ward_news, and those that predate the field)."""
         if topic_id in self._topics[self.languages.default]:
-            name = self.topic(topic_id, lang).name
-            if name:
-                return name
-        return self.ui(f"topic_name.{topic_id}", lang)
+            word = getattr(self.topic(topic_id, lang), field)
+            if word:
+                return word
+        return self.ui(f"topic_{field}.{topic_id}", lang)
 
     def examples(self) -> dict[str, list[str]]:
         """Each topic's example questions, every language together (for the router)."""
@@ -476,7 +477,7 @@ def load_content(root: pathlib.Path | None = None) -> Content:
     """Load and validate every content file under ``root`` (default: content_root()), once per
     folder: content does not change while the bot runs, and every app built in one process
     (tests, the demo) shares it."""
-    return _load_content(content_root(root).resolve())
+    return _load_content(content_root(root))
 
 
 @functools.cache

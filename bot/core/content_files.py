@@ -8,6 +8,7 @@ guesses the path.
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 import sys
@@ -25,11 +26,18 @@ class ContentError(Exception):
 
 
 def content_root(root: pathlib.Path | str | None = None) -> pathlib.Path:
-    """The content folder to read (see the module docstring for the order)."""
+    """The content folder to read, as an absolute path (see the module docstring for the order).
+    The default is looked up once per value of CONTENT_DIR: callers ask on every turn."""
     if root is not None:
-        return pathlib.Path(root)
-    if os.environ.get("CONTENT_DIR"):
-        return pathlib.Path(os.environ["CONTENT_DIR"])
+        return pathlib.Path(root).resolve()
+    return _default_root(os.environ.get("CONTENT_DIR", ""))
+
+
+@functools.cache
+def _default_root(configured: str) -> pathlib.Path:
+    """Where content is when no folder is given: CONTENT_DIR, the checkout, the installation."""
+    if configured:
+        return pathlib.Path(configured).resolve()
     checkout = pathlib.Path(__file__).resolve().parents[2] / "content"
     if (checkout / "topics.yaml").is_file():
         return checkout

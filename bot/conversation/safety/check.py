@@ -278,7 +278,7 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
 def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
     """Load and cross-check the safety content; a ContentError names the file and field.
     Read once per content folder: the check holds no state, so workers and apps share it."""
-    return _load_safety(content_root(root).resolve())
+    return _load_safety(content_root(root))
 
 
 @functools.cache
