@@ -11,7 +11,6 @@ import shutil
 
 import pytest
 
-from bot import create_app
 from bot.core.content_files import content_root
 from tests.conftest import Resident
 
@@ -29,7 +28,8 @@ CATALOGUE_LINE = """
 
 
 @pytest.fixture
-def bot_with_a_new_language(tmp_path, monkeypatch, settings, standin):
+def content_with_a_new_language(tmp_path, monkeypatch):
+    """content/ as a copy, with a language added as data only."""
     root = tmp_path / "content"
     shutil.copytree(content_root(), root)
     shutil.copytree(root / "en", root / "de")
@@ -47,12 +47,12 @@ def bot_with_a_new_language(tmp_path, monkeypatch, settings, standin):
         path = root / "de" / name
         path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
     monkeypatch.setenv("CONTENT_DIR", str(root))
-    standin.clear()
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    yield app
-    app.extensions["navi"].gateway.close()
-    app.extensions["navi"].engine.dispose()
+
+
+@pytest.fixture
+def bot_with_a_new_language(content_with_a_new_language, app):
+    """conftest's app, built after the content was edited (fixtures run in argument order)."""
+    return app
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from bot import create_app
 from bot.core.catalogue import subscribable_topics
 from bot.core.content_files import content_root
 from tests.admin_helpers import console_client, log_in, make_user
@@ -95,15 +94,9 @@ def content_with_a_new_topic(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def bot_with_a_new_topic(content_with_a_new_topic, settings, standin):
-    """The bot built by the same factory, reading the edited content."""
-    standin.clear()
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    yield app
-    navi = app.extensions["navi"]
-    navi.gateway.close()
-    navi.engine.dispose()
+def bot_with_a_new_topic(content_with_a_new_topic, app):
+    """conftest's app, built after the content was edited (fixtures run in argument order)."""
+    return app
 
 
 @pytest.fixture
