@@ -36,6 +36,7 @@ SETS = {
     "tune": ROOT / "data" / "safety_tune.jsonl",
     "tune2": ROOT / "data" / "safety_tune2.jsonl",
     "tune3": ROOT / "data" / "safety_tune3.jsonl",
+    "tune4": ROOT / "data" / "safety_tune4.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
