@@ -3,6 +3,10 @@
 Run: `.venv/bin/python bench/intents.py [--compare] [--sudachi PATH] [--errors]` (about 4 minutes;
 --compare adds the alternative techniques, about 15 minutes more on 2 cores)
 
+0. First, residents' words (bench/residents.py): the held-out set written from what residents
+   really ask municipalities, through router and understanding, beside a keyword table; then
+   the follow-up cases.
+
 1. [dev] 5-fold stratified CV on the development set (fixed seed): each fold's model is trained
    on data/intents_train.jsonl + the other four dev folds (calibration included, on that training
    data only) and scored on the held-out fold; nothing is scored by a model that saw it.
@@ -35,6 +39,9 @@ from bot.conversation.router.lexicon import concepts  # noqa: E402
 from bot.conversation.router.model import MODEL_PATH  # noqa: E402
 from bot.conversation.router.text import fold  # noqa: E402
 from bot.conversation.router.train import DEV_FILE, TRAIN_FILE, _folds, load_rows, train_model  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import residents  # noqa: E402
 
 SEED = 7
 EVAL_FILE = ROOT / "data" / "intents_eval.jsonl"
@@ -146,12 +153,36 @@ def throughput(router, texts, n=20_000):
     return n / (time.perf_counter() - t0)
 
 
+def understanding_throughput(texts, n=10_000):
+    """Messages per second through router + understanding (no context), one core."""
+    from bot.conversation.choosing import Chooser
+    from bot.conversation.router import load_details, load_router
+    from bot.conversation.understanding import understand
+    from bot.core.content import load_content
+
+    content = load_content()
+    chooser, router = Chooser(content, load_details()), load_router()
+
+    def run(text):
+        route = router.route(text)
+        understand(route, normalize(text), None, content, route.language, chooser)
+
+    for t in texts:
+        run(t)
+    batch = (texts * (n // len(texts) + 1))[:n]
+    t0 = time.perf_counter()
+    for t in batch:
+        run(t)
+    return n / (time.perf_counter() - t0)
+
+
 def cold_start():
     """Seconds for a fresh interpreter to import + load_router(), and for the CLI on one line."""
     py = sys.executable
     code = (
-        "import time; t=time.perf_counter(); from bot.conversation.router import load_router; "
-        "r=load_router(); r.route('コンビニで住民票'); print(time.perf_counter()-t)"
+        "import time; t=time.perf_counter(); "
+        "from bot.conversation.router import load_details, load_router; "
+        "r=load_router(); load_details(); r.route('コンビニで住民票'); print(time.perf_counter()-t)"
     )
     load = min(
         float(subprocess.run([py, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout)
@@ -178,6 +209,8 @@ def main() -> None:
     ap.add_argument("--sudachi", help="sys.path entry where sudachipy + sudachidict_core live")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
+    residents.main(["--errors"] if args.errors else [])
+    print()
 
     train, dev = load_rows(TRAIN_FILE), load_rows(DEV_FILE)
     both = train + dev
@@ -226,6 +259,8 @@ def main() -> None:
     texts = [t for t, _ in dev]
     rate = throughput(router, texts)
     print(f"throughput: {rate:,.0f} messages/s (one core, 20,000 dev messages, after warm-up)")
+    rate = understanding_throughput(texts)
+    print(f"with understanding (entry, area, asking back): {rate:,.0f} messages/s")
     load, cli = cold_start()
     print(
         f"cold start: import + load_router() + first route {load:.3f} s; "

@@ -56,7 +56,7 @@ ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
 @router.intent("smartphone_class")
 def explain_smartphone_classes(turn: Turn) -> list[dict]:
     """A booking follow-up to the sessions just shown, else the sub-question's answer."""
-    entry = turn.content.pick(INTENT, turn.normalized, turn.lang)
+    entry = turn.pick(INTENT)
     shown = sessions_shown(turn)
     if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
         return book_from_context(turn, shown)

@@ -53,7 +53,7 @@ def answer_entry(turn: Turn, intent: str, entry, extra: list[dict] | None = None
 
 def answer_topic(turn: Turn, intent: str) -> list[dict]:
     """Answer the sub-question the resident asked within a topic (the overview if unclear)."""
-    entry = turn.content.pick(intent, turn.normalized, turn.lang)
+    entry = turn.pick(intent)
     return answer_entry(turn, intent, entry)
 
 

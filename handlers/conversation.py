@@ -1,14 +1,20 @@
-"""Small talk, help, the menu, and what we cannot answer.
+"""Small talk, help, the menu, what we cannot answer, and asking back when unsure.
 
-Intents: greeting, help, unknown. Postback actions: menu, entry, unknown_postback
-(a "topic" button runs its intent's handler).
-Events: follow (the welcome), non_text (stickers, photos, audio, locations …).
+Intents: greeting, help, unknown (another ward service: where to go, from content/directory.yaml;
+anything else: what the bot can do). Postback actions: menu, entry, unknown_postback (a "topic"
+button runs its intent's handler). Events: follow (the welcome), non_text (stickers, photos,
+audio, locations …), ask_back (which of two or three answers the resident means).
 """
+
+import calendar
+from urllib.parse import urlsplit
 
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
+from bot.core.directory import Area
 from bot.core.models import UnansweredQuestion
 from bot.line import messages
+from bot.line.postback import Postback
 from handlers.common import answer_entry, answer_topic, menu_actions, with_menu
 
 router = TopicRouter("conversation")
@@ -43,8 +49,11 @@ def explain_what_i_can_do(turn: Turn) -> list[dict]:
 
 @router.intent("unknown")
 def admit_not_knowing(turn: Turn) -> list[dict]:
-    """Say what we can do and whom to call; keep the question (text only, personal data
-    masked by the model) for staff."""
+    """Another ward service: where to go. Anything else: say what we can do and whom to call,
+    and keep the question (text only, personal data masked by the model) for staff."""
+    if turn.area is not None:
+        turn.forget()
+        return [messages.with_quick_replies(directory_card(turn, turn.area), menu_actions(turn))]
     if turn.text.strip():
         turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
     turn.forget()
@@ -77,3 +86,55 @@ def show_unknown_postback(turn: Turn) -> list[dict]:
     return [
         messages.with_quick_replies(messages.text(turn.ui("postback_unknown")), menu_actions(turn))
     ]
+
+
+def directory_card(turn: Turn, area: Area) -> dict:
+    """The section that handles a service, its phone and page where an official page confirms
+    them; else the ward's main line and its list of sections. Ends with the source line."""
+    directory = turn.content.directory
+    assert directory is not None  # an area comes from the directory
+    lang, default = turn.lang, turn.content.languages.default
+    name = area.name.get(lang) or area.name[default]
+    lines = [turn.ui("directory_intro", name=name)]
+    if area.section:
+        lines.append(
+            turn.ui("directory_section", section=area.section.get(lang) or area.section[default])
+        )
+    phone = area.phone or directory.fallback.phone
+    lines.append(
+        turn.ui("directory_phone", number=area.phone) if area.phone else turn.ui("directory_call")
+    )
+    checked = area.checked
+    lines.append(
+        turn.ui(
+            "source_line",
+            site=urlsplit(area.source).netloc or area.source,
+            year=checked.year,
+            month=checked.month,
+            month_name=calendar.month_abbr[checked.month],
+        )
+    )
+    if area.url:
+        link = (turn.ui("directory_page_button"), area.url)
+    else:
+        link = (turn.ui("directory_list_button"), directory.fallback.url)
+    call = (turn.ui("directory_call_button"), "tel:" + phone.replace("-", ""))
+    large = turn.content.large_text(lang)
+    return messages.card(name, "\n".join(lines), link, large=large, call=call)
+
+
+@router.event("ask_back")
+def ask_which(turn: Turn) -> list[dict]:
+    """One short question, one button per answer the message may mean, and 「ほかのこと」."""
+    content, lang = turn.content, turn.lang
+    labels, actions = [], []
+    for intent, key in turn.options:
+        entry = content.entry(intent, key, lang)
+        label = content.topic_label(intent, lang) if key == "overview" else entry.label
+        labels.append(label)
+        actions.append(messages.postback_action(label, Postback("entry", {"i": intent, "k": key})))
+    actions.append(
+        messages.postback_action(turn.ui("ask_back_other"), Postback("topic", {"i": "help"}))
+    )
+    question = "\n".join([turn.ui("ask_back"), *(f"・{label}" for label in labels)])
+    return [messages.with_quick_replies(messages.text(question), actions)]

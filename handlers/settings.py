@@ -20,7 +20,7 @@ router = TopicRouter("settings")
 @router.intent("notification_settings")
 def manage_settings(turn: Turn) -> list[dict]:
     """Show the sub-question's answer with the resident's current settings and switches."""
-    entry = turn.content.pick("notification_settings", turn.normalized, turn.lang)
+    entry = turn.pick("notification_settings")
     turn.remember("notification_settings", entry.key)
     if entry.key == "delete_data":
         confirm = messages.postback_action(

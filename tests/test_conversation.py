@@ -109,12 +109,12 @@ def test_menu_and_cancel_always_reset(resident):
 
 
 def test_unknown_question_offers_topics_and_phone_and_is_kept_without_user_id(resident, app):
-    reply = resident.say("粗大ごみの出し方を教えて")
+    reply = resident.say("区長の好きな食べ物を教えて")
     assert "03-3964-1111" in reply.text
     assert "コンビニ交付" in reply.labels
     with app.extensions["navi"].sessions() as db:
         kept = db.scalars(select(UnansweredQuestion)).all()
-    assert [q.text for q in kept] == ["粗大ごみの出し方を教えて"]
+    assert [q.text for q in kept] == ["区長の好きな食べ物を教えて"]
     assert not hasattr(kept[0], "follower_id")
 
 
@@ -173,7 +173,8 @@ def test_delete_my_data_erases_the_resident_after_confirming(resident, app):
 def test_a_question_in_chinese_gets_english_and_the_multilingual_desk(resident):
     reply = resident.say("我想在便利店打印住民票，需要带什么？")
     assert "03-3579-2018" in reply.text  # 文化・国際交流課, for help in their language
-    assert "convenience store" in reply.text.lower() or "konbini" in reply.text.lower()
+    # they asked what to bring: the card and its PIN, in English
+    assert "my number card" in reply.text.lower() and "4-digit pin" in reply.text.lower()
 
 
 def test_a_resident_who_chose_plain_japanese_gets_plain_japanese(resident, app):

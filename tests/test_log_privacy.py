@@ -85,8 +85,8 @@ def test_a_phone_number_typed_into_the_chat_reaches_no_file_and_no_log(
     resident = "U" + "5" * 32
     said = (
         "電話は090-1234-5678です",  # the words (answered with the contact card)
-        "粗大ごみの回収をお願いしたいです。電話は090-1234-5678です",  # kept, masked
-        "犬の登録をしたい。連絡先は０９０ー１２３４ー５６７８",  # full-width, kept, masked
+        "区長の好きな食べ物は？ 090-1234-5678",  # kept, masked
+        "宇宙人はいますか ０９０ー１２３４ー５６７８",  # full-width, kept, masked
     )
     with caplog.at_level(logging.DEBUG):
         for words in said:

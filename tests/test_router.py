@@ -121,7 +121,12 @@ FRESH += NEAR_MISSES + [t for t, _, _ in FOREIGN] + GIBBERISH
 
 def test_fresh_sentences_are_not_training_data():
     seen = set()
-    for name in ("intents_train.jsonl", "intents_dev.jsonl"):
+    for name in (
+        "intents_train.jsonl",
+        "intents_dev.jsonl",
+        "residents_train.jsonl",
+        "entries_train.jsonl",
+    ):
         for line in (ROOT / "data" / name).read_text("utf-8").splitlines():
             seen.add(normalize(json.loads(line)["text"]))
     assert [t for t in FRESH if normalize(t) in seen] == []
@@ -278,7 +283,12 @@ def test_shipped_model_is_trained_on_the_current_data():
     model = json.loads((ROOT / "bot" / "conversation" / "router" / "model.json").read_text("utf-8"))
     rows = sum(
         1
-        for name in ("intents_train.jsonl", "intents_dev.jsonl")
+        for name in (
+            "intents_train.jsonl",
+            "intents_dev.jsonl",
+            "residents_train.jsonl",
+            "entries_train.jsonl",
+        )
         for line in (ROOT / "data" / name).read_text("utf-8").splitlines()
         if line.strip()
     )

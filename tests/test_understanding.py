@@ -51,3 +51,56 @@ def test_the_same_sub_question_again_is_not_read_as_a_follow_up():
     route = Route("unknown", 0.4, "ja")
     meant = understand(route, "何時まで?", context("konbini_certificate", "hours"), CONTENT, "ja")
     assert meant.intent == "unknown"
+
+
+# -- with the shipped details model: entries, ward services, asking back ----------------------
+
+from bot.conversation.choosing import Chooser  # noqa: E402
+from bot.conversation.router import load_details  # noqa: E402
+
+CHOOSER = Chooser(CONTENT, load_details())
+
+
+def meaning(route: Route, text: str, last: ConversationContext | None = None):
+    from bot.core.text import normalize
+
+    return understand(route, normalize(text), last, CONTENT, "ja", CHOOSER)
+
+
+def test_the_routed_topic_answers_the_narrower_question_asked():
+    meant = meaning(Route("konbini_certificate", 0.95, "ja"), "コンビニで住民票取るといくら？")
+    assert (meant.how, meant.entry) == ("routed", "fee")
+
+
+def test_an_unknown_question_about_a_ward_service_names_its_area():
+    meant = meaning(Route("unknown", 0.95, "ja"), "燃えないゴミは何曜日？")
+    assert meant.area is not None and meant.area.area == "garbage"
+
+
+def test_an_unknown_question_matching_no_service_has_no_area():
+    meant = meaning(Route("unknown", 0.95, "ja"), "区長の好きな食べ物は？")
+    assert meant.area is None and meant.how == "routed"
+
+
+def test_an_unsure_route_with_a_rival_is_asked_back_with_both():
+    route = Route("konbini_certificate", 0.45, "ja", (("mynumber_card", 0.35),))
+    meant = meaning(route, "カードのこと")
+    assert meant.how == "ask"
+    assert [i for i, _ in meant.options] == ["konbini_certificate", "mynumber_card"]
+
+
+def test_a_message_pointing_back_is_read_inside_the_last_topic():
+    route = Route("smartphone_class", 0.9, "ja")
+    meant = meaning(route, "それってスマホでできる？", context("online_application"))
+    assert (meant.intent, meant.how) == ("online_application", "follow_up")
+
+
+def test_a_message_naming_another_topic_is_a_new_subject():
+    route = Route("mynumber_card", 0.95, "ja")
+    meant = meaning(route, "マイナンバーカードの暗証番号を忘れた", context("smartphone_class"))
+    assert (meant.intent, meant.how) == ("mynumber_card", "routed")
+
+
+def test_a_reply_to_the_bots_own_question_goes_back_to_its_topic():
+    meant = meaning(Route("help", 0.9, "ja"), "最初ので", context("smartphone_class", "choose"))
+    assert (meant.intent, meant.how) == ("smartphone_class", "follow_up")

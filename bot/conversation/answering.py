@@ -23,6 +23,7 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
+from bot.conversation.choosing import Chooser
 from bot.conversation.registry import Registry
 from bot.conversation.replier import user_of
 from bot.conversation.router import normalize
@@ -57,6 +58,7 @@ class Answerer:
         registry: Registry,
         safety: SafetyCheck,
         clock: Callable[[], dt.datetime],
+        chooser: Chooser | None = None,
     ):
         self.settings = settings
         self.gateway = gateway
@@ -65,6 +67,7 @@ class Answerer:
         self.registry = registry
         self.safety = safety
         self.clock = clock
+        self.chooser = chooser or Chooser(content, None)
 
     def answer(self, work: UnitOfWork, event: Event) -> Handled:
         """The outcome and the messages for one event."""
@@ -138,13 +141,17 @@ class Answerer:
         lang = languages.answer_language(follower.language, route.language)
         turn = self._turn(work, follower, lang, text=text, normalized=normalized, route=route)
         turn.context = context
-        meant = understand(route, normalized, context, self.content, lang)
+        meant = understand(route, normalized, context, self.content, lang, self.chooser)
         if meant.reset:
             turn.forget()
             return Outcome("answered", "reset"), self.registry.action("menu")(turn), turn
         if turn.route is not None and turn.route.intent != meant.intent:
             turn.route = replace(turn.route, intent=meant.intent)
-        answer = self.registry.for_intent(meant.intent)(turn)
+        turn.entry_key, turn.area, turn.options = meant.entry, meant.area, meant.options
+        if meant.how == "ask":
+            answer = self.registry.for_event("ask_back")(turn)
+        else:
+            answer = self.registry.for_intent(meant.intent)(turn)
         if route.language in languages.answer_in_english:
             note = self.content.ui("other_language", languages.answer_in or languages.default)
             answer = [messages.text(note), *answer]
@@ -174,5 +181,6 @@ class Answerer:
             settings=self.settings,
             now=self.clock(),
             safety=self.safety,
+            chooser=self.chooser,
         )
         return Turn(follower=follower, lang=lang, services=services, **fields)

@@ -13,9 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.conversation.choosing import Chooser
 from bot.conversation.router import Route
 from bot.conversation.safety import Crisis, SafetyCheck
-from bot.core.content import Content
+from bot.core.content import Content, Entry
+from bot.core.directory import Area
 from bot.core.models import ConversationContext, Follower
 from bot.core.settings import Settings
 from bot.line.postback import Postback
@@ -43,6 +45,7 @@ class Services:
     settings: Settings
     now: dt.datetime
     safety: SafetyCheck | None = None
+    chooser: Chooser | None = None  # which entry answers a message (phrases alone when None)
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Turn:
     postback: Postback | None = None
     context: ConversationContext | None = None
     crisis: Crisis | None = None  # what the safety check found, before anything else ran
+    entry_key: str | None = None  # the entry understanding chose for the routed intent
+    area: Area | None = None  # for `unknown`: the other ward service it is about
+    options: tuple[tuple[str, str], ...] = ()  # when asking back: (intent, entry key) offered
     # What the handler asked to remember; the dispatcher saves it with the turn.
     remembered: dict[str, Any] | None = field(default=None, repr=False)
     # Pushes to other residents (e.g. a waitlisted resident who got a seat), sent by the
@@ -68,6 +74,18 @@ class Turn:
     def content(self) -> Content:
         """Shortcut: the bot's words."""
         return self.services.content
+
+    def pick(self, intent: str) -> Entry:
+        """The entry of `intent` that answers this message: the one understanding chose, else
+        the best fit of the text (the overview for a button or an empty text)."""
+        content = self.services.content
+        route_intent = self.route.intent if self.route else None
+        if self.entry_key and route_intent == intent:
+            entry = content.topic(intent, self.lang).get(self.entry_key)
+            if entry is not None:
+                return entry
+        chooser = self.services.chooser or Chooser(content, None)
+        return chooser.entry(intent, self.normalized, self.lang)
 
     def ui(self, key: str, **fields: Any) -> str:
         """A fixed UI string in the resident's language."""

@@ -2,27 +2,66 @@
 
 A pure function of the router's route, the text, the conversation context and the content: no
 database, no I/O, so every rule here is tested with plain values. The safety check runs before
-it (bot/conversation/answering.py); reset words, commands and follow-ups are decided here.
+it (bot/conversation/answering.py); reset words, commands, follow-ups, the answer inside the
+topic, the ward service of an `unknown` question and asking back are decided here.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from bot.conversation.choosing import Chooser
 from bot.conversation.router import Route
+from bot.conversation.router.lexicon import concepts
+from bot.conversation.router.text import fold
 from bot.core.content import Content
+from bot.core.directory import Area
 from bot.core.models import ConversationContext
 
-# Below this confidence a short message is read as a follow-up to the last answer, if it fits.
+# Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
+# A follow-up is read inside the last topic when the details model is this sure of the entry.
+FOLLOW_UP_ENTRY = 0.6
+# Words that point back at the last answer (「それってスマホでできる？」, "can I do that online?"):
+# the question is about the last topic even when its words name another one.
+POINTS_BACK = re.compile(r"それ|これ|そこ|その|あれ|\b(?:it|that|this|there|those)\b")
+# The router's concepts that name a topic (or a service we do not answer): a message naming
+# none of them, other than the last answer's own, is read in the light of the last answer.
+NAMES_A_TOPIC = {
+    "konbini_certificate": {"konbini"},
+    "mynumber_card": {"mynumber"},
+    "online_application": {"online"},
+    "smartphone_class": {"class"},
+    "notification_settings": {"settings", "notify"},
+    "contact": {"phone", "office"},
+}
+SAID_TO_THE_BOT = {"greet"}
+OUT_OF_SCOPE = "oos_"
+# Ask back instead of answering when the routed intent is below UNSURE, or below ASK_BELOW and
+# another intent has at least ASK_OTHER; or when nothing is routed but an intent has UNKNOWN_ASK.
+UNSURE = 0.5
+ASK_BELOW = 0.6
+ASK_OTHER = 0.2
+UNKNOWN_ASK = 0.3
+# Two entries of the routed topic this close (and the best below ENTRY_SURE): ask which.
+ENTRY_SURE = 0.5
+ENTRY_CLOSE = 0.15
+ASKED_AT_MOST = 3
+# A plain sub-question (this sure) confirms a single unsure topic: no need to ask.
+ENTRY_CONFIRMS = 0.8
 
 
 @dataclass(frozen=True)
 class Understanding:
-    """What to do with a message: start over, or answer an intent (and why that intent)."""
+    """What to do with a message: start over, answer an intent (and which entry, or which
+    ward service), or ask back which of a few answers the resident means."""
 
     intent: str  # the intent to answer; "" when the resident asked to start over
-    how: str  # reset | command | routed | follow_up
+    how: str  # reset | command | routed | follow_up | ask
+    entry: str | None = None  # the entry key to answer with (None: the handler decides)
+    area: Area | None = None  # for `unknown`: the other ward service it is about
+    options: tuple[tuple[str, str], ...] = ()  # for `ask`: (intent, entry key) to choose from
 
     @property
     def reset(self) -> bool:
@@ -36,20 +75,84 @@ def understand(
     context: ConversationContext | None,
     content: Content,
     lang: str,
+    chooser: Chooser | None = None,
 ) -> Understanding:
-    """Reset words first, then the commands the bot itself teaches, then the route, unless a
-    vague message fits a sub-question of the last answer's topic (「何時まで？」)."""
+    """Reset words first, then the commands the bot itself teaches, then a follow-up to the last
+    answer if the message fits one, then the route, asking back when it is unsure."""
+    chooser = chooser or Chooser(content, None)
     words = content.words
     if normalized in words.reset:
         return Understanding("", "reset")
     command = words.commands.get(normalized)
     if command:
-        return Understanding(command, "command")
-    if context is None or (
-        route.confidence >= FOLLOW_UP_CONFIDENCE and route.intent not in ("unknown", "help")
-    ):
-        return Understanding(route.intent, "routed")
-    entry = content.pick(context.intent, normalized, lang)
-    if entry.key != "overview" and entry.key != context.entry_key:
+        return Understanding(command, "command", entry=chooser.rank(command, normalized)[0][0])
+    follow_up = _follow_up(route, normalized, context, chooser)
+    if follow_up is not None:
+        return follow_up
+    options = _intents_to_ask(route, normalized, chooser)
+    if options:
+        return Understanding(route.intent, "ask", options=options)
+    if route.intent == "unknown":
+        return Understanding("unknown", "routed", area=chooser.area(normalized))
+    ranked = chooser.rank(route.intent, normalized)
+    if _entries_close(ranked):
+        both = ((route.intent, ranked[0][0]), (route.intent, ranked[1][0]))
+        return Understanding(route.intent, "ask", options=both)
+    return Understanding(route.intent, "routed", entry=ranked[0][0])
+
+
+def _entries_close(ranked: list[tuple[str, float]]) -> bool:
+    """Whether the two best entries are too close to choose (neither is the overview, which
+    answers everything in general)."""
+    if len(ranked) < 2:
+        return False
+    (best, p_best), (second, p_second) = ranked[0], ranked[1]
+    if "overview" in (best, second):
+        return False
+    return p_best < ENTRY_SURE and p_best - p_second < ENTRY_CLOSE
+
+
+def _follow_up(
+    route: Route, normalized: str, context: ConversationContext | None, chooser: Chooser
+) -> Understanding | None:
+    """The message read inside the last answer's topic, if it asks another of its questions."""
+    if context is None or context.intent in ("unknown", "help"):
+        return None
+    points_back = POINTS_BACK.search(normalized) is not None
+    vague = route.confidence < FOLLOW_UP_CONFIDENCE or route.intent in ("unknown", "help")
+    named = set(concepts(fold(normalized)))
+    if named & SAID_TO_THE_BOT:
+        return None  # 「ありがとう」「またね」: said to the bot, not about the topic
+    others = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != context.intent))
+    names_another = bool(named & others) or any(c.startswith(OUT_OF_SCOPE) for c in named)
+    if names_another and not points_back:
+        return None  # a new subject (「マイナカードの更新は？」, 「あと粗大ごみは？」)
+    if chooser.asked_by_the_bot(context.intent, context.entry_key):
+        # the last answer asked something (which session?): this is the reply to it
         return Understanding(context.intent, "follow_up")
-    return Understanding(route.intent, "routed")
+    if not (vague or points_back) and route.intent == context.intent:
+        return None  # the route reads it inside the same topic anyway
+    key, probability = chooser.rank(context.intent, normalized)[0]
+    if key in ("overview", context.entry_key) or probability < FOLLOW_UP_ENTRY:
+        return None
+    return Understanding(context.intent, "follow_up", entry=key)
+
+
+def _intents_to_ask(route: Route, normalized: str, chooser: Chooser) -> tuple[tuple[str, str], ...]:
+    """The answers to offer when the route is unsure (empty when it is sure enough): the routed
+    intent below UNSURE, or below ASK_BELOW with another intent close; or, for a message routed
+    to `unknown` that names no ward service, an intent that still has UNKNOWN_ASK."""
+    if route.intent != "unknown":
+        close = [i for i, p in route.alternatives if p >= ASK_OTHER]
+        if route.confidence >= ASK_BELOW or (route.confidence >= UNSURE and not close):
+            return ()
+        candidates = [route.intent, *close]
+    elif chooser.area(normalized) is None:
+        candidates = [i for i, p in route.alternatives if p >= UNKNOWN_ASK]
+    else:
+        return ()
+    candidates = [i for i in candidates if i not in ("greeting", "help")][:ASKED_AT_MOST]
+    options = [(i, *chooser.rank(i, normalized)[0]) for i in candidates]
+    if len(options) == 1 and options[0][1] != "overview" and options[0][2] >= ENTRY_CONFIRMS:
+        return ()  # one plausible topic whose narrower question is plain: answer it
+    return tuple((i, key) for i, key, _ in options)

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bot.core.catalogue import LanguageCatalogue, TopicCatalogue, load_languages, load_topics
 from bot.core.content_files import ContentError, content_root, error_location, read_model, read_yaml
+from bot.core.directory import Directory, load_directory
 from bot.core.text import normalize  # one normalisation, shared with the router
 
 __all__ = ["ContentError", "error_location", "read_model", "read_yaml"]
@@ -220,6 +221,7 @@ class Content:
         words: dict[str, Words] | None = None,
         catalogue: TopicCatalogue | None = None,
         languages: LanguageCatalogue | None = None,
+        directory: Directory | None = None,
     ):
         self._topics = topics  # lang -> intent -> Topic (a partial language: what it defines)
         self._ui = ui  # lang -> key -> template
@@ -241,6 +243,15 @@ class Content:
             key: [(len(p), _phrase_matcher(p)) for p in phrases]
             for key, phrases in self._phrases.items()
         }
+        # Other ward services (content/directory.yaml): the labels of `unknown`, matched alike.
+        self.directory = directory
+        for area in directory.areas if directory else ():
+            self._matchers[("unknown", area.area)] = [
+                (len(word), _phrase_matcher(word)) for word in area.words()
+            ]
+        self._labels: dict[str, list[str]] = {}
+        for intent, key in self._matchers:
+            self._labels.setdefault(intent, []).append(key)
 
     def _lang(self, lang: str) -> str:
         """A known language; anything else answers in the default rather than failing."""
@@ -312,6 +323,16 @@ class Content:
             if score > best_score:
                 best, best_score = e, score
         return best
+
+    def matched(self, intent: str, normalized_text: str) -> dict[str, int]:
+        """The labels of an intent (its entries; for `unknown`, the directory's areas) whose
+        match phrases occur in the text, each with the total length matched."""
+        found = {}
+        for key in self._labels.get(intent, ()):
+            score = sum(n for n, hit in self._matchers[(intent, key)] if hit(normalized_text))
+            if score:
+                found[key] = score
+        return found
 
     def ui_template(self, key: str, lang: str) -> str:
         """A UI string before its {placeholders} are filled (along the language's chain)."""
@@ -511,4 +532,5 @@ def _load_content(root: pathlib.Path) -> Content:
             raise ContentError(f"{folder / 'ui.yaml'}: missing")
     _check_topics(root, topics, languages, catalogue)
     _check_ui(root, ui, languages, catalogue, topics)
-    return Content(topics, ui, words, catalogue, languages)
+    directory = load_directory(root, languages.codes, languages.default)
+    return Content(topics, ui, words, catalogue, languages, directory)

@@ -48,9 +48,15 @@ def with_quick_replies(message: Message, actions: list[dict]) -> Message:
 
 
 def card(
-    title: str, body: str, link: tuple[str, str] | None = None, *, large: bool = False
+    title: str,
+    body: str,
+    link: tuple[str, str] | None = None,
+    *,
+    large: bool = False,
+    call: tuple[str, str] | None = None,
 ) -> Message:
-    """A Flex bubble: a bold title, the answer in readable text, and a button to the source page."""
+    """A Flex bubble: a bold title, the answer in readable text, a button to the source page
+    and, with `call` (label, tel: URI), a button that dials."""
     bubble: dict[str, Any] = {
         "type": "bubble",
         "size": "giga",
@@ -64,18 +70,18 @@ def card(
             ],
         },
     }
-    if link is not None:
-        label, url = link
+    buttons = []
+    for style, target in (("primary", link), ("secondary", call)):
+        if target is not None:
+            label, url = target
+            action = {"type": "uri", "label": label[:MAX_LABEL], "uri": url}
+            buttons.append({"type": "button", "style": style, "action": action})
+    if buttons:
         bubble["footer"] = {
             "type": "box",
             "layout": "vertical",
-            "contents": [
-                {
-                    "type": "button",
-                    "style": "primary",
-                    "action": {"type": "uri", "label": label[:MAX_LABEL], "uri": url},
-                }
-            ],
+            "spacing": "sm",
+            "contents": buttons,
         }
     return {"type": "flex", "altText": alt_text(title, body), "contents": bubble}
 

@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversation.answering import Answerer
+from bot.conversation.choosing import Chooser
 from bot.conversation.dispatch import Dispatcher
 from bot.conversation.replier import Replier
-from bot.conversation.router import load_router
+from bot.conversation.router import load_details, load_router
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck, load_safety
 from bot.core.content import Content, load_content
@@ -55,7 +56,10 @@ def build_services(settings: Settings) -> Navi:
     safety = load_safety()
     router = CatalogueRouter(load_router(), content.catalogue.answered, content.examples())
     gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
-    answerer = Answerer(settings, gateway, content, router, build_registry(), safety, utcnow)
+    chooser = Chooser(content, load_details())
+    answerer = Answerer(
+        settings, gateway, content, router, build_registry(), safety, utcnow, chooser
+    )
     dispatcher = Dispatcher(sessions, answerer, Replier(gateway, sessions))
     return Navi(settings, engine, sessions, content, safety, router, gateway, dispatcher)
 

@@ -56,14 +56,17 @@ import functools
 import json
 from typing import TextIO
 
+from .details import DETAILS_PATH, Details
 from .model import INTENTS, Route, Router
 from .text import detect_language, normalize
 
 __all__ = [
     "INTENTS",
+    "Details",
     "Route",
     "Router",
     "detect_language",
+    "load_details",
     "load_router",
     "normalize",
     "route_lines",
@@ -74,6 +77,13 @@ __all__ = [
 def load_router() -> Router:
     """The router with the shipped weights (model.json beside this module), loaded once."""
     return Router.from_file()
+
+
+@functools.lru_cache(maxsize=1)
+def load_details() -> Details | None:
+    """The shipped details model (details.json: entries and directory areas), loaded once;
+    None before it was first trained (entries are then chosen by their phrases)."""
+    return Details.from_file() if DETAILS_PATH.exists() else None
 
 
 def route_lines(stdin: TextIO, stdout: TextIO) -> int:

@@ -23,6 +23,7 @@ INTENTS: tuple[str, ...] = (
 )
 
 MODEL_PATH = Path(__file__).with_name("model.json")
+ALTERNATIVE_MIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Route:
     intent: str
     confidence: float
     language: str
+    # The other in-scope intents the message may mean, (intent, probability) best first, those
+    # at ALTERNATIVE_MIN or more: what the bot asks back about when it is unsure.
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 class Router:
@@ -81,8 +85,16 @@ class Router:
         language = detect_language(normalized)
         probs = self.probabilities(normalized)
         unk = self._unknown
-        top = max((i for i in range(len(probs)) if i != unk), key=probs.__getitem__)
+        ranked = sorted((i for i in range(len(probs)) if i != unk), key=lambda i: -probs[i])
+        top = ranked[0]
         p_top, p_unk = probs[top], probs[unk]
         if p_top >= self.threshold and (p_top > p_unk or p_unk < self.unknown_floor):
-            return Route(INTENTS[top], round(p_top, 4), language)
-        return Route("unknown", round(p_unk, 4), language)
+            others = ranked[1:]
+            intent, confidence = INTENTS[top], p_top
+        else:
+            others = ranked
+            intent, confidence = "unknown", p_unk
+        alternatives = tuple(
+            (INTENTS[i], round(probs[i], 4)) for i in others[:3] if probs[i] >= ALTERNATIVE_MIN
+        )
+        return Route(intent, round(confidence, 4), language, alternatives)

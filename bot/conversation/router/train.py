@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # numpy is imported where it is used: routing needs no numpy
 ROOT = Path(__file__).resolve().parents[3]
 TRAIN_FILE = ROOT / "data" / "intents_train.jsonl"  # our own questions
 DEV_FILE = ROOT / "data" / "intents_dev.jsonl"  # verbatim copy of shared/data/intents_dev.jsonl
+RESIDENTS_TRAIN = ROOT / "data" / "residents_train.jsonl"  # residents' words, with entries
+ENTRIES_TRAIN = ROOT / "data" / "entries_train.jsonl"  # questions that tell entries apart
 MODEL_PATH = Path(__file__).with_name("model.json")
 
 L2 = 3e-4
@@ -54,13 +56,15 @@ def load_rows(*paths: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def _design(rows, vocab, config):
-    """Sparse design matrix as (indices, row ids) arrays over the known vocabulary."""
+def _design(rows, vocab, config, extra=None):
+    """Sparse design matrix as (indices, row ids) arrays over the known vocabulary; `extra`
+    holds more features per row (the details' content matches)."""
     import numpy as np
 
     idx, rid = [], []
     for r, (text, _) in enumerate(rows):
-        for f in extract(normalize(text), config):
+        features = extract(normalize(text), config) + (list(extra[r]) if extra else [])
+        for f in sorted(set(features)):
             j = vocab.get(f)
             if j is not None:
                 idx.append(j)
@@ -79,23 +83,32 @@ def _logits(W, b, idx, rid, n_rows):
     return out + b
 
 
-def fit(rows, config=DEFAULT_CONFIG, l2=L2, steps=STEPS, concept_l2_scale=CONCEPT_L2_SCALE):
-    """Fit weights on rows; returns (vocab list, W [F×K], b [K])."""
+def fit(
+    rows,
+    config=DEFAULT_CONFIG,
+    l2=L2,
+    steps=STEPS,
+    concept_l2_scale=CONCEPT_L2_SCALE,
+    labels: tuple[str, ...] = INTENTS,
+    extra=None,
+):
+    """Fit weights on (text, label) rows; returns (vocab list, W [F×K], b [K])."""
     import numpy as np
 
     vocab: dict[str, int] = {}
-    for text, _ in rows:
-        for f in sorted(extract(normalize(text), config)):
+    for r, (text, _) in enumerate(rows):
+        features = extract(normalize(text), config) + (list(extra[r]) if extra else [])
+        for f in sorted(set(features)):
             vocab.setdefault(f, len(vocab))
-    idx, rid = _design(rows, vocab, config)
-    y = np.asarray([INTENTS.index(i) for _, i in rows])
-    n, k, nf = len(rows), len(INTENTS), len(vocab)
+    idx, rid = _design(rows, vocab, config, extra)
+    y = np.asarray([labels.index(i) for _, i in rows])
+    n, k, nf = len(rows), len(labels), len(vocab)
     Y = np.zeros((n, k))
     Y[np.arange(n), y] = 1.0
     W = np.zeros((nf, k))
     b = np.zeros(k)
     penalty = np.full((nf, 1), l2)
-    penalty[[j for f, j in vocab.items() if f[:2] in ("c:", "p:", "n:")]] *= concept_l2_scale
+    penalty[[j for f, j in vocab.items() if f[:2] in ("c:", "p:", "n:", "m:")]] *= concept_l2_scale
     mW, vW, mb, vb = np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for t in range(1, steps + 1):
@@ -230,10 +243,15 @@ def train_model(rows, config=DEFAULT_CONFIG, calibrated=True, **fit_kw) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rebuild model.json from data/intents_train.jsonl plus the development set."""
+    """Rebuild model.json from the labelled questions, then details.json (entries and areas)."""
+    from bot.core.content import load_content
+
+    from .details import DETAILS_PATH
+    from .details_train import DETAIL_FILES, content_rows, load_labelled, train_details
+
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0]) if argv else MODEL_PATH
-    paths = [TRAIN_FILE, DEV_FILE]
+    paths = [TRAIN_FILE, DEV_FILE, RESIDENTS_TRAIN, ENTRIES_TRAIN]
     rows = load_rows(*paths)
     model = train_model(rows)
     out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
@@ -242,6 +260,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(model['weights'])} features, T={model['temperature']}, "
         f"threshold={model['threshold']}, unknown_floor={model['unknown_floor']} → {out}"
     )
+    content = load_content()
+    detail_rows = load_labelled(DETAIL_FILES) + content_rows(content)
+    details = train_details(detail_rows, content)
+    details_out = out.with_name(DETAILS_PATH.name) if argv else DETAILS_PATH
+    details_out.write_text(
+        json.dumps(details, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8"
+    )
+    sizes = ", ".join(f"{i} {len(p['labels'])}" for i, p in details["intents"].items())
+    print(f"details on {len(detail_rows)} rows ({sizes}) → {details_out}")
     return 0
 
 

@@ -1,0 +1,215 @@
+"""Conversations beyond the bot's own topics, as residents have them: other ward services get
+where to go, unsure questions get a question back, bookings are managed from anywhere, and a
+follow-up that changes the subject is read in the light of the last answer."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from bot.core.content_files import ContentError
+from bot.core.directory import Directory, load_directory
+from bot.core.models import UnansweredQuestion
+from tests.conftest import _card_actions
+from tests.test_classes_conversation import add_session, statuses
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+OFFICIAL = (".lg.jp/", ".go.jp/", "city.itabashi.tokyo.jp/", ".metro.tokyo.jp/")
+
+
+def unanswered(app) -> int:
+    with app.extensions["navi"].sessions() as db:
+        return db.scalar(select(func.count()).select_from(UnansweredQuestion))
+
+
+def card_uris(reply) -> list[str]:
+    return [a["uri"] for a in _card_actions(reply.messages) if a.get("type") == "uri"]
+
+
+# -- the directory of other ward services -----------------------------------------------------
+
+
+def test_bulky_garbage_names_the_section_and_a_way_to_call(resident, app):
+    reply = resident.say("粗大ごみを出したいんだけど、どうすればいい？")
+    assert "清掃事務所" in reply.text
+    assert "03-3964-1111" in reply.text  # its own number is unconfirmed: the main line
+    assert "出典:" in reply.text and "確認" in reply.text
+    assert "tel:0339641111" in card_uris(reply)
+    assert any(u.startswith("https://www.city.itabashi.tokyo.jp/") for u in card_uris(reply))
+    assert unanswered(app) == 0  # answered with a place to go: not kept as unanswered
+
+
+def test_a_section_with_a_confirmed_phone_is_given_its_own_number(resident):
+    reply = resident.say("避難所の場所を知りたい")
+    assert "防災危機管理課" in reply.text
+    assert "03-3579-2159" in reply.text
+    assert "tel:0335792159" in card_uris(reply)
+
+
+def test_english_question_about_another_service_gets_an_english_answer(english_resident):
+    english_resident.follow()
+    reply = english_resident.say("How do I register my dog?")
+    assert "cannot answer" in reply.text and "Source:" in reply.text
+    assert "Call" in [a.get("label") for a in _card_actions(reply.messages)]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_said"),
+    [
+        ("コンビニで住民税を払いたい", "午前6時30分"),  # 納付, not コンビニ交付
+        ("保育園の申請をしたい", "オンライン申請"),  # 保育, not 電子申請
+    ],
+)
+def test_words_that_look_in_scope_land_on_the_ward_service(resident, text, not_said):
+    reply = resident.say(text)
+    assert "担当の窓口をご案内します" in reply.text
+    assert not_said not in reply.text
+
+
+def test_what_matches_nothing_gets_the_general_answer_and_is_kept_for_staff(resident, app):
+    reply = resident.say("好きな食べ物は？")
+    assert "お答えできません" in reply.text
+    assert "担当の窓口" not in reply.text
+    assert unanswered(app) == 1
+
+
+def test_every_area_names_itself_in_each_language_and_cites_an_official_page():
+    data = yaml.safe_load((ROOT / "content" / "directory.yaml").read_text("utf-8"))
+    directory = Directory.model_validate(data)
+    assert len(directory.areas) >= 40
+    for area in directory.areas:
+        assert {"ja", "en", "ja_easy"} <= set(area.name), area.area
+        assert area.match.get("ja") and area.match.get("en"), area.area
+        if area.section or area.phone or area.url:
+            assert any(d in area.source for d in OFFICIAL), area.area
+
+
+def test_a_directory_with_a_made_up_phone_format_is_refused(tmp_path):
+    data = yaml.safe_load((ROOT / "content" / "directory.yaml").read_text("utf-8"))
+    data["areas"][0]["phone"] = "3964-1111 (代表)"
+    (tmp_path / "directory.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    with pytest.raises(ContentError, match=r"directory.yaml: areas\[0\]|phone"):
+        load_directory(tmp_path, ("ja", "en", "ja_easy"), "ja")
+
+
+def test_staff_add_an_area_with_its_words_and_residents_find_it(tmp_path, monkeypatch):
+    import shutil
+
+    from bot.conversation.choosing import Chooser
+    from bot.conversation.router import load_details
+    from bot.core.content import load_content
+    from bot.core.text import normalize
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    path = tmp_path / "content" / "directory.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["areas"].append(
+        {
+            "area": "cemetery",
+            "name": {"ja": "区民墓地", "en": "Ward cemetery", "ja_easy": "おはか"},
+            "source": "https://www.city.itabashi.tokyo.jp/",
+            "checked": "2026-12-01",
+            "match": {"ja": ["墓地", "お墓"], "en": ["cemetery", "grave"]},
+        }
+    )
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    content = load_content(tmp_path / "content")
+    area = Chooser(content, load_details()).area(normalize("区のお墓に申し込みたい"))
+    assert area is not None and area.area == "cemetery"
+
+
+# -- asking back when unsure ------------------------------------------------------------------
+
+
+def test_an_unsure_question_is_asked_back_with_buttons_that_answer(resident):
+    reply = resident.say("証明")
+    assert "どれのことですか" in reply.text
+    assert "ほかのこと" in reply.labels
+    offered = [label for label in reply.labels if label != "ほかのこと"]
+    assert offered
+    answer = resident.tap(offered[0])
+    assert "どれのことですか" not in answer.text
+
+
+def test_an_english_unsure_question_is_asked_back_in_english(english_resident):
+    english_resident.follow()
+    reply = english_resident.say("Certificate")
+    assert "Which of these do you mean?" in reply.text
+    assert "Something else" in reply.labels
+
+
+# -- bookings managed from anywhere -----------------------------------------------------------
+
+
+def test_cancelling_a_booking_typed_out_of_the_blue_offers_the_cancel_button(resident, app):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.say("コンビニ交付の時間は？")  # another topic in between
+    reply = resident.say("予約をキャンセルしたい")
+    assert "予約を取り消す" in reply.labels or "予約を取り消す" in [
+        a.get("label") for a in _card_actions(reply.messages)
+    ]
+    resident.tap("予約を取り消す")
+    resident.tap("取り消す")
+    assert statuses(app) == {resident.user_id: "cancelled"}
+
+
+def test_cancel_alone_still_starts_over(resident):
+    resident.say("コンビニ交付の時間は？")
+    reply = resident.say("キャンセル")
+    assert "最初のメニューに戻りました" in reply.text
+
+
+@pytest.mark.parametrize("text", ["予約の確認", "予約してるか見たい", "予約を変更したい"])
+def test_checking_or_changing_bookings_shows_them(resident, app, text):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    reply = resident.say(text)
+    assert "はじめてのLINE" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text", ["次回はいつ？", "キャンセル待ちできますか", "when is the next class?"]
+)
+def test_schedule_and_waiting_list_questions_show_the_sessions(resident, app, text):
+    add_session(app, title="写真の送り方")
+    reply = resident.say(text)
+    assert "写真の送り方" in reply.text
+
+
+def test_an_english_cancel_request_reaches_the_booking(english_resident, app):
+    english_resident.follow()
+    add_session(app)
+    english_resident.say("When is the next smartphone class?")
+    english_resident.tap("Book")
+    reply = english_resident.say("I want to cancel my booking")
+    labels = reply.labels + [a.get("label") for a in _card_actions(reply.messages)]
+    assert "Cancel booking" in labels
+
+
+# -- follow-ups that change the subject -------------------------------------------------------
+
+
+def test_can_i_do_that_on_a_phone_after_online_applications_stays_online(resident):
+    resident.say("オンライン申請について教えて")
+    reply = resident.say("それってスマホでできる？")
+    assert "スマホ教室" not in reply.text.split("\n")[0]
+    assert "申請" in reply.text
+
+
+def test_english_follow_up_pointing_back_stays_on_the_topic(english_resident):
+    english_resident.follow()
+    english_resident.say("Can I get a residence certificate at a convenience store?")
+    reply = english_resident.say("how much does it cost?")
+    assert "fee" in reply.text.lower()
+
+
+def test_a_new_subject_after_an_answer_is_not_read_as_a_follow_up(resident):
+    resident.say("コンビニで住民票を取りたいです")
+    reply = resident.say("あと粗大ごみの出し方は？")
+    assert "清掃事務所" in reply.text
