@@ -60,6 +60,21 @@ def test_route_runs_from_any_directory(installed, tmp_path):
     assert "site-packages" in where.stdout  # the installed copy, not the checkout
 
 
+def test_the_installed_bot_names_other_ward_services(installed, tmp_path):
+    python, env = installed
+    code = (
+        "from bot.conversation.choosing import Chooser; "
+        "from bot.conversation.router import load_details; "
+        "from bot.core.content import load_content; "
+        "print(Chooser(load_content(), load_details()).area('粗大ごみの出し方').area)"
+    )
+    done = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "garbage"
+
+
 def test_the_demo_starts_from_any_directory(installed, tmp_path):
     python, env = installed
     port = free_port()
