@@ -25,13 +25,18 @@ class Chooser:
     def __init__(self, content: Content, details: Details | None):
         self.content = content
         self.details = details
+        # One message asks several times (asking back, the area, the follow-up): rank it once.
+        self._ranked = functools.lru_cache(maxsize=32)(self._rank)
 
     def rank(self, intent: str, normalized: str) -> list[tuple[str, float]]:
         """(label, probability) best first; labels are entry keys, or areas for `unknown`
         ("" = no area). Without a model, phrase matches decide (the longest total first)."""
+        return list(self._ranked(intent, normalized))
+
+    def _rank(self, intent: str, normalized: str) -> tuple[tuple[str, float], ...]:
         content = self.content
         if not normalized.strip():  # a menu button: nothing narrower was asked
-            return [("" if intent == "unknown" else "overview", 1.0)]
+            return (("" if intent == "unknown" else "overview", 1.0),)
         matched = content.matched(intent, normalized)
         known = set(self._labels(intent))
         model = self.details.probabilities(intent, normalized, matched) if self.details else {}
@@ -42,11 +47,13 @@ class Chooser:
         unseen = [key for key in matched if key not in model]
         if unseen or not ranked:
             # staff's own phrases for a label the model never saw, or no model for this intent
-            by_phrase = sorted(matched, key=lambda key: -matched[key])
+            # the longest total match first; a tie goes to the label listed first in content
+            order = self._labels(intent)
+            by_phrase = sorted(matched, key=lambda key: (-matched[key], order.index(key)))
             fallback = "" if intent == "unknown" else "overview"
-            return [(key, 1.0) for key in by_phrase] + [(fallback, 0.0)]
+            return (*((key, 1.0) for key in by_phrase), (fallback, 0.0))
         total = sum(p for _, p in ranked) or 1.0
-        return [(label, p / total) for label, p in ranked]
+        return tuple((label, p / total) for label, p in ranked)
 
     def entry(self, intent: str, normalized: str, lang: str) -> Entry:
         """The entry that answers the message (the overview when it asks nothing narrower)."""

@@ -245,13 +245,16 @@ class Content:
         }
         # Other ward services (content/directory.yaml): the labels of `unknown`, matched alike.
         self.directory = directory
+        # Per intent, the phrases by their first character: a message only tries the phrases
+        # that start with one of its own characters (a few dozen of the area words' ~1,300).
+        self._by_first: dict[str, dict[str, list[tuple[str, int, Any]]]] = {}
+        phrases = dict(self._phrases)
         for area in directory.areas if directory else ():
-            self._matchers[("unknown", area.area)] = [
-                (len(word), _phrase_matcher(word)) for word in area.words()
-            ]
-        self._labels: dict[str, list[str]] = {}
-        for intent, key in self._matchers:
-            self._labels.setdefault(intent, []).append(key)
+            phrases[("unknown", area.area)] = area.words()
+        for (intent, key), said in phrases.items():
+            index = self._by_first.setdefault(intent, {})
+            for word in dict.fromkeys(said):
+                index.setdefault(word[0], []).append((key, len(word), _phrase_matcher(word)))
 
     def _lang(self, lang: str) -> str:
         """A known language; anything else answers in the default rather than failing."""
@@ -327,11 +330,12 @@ class Content:
     def matched(self, intent: str, normalized_text: str) -> dict[str, int]:
         """The labels of an intent (its entries; for `unknown`, the directory's areas) whose
         match phrases occur in the text, each with the total length matched."""
-        found = {}
-        for key in self._labels.get(intent, ()):
-            score = sum(n for n, hit in self._matchers[(intent, key)] if hit(normalized_text))
-            if score:
-                found[key] = score
+        found: dict[str, int] = {}
+        index = self._by_first.get(intent, {})
+        for char in set(normalized_text):
+            for key, length, hit in index.get(char, ()):
+                if hit(normalized_text):
+                    found[key] = found.get(key, 0) + length
         return found
 
     def ui_template(self, key: str, lang: str) -> str:

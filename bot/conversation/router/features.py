@@ -6,6 +6,7 @@ n-grams and its concepts become negated features `n:NAME` (コンビニじゃな
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import combinations, pairwise
 
@@ -46,7 +47,14 @@ def split_negation(folded: str) -> tuple[str, str]:
 
 
 def extract(normalized: str, config: dict = DEFAULT_CONFIG) -> list[str]:
-    """Feature names of one normalised message (duplicates removed, order irrelevant)."""
+    """Feature names of one normalised message (duplicates removed, order irrelevant). A fresh
+    list each call; the work is shared by the router and the details model of one message."""
+    return list(_extract(normalized, tuple(sorted(config.items()))))
+
+
+@functools.lru_cache(maxsize=16)  # one message's stages, not a cache of traffic
+def _extract(normalized: str, frozen_config: tuple) -> tuple[str, ...]:
+    config = dict(frozen_config)
     folded = fold(normalized)
     neg = ""
     if config["negation"]:
@@ -73,4 +81,4 @@ def extract(normalized: str, config: dict = DEFAULT_CONFIG) -> list[str]:
             feats.update(f"p:{a}&{b}" for a, b in combinations(found, 2))
         if neg:
             feats.update("n:" + c for c in concepts(neg))
-    return list(feats)
+    return tuple(feats)
