@@ -370,7 +370,7 @@ def answer_entry(turn: Turn, entry, extra: list[dict] | None = None) -> list[dic
     """An entry as a card, with its next questions as quick replies that stay live."""
     turn.remember(INTENT, entry.key)
     actions = class_actions(turn, *entry.next)
-    return [*(extra or []), messages.with_quick_replies(entry_card(turn, entry), actions)]
+    return [*(extra or []), messages.with_quick_replies(entry_card(turn, entry, INTENT), actions)]
 
 
 def class_actions(turn: Turn, *keys: str) -> list[dict]:

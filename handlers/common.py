@@ -38,17 +38,22 @@ def next_actions(turn: Turn, intent: str, entry) -> list[dict]:
     return actions
 
 
-def entry_card(turn: Turn, entry) -> dict:
-    """An answer as a card; larger text in a language that asks for it (やさしい日本語)."""
+def entry_card(turn: Turn, entry, intent: str | None = None) -> dict:
+    """An answer as a card, ending with its source line when its topic states facts; larger
+    text in a language that asks for it (やさしい日本語)."""
+    content = turn.content
     link = (entry.link.label, entry.link.url) if entry.link else None
-    return messages.card(entry.title, entry.text, link, large=turn.content.large_text(turn.lang))
+    body = entry.text
+    if intent is not None and content.states_facts(intent):
+        body = f"{body}\n\n{content.source_line(entry.source, entry.checked, turn.lang)}"
+    return messages.card(entry.title, body, link, large=content.large_text(turn.lang))
 
 
 def answer_entry(turn: Turn, intent: str, entry, extra: list[dict] | None = None) -> list[dict]:
     """Show one entry, remember it for follow-ups, and offer what comes next."""
     turn.remember(intent, entry.key)
     actions = next_actions(turn, intent, entry) + menu_actions(turn, leave_out=intent)
-    return [*(extra or []), messages.with_quick_replies(entry_card(turn, entry), actions)]
+    return [*(extra or []), messages.with_quick_replies(entry_card(turn, entry, intent), actions)]
 
 
 def answer_topic(turn: Turn, intent: str) -> list[dict]:

@@ -6,9 +6,6 @@ button runs its intent's handler). Events: follow (the welcome), non_text (stick
 audio, locations …), ask_back (which of two or three answers the resident means).
 """
 
-import calendar
-from urllib.parse import urlsplit
-
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
 from bot.core.directory import Area
@@ -104,16 +101,7 @@ def directory_card(turn: Turn, area: Area) -> dict:
     lines.append(
         turn.ui("directory_phone", number=area.phone) if area.phone else turn.ui("directory_call")
     )
-    checked = area.checked
-    lines.append(
-        turn.ui(
-            "source_line",
-            site=urlsplit(area.source).netloc or area.source,
-            year=checked.year,
-            month=checked.month,
-            month_name=calendar.month_abbr[checked.month],
-        )
-    )
+    lines.append(turn.content.source_line(area.source, area.checked, lang))
     if area.url:
         link = (turn.ui("directory_page_button"), area.url)
     else:

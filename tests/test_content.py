@@ -375,3 +375,52 @@ def test_topic_switch_labels_fit_a_button_in_every_language(tmp_path):
     ui.write_text(ui.read_text().replace("Ward news", "Ward news, events"))
     with pytest.raises(ContentError, match=r"topic_switch_\w+ with topic_name\.ward_news"):
         load_content(root)
+
+
+# -- sources residents can trust ---------------------------------------------------------------
+
+
+def _resident_facing_urls(content):
+    """(where, url, marked) for every source and link of an answer that states facts, and of
+    the directory: `marked` is the entry's reason for citing a page that is not official."""
+    for intent in content.catalogue.answered:
+        if not content.states_facts(intent):
+            continue
+        for lang in content.languages.codes:
+            for entry in content.topic(intent, lang).entries:
+                where = f"{lang}/{intent}.yaml {entry.key}"
+                yield where, entry.source, entry.unofficial
+                if entry.link and entry.link.url.startswith("http"):
+                    yield where + " link", entry.link.url, entry.unofficial
+    for area in content.directory.areas:
+        yield f"directory {area.area}", area.source, area.unofficial
+        if area.url:
+            yield f"directory {area.area} url", area.url, area.unofficial
+
+
+def test_every_source_and_link_residents_see_is_official_or_says_why_not():
+    content = load_content()
+    stray = [
+        f"{where}: {url}"
+        for where, url, marked in _resident_facing_urls(content)
+        if not content.sites.official(url) and not marked
+    ]
+    assert stray == []
+
+
+def test_a_factual_answer_ends_with_its_source_line(resident):
+    reply = resident.say("コンビニ交付は何時まで使えますか")
+    assert reply.text.rstrip().splitlines()[-1].startswith("出典: ")
+    assert "年" in reply.text.splitlines()[-1] and "確認)" in reply.text.splitlines()[-1]
+
+
+def test_an_english_answer_ends_with_an_english_source_line(english_resident):
+    english_resident.follow()
+    reply = english_resident.say("What are the opening hours for konbini certificates?")
+    last = reply.text.rstrip().splitlines()[-1]
+    assert last.startswith("Source: ") and "(checked " in last
+
+
+def test_what_the_bot_says_about_itself_has_no_source_line(resident):
+    reply = resident.say("こんにちは")
+    assert "出典" not in reply.text

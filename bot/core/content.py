@@ -19,6 +19,7 @@ documented at the top of ``content/ja/ui.yaml``.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import functools
 import pathlib
@@ -30,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bot.core.catalogue import LanguageCatalogue, TopicCatalogue, load_languages, load_topics
 from bot.core.content_files import ContentError, content_root, error_location, read_model, read_yaml
-from bot.core.directory import Directory, load_directory
+from bot.core.directory import Directory, Sites, load_directory, load_sites
 from bot.core.text import normalize  # one normalisation, shared with the router
 
 __all__ = ["ContentError", "error_location", "read_model", "read_yaml"]
@@ -106,6 +107,7 @@ class Entry(BaseModel):
     link: Link | None = None
     next: list[str] = Field(default=[], max_length=MAX_NEXT)
     note: str | None = None
+    unofficial: str | None = None  # why a page not on an official site is cited (editors only)
 
     @field_validator("match")
     @classmethod
@@ -154,6 +156,9 @@ class Topic(BaseModel):
     name: str | None = Field(default=None, max_length=MAX_LABEL)
     # Questions residents ask about it, for a topic the router's model was not trained on.
     examples: list[str] = []
+    # Its answers state facts from their source: each ends with the source line. False for
+    # what the bot says about itself (greetings, help, its settings).
+    facts: bool = True
     entries: list[Entry] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -222,6 +227,7 @@ class Content:
         catalogue: TopicCatalogue | None = None,
         languages: LanguageCatalogue | None = None,
         directory: Directory | None = None,
+        sites: Sites | None = None,
     ):
         self._topics = topics  # lang -> intent -> Topic (a partial language: what it defines)
         self._ui = ui  # lang -> key -> template
@@ -245,6 +251,7 @@ class Content:
         }
         # Other ward services (content/directory.yaml): the labels of `unknown`, matched alike.
         self.directory = directory
+        self.sites = sites or Sites()
         # Per intent, the phrases by their first character: a message only tries the phrases
         # that start with one of its own characters (a few dozen of the area words' ~1,300).
         self._by_first: dict[str, dict[str, list[tuple[str, int, Any]]]] = {}
@@ -337,6 +344,22 @@ class Content:
                 if hit(normalized_text):
                     found[key] = found.get(key, 0) + length
         return found
+
+    def states_facts(self, intent: str) -> bool:
+        """Whether the topic's answers state facts (and so end with their source line)."""
+        return self._topics[self.languages.default][intent].facts
+
+    def source_line(self, url: str, checked: datetime.date, lang: str) -> str:
+        """「出典: 板橋区(2026年12月確認)」 / "Source: Itabashi City (checked Dec 2026)"."""
+        site = self.sites.name(url, self._lang(lang), self.languages.default)
+        return self.ui(
+            "source_line",
+            lang,
+            site=site,
+            year=checked.year,
+            month=checked.month,
+            month_name=calendar.month_abbr[checked.month],
+        )
 
     def ui_template(self, key: str, lang: str) -> str:
         """A UI string before its {placeholders} are filled (along the language's chain)."""
@@ -537,4 +560,4 @@ def _load_content(root: pathlib.Path) -> Content:
     _check_topics(root, topics, languages, catalogue)
     _check_ui(root, ui, languages, catalogue, topics)
     directory = load_directory(root, languages.codes, languages.default)
-    return Content(topics, ui, words, catalogue, languages, directory)
+    return Content(topics, ui, words, catalogue, languages, directory, load_sites(root))

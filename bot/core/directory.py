@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import pathlib
 import re
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -37,6 +38,7 @@ class Fallback(BaseModel):
     source: str
     checked: datetime.date
     note: str | None = None
+    unofficial: str | None = None  # why a page not on an official site is cited (editors only)
 
     _url = field_validator("url")(_official_url)
 
@@ -53,6 +55,7 @@ class Area(BaseModel):
     source: str
     checked: datetime.date
     note: str | None = None
+    unofficial: str | None = None  # why a page not on an official site is cited (editors only)
     match: dict[str, list[str]] = {}
 
     _url = field_validator("url")(_official_url)
@@ -68,6 +71,46 @@ class Area(BaseModel):
     def words(self) -> list[str]:
         """Every language's match words (a resident may type any of them)."""
         return list(dict.fromkeys(w for words in self.match.values() for w in words))
+
+
+class Site(BaseModel):
+    """A site answers cite (content/sites.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    domain: str = Field(pattern=r"^[a-z0-9.-]+$")
+    name: dict[str, str]
+    official: bool = False
+
+
+class Sites(BaseModel):
+    """content/sites.yaml: how a source is named, and whether it is official."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sites: list[Site] = []
+
+    def find(self, url: str) -> Site | None:
+        """The most specific site a URL belongs to (a domain matches its subdomains)."""
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        matches = [s for s in self.sites if host == s.domain or host.endswith("." + s.domain)]
+        return max(matches, key=lambda s: len(s.domain), default=None)
+
+    def official(self, url: str) -> bool:
+        """Whether the URL is on an official site."""
+        site = self.find(url)
+        return site is not None and site.official
+
+    def name(self, url: str, lang: str, default: str) -> str:
+        """What residents see as the source: the site's name, else its host."""
+        site = self.find(url)
+        if site is None:
+            return (urlsplit(url).hostname or url).removeprefix("www.")
+        return site.name.get(lang) or site.name[default]
+
+
+def load_sites(root: pathlib.Path) -> Sites:
+    """The sites under a content root (none when the file is absent)."""
+    path = root / "sites.yaml"
+    return read_model(path, Sites, "'sites'") if path.exists() else Sites()
 
 
 class Directory(BaseModel):
