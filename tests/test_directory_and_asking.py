@@ -125,7 +125,7 @@ def test_staff_add_an_area_with_its_words_and_residents_find_it(tmp_path, monkey
 
 
 def test_an_unsure_question_is_asked_back_with_buttons_that_answer(resident):
-    reply = resident.say("証明")
+    reply = resident.say("番号がわからない")  # a phone number, or a PIN?
     assert "どれのことですか" in reply.text
     assert "ほかのこと" in reply.labels
     offered = [label for label in reply.labels if label != "ほかのこと"]

@@ -23,7 +23,7 @@ TRAINED_ON = [
     DATA / "intents_train.jsonl",
     DATA / "intents_dev.jsonl",
     DATA / "residents_train.jsonl",
-    DATA / "entries_train.jsonl",
+    *sorted(DATA.glob("entries_train*.jsonl")),
     DATA / "followups_dev.jsonl",
 ]
 HELD_OUT = [DATA / "residents_heldout.jsonl", DATA / "followups_heldout.jsonl"]

@@ -119,15 +119,17 @@ FRESH = [t for t, _ in WIDTH + HIRAGANA + VARIANTS + TYPOS + REGISTERS + TWO_TOP
 FRESH += NEAR_MISSES + [t for t, _, _ in FOREIGN] + GIBBERISH
 
 
+# Every file the router's model is trained on.
+TRAINED_ON = [
+    ROOT / "data" / name
+    for name in ("intents_train.jsonl", "intents_dev.jsonl", "residents_train.jsonl")
+] + sorted((ROOT / "data").glob("entries_train*.jsonl"))
+
+
 def test_fresh_sentences_are_not_training_data():
     seen = set()
-    for name in (
-        "intents_train.jsonl",
-        "intents_dev.jsonl",
-        "residents_train.jsonl",
-        "entries_train.jsonl",
-    ):
-        for line in (ROOT / "data" / name).read_text("utf-8").splitlines():
+    for path in TRAINED_ON:
+        for line in path.read_text("utf-8").splitlines():
             seen.add(normalize(json.loads(line)["text"]))
     assert [t for t in FRESH if normalize(t) in seen] == []
 
@@ -282,15 +284,7 @@ def test_router_loads_in_under_two_seconds_cold():
 def test_shipped_model_is_trained_on_the_current_data():
     model = json.loads((ROOT / "bot" / "conversation" / "router" / "model.json").read_text("utf-8"))
     rows = sum(
-        1
-        for name in (
-            "intents_train.jsonl",
-            "intents_dev.jsonl",
-            "residents_train.jsonl",
-            "entries_train.jsonl",
-        )
-        for line in (ROOT / "data" / name).read_text("utf-8").splitlines()
-        if line.strip()
+        1 for path in TRAINED_ON for line in path.read_text("utf-8").splitlines() if line.strip()
     )
     assert model["trained_on"] == rows, "data changed: run python -m bot.conversation.router.train"
 

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[3]
 TRAIN_FILE = ROOT / "data" / "intents_train.jsonl"  # our own questions
 DEV_FILE = ROOT / "data" / "intents_dev.jsonl"  # verbatim copy of shared/data/intents_dev.jsonl
 RESIDENTS_TRAIN = ROOT / "data" / "residents_train.jsonl"  # residents' words, with entries
-ENTRIES_TRAIN = ROOT / "data" / "entries_train.jsonl"  # questions that tell entries apart
+# Questions that tell close entries apart, one file per author.
+ENTRIES_TRAIN = tuple(sorted((ROOT / "data").glob("entries_train*.jsonl")))
 MODEL_PATH = Path(__file__).with_name("model.json")
 
 L2 = 3e-4
@@ -251,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0]) if argv else MODEL_PATH
-    paths = [TRAIN_FILE, DEV_FILE, RESIDENTS_TRAIN, ENTRIES_TRAIN]
+    paths = [TRAIN_FILE, DEV_FILE, RESIDENTS_TRAIN, *ENTRIES_TRAIN]
     rows = load_rows(*paths)
     model = train_model(rows)
     out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
