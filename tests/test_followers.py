@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,8 +41,8 @@ def test_a_follow_counts_once_even_when_redelivered(client, events, settings):
 
 def test_unfollow_and_refollow_move_the_count_and_keep_history(client, events, app):
     user = "U" + "2" * 32
-    base = 1_767_225_600_000  # 2026-01-01T00:00Z
     day = 86_400_000
+    base = (int(time.time() * 1000) // day - 3) * day  # midnight three days ago (UTC)
     post_webhook(client, events.body({**events.follow(user), "timestamp": base}))
     post_webhook(client, events.body({**events.unfollow(user), "timestamp": base + day}))
     refollow = {**events.follow(user, is_unblocked=True), "timestamp": base + 2 * day}
@@ -56,8 +57,9 @@ def test_unfollow_and_refollow_move_the_count_and_keep_history(client, events, a
 
 def test_a_late_old_unfollow_does_not_undo_a_newer_follow(client, events, app):
     user = "U" + "3" * 32
-    post_webhook(client, events.body({**events.follow(user), "timestamp": 2_000_000_000_000}))
-    post_webhook(client, events.body({**events.unfollow(user), "timestamp": 1_900_000_000_000}))
+    now = int(time.time() * 1000)
+    post_webhook(client, events.body({**events.follow(user), "timestamp": now}))
+    post_webhook(client, events.body({**events.unfollow(user), "timestamp": now - 3_600_000}))
     with app.extensions["navi"].sessions() as db:
         assert followers_at(db) == 1
 

@@ -96,7 +96,7 @@ def build_demo_app(settings: Settings):
     assert settings.channel_access_token is not None
     standin = StandIn(access_token=settings.channel_access_token)
     settings = settings.with_overrides(api_base_url=standin.start())
-    standin.add_profile("Udemo0000000000000000000000000001", "板橋 花子", language="ja")
+    standin.add_profile("U00000000000000000000000000de0001", "板橋 花子", language="ja")
     engine = make_engine(settings.database_url)
     upgrade(engine)  # demo mode migrates by itself
     engine.dispose()

@@ -10,6 +10,7 @@ a database outage reaches LINE as a 5xx so that it redelivers.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from linebot.v3.webhooks import Event
@@ -19,8 +20,15 @@ from bot.conversation.answering import Answerer
 from bot.conversation.replier import Replier
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.db import utcnow
+from bot.residents.housekeeping import EVENT_ID_DAYS
 
 log = logging.getLogger(__name__)
+
+# Events older than the ids we remember (less a day, for deliveries in flight) are not
+# answered; nor are events stamped more than an hour ahead of our clock.
+SAFETY_MARGIN_MS = 86_400_000
+EVENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+FUTURE_MS = 3_600_000
 
 
 class Dispatcher:
@@ -42,6 +50,14 @@ class Dispatcher:
     def handle(self, event: Event) -> Outcome:
         """Answer one event, commit its work, then send what it produced."""
         event_id = getattr(event, "webhook_event_id", None)
+        if event_id is not None and not EVENT_ID.fullmatch(str(event_id)):
+            # LINE's ids are ULIDs; one over 64 characters or with NUL cannot be remembered
+            # (the database refuses it), so it could not be answered exactly once
+            log.info("ignored a %s event with a malformed webhookEventId", event.type)
+            return Outcome("ignored")
+        if not self._fresh(event):
+            log.info("ignored a %s event outside the window events are remembered", event.type)
+            return Outcome("ignored")
         with self.sessions() as db:
             work = UnitOfWork(db, self.clock)
             try:
@@ -67,3 +83,15 @@ class Dispatcher:
         for push in pushes:
             self.replier.push(push)
         return outcome
+
+    def _fresh(self, event: Event) -> bool:
+        """Whether the event is within the window its id is remembered (so a redelivery is
+        caught as a duplicate) and not from the future: an older one could be answered twice,
+        by a paid push, and a timestamp an hour ahead is not LINE's."""
+        timestamp = getattr(event, "timestamp", None)
+        if not isinstance(timestamp, int):
+            return True
+        now_ms = self.clock().timestamp() * 1000
+        too_old = now_ms - timestamp > EVENT_ID_DAYS * 86_400_000 - SAFETY_MARGIN_MS
+        too_new = timestamp - now_ms > FUTURE_MS
+        return not (too_old or too_new)

@@ -8,6 +8,7 @@ follows us. (Issue 15's durable outbox will take what fails here.)
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from linebot.v3.webhooks import Event, UserSource
@@ -22,10 +23,22 @@ log = logging.getLogger(__name__)
 MAX_MESSAGES = 5
 
 
+# A LINE user id: "U" and 32 hex digits. Anything else (an empty id, NUL, a huge string) is
+# not a resident: storing it would make the next multicast batch fail with a 400.
+LINE_USER_ID = re.compile(r"U[0-9a-f]{32}")
+
+
 def user_of(event: Event) -> str | None:
-    """The resident in a 1:1 chat; None for groups and rooms (we send nothing there)."""
+    """The resident in a 1:1 chat; None for groups and rooms (we send nothing there) and for
+    an id that is not a LINE user id."""
     source = getattr(event, "source", None)
-    return source.user_id if isinstance(source, UserSource) else None
+    if not isinstance(source, UserSource):
+        return None
+    user_id = source.user_id
+    if not isinstance(user_id, str) or not LINE_USER_ID.fullmatch(user_id):
+        log.info("ignored an event whose user id is not a LINE user id")
+        return None
+    return user_id
 
 
 class Replier:

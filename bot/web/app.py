@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from werkzeug.routing import IntegerConverter
 
 from bot.conversation.answering import Answerer
 from bot.conversation.choosing import Chooser
@@ -64,12 +65,23 @@ def build_services(settings: Settings) -> Navi:
     return Navi(settings, engine, sessions, content, safety, router, gateway, dispatcher)
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in every route: a non-negative id no larger than the database's keys."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(settings: Settings | None = None, **overrides) -> Flask:
     """Build the web app: webhook, health check, and the chat simulator in demo mode."""
     settings = settings or Settings.from_env()
     if overrides:
         settings = settings.with_overrides(**overrides)
     app = Flask(__name__, instance_relative_config=True)
+    # A database id in a URL fits a 32-bit key: /admin/classes/99999999999999999999 is a 404,
+    # not an overflow in the database driver.
+    app.url_map.converters["int"] = DatabaseId
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=2 * 1024 * 1024)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     navi = build_services(settings)
@@ -102,6 +114,10 @@ def security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.path.startswith("/admin"):
+        # Console pages hold residents' bookings and staff data: never kept by a shared
+        # browser's cache or a proxy (the back button after logout shows nothing).
+        response.headers["Cache-Control"] = "no-store"
     if not current_app.extensions["navi"].settings.demo:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

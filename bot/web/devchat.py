@@ -27,7 +27,7 @@ from bot.line.standin import EventFactory, sign_body
 
 bp = Blueprint("devchat", __name__, url_prefix="/dev/chat")
 
-DEMO_USER = "Udemo0000000000000000000000000001"
+DEMO_USER = "U00000000000000000000000000de0001"  # a valid LINE user id (U + 32 hex)
 EVENT_KINDS = ("text", "postback", "follow", "unfollow", "sticker", "image", "location")
 
 

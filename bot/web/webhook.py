@@ -38,7 +38,8 @@ def parse_events(raw: bytes, signature: str, channel_secret: str) -> list[Event]
         if not isinstance(raw_events, list):
             raise TypeError("events is not a list")
         parsed = [_parse_event(event) for event in raw_events]
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        # RecursionError: JSON nested thousands deep (signed, so from LINE or a leaked secret)
         raise UnparsableBody(type(error).__name__) from None
     # Event kinds this SDK does not know (LINE adds new ones) are ignored, as LINE advises.
     return [event for event in parsed if event is not None]

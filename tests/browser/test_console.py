@@ -12,7 +12,7 @@ from bot.core.models import Reservation
 
 pytestmark = pytest.mark.browser
 
-DEMO_RESIDENT = "Udemo0000000000000000000000000001"
+DEMO_RESIDENT = "U00000000000000000000000000de0001"
 
 
 def account(demo, role: str) -> tuple[str, str]:

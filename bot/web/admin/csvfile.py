@@ -40,5 +40,5 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
 
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(
-        stream_with_context(lines()), mimetype="text/csv; charset=utf-8", headers=headers
+        stream_with_context(lines()), content_type="text/csv; charset=utf-8", headers=headers
     )

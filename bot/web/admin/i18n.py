@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
 import yaml
 from flask import redirect, request, session
 
 from bot.core.content_files import content_root
 from bot.web.admin import bp
+from bot.web.admin.security import safe_next
 
 LANGS = ("ja", "en")
 
@@ -49,4 +51,16 @@ def switch_language():
     lang = request.form.get("lang")
     if lang in LANGS:
         session["lang"] = lang
-    return redirect(request.referrer or "/admin")
+    return redirect(back_to(request.referrer))
+
+
+def back_to(referrer: str | None) -> str:
+    """The console page the switch was pressed on; anything else (another site, no Referer)
+    goes to the console's start."""
+    if not referrer:
+        return "/admin"
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return "/admin"
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return safe_next(path)

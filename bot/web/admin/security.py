@@ -82,6 +82,12 @@ def login_required(role: str = "staff"):
 
 def safe_next(target: str | None) -> str:
     """Only redirect to our own console after login (no open redirects)."""
-    if target and target.startswith("/admin") and not target.startswith("//"):
+    if (
+        target
+        and target.startswith("/admin")
+        and not target.startswith("//")
+        and target.isprintable()  # no CR/LF (header injection), NUL or other controls
+        and "\\" not in target
+    ):
         return target
     return url_for("admin.home")

@@ -21,6 +21,7 @@ from bot.web.admin.i18n import current_lang, t, texts
 from bot.web.admin.security import login_required
 
 PAGE = 100
+MAX_PAGE = 1_000_000  # 100 million audit entries: beyond that, a URL is not a real page
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -82,7 +83,8 @@ def user_active(user_id: int):
 @login_required("admin")
 def audit_log():
     """Who did what, newest first, a page at a time."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    # a page number from the URL: anything odd or beyond any real log shows the nearest page
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     total = g.db.scalar(select(func.count()).select_from(AuditEntry))
     entries = g.db.scalars(
         select(AuditEntry)

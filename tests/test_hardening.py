@@ -1,0 +1,131 @@
+"""Faults an outside probe found (issue 15): bad input gets a clear answer, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.admin_helpers import console_client, log_in, make_user
+from tests.conftest import post_webhook
+
+
+@pytest.fixture
+def admin(app):
+    client = console_client(app)
+    log_in(client, make_user(app, "admin"))
+    return client
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/classes/99999999999999999999",
+        "/admin/audit?page=1e17",
+        "/admin/audit?page=99999999999999999999",
+        "/admin/audit?page=-1",
+        "/admin/classes/0",
+    ],
+)
+def test_odd_console_urls_never_give_500(admin, path):
+    assert admin.get(path).status_code in (200, 302, 400, 404)
+
+
+def test_deep_json_gets_400_not_500(client, events):
+    body = ("[" * 2000 + "]" * 2000).encode()
+    assert post_webhook(client, body).status_code == 400
+
+
+def test_over_long_or_nul_event_ids_are_ignored(client, events, standin):
+    user = "U" + "a" * 32
+    for bad in ("x" * 200, "abc\x00def"):
+        event = events.text(user, "こんにちは")
+        event["webhookEventId"] = bad
+        response = post_webhook(client, events.body(event))
+        assert response.status_code == 200
+    assert not [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+
+
+def test_an_empty_user_id_is_not_stored(client, events, app):
+    from sqlalchemy import func, select
+
+    from bot.core.models import Follower
+
+    event = events.follow("")
+    post_webhook(client, events.body(event))
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Follower)) == 0
+
+
+def test_a_long_or_nul_login_email_is_a_form_error(app):
+    client = console_client(app)
+    for email in ("a" * 300 + "@example.jp", "ad\x00min@example.jp"):
+        response = log_in(client, email)
+        assert response.status_code in (200, 400, 401)  # the form again, with its error
+
+
+def test_next_with_a_line_break_is_not_followed(app):
+    client = console_client(app)
+    email = make_user(app, "staff")
+    from tests.admin_helpers import csrf_from
+
+    token = csrf_from(client, "/admin/login?next=/admin/%0d%0aSet-Cookie:x=1")
+    response = client.post(
+        "/admin/login?next=/admin/%0d%0aSet-Cookie:x=1",
+        data={"email": email, "password": "correct horse battery", "csrf_token": token},
+    )
+    assert response.status_code in (302, 303)
+    assert "\n" not in response.headers["Location"] and "\r" not in response.headers["Location"]
+
+
+def test_console_pages_are_not_cached(admin):
+    response = admin.get("/admin/")
+    assert "no-store" in response.headers.get("Cache-Control", "")
+
+
+def test_language_switch_returns_only_to_our_own_pages(admin):
+    from tests.admin_helpers import csrf_from
+
+    token = csrf_from(admin, "/admin/dashboard")
+    response = admin.post(
+        "/admin/lang",
+        data={"lang": "en", "csrf_token": token},
+        headers={"Referer": "https://evil.example/x"},
+    )
+    assert response.status_code in (302, 303)
+    assert "evil.example" not in response.headers["Location"]
+    back = admin.post(
+        "/admin/lang",
+        data={"lang": "ja", "csrf_token": token},
+        headers={"Referer": "https://localhost/admin/classes"},
+    )
+    assert back.headers["Location"].endswith("/admin/classes")
+
+
+def test_csv_says_its_charset_once(admin):
+    response = admin.get("/admin/dashboard/safety-answers.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].count("charset") == 1
+
+
+@pytest.mark.parametrize("user_id", ["", "U", "Ualice", "U" + "a" * 31 + "\x00", "U" + "A" * 32])
+def test_an_event_from_an_id_that_is_not_a_line_user_is_ignored(client, events, standin, user_id):
+    response = post_webhook(client, events.body(events.text(user_id, "こんにちは")))
+    assert response.status_code == 200
+    assert not [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+
+
+@pytest.mark.parametrize("age_ms", [8 * 86_400_000, -2 * 3_600_000, 10**12 * 1])
+def test_an_event_too_old_or_from_the_future_is_not_answered(client, events, standin, age_ms):
+    import time
+
+    user = "U" + "c" * 32
+    event = events.text(user, "こんにちは")
+    event["timestamp"] = int(time.time() * 1000) - age_ms
+    assert post_webhook(client, events.body(event)).status_code == 200
+    assert not [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+
+
+def test_a_1970_timestamp_is_not_answered(client, events, standin):
+    event = events.text("U" + "c" * 32, "こんにちは")
+    event["timestamp"] = 0
+    assert post_webhook(client, events.body(event)).status_code == 200
+    assert not [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
