@@ -129,3 +129,71 @@ def test_a_1970_timestamp_is_not_answered(client, events, standin):
     event["timestamp"] = 0
     assert post_webhook(client, events.body(event)).status_code == 200
     assert not [c for c in standin.calls if c.path == "/v2/bot/message/reply"]
+
+
+# -- F1: sessions end when they should ---------------------------------------------------------
+
+
+def copy_of_cookie(app, client):
+    """Another browser holding a saved copy of the client's console cookie."""
+    other = console_client(app)
+    saved = client.get_cookie("navi_session", domain="localhost")
+    other.set_cookie("navi_session", saved.value, domain="localhost")
+    return other
+
+
+def test_a_saved_cookie_is_dead_after_logout(app):
+    from tests.admin_helpers import csrf_from
+
+    client = console_client(app)
+    log_in(client, make_user(app, "staff"))
+    saved = copy_of_cookie(app, client)
+    assert saved.get("/admin/classes").status_code == 200
+    client.post("/admin/logout", data={"csrf_token": csrf_from(client, "/admin/classes")})
+    assert saved.get("/admin/classes").status_code == 302  # to the login page
+
+
+def test_deactivating_then_reactivating_does_not_revive_old_cookies(app):
+    from tests.admin_helpers import csrf_from
+
+    email = make_user(app, "staff")
+    client = console_client(app)
+    log_in(client, email)
+    saved = copy_of_cookie(app, client)
+    boss = console_client(app)
+    log_in(boss, make_user(app, "admin"))
+    from sqlalchemy import select
+
+    from bot.core.models import StaffUser
+
+    with app.extensions["navi"].sessions() as db:
+        user_id = db.scalar(select(StaffUser.id).where(StaffUser.email == email))
+    token = csrf_from(boss, "/admin/users")
+    for active in ("0", "1"):
+        boss.post(f"/admin/users/{user_id}/active", data={"active": active, "csrf_token": token})
+    assert saved.get("/admin/classes").status_code == 302
+    assert client.get("/admin/classes").status_code == 302
+
+
+@pytest.mark.parametrize(("later", "alive"), [(29 * 60, True), (31 * 60, False)])
+def test_a_session_ends_after_thirty_idle_minutes(app, monkeypatch, later, alive):
+    import time
+
+    client = console_client(app)
+    log_in(client, make_user(app, "staff"))
+    start = time.time()
+    monkeypatch.setattr("bot.web.admin.security.time.time", lambda: start + later)
+    assert (client.get("/admin/classes").status_code == 200) is alive
+
+
+def test_a_busy_session_still_ends_twelve_hours_after_login(app, monkeypatch):
+    import time
+
+    client = console_client(app)
+    log_in(client, make_user(app, "staff"))
+    start = time.time()
+    for minutes in range(20, 12 * 60, 20):  # a request every 20 minutes all day
+        monkeypatch.setattr("bot.web.admin.security.time.time", lambda m=minutes: start + m * 60)
+        assert client.get("/admin/classes").status_code == 200, minutes
+    monkeypatch.setattr("bot.web.admin.security.time.time", lambda: start + 12 * 3600 + 60)
+    assert client.get("/admin/classes").status_code == 302

@@ -277,6 +277,9 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Bumped by logout and deactivation: every cookie carrying an older number is dead, even
+    # a copy saved elsewhere or one from before a reactivation.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class LoginAttempt(Base):

@@ -32,6 +32,8 @@ class SettingsChanges(TypedDict, total=False):
     follower_target: int
     timezone: str
     demo: bool
+    session_idle_minutes: int
+    session_max_hours: int
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Settings:
     # Demo mode: started without LINE credentials, so the local stand-in plays LINE's part
     # (demo mode then fills in credentials of its own for the stand-in).
     demo: bool = False
+    # Console sessions end after this long without a request, and this long after login.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
 
     @property
     def tz(self) -> ZoneInfo:
@@ -103,4 +108,16 @@ class Settings:
             follower_target=target,
             timezone=timezone,
             demo=not secret,
+            session_idle_minutes=_positive(env, "SESSION_IDLE_MINUTES", 30),
+            session_max_hours=_positive(env, "SESSION_MAX_HOURS", 12),
         )
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of minutes or hours from the environment."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) == 0:
+        raise SettingsError(f"{name} {text!r} must be a whole number above 0, e.g. {default}.")
+    return int(text)

@@ -130,6 +130,7 @@ def set_active(db: Session, user: StaffUser, active: bool, actor: StaffUser) -> 
     if user.active == active:
         return False
     user.active = active
+    user.session_version += 1  # no cookie from before survives a deactivation
     action = "staff.activate" if active else "staff.deactivate"
     audit.record(db, actor.email, action, f"staff:{user.id}", email=user.email)
     return True

@@ -7,7 +7,7 @@ from flask import g, redirect, render_template, request, session, url_for
 from bot.staff import LoginLocked, log_in
 from bot.web.admin import bp
 from bot.web.admin.i18n import t
-from bot.web.admin.security import safe_next
+from bot.web.admin.security import end_sessions, safe_next, start_session
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -26,11 +26,7 @@ def login():
             return render_template("admin/login.html", error=error), 429
         g.db.commit()
         if result.user is not None:
-            lang = session.get("lang")
-            session.clear()  # a fresh session: an attacker's pre-set cookie is worthless
-            session["staff_id"] = result.user.id
-            if lang:
-                session["lang"] = lang
+            start_session(result.user)
             return redirect(safe_next(request.args.get("next")))
         error = t("login.failed")
         return render_template("admin/login.html", error=error), 401
@@ -39,7 +35,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End the session, and every other copy of its cookie."""
+    if g.user is not None:
+        end_sessions(g.user)
+        g.db.commit()
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -1,7 +1,9 @@
 """Console security: who is logged in, what their role allows, CSRF on every form.
 
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure outside demo mode). The user
-id is re-read from the database on every request, so a deactivated user is out at once.
+is re-read from the database on every request, with the session version the cookie was issued
+under: logout and deactivation bump it, so every copy of an old cookie is out at once. A session
+also ends after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after login.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
+import time
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
@@ -45,14 +48,50 @@ def load_user_and_check_csrf():
     g.db = current_app.extensions["navi"].sessions()
     user_id = session.get("staff_id")
     g.user = g.db.get(StaffUser, user_id) if user_id else None
-    if g.user is not None and not g.user.active:
+    if g.user is not None and not session_alive(g.user):
+        lang = session.get("lang")
         session.clear()
+        if lang:
+            session["lang"] = lang
         g.user = None
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER, "")
         expected = session.get(CSRF_FIELD, "")
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             abort(400, description="csrf")
+
+
+def start_session(user: StaffUser) -> None:
+    """A fresh session for a user who just logged in (an attacker's pre-set cookie is
+    worthless), stamped with the user's session version and the time."""
+    lang = session.get("lang")
+    session.clear()
+    now = int(time.time())
+    session.update(staff_id=user.id, staff_version=user.session_version, since=now, seen=now)
+    if lang:
+        session["lang"] = lang
+
+
+def session_alive(user: StaffUser) -> bool:
+    """Whether this cookie still speaks for the user: active, not logged out since (the version),
+    used within the idle limit and younger than the absolute limit. Touches `seen`."""
+    settings = current_app.extensions["navi"].settings
+    now = int(time.time())
+    since, seen = session.get("since", 0), session.get("seen", 0)
+    alive = (
+        user.active
+        and session.get("staff_version") == user.session_version
+        and now - seen <= settings.session_idle_minutes * 60
+        and now - since <= settings.session_max_hours * 3600
+    )
+    if alive:
+        session["seen"] = now
+    return alive
+
+
+def end_sessions(user: StaffUser) -> None:
+    """Log the user out everywhere: every cookie of theirs stops working."""
+    user.session_version += 1
 
 
 @bp.teardown_request
