@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.admin_helpers import console_client, log_in, make_user
@@ -197,3 +199,59 @@ def test_a_busy_session_still_ends_twelve_hours_after_login(app, monkeypatch):
         assert client.get("/admin/classes").status_code == 200, minutes
     monkeypatch.setattr("bot.web.admin.security.time.time", lambda: start + 12 * 3600 + 60)
     assert client.get("/admin/classes").status_code == 302
+
+
+# -- F2: a lockout that protects staff rather than locking them out ----------------------------
+
+
+def test_an_attacker_at_one_address_does_not_lock_out_colleagues(app):
+    from tests.admin_helpers import PASSWORD
+
+    attacker = console_client(app)
+    victim = make_user(app, "staff", "victim@example.jp")
+    for n in range(6):  # five unknown e-mails and one wrong password, as the probe did
+        log_in(attacker, f"nobody{n}@example.jp", "guess")
+    log_in(attacker, victim, "guess")
+    colleague = console_client(app)  # behind the same proxy: the same address
+    other = make_user(app, "staff", "colleague@example.jp")
+    assert log_in(colleague, other, PASSWORD).status_code == 302
+
+
+def test_guessing_one_account_backs_off_exponentially(app, monkeypatch):
+    import datetime as dt
+
+    from bot import staff
+
+    email = make_user(app, "staff")
+    start = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+    checks = 0
+    real_verify = staff.verify_password
+
+    def counting(password, hashed):
+        nonlocal checks
+        checks += 1
+        return real_verify(password, hashed)
+
+    monkeypatch.setattr(staff, "verify_password", counting)
+    with app.extensions["navi"].sessions() as db:
+        for second in range(0, 60):  # one guess a second for a minute
+            at = start + dt.timedelta(seconds=second)
+            with contextlib.suppress(staff.LoginLocked):  # waiting out the backoff
+                staff.log_in(db, email, "guess", "10.0.0.1", now=at)
+            db.commit()
+    # 3 free, then waits of 1, 2, 4, 8, 16, 32 s: about 9 checks in a minute, not 60
+    assert checks <= 10
+
+
+def test_a_device_that_logged_in_before_is_not_slowed_by_others(app):
+    from tests.admin_helpers import PASSWORD, csrf_from
+
+    email = make_user(app, "staff")
+    mine = console_client(app)
+    assert log_in(mine, email).status_code == 302
+    mine.post("/admin/logout", data={"csrf_token": csrf_from(mine, "/admin/classes")})
+    attacker = console_client(app)
+    for _ in range(8):
+        log_in(attacker, email, "guess")
+    assert log_in(attacker, email, PASSWORD).status_code == 429  # the guesser waits
+    assert log_in(mine, email, PASSWORD).status_code == 302  # the owner's browser does not

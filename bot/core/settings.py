@@ -34,6 +34,7 @@ class SettingsChanges(TypedDict, total=False):
     demo: bool
     session_idle_minutes: int
     session_max_hours: int
+    trusted_proxies: int
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Settings:
     # Console sessions end after this long without a request, and this long after login.
     session_idle_minutes: int = 30
     session_max_hours: int = 12
+    # How many proxies in front of the app may set X-Forwarded-For / -Proto (0: none is
+    # trusted, and the client's address is the connection's).
+    trusted_proxies: int = 0
 
     @property
     def tz(self) -> ZoneInfo:
@@ -110,6 +114,7 @@ class Settings:
             demo=not secret,
             session_idle_minutes=_positive(env, "SESSION_IDLE_MINUTES", 30),
             session_max_hours=_positive(env, "SESSION_MAX_HOURS", 12),
+            trusted_proxies=_count(env, "TRUSTED_PROXIES"),
         )
 
 
@@ -120,4 +125,14 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not text.isdigit() or int(text) == 0:
         raise SettingsError(f"{name} {text!r} must be a whole number above 0, e.g. {default}.")
+    return int(text)
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A whole number, 0 when unset."""
+    text = env.get(name, "").strip()
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise SettingsError(f"{name} {text!r} must be a whole number, e.g. 1 behind one proxy.")
     return int(text)

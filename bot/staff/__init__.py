@@ -26,7 +26,14 @@ ROLES = ("staff", "manager", "admin")  # each role can do what the ones before i
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 12
 # More than this many failures for one email or one address in the window locks login for it.
-MAX_FAILURES = 5
+# Password guessing is slowed per account, not stopped: after ACCOUNT_FREE_FAILURES wrong
+# passwords in the window, each try waits twice as long as the last (1 s, 2 s, 4 s … at most
+# the window), so a guesser gets about a dozen tries in 15 minutes and the owner, once the
+# right password is typed, is in. One address is locked only after ADDRESS_MAX_FAILURES,
+# enough for a whole office behind one proxy to mistype; a device that logged in before
+# (signed cookie) is slowed by neither.
+ACCOUNT_FREE_FAILURES = 3
+ADDRESS_MAX_FAILURES = 50
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
@@ -143,8 +150,16 @@ class LoginResult:
     user: StaffUser | None
 
 
-def log_in(db: Session, email: str, password: str, ip: str, now: dt.datetime | None = None):
-    """Check credentials, unless this email or address has failed too often recently."""
+def log_in(
+    db: Session,
+    email: str,
+    password: str,
+    ip: str,
+    now: dt.datetime | None = None,
+    device_user: int | None = None,
+):
+    """Check credentials, unless this address has failed far too often or this account must
+    wait out its backoff. `device_user`: whose login this device's signed cookie remembers."""
     now = now or utcnow()
     email = email.strip().lower()
     if not plausible_email(email):
@@ -152,16 +167,31 @@ def log_in(db: Session, email: str, password: str, ip: str, now: dt.datetime | N
         # against the address it came from.
         email = ""
     since = now - FAILURE_WINDOW
-    failures = db.execute(
-        select(func.count(), func.min(LoginAttempt.at)).where(
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at > since,
-            (LoginAttempt.email == email) | (LoginAttempt.ip == ip),
-        )
-    ).one()
-    if failures[0] >= MAX_FAILURES:
-        raise LoginLocked(failures[1] + FAILURE_WINDOW - now)
-    user = db.scalar(select(StaffUser).where(StaffUser.email == email, StaffUser.active))
+    # The account's row is locked while its password is checked, so simultaneous guesses
+    # are checked one after another, each seeing the failures before it (PostgreSQL).
+    user = db.scalar(
+        select(StaffUser).where(StaffUser.email == email, StaffUser.active).with_for_update()
+    )
+    known_device = user is not None and device_user == user.id
+    if not known_device:
+        by_address, first = db.execute(
+            select(func.count(), func.min(LoginAttempt.at)).where(
+                LoginAttempt.succeeded.is_(False), LoginAttempt.at > since, LoginAttempt.ip == ip
+            )
+        ).one()
+        if by_address >= ADDRESS_MAX_FAILURES:
+            raise LoginLocked(first + FAILURE_WINDOW - now)
+    if user is not None and not known_device:
+        by_account, last = db.execute(
+            select(func.count(), func.max(LoginAttempt.at)).where(
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.at > since,
+                LoginAttempt.email == email,
+            )
+        ).one()
+        wait = backoff(by_account)
+        if wait and last + wait > now:
+            raise LoginLocked(last + wait - now)
     # Hash even for an unknown email, so timing does not tell which emails exist.
     ok = verify_password(password, user.password_hash if user else hash_password("x" * 12))
     db.add(LoginAttempt(email=email, ip=ip, succeeded=ok and user is not None, at=now))
@@ -170,6 +200,15 @@ def log_in(db: Session, email: str, password: str, ip: str, now: dt.datetime | N
         audit.record(db, user.email, "staff.login", f"staff:{user.id}")
         return LoginResult(user)
     return LoginResult(None)
+
+
+def backoff(failures: int) -> dt.timedelta:
+    """How long an account waits after its last failure: nothing for the first few, then
+    doubling from one second, never more than the window."""
+    if failures < ACCOUNT_FREE_FAILURES:
+        return dt.timedelta(0)
+    seconds = 2 ** min(failures - ACCOUNT_FREE_FAILURES, 20)
+    return min(dt.timedelta(seconds=seconds), FAILURE_WINDOW)
 
 
 def forget_old_attempts(db: Session, now: dt.datetime) -> int:

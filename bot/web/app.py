@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from bot.conversation.answering import Answerer
@@ -86,6 +87,11 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     navi = build_services(settings)
     app.extensions["navi"] = navi
+    if settings.trusted_proxies:
+        # Behind a load balancer every staff member would share its address: take the
+        # client's from X-Forwarded-For, but only as many hops as there are trusted proxies.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     from bot.web import admin, errors, health, webhook
 

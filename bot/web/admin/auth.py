@@ -1,8 +1,19 @@
-"""Login and logout. A new session on login (no fixation); failures slow down, then lock."""
+"""Login and logout. A new session on login (no fixation); failures slow an account down (a
+device that logged in before is not slowed by others' failures)."""
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bot.staff import LoginLocked, log_in
 from bot.web.admin import bp
@@ -18,7 +29,11 @@ def login():
         ip = request.remote_addr or "unknown"
         try:
             result = log_in(
-                g.db, request.form.get("email", ""), request.form.get("password", ""), ip
+                g.db,
+                request.form.get("email", ""),
+                request.form.get("password", ""),
+                ip,
+                device_user=remembered_device(),
             )
         except LoginLocked as locked:
             minutes = max(1, int(locked.retry_after.total_seconds() // 60) + 1)
@@ -27,7 +42,9 @@ def login():
         g.db.commit()
         if result.user is not None:
             start_session(result.user)
-            return redirect(safe_next(request.args.get("next")))
+            response = make_response(redirect(safe_next(request.args.get("next"))))
+            remember_device(response, result.user.id)
+            return response
         error = t("login.failed")
         return render_template("admin/login.html", error=error), 401
     return render_template("admin/login.html", error=error)
@@ -44,3 +61,37 @@ def logout():
     if lang:
         session["lang"] = lang
     return redirect(url_for("admin.login"))
+
+
+DEVICE_COOKIE = "navi_device"
+DEVICE_DAYS = 30
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="navi-device")
+
+
+def remembered_device() -> int | None:
+    """The staff id this browser logged in as within DEVICE_DAYS (signed), if any."""
+    token = request.cookies.get(DEVICE_COOKIE)
+    if not token:
+        return None
+    try:
+        user_id = _devices().loads(token, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    return user_id if isinstance(user_id, int) else None
+
+
+def remember_device(response, user_id: int) -> None:
+    """Mark this browser as one the user logs in from (it grants nothing by itself: the
+    password is still checked, only others' failures no longer slow it down)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _devices().dumps(user_id),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
+        samesite="Lax",
+        path="/admin",
+    )
