@@ -31,8 +31,8 @@ class IntentDetails:
 
     labels: tuple[str, ...]
     bias: tuple[float, ...]
-    # feature → its weight for each label (stored sparse in details.json, dense here: summing
-    # whole rows runs in C, about 8× faster than adding pairs one by one in Python)
+    # feature → its weight for each label (stored sparse in details.json, dense here, so the
+    # rows of a message's features are summed column by column in C, not pair by pair)
     weights: dict[str, array]
 
 
