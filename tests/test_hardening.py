@@ -255,3 +255,39 @@ def test_a_device_that_logged_in_before_is_not_slowed_by_others(app):
         log_in(attacker, email, "guess")
     assert log_in(attacker, email, PASSWORD).status_code == 429  # the guesser waits
     assert log_in(mine, email, PASSWORD).status_code == 302  # the owner's browser does not
+
+
+# -- F8: the simulator posts only to its own address -------------------------------------------
+
+
+def test_the_simulator_posts_its_signed_webhook_only_to_itself(settings, standin, monkeypatch):
+    from bot.web import devchat
+    from bot.web.app import create_app
+
+    app = create_app(settings.with_overrides(demo=True))
+    app.extensions["standin"] = standin
+    sent_to = []
+
+    class Answer:
+        status = 200
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def capture(request, timeout):
+        sent_to.append(request.full_url)
+        return Answer()
+
+    monkeypatch.setattr(devchat.urllib.request, "urlopen", capture)
+    client = app.test_client()
+    client.post(
+        "/dev/chat/api/event",
+        json={"kind": "text", "text": "こんにちは"},
+        headers={"Host": "evil.example:8443"},
+        environ_overrides={"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "5055"},
+    )
+    assert sent_to == ["http://127.0.0.1:5055/callback"]
+    app.extensions["navi"].engine.dispose()

@@ -106,7 +106,7 @@ def new_messages():
 def _deliver(body: bytes) -> int:
     """POST a signed webhook body to our own /callback over HTTP, as LINE does."""
     secret = current_app.extensions["navi"].settings.channel_secret
-    callback = request.host_url.rstrip("/") + "/callback"
+    callback = own_callback_url(request.environ)
     outgoing = urllib.request.Request(
         callback,
         data=body,
@@ -118,3 +118,14 @@ def _deliver(body: bytes) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def own_callback_url(environ: dict) -> str:
+    """/callback at the address this server listens on: never the request's Host header,
+    which anyone can set (the signed webhook would go to their server)."""
+    host = environ.get("SERVER_NAME") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", ""):  # listening everywhere: our own loopback is one of them
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{environ.get('SERVER_PORT', '80')}/callback"
