@@ -291,3 +291,44 @@ def test_the_simulator_posts_its_signed_webhook_only_to_itself(settings, standin
     )
     assert sent_to == ["http://127.0.0.1:5055/callback"]
     app.extensions["navi"].engine.dispose()
+
+
+# -- F9: a database that refuses writes ---------------------------------------------------------
+
+
+def refuse_writes(app, refuse: bool = True) -> None:
+    """From now on the database answers reads but refuses every write (as when the disk is
+    full or the volume turned read-only)."""
+    from sqlalchemy import event
+
+    engine = app.extensions["navi"].engine
+
+    def read_only(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute(f"PRAGMA query_only = {1 if refuse else 0}")
+        else:
+            mode = "READ ONLY" if refuse else "READ WRITE"
+            cursor.execute(f"SET SESSION CHARACTERISTICS AS TRANSACTION {mode}")
+        cursor.close()
+        if engine.dialect.name != "sqlite":
+            dbapi_connection.commit()
+
+    event.listen(engine, "connect", read_only)
+    engine.dispose()
+
+
+def test_a_database_that_refuses_writes_gets_503_and_the_message_is_answered_later(
+    app, client, events, standin
+):
+    user = "U" + "e" * 32
+    message = events.text(user, "コンビニ交付は何時まで使えますか")
+    body = events.body(message)
+    refuse_writes(app)
+    assert client.get("/healthz").status_code == 503
+    assert post_webhook(client, body).status_code == 503  # LINE will redeliver
+    assert not standin.messages_to(user)
+    refuse_writes(app, refuse=False)
+    assert client.get("/healthz").status_code == 200
+    assert post_webhook(client, body).status_code == 200  # the redelivery
+    assert "午後11時" in str(standin.messages_to(user))

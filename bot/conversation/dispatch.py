@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from linebot.v3.webhooks import Event
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversation.answering import Answerer
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 # Events older than the ids we remember (less a day, for deliveries in flight) are not
 # answered; nor are events stamped more than an hour ahead of our clock.
 SAFETY_MARGIN_MS = 86_400_000
+# What a database says when it cannot take the work now (down, disk full, read-only: psycopg
+# reports a read-only transaction as an InternalError), as opposed to a bug of ours.
+DATABASE_REFUSED = (OperationalError, InternalError)
 EVENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 FUTURE_MS = 3_600_000
 
@@ -65,6 +69,11 @@ class Dispatcher:
                 if not work.finish(event_id, outcome, turn):
                     return Outcome("duplicate")
                 pushes = turn.outbox if turn else []
+            except DATABASE_REFUSED:
+                # The database refused a read or a write (down, disk full, read-only) before
+                # the answer was settled: nothing is kept, LINE gets a 5xx and redelivers.
+                db.rollback()
+                raise
             except Exception:
                 db.rollback()
                 if not work.database_alive():

@@ -1,7 +1,12 @@
-"""GET /healthz: 200 when the app and its database answer, 503 otherwise."""
+"""GET /healthz: 200 when the app and its database answer and accept a write, 503 otherwise."""
+
+import uuid
 
 from flask import Blueprint, current_app
-from sqlalchemy import text
+from sqlalchemy import delete, insert
+
+from bot.core.db import utcnow
+from bot.core.models import ProcessedEvent
 
 bp = Blueprint("health", __name__)
 
@@ -9,9 +14,17 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz():
     """For load balancers and `make run`'s first check."""
+    # A database that answers reads but refuses writes (disk full, read-only) cannot take a
+    # booking: write a probe row and delete it, in one committed transaction.
+    probe = f"healthz-{uuid.uuid4().hex}"
     try:
-        with current_app.extensions["navi"].engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with current_app.extensions["navi"].engine.begin() as connection:
+            connection.execute(
+                insert(ProcessedEvent).values(webhook_event_id=probe, received_at=utcnow())
+            )
+            connection.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.webhook_event_id == probe)
+            )
     except Exception:
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request
 from linebot.v3.webhook import SignatureValidator
 from linebot.v3.webhooks import Event
-from sqlalchemy.exc import OperationalError
+
+from bot.conversation.dispatch import DATABASE_REFUSED
 
 bp = Blueprint("webhook", __name__)
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def callback():
     for event in sorted(events, key=lambda e: getattr(e, "timestamp", 0) or 0):
         try:
             navi.dispatcher.handle(event)
-        except OperationalError:
+        except DATABASE_REFUSED:
             # The database is down: answer 5xx so LINE redelivers; processed events are
             # remembered, so the redelivery handles only what is left.
             log.exception("database unavailable while handling a webhook")
