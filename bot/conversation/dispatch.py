@@ -28,11 +28,12 @@ log = logging.getLogger(__name__)
 # Events older than the ids we remember (less a day, for deliveries in flight) are not
 # answered; nor are events stamped more than an hour ahead of our clock.
 SAFETY_MARGIN_MS = 86_400_000
+FUTURE_MS = 3_600_000
+# A webhookEventId we can remember (LINE's are 26-character ULIDs).
+EVENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 # What a database says when it cannot take the work now (down, disk full, read-only: psycopg
 # reports a read-only transaction as an InternalError), as opposed to a bug of ours.
 DATABASE_REFUSED = (OperationalError, InternalError)
-EVENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
-FUTURE_MS = 3_600_000
 
 
 class Dispatcher:
