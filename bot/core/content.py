@@ -243,17 +243,13 @@ class Content:
                 for e in topic.entries:
                     bucket = self._phrases.setdefault((intent, e.key), [])
                     bucket.extend(p for p in e.match if p not in bucket)
-        # Latin phrases match whole words ("age" must not match inside "language"); Japanese
-        # has no spaces, so its phrases match anywhere.
-        self._matchers = {
-            key: [(len(p), _phrase_matcher(p)) for p in phrases]
-            for key, phrases in self._phrases.items()
-        }
         # Other ward services (content/directory.yaml): the labels of `unknown`, matched alike.
         self.directory = directory
         self.sites = sites or Sites()
         # Per intent, the phrases by their first character: a message only tries the phrases
         # that start with one of its own characters (a few dozen of the area words' ~1,300).
+        # Latin phrases match whole words ("age" must not match inside "language"); Japanese
+        # has no spaces, so its phrases match anywhere.
         self._by_first: dict[str, dict[str, list[tuple[str, int, Any]]]] = {}
         phrases = dict(self._phrases)
         for area in directory.areas if directory else ():
@@ -326,10 +322,10 @@ class Content:
         """The entry whose match phrases best fit the text (total matched length; ties go to the
         earlier entry); the overview when nothing matches."""
         topic = self.topic(intent, lang)
+        scores = self.matched(intent, normalized_text)
         best, best_score = topic.overview(), 0
         for e in topic.entries:
-            matchers = self._matchers.get((intent, e.key), ())
-            score = sum(length for length, found in matchers if found(normalized_text))
+            score = scores.get(e.key, 0)
             if score > best_score:
                 best, best_score = e, score
         return best
