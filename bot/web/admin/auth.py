@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from bot.staff import LoginLocked, log_in
 from bot.web.admin import bp
 from bot.web.admin.i18n import t
-from bot.web.admin.security import end_sessions, safe_next, start_session
+from bot.web.admin.security import clear_session, end_sessions, safe_next, start_session
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,10 +55,7 @@ def logout():
     if g.user is not None:
         end_sessions(g.user)
         g.db.commit()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    clear_session()
     return redirect(url_for("admin.login"))
 
 

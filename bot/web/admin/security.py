@@ -49,10 +49,7 @@ def load_user_and_check_csrf():
     user_id = session.get("staff_id")
     g.user = g.db.get(StaffUser, user_id) if user_id else None
     if g.user is not None and not session_alive(g.user):
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        clear_session()
         g.user = None
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER, "")
@@ -61,15 +58,20 @@ def load_user_and_check_csrf():
             abort(400, description="csrf")
 
 
+def clear_session() -> None:
+    """Forget everything in the session but the console language the person chose."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def start_session(user: StaffUser) -> None:
     """A fresh session for a user who just logged in (an attacker's pre-set cookie is
     worthless), stamped with the user's session version and the time."""
-    lang = session.get("lang")
-    session.clear()
+    clear_session()
     now = int(time.time())
     session.update(staff_id=user.id, staff_version=user.session_version, since=now, seen=now)
-    if lang:
-        session["lang"] = lang
 
 
 def session_alive(user: StaffUser) -> bool:
