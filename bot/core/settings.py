@@ -112,27 +112,17 @@ class Settings:
             follower_target=target,
             timezone=timezone,
             demo=not secret,
-            session_idle_minutes=_positive(env, "SESSION_IDLE_MINUTES", 30),
-            session_max_hours=_positive(env, "SESSION_MAX_HOURS", 12),
-            trusted_proxies=_count(env, "TRUSTED_PROXIES"),
+            session_idle_minutes=_whole_number(env, "SESSION_IDLE_MINUTES", 30, least=1),
+            session_max_hours=_whole_number(env, "SESSION_MAX_HOURS", 12, least=1),
+            trusted_proxies=_whole_number(env, "TRUSTED_PROXIES", 0, least=0),
         )
 
 
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number of minutes or hours from the environment."""
+def _whole_number(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+    """A whole number from the environment (`default` when unset), at least `least`."""
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) == 0:
-        raise SettingsError(f"{name} {text!r} must be a whole number above 0, e.g. {default}.")
-    return int(text)
-
-
-def _count(env: Mapping[str, str], name: str) -> int:
-    """A whole number, 0 when unset."""
-    text = env.get(name, "").strip()
-    if not text:
-        return 0
-    if not text.isdigit():
-        raise SettingsError(f"{name} {text!r} must be a whole number, e.g. 1 behind one proxy.")
+    if not text.isdigit() or int(text) < least:
+        raise SettingsError(f"{name} {text!r} must be a whole number of at least {least}.")
     return int(text)
