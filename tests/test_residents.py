@@ -11,6 +11,7 @@ import pytest
 
 from bot.conversation.router.details_train import DETAIL_FILES
 from bot.conversation.router.text import fold
+from bot.conversation.router.train import ROUTER_FILES
 from bot.core.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,13 +20,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import residents as bench  # noqa: E402
 
 DATA = ROOT / "data"
-TRAINED_ON = [
-    DATA / "intents_train.jsonl",
-    DATA / "intents_dev.jsonl",
-    DATA / "residents_train.jsonl",
-    *sorted(DATA.glob("entries_train*.jsonl")),
-    DATA / "followups_dev.jsonl",
-]
+# Every file the router or the details model is trained on.
+TRAINED_ON = sorted({*ROUTER_FILES, *DETAIL_FILES})
 HELD_OUT = [DATA / "residents_heldout.jsonl", DATA / "followups_heldout.jsonl"]
 
 

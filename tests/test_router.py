@@ -22,6 +22,7 @@ from bot.conversation.router import (
     normalize,
     route_lines,
 )
+from bot.conversation.router.train import ROUTER_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,11 +120,7 @@ FRESH = [t for t, _ in WIDTH + HIRAGANA + VARIANTS + TYPOS + REGISTERS + TWO_TOP
 FRESH += NEAR_MISSES + [t for t, _, _ in FOREIGN] + GIBBERISH
 
 
-# Every file the router's model is trained on.
-TRAINED_ON = [
-    ROOT / "data" / name
-    for name in ("intents_train.jsonl", "intents_dev.jsonl", "residents_train.jsonl")
-] + sorted((ROOT / "data").glob("entries_train*.jsonl"))
+TRAINED_ON = ROUTER_FILES
 
 
 def test_fresh_sentences_are_not_training_data():

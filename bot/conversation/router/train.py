@@ -33,6 +33,8 @@ DEV_FILE = ROOT / "data" / "intents_dev.jsonl"  # verbatim copy of shared/data/i
 RESIDENTS_TRAIN = ROOT / "data" / "residents_train.jsonl"  # residents' words, with entries
 # Questions that tell close entries apart, one file per author.
 ENTRIES_TRAIN = tuple(sorted((ROOT / "data").glob("entries_train*.jsonl")))
+# Every file the router's model is trained on.
+ROUTER_FILES = (TRAIN_FILE, DEV_FILE, RESIDENTS_TRAIN, *ENTRIES_TRAIN)
 MODEL_PATH = Path(__file__).with_name("model.json")
 
 L2 = 3e-4
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0]) if argv else MODEL_PATH
-    paths = [TRAIN_FILE, DEV_FILE, RESIDENTS_TRAIN, *ENTRIES_TRAIN]
+    paths = ROUTER_FILES
     rows = load_rows(*paths)
     model = train_model(rows)
     out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
