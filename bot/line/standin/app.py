@@ -136,7 +136,16 @@ def make_app(state: State, lock: threading.Lock) -> Callable[..., Iterable[bytes
         is_json = request.mimetype == "application/json"
         ctx = Ctx(request, body, _parse_json(body) if is_json else None, str(uuid.uuid4()), state)
         with lock:
-            response = _dispatch(ctx)
+            hang = state.take_hang(request.path)
+        if state.round_trip_s:
+            time.sleep(state.round_trip_s)  # the way to LINE and back, for benchmarks
+        if hang is not None:
+            # LINE hanging: the caller waits (and usually gives up first); the call then fails
+            # and, like any failed call, changes nothing. Slept outside the lock, so other
+            # calls are served meanwhile.
+            time.sleep(hang.seconds)
+        with lock:
+            response = line_error(hang.status, hang.message) if hang else _dispatch(ctx)
             state.calls.append(
                 RecordedCall(
                     method=request.method,

@@ -92,6 +92,7 @@ class FaultRule:
     times: int = 1
     every_nth: int | None = None
     seen: int = 0
+    seconds: float = 0.0  # a hang rule: how long the call waits before it fails
 
     def fires(self, path: str) -> bool:
         """Count a call to ``path`` and say whether this rule fails it."""

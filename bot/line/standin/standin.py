@@ -190,10 +190,25 @@ class StandIn:
         with self._lock:
             self._state.faults.append(rule)
 
+    def set_round_trip(self, seconds: float) -> None:
+        """Make every call take ``seconds`` longer, as the way to LINE's servers and back does
+        (calls still overlap: the wait is outside the lock)."""
+        with self._lock:
+            self._state.round_trip_s = seconds
+
+    def hang(self, path_prefix: str, seconds: float, *, times: int = 1) -> None:
+        """Hold the next ``times`` calls whose path starts with ``path_prefix`` for ``seconds``,
+        then fail them with 500 (a caller with a shorter timeout has given up by then). Other
+        calls are served meanwhile. A hung call changes nothing."""
+        rule = FaultRule(path_prefix, 500, FAULT_MESSAGES[500], times=times, seconds=seconds)
+        with self._lock:
+            self._state.hangs.append(rule)
+
     def clear_faults(self) -> None:
-        """Drop every fault rule."""
+        """Drop every fault and hang rule."""
         with self._lock:
             self._state.faults.clear()
+            self._state.hangs.clear()
 
     @property
     def rich_menus(self) -> dict[str, dict[str, Any]]:

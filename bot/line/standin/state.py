@@ -43,6 +43,8 @@ class State:
     quota_limit: int | None = None
     quota_used: int = 0
     faults: list[FaultRule] = field(default_factory=list)
+    hangs: list[FaultRule] = field(default_factory=list)
+    round_trip_s: float = 0.0  # added to every call, outside the lock
     # rich menus are configuration the bot itself creates, so clear() keeps them too
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     rich_menu_images: dict[str, tuple[str, bytes]] = field(default_factory=dict)
@@ -74,6 +76,15 @@ class State:
         if self.quota_limit is None:
             return None
         return self.quota_limit - self.quota_used - self.consumed
+
+    def take_hang(self, path: str) -> FaultRule | None:
+        """The hang rule that holds this call, if any; spent rules are dropped."""
+        for rule in self.hangs:
+            if rule.fires(path):
+                if rule.spent:
+                    self.hangs.remove(rule)
+                return rule
+        return None
 
     def take_fault(self, path: str) -> FaultRule | None:
         """The fault rule that fails this call, if any; spent rules are dropped."""
