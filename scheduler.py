@@ -79,12 +79,25 @@ def send_due_announcements(navi: Navi) -> None:
             log.warning("announcement %s not finished: %s", announcement_id, error)
 
 
+def deliver_pending_messages(navi: Navi) -> None:
+    """Send again the replies and pushes LINE did not take (bot.line.outbox)."""
+    report = navi.outbox.retry_due()
+    if report.sent or report.given_up or report.dropped:
+        log.info(
+            "pending messages: %s sent, %s given up, %s dropped, %s waiting",
+            report.sent,
+            report.given_up,
+            report.dropped,
+            report.waiting,
+        )
+
+
 def remind_tomorrow(navi: Navi) -> None:
     """Push a reminder for every reservation of tomorrow's sessions (once each)."""
     from bot.classes.reminders import send_due_reminders
     from bot.core.db import utcnow
 
-    sent = send_due_reminders(navi.sessions, navi.gateway, navi.content, navi.settings, utcnow())
+    sent = send_due_reminders(navi.sessions, navi.outbox, navi.content, navi.settings, utcnow())
     log.info("reminders sent: %s", sent)
 
 
@@ -131,6 +144,13 @@ JOBS = (
         "interval",
         {"seconds": 30},
         demo_timing={"seconds": 2},  # the demo's console should feel immediate
+    ),
+    Job(
+        deliver_pending_messages,
+        "outbox: send again what LINE did not take",
+        "interval",
+        {"seconds": 5},  # a kept reply still goes out as a reply, within its token's minute
+        demo_timing={"seconds": 2},
     ),
     Job(
         remind_tomorrow,

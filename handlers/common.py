@@ -75,4 +75,6 @@ def tell_promoted(turn: Turn, promoted: Reservation) -> None:
     lang = follower.language
     heading = turn.content.ui("class_promoted", lang)
     card = reservation_card(turn.content, turn.services.settings.tz, lang, promoted, heading)
-    turn.push_later(follower.line_user_id, [card], reservations.promotion_key(promoted))
+    turn.push_later(
+        follower.line_user_id, [card], reservations.promotion_key(promoted), "promotion"
+    )

@@ -340,6 +340,14 @@ def resident(client, standin, events) -> Resident:
 
 
 @pytest.fixture
+def neighbour(client, standin, events) -> Resident:
+    """A second resident, to compete for seats."""
+    user_id = "U" + "3" * 32
+    standin.add_profile(user_id, "板橋 次郎", language="ja")
+    return Resident(client, standin, events, user_id)
+
+
+@pytest.fixture
 def english_resident(client, standin, events) -> Resident:
     """A resident whose LINE is set to English."""
     user_id = "U" + "2" * 32

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from bot import classes
 from bot.core.models import ClassSession, Reservation
-from tests.conftest import Resident
 
 
 def add_session(app, *, days: float = 3, venue: str = "志村ふれあい館", capacity: int = 10, **kw):
@@ -29,14 +27,6 @@ def statuses(app) -> dict[str, str]:
     with app.extensions["navi"].sessions() as db:
         rows = db.scalars(select(Reservation)).all()
         return {r.follower.line_user_id: r.status for r in rows}
-
-
-@pytest.fixture
-def neighbour(client, standin, events) -> Resident:
-    """A second resident, to compete for seats."""
-    user_id = "U" + "3" * 32
-    standin.add_profile(user_id, "板橋 次郎", language="ja")
-    return Resident(client, standin, events, user_id)
 
 
 def test_schedule_shows_sessions_with_seats_kind_and_a_booking_button(resident, app):

@@ -11,9 +11,7 @@ from bot import classes
 from bot.classes import reservations
 from bot.classes.reminders import send_due_reminders
 from bot.core.models import Reservation
-from bot.line.gateway import LineGateway
 from bot.residents.followers import get_or_create_follower
-from tests.conftest import ACCESS_TOKEN
 
 PUSH = "/v2/bot/message/push"
 USER = "U" + "5" * 32
@@ -25,17 +23,10 @@ def navi(app):
 
 
 @pytest.fixture
-def gateway(standin):
-    gateway = LineGateway(ACCESS_TOKEN, standin.base_url)
-    yield gateway
-    gateway.close()
-
-
-@pytest.fixture
-def run(navi, gateway):
+def run(navi):
     """Run the reminder job now, as the scheduler would."""
     return lambda: send_due_reminders(
-        navi.sessions, gateway, navi.content, navi.settings, dt.datetime.now(dt.UTC)
+        navi.sessions, navi.outbox, navi.content, navi.settings, dt.datetime.now(dt.UTC)
     )
 
 
@@ -111,13 +102,17 @@ def test_a_crash_between_push_and_commit_is_answered_409_and_delivers_once(navi,
     assert reminded_at(navi, reservation_id) is not None
 
 
-def test_a_server_error_leaves_the_reminder_for_the_next_run(navi, run, standin):
+def test_a_server_error_is_sent_again_within_the_day_not_at_tomorrows_run(navi, run, standin):
     reservation_id = book(navi, local_day(navi, 1, 10))
     standin.fail(PUSH, 500)
-    assert run() == 0
-    assert reminded_at(navi, reservation_id) is None
-    assert run() == 1
+    assert run() == 1  # kept by the outbox
+    assert reminded_at(navi, reservation_id) is not None
+    assert standin.messages_to(USER) == []
+    assert run() == 0  # the daily job does not send it a second time
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)
+    assert navi.outbox.retry_due(now=soon).sent == 1
     assert len(standin.messages_to(USER)) == 1
+    assert navi.outbox.retry_due(now=soon + dt.timedelta(hours=1)).sent == 0
 
 
 def test_a_refused_push_is_marked_and_not_retried_forever(navi, run, standin):

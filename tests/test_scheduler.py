@@ -11,7 +11,13 @@ from bot import announcements
 from bot.core.db import utcnow
 from bot.residents.followers import adopt_many
 
-JOB_IDS = {"send_due_announcements", "remind_tomorrow", "snapshot_insight", "purge_expired_data"}
+JOB_IDS = {
+    "send_due_announcements",
+    "deliver_pending_messages",
+    "remind_tomorrow",
+    "snapshot_insight",
+    "purge_expired_data",
+}
 
 
 def test_jobs_are_stored_in_the_database_once_however_often_the_scheduler_starts(settings):

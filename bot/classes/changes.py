@@ -24,7 +24,7 @@ from bot.core.content import Content
 from bot.core.models import ClassSession, Reservation
 from bot.core.settings import Settings
 from bot.line import messages
-from bot.line.gateway import LineGateway
+from bot.line.outbox import KEPT, SENT, Outbox
 from bot.line.postback import Postback
 from bot.staff import audit
 
@@ -51,7 +51,8 @@ class NoticeReport:
     """How the pushes of one staff action went (LINE's 409 on a retry key counts as sent)."""
 
     sent: int = 0
-    failed: int = 0
+    kept: int = 0  # LINE did not take it now: the outbox sends it when LINE is back
+    failed: int = 0  # LINE refused it for good
     skipped: int = 0  # the resident has blocked the account: LINE would not deliver
     failures: list[int] = field(default_factory=list)  # reservation ids
 
@@ -176,13 +177,14 @@ def mark_attendance(db: Session, session_id: int, marks: dict[int, bool | None],
 
 def tell(
     sessions: sessionmaker,
-    gateway: LineGateway,
+    outbox: Outbox,
     content: Content,
     settings: Settings,
     notices: list[Notice],
     actor: str,
 ) -> NoticeReport:
-    """Push each notice (retrying 429/5xx with the same key) and audit the outcome."""
+    """Push each notice (kept and retried with the same key if LINE does not take it) and
+    audit the outcome."""
     report = NoticeReport()
     if not notices:
         return report
@@ -204,8 +206,11 @@ def tell(
             else:
                 purpose = f"{notice.purpose}:{notice.change}" if notice.change else notice.purpose
                 key = reservations.retry_key(purpose, reservation)
-            if gateway.push_with_retries(reservation.follower.line_user_id, [card], key):
+            sent = outbox.push(reservation.follower.line_user_id, [card], key, notice.purpose)
+            if sent == SENT:
                 report.sent += 1
+            elif sent == KEPT:
+                report.kept += 1
             else:
                 report.failed += 1
                 report.failures.append(reservation.id)
@@ -216,6 +221,7 @@ def tell(
             ",".join(sorted(subjects)),
             purposes=sorted({n.purpose for n in notices}),
             sent=report.sent,
+            kept=report.kept,
             failed=report.failed,
             skipped=report.skipped,
         )

@@ -3,7 +3,9 @@
 Run daily by the scheduler (job `remind_tomorrow`). Each reservation is its own unit of work:
 push with a retry key derived from the reservation, then set `reminded_at` and commit. A second
 run skips what was marked; a crash between the push and the commit pushes again with the same
-key, LINE answers 409, and that counts as sent — so the resident still gets one message.
+key, LINE answers 409, and that counts as sent — so the resident still gets one message. A push
+LINE does not take now is kept by the outbox and retried within the day, not left for
+tomorrow's run (which would be too late).
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from bot.core.content import Content
 from bot.core.db import utcnow
 from bot.core.models import ClassSession, Follower, Reservation
 from bot.core.settings import Settings
-from bot.line.gateway import LineError, LineGateway
+from bot.line.outbox import REFUSED, Outbox
 
 log = logging.getLogger(__name__)
 
 
 def send_due_reminders(
     sessions_factory: sessionmaker,
-    gateway: LineGateway,
+    outbox: Outbox,
     content: Content,
     settings: Settings,
     now: dt.datetime,
@@ -39,7 +41,7 @@ def send_due_reminders(
     sent = 0
     for reservation_id in due:
         with sessions_factory() as db:
-            sent += remind(db, gateway, content, settings, reservation_id, start, end)
+            sent += remind(db, outbox, content, settings, reservation_id, start, end)
     return sent
 
 
@@ -73,14 +75,15 @@ def due_reminders(start: dt.datetime, end: dt.datetime):
 
 def remind(
     db: Session,
-    gateway: LineGateway,
+    outbox: Outbox,
     content: Content,
     settings: Settings,
     reservation_id: int,
     start: dt.datetime,
     end: dt.datetime,
 ) -> int:
-    """Push one reminder and mark it; 1 if it counts as sent, 0 if skipped or left for later."""
+    """Push one reminder and mark it; 1 if it is sent or kept for the outbox to send, 0 if
+    skipped or refused."""
     query = due_reminders(start, end).where(Reservation.id == reservation_id)
     if db.scalar(query) is None:  # cancelled or reminded since the list was read
         return 0
@@ -94,20 +97,7 @@ def remind(
     heading = content.ui("class_reminder", lang)
     card = reservation_card(content, settings.tz, lang, reservation, heading)
     key = retry_key("reminder", reservation)
-    try:
-        gateway.push(reservation.follower.line_user_id, [card], key)
-        sent = 1
-    except LineError as error:
-        if error.retryable:
-            log.warning(
-                "reminder %s left for the next run: status=%s", reservation_id, error.status
-            )
-            return 0
-        sent = 1 if error.already_accepted else 0
-        if not sent:
-            log.warning(
-                "reminder %s refused: status=%s %s", reservation_id, error.status, error.message
-            )
+    sent = outbox.push(reservation.follower.line_user_id, [card], key, "reminder") != REFUSED
     reservation.reminded_at = utcnow()
     db.commit()
-    return sent
+    return int(sent)

@@ -1,8 +1,9 @@
-"""Sending a turn's answer: the 5-message cap, reply or push, and pushes to other residents.
+"""Sending a turn's answer: the 5-message cap, and the retry keys of a reply's fallback push.
 
-Every message a turn produces leaves through here and the one gateway. A reply whose token
-expired (we were slow, or LINE redelivered late) is pushed instead, once, to a resident who still
-follows us. (Issue 15's durable outbox will take what fails here.)
+Every message a turn produces leaves through here and the outbox (bot.line.outbox), which
+tries LINE once and keeps what LINE did not take for the scheduler to retry. A reply whose
+token expired (we were slow, or LINE redelivered late) is pushed instead, once, to a resident
+who still follows us.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import re
 import uuid
 
 from linebot.v3.webhooks import Event, UserSource
-from sqlalchemy.orm import sessionmaker
 
 from bot.conversation.turn import Push
-from bot.line.gateway import InvalidReplyToken, LineError, LineGateway
-from bot.residents import followers
+from bot.line.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -42,42 +41,28 @@ def user_of(event: Event) -> str | None:
 
 
 class Replier:
-    """Sends answers and pushes through the gateway."""
+    """Sends answers and pushes through the outbox."""
 
-    def __init__(self, gateway: LineGateway, sessions: sessionmaker):
-        self.gateway = gateway
-        self.sessions = sessions
+    def __init__(self, outbox: Outbox):
+        self.outbox = outbox
 
-    def reply(self, event: Event, answer: list[dict]) -> None:
-        """Reply with at most 5 messages; record (never raise) when LINE refuses."""
+    def reply(self, event: Event, answer: list[dict]) -> str:
+        """Reply with at most 5 messages; what LINE does not take now is kept and retried."""
         if len(answer) > MAX_MESSAGES:
             log.error("handler returned %d messages; sending the first 5", len(answer))
             answer = answer[:MAX_MESSAGES]
-        try:
-            self.gateway.reply(event.reply_token, answer)
-        except InvalidReplyToken:
-            self._reply_by_push(event, answer)
-        except LineError as error:
-            log.warning("reply failed: status=%s message=%s", error.status, error.message)
+        return self.outbox.reply(user_of(event), event.reply_token, answer, fallback_key(event))
 
-    def push(self, push: Push) -> None:
-        """Send one queued push (retried with its key by the gateway)."""
-        self.gateway.push_with_retries(push.user_id, push.messages, push.retry_key)
+    def push(self, push: Push) -> str:
+        """Send one queued push (kept and retried with its key if LINE does not take it)."""
+        return self.outbox.push(push.user_id, push.messages, push.retry_key, push.purpose)
 
-    def _reply_by_push(self, event: Event, answer: list[dict]) -> None:
-        """Push the answer instead of replying, only in a 1:1 chat with someone who still
-        follows us, and only once: the retry key comes from the event, so a second delivery
-        of it cannot push again."""
-        user_id = user_of(event)
-        event_id = getattr(event, "webhook_event_id", None)
-        if user_id is None or not event_id:
-            log.warning("reply token expired; no 1:1 chat to push to, answer dropped")
-            return
-        with self.sessions() as db:
-            follower = followers.find_follower(db, user_id)
-            following = follower is not None and follower.following
-        if not following:
-            log.info("reply token expired for a non-follower; answer dropped")
-            return
-        retry_key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"reply-fallback:{event_id}"))
-        self.push(Push(user_id, answer, retry_key))
+
+def fallback_key(event: Event) -> str:
+    """The retry key of the push that stands in for a reply: from the event, so a second
+    delivery of it cannot push again; random for an event without an id (nothing redelivers
+    it)."""
+    event_id = getattr(event, "webhook_event_id", None)
+    if not event_id:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"reply-fallback:{event_id}"))

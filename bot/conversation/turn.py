@@ -34,6 +34,7 @@ class Push:
     user_id: str
     messages: list[dict]
     retry_key: str
+    purpose: str = "push"  # what it is, for the outbox's logs (promotion, notice…)
 
 
 @dataclass
@@ -95,10 +96,12 @@ class Turn:
         """Keep what this answer was about, so a short follow-up can be understood."""
         self.remembered = {"intent": intent, "entry_key": entry_key, "data": data}
 
-    def push_later(self, user_id: str, messages: list[dict], retry_key: str) -> None:
+    def push_later(
+        self, user_id: str, messages: list[dict], retry_key: str, purpose: str = "push"
+    ) -> None:
         """Send to another resident once this turn has committed (never before: a rollback
         must not leave a message behind). The retry key makes a repeated push harmless."""
-        self.outbox.append(Push(user_id, messages, retry_key))
+        self.outbox.append(Push(user_id, messages, retry_key, purpose))
 
     def forget(self) -> None:
         """Drop the conversation context ("メニュー", "キャンセル")."""

@@ -93,6 +93,28 @@ class ProcessedEvent(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
+class PendingMessage(Base):
+    """A reply or push LINE did not take (5xx, 429, a timeout, or too busy to try), kept until
+    it is delivered: the scheduler retries it with the same retry key, by reply while the
+    token lives and by push after. Deleted once delivered; given up after a day."""
+
+    __tablename__ = "pending_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    # What the message is (reply, booking, promotion, reminder, notice…), for logs and counts.
+    purpose: Mapped[str] = mapped_column(String(32))
+    messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    retry_key: Mapped[str] = mapped_column(String(64), unique=True)
+    reply_token: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # LINE's status of the last failure; 0 for a timeout or network failure.
+    last_status: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    given_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
 class ConversationContext(Base):
     """What the last answer was about, so a short follow-up can be understood. Expires soon."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +34,8 @@ from linebot.v3.messaging import Configuration as MessagingConfiguration
 log = logging.getLogger(__name__)
 
 # (connect, read) seconds. LINE answers in well under a second; a hung call must not hold a
-# webhook worker past LINE's 2-second expectation for long.
-REQUEST_TIMEOUT = (3.05, 10)
+# thread for long: what times out is kept by the outbox and sent again (bot.line.outbox).
+REQUEST_TIMEOUT = (2.05, 5)
 
 Message = dict[str, Any]
 
@@ -150,24 +149,6 @@ class LineGateway:
             {"to": user_id, "messages": messages},
             headers={"X-Line-Retry-Key": retry_key},
         )
-
-    def push_with_retries(
-        self, user_id: str, messages: list[Message], retry_key: str, attempts: int = 3
-    ) -> bool:
-        """Push, retrying 429/5xx/timeouts with the same key; True once LINE has it (a 409
-        means it already had it). Other refusals are logged, not raised."""
-        for attempt in range(attempts):
-            try:
-                self.push(user_id, messages, retry_key)
-                return True
-            except LineError as error:
-                if error.already_accepted:
-                    return True
-                if not error.retryable or attempt == attempts - 1:
-                    log.warning("push failed: status=%s message=%s", error.status, error.message)
-                    return False
-                time.sleep(0.2 * (attempt + 1))
-        return False
 
     def multicast(self, user_ids: list[str], messages: list[Message], retry_key: str) -> None:
         """Send to up to 500 residents in one request."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.core.catalogue import subscribable_topics
 from bot.core.db import per_database, utcnow
-from bot.core.models import Follower, FollowerTopic, FollowLedgerEntry
+from bot.core.models import Follower, FollowerTopic, FollowLedgerEntry, PendingMessage
 
 
 def _from_ms(timestamp_ms: int) -> dt.datetime:
@@ -166,5 +166,9 @@ def delete_follower(session: Session, follower: Follower) -> None:
     """
     if follower.following:
         session.add(FollowLedgerEntry(occurred_at=utcnow(), delta=-1, kind="erased"))
+    # Messages still waiting to reach them carry their user ID: they go too.
+    session.execute(
+        delete(PendingMessage).where(PendingMessage.line_user_id == follower.line_user_id)
+    )
     session.delete(follower)
     session.flush()

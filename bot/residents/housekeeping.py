@@ -5,6 +5,7 @@
 - conversation contexts: when they expire (15 minutes)
 - followers who blocked the account: 30 days after the unfollow (their reservations go too)
 - console login attempts (email, address): after the 15-minute lockout window
+- messages LINE never took (bot.line.outbox), once given up: 30 days, for staff to see
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ from sqlalchemy import delete
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from bot.core.models import ConversationContext, Follower, ProcessedEvent, UnansweredQuestion
+from bot.core.models import (
+    ConversationContext,
+    Follower,
+    PendingMessage,
+    ProcessedEvent,
+    UnansweredQuestion,
+)
 from bot.staff import forget_old_attempts
 
 UNANSWERED_DAYS = 90
 EVENT_ID_DAYS = 7
 UNFOLLOWED_DAYS = 30
+GIVEN_UP_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Purged:
     contexts: int
     unfollowed: int
     login_attempts: int
+    given_up_messages: int
 
 
 def purge_expired(db: Session, now: dt.datetime) -> Purged:
@@ -61,6 +70,11 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
             )
         ),
         login_attempts=forget_old_attempts(db, now),
+        given_up_messages=purge(
+            delete(PendingMessage).where(
+                PendingMessage.given_up_at < now - dt.timedelta(days=GIVEN_UP_DAYS)
+            )
+        ),
     )
     db.commit()
     return purged

@@ -27,6 +27,7 @@ from bot.core.db import make_engine, make_session_factory, utcnow
 from bot.core.migrate import check_ready
 from bot.core.settings import Settings
 from bot.line.gateway import LineGateway
+from bot.line.outbox import Outbox
 from handlers import build_registry
 
 
@@ -41,6 +42,7 @@ class Navi:
     safety: SafetyCheck
     router: CatalogueRouter
     gateway: LineGateway
+    outbox: Outbox
     dispatcher: Dispatcher
 
 
@@ -62,8 +64,9 @@ def build_services(settings: Settings) -> Navi:
     answerer = Answerer(
         settings, gateway, content, router, build_registry(), safety, utcnow, chooser
     )
-    dispatcher = Dispatcher(sessions, answerer, Replier(gateway, sessions))
-    return Navi(settings, engine, sessions, content, safety, router, gateway, dispatcher)
+    outbox = Outbox(gateway, sessions)
+    dispatcher = Dispatcher(sessions, answerer, Replier(outbox))
+    return Navi(settings, engine, sessions, content, safety, router, gateway, outbox, dispatcher)
 
 
 class DatabaseId(IntegerConverter):

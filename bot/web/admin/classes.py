@@ -204,13 +204,15 @@ def tell(notices) -> sessions_admin.NoticeReport:
     """Push what the change owes residents (after the commit)."""
     app = navi()
     return sessions_admin.tell(
-        app.sessions, app.gateway, app.content, app.settings, notices, g.user.email
+        app.sessions, app.outbox, app.content, app.settings, notices, g.user.email
     )
 
 
 def report_sent(report: sessions_admin.NoticeReport) -> None:
     """Say how the notices went; failures can be sent again from the session's page."""
     flash(t("classes.notified", sent=report.sent), "ok")
+    if report.kept:
+        flash(t("classes.notify_kept", n=report.kept), "ok")
     if report.failed:
         flash(t("classes.notify_failed", n=report.failed), "error")
 

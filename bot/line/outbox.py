@@ -1,0 +1,292 @@
+"""The outbox: no answer is lost when LINE fails, and a slow LINE cannot stall the web app.
+
+Every reply and push the bot sends goes through `Outbox`. It tries LINE once, at once. When
+LINE does not take the message (5xx, 429, a timeout), or when this process already has as many
+calls waiting on LINE as it allows, the message is kept in the database (`PendingMessage`)
+and the scheduler's `retry_due` sends it later with the same retry key: by reply while the
+reply token can still be used, by push after, for up to a day. A message LINE refuses for
+good (400: our message is wrong) is not retried; that is a bug to fix, and logged as one.
+
+Why a cap on calls: gunicorn serves webhooks, `/healthz` and the console from a few threads
+per worker. If every thread waited on a hung LINE API, nothing else would be answered. At most
+`LINE_CALLS_AT_ONCE` threads wait on LINE; the others keep their message and move on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.db import per_database, utcnow
+from bot.core.models import Follower, PendingMessage
+from bot.line.gateway import InvalidReplyToken, LineError, LineGateway
+
+log = logging.getLogger(__name__)
+
+# Half the threads of a `serve` worker (bot.web.serve): the other half are always free.
+LINE_CALLS_AT_ONCE = 4
+# How long a thread waits for a free call before keeping its message: calls take milliseconds
+# when LINE is well, so only a stalled LINE makes anyone wait this long.
+WAIT_FOR_A_CALL_S = 0.1
+# LINE takes a reply token for about a minute; after this, retry by push.
+REPLY_TOKEN_USABLE = dt.timedelta(seconds=50)
+# LINE remembers a retry key for a day; past that a retry could deliver twice.
+KEEP_TRYING = dt.timedelta(hours=24)
+FIRST_RETRY = dt.timedelta(seconds=5)
+LONGEST_WAIT = dt.timedelta(minutes=30)
+# A retry run claims a message for this long, so a second scheduler cannot send it too.
+CLAIM = dt.timedelta(minutes=2)
+RETRIES_PER_RUN = 200
+
+# What became of a message handed to the outbox.
+SENT, KEPT, REFUSED, DROPPED = "sent", "kept", "refused", "dropped"
+
+
+class Busy(Exception):
+    """Every call this process allows is already waiting on LINE."""
+
+
+@dataclass
+class RetryReport:
+    """One retry run: delivered, still waiting, given up, dropped (the resident left)."""
+
+    sent: int = 0
+    waiting: int = 0
+    given_up: int = 0
+    dropped: int = 0
+
+
+class Outbox:
+    """Replies and pushes that reach the resident, now or later."""
+
+    def __init__(
+        self,
+        gateway: LineGateway,
+        sessions: sessionmaker,
+        clock: Callable[[], dt.datetime] = utcnow,
+        calls_at_once: int = LINE_CALLS_AT_ONCE,
+    ):
+        self.gateway = gateway
+        self.sessions = sessions
+        self.clock = clock
+        self._calls = threading.BoundedSemaphore(calls_at_once)
+
+    # -- sending now -------------------------------------------------------------------------
+
+    def reply(
+        self,
+        user_id: str | None,
+        reply_token: str,
+        messages: list[dict[str, Any]],
+        retry_key: str,
+        purpose: str = "reply",
+    ) -> str:
+        """Reply; if the token is spent, push instead (to a follower); keep what LINE did not
+        take. `retry_key` is the key of that push, now or later."""
+        try:
+            with self._a_call():
+                self.gateway.reply(reply_token, messages)
+            return SENT
+        except InvalidReplyToken:
+            if user_id is None or not self._following(user_id):
+                log.info("reply token expired; no follower to push to, %s dropped", purpose)
+                return DROPPED
+            return self.push(user_id, messages, retry_key, purpose)
+        except (Busy, LineError) as failure:
+            return self._failed(failure, user_id, messages, retry_key, purpose, reply_token)
+
+    def push(
+        self, user_id: str, messages: list[dict[str, Any]], retry_key: str, purpose: str
+    ) -> str:
+        """Push with its retry key; keep it if LINE did not take it."""
+        try:
+            with self._a_call():
+                self.gateway.push(user_id, messages, retry_key)
+            return SENT
+        except (Busy, LineError) as failure:
+            return self._failed(failure, user_id, messages, retry_key, purpose, None)
+
+    @contextmanager
+    def _a_call(self) -> Iterator[None]:
+        """Hold one of the process's LINE calls, or raise Busy after a short wait."""
+        if not self._calls.acquire(timeout=WAIT_FOR_A_CALL_S):
+            raise Busy
+        try:
+            yield
+        finally:
+            self._calls.release()
+
+    def _failed(
+        self,
+        failure: Exception,
+        user_id: str | None,
+        messages: list[dict[str, Any]],
+        retry_key: str,
+        purpose: str,
+        reply_token: str | None,
+    ) -> str:
+        """Decide what a failed send becomes: delivered (409), kept, or refused for good."""
+        if isinstance(failure, LineError) and failure.already_accepted:
+            return SENT  # a retry of a push LINE already took
+        if isinstance(failure, LineError) and not failure.retryable:
+            log.error(
+                "LINE refused a %s: status=%s message=%s", purpose, failure.status, failure.message
+            )
+            return REFUSED
+        if user_id is None:
+            log.warning("a %s to a group or room failed and cannot be kept", purpose)
+            return DROPPED
+        status = (failure.status or 0) if isinstance(failure, LineError) else None
+        self._keep(user_id, messages, retry_key, purpose, reply_token, status)
+        why = "every LINE call of this process busy" if status is None else f"status={status}"
+        log.warning("a %s was kept for retry (%s)", purpose, why)
+        return KEPT
+
+    def _keep(
+        self,
+        user_id: str,
+        messages: list[dict[str, Any]],
+        retry_key: str,
+        purpose: str,
+        reply_token: str | None,
+        status: int | None,
+    ) -> None:
+        now = self.clock()
+        with self.sessions() as db:
+            db.execute(
+                _keep_once(db),
+                {
+                    "line_user_id": user_id,
+                    "purpose": purpose,
+                    "messages": messages,
+                    "retry_key": retry_key,
+                    "reply_token": reply_token,
+                    "attempts": 0 if status is None else 1,
+                    "last_status": status,
+                    "created_at": now,
+                    # Busy: LINE is not known to fail, so try again at the next run.
+                    "next_attempt_at": now if status is None else now + FIRST_RETRY,
+                },
+            )
+            db.commit()
+
+    def _following(self, user_id: str, db: Session | None = None) -> bool:
+        query = select(Follower.following).where(Follower.line_user_id == user_id)
+        if db is not None:
+            return bool(db.scalar(query))
+        with self.sessions() as session:
+            return bool(session.scalar(query))
+
+    # -- sending later (the scheduler) --------------------------------------------------------
+
+    def retry_due(
+        self, now: dt.datetime | None = None, limit: int = RETRIES_PER_RUN
+    ) -> RetryReport:
+        """Send the kept messages that are due, oldest first. A run stops at the first
+        message LINE still fails: the rest wait for the next run instead of each waiting out
+        a timeout against an API that is down."""
+        report = RetryReport()
+        now = now or self.clock()
+        with self.sessions() as db:
+            due = db.scalars(
+                select(PendingMessage)
+                .where(PendingMessage.given_up_at.is_(None), PendingMessage.next_attempt_at <= now)
+                .order_by(PendingMessage.id)
+                .limit(limit)
+            ).all()
+            for message in due:
+                if not self._claim(db, message, now):
+                    continue  # another run has it
+                outcome = self._retry(db, message, now)
+                db.commit()
+                if outcome == SENT:
+                    report.sent += 1
+                elif outcome == DROPPED:
+                    report.dropped += 1
+                elif outcome == REFUSED:
+                    report.given_up += 1
+                else:
+                    break
+            report.waiting = waiting(db)
+        return report
+
+    def _claim(self, db: Session, message: PendingMessage, now: dt.datetime) -> bool:
+        claimed = db.execute(
+            update(PendingMessage)
+            .where(
+                PendingMessage.id == message.id,
+                PendingMessage.next_attempt_at == message.next_attempt_at,
+            )
+            .values(next_attempt_at=now + CLAIM)
+            .execution_options(synchronize_session=False)
+        )
+        db.commit()
+        return bool(getattr(claimed, "rowcount", 0))
+
+    def _retry(self, db: Session, message: PendingMessage, now: dt.datetime) -> str:
+        """One more try: reply while the token lives, else push; delete once delivered."""
+        if not self._following(message.line_user_id, db):
+            db.delete(message)  # they left, or had us delete their data
+            return DROPPED
+        try:
+            self._send_again(message, now)
+        except LineError as failure:
+            if failure.already_accepted:
+                db.delete(message)
+                return SENT
+            return self._not_yet(message, failure, now)
+        db.delete(message)
+        return SENT
+
+    def _send_again(self, message: PendingMessage, now: dt.datetime) -> None:
+        token = message.reply_token
+        if token and now - message.created_at < REPLY_TOKEN_USABLE:
+            try:
+                self.gateway.reply(token, message.messages)
+                return
+            except InvalidReplyToken:
+                pass  # spent after all: push
+        self.gateway.push(message.line_user_id, message.messages, message.retry_key)
+
+    def _not_yet(self, message: PendingMessage, failure: LineError, now: dt.datetime) -> str:
+        """Schedule the next try with backoff, or give up: refused for good, or a day gone."""
+        message.attempts += 1
+        message.last_status = failure.status or 0
+        if not failure.retryable or now - message.created_at >= KEEP_TRYING:
+            message.given_up_at = now
+            log.error(
+                "gave up a %s after %d attempts: status=%s",
+                message.purpose,
+                message.attempts,
+                failure.status,
+            )
+            return REFUSED
+        wait = min(FIRST_RETRY * 2 ** (message.attempts - 1), LONGEST_WAIT)
+        message.next_attempt_at = now + wait
+        return KEPT
+
+
+def waiting(db: Session) -> int:
+    """How many kept messages are still to be delivered."""
+    query = select(func.count()).where(PendingMessage.given_up_at.is_(None))
+    return int(db.scalar(query.select_from(PendingMessage)) or 0)
+
+
+def given_up(db: Session) -> int:
+    """How many kept messages were given up (kept 30 days for staff to see, then purged)."""
+    query = select(func.count()).where(PendingMessage.given_up_at.is_not(None))
+    return int(db.scalar(query.select_from(PendingMessage)) or 0)
+
+
+@per_database
+def _keep_once(insert):
+    # A message already kept under this retry key (a second run of the same notice) stays one.
+    return insert(PendingMessage.__table__).on_conflict_do_nothing(index_elements=["retry_key"])

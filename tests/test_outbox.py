@@ -1,0 +1,213 @@
+"""No lost message (issue 15, F4/F5): what LINE does not take — a 5xx, a 429, a timeout, or a
+process whose LINE calls are all stuck — is kept in the database and sent again by the
+scheduler with the same retry key, by reply while the token lives and by push after, for a day.
+Each test failed before the outbox: the reply or push was logged and lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.core.models import Follower, PendingMessage
+from bot.line.gateway import LineGateway
+from bot.line.outbox import DROPPED, KEPT, SENT, Outbox
+from bot.residents.followers import delete_follower
+from tests.admin_helpers import console_client, csrf_from, log_in, make_user
+from tests.conftest import ACCESS_TOKEN
+from tests.test_classes_conversation import add_session, statuses
+
+REPLY, PUSH = "/v2/bot/message/reply", "/v2/bot/message/push"
+KEY_1, KEY_2, KEY_3, KEY_4 = (str(uuid.uuid4()) for _ in range(4))
+
+
+@pytest.fixture
+def navi(app):
+    return app.extensions["navi"]
+
+
+def later(seconds: float) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+def pending(navi) -> list[PendingMessage]:
+    with navi.sessions() as db:
+        return list(db.scalars(select(PendingMessage).order_by(PendingMessage.id)))
+
+
+def sent_by(standin, path: str) -> list:
+    return [c for c in standin.calls if c.path == path and c.status == 200]
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_an_answer_line_did_not_take_reaches_the_resident_by_reply_soon_after(
+    resident, standin, navi, status
+):
+    standin.fail(REPLY, status)
+    answer = resident.say("こんにちは")
+    assert answer.status == 200 and answer.messages == []  # LINE did not take it…
+    (kept,) = pending(navi)
+    assert kept.purpose == "reply" and kept.last_status == status
+    assert navi.outbox.retry_due(now=later(6)).sent == 1  # …the scheduler's next run does
+    (delivered,) = sent_by(standin, REPLY)
+    assert delivered.json["messages"] == standin.messages_to(resident.user_id)
+    assert pending(navi) == []
+    assert navi.outbox.retry_due(now=later(60)).sent == 0  # and never twice
+
+
+def test_an_answer_kept_past_its_reply_token_goes_by_push_once(resident, standin, navi):
+    standin.fail(REPLY, 500)
+    resident.say("コンビニで住民票を取りたい")
+    assert navi.outbox.retry_due(now=later(120)).sent == 1
+    assert sent_by(standin, REPLY) == []
+    (pushed,) = sent_by(standin, PUSH)
+    assert pushed.headers.get("X-Line-Retry-Key")
+    assert len(standin.messages_to(resident.user_id)) == 1
+
+
+def test_a_booking_confirmation_line_refused_with_500_still_reaches_the_resident(
+    resident, standin, navi, app
+):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    standin.fail(REPLY, 500)
+    assert resident.tap("予約する").messages == []
+    assert statuses(app) == {resident.user_id: "reserved"}  # the seat is theirs…
+    navi.outbox.retry_due(now=later(6))
+    assert "予約しました" in str(standin.messages_to(resident.user_id)[-1])  # …and they know
+
+
+def test_a_promotion_whose_push_fails_three_times_is_delivered_when_line_recovers(
+    resident, neighbour, standin, navi, app
+):
+    add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("キャンセル待ち")
+    before = len(standin.messages_to(resident.user_id))
+    standin.fail(PUSH, 500, times=3)
+    neighbour.say("予約の確認")
+    neighbour.tap("予約を取り消す")
+    neighbour.tap("取り消す")
+    assert statuses(app)[resident.user_id] == "reserved"
+    assert standin.messages_to(resident.user_id)[before:] == []
+    (kept,) = pending(navi)
+    assert kept.purpose == "promotion"
+    for seconds in (6, 20, 60, 600):  # two more failures, then LINE is back
+        navi.outbox.retry_due(now=later(seconds))
+    pushed = standin.messages_to(resident.user_id)[before:]
+    assert len(pushed) == 1 and "席が空いた" in pushed[0]["altText"]
+    keys = {c.headers["X-Line-Retry-Key"] for c in standin.calls if c.path == PUSH}
+    assert len(keys) == 1  # every try carried the same retry key
+
+
+def test_retries_back_off_and_give_up_after_a_day(resident, standin, navi, caplog):
+    standin.fail("/v2/bot/message/", 500, every_nth=1)  # replies and pushes
+    resident.say("こんにちは")
+    assert navi.outbox.retry_due(now=later(6)).waiting == 1
+    (kept,) = pending(navi)
+    assert kept.attempts == 2 and kept.next_attempt_at > later(6 + 9)  # 10 s after that try
+    assert navi.outbox.retry_due(now=later(8)).sent == 0  # not due yet: no call
+    tries = len(standin.calls)
+    assert navi.outbox.retry_due(now=later(25 * 3600)).given_up == 1
+    assert len(standin.calls) == tries + 1
+    assert "gave up a reply after 3 attempts: status=500" in caplog.text
+    navi.outbox.retry_due(now=later(26 * 3600))
+    assert len(standin.calls) == tries + 1  # given up means no more calls
+    standin.clear_faults()
+
+
+def test_a_message_line_refuses_for_good_is_not_retried(resident, standin, navi):
+    standin.fail(REPLY, 500)
+    resident.say("こんにちは")
+    standin.fail(PUSH, 400)
+    assert navi.outbox.retry_due(now=later(120)).given_up == 1
+    assert navi.outbox.retry_due(now=later(3600)).sent == 0
+    assert len([c for c in standin.calls if c.path == PUSH]) == 1
+
+
+def test_nothing_is_sent_to_a_resident_who_left_or_had_their_data_deleted(resident, standin, navi):
+    standin.fail(REPLY, 500, times=2)
+    resident.say("こんにちは")
+    resident.say("コンビニで住民票を取りたい")
+    assert len(pending(navi)) == 2
+    with navi.sessions() as db:
+        follower = db.scalar(select(Follower).where(Follower.line_user_id == resident.user_id))
+        delete_follower(db, follower)
+        db.commit()
+        assert db.scalar(select(func.count()).select_from(PendingMessage)) == 0
+    assert navi.outbox.retry_due(now=later(6)).sent == 0
+    assert standin.messages_to(resident.user_id) == []
+
+
+def test_a_resident_who_blocked_us_meanwhile_is_not_pushed(resident, standin, navi):
+    resident.follow()
+    standin.fail(REPLY, 500)
+    resident.say("こんにちは")
+    resident.unfollow()
+    assert navi.outbox.retry_due(now=later(120)).dropped == 1
+    assert sent_by(standin, PUSH) == [] and pending(navi) == []
+
+
+def test_a_class_cancellation_line_refused_is_sent_again_and_staff_are_told(
+    resident, standin, navi, app
+):
+    session = add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    before = len(standin.messages_to(resident.user_id))
+    standin.fail(PUSH, 503)
+    console = console_client(app)
+    log_in(console, make_user(app, "staff"))
+    cancel = f"/admin/classes/{session.id}/cancel"
+    console.post(cancel, data={"csrf_token": csrf_from(console, cancel)})
+    page = console.get(f"/admin/classes/{session.id}").get_data(as_text=True)
+    assert "1人分はLINEが混み合っていたため、自動で送り直します" in page
+    assert standin.messages_to(resident.user_id)[before:] == []
+    navi.outbox.retry_due(now=later(6))
+    (notice,) = standin.messages_to(resident.user_id)[before:]
+    assert "中止" in notice["altText"]
+
+
+def test_when_every_line_call_is_stuck_the_next_answer_is_kept_at_once(
+    settings, standin, app, events, resident
+):
+    navi = app.extensions["navi"]
+    slow = LineGateway(ACCESS_TOKEN, standin.base_url, (1, 2))
+    outbox = Outbox(slow, navi.sessions, calls_at_once=1)
+    resident.follow()
+    standin.hang(REPLY, 3)
+    hello = [{"type": "text", "text": "こんにちは"}]
+    stuck = threading.Thread(
+        target=outbox.reply,
+        args=(resident.user_id, standin.issue_reply_token(resident.user_id), hello, KEY_1),
+    )
+    stuck.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    token = standin.issue_reply_token(resident.user_id)
+    assert outbox.reply(resident.user_id, token, hello, KEY_2) == KEPT
+    assert time.monotonic() - started < 0.5  # kept, not queued behind the stuck call
+    stuck.join()
+    assert [m.retry_key for m in pending(navi)] == [KEY_2, KEY_1]  # the timeout was kept too
+    assert outbox.retry_due(now=later(6)).sent == 2
+    assert standin.messages_to(resident.user_id)[-2:] == hello * 2
+    slow.close()
+
+
+def test_a_reply_already_taken_by_line_counts_as_sent_and_a_group_failure_is_not_kept(
+    standin, navi
+):
+    hello = [{"type": "text", "text": "hi"}]
+    standin.fail(REPLY, 500)
+    assert navi.outbox.reply(None, "any-token", hello, KEY_3) == DROPPED
+    assert pending(navi) == []
+    user = "U" + "7" * 32
+    assert navi.outbox.push(user, hello, KEY_4, "test") == SENT
+    assert navi.outbox.push(user, hello, KEY_4, "test") == SENT  # 409: LINE has it
+    assert len(standin.messages_to(user)) == 1
