@@ -22,7 +22,9 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "threads": 4,
+        # Half the threads may wait on LINE (bot.line.outbox); the rest always serve
+        # /healthz, the console and webhooks that keep their answer for later.
+        "threads": 8,
         "worker_class": "gthread",
         "timeout": 30,
         "graceful_timeout": 20,
