@@ -216,3 +216,25 @@ def test_logs_never_contain_tokens_secrets_or_message_text(client, events, caplo
         post_webhook(client, events.body(events.follow("U" + "e" * 32)), signature="forged")
     for secret in (ACCESS_TOKEN, CHANNEL_SECRET, "わたしの秘密の質問です", "forged"):
         assert secret not in caplog.text
+
+
+def test_a_body_from_many_chats_answers_each_chat_in_the_order_it_wrote(client, standin, events):
+    # After an outage LINE may send one body with many residents' events (issue 15, F11):
+    # they are answered several chats at a time, and each chat's events in their own order,
+    # whatever their order in the body.
+    users = [f"U{n:032x}" for n in range(0x7000, 0x7008)]
+    body = []
+    for n, user in enumerate(users):
+        at = 1_700_000_000_000 + n
+        follow = events.follow(user, timestamp=at)
+        question = events.text(user, "コンビニで住民票を取りたい", timestamp=at + 10)
+        body += [question, follow]  # the later one first, as LINE may deliver
+    now = int(time.time() * 1000)
+    for event in body:
+        event["timestamp"] += now - 1_700_000_000_000
+    assert post_webhook(client, events.body(*body)).status_code == 200
+    for user in users:
+        said = [json.dumps(m, ensure_ascii=False) for m in standin.messages_to(user)]
+        greeting = next(i for i, m in enumerate(said) if "友だち追加ありがとうございます" in m)
+        answer = next(i for i, m in enumerate(said) if "マルチコピー機" in m)
+        assert greeting < answer

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from linebot.v3.webhooks import Event
 from sqlalchemy.exc import InternalError, OperationalError
@@ -21,6 +22,7 @@ from bot.conversation.answering import Answerer
 from bot.conversation.replier import Replier
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.db import utcnow
+from bot.line.outbox import LINE_CALLS_AT_ONCE
 from bot.residents.housekeeping import EVENT_ID_DAYS
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,10 @@ SAFETY_MARGIN_MS = 86_400_000
 FUTURE_MS = 3_600_000
 # A webhookEventId we can remember (LINE's are 26-character ULIDs).
 EVENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+# A body with many chats is answered this many chats at a time: LINE's reply tokens expire in
+# about a minute, and one chat after another would spend most of it waiting on LINE. The same
+# as the LINE calls one process may make at once (bot.line.outbox), so none waits for one.
+CHATS_AT_ONCE = LINE_CALLS_AT_ONCE
 # What a database says when it cannot take the work now (down, disk full, read-only: psycopg
 # reports a read-only transaction as an InternalError), as opposed to a bug of ours.
 DATABASE_REFUSED = (OperationalError, InternalError)
@@ -51,6 +57,22 @@ class Dispatcher:
         self.replier = replier
         self.registry = answerer.registry
         self.clock = clock
+        self._chats = ThreadPoolExecutor(CHATS_AT_ONCE, thread_name_prefix="chat")
+
+    def handle_all(self, events: list[Event]) -> list[Outcome]:
+        """Answer a webhook body: each chat's events in the order they happened, several chats
+        at a time. A database outage in any chat is raised (LINE must redeliver); what was
+        done before it is remembered, so the redelivery does only the rest."""
+        chats: dict[str, list[Event]] = {}
+        for event in sorted(events, key=lambda e: getattr(e, "timestamp", 0) or 0):
+            chats.setdefault(_chat_of(event), []).append(event)
+        if len(chats) <= 1:  # the usual body: one event, or one resident's few
+            return self._handle_in_order(next(iter(chats.values()), []))
+        done = [self._chats.submit(self._handle_in_order, chat) for chat in chats.values()]
+        return [outcome for future in done for outcome in future.result()]
+
+    def _handle_in_order(self, events: Iterable[Event]) -> list[Outcome]:
+        return [self.handle(event) for event in events]
 
     def handle(self, event: Event) -> Outcome:
         """Answer one event, commit its work, then send what it produced."""
@@ -105,3 +127,14 @@ class Dispatcher:
         too_old = now_ms - timestamp > EVENT_ID_DAYS * 86_400_000 - SAFETY_MARGIN_MS
         too_new = timestamp - now_ms > FUTURE_MS
         return not (too_old or too_new)
+
+
+def _chat_of(event: Event) -> str:
+    """Which conversation an event belongs to: a user, group or room (events without a source,
+    which LINE does not send to us, share one)."""
+    source = getattr(event, "source", None)
+    for field in ("group_id", "room_id", "user_id"):  # a group's events carry a user id too
+        found = getattr(source, field, None)
+        if found:
+            return f"{field}:{found}"
+    return "none"

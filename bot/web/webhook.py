@@ -83,13 +83,11 @@ def callback():
     except UnparsableBody as error:
         log.warning("refused an unparsable webhook body (%d bytes, %s)", len(raw), error)
         abort(400, "unparsable body")
-    # LINE numbers events by when they happened, not by when they arrive.
-    for event in sorted(events, key=lambda e: getattr(e, "timestamp", 0) or 0):
-        try:
-            navi.dispatcher.handle(event)
-        except DATABASE_REFUSED:
-            # The database is down: answer 5xx so LINE redelivers; processed events are
-            # remembered, so the redelivery handles only what is left.
-            log.exception("database unavailable while handling a webhook")
-            abort(503, "database unavailable")
+    try:
+        navi.dispatcher.handle_all(events)
+    except DATABASE_REFUSED:
+        # The database is down: answer 5xx so LINE redelivers; processed events are
+        # remembered, so the redelivery handles only what is left.
+        log.exception("database unavailable while handling a webhook")
+        abort(503, "database unavailable")
     return "OK"
