@@ -243,6 +243,45 @@ def test_guessing_one_account_backs_off_exponentially(app, monkeypatch):
     assert checks <= 10
 
 
+def test_forty_simultaneous_guesses_get_no_more_password_checks_than_allowed(app, monkeypatch):
+    # The probe's 40 guesses at once got 6 checks. The account's row is locked while a
+    # password is checked, so each guess sees the failures before it: 3 free, then a wait.
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot import staff
+
+    email = make_user(app, "staff")
+    checks = 0
+    counted = threading.Lock()
+    real_verify = staff.verify_password
+
+    def counting(password, hashed):
+        nonlocal checks
+        with counted:
+            checks += 1
+        return real_verify(password, hashed)
+
+    monkeypatch.setattr(staff, "verify_password", counting)
+    sessions = app.extensions["navi"].sessions
+    gate = threading.Barrier(40)
+
+    def guess(n: int) -> str:
+        gate.wait()
+        with sessions() as db:
+            try:
+                staff.log_in(db, email, f"guess{n}", f"10.0.{n}.1")
+                db.commit()
+                return "checked"
+            except staff.LoginLocked:
+                return "waits"
+
+    with ThreadPoolExecutor(40) as pool:
+        outcomes = list(pool.map(guess, range(40)))
+    assert checks == outcomes.count("checked") <= staff.ACCOUNT_FREE_FAILURES + 1
+    assert outcomes.count("waits") >= 40 - staff.ACCOUNT_FREE_FAILURES - 1
+
+
 def test_a_device_that_logged_in_before_is_not_slowed_by_others(app):
     from tests.admin_helpers import PASSWORD, csrf_from
 

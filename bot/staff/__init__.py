@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -168,10 +168,17 @@ def log_in(
         email = ""
     since = now - FAILURE_WINDOW
     # The account's row is locked while its password is checked, so simultaneous guesses
-    # are checked one after another, each seeing the failures before it (PostgreSQL).
-    user = db.scalar(
-        select(StaffUser).where(StaffUser.email == email, StaffUser.active).with_for_update()
+    # are checked one after another, each seeing the failures before it. A write that changes
+    # nothing takes the lock on both databases: the row's on PostgreSQL, the database's write
+    # lock on SQLite (where SELECT … FOR UPDATE is silently a plain read).
+    account = (StaffUser.email == email, StaffUser.active)
+    db.execute(
+        update(StaffUser)
+        .where(*account)
+        .values(email=StaffUser.email)
+        .execution_options(synchronize_session=False)
     )
+    user = db.scalar(select(StaffUser).where(*account))
     known_device = user is not None and device_user == user.id
     if not known_device:
         by_address, first = db.execute(
