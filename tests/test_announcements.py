@@ -20,8 +20,9 @@ from bot.residents.followers import adopt_many
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
 
 
-def user_ids(n: int, prefix: str = "U") -> list[str]:
-    return [f"{prefix}{i:032x}" for i in range(n)]
+def user_ids(n: int, first: int = 0) -> list[str]:
+    """`n` well-formed LINE user IDs ("U" and 32 hex digits), numbered from `first`."""
+    return [f"U{i:032x}" for i in range(first, first + n)]
 
 
 def seed(app, ids: list[str], *, only_topic: str | None = None) -> None:
@@ -61,18 +62,18 @@ def deliveries(standin) -> collections.Counter:
 
 
 def test_only_subscribers_of_the_topic_who_still_follow_receive_it(app, standin):
-    seed(app, user_ids(3, "Uclass"), only_topic="smartphone_class")
-    seed(app, user_ids(2, "Unews"), only_topic="ward_news")
+    seed(app, user_ids(3, first=100), only_topic="smartphone_class")
+    seed(app, user_ids(2, first=200), only_topic="ward_news")
     with app.extensions["navi"].sessions() as db:
         db.execute(
             Follower.__table__.update()
-            .where(Follower.line_user_id == user_ids(3, "Uclass")[0])
+            .where(Follower.line_user_id == user_ids(3, first=100)[0])
             .values(following=False)
         )
         db.commit()
     report = announce(app, "smartphone_class")
     assert report.status == "sent" and report.delivered == 2
-    assert set(deliveries(standin)) == set(user_ids(3, "Uclass")[1:])
+    assert set(deliveries(standin)) == set(user_ids(3, first=100)[1:])
 
 
 def test_all_reaches_everyone_who_accepts_any_topic_but_not_those_who_stopped_all(app, standin):

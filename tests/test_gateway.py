@@ -62,7 +62,7 @@ def test_push_and_a_retried_push_with_the_same_key_deliver_once(gateway, standin
 
 
 def test_multicast_reaches_each_recipient(gateway, standin):
-    users = [f"Umulti{n}" for n in range(3)]
+    users = [f"U{n:032x}" for n in range(3)]
     gateway.multicast(users, HELLO, retry_key=str(uuid.uuid4()))
     assert all(standin.messages_to(u) == HELLO for u in users)
 
