@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import math
 import os
 import subprocess
 import sys
@@ -129,6 +130,51 @@ def test_a_refusal_that_retrying_cannot_fix_is_recorded_not_retried(app, standin
         assert (
             batch.status == "failed" and batch.attempts == 1 and batch.last_error.startswith("400")
         )
+
+
+# IDs LINE refuses as recipients, as an old import or a bug might have stored them: seeded
+# straight into the database, past the webhook's check of what a user ID looks like.
+MALFORMED_IDS = ["Unot-a-line-user-id", "U" + "F" * 32]
+
+
+def seed_with_two_malformed(app) -> list[str]:
+    """18 residents with the two malformed IDs among them, in one batch; returns the 18."""
+    good = user_ids(18)
+    for group in (good[:5], MALFORMED_IDS[:1], good[5:13], MALFORMED_IDS[1:], good[13:]):
+        seed(app, group)
+    return good
+
+
+def test_two_malformed_ids_in_a_batch_of_20_cost_only_those_two(app, standin):
+    good = seed_with_two_malformed(app)
+    report = announce(app, "ward_news")
+    assert deliveries(standin) == collections.Counter(good)  # each of the 18 exactly once
+    assert (report.status, report.delivered, report.failed) == ("partly_sent", 18, 2)
+    with app.extensions["navi"].sessions() as db:
+        unreachable = db.scalars(select(Follower.line_user_id).where(~Follower.following))
+        assert set(unreachable) == set(MALFORMED_IDS)
+
+
+def test_the_next_announcement_skips_the_residents_line_refused(app, standin):
+    good = seed_with_two_malformed(app)
+    announce(app, "ward_news")
+    standin.clear()
+    report = announce(app, "ward_news", text="次のお知らせ")
+    calls = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
+    assert [c.status for c in calls] == [200] and sorted(calls[0].json["to"]) == good
+    assert (report.status, report.delivered, report.failed) == ("sent", 18, 0)
+
+
+def test_one_malformed_id_among_500_costs_a_few_extra_calls_not_500(app, standin):
+    seed(app, user_ids(250))
+    seed(app, MALFORMED_IDS[:1])
+    seed(app, user_ids(249, first=250))
+    report = announce(app, None)
+    calls = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
+    assert report.delivered == 499 and report.failed == 1
+    assert len(calls) <= 1 + 2 * math.ceil(math.log2(500))  # the whole batch, then two halves
+    keys = [c.headers["X-Line-Retry-Key"] for c in calls]  # per level, down to the bad ID
+    assert len(set(keys)) == len(keys)
 
 
 def test_a_send_over_the_monthly_quota_is_refused_with_figures(app, standin):
