@@ -288,3 +288,30 @@ def test_killed_mid_send_and_resumed_sends_to_nobody_twice_and_misses_nobody(
     assert resumed.returncode == 0, resumed.stderr
     received = deliveries(standin)
     assert set(received) == set(ids) and set(received.values()) == {1}
+
+
+def resume(settings, standin, announcement_id: int = 1) -> subprocess.CompletedProcess:
+    """`python -m bot announce --resume ID`, as staff run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "announce", "--resume", str(announcement_id)],
+        env=cli_env(settings, standin),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_resume_after_line_kept_failing_delivers_once_line_recovers(app, settings, standin):
+    ids = user_ids(1200)
+    seed(app, ids)
+    standin.fail("/v2/bot/message/multicast", 500, times=1000)  # LINE down all through the send
+    with pytest.raises(announcements.AnnouncementError, match="--resume 1"):
+        announce(app, None)
+    assert deliveries(standin) == {}
+    standin.clear_faults()  # LINE is back
+    resumed = resume(settings, standin)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "delivered to 1,200 of 1,200" in resumed.stdout
+    # The stopped sender let go of its lease: staff are not kept waiting for it to lapse.
+    assert "waiting" not in resumed.stderr
+    assert deliveries(standin) == collections.Counter(ids)

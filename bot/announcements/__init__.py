@@ -207,6 +207,15 @@ class Lease:
                 f"announcement {self.announcement_id} was taken over by another sender"
             )
 
+    def release(self, db: Session) -> None:
+        """Give our lease up before it lapses (if it is still ours)."""
+        db.execute(
+            update(Announcement)
+            .where(Announcement.id == self.announcement_id, Announcement.lease_until == self.until)
+            .values(lease_until=None)
+        )
+        db.commit()
+
 
 def _snapshot(db: Session, announcement: Announcement) -> int:
     """Freeze the audience into numbered recipient rows and one batch (with its key) per 500."""
@@ -323,6 +332,11 @@ def send_announcement(
             if progress:
                 progress(done, total)
     if sender.stopped is not None:
+        if not isinstance(sender.stopped, SenderBusy):
+            # LINE stopped us and every worker has returned, so nothing is in flight: a resume
+            # (staff's or the scheduler's) need not wait for the lease to lapse.
+            with sessions() as db:
+                lease.release(db)
         raise sender.stopped
     return _finish(sessions, announcement_id, started)
 
