@@ -12,7 +12,7 @@ import time
 import uuid
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from bot import announcements
 from bot.core.db import utcnow
@@ -315,3 +315,49 @@ def test_resume_after_line_kept_failing_delivers_once_line_recovers(app, setting
     # The stopped sender let go of its lease: staff are not kept waiting for it to lapse.
     assert "waiting" not in resumed.stderr
     assert deliveries(standin) == collections.Counter(ids)
+
+
+def test_resume_retries_a_batch_refused_for_a_reason_staff_have_fixed(app, settings, standin):
+    ids = user_ids(1200)
+    seed(app, ids)
+    standin.fail("/v2/bot/message/multicast", 401, times=1)  # e.g. a token reissued mid-send
+    first = announce(app, None)
+    assert first.status == "partly_sent" and first.failed > 0
+    resumed = resume(settings, standin)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "delivered to 1,200 of 1,200" in resumed.stdout
+    assert deliveries(standin) == collections.Counter(ids)
+
+
+def test_resume_does_not_retry_ids_line_refused(app, settings, standin):
+    seed_with_two_malformed(app)
+    announce(app, "ward_news")
+    standin.clear()
+    resumed = resume(settings, standin)
+    assert "delivered to 18 of 20, 2 failed" in resumed.stdout and resumed.returncode == 1
+    assert deliveries(standin) == {} and not standin.calls
+
+
+def test_resume_finishes_a_send_one_bad_id_spoiled_before_batches_were_split(
+    app, settings, standin
+):
+    good = seed_with_two_malformed(app)
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:
+        announcement = announcements.create_announcement(
+            db, text="お知らせ", topic=None, created_by="test:staff"
+        )
+        announcements._begin(db, navi.gateway, announcement)
+        # What the sender recorded before this fix: the whole batch failed, LINE's status lost.
+        db.execute(
+            update(DeliveryBatch).values(
+                status="failed",
+                attempts=1,
+                last_error="400: The property, 'to[5]', in the request body is invalid",
+            )
+        )
+        announcement.status, announcement.failed = "partly_sent", 20
+        db.commit()
+    resumed = resume(settings, standin, announcement.id)
+    assert "delivered to 18 of 20, 2 failed" in resumed.stdout, resumed.stderr
+    assert deliveries(standin) == collections.Counter(good)

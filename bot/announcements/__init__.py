@@ -341,6 +341,40 @@ def send_announcement(
     return _finish(sessions, announcement_id, started)
 
 
+def reopen_failed_batches(sessions: sessionmaker, announcement_id: int) -> int:
+    """For staff resuming a finished send: put back the failed batches that could go through
+    now, reopen the announcement if there are any, and return how many.
+
+    Those are batches LINE refused while busy or down, or for our access token or plan (which
+    staff can fix), and batches recorded before refusals kept their status (one more try records
+    why). A batch refused for what it holds (an ID LINE rejects, a message it will not take)
+    would be refused again, so it stays failed instead of being retried on every resume. Each
+    batch keeps its retry key: one LINE did accept is answered 409 and sends nothing twice.
+    """
+    refused = DeliveryBatch.last_status
+    may_pass = refused.is_(None) | refused.in_((401, 403, 429)) | (refused >= 500)
+    with sessions() as db:
+        announcement = db.get(Announcement, announcement_id)
+        if announcement is None or announcement.status != "partly_sent":
+            return 0
+        reopened = cast(
+            CursorResult,
+            db.execute(
+                update(DeliveryBatch)
+                .where(
+                    DeliveryBatch.announcement_id == announcement_id,
+                    DeliveryBatch.status == "failed",
+                    may_pass,
+                )
+                .values(status="pending")
+            ),
+        ).rowcount
+        if reopened:
+            announcement.status = "sending"
+        db.commit()
+        return reopened
+
+
 def _begin(db: Session, gateway: LineGateway, announcement: Announcement) -> None:
     """First run: check the quota against the audience, then snapshot it."""
     needed = audience_size(db, announcement.topic)
