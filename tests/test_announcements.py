@@ -177,6 +177,25 @@ def test_one_malformed_id_among_500_costs_a_few_extra_calls_not_500(app, standin
     assert len(set(keys)) == len(keys)
 
 
+def test_a_half_line_accepted_before_a_crash_is_not_sent_again(app, standin):
+    good = user_ids(19)
+    for group in (good[:10], MALFORMED_IDS[:1], good[10:]):
+        seed(app, group)
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:
+        announcement = announcements.create_announcement(
+            db, text="お知らせ", topic=None, created_by="test:staff"
+        )
+        announcements._begin(db, navi.gateway, announcement)
+        batch = db.scalar(select(DeliveryBatch))
+        # A sender died right after LINE accepted the clean first half under its derived key.
+        first_half = announcements.half_key(batch.retry_key, 0)
+        navi.gateway.multicast(good[:10], [{"type": "text", "text": "お知らせ"}], first_half)
+    report = announcements.send_announcement(navi.sessions, navi.gateway, announcement.id)
+    assert deliveries(standin) == collections.Counter(good)
+    assert (report.delivered, report.failed) == (19, 1)
+
+
 def test_a_send_over_the_monthly_quota_is_refused_with_figures(app, standin):
     seed(app, user_ids(30))
     standin.set_quota(limit=1000, used=980)
@@ -360,4 +379,25 @@ def test_resume_finishes_a_send_one_bad_id_spoiled_before_batches_were_split(
         db.commit()
     resumed = resume(settings, standin, announcement.id)
     assert "delivered to 18 of 20, 2 failed" in resumed.stdout, resumed.stderr
+    assert deliveries(standin) == collections.Counter(good)
+
+
+def test_killed_while_splitting_batches_and_resumed_sends_to_nobody_twice(app, settings, standin):
+    good = user_ids(3000)
+    for group in (good[:250], MALFORMED_IDS[:1], good[250:1750], MALFORMED_IDS[1:], good[1750:]):
+        seed(app, group)
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "bot", "announce", "--all", "--text", "緊急", "--pace", "8"],
+        env=cli_env(settings, standin),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while sum(deliveries(standin).values()) < 700 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    sender.kill()  # SIGKILL, most likely while the first batch is being split
+    sender.wait()
+    assert 0 < sum(deliveries(standin).values()) < 3000
+    resumed = resume(settings, standin)
+    assert "delivered to 3,000 of 3,002, 2 failed" in resumed.stdout, resumed.stderr
     assert deliveries(standin) == collections.Counter(good)
