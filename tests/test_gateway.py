@@ -62,9 +62,24 @@ def test_push_and_a_retried_push_with_the_same_key_deliver_once(gateway, standin
 
 
 def test_multicast_reaches_each_recipient(gateway, standin):
-    users = [f"Umulti{n}" for n in range(3)]
+    users = [f"U{n:032x}" for n in range(3)]
     gateway.multicast(users, HELLO, retry_key=str(uuid.uuid4()))
     assert all(standin.messages_to(u) == HELLO for u in users)
+
+
+def test_a_multicast_refused_for_a_recipient_says_so_and_one_refused_for_its_message_does_not(
+    gateway, standin
+):
+    users = [f"U{n:032x}" for n in range(3)]
+    with pytest.raises(LineError) as bad_recipient:
+        gateway.multicast([*users, "Unot-an-id"], HELLO, retry_key=str(uuid.uuid4()))
+    too_long = [{"type": "text", "text": "あ" * 5001}]
+    with pytest.raises(LineError) as bad_message:
+        gateway.multicast(users, too_long, retry_key=str(uuid.uuid4()))
+    assert bad_recipient.value.status == bad_message.value.status == 400
+    assert bad_recipient.value.refuses_recipient and not bad_recipient.value.retryable
+    assert not bad_message.value.refuses_recipient
+    assert all(standin.messages_to(u) == [] for u in users)
 
 
 def test_broadcast_is_accepted(gateway, standin):

@@ -8,6 +8,11 @@ outcome is committed before the next batch, so a restarted sender resumes with t
 not yet recorded — and a batch LINE accepted but we never recorded is answered 409 on its retry,
 which counts as delivered. Recipients are streamed from the database a batch at a time, so memory
 stays flat however large the audience.
+
+One malformed user ID makes LINE refuse a whole multicast (400 naming `to[N]`). Such a batch is
+split in two, each half a batch of its own with a retry key derived from the parent's, and so on
+down to the refused IDs (about 2·log2(500) extra calls per bad ID): everyone else gets the
+message, and the refused residents are marked unreachable so later sends skip them.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from bot.core.models import (
 )
 from bot.line.gateway import LineError, LineGateway
 from bot.line.postback import Postback
+from bot.residents.followers import mark_unreachable
 from bot.staff import audit
 
 log = logging.getLogger(__name__)
@@ -62,6 +68,17 @@ class QuotaExceeded(AnnouncementError):
 
 class SenderBusy(AnnouncementError):
     """Another process holds the announcement's lease and is sending it."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one multicast ended once its retries were spent."""
+
+    status: str  # sent | failed | pending (retries ran out; the next run tries again)
+    attempts: int
+    line_status: int | None = None  # of LINE's last refusal; None for a network failure
+    error: str = ""
+    refused_recipient: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,15 @@ class Lease:
                 f"announcement {self.announcement_id} was taken over by another sender"
             )
 
+    def release(self, db: Session) -> None:
+        """Give our lease up before it lapses (if it is still ours)."""
+        db.execute(
+            update(Announcement)
+            .where(Announcement.id == self.announcement_id, Announcement.lease_until == self.until)
+            .values(lease_until=None)
+        )
+        db.commit()
+
 
 def _snapshot(db: Session, announcement: Announcement) -> int:
     """Freeze the audience into numbered recipient rows and one batch (with its key) per 500."""
@@ -306,8 +332,47 @@ def send_announcement(
             if progress:
                 progress(done, total)
     if sender.stopped is not None:
+        if not isinstance(sender.stopped, SenderBusy):
+            # LINE stopped us and every worker has returned, so nothing is in flight: a resume
+            # (staff's or the scheduler's) need not wait for the lease to lapse.
+            with sessions() as db:
+                lease.release(db)
         raise sender.stopped
     return _finish(sessions, announcement_id, started)
+
+
+def reopen_failed_batches(sessions: sessionmaker, announcement_id: int) -> int:
+    """For staff resuming a finished send: put back the failed batches that could go through
+    now, reopen the announcement if there are any, and return how many.
+
+    Those are batches LINE refused while busy or down, or for our access token or plan (which
+    staff can fix), and batches recorded before refusals kept their status (one more try records
+    why). A batch refused for what it holds (an ID LINE rejects, a message it will not take)
+    would be refused again, so it stays failed instead of being retried on every resume. Each
+    batch keeps its retry key: one LINE did accept is answered 409 and sends nothing twice.
+    """
+    refused = DeliveryBatch.last_status
+    may_pass = refused.is_(None) | refused.in_((401, 403, 429)) | (refused >= 500)
+    with sessions() as db:
+        announcement = db.get(Announcement, announcement_id)
+        if announcement is None or announcement.status != "partly_sent":
+            return 0
+        reopened = cast(
+            CursorResult,
+            db.execute(
+                update(DeliveryBatch)
+                .where(
+                    DeliveryBatch.announcement_id == announcement_id,
+                    DeliveryBatch.status == "failed",
+                    may_pass,
+                )
+                .values(status="pending")
+            ),
+        ).rowcount
+        if reopened:
+            announcement.status = "sending"
+        db.commit()
+        return reopened
 
 
 def _begin(db: Session, gateway: LineGateway, announcement: Announcement) -> None:
@@ -347,6 +412,8 @@ class _BatchSender:
         self.sleep = sleep
         self.lock = threading.Lock()
         self.renewed_at = time.monotonic()
+        # Two workers splitting batches at once must not take the same new batch number.
+        self.numbering = threading.Lock()
         self.stopped: AnnouncementError | None = None
 
     def _renew_lease(self) -> None:
@@ -365,65 +432,136 @@ class _BatchSender:
         try:
             self._renew_lease()
             with self.sessions() as db:
-                batch = db.get(DeliveryBatch, batch_id)
-                user_ids = _batch_recipients(db, batch)
-            status, error, attempts = self._multicast(user_ids, batch.retry_key)
-            with self.sessions() as db:
-                db.execute(
-                    update(DeliveryBatch)
-                    .where(DeliveryBatch.id == batch_id)
-                    .values(
-                        status=status,
-                        last_error=error,
-                        attempts=DeliveryBatch.attempts + attempts,
-                        size=len(user_ids),
-                        sent_at=utcnow() if status == "sent" else None,
-                    )
-                )
-                db.commit()
+                batch = db.get_one(DeliveryBatch, batch_id)
+                recipients = _batch_recipients(db, batch)
+                retry_key = batch.retry_key
+            outcome = self._multicast([user_id for _, user_id in recipients], retry_key)
+            if outcome.refused_recipient and len(recipients) > 1:
+                # One bad ID spoils the whole request: each half goes on its own, and the
+                # half LINE refuses again is split again, down to the bad ID itself.
+                return sum(self.send(half) for half in self._split(batch_id, recipients, outcome))
+            self._record(batch_id, recipients, outcome)
         except AnnouncementError as stop:
             self.stopped = stop
             return 0
-        if status == "pending":
+        if outcome.status == "pending":
             self.stopped = AnnouncementError(
-                f"LINE kept refusing a batch ({error}); nothing was lost: run "
+                f"LINE kept refusing a batch ({outcome.error}); nothing was lost: run "
                 f"`python -m bot announce --resume {self.lease.announcement_id}` to continue"
             )
-        return len(user_ids) if status == "sent" else 0
+        return len(recipients) if outcome.status == "sent" else 0
 
-    def _multicast(self, user_ids: list[str], retry_key: str) -> tuple[str, str, int]:
+    def _record(self, batch_id: int, recipients: list[tuple[int, str]], outcome: Outcome) -> None:
+        """Commit a batch's outcome; a resident LINE refused as a recipient leaves the audience
+        of every later announcement."""
+        with self.sessions() as db:
+            db.execute(
+                update(DeliveryBatch)
+                .where(DeliveryBatch.id == batch_id)
+                .values(
+                    status=outcome.status,
+                    last_status=outcome.line_status,
+                    last_error=outcome.error,
+                    attempts=DeliveryBatch.attempts + outcome.attempts,
+                    size=len(recipients),
+                    sent_at=utcnow() if outcome.status == "sent" else None,
+                )
+            )
+            if outcome.refused_recipient:
+                mark_unreachable(db, [follower_id for follower_id, _ in recipients])
+            db.commit()
+
+    def _split(
+        self, batch_id: int, recipients: list[tuple[int, str]], outcome: Outcome
+    ) -> list[int]:
+        """Replace a batch LINE refused for a recipient by its two halves, each a batch of its
+        own (numbered after every other) whose recipients move to it; return their ids.
+
+        Committed before either half is sent, so a resumed send finds the halves, never the
+        whole batch again; and a half LINE accepted just before a crash answers 409 to its key.
+        """
+        middle = len(recipients) // 2
+        halves = (recipients[:middle], recipients[middle:])
+        with self.numbering, self.sessions() as db:
+            parent = db.get_one(DeliveryBatch, batch_id)
+            last_no = db.scalar(
+                select(func.max(DeliveryBatch.batch_no)).where(
+                    DeliveryBatch.announcement_id == parent.announcement_id
+                )
+            )
+            assert last_no is not None  # the parent itself is numbered
+            children = [
+                DeliveryBatch(
+                    announcement_id=parent.announcement_id,
+                    batch_no=last_no + 1 + number,
+                    size=len(half),
+                    retry_key=half_key(parent.retry_key, number),
+                )
+                for number, half in enumerate(halves)
+            ]
+            db.add_all(children)
+            for child, half in zip(children, halves, strict=True):
+                db.execute(
+                    update(AnnouncementRecipient)
+                    .where(
+                        AnnouncementRecipient.announcement_id == parent.announcement_id,
+                        AnnouncementRecipient.follower_id.in_([f for f, _ in half]),
+                    )
+                    .values(batch_no=child.batch_no)
+                )
+            parent.status = "split"
+            parent.attempts += outcome.attempts
+            parent.last_status, parent.last_error = outcome.line_status, outcome.error
+            db.flush()
+            child_ids = [child.id for child in children]
+            db.commit()
+        return child_ids
+
+    def _multicast(self, user_ids: list[str], retry_key: str) -> Outcome:
         """Send with retries on 429/5xx/timeouts (same key); 409 means LINE already has it."""
-        error, attempts = "", 0
+        attempts = 0
         while user_ids:
             attempts += 1
             self.pacer.wait()
             try:
                 self.gateway.multicast_prepared(user_ids, self.messages, retry_key)
-                return "sent", "", attempts
+                return Outcome("sent", attempts)
             except LineError as failure:
                 if failure.already_accepted:
-                    return "sent", "", attempts
-                error = f"{failure.status or 'network'}: {failure.message}"[:500]
-                if not failure.retryable:
-                    return "failed", error, attempts
-                if attempts >= MAX_ATTEMPTS:
-                    return "pending", error, attempts
-                self.sleep(min(BACKOFF * 2 ** (attempts - 1), 5.0) * (0.5 + random.random()))
-        return "sent", "", attempts
+                    return Outcome("sent", attempts)
+                if failure.retryable and attempts < MAX_ATTEMPTS:
+                    self.sleep(min(BACKOFF * 2 ** (attempts - 1), 5.0) * (0.5 + random.random()))
+                    continue
+                return Outcome(
+                    "pending" if failure.retryable else "failed",
+                    attempts,
+                    failure.status,
+                    f"{failure.status or 'network'}: {failure.message}"[:500],
+                    failure.refuses_recipient,
+                )
+        return Outcome("sent", attempts)
 
 
-def _batch_recipients(db: Session, batch: DeliveryBatch) -> list[str]:
-    """The LINE IDs of one batch (≤ 500), read when it is sent: memory stays flat."""
-    return list(
-        db.scalars(
-            select(Follower.line_user_id)
-            .join(AnnouncementRecipient, AnnouncementRecipient.follower_id == Follower.id)
-            .where(
-                AnnouncementRecipient.announcement_id == batch.announcement_id,
-                AnnouncementRecipient.batch_no == batch.batch_no,
-            )
+def half_key(retry_key: str, half: int) -> str:
+    """The retry key of half 0 or 1 of a split batch: a UUID derived from the batch's own key,
+    so splitting the same batch again yields the same keys, and LINE's 409 keeps any half it
+    already accepted from reaching anyone twice."""
+    return str(uuid.uuid5(uuid.UUID(retry_key), str(half)))
+
+
+def _batch_recipients(db: Session, batch: DeliveryBatch) -> list[tuple[int, str]]:
+    """The recipients of one batch (≤ 500) as (follower id, LINE ID), read when it is sent so
+    memory stays flat, and in a fixed order so the batch splits the same way every time."""
+    rows = db.execute(
+        select(Follower.id, Follower.line_user_id)
+        .join(AnnouncementRecipient, AnnouncementRecipient.follower_id == Follower.id)
+        .where(
+            AnnouncementRecipient.announcement_id == batch.announcement_id,
+            AnnouncementRecipient.batch_no == batch.batch_no,
         )
+        .order_by(Follower.id)
     )
+    return [(follower_id, user_id) for follower_id, user_id in rows]
 
 
 def delivered_count(db: Session, announcement_id: int) -> int:

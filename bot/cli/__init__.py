@@ -76,7 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     audience = announce.add_mutually_exclusive_group(required=True)
     audience.add_argument("--topic", choices=subscribable_topics())
     audience.add_argument("--all", action="store_true", help="everyone who accepts any topic")
-    audience.add_argument("--resume", type=int, metavar="ID", help="finish an interrupted send")
+    audience.add_argument(
+        "--resume",
+        type=int,
+        metavar="ID",
+        help="finish an interrupted send, retrying batches that failed for a passing reason",
+    )
     announce.add_argument("--text")
     announce.add_argument("--at", help="send later, ISO 8601 (the scheduler sends it)")
     announce.add_argument(
@@ -202,6 +207,9 @@ def run_announce(args) -> int:
         announcement_id = announcement.id
     else:
         announcement_id = args.resume
+        reopened = announcements.reopen_failed_batches(sessions, announcement_id)
+        if reopened:
+            print(f"retrying {reopened:,} failed batch(es)", file=sys.stderr)
     pace = args.pace or announcements.PACE_PER_SECOND
     for attempt in range(int(announcements.LEASE.total_seconds()) + 2):
         try:

@@ -81,7 +81,7 @@ class FollowLedgerEntry(Base):
     delta: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(
         String(16)
-    )  # follow | refollow | unfollow | seen | synced | erased
+    )  # follow | refollow | unfollow | seen | synced | erased | unreachable
 
 
 class ProcessedEvent(Base):
@@ -252,7 +252,9 @@ class DeliveryBatch(Base):
     batch_no: Mapped[int] = mapped_column(Integer)
     retry_key: Mapped[str] = mapped_column(String(36), unique=True)
     size: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    # pending | sent | failed | split (LINE refused a recipient: its halves are batches of
+    # their own, numbered after the others, with keys derived from this one's)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str] = mapped_column(Text, default="")

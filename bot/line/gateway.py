@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,15 +40,28 @@ REQUEST_TIMEOUT = (2.05, 5)
 
 Message = dict[str, Any]
 
+# How LINE names the field it refused: in the message ("The property, 'to[3]', in the request
+# body is invalid") or, for "The request body has N error(s)", in each detail's "property".
+_PROPERTY_IN_MESSAGE = re.compile(r"The property, '([^']*)'")
+_RECIPIENT_PROPERTY = re.compile(r"to(\[\d+\])?")
+
 
 class LineError(Exception):
     """A Messaging API call failed. `status` is the HTTP status, or None for a network failure."""
 
-    def __init__(self, status: int | None, message: str, *, request_id: str | None = None):
+    def __init__(
+        self,
+        status: int | None,
+        message: str,
+        *,
+        request_id: str | None = None,
+        properties: tuple[str, ...] = (),
+    ):
         super().__init__(f"LINE API {status or 'network'} error: {message}")
         self.status = status
         self.message = message
         self.request_id = request_id
+        self.properties = properties  # the request fields LINE named as invalid
 
     @property
     def retryable(self) -> bool:
@@ -58,6 +72,14 @@ class LineError(Exception):
     def already_accepted(self) -> bool:
         """409 on a retry key: LINE already took this request, so it counts as delivered."""
         return self.status == 409
+
+    @property
+    def refuses_recipient(self) -> bool:
+        """400 naming `to` or `to[N]`: LINE refused a recipient's ID, not the message, so the
+        same request without that ID would go through."""
+        return self.status == 400 and any(
+            _RECIPIENT_PROPERTY.fullmatch(name) for name in self.properties
+        )
 
 
 class InvalidReplyToken(LineError):
@@ -76,23 +98,27 @@ class Profile:
 def _error_from(exc: Exception) -> LineError:
     """Turn an SDK or network exception into a LineError without losing status or message."""
     if isinstance(exc, MessagingApiException | InsightApiException):
-        message = _error_message(exc.body) or str(exc.reason)
+        message, properties = _error_body(exc.body)
+        message = message or str(exc.reason)
         headers = exc.headers or {}
         request_id = headers.get("x-line-request-id") or headers.get("X-Line-Request-Id")
         if exc.status == 400 and "reply token" in message.lower():
             return InvalidReplyToken(exc.status, message, request_id=request_id)
-        return LineError(exc.status, message, request_id=request_id)
+        return LineError(exc.status, message, request_id=request_id, properties=properties)
     return LineError(None, type(exc).__name__)
 
 
-def _error_message(body: str | bytes | None) -> str:
-    """LINE's error JSON carries a human message; fall back to nothing if the body is not JSON."""
-    if not body:
-        return ""
+def _error_body(body: str | bytes | None) -> tuple[str, tuple[str, ...]]:
+    """LINE's error JSON: its human message and the fields it names as invalid; nothing if the
+    body is not JSON."""
     try:
-        return str(json.loads(body).get("message", ""))
-    except (ValueError, AttributeError):
-        return ""
+        error = json.loads(body or "")
+        message = str(error.get("message", ""))
+        details = error.get("details") or []
+        named = [str(d.get("property", "")) for d in details if isinstance(d, dict)]
+    except (ValueError, AttributeError, TypeError):
+        return "", ()
+    return message, tuple(_PROPERTY_IN_MESSAGE.findall(message) + [n for n in named if n])
 
 
 _NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError)

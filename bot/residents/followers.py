@@ -149,6 +149,21 @@ def record_unfollow(session: Session, line_user_id: str, timestamp_ms: int) -> b
     return True
 
 
+def mark_unreachable(session: Session, follower_ids: list[int]) -> None:
+    """LINE refused these IDs as recipients (malformed: they can never be reached), so they
+    leave future audiences and the follower count as a block would take them out; a follow
+    event from the same ID would bring it back."""
+    now = utcnow()
+    refused = session.scalars(
+        select(Follower).where(Follower.id.in_(follower_ids), Follower.following.is_(True))
+    )
+    for follower in refused:
+        follower.following = False
+        follower.unfollowed_at = now  # and the data goes after the same 30 days as a block's
+        session.add(FollowLedgerEntry(occurred_at=now, delta=-1, kind="unreachable"))
+    session.flush()
+
+
 def followers_at(session: Session, when: dt.datetime | None = None) -> int:
     """How many residents followed the account at `when` (now when None), from the ledger."""
     query = select(func.coalesce(func.sum(FollowLedgerEntry.delta), 0))

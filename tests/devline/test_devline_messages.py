@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -192,6 +193,22 @@ def test_multicast_recipient_limit(standin, api):
         MulticastRequest(to=[f"U{i:032x}" for i in range(500)], messages=[text("避難情報")])
     )
     assert standin.messages_to(f"U{499:032x}") == [{"type": "text", "text": "避難情報"}]
+
+
+def test_multicast_with_one_malformed_user_id_is_refused_whole(standin, api):
+    good = [f"U{i:032x}" for i in range(3)]
+    key = str(uuid.uuid4())
+    for bad in ("Unot-a-user-id", "U" + "A" * 32, "C" + "0" * 32):
+        request = MulticastRequest.construct(to=[*good[:2], bad, good[2]], messages=[text("x")])
+        with pytest.raises(ApiException) as excinfo:
+            api.multicast(request, x_line_retry_key=key)
+        assert excinfo.value.status == 400
+        assert error_of(excinfo)["message"] == (
+            "The property, 'to[2]', in the request body is invalid (line: -, column: -)"
+        )
+    assert all(standin.messages_to(u) == [] for u in good)
+    api.multicast(MulticastRequest(to=good, messages=[text("x")]), x_line_retry_key=key)
+    assert all(standin.messages_to(u) == [{"type": "text", "text": "x"}] for u in good)
 
 
 def test_broadcast_reaches_followers_and_profiled_users(standin, api):

@@ -23,6 +23,11 @@ def push_request(body: str, to: str = "Ualice") -> PushMessageRequest:
     return PushMessageRequest(to=to, messages=[TextMessage(text=body)])
 
 
+def user_id(n: int) -> str:
+    """A well-formed LINE user ID (multicast refuses anything else)."""
+    return f"U{n:032x}"
+
+
 def test_replayed_retry_key_is_409_and_delivers_once(standin, api):
     key = str(uuid.uuid4())
     first = api.push_message_with_http_info(
@@ -41,14 +46,14 @@ def test_replayed_retry_key_is_409_and_delivers_once(standin, api):
 
 def test_multicast_retry_key_replay_delivers_once(standin, api):
     key = str(uuid.uuid4())
-    request = MulticastRequest(to=["Ua", "Ub"], messages=[TextMessage(text="休館日")])
+    request = MulticastRequest(to=[user_id(1), user_id(2)], messages=[TextMessage(text="休館日")])
     api.multicast(request, x_line_retry_key=key)
     with pytest.raises(ApiException) as excinfo:
         api.multicast(request, x_line_retry_key=key)
     assert excinfo.value.status == 409
     assert (
-        standin.messages_to("Ua")
-        == standin.messages_to("Ub")
+        standin.messages_to(user_id(1))
+        == standin.messages_to(user_id(2))
         == [{"type": "text", "text": "休館日"}]
     )
 
@@ -77,7 +82,7 @@ def test_multicast_burst_hits_the_rate_limit(access_token, make_api):
         api = make_api(limited.base_url)
 
         def one(i: int) -> int:
-            request = MulticastRequest(to=[f"U{i}"], messages=[TextMessage(text="burst")])
+            request = MulticastRequest(to=[user_id(i)], messages=[TextMessage(text="burst")])
             try:
                 api.multicast(request)
                 return 200
@@ -96,7 +101,7 @@ def test_multicast_burst_hits_the_rate_limit(access_token, make_api):
         assert statuses.count(429) == 30 - accepted > 0
         # capacity 5 plus whatever refilled at 5/s while the burst ran
         assert 5 <= accepted <= 5 + int(elapsed * 5) + 1
-        delivered = sum(len(limited.messages_to(f"U{i}")) for i in range(30))
+        delivered = sum(len(limited.messages_to(user_id(i))) for i in range(30))
         assert delivered == accepted
 
 
@@ -127,10 +132,11 @@ def test_fail_times_then_recovers(standin, api, insight):
 
 def test_monthly_quota_is_enforced_per_recipient(standin, api):
     standin.set_quota(limit=3, used=1)
+    three = [user_id(1), user_id(2), user_id(3)]
     with pytest.raises(ApiException) as excinfo:
-        api.multicast(MulticastRequest(to=["Ua", "Ub", "Uc"], messages=[TextMessage(text="x")]))
+        api.multicast(MulticastRequest(to=three, messages=[TextMessage(text="x")]))
     assert excinfo.value.status == 429
     assert json.loads(excinfo.value.body)["message"] == "You have reached your monthly limit."
-    api.multicast(MulticastRequest(to=["Ua", "Ub"], messages=[TextMessage(text="x")]))
+    api.multicast(MulticastRequest(to=three[:2], messages=[TextMessage(text="x")]))
     assert api.get_message_quota_consumption().total_usage == 3
-    assert standin.messages_to("Uc") == []
+    assert standin.messages_to(three[2]) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -14,6 +15,8 @@ from bot.line.standin.validation import check_messages, detail
 
 MAX_MULTICAST_TO = 500
 RETRY_HEADER = "X-Line-Retry-Key"
+# What a LINE user ID looks like: "U" and 32 lowercase hex digits.
+USER_ID = re.compile(r"U[0-9a-f]{32}")
 # Message types LINE hands back a quoteToken for (they can be quoted later).
 QUOTABLE = frozenset({"text", "sticker", "image", "video"})
 
@@ -41,6 +44,17 @@ def _retry_gate(ctx: Ctx) -> tuple[str | None, Response | None]:
     extra = {"sentMessages": earlier.sent_messages} if earlier.sent_messages else None
     headers = {"x-line-accepted-request-id": earlier.request_id}
     return key, line_error(409, "The retry key is already accepted", headers=headers, extra=extra)
+
+
+def _recipient_refusal(to: list[str]) -> Response | None:
+    """One malformed user ID makes LINE refuse the whole multicast, naming the first one."""
+    for index, user_id in enumerate(to):
+        if not USER_ID.fullmatch(user_id):
+            prop = f"to[{index}]"
+            return line_error(
+                400, f"The property, '{prop}', in the request body is invalid (line: -, column: -)"
+            )
+    return None
 
 
 def _quota_refusal(ctx: Ctx, recipients: int) -> Response | None:
@@ -100,7 +114,7 @@ def push(ctx: Ctx) -> Response:
 
 
 def multicast(ctx: Ctx) -> Response:
-    """POST /v2/bot/message/multicast: 1-500 recipients, optionally rate limited."""
+    """POST /v2/bot/message/multicast: 1-500 well-formed user IDs, optionally rate limited."""
     bucket = ctx.state.bucket
     if bucket is not None and not bucket.take():
         return line_error(429, "The API rate limit has been exceeded. Try again later.")
@@ -116,6 +130,9 @@ def multicast(ctx: Ctx) -> Response:
     details += check_messages(ctx.json.get("messages"))
     if details:
         return body_errors(details)
+    refusal = _recipient_refusal(to)
+    if refusal is not None:
+        return refusal
     recipients = list(dict.fromkeys(to))  # a repeated ID still gets the message once
     refusal = _quota_refusal(ctx, len(recipients))
     if refusal is not None:
