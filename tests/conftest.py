@@ -163,7 +163,7 @@ def start_serve(env: dict, *serve_args: str) -> tuple[subprocess.Popen, str]:
         server = subprocess.Popen(
             [*command, *serve_args], env=env, stdout=subprocess.DEVNULL, stderr=errors
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine imports slowly
         while True:
             try:
                 urllib.request.urlopen(base_url + "/healthz", timeout=1).close()
