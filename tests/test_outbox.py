@@ -122,6 +122,19 @@ def test_retries_back_off_and_give_up_after_a_day(resident, standin, navi, caplo
     standin.clear_faults()
 
 
+def test_once_line_is_back_everything_still_backing_off_goes_in_the_same_run(
+    resident, neighbour, standin, navi
+):
+    standin.fail("/v2/bot/message/", 500, every_nth=1)
+    resident.say("こんにちは")
+    assert navi.outbox.retry_due(now=later(6)).waiting == 1  # resident's: now waits 10 s
+    neighbour.say("こんにちは")  # kept later: due first
+    standin.clear_faults()
+    report = navi.outbox.retry_due(now=later(12))
+    assert (report.sent, report.waiting) == (2, 0)
+    assert standin.messages_to(resident.user_id) and standin.messages_to(neighbour.user_id)
+
+
 def test_a_message_line_refuses_for_good_is_not_retried(resident, standin, navi):
     standin.fail(REPLY, 500)
     resident.say("こんにちは")

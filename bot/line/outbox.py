@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -190,33 +190,54 @@ class Outbox:
     def retry_due(
         self, now: dt.datetime | None = None, limit: int = RETRIES_PER_RUN
     ) -> RetryReport:
-        """Send the kept messages that are due, oldest first. A run stops at the first
-        message LINE still fails: the rest wait for the next run instead of each waiting out
-        a timeout against an API that is down."""
+        """Send the kept messages that are due, oldest first.
+
+        A run stops at the first message LINE still fails: the rest wait for the next run
+        instead of each waiting out a timeout against an API that is down. Once a message goes
+        through and none fails, LINE is back: the messages still backing off are sent in the
+        same run rather than each at the end of its own wait.
+        """
         report = RetryReport()
         now = now or self.clock()
+        pending = select(PendingMessage).where(PendingMessage.given_up_at.is_(None))
         with self.sessions() as db:
             due = db.scalars(
-                select(PendingMessage)
-                .where(PendingMessage.given_up_at.is_(None), PendingMessage.next_attempt_at <= now)
+                pending.where(PendingMessage.next_attempt_at <= now)
                 .order_by(PendingMessage.id)
                 .limit(limit)
             ).all()
-            for message in due:
-                if not self._claim(db, message, now):
-                    continue  # another run has it
-                outcome = self._retry(db, message, now)
-                db.commit()
-                if outcome == SENT:
-                    report.sent += 1
-                elif outcome == DROPPED:
-                    report.dropped += 1
-                elif outcome == REFUSED:
-                    report.given_up += 1
-                else:
-                    break
+            line_is_back = self._send_each(db, due, now, report) and report.sent > 0
+            if line_is_back and len(due) < limit:
+                tried = [m.id for m in due]
+                backing_off = db.scalars(
+                    pending.where(
+                        PendingMessage.next_attempt_at > now, PendingMessage.id.not_in(tried)
+                    )
+                    .order_by(PendingMessage.id)
+                    .limit(limit - len(due))
+                ).all()
+                self._send_each(db, backing_off, now, report)
             report.waiting = waiting(db)
         return report
+
+    def _send_each(
+        self, db: Session, messages: Sequence[PendingMessage], now: dt.datetime, report: RetryReport
+    ) -> bool:
+        """Try each message in turn; False if LINE failed one (the rest are left for later)."""
+        for message in messages:
+            if not self._claim(db, message, now):
+                continue  # another run has it
+            outcome = self._retry(db, message, now)
+            db.commit()
+            if outcome == SENT:
+                report.sent += 1
+            elif outcome == DROPPED:
+                report.dropped += 1
+            elif outcome == REFUSED:
+                report.given_up += 1
+            else:
+                return False
+        return True
 
     def _claim(self, db: Session, message: PendingMessage, now: dt.datetime) -> bool:
         claimed = db.execute(
