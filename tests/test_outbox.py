@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.core.models import Follower, PendingMessage
 from bot.line.gateway import LineGateway
-from bot.line.outbox import DROPPED, KEPT, SENT, Outbox
+from bot.line.outbox import DROPPED, KEPT, SENT, WAIT_FOR_A_CALL_S, Outbox
 from bot.residents.followers import delete_follower
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 from tests.conftest import ACCESS_TOKEN
@@ -206,10 +206,16 @@ def test_when_every_line_call_is_stuck_the_next_answer_is_kept_at_once(
     token = standin.issue_reply_token(resident.user_id)
     assert outbox.reply(resident.user_id, token, hello, KEY_2) == KEPT
     assert time.monotonic() - started < 0.5  # kept, not queued behind the stuck call
+    time.sleep(1.0)  # the call has now been stuck over a second: LINE is stuck
+    started = time.monotonic()
+    token = standin.issue_reply_token(resident.user_id)
+    assert outbox.reply(resident.user_id, token, hello, KEY_3) == KEPT
+    assert time.monotonic() - started < WAIT_FOR_A_CALL_S  # without even the short wait
     stuck.join()
-    assert [m.retry_key for m in pending(navi)] == [KEY_2, KEY_1]  # the timeout was kept too
-    assert outbox.retry_due(now=later(6)).sent == 2
-    assert standin.messages_to(resident.user_id)[-2:] == hello * 2
+    kept = [m.retry_key for m in pending(navi)]
+    assert kept == [KEY_2, KEY_3, KEY_1]  # the timeout was kept too
+    assert outbox.retry_due(now=later(6)).sent == 3
+    assert standin.messages_to(resident.user_id)[-3:] == hello * 3
     slow.close()
 
 

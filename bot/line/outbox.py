@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ LINE_CALLS_AT_ONCE = 4
 # How long a thread waits for a free call before keeping its message: calls take milliseconds
 # when LINE is well, so only a stalled LINE makes anyone wait this long.
 WAIT_FOR_A_CALL_S = 0.1
+# A call this old means LINE is stuck: the next thread keeps its message without waiting.
+STUCK_AFTER_S = 1.0
 # LINE takes a reply token for about a minute; after this, retry by push.
 REPLY_TOKEN_USABLE = dt.timedelta(seconds=50)
 # LINE remembers a retry key for a day; past that a retry could deliver twice.
@@ -78,6 +81,7 @@ class Outbox:
         self.sessions = sessions
         self.clock = clock
         self._calls = threading.BoundedSemaphore(calls_at_once)
+        self._started: dict[int, float] = {}  # thread → when its LINE call began
 
     # -- sending now -------------------------------------------------------------------------
 
@@ -116,12 +120,20 @@ class Outbox:
 
     @contextmanager
     def _a_call(self) -> Iterator[None]:
-        """Hold one of the process's LINE calls, or raise Busy after a short wait."""
-        if not self._calls.acquire(timeout=WAIT_FOR_A_CALL_S):
-            raise Busy
+        """Hold one of the process's LINE calls, or raise Busy: at once when every call has
+        been waiting on LINE for a while (LINE is stuck), else after a short wait."""
+        if not self._calls.acquire(blocking=False):
+            stuck = min(self._started.values(), default=time.monotonic())
+            if time.monotonic() - stuck > STUCK_AFTER_S:
+                raise Busy
+            if not self._calls.acquire(timeout=WAIT_FOR_A_CALL_S):
+                raise Busy
+        me = threading.get_ident()
+        self._started[me] = time.monotonic()
         try:
             yield
         finally:
+            self._started.pop(me, None)
             self._calls.release()
 
     def _failed(
