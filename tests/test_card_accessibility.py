@@ -2,13 +2,15 @@
 
 Every card the bot can send is collected from real conversations, in every language: each
 topic's answers, 受信設定, other ward services, help lines, the class booking flow, the
-reminder the day before and the notices staff's changes send. Then, for every card:
+reminder the day before and the notices staff's changes send. Two residents go through the
+same conversations, one with larger text chosen in 受信設定. Then, for every card:
 
 - each text and button label has a contrast of at least 4.5:1 against what it is drawn on, and
   a filled button at least 3:1 against the card (WCAG 2.1 AA 1.4.3, 1.4.11), with LINE's own
   colours wherever a card leaves one unset;
 - its altText — what notifications and screen readers read — says what the card says;
-- no fact is told only by an emoji or a picture.
+- no fact is told only by an emoji or a picture;
+- for the resident who chose larger text, every size is one step up.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.core.content import load_content
 from bot.core.content_files import content_root
 from bot.core.models import ClassSession
 from bot.core.settings import Settings
+from bot.line.messages import TEXT_SIZES
 from bot.line.postback import Postback
 from bot.line.standin import EventFactory
 from bot.residents.followers import get_or_create_follower
@@ -112,7 +115,7 @@ def sent(standin, migrated_sqlite, tmp_path_factory) -> dict[str, dict[str, list
 
 
 def converse(app, standin, lang: str) -> dict[str, list[dict]]:
-    """Two residents through everything that sends a card."""
+    """Two residents (the second with larger text) through everything that sends a card."""
     navi = app.extensions["navi"]
     client, events = app.test_client(), EventFactory(standin)
     people = {}
@@ -120,11 +123,13 @@ def converse(app, standin, lang: str) -> dict[str, list[dict]]:
         standin.add_profile(user_id, "板橋 花子", language="ja")
         people[user_id] = Resident(client, standin, events, user_id)
     sessions = add_sessions(navi, people[NEIGHBOUR])
-    for user_id in (LARGE, NORMAL):
+    for user_id in (LARGE, NORMAL):  # the larger-text resident first in every waiting list
         resident = people[user_id]
         resident.follow()
         if lang != "ja":
             resident.press(Postback("language", {"l": lang}).pack())
+        if user_id == LARGE:
+            resident.press(Postback("text_size", {"s": "large"}).pack())
         ask_everything(resident, lang)
         book_everything(resident, lang, sessions)
     # The neighbour gives up the full session's seat: the first on its waiting list is told.
@@ -306,6 +311,33 @@ def texts(node) -> list[str]:
     return [t for key, value in node.items() if key != "footer" for t in texts(value)]
 
 
+def sizes(node) -> list[tuple[str, str]]:
+    """Each sized component's type and size (LINE's default where unset), in order."""
+    if isinstance(node, list):
+        return [s for item in node for s in sizes(item)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    kind = node.get("type")
+    if kind in ("text", "icon"):
+        found.append((kind, node.get("size", "md")))
+    elif kind == "button":
+        found.append((kind, node.get("height", "md")))
+    elif kind == "bubble":
+        found.append((kind, node.get("size", "mega")))
+    return found + [s for value in node.values() for s in sizes(value)]
+
+
+def one_step_up(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The sizes a resident with larger text should get for a card of sizes `found`."""
+    up = []
+    for kind, size in found:
+        if kind in ("text", "icon"):
+            size = TEXT_SIZES[min(TEXT_SIZES.index(size) + 1, len(TEXT_SIZES) - 1)]
+        up.append((kind, {"button": "md", "bubble": "giga"}.get(kind, size)))
+    return up
+
+
 # Pictographs: a warning sign, a tick, a phone … Symbols that sit inside words (〒, ○ in a
 # pattern, arrows, brackets) are fine; a line or label made of pictographs alone is not.
 PICTOGRAPH = re.compile(
@@ -425,3 +457,13 @@ def yaml_strings(node) -> list[str]:
     if isinstance(node, list):
         return [s for item in node for s in yaml_strings(item)]
     return []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_larger_text_steps_up_every_card(sent, lang):
+    """The resident who chose larger text went through the same conversations: each kind of
+    card they got is the other resident's kind, one size up — none left at its normal size."""
+    normal = {tuple(one_step_up(sizes(m["contents"]))) for m in cards(sent[lang]["normal"])}
+    large = {tuple(sizes(m["contents"])) for m in cards(sent[lang]["large"])}
+    assert len(normal) >= 8
+    assert large == normal

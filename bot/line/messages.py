@@ -4,14 +4,18 @@ Cards use large text and one button to the official page: many of our residents 
 reading on a phone. Every card carries its words as altText too — the plain-text fallback that
 notifications, screen readers and devices that cannot draw Flex show — made from the card itself
 (`plain_text`), so the two cannot drift apart. Every colour comes from PALETTE, whose pairs have
-a contrast of at least 4.5:1 (WCAG 2.1 AA).
+a contrast of at least 4.5:1 (WCAG 2.1 AA); `larger()` steps a card's sizes up for a resident who
+chose larger text in 受信設定.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.line.postback import Postback
+
+if TYPE_CHECKING:
+    from bot.core.models import Follower
 
 Message = dict[str, Any]
 
@@ -176,3 +180,48 @@ def help_lines_card(
         "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": contents},
     }
     return flex(bubble)
+
+
+# -- larger text (受信設定) ----------------------------------------------------------------------
+
+# LINE's size keywords of text, spans and icons, smallest first.
+TEXT_SIZES = ("xxs", "xs", "sm", "md", "lg", "xl", "xxl", "3xl", "4xl", "5xl")
+SIZED = ("text", "span", "icon")
+
+
+def larger(messages: list[Message]) -> list[Message]:
+    """The same messages for a resident who chose larger text: every text one size up (sm→md,
+    md→lg …), buttons at their full height, and bubbles as wide as LINE draws them, so the
+    bigger words wrap less. Plain text keeps the size the resident set in LINE itself.
+
+    Returns copies: a card another resident is sent (or a cached one) is left as it was."""
+    return [
+        {**message, "contents": _larger(message["contents"])}
+        if message["type"] == "flex"
+        else message
+        for message in messages
+    ]
+
+
+def sized_for(follower: Follower, messages: list[Message]) -> list[Message]:
+    """`messages` as `follower` chose to read them (a push to someone other than the resident
+    who wrote: a reminder, a notice, a seat from the waiting list)."""
+    return larger(messages) if follower.large_text else messages
+
+
+def _larger(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_larger(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {key: _larger(value) for key, value in node.items()}
+    kind = node.get("type")
+    if kind in SIZED and node.get("size") in TEXT_SIZES:
+        copy["size"] = TEXT_SIZES[min(TEXT_SIZES.index(node["size"]) + 1, len(TEXT_SIZES) - 1)]
+    elif kind in SIZED and "size" not in node and kind != "span":
+        copy["size"] = "lg"  # LINE draws an unsized text or icon at md
+    elif kind == "button":
+        copy["height"] = "md"
+    elif kind == "bubble":
+        copy["size"] = "giga"
+    return copy
