@@ -390,7 +390,7 @@ def test_the_conversations_reach_every_kind_of_card(sent):
             )
         ]
         expected += [CONTENT.entry("konbini_certificate", "fee", lang).title]
-        missing = [words for words in expected if words not in alt]
+        missing = [said for said in expected if said not in alt]
         assert not missing, f"{lang}: no card says {missing}"
         assert "tel:" in str(cards(sent[lang]["normal"]))  # help lines and ward sections
 

@@ -114,3 +114,12 @@ def test_the_largest_size_stays_the_largest():
         }
     )
     assert messages.larger([card])[0]["contents"]["body"]["contents"][0]["size"] == "5xl"
+
+
+def test_a_resident_with_larger_text_can_still_erase_their_data(resident, app):
+    choose(resident, "ja", larger=True)
+    ask = resident.say("データ削除")
+    done = resident.tap(ask.labels[0])
+    assert "消しました" in done.text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Follower)) is None
