@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from bot.line.richmenu import RichMenuDefinition, load_rich_menu
 from tests import contrast
@@ -118,4 +118,11 @@ def test_the_picture_is_what_the_tool_draws_from_the_yaml(menu, tmp_path):
     )
     drawn = Image.open(out).convert("RGB")
     shipped = Image.open(menu.image_path).convert("RGB")
-    assert drawn.tobytes() == shipped.tobytes(), "run python tools/draw_richmenu.py"
+    # Tile by tile, allowing for another build of the font: a new Japanese label or pictogram
+    # changes several percent of its tile, a font's hinting a handful of edge pixels.
+    for area in menu.areas:
+        b = area.bounds
+        box = (b.x, b.y, b.x + b.width, b.y + b.height)
+        difference = ImageChops.difference(drawn.crop(box), shipped.crop(box)).convert("L")
+        changed = sum(difference.point(lambda v: 255 if v > 64 else 0).histogram()[255:])
+        assert changed < 0.005 * b.width * b.height, f"{area.intent}: run tools/draw_richmenu.py"
