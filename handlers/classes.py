@@ -134,7 +134,7 @@ def schedule_carousel(turn: Turn, upcoming: list[ClassSession]) -> dict:
     """One card per session: kind, title, when, where, seats, and 予約する / キャンセル待ち."""
     held = {r.session_id: r for r in my_bookings(turn)}
     tz = turn.services.settings.tz
-    bubbles, lines = [], []
+    bubbles = []
     for session in upcoming:
         when = classes.format_when(session, tz, turn.lang)
         seats = classes.seats_left(session)
@@ -147,8 +147,7 @@ def schedule_carousel(turn: Turn, upcoming: list[ClassSession]) -> dict:
             note, button = seat_text, reserve_button(turn, session, full=not seats)
         kind = turn.ui(f"class_kind.{session.kind}")
         bubbles.append(bubble(kind, session.title, rows, [button], note=note))
-        lines.append(f"{when} {session.title} @{session.venue} ({seat_text})")
-    return messages.carousel(turn.ui("schedule_alt") + "\n" + "\n".join(lines), bubbles)
+    return messages.carousel(turn.ui("schedule_alt"), bubbles)
 
 
 def reserve_button(turn: Turn, session: ClassSession, *, full: bool) -> dict:
@@ -262,8 +261,7 @@ def show_my_reservations(turn: Turn, entry) -> list[dict]:
             return [messages.with_quick_replies(none, class_actions(turn, "schedule"))]
         return [none, *answer_entry(turn, entry)]
     cards = [booking_card(turn, reservation) for reservation in mine[:12]]
-    alt = "\n".join([turn.ui("my_reservations_alt"), *(c["altText"] for c in cards)])
-    carousel = messages.carousel(alt, [c["contents"] for c in cards])
+    carousel = messages.carousel(turn.ui("my_reservations_alt"), [c["contents"] for c in cards])
     return answer_entry(turn, entry, extra=[carousel])
 
 

@@ -76,5 +76,8 @@ def tell_promoted(turn: Turn, promoted: Reservation) -> None:
     heading = turn.content.ui("class_promoted", lang)
     card = reservation_card(turn.content, turn.services.settings.tz, lang, promoted, heading)
     turn.push_later(
-        follower.line_user_id, [card], reservations.promotion_key(promoted), "promotion"
+        follower.line_user_id,
+        messages.sized_for(follower, [card]),
+        reservations.promotion_key(promoted),
+        "promotion",
     )

@@ -1,7 +1,9 @@
-"""A resident's own settings: which announcements they receive, their language, their data.
+"""A resident's own settings: which announcements they receive, their language, the size of
+the cards' text, their data.
 
 Intent: notification_settings. Postback actions: toggle_topic, stop_all, all_topics, language,
-delete_data. Every change answers with the new state, so the resident sees it took effect.
+text_size, delete_data. Every change answers with the new state, so the resident sees it took
+effect.
 """
 
 from bot.classes import reservations
@@ -32,10 +34,13 @@ def manage_settings(turn: Turn) -> list[dict]:
 
 
 def settings_panel(turn: Turn, headline: str | None = None) -> dict:
-    """The current topics as text, with a switch per topic, stop-all and language buttons."""
+    """The current topics and text size, with a switch per topic, stop-all, text size and
+    language buttons."""
     on = turn.follower.topic_ids
     names = [turn.content.topic_name(t, turn.lang) for t in subscribable_topics() if t in on]
     status = turn.ui("settings_status", topics="、".join(names) if names else turn.ui("none"))
+    large = turn.follower.large_text
+    status += "\n" + turn.ui("large_text_status_on" if large else "large_text_status_off")
     switches = [
         messages.postback_action(
             turn.ui(
@@ -48,6 +53,12 @@ def settings_panel(turn: Turn, headline: str | None = None) -> dict:
     ]
     switches.append(messages.postback_action(turn.ui("stop_all_button"), Postback("stop_all")))
     switches.append(messages.postback_action(turn.ui("all_on_button"), Postback("all_topics")))
+    switches.append(
+        messages.postback_action(
+            turn.ui("large_text_off_button" if large else "large_text_on_button"),
+            Postback("text_size", {"s": "normal" if large else "large"}),
+        )
+    )
     switches += [
         messages.postback_action(language.name, Postback("language", {"l": language.code}))
         for language in turn.content.languages.languages
@@ -105,6 +116,21 @@ def change_language(turn: Turn) -> list[dict]:
     turn.follower.language = lang
     turn.lang = lang
     return with_menu(turn, turn.ui("language_set"))
+
+
+@router.action("text_size")
+def change_text_size(turn: Turn) -> list[dict]:
+    """Larger text in every card from now on, or back to normal: said in a card, so the
+    resident sees the new size at once."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
+    size = turn.postback.params.get("s")
+    if size not in ("large", "normal"):
+        return with_menu(turn, turn.ui("postback_unknown"))
+    turn.follower.large_text = size == "large"
+    done = "large_text_on_done" if turn.follower.large_text else "large_text_off_done"
+    large = turn.content.large_text(turn.lang)
+    card = messages.card(turn.ui("large_text_title"), turn.ui(done), large=large)
+    return [card, settings_panel(turn)]
 
 
 @router.action("delete_data")

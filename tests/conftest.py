@@ -318,6 +318,11 @@ class Resident:
             return self.say(action["text"])
         raise AssertionError(f"button {label!r} opens {action.get('uri')}, it does not talk")
 
+    def press(self, data: str) -> Reply:
+        """Tap a button by its postback data: a rich menu tile, or a button of an older
+        message (what `tap` finds by label in the last reply)."""
+        return self._deliver(self.events.postback(self.user_id, data))
+
     def follow(self, *, is_unblocked: bool = False) -> Reply:
         """Add the account as a friend."""
         return self._deliver(self.events.follow(self.user_id, is_unblocked=is_unblocked))

@@ -152,6 +152,7 @@ def test_a_chat_bar_text_over_14_characters_is_refused_by_name(tmp_path):
         (lambda d: d["areas"][2].update(intent="greeting"), r"areas\[2\]\.intent"),
         (lambda d: d["areas"][5].update(intent="online_application"), r"areas\[5\]\.intent"),
         (lambda d: d["areas"][0]["label"].update(ja="オ" * 21), r"areas\[0\]\.label\.ja"),
+        (lambda d: d["areas"][3]["label"].update(lines=["マイナ", "カード"]), r"areas\[3\]\.label"),
         (lambda d: d["size"].update(width=2600), r"size\.width"),
         (lambda d: d["size"].update(height=2000), "size: width / height"),
         (lambda d: d.update(areas=d["areas"] * 4), "areas: List should have at most 20"),

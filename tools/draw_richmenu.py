@@ -5,7 +5,9 @@
 
 The tiles are placed from the YAML's own tap-area bounds, so the picture always matches where a
 tap lands. Designed for older residents: six big white tiles with thick separators, one simple
-pictogram each on a LINE-green disc, the Japanese label large and bold, English small beneath.
+pictogram each on a dark green disc, the Japanese label large and bold (on two lines where the
+YAML breaks a long one, never shrunk below LABEL_SIZE), English beneath.
+tests/test_richmenu_legibility.py reads the picture back and checks the contrast and size.
 Pictograms are drawn from Pillow primitives (no image files to license or lose). Everything is
 drawn at 3x and scaled down, because Pillow's shapes have no anti-aliasing of their own.
 
@@ -27,15 +29,21 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCALE = 3  # supersampling factor
 
-# Colours. Text is near-black on white (contrast about 18:1); LINE green is kept for accents and
-# the pictogram discs, where a large white shape stays recognisable at its lower contrast.
+# Colours. Text is near-black on white (contrast about 19:1). The discs and the green details
+# are the cards' dark green (bot/line/messages.py PALETTE["button"]): white shapes on it, and it
+# on white, 8:1 — LINE's own green (2.3:1 with white) is left for the awning's stripes.
 LINE_GREEN = (6, 199, 85)
-DARK_GREEN = (0, 122, 51)  # for green details drawn on white, where LINE green is too light
+ACCENT = (11, 93, 59)
 WHITE = (255, 255, 255)
 INK = (17, 17, 17)
 SUBTLE_INK = (68, 68, 68)  # English line: still about 10:1 on white
 SEPARATOR = (150, 160, 154)
 BACKGROUND = (246, 248, 247)
+
+# Sizes in menu pixels. A label's ink is then about 4% of the menu's width: on a phone 375 pt
+# wide, the height of 14 pt bold text, WCAG's "large text".
+LABEL_SIZE, LINE_GAP = 124, 10
+ENGLISH_SIZE, ENGLISH_GAP = 70, 30
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -132,12 +140,12 @@ def icon_laptop(c: Canvas, cx: float, cy: float, u: float) -> None:
         d.rounded_rectangle(
             c.box(x0, y - 0.025 * u, x0 + length * u, y + 0.025 * u),
             radius=c.s(0.02 * u),
-            fill=LINE_GREEN,
+            fill=ACCENT,
         )
     tick = [(0.11, 0.28), (0.17, 0.34), (0.27, 0.20)]
     d.line(
         [(c.s(cx + x * u), c.s(top + y * u)) for x, y in tick],
-        fill=LINE_GREEN,
+        fill=ACCENT,
         width=c.s(0.05 * u),
         joint="curve",
     )
@@ -165,7 +173,7 @@ def icon_store(c: Canvas, cx: float, cy: float, u: float) -> None:
     # Awning: alternating white and dark-green stripes, each ending in a scallop.
     for i in range(stripes):
         x0 = left + i * step
-        colour = WHITE if i % 2 == 0 else DARK_GREEN
+        colour = WHITE if i % 2 == 0 else LINE_GREEN
         d.rectangle(c.box(x0, awning_top, x0 + step, awning_bottom), fill=colour)
         d.pieslice(
             c.box(x0, awning_bottom - step / 2, x0 + step, awning_bottom + step / 2),
@@ -183,12 +191,10 @@ def icon_store(c: Canvas, cx: float, cy: float, u: float) -> None:
     bottom = cy + 0.33 * u
     d.rectangle(c.box(left + 0.04 * u, body_top, right - 0.04 * u, bottom), fill=WHITE)
     # Door (left) and window (right) in green, so they read as openings in the white wall.
-    d.rectangle(
-        c.box(left + 0.12 * u, body_top + 0.06 * u, left + 0.29 * u, bottom), fill=LINE_GREEN
-    )
+    d.rectangle(c.box(left + 0.12 * u, body_top + 0.06 * u, left + 0.29 * u, bottom), fill=ACCENT)
     d.rectangle(
         c.box(right - 0.31 * u, body_top + 0.06 * u, right - 0.12 * u, body_top + 0.18 * u),
-        fill=LINE_GREEN,
+        fill=ACCENT,
     )
 
 
@@ -205,17 +211,17 @@ def icon_smartphone(c: Canvas, cx: float, cy: float, u: float) -> None:
             px - pw / 2 + 0.04 * u, cy - ph / 2 + 0.08 * u, px + pw / 2 - 0.04 * u, cy + 0.20 * u
         ),
         radius=c.s(0.02 * u),
-        fill=LINE_GREEN,
+        fill=ACCENT,
     )
     r = 0.035 * u
-    d.ellipse(c.box(px - r, cy + 0.26 * u - r, px + r, cy + 0.26 * u + r), fill=LINE_GREEN)
+    d.ellipse(c.box(px - r, cy + 0.26 * u - r, px + r, cy + 0.26 * u + r), fill=ACCENT)
     # Speech bubble at the upper right, outlined in green so it stands off the phone.
     bx0, by0, bx1, by1 = cx + 0.02 * u, cy - 0.36 * u, cx + 0.36 * u, cy - 0.10 * u
     d.rounded_rectangle(
         c.box(bx0, by0, bx1, by1),
         radius=c.s(0.07 * u),
         fill=WHITE,
-        outline=LINE_GREEN,
+        outline=ACCENT,
         width=c.s(0.025 * u),
     )
     d.polygon(
@@ -230,7 +236,7 @@ def icon_smartphone(c: Canvas, cx: float, cy: float, u: float) -> None:
         dx = bx0 + 0.09 * u + i * 0.08 * u
         dr = 0.025 * u
         dy = (by0 + by1) / 2
-        d.ellipse(c.box(dx - dr, dy - dr, dx + dr, dy + dr), fill=LINE_GREEN)
+        d.ellipse(c.box(dx - dr, dy - dr, dx + dr, dy + dr), fill=ACCENT)
 
 
 def icon_id_card(c: Canvas, cx: float, cy: float, u: float) -> None:
@@ -241,9 +247,9 @@ def icon_id_card(c: Canvas, cx: float, cy: float, u: float) -> None:
     d.rounded_rectangle(c.box(x0, y0, x0 + w, y0 + h), radius=c.s(0.05 * u), fill=WHITE)
     # Portrait: a head and shoulders, on the left.
     hx, hr = x0 + 0.19 * u, 0.065 * u
-    d.ellipse(c.box(hx - hr, cy - 0.13 * u, hx + hr, cy - 0.13 * u + 2 * hr), fill=LINE_GREEN)
+    d.ellipse(c.box(hx - hr, cy - 0.13 * u, hx + hr, cy - 0.13 * u + 2 * hr), fill=ACCENT)
     d.pieslice(
-        c.box(hx - 0.12 * u, cy + 0.03 * u, hx + 0.12 * u, cy + 0.27 * u), 180, 360, fill=LINE_GREEN
+        c.box(hx - 0.12 * u, cy + 0.03 * u, hx + 0.12 * u, cy + 0.27 * u), 180, 360, fill=ACCENT
     )
     # Text lines on the right.
     for i, length in enumerate((0.30, 0.30, 0.20)):
@@ -252,7 +258,7 @@ def icon_id_card(c: Canvas, cx: float, cy: float, u: float) -> None:
         d.rounded_rectangle(
             c.box(lx, y - 0.022 * u, lx + length * u, y + 0.022 * u),
             radius=c.s(0.02 * u),
-            fill=LINE_GREEN,
+            fill=ACCENT,
         )
 
 
@@ -297,7 +303,7 @@ def icon_question(c: Canvas, cx: float, cy: float, u: float) -> None:
         ],
         fill=WHITE,
     )
-    c.text(cx, (y0 + y1) / 2, "?", c.font(0.46 * u), LINE_GREEN)
+    c.text(cx, (y0 + y1) / 2, "?", c.font(0.46 * u), ACCENT)
 
 
 ICONS = {
@@ -311,7 +317,8 @@ ICONS = {
 
 
 def draw_tile(c: Canvas, area) -> None:
-    """One tile: white face, green disc with the pictogram, ja label, en label beneath."""
+    """One tile: white face, green disc with the pictogram, the ja label (one or two lines)
+    and the English beneath, the text centred below the disc."""
     b = area.bounds
     inset = 14  # half the separator: tiles meet in a line twice this wide
     c.draw.rounded_rectangle(
@@ -320,22 +327,21 @@ def draw_tile(c: Canvas, area) -> None:
         fill=WHITE,
     )
     cx = b.x + b.width / 2
-    # Vertical rhythm: disc, then label, then English, centred as a group in the tile.
-    disc = 0.44 * b.height
-    label_size, english_size = 118, 58
-    group = disc + 70 + label_size + 28 + english_size
-    top = b.y + (b.height - group) / 2
-    disc_cy = top + disc / 2
-    c.draw.ellipse(
-        c.box(cx - disc / 2, top, cx + disc / 2, top + disc),
-        fill=LINE_GREEN,
-    )
-    ICONS[area.icon](c, cx, disc_cy, disc * 0.82)
-    label_y = top + disc + 70 + label_size / 2
+    # Every disc at the same height, so a row of tiles lines up; the text fills what is left.
+    disc = 0.38 * b.height
+    top = b.y + 56
+    c.draw.ellipse(c.box(cx - disc / 2, top, cx + disc / 2, top + disc), fill=ACCENT)
+    ICONS[area.icon](c, cx, top + disc / 2, disc * 0.82)
+    lines = area.label.printed
+    block = len(lines) * LABEL_SIZE + (len(lines) - 1) * LINE_GAP + ENGLISH_GAP + ENGLISH_SIZE
+    room_top, room_bottom = top + disc + 24, b.y + b.height - inset - 36
+    y = room_top + (room_bottom - room_top - block) / 2
     text_width = b.width - 2 * inset - 60
-    c.text(cx, label_y, area.label.ja, c.fitted_font(area.label.ja, label_size, text_width), INK)
-    english_y = label_y + label_size / 2 + 28 + english_size / 2
-    english_font = c.fitted_font(area.label.en, english_size, text_width)
+    for line in lines:
+        c.text(cx, y + LABEL_SIZE / 2, line, c.fitted_font(line, LABEL_SIZE, text_width), INK)
+        y += LABEL_SIZE + LINE_GAP
+    english_y = y - LINE_GAP + ENGLISH_GAP + ENGLISH_SIZE / 2
+    english_font = c.fitted_font(area.label.en, ENGLISH_SIZE, text_width)
     c.text(cx, english_y, area.label.en, english_font, SUBTLE_INK)
 
 

@@ -16,8 +16,8 @@ from bot.core.models import ClassSession, Reservation
 from bot.line import messages
 from bot.line.postback import Postback
 
-# Dark enough to read on white for older eyes (WCAG AA).
-GREEN, GREY = "#1A7F37", "#666666"
+# Dark enough to read on white for older eyes (WCAG AA): bot/line/messages.py's palette.
+GREEN, GREY = messages.PALETTE["heading"], messages.PALETTE["label"]
 
 
 def short_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
@@ -95,9 +95,7 @@ def bubble(
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
     }
     if buttons:
-        footer = [
-            {"type": "button", "style": "primary", "height": "sm", "action": a} for a in buttons
-        ]
+        footer = [messages.button(action, height="sm") for action in buttons]
         card["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer}
     return card
 
@@ -116,6 +114,4 @@ def bubble_message(
     heading: str, title: str, rows: list[tuple[str, str]], buttons: list[dict]
 ) -> dict:
     """One card as a Flex message, with the same words as plain text for its altText."""
-    plain = "\n".join([title, *(f"{label}: {value}" for label, value in rows)])
-    card = bubble(heading, title, rows, buttons)
-    return {"type": "flex", "altText": messages.alt_text(heading, plain), "contents": card}
+    return messages.flex(bubble(heading, title, rows, buttons))

@@ -206,7 +206,9 @@ def tell(
             else:
                 purpose = f"{notice.purpose}:{notice.change}" if notice.change else notice.purpose
                 key = reservations.retry_key(purpose, reservation)
-            sent = outbox.push(reservation.follower.line_user_id, [card], key, notice.purpose)
+            follower = reservation.follower
+            cards = messages.sized_for(follower, [card])
+            sent = outbox.push(follower.line_user_id, cards, key, notice.purpose)
             if sent == SENT:
                 report.sent += 1
             elif sent == KEPT:

@@ -22,6 +22,7 @@ from bot.core.content import Content
 from bot.core.db import utcnow
 from bot.core.models import ClassSession, Follower, Reservation
 from bot.core.settings import Settings
+from bot.line.messages import sized_for
 from bot.line.outbox import REFUSED, Outbox
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,8 @@ def remind(
     heading = content.ui("class_reminder", lang)
     card = reservation_card(content, settings.tz, lang, reservation, heading)
     key = retry_key("reminder", reservation)
-    sent = outbox.push(reservation.follower.line_user_id, [card], key, "reminder") != REFUSED
+    follower = reservation.follower
+    outcome = outbox.push(follower.line_user_id, sized_for(follower, [card]), key, "reminder")
     reservation.reminded_at = utcnow()
     db.commit()
-    return int(sent)
+    return int(outcome != REFUSED)

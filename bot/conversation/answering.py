@@ -70,7 +70,14 @@ class Answerer:
         self.chooser = chooser or Chooser(content, None)
 
     def answer(self, work: UnitOfWork, event: Event) -> Handled:
-        """The outcome and the messages for one event."""
+        """The outcome and the messages for one event, in larger text for a resident who chose
+        it (受信設定): read here, before the commit, so every handler's cards honour it."""
+        outcome, answer, turn = self._answer(work, event)
+        if turn is not None and turn.follower.large_text:
+            answer = messages.larger(answer)
+        return outcome, answer, turn
+
+    def _answer(self, work: UnitOfWork, event: Event) -> Handled:
         user_id = user_of(event)
         if isinstance(event, UnfollowEvent):
             if user_id:

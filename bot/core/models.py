@@ -1,7 +1,8 @@
 """Typed SQLAlchemy 2 models. Small, no behaviour that knows about HTTP, Flask or LINE.
 
 Personal data is kept to the minimum (README, "Personal data"): the LINE user ID, language,
-topic settings and reservations. The follow ledger and unanswered questions carry no user ID.
+topic and text-size settings and reservations. The follow ledger and unanswered questions carry
+no user ID.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -34,6 +36,8 @@ class Follower(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(8), default="ja")
+    # Chosen in 受信設定: every card one text size up (bot.line.messages.larger).
+    large_text: Mapped[bool] = mapped_column(default=False, server_default=false())
     following: Mapped[bool] = mapped_column(default=True)
     # Timestamp (LINE's, in ms) of the newest follow/unfollow applied: older events that arrive
     # late do not overwrite newer state.

@@ -1,15 +1,21 @@
 """Builders of LINE message objects (plain dicts in LINE's JSON), so handlers stay short.
 
 Cards use large text and one button to the official page: many of our residents are seniors
-reading on a phone. Every card carries its answer as altText too — the plain-text fallback shown
-in notifications and on devices that cannot draw Flex.
+reading on a phone. Every card carries its words as altText too — the plain-text fallback that
+notifications, screen readers and devices that cannot draw Flex show — made from the card itself
+(`plain_text`), so the two cannot drift apart. Every colour comes from PALETTE, whose pairs have
+a contrast of at least 4.5:1 (WCAG 2.1 AA); `larger()` steps a card's sizes up for a resident who
+chose larger text in 受信設定.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.line.postback import Postback
+
+if TYPE_CHECKING:
+    from bot.core.models import Follower
 
 Message = dict[str, Any]
 
@@ -47,6 +53,27 @@ def with_quick_replies(message: Message, actions: list[dict]) -> Message:
     return {**message, "quickReply": {"items": items}}
 
 
+# Every colour a card uses, each with the background it sits on (white unless said): LINE's
+# default primary button is a light green (#17C950) under white text, 2.2:1, which older eyes
+# cannot read. tests/test_card_accessibility.py checks every pair in every card the bot sends.
+PALETTE = {
+    "button": "#0B5D3B",  # a button's fill, under LINE's white label: 8.0:1
+    "heading": "#1A7F37",  # a class card's heading and note, on white: 5.1:1
+    "label": "#666666",  # a row's label (日時, 会場 …), on white: 5.7:1
+}
+
+
+def button(action: dict, *, height: str = "md") -> dict:
+    """A filled button in the palette's dark green, its white label readable at 8:1."""
+    return {
+        "type": "button",
+        "style": "primary",
+        "color": PALETTE["button"],
+        "height": height,
+        "action": action,
+    }
+
+
 def card(
     title: str,
     body: str,
@@ -70,12 +97,10 @@ def card(
             ],
         },
     }
-    buttons = []
-    for style, target in (("primary", link), ("secondary", call)):
-        if target is not None:
-            label, url = target
-            action = {"type": "uri", "label": label[:MAX_LABEL], "uri": url}
-            buttons.append({"type": "button", "style": style, "action": action})
+    buttons = [
+        button({"type": "uri", "label": label[:MAX_LABEL], "uri": url})
+        for label, url in (t for t in (link, call) if t is not None)
+    ]
     if buttons:
         bubble["footer"] = {
             "type": "box",
@@ -83,27 +108,49 @@ def card(
             "spacing": "sm",
             "contents": buttons,
         }
-    return {"type": "flex", "altText": alt_text(title, body), "contents": bubble}
+    return flex(bubble)
 
 
-def alt_text(title: str, body: str) -> str:
-    """The plain-text version of a card, cut to LINE's altText limit."""
-    full = f"{title}\n{body}"
-    return full if len(full) <= MAX_ALT_TEXT else full[: MAX_ALT_TEXT - 1] + "…"
-
-
-def carousel(alt: str, bubbles: list[dict]) -> Message:
-    """Several cards side by side (at most 12, LINE's limit)."""
+def flex(contents: dict, lead: str = "") -> Message:
+    """A Flex message whose altText is the card's own words (after `lead`, when given)."""
+    words = plain_text(contents)
     return {
         "type": "flex",
-        "altText": alt[:MAX_ALT_TEXT],
-        "contents": {"type": "carousel", "contents": bubbles[:12]},
+        "altText": cut("\n".join(filter(None, [lead, words]))),
+        "contents": contents,
     }
 
 
-# Dark enough under white text for a contrast of at least 4.5:1 (WCAG AA), unlike LINE's
-# default light green: these buttons are the ones a resident in crisis must be able to read.
-CALL_BUTTON_COLOUR = "#0B5D3B"
+def plain_text(node: Any) -> str:
+    """What a card says, as lines: each text on its own line, a row of texts side by side
+    (a label and its value) as "label: value", bubbles of a carousel one after another."""
+    if isinstance(node, list):
+        return "\n".join(filter(None, (plain_text(item) for item in node)))
+    if not isinstance(node, dict):
+        return ""
+    kind = node.get("type")
+    if kind == "text":
+        return node.get("text") or "".join(s.get("text", "") for s in node.get("contents", []))
+    if kind == "box":
+        parts = [plain_text(child) for child in node.get("contents", [])]
+        joiner = "\n" if node.get("layout") == "vertical" else ": "
+        return joiner.join(filter(None, parts))
+    if kind == "bubble":
+        return plain_text([node.get(block) for block in ("header", "hero", "body")])
+    if kind == "carousel":
+        return plain_text(node.get("contents", []))
+    return ""
+
+
+def cut(text: str) -> str:
+    """Text within LINE's altText limit, with "…" where it was cut."""
+    return text if len(text) <= MAX_ALT_TEXT else text[: MAX_ALT_TEXT - 1] + "…"
+
+
+def carousel(lead: str, bubbles: list[dict]) -> Message:
+    """Several cards side by side (at most 12, LINE's limit); the altText is `lead` and then
+    what each card says."""
+    return flex({"type": "carousel", "contents": bubbles[:12]}, lead)
 
 
 def help_lines_card(
@@ -124,13 +171,7 @@ def help_lines_card(
             {"type": "separator"},
             {"type": "text", "text": name, "weight": "bold", "size": size, "wrap": True},
             {"type": "text", "text": hours, "size": size, "wrap": True},
-            {
-                "type": "button",
-                "style": "primary",
-                "color": CALL_BUTTON_COLOUR,
-                "height": "md",
-                "action": {"type": "uri", "label": label[:MAX_LABEL], "uri": tel},
-            },
+            button({"type": "uri", "label": label[:MAX_LABEL], "uri": tel}),
         ]
     contents.append({"type": "text", "text": source, "size": "sm", "wrap": True})
     bubble = {
@@ -138,5 +179,49 @@ def help_lines_card(
         "size": "giga",
         "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": contents},
     }
-    said = "\n".join(f"{name}: {hours}" for name, hours, _, _ in lines)
-    return {"type": "flex", "altText": alt_text(title, f"{body}\n{said}"), "contents": bubble}
+    return flex(bubble)
+
+
+# -- larger text (受信設定) ----------------------------------------------------------------------
+
+# LINE's size keywords of text, spans and icons, smallest first.
+TEXT_SIZES = ("xxs", "xs", "sm", "md", "lg", "xl", "xxl", "3xl", "4xl", "5xl")
+SIZED = ("text", "span", "icon")
+
+
+def larger(messages: list[Message]) -> list[Message]:
+    """The same messages for a resident who chose larger text: every text one size up (sm→md,
+    md→lg …), buttons at their full height, and bubbles as wide as LINE draws them, so the
+    bigger words wrap less. Plain text keeps the size the resident set in LINE itself.
+
+    Returns copies: a card another resident is sent (or a cached one) is left as it was."""
+    return [
+        {**message, "contents": _larger(message["contents"])}
+        if message["type"] == "flex"
+        else message
+        for message in messages
+    ]
+
+
+def sized_for(follower: Follower, messages: list[Message]) -> list[Message]:
+    """`messages` as `follower` chose to read them (a push to someone other than the resident
+    who wrote: a reminder, a notice, a seat from the waiting list)."""
+    return larger(messages) if follower.large_text else messages
+
+
+def _larger(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_larger(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {key: _larger(value) for key, value in node.items()}
+    kind = node.get("type")
+    if kind in SIZED and node.get("size") in TEXT_SIZES:
+        copy["size"] = TEXT_SIZES[min(TEXT_SIZES.index(node["size"]) + 1, len(TEXT_SIZES) - 1)]
+    elif kind in SIZED and "size" not in node and kind != "span":
+        copy["size"] = "lg"  # LINE draws an unsized text or icon at md
+    elif kind == "button":
+        copy["height"] = "md"
+    elif kind == "bubble":
+        copy["size"] = "giga"
+    return copy

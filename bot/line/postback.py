@@ -31,6 +31,7 @@ ACTIONS: dict[str, dict[str, type]] = {
     "stop_all": {},
     "all_topics": {},
     "language": {"l": str},
+    "text_size": {"s": str},  # "large" or "normal": the cards' text size (受信設定)
     "delete_data": {"confirm": str},
 }
 

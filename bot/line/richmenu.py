@@ -20,7 +20,7 @@ import pathlib
 import struct
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, model_validator
 
 from bot.core.catalogue import load_topics
 from bot.core.content_files import content_root, read_model
@@ -80,11 +80,28 @@ class Bounds(BaseModel):
 
 
 class Label(BaseModel):
-    """A tile's caption; ja is what the chat shows was tapped, en is printed small underneath."""
+    """A tile's caption; ja is what the chat shows was tapped, en is printed underneath.
+
+    `lines` splits a long ja caption where it reads naturally (マイナンバー / カード), so the
+    picture can print it on two lines at full size instead of shrinking it to fit one.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     ja: str = Field(min_length=1, max_length=MAX_LABEL)
     en: str = Field(min_length=1, max_length=MAX_LABEL)
+    lines: list[str] | None = Field(default=None, min_length=2, max_length=2)
+
+    @model_validator(mode="after")
+    def _lines_spell_the_label(self) -> Label:
+        """The printed lines must say exactly the label, nothing dropped or added."""
+        if self.lines is not None and "".join(self.lines) != self.ja:
+            raise ValueError(f"lines {self.lines} do not spell {self.ja!r}")
+        return self
+
+    @property
+    def printed(self) -> list[str]:
+        """The ja caption as printed on the tile, line by line."""
+        return self.lines or [self.ja]
 
 
 class Area(BaseModel):
