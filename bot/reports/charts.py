@@ -38,11 +38,11 @@ TEXTURES = (
     "stripes",
     "dots",
     "backstripes",
-    "crosshatch",
     "rows",
     "columns",
-    "grid",
+    "crosshatch",
     "checks",
+    "grid",
 )
 _TILES = {
     "stripes": ('patternTransform="rotate(45)"', '<rect width="3" height="6" fill="{c}"/>'),
@@ -50,10 +50,10 @@ _TILES = {
     "dots": ("", '<circle cx="3" cy="3" r="1.8" fill="{c}"/>'),
     "crosshatch": (
         'patternTransform="rotate(45)"',
-        '<rect width="2" height="6" fill="{c}"/><rect width="6" height="2" fill="{c}"/>',
+        '<rect width="1.2" height="6" fill="{c}"/><rect width="6" height="1.2" fill="{c}"/>',
     ),
-    "rows": ("", '<rect width="6" height="2.5" fill="{c}"/>'),
-    "columns": ("", '<rect width="2.5" height="6" fill="{c}"/>'),
+    "rows": ("", '<rect width="6" height="3" fill="{c}"/>'),
+    "columns": ("", '<rect width="3" height="6" fill="{c}"/>'),
     "grid": (
         "",
         '<rect width="1.5" height="6" fill="{c}"/><rect width="6" height="1.5" fill="{c}"/>',
@@ -343,8 +343,8 @@ def for_every_layout(draw, *args) -> Markup:
 def swatch(fill: Fill) -> Markup:
     """A small square of a fill, edged in its colour, for legends written in HTML."""
     return Markup(
-        '<svg class="dashboard-swatch" width="16" height="16" aria-hidden="true">'
-        f'<rect x="1" y="1" width="14" height="14" rx="2" fill="{escape(fill.paint)}" '
+        '<svg class="dashboard-swatch" width="20" height="20" aria-hidden="true">'
+        f'<rect x="1" y="1" width="18" height="18" rx="2" fill="{escape(fill.paint)}" '
         f'stroke="{escape(fill.colour)}" stroke-width="2"/></svg>'
     )
 
