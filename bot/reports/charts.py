@@ -79,6 +79,25 @@ class Fill:
         """The SVG fill: the colour, or the page's pattern of this texture (see `textures`)."""
         return self.colour if self.texture == "solid" else f"url(#fill-{self.key})"
 
+    @property
+    def edge(self) -> str | None:
+        """The outline a bar needs to stand out from the white chart by 3:1 (WCAG 1.4.11):
+        none for a solid colour that does by itself, the colour around a texture, and a dark
+        grey around a pale colour (Okabe–Ito's yellow is 1.2:1 on white)."""
+        if contrast_with_white(self.colour) < 3:
+            return EDGE
+        return None if self.texture == "solid" else self.colour
+
+
+EDGE = "#52606d"  # 6.5:1 on white
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG's contrast ratio of a #rrggbb colour against white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
 
 # The follows chart: adds up, losses down; within each stack the second kind is textured.
 FOLLOWS_FILL = Fill("follows", FOLLOW)
@@ -240,9 +259,9 @@ def _x_labels(frame: Frame, labels: Sequence[str]) -> list[str]:
 
 
 def _bar(x: float, y1: float, y2: float, width: float, fill: Fill) -> str:
-    """A vertical bar between two y positions (a textured one edged in its colour)."""
+    """A vertical bar between two y positions, outlined where its fill needs it."""
     top, height = min(y1, y2), abs(y2 - y1)
-    edge = "" if fill.texture == "solid" else f' stroke="{fill.colour}" stroke-width="1"'
+    edge = f' stroke="{fill.edge}" stroke-width="1"' if fill.edge else ""
     return (
         f'<rect x="{_n(x - width / 2)}" y="{_n(top)}" width="{_n(width)}" '
         f'height="{_n(height)}" fill="{fill.paint}"{edge}/>'
@@ -341,11 +360,11 @@ def for_every_layout(draw, *args) -> Markup:
 
 
 def swatch(fill: Fill) -> Markup:
-    """A small square of a fill, edged in its colour, for legends written in HTML."""
+    """A small square of a fill, edged as its bars are, for legends written in HTML."""
     return Markup(
         '<svg class="dashboard-swatch" width="20" height="20" aria-hidden="true">'
         f'<rect x="1" y="1" width="18" height="18" rx="2" fill="{escape(fill.paint)}" '
-        f'stroke="{escape(fill.colour)}" stroke-width="2"/></svg>'
+        f'stroke="{escape(fill.edge or fill.colour)}" stroke-width="2"/></svg>'
     )
 
 
