@@ -19,6 +19,7 @@ from bot.core.models import (
     Reservation,
     UnansweredQuestion,
 )
+from bot.reports import charts
 from bot.reports.kpi import jst_today
 from bot.residents import followers
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
@@ -167,6 +168,16 @@ def test_the_charts_are_inline_svg_with_a_text_summary(app, manager):
     assert "追加 1,250人、取り込み 0人、ブロック 17人、データ削除 0人、純増 +1,233人" in page
     assert "<title>" in page and "<script" not in page
     assert " style=" not in page  # the Content-Security-Policy forbids inline styles
+
+
+@pytest.mark.parametrize(
+    "fill",
+    [*charts.FLOW_FILLS, *(charts.Fill(f"topic-{i}", c) for i, c in enumerate(charts.PALETTE))],
+    ids=lambda fill: f"{fill.key}-{fill.colour}",
+)
+def test_every_bar_stands_out_from_the_white_chart_by_3_to_1(fill):
+    # WCAG 1.4.11: the bar's colour does, or its outline does where the colour is too pale.
+    assert charts.contrast_with_white(fill.edge or fill.colour) >= 3
 
 
 def test_periods_switch_by_links(app, manager):

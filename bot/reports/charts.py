@@ -3,7 +3,9 @@
 Each chart is an `<svg role="img">` whose aria-label is a sentence summing it up (screen readers
 read that; the page also has the same numbers as a table), with a `<title>` on every column or
 point so a mouse shows the exact figures. Colours are presentation attributes, not inline
-styles, so the console's Content-Security-Policy (no inline styles) allows them. Callers pass
+styles, so the console's Content-Security-Policy (no inline styles) allows them. Each series has
+a texture as well as a colour (a `Fill`), so nothing is told by colour alone (WCAG 1.4.1): a grey
+print, or a reader who cannot tell red from green, still tells the bars apart. Callers pass
 labels and tooltips already worded and formatted: this module knows no language.
 """
 
@@ -15,8 +17,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-FOLLOW, ADOPTED, UNFOLLOW, NET, COUNT = "#1a7f37", "#9aa5b1", "#c62828", "#1f2933", "#0b5cad"
-ERASED = "#e6a5a5"  # a paler red than a block: a friend lost to us, not one who left
+FOLLOW, UNFOLLOW, NET, COUNT = "#1a7f37", "#c62828", "#1f2933", "#0b5cad"
 # Okabe–Ito: told apart by people with colour-vision deficiency; grey last (for "unknown").
 PALETTE = (
     "#0072b2",
@@ -29,6 +30,102 @@ PALETTE = (
     "#332288",
     "#888888",
 )
+
+
+# Textures drawn on a 6×6 tile over white, in the series' colour; "solid" is the colour alone.
+TEXTURES = (
+    "solid",
+    "stripes",
+    "dots",
+    "backstripes",
+    "rows",
+    "columns",
+    "crosshatch",
+    "checks",
+    "grid",
+)
+_TILES = {
+    "stripes": ('patternTransform="rotate(45)"', '<rect width="3" height="6" fill="{c}"/>'),
+    "backstripes": ('patternTransform="rotate(-45)"', '<rect width="3" height="6" fill="{c}"/>'),
+    "dots": ("", '<circle cx="3" cy="3" r="1.8" fill="{c}"/>'),
+    "crosshatch": (
+        'patternTransform="rotate(45)"',
+        '<rect width="1.2" height="6" fill="{c}"/><rect width="6" height="1.2" fill="{c}"/>',
+    ),
+    "rows": ("", '<rect width="6" height="3" fill="{c}"/>'),
+    "columns": ("", '<rect width="3" height="6" fill="{c}"/>'),
+    "grid": (
+        "",
+        '<rect width="1.5" height="6" fill="{c}"/><rect width="6" height="1.5" fill="{c}"/>',
+    ),
+    "checks": (
+        "",
+        '<rect width="3" height="3" fill="{c}"/>'
+        '<rect x="3" y="3" width="3" height="3" fill="{c}"/>',
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Fill:
+    """How a series is painted: a colour and a texture, under a key unique on the page."""
+
+    key: str
+    colour: str
+    texture: str = "solid"
+
+    @property
+    def paint(self) -> str:
+        """The SVG fill: the colour, or the page's pattern of this texture (see `textures`)."""
+        return self.colour if self.texture == "solid" else f"url(#fill-{self.key})"
+
+    @property
+    def edge(self) -> str | None:
+        """The outline a bar needs to stand out from the white chart by 3:1 (WCAG 1.4.11):
+        none for a solid colour that does by itself, the colour around a texture, and a dark
+        grey around a pale colour (Okabe–Ito's yellow is 1.2:1 on white)."""
+        if contrast_with_white(self.colour) < 3:
+            return EDGE
+        return None if self.texture == "solid" else self.colour
+
+
+EDGE = "#52606d"  # 6.5:1 on white
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG's contrast ratio of a #rrggbb colour against white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+# The follows chart: adds up, losses down; within each stack the second kind is textured.
+FOLLOWS_FILL = Fill("follows", FOLLOW)
+ADOPTED_FILL = Fill("adopted", FOLLOW, "stripes")
+UNFOLLOWS_FILL = Fill("unfollows", UNFOLLOW)
+ERASED_FILL = Fill("erased", UNFOLLOW, "dots")
+FLOW_FILLS = (FOLLOWS_FILL, ADOPTED_FILL, UNFOLLOWS_FILL, ERASED_FILL)
+
+
+def textures(fills: Sequence[Fill]) -> Markup:
+    """The patterns of the textured fills, once for the whole page (every chart and legend
+    refers to them by id): an SVG of no size, hidden from screen readers. Not display:none,
+    where a browser would not draw the patterns either."""
+    patterns = []
+    for fill in fills:
+        if fill.texture == "solid":
+            continue
+        transform, marks = _TILES[fill.texture]
+        patterns.append(
+            f'<pattern id="fill-{escape(fill.key)}" width="6" height="6" '
+            f'patternUnits="userSpaceOnUse" {transform}><rect width="6" height="6" fill="#fff"/>'
+            + marks.format(c=escape(fill.colour))
+            + "</pattern>"
+        )
+    return Markup(
+        '<svg class="chart-textures" width="0" height="0" aria-hidden="true" focusable="false">'
+        f"<defs>{''.join(patterns)}</defs></svg>"
+    )
 
 
 @dataclass(frozen=True)
@@ -71,10 +168,10 @@ class Flow:
 
 @dataclass(frozen=True)
 class Series:
-    """One stacked series: a name, its colour and a value per column."""
+    """One stacked series: a name, its fill and a value per column."""
 
     name: str
-    colour: str
+    fill: Fill
     values: Sequence[int]
 
 
@@ -161,12 +258,13 @@ def _x_labels(frame: Frame, labels: Sequence[str]) -> list[str]:
     return parts
 
 
-def _bar(x: float, y1: float, y2: float, width: float, colour: str) -> str:
-    """A vertical bar between two y positions."""
+def _bar(x: float, y1: float, y2: float, width: float, fill: Fill) -> str:
+    """A vertical bar between two y positions, outlined where its fill needs it."""
     top, height = min(y1, y2), abs(y2 - y1)
+    edge = f' stroke="{fill.edge}" stroke-width="1"' if fill.edge else ""
     return (
         f'<rect x="{_n(x - width / 2)}" y="{_n(top)}" width="{_n(width)}" '
-        f'height="{_n(height)}" fill="{colour}"/>'
+        f'height="{_n(height)}" fill="{fill.paint}"{edge}/>'
     )
 
 
@@ -198,10 +296,10 @@ def flow_chart(columns: Sequence[Flow], label: str, layout: Layout = WIDE) -> Ma
     for i, c in enumerate(columns):
         x, zero = frame.x(i), frame.y(0)
         shapes = [
-            _bar(x, zero, frame.y(c.follows), width, FOLLOW),
-            _bar(x, frame.y(c.follows), frame.y(c.follows + c.adopted), width, ADOPTED),
-            _bar(x, zero, frame.y(-c.unfollows), width, UNFOLLOW),
-            _bar(x, frame.y(-c.unfollows), frame.y(-c.unfollows - c.erased), width, ERASED),
+            _bar(x, zero, frame.y(c.follows), width, FOLLOWS_FILL),
+            _bar(x, frame.y(c.follows), frame.y(c.follows + c.adopted), width, ADOPTED_FILL),
+            _bar(x, zero, frame.y(-c.unfollows), width, UNFOLLOWS_FILL),
+            _bar(x, frame.y(-c.unfollows), frame.y(-c.unfollows - c.erased), width, ERASED_FILL),
         ]
         body.append(_hover(frame, i, c.tip, shapes))
     body.append(_line(frame, [c.net for c in columns], NET))
@@ -248,7 +346,7 @@ def stacked_chart(
         for s in series:
             if s.values[i]:
                 shapes.append(
-                    _bar(frame.x(i), frame.y(base), frame.y(base + s.values[i]), width, s.colour)
+                    _bar(frame.x(i), frame.y(base), frame.y(base + s.values[i]), width, s.fill)
                 )
                 base += s.values[i]
         body.append(_hover(frame, i, tip, shapes))
@@ -261,11 +359,12 @@ def for_every_layout(draw, *args) -> Markup:
     return Markup("").join(draw(*args, layout=layout) for layout in (WIDE, NARROW))
 
 
-def swatch(colour: str) -> Markup:
-    """A small square of a colour, for legends written in HTML."""
+def swatch(fill: Fill) -> Markup:
+    """A small square of a fill, edged as its bars are, for legends written in HTML."""
     return Markup(
-        '<svg class="dashboard-swatch" width="12" height="12" aria-hidden="true">'
-        f'<rect width="12" height="12" rx="2" fill="{escape(colour)}"/></svg>'
+        '<svg class="dashboard-swatch" width="20" height="20" aria-hidden="true">'
+        f'<rect x="1" y="1" width="18" height="18" rx="2" fill="{escape(fill.paint)}" '
+        f'stroke="{escape(fill.edge or fill.colour)}" stroke-width="2"/></svg>'
     )
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -49,22 +52,31 @@ class Demo:
     app: object
 
 
-@pytest.fixture
-def demo(tmp_path):
-    """The demo app (stand-in, migrated SQLite, sample sessions, in-process scheduler) on a
-    real local port."""
+@contextmanager
+def running_demo(folder: Path) -> Iterator[Demo]:
+    """The demo app (stand-in, migrated SQLite in `folder`, sample sessions, in-process
+    scheduler) on a real local port, until the block ends."""
     from bot.cli.demo import build_demo_app
     from bot.core.settings import Settings
 
-    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"})
+    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{folder / 'demo.db'}"})
     app, standin = build_demo_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Demo(f"http://127.0.0.1:{server.server_port}", standin, app)
-    server.shutdown()
-    app.extensions["demo_scheduler"].shutdown(wait=False)
-    standin.stop()
-    app.extensions["navi"].engine.dispose()
+    try:
+        yield Demo(f"http://127.0.0.1:{server.server_port}", standin, app)
+    finally:
+        server.shutdown()
+        app.extensions["demo_scheduler"].shutdown(wait=False)
+        standin.stop()
+        app.extensions["navi"].engine.dispose()
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """A fresh demo for one test."""
+    with running_demo(tmp_path) as running:
+        yield running
 
 
 @pytest.fixture

@@ -277,8 +277,13 @@ def follows_charts(buckets: list[kpi.FollowBucket], period: str, fmt: Formats):
 def questions_chart(table: Table, intents: list[str], fmt: Formats):
     """The stacked weekly chart of questions by topic, and its legend."""
     catalogue = load_topics()
+    textures = charts.TEXTURES
     series = [
-        charts.Series(intent_name(n), catalogue.colour(n), [row[1 + i] for row in table.rows])
+        charts.Series(
+            intent_name(n),
+            charts.Fill(f"topic-{i}", catalogue.colour(n), textures[i % len(textures)]),
+            [row[1 + i] for row in table.rows],
+        )
         for i, n in enumerate(intents)
     ]
     tips = [
@@ -293,8 +298,9 @@ def questions_chart(table: Table, intents: list[str], fmt: Formats):
         top=max(series, key=lambda s: sum(s.values)).name if series else "—",
     )
     labels = [fmt.axis(row[0], "week") for row in table.rows]
-    legend = [(charts.swatch(s.colour), s.name) for s in series]
-    return charts.for_every_layout(charts.stacked_chart, labels, series, tips, summary), legend
+    legend = [(charts.swatch(s.fill), s.name) for s in series]
+    chart = charts.for_every_layout(charts.stacked_chart, labels, series, tips, summary)
+    return chart, legend, [s.fill for s in series]
 
 
 def page_context(db, now, today, period, target, fmt: Formats) -> dict:
@@ -309,7 +315,7 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
     topics, intents = questions_table(
         kpi.questions_by_week(db, today - dt.timedelta(weeks=QUESTION_WEEKS - 1), today)
     )
-    questions, legend = questions_chart(topics, intents, fmt)
+    questions, legend, question_fills = questions_chart(topics, intents, fmt)
     forecast = kpi.follower_forecast(db, today, target)
     return {
         "fmt": fmt,
@@ -319,12 +325,10 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
         "year": year,
         "forecast": forecast,
         "insight": kpi.latest_insight(db),
+        "chart_textures": charts.textures([*charts.FLOW_FILLS, *question_fills]),
         "flow_chart": flow,
         "flow_legend": [
-            (charts.swatch(charts.FOLLOW), t("dashboard.col.follows")),
-            (charts.swatch(charts.ADOPTED), t("dashboard.col.adopted")),
-            (charts.swatch(charts.UNFOLLOW), t("dashboard.col.unfollows")),
-            (charts.swatch(charts.ERASED), t("dashboard.col.erased")),
+            *((charts.swatch(fill), t(f"dashboard.col.{fill.key}")) for fill in charts.FLOW_FILLS),
             (charts.line_swatch(charts.NET), t("dashboard.col.net")),
         ],
         "count_chart": count,

@@ -127,8 +127,11 @@ function flex(component) {
       return text;
     }
     case "button": {
-      const button = el("button", "card-button " + (component.style || "link"), component.action.label);
+      const style = component.style || "link";
+      const button = el("button", "card-button " + style, component.action.label);
       button.type = "button";
+      // As LINE: a card's colour fills a primary or secondary button, and colours a link's text.
+      if (component.color) button.style[style === "link" ? "color" : "backgroundColor"] = component.color;
       button.addEventListener("click", () => act(component.action));
       return button;
     }
