@@ -20,6 +20,7 @@ the current schedule, never an error.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot import classes
@@ -33,10 +34,11 @@ from bot.classes.cards import (
 )
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
+from bot.core.content import Content
 from bot.core.models import ClassSession, Reservation
 from bot.line import messages
 from bot.line.postback import Postback
-from handlers.common import entry_card, menu_actions, tell_promoted
+from handlers.common import CACHED, Same, content_card, menu_actions, menu_buttons, tell_promoted
 
 router = TopicRouter("classes")
 
@@ -367,19 +369,31 @@ def int_param(turn: Turn, name: str) -> int | None:
 def answer_entry(turn: Turn, entry, extra: list[dict] | None = None) -> list[dict]:
     """An entry as a card, with its next questions as quick replies that stay live."""
     turn.remember(INTENT, entry.key)
-    actions = class_actions(turn, *entry.next)
-    return [*(extra or []), messages.with_quick_replies(entry_card(turn, entry, INTENT), actions)]
+    return [*(extra or []), _entry_answer(turn.content, Same(entry), turn.lang)]
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _entry_answer(content: Content, same: Same, lang: str) -> dict:
+    """Built from content alone, once per entry and language (see handlers.common)."""
+    card = content_card(content, same.value, INTENT, lang)
+    actions = _class_actions(content, lang, tuple(same.value.next))
+    return messages.with_quick_replies(card, list(actions))
 
 
 def class_actions(turn: Turn, *keys: str) -> list[dict]:
     """Quick replies: these sub-questions of the topic, then the other topics."""
+    return list(_class_actions(turn.content, turn.lang, keys))
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _class_actions(content: Content, lang: str, keys: tuple[str, ...]) -> tuple[dict, ...]:
     topic = [
         messages.postback_action(
-            turn.content.entry(INTENT, key, turn.lang).label, Postback("class_entry", {"k": key})
+            content.entry(INTENT, key, lang).label, Postback("class_entry", {"k": key})
         )
         for key in keys
     ]
-    return topic + menu_actions(turn, leave_out=INTENT)
+    return (*topic, *menu_buttons(content, lang, INTENT))
 
 
 def with_menu(turn: Turn, text: str) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.catalogue import load_languages
@@ -111,13 +111,17 @@ def add_session(
 
 def upcoming_sessions(db: Session, now: dt.datetime, limit: int = 12) -> list[ClassSession]:
     """Open sessions that have not started yet, soonest first."""
-    query = (
-        select(ClassSession)
-        .where(ClassSession.status == "open", ClassSession.starts_at > now)
-        .order_by(ClassSession.starts_at, ClassSession.id)
-        .limit(limit)
-    )
-    return list(db.scalars(query))
+    return list(db.scalars(_UPCOMING, {"now": now, "limit": limit}))
+
+
+# Built once (a resident asks for the schedule often): building the statement cost more CPU than
+# SQLite took to run it.
+_UPCOMING = (
+    select(ClassSession)
+    .where(ClassSession.status == "open", ClassSession.starts_at > bindparam("now"))
+    .order_by(ClassSession.starts_at, ClassSession.id)
+    .limit(bindparam("limit"))
+)
 
 
 def all_sessions(db: Session) -> list[ClassSession]:

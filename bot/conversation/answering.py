@@ -29,11 +29,10 @@ from bot.conversation.replier import user_of
 from bot.conversation.router import normalize
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
-from bot.conversation.turn import Services, Turn
+from bot.conversation.turn import LastAnswer, Resident, Services, Turn
 from bot.conversation.understanding import understand
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.content import Content
-from bot.core.models import ConversationContext, Follower
 from bot.core.settings import Settings
 from bot.line import messages
 from bot.line.gateway import LineError, LineGateway
@@ -88,14 +87,14 @@ class Answerer:
         if isinstance(event, FollowEvent):
             return self._welcome(work, event, user_id)
         if isinstance(event, MessageEvent):
-            follower, context = work.resident(user_id)
+            resident, context = work.resident(user_id)
             if isinstance(event.message, TextMessageContent):
-                return self._text(work, follower, context, event.message.text)
-            turn = self._turn(work, follower, follower.language)
+                return self._text(work, resident, context, event.message.text)
+            turn = self._turn(work, resident, resident.language)
             return Outcome("answered", "non_text"), self.registry.for_event("non_text")(turn), turn
         if isinstance(event, PostbackEvent):
-            follower, context = work.resident(user_id)
-            return self._button(work, follower, context, event.postback.data)
+            resident, context = work.resident(user_id)
+            return self._button(work, resident, context, event.postback.data)
         return Outcome("ignored"), [], None
 
     def apology(self, event: Event) -> list[dict]:
@@ -118,7 +117,7 @@ class Answerer:
         )
         if language:
             follower.language = language
-        turn = self._turn(work, follower, follower.language)
+        turn = self._turn(work, Resident(follower.id, follower.language), follower.language)
         return Outcome("answered", "follow"), self.registry.for_event("follow")(turn), turn
 
     def _profile_language(self, user_id: str) -> str:
@@ -133,20 +132,20 @@ class Answerer:
         return languages.for_profile(profile.language if profile else None)
 
     def _text(
-        self, work: UnitOfWork, follower: Follower, context: ConversationContext | None, text: str
+        self, work: UnitOfWork, resident: Resident, context: LastAnswer | None, text: str
     ) -> Handled:
         """A typed message: help lines first if it expresses a crisis, else what it means."""
         languages = self.content.languages
         crisis = self.safety.check(text)
         if crisis is not None:
-            lang = languages.answer_language(follower.language, crisis.language)
-            turn = self._turn(work, follower, lang, crisis=crisis)
+            lang = languages.answer_language(resident.language, crisis.language)
+            turn = self._turn(work, resident, lang, crisis=crisis)
             answer = self.registry.for_event("crisis")(turn)
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
         route = self.router.route(text)
-        lang = languages.answer_language(follower.language, route.language)
-        turn = self._turn(work, follower, lang, text=text, normalized=normalized, route=route)
+        lang = languages.answer_language(resident.language, route.language)
+        turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)
         turn.context = context
         meant = understand(route, normalized, context, self.content, lang, self.chooser)
         if meant.reset:
@@ -165,7 +164,7 @@ class Answerer:
         return Outcome("answered", meant.intent, question=True), answer, turn
 
     def _button(
-        self, work: UnitOfWork, follower: Follower, context: ConversationContext | None, data: str
+        self, work: UnitOfWork, resident: Resident, context: LastAnswer | None, data: str
     ) -> Handled:
         """Run the handler of a button we made; anything else gets a friendly menu."""
         postback = Postback.unpack(data)
@@ -174,14 +173,14 @@ class Answerer:
             # A menu button means the same as asking about the topic in words.
             intent = postback.params.get("i", "")
             handler = self.registry.for_intent(intent) if self.registry.knows(intent) else None
-        turn = self._turn(work, follower, follower.language, postback=postback)
+        turn = self._turn(work, resident, resident.language, postback=postback)
         turn.context = context
         if handler is None or postback is None:
             answer = self.registry.action("unknown_postback")(turn)
             return Outcome("answered", "postback_unknown"), answer, turn
         return Outcome("answered", f"postback:{postback.action}"), handler(turn), turn
 
-    def _turn(self, work: UnitOfWork, follower: Follower, lang: str, **fields: Any) -> Turn:
+    def _turn(self, work: UnitOfWork, resident: Resident, lang: str, **fields: Any) -> Turn:
         services = Services(
             db=work.db,
             content=self.content,
@@ -190,4 +189,4 @@ class Answerer:
             safety=self.safety,
             chooser=self.chooser,
         )
-        return Turn(follower=follower, lang=lang, services=services, **fields)
+        return Turn(resident=resident, lang=lang, services=services, **fields)

@@ -3,6 +3,11 @@
 Handlers are small functions of a Turn that return messages; they never call HTTP. What they
 want remembered for the next message goes through `remember()`, which lands in the database
 (several workers serve one conversation, so nothing is kept in memory).
+
+Who wrote and their last answer arrive as plain values, read with one Core query: most answers
+need no more than the resident's id and language, and loading ORM objects for every message
+cost more CPU than the rest of the database work. `Turn.follower` loads the row when a handler
+needs it (a booking, a setting, erasing data).
 """
 
 from __future__ import annotations
@@ -18,13 +23,30 @@ from bot.conversation.router import Route
 from bot.conversation.safety import Crisis, SafetyCheck
 from bot.core.content import Content, Entry
 from bot.core.directory import Area
-from bot.core.models import ConversationContext, Follower
+from bot.core.models import Follower
 from bot.core.settings import Settings
 from bot.line.postback import Postback
 
 # Long enough to ask "何時まで？" after reading an answer, short enough that tomorrow's question
 # is not read in the light of today's.
 CONTEXT_LIFETIME = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Resident:
+    """Who wrote: their follower row's id, and the language they chose."""
+
+    id: int
+    language: str
+
+
+@dataclass(frozen=True)
+class LastAnswer:
+    """What the resident's last answer was about, while it is fresh (conversation_contexts)."""
+
+    intent: str
+    entry_key: str | None
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -53,14 +75,14 @@ class Services:
 class Turn:
     """One resident's message (or button tap) on its way to an answer."""
 
-    follower: Follower
+    resident: Resident
     lang: str
     services: Services
     text: str = ""
     normalized: str = ""
     route: Route | None = None
     postback: Postback | None = None
-    context: ConversationContext | None = None
+    context: LastAnswer | None = None
     crisis: Crisis | None = None  # what the safety check found, before anything else ran
     entry_key: str | None = None  # the entry understanding chose for the routed intent
     area: Area | None = None  # for `unknown`: the other ward service it is about
@@ -70,6 +92,15 @@ class Turn:
     # Pushes to other residents (e.g. a waitlisted resident who got a seat), sent by the
     # dispatcher only after the turn's database work has committed.
     outbox: list[Push] = field(default_factory=list, repr=False)
+    _follower: Follower | None = field(default=None, init=False, repr=False)
+
+    @property
+    def follower(self) -> Follower:
+        """The resident's row, loaded on first use (from the session's identity map when this
+        turn's work already has it)."""
+        if self._follower is None:
+            self._follower = self.services.db.get_one(Follower, self.resident.id)
+        return self._follower
 
     @property
     def content(self) -> Content:

@@ -15,9 +15,9 @@ from bot.conversation.choosing import Chooser
 from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import fold
+from bot.conversation.turn import LastAnswer
 from bot.core.content import Content
 from bot.core.directory import Area
-from bot.core.models import ConversationContext
 
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
@@ -72,7 +72,7 @@ class Understanding:
 def understand(
     route: Route,
     normalized: str,
-    context: ConversationContext | None,
+    context: LastAnswer | None,
     content: Content,
     lang: str,
     chooser: Chooser | None = None,
@@ -113,7 +113,7 @@ def _entries_close(ranked: list[tuple[str, float]]) -> bool:
 
 
 def _follow_up(
-    route: Route, normalized: str, context: ConversationContext | None, chooser: Chooser
+    route: Route, normalized: str, context: LastAnswer | None, chooser: Chooser
 ) -> Understanding | None:
     """The message read inside the last answer's topic, if it asks another of its questions."""
     if context is None or context.intent in ("unknown", "help"):

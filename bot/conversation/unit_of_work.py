@@ -4,6 +4,9 @@ claim, the context, the counts and one commit.
 The writes come together just before the commit, so they hold SQLite's write lock and
 PostgreSQL's row locks for a few statements rather than for the whole turn. A redelivery is
 processed once: only one delivery can claim the event id, and the other's work is rolled back.
+
+These statements are Core, run on the session's own connection (so in its transaction): the
+ORM's per-statement bookkeeping cost more than SQLite took to run them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from bot.conversation.turn import CONTEXT_LIFETIME, Turn
+from bot.conversation.turn import CONTEXT_LIFETIME, LastAnswer, Resident, Turn
 from bot.core.db import per_database, utcnow
 from bot.core.models import ConversationContext, Follower, ProcessedEvent
 from bot.residents import followers
@@ -39,18 +42,22 @@ class UnitOfWork:
         self.db = db
         self.clock = clock
 
-    def resident(self, user_id: str) -> tuple[Follower, ConversationContext | None]:
+    def resident(self, user_id: str) -> tuple[Resident, LastAnswer | None]:
         """Who wrote, and the last answer's context if it is still fresh: one query."""
-        found = self.db.execute(_FOLLOWER_WITH_CONTEXT, {"user_id": user_id}).first()
+        found = self.db.connection().execute(_RESIDENT, {"user_id": user_id}).first()
         if found is None:  # a friend whose follow we never saw
-            return followers.adopt_follower(self.db, user_id, "seen"), None
-        follower, context = found
-        fresh = context is not None and context.expires_at > self.clock()
-        return follower, context if fresh else None
+            follower = followers.adopt_follower(self.db, user_id, "seen")
+            return Resident(follower.id, follower.language), None
+        resident = Resident(found.id, found.language)
+        if found.intent is None or not found.expires_at > self.clock():
+            return resident, None
+        return resident, LastAnswer(found.intent, found.entry_key, found.data or {})
 
     def finish(self, event_id: str | None, outcome: Outcome, turn: Turn | None) -> bool:
         """Save the context, claim the event, count it, commit; False (and nothing kept) when
         another delivery of the event was processed first."""
+        # What handlers changed through the ORM is written first, as before these statements.
+        self.db.flush()
         if turn is not None:
             self._save_context(turn)
         if not self.claim(event_id):
@@ -71,7 +78,7 @@ class UnitOfWork:
         """
         if not event_id:
             return True
-        claimed = self.db.execute(
+        claimed = self.db.connection().execute(
             _claim_event(self.db), {"webhook_event_id": event_id, "received_at": utcnow()}
         )
         if claimed.scalar() is None:
@@ -91,13 +98,12 @@ class UnitOfWork:
         """Store (or clear) what the handler asked to remember: one statement either way."""
         if turn.remembered is None:
             return
-        follower_id = turn.follower.id
+        follower_id = turn.resident.id
+        connection = self.db.connection()
         if not turn.remembered:
-            self.db.execute(
-                delete(ConversationContext).where(ConversationContext.follower_id == follower_id)
-            )
+            connection.execute(_FORGET_CONTEXT, {"follower_id": follower_id})
             return
-        self.db.execute(
+        connection.execute(
             _store_context(self.db),
             {
                 "follower_id": follower_id,
@@ -110,10 +116,22 @@ class UnitOfWork:
 
 
 # Built once: statements cost more to build than to run (see per_database).
-_FOLLOWER_WITH_CONTEXT = (
-    select(Follower, ConversationContext)
-    .outerjoin(ConversationContext, ConversationContext.follower_id == Follower.id)
-    .where(Follower.line_user_id == bindparam("user_id"))
+_CONTEXT = ConversationContext.__table__
+_FOLLOWER = Follower.__table__
+_RESIDENT = (
+    select(
+        _FOLLOWER.c.id,
+        _FOLLOWER.c.language,
+        _CONTEXT.c.intent,
+        _CONTEXT.c.entry_key,
+        _CONTEXT.c.data,
+        _CONTEXT.c.expires_at,
+    )
+    .outerjoin(_CONTEXT, _CONTEXT.c.follower_id == _FOLLOWER.c.id)
+    .where(_FOLLOWER.c.line_user_id == bindparam("user_id"))
+)
+_FORGET_CONTEXT = delete(ConversationContext).where(
+    ConversationContext.follower_id == bindparam("follower_id")
 )
 
 

@@ -3,6 +3,8 @@ and safety answers by category per day, for their "safety answers given" table.
 
 One upsert per question: `INSERT … ON CONFLICT DO UPDATE SET count = count + 1` is atomic on
 both SQLite and PostgreSQL, so simultaneous questions in several workers never lose a count.
+It runs on the session's connection, in its transaction, without the ORM's bookkeeping (it is on
+every message's path).
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ _add_safety_answer = _add_one_to(SafetyCount, "category")
 def count_question(db: Session, intent: str, now: dt.datetime) -> None:
     """Add one question of `intent` to today's count."""
     day = now.astimezone(JST).date()
-    db.execute(_add_question(db), {"day": day, "intent": intent, "count": 1})
+    db.connection().execute(_add_question(db), {"day": day, "intent": intent, "count": 1})
 
 
 def count_safety_answer(db: Session, category: str, now: dt.datetime) -> None:
     """Add one safety answer of `category` to today's count (nothing else is kept of it)."""
     day = now.astimezone(JST).date()
-    db.execute(_add_safety_answer(db), {"day": day, "category": category, "count": 1})
+    values = {"day": day, "category": category, "count": 1}
+    db.connection().execute(_add_safety_answer(db), values)

@@ -28,6 +28,7 @@ from bot.core.migrate import check_ready
 from bot.core.settings import Settings
 from bot.line.gateway import LineGateway
 from bot.line.outbox import Outbox
+from bot.web.cookies import SignedCookieSessions
 from handlers import build_registry
 
 
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     if overrides:
         settings = settings.with_overrides(**overrides)
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = SignedCookieSessions()
     # A database id in a URL fits a 32-bit key: /admin/classes/99999999999999999999 is a 404,
     # not an overflow in the database driver.
     app.url_map.converters["int"] = DatabaseId
@@ -115,20 +117,32 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+)
 
 
 def security_headers(response):
     """Headers every response carries (HSTS only where HTTPS is in use: not in demo mode)."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    headers = response.headers
+    # Set only where a view has not: compared by name, since werkzeug's `setdefault` and `in`
+    # raise and catch an HTTP exception for every header that is missing.
+    present = {name.lower() for name, _ in headers}
+    for name, value in SECURITY_HEADERS:
+        if name.lower() not in present:
+            headers[name] = value
     if request.path.startswith("/admin"):
         # Console pages hold residents' bookings and staff data: never kept by a shared
         # browser's cache or a proxy (the back button after logout shows nothing).
-        response.headers["Cache-Control"] = "no-store"
-    if not current_app.extensions["navi"].settings.demo:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers["Cache-Control"] = "no-store"
+    if (
+        not current_app.extensions["navi"].settings.demo
+        and "strict-transport-security" not in present
+    ):
+        headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
 
 
