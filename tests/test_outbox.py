@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.core.models import Follower, PendingMessage
 from bot.line.gateway import LineGateway
-from bot.line.outbox import DROPPED, KEPT, SENT, WAIT_FOR_A_CALL_S, Outbox
+from bot.line.outbox import DROPPED, KEPT, SENT, STUCK_AFTER_S, WAIT_FOR_A_CALL_S, Outbox
 from bot.residents.followers import delete_follower
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 from tests.conftest import ACCESS_TOKEN
@@ -191,10 +191,10 @@ def test_when_every_line_call_is_stuck_the_next_answer_is_kept_at_once(
     settings, standin, app, events, resident
 ):
     navi = app.extensions["navi"]
-    slow = LineGateway(ACCESS_TOKEN, standin.base_url, (1, 2))
+    slow = LineGateway(ACCESS_TOKEN, standin.base_url, (1, STUCK_AFTER_S + 2))
     outbox = Outbox(slow, navi.sessions, calls_at_once=1)
     resident.follow()
-    standin.hang(REPLY, 3)
+    standin.hang(REPLY, STUCK_AFTER_S + 3)
     hello = [{"type": "text", "text": "こんにちは"}]
     stuck = threading.Thread(
         target=outbox.reply,
@@ -205,8 +205,8 @@ def test_when_every_line_call_is_stuck_the_next_answer_is_kept_at_once(
     started = time.monotonic()
     token = standin.issue_reply_token(resident.user_id)
     assert outbox.reply(resident.user_id, token, hello, KEY_2) == KEPT
-    assert time.monotonic() - started < 0.5  # kept, not queued behind the stuck call
-    time.sleep(1.0)  # the call has now been stuck over a second: LINE is stuck
+    assert time.monotonic() - started < WAIT_FOR_A_CALL_S + 0.3  # not queued behind it
+    time.sleep(STUCK_AFTER_S)  # the call has now been stuck that long: LINE is stuck
     started = time.monotonic()
     token = standin.issue_reply_token(resident.user_id)
     assert outbox.reply(resident.user_id, token, hello, KEY_3) == KEPT

@@ -32,13 +32,14 @@ from bot.line.gateway import InvalidReplyToken, LineError, LineGateway
 
 log = logging.getLogger(__name__)
 
-# Half the threads of a `serve` worker (bot.web.serve): the other half are always free.
-LINE_CALLS_AT_ONCE = 4
+# Of a `serve` worker's 8 threads (bot.web.serve), 2 never wait on LINE.
+LINE_CALLS_AT_ONCE = 6
 # How long a thread waits for a free call before keeping its message: calls take milliseconds
 # when LINE is well, so only a stalled LINE makes anyone wait this long.
-WAIT_FOR_A_CALL_S = 0.1
-# A call this old means LINE is stuck: the next thread keeps its message without waiting.
-STUCK_AFTER_S = 1.0
+WAIT_FOR_A_CALL_S = 0.25
+# A call this old means LINE is stuck (it answers in well under a second, even on a busy
+# machine): the next thread keeps its message without waiting.
+STUCK_AFTER_S = 2.0
 # LINE takes a reply token for about a minute; after this, retry by push.
 REPLY_TOKEN_USABLE = dt.timedelta(seconds=50)
 # LINE remembers a retry key for a day; past that a retry could deliver twice.

@@ -22,7 +22,7 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        # Half the threads may wait on LINE (bot.line.outbox); the rest always serve
+        # At most 6 threads may wait on LINE (bot.line.outbox); the other 2 always serve
         # /healthz, the console and webhooks that keep their answer for later.
         "threads": 8,
         "worker_class": "gthread",
