@@ -177,6 +177,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--no-outbox", dest="outbox", action="store_false", help="skip the recovery figures"
+    )
     args = parser.parse_args()
 
     parent, child = multiprocessing.Pipe()
@@ -260,6 +263,16 @@ def main() -> int:
         f"ratio (this bot / echo bot, median round): {ours['rate'] / echo['rate']:.2f}x "
         f"deliveries/s; per round: " + ", ".join(f"{r:.2f}x" for r in ratios)
     )
+    print(
+        f"CPU ratio (echo bot / this bot, CPU ms per delivery): "
+        f"{echo['cpu_ms'] / ours['cpu_ms']:.2f} (goal ≥ 0.62)"
+    )
+    if args.outbox:
+        # The outbox's recovery figures, under the same deployment (bench/outbox.py).
+        sys.path.insert(0, str(ROOT / "bench"))
+        import outbox
+
+        outbox.report(outbox.run(10, 12.0, args.database_url), 10, 12.0)
     return 0
 
 
