@@ -94,11 +94,15 @@ def test_staff_create_a_class_and_send_an_announcement_with_the_keyboard_alone(d
     email, password = account(demo, "staff")
 
     # Log in: the address field has the keyboard when the page opens.
+    # (Chromium moves the keyboard there a moment after the page loads: wait for it, or the
+    # first letters typed go nowhere.)
     page.goto(f"{demo.base_url}/admin/login")
+    expect(page.get_by_label("メールアドレス")).to_be_focused()
     page.keyboard.type(email)
     tab_to(page, page.get_by_label("パスワード"))
     page.keyboard.type(password)
     press_and_wait(page, "Enter")
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
 
     # The classes page: past the menu with the skip link, then "add a session".
     tab_to(page, page.get_by_role("link", name="本文へ移動"))
