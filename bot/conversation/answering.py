@@ -72,7 +72,7 @@ class Answerer:
         """The outcome and the messages for one event, in larger text for a resident who chose
         it (受信設定): read here, before the commit, so every handler's cards honour it."""
         outcome, answer, turn = self._answer(work, event)
-        if turn is not None and turn.follower.large_text:
+        if turn is not None and turn.large_text:
             answer = messages.larger(answer)
         return outcome, answer, turn
 
@@ -117,7 +117,9 @@ class Answerer:
         )
         if language:
             follower.language = language
-        turn = self._turn(work, Resident(follower.id, follower.language), follower.language)
+        turn = self._turn(
+            work, Resident(follower.id, follower.language, follower.large_text), follower.language
+        )
         return Outcome("answered", "follow"), self.registry.for_event("follow")(turn), turn
 
     def _profile_language(self, user_id: str) -> str:

@@ -34,10 +34,12 @@ CONTEXT_LIFETIME = dt.timedelta(minutes=15)
 
 @dataclass(frozen=True)
 class Resident:
-    """Who wrote: their follower row's id, and the language they chose."""
+    """Who wrote: their follower row's id, the language they chose and whether they asked for
+    larger text (read with the context in one query, so most turns never load the row)."""
 
     id: int
     language: str
+    large_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ class Turn:
         if self._follower is None:
             self._follower = self.services.db.get_one(Follower, self.resident.id)
         return self._follower
+
+    @property
+    def large_text(self) -> bool:
+        """Whether this turn's cards go out larger: the row's value once a handler has loaded
+        it (受信設定 may have just changed it), else what was read with the resident."""
+        if self._follower is not None:
+            return bool(self._follower.large_text)
+        return self.resident.large_text
 
     @property
     def content(self) -> Content:

@@ -49,9 +49,9 @@ class UnitOfWork:
         found = _RESIDENT.run(self.db.connection(), {"user_id": user_id})
         if found is None:  # a friend whose follow we never saw
             follower = followers.adopt_follower(self.db, user_id, "seen")
-            return Resident(follower.id, follower.language), None
-        follower_id, language, intent, entry_key, data, expires_at = found
-        resident = Resident(follower_id, language)
+            return Resident(follower.id, follower.language, follower.large_text), None
+        follower_id, language, large_text, intent, entry_key, data, expires_at = found
+        resident = Resident(follower_id, language, bool(large_text))
         if intent is None or not expires_at > self.clock():
             return resident, None
         return resident, LastAnswer(intent, entry_key, data or {})
@@ -123,6 +123,7 @@ _RESIDENT = Prepared(
     select(
         _FOLLOWER.c.id,
         _FOLLOWER.c.language,
+        _FOLLOWER.c.large_text,
         _CONTEXT.c.intent,
         _CONTEXT.c.entry_key,
         _CONTEXT.c.data,
