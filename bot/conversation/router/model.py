@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +59,16 @@ class PackedWeights(dict[str, int]):
     of them would add a fifth to the router's cold start); a feature the model does not know
     weighs 0 and is not stored."""
 
-    def __init__(self, weights: dict[str, list[float]]):
+    def __init__(self, weights: dict[str, list], dense: Callable[[list], list[float]] = list):
         super().__init__()
         self._weights = weights
+        self._dense = dense  # how a stored row becomes one weight per label
 
     def __missing__(self, feature: str) -> int:
         weights = self._weights.get(feature)
         if weights is None:
             return 0
-        packed = self[feature] = pack(weights)
+        packed = self[feature] = pack(self._dense(weights))
         return packed
 
 
