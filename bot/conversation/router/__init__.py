@@ -47,7 +47,10 @@ Also tried and not kept: concepts of the last clause as extra `q:` features ([de
 Caveat: the lexicon was extended while reading CV errors, so [dev]/[all] are optimistic; the blind
 set data/intents_eval.jsonl (112 questions written before any scoring) scored 0.982 accuracy and
 0.933 unknown precision on first contact (two Korean misses, since added to the lexicon).
-Speed: ~8–14k messages/s on one core (pure Python), cold import + load ≈ 0.09 s, model.json 1.3 MB.
+Speed (pure Python): concept alternatives are tried only when the message holds the one or two
+characters they begin with (lexicon.py), n-grams are built by `map` in C, and a message's weights
+are summed as packed integers, one addition per feature for all nine intents (model.py): 1.5× the
+plain loops on the same machine, with the same routes (tests/test_router.py checks both).
 """
 
 from __future__ import annotations

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import math
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .features import extract
+from .model import PackedWeights, pack, unpack
 
 DETAILS_PATH = Path(__file__).with_name("details.json")
 
@@ -30,10 +30,10 @@ class IntentDetails:
     """The weights that choose among one intent's labels."""
 
     labels: tuple[str, ...]
-    bias: tuple[float, ...]
-    # feature → its weight for each label (stored sparse in details.json, dense here, so the
-    # rows of a message's features are summed column by column in C, not pair by pair)
-    weights: dict[str, array]
+    bias: int  # packed, like the weights
+    # feature → its weight for each label, packed into one integer when a message first has the
+    # feature (see model.pack: one addition per feature for all labels, in C)
+    weights: PackedWeights
 
 
 class Details:
@@ -44,10 +44,8 @@ class Details:
         self._intents = {
             intent: IntentDetails(
                 labels=tuple(part["labels"]),
-                bias=tuple(part["bias"]),
-                weights={
-                    f: _dense(pairs, len(part["labels"])) for f, pairs in part["weights"].items()
-                },
+                bias=pack(part["bias"]),
+                weights=PackedWeights(part["weights"], _dense),
             )
             for intent, part in model["intents"].items()
         }
@@ -73,18 +71,17 @@ class Details:
             return {}
         features = extract(normalized, self._config)
         features.extend(f"m:{label}" for label in matched)
-        get = part.weights.get
-        rows = [w for w in map(get, features) if w is not None]
-        scores = [sum(column) for column in zip(part.bias, *rows, strict=True)]
+        scores = unpack(sum(map(part.weights.__getitem__, features), part.bias), len(part.labels))
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         return {label: e / total for label, e in zip(part.labels, exps, strict=True)}
 
 
-def _dense(pairs: list, size: int) -> array:
-    """A feature's weights for every label, from its (label index, weight) pairs."""
-    row = array("d", bytes(8 * size))
+def _dense(pairs: list) -> list[float]:
+    """A feature's weights for every label up to the last it weighs, from (label index, weight)
+    pairs (labels past the last weigh 0, which packing leaves out anyway)."""
+    row = [0.0] * (int(max(j for j, _ in pairs)) + 1) if pairs else []
     for j, w in pairs:
         row[int(j)] = float(w)
     return row

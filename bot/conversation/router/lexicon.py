@@ -14,6 +14,8 @@ classes, other ward services).
 from __future__ import annotations
 
 import re
+from collections.abc import Set
+from operator import add
 
 CONCEPTS: dict[str, str] = {
     "konbini": (
@@ -232,42 +234,114 @@ def _compile(alternatives: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(fixed))
 
 
-def _first_chars(alternatives: list[str]) -> frozenset[str] | None:
-    """Characters every match must start with, or None when an alternative starts specially."""
-    firsts = set()
+def _literal_starts(alternative: str) -> frozenset[str] | None:
+    """The texts of one or two characters one of which every match of an alternative begins
+    with, or None when that cannot be told (a class, an escape, an optional start)."""
+    i = 0
+    while True:  # what consumes nothing: ^, a word boundary, a look-behind
+        if alternative.startswith("^", i):
+            i += 1
+        elif alternative.startswith(r"\b", i):
+            i += 2
+        elif alternative.startswith(("(?<!", "(?<="), i) and ")" in alternative[i:]:
+            i = alternative.index(")", i) + 1
+        else:
+            break
+    if alternative.startswith("(", i):  # a group: what any of its alternatives begins with
+        depth, j = 0, i
+        while j < len(alternative):
+            if alternative[j] == "\\":
+                j += 2
+                continue
+            depth += {"(": 1, ")": -1}.get(alternative[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        if j + 1 < len(alternative) and alternative[j + 1] in "?*{":
+            return None  # an optional group
+        inner = alternative[i + 1 : j].removeprefix("?:")
+        if inner.startswith("?"):
+            return None  # a look-ahead or another special group
+        starts: set[str] = set()
+        for part in _alternatives(inner):
+            part_starts = _literal_starts(part)
+            if part_starts is None:
+                return None
+            starts |= part_starts
+        return frozenset(starts)
+    start = i
+    while i < len(alternative) and alternative[i] not in "\\()[]{}.^$|?*+":
+        i += 1
+    literal = alternative[start:i]
+    if i < len(alternative) and alternative[i] in "?*{":
+        literal = literal[:-1]  # "ab?c": the b may be absent
+    return frozenset({literal[:2]}) if literal else None
+
+
+def _keys(alternatives: list[str]) -> frozenset[str] | None:
+    """The literal starts of all alternatives, or None when one of them has none."""
+    keys: set[str] = set()
     for alt in alternatives:
-        if not alt or alt[0] in "\\([.^$?*+{":
+        starts = _literal_starts(alt)
+        if starts is None:
             return None
-        firsts.add(alt[0])
-    return frozenset(firsts)
+        keys |= starts
+    return frozenset(keys)
 
 
-def _split(pattern: str) -> tuple:
-    """(first characters, alternatives without latin letters, alternatives with latin letters).
+# Each alternative of each concept is checked on its own, and only when the message holds one of
+# the texts it begins with (a character or two, see `_literal_starts`): most concepts cannot match
+# most messages, and a set look-up costs far less than a regular-expression search over a long
+# alternation. A concept is present when one of its alternatives occurs (the same as searching
+# the whole alternation). A plain-text alternative is checked with `in`, the others with their
+# own compiled expression; alternatives with latin letters only in messages that have one.
+# key → (concept position, needs a latin letter, plain text or compiled alternative)
+Check = tuple[int, bool, str | re.Pattern[str]]
+_BY_KEY: dict[str, list[Check]] = {}
+_ALWAYS: list[Check] = []  # alternatives whose start cannot be told
+_SPECIAL = re.compile(r"[\\()\[\]{}.^$|?*+]")
 
-    The halves are compiled apart so that a message with no latin letter never pays for the latin
-    half, and the other half is skipped outright when none of its first characters occurs.
-    """
-    alts = _alternatives(pattern)
-    latin = [a for a in alts if _HAS_LATIN.search(a.replace(r"\b", ""))]
-    other = [a for a in alts if a not in latin]
-    return _first_chars(other), _compile(other), _compile(latin)
+
+def _index() -> tuple[str, ...]:
+    for position, pattern in enumerate(CONCEPTS.values()):
+        for alt in _alternatives(pattern):
+            latin = _HAS_LATIN.search(alt.replace(r"\b", "")) is not None
+            plain = _SPECIAL.search(alt) is None
+            compiled = _compile([alt])
+            assert compiled is not None
+            check: Check = (position, latin, alt if plain else compiled)
+            starts = _literal_starts(alt)
+            if starts is None:
+                _ALWAYS.append(check)
+            else:
+                for key in starts:
+                    _BY_KEY.setdefault(key, []).append(check)
+    return tuple(CONCEPTS)
 
 
-COMPILED: tuple[tuple, ...] = tuple((name, *_split(pattern)) for name, pattern in CONCEPTS.items())
+NAMES = _index()
 
 
 def concepts(folded: str) -> list[str]:
     """Names of the concepts present in a folded message."""
+    return concepts_in(folded, set(folded), set(map(add, folded, folded[1:])))
+
+
+def concepts_in(folded: str, *pieces: Set[str]) -> list[str]:
+    """`concepts` for a message whose characters and character bigrams are already known (the
+    router's features hold them): `pieces` are sets that hold them all (more does no harm)."""
     latin = _HAS_LATIN.search(folded) is not None
-    chars = set(folded)
-    return [
-        name
-        for name, firsts, other, lat in COMPILED
-        if (
-            other is not None
-            and (firsts is None or not firsts.isdisjoint(chars))
-            and other.search(folded)
-        )
-        or (latin and lat is not None and lat.search(folded))
-    ]
+    found: set[int] = set()
+    for held in pieces:
+        for key in _BY_KEY.keys() & held:
+            _check(_BY_KEY[key], folded, latin, found)
+    _check(_ALWAYS, folded, latin, found)
+    return [NAMES[position] for position in sorted(found)]
+
+
+def _check(checks: list[Check], folded: str, latin: bool, found: set[int]) -> None:
+    for position, needs_latin, alternative in checks:
+        if position in found or (needs_latin and not latin):
+            continue
+        if alternative in folded if isinstance(alternative, str) else alternative.search(folded):
+            found.add(position)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .features import extract
-from .text import detect_language, normalize
+from .features import extract_frozen, freeze
+from .text import language_of_normalized, normalize
 
 INTENTS: tuple[str, ...] = (
     "online_application",
@@ -24,6 +25,51 @@ INTENTS: tuple[str, ...] = (
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 ALTERNATIVE_MIN = 0.15
+
+# A message's score for each label is the sum of its features' weights. Summing a feature's
+# weights for all labels at once is what makes routing fast: they are packed into one Python
+# integer, SCALE × the weight of label i in field i (FIELD bits, two's complement: a negative
+# weight borrows from the next field and `unpack` gives it back), and `sum` adds whole rows in C.
+# Weights are stored to 4 decimals, so SCALE keeps them exact: the sums are exact too.
+SCALE = 1_000_000
+FIELD = 64  # room for ±9.2e12 / SCALE per label, far beyond any message's sum
+_FIELD_MASK = (1 << FIELD) - 1
+_FIELD_SIGN = 1 << (FIELD - 1)
+
+
+def pack(weights: Sequence[float]) -> int:
+    """One integer holding a feature's weight for every label (label i in field i)."""
+    return sum(round(w * SCALE) << (FIELD * i) for i, w in enumerate(weights))
+
+
+def unpack(packed: int, width: int) -> list[float]:
+    """The per-label sums held in a sum of packed integers."""
+    out = []
+    for _ in range(width):
+        field = packed & _FIELD_MASK
+        if field >= _FIELD_SIGN:
+            field -= 1 << FIELD
+        out.append(field / SCALE)
+        packed = (packed - field) >> FIELD
+    return out
+
+
+class PackedWeights(dict[str, int]):
+    """feature → its packed weights, packed when a message first has the feature (packing all
+    of them would add a fifth to the router's cold start); a feature the model does not know
+    weighs 0 and is not stored."""
+
+    def __init__(self, weights: dict[str, list], dense: Callable[[list], list[float]] = list):
+        super().__init__()
+        self._weights = weights
+        self._dense = dense  # how a stored row becomes one weight per label
+
+    def __missing__(self, feature: str) -> int:
+        weights = self._weights.get(feature)
+        if weights is None:
+            return 0
+        packed = self[feature] = pack(self._dense(weights))
+        return packed
 
 
 @dataclass(frozen=True)
@@ -51,13 +97,15 @@ class Router:
     def __init__(self, model: dict):
         if tuple(model["intents"]) != INTENTS:
             raise ValueError("model intents do not match INTENTS")
-        self._config = model["config"]
-        self._weights = {f: tuple(w) for f, w in model["weights"].items()}
-        self._bias = tuple(model["bias"])
+        self._config = freeze(model["config"])
+        self._width = len(INTENTS)
+        self._weights = PackedWeights(model["weights"])
+        self._bias = pack(model["bias"])
         self._inv_temp = 1.0 / model["temperature"]
         self.threshold: float = model["threshold"]
         self.unknown_floor: float = model.get("unknown_floor", 0.0)
         self._unknown = INTENTS.index("unknown")
+        self._in_scope = [i for i in range(len(INTENTS)) if i != self._unknown]
 
     @classmethod
     def from_file(cls, path: Path = MODEL_PATH) -> Router:
@@ -67,10 +115,10 @@ class Router:
 
     def probabilities(self, normalized: str) -> list[float]:
         """Calibrated probability of each intent (INTENTS order) for a normalised message."""
-        get = self._weights.get
-        rows = [w for w in map(get, extract(normalized, self._config)) if w is not None]
-        # column sums in C: zip(*rows) transposes the present features' weight rows
-        scores = [sum(col) for col in zip(self._bias, *rows, strict=True)]
+        features = extract_frozen(normalized, self._config)
+        # one addition of packed integers per feature (see `pack`), in C
+        packed = sum(map(self._weights.__getitem__, features), self._bias)
+        scores = unpack(packed, self._width)
         t = self._inv_temp
         top = max(scores)
         exps = [math.exp((s - top) * t) for s in scores]
@@ -82,12 +130,12 @@ class Router:
         normalized = normalize(text)
         if not normalized:
             return Route("unknown", 0.0, "ja")
-        language = detect_language(normalized)
+        language = language_of_normalized(normalized)
         probs = self.probabilities(normalized)
-        unk = self._unknown
-        ranked = sorted((i for i in range(len(probs)) if i != unk), key=lambda i: -probs[i])
+        # in-scope intents, most probable first (a tie keeps INTENTS order)
+        ranked = sorted(self._in_scope, key=probs.__getitem__, reverse=True)
         top = ranked[0]
-        p_top, p_unk = probs[top], probs[unk]
+        p_top, p_unk = probs[top], probs[self._unknown]
         if p_top >= self.threshold and (p_top > p_unk or p_unk < self.unknown_floor):
             others = ranked[1:]
             intent, confidence = INTENTS[top], p_top

@@ -12,7 +12,7 @@ import re
 
 from bot.core.text import normalize
 
-__all__ = ["detect_language", "fold", "normalize"]
+__all__ = ["detect_language", "fold", "language_of_normalized", "normalize"]
 
 
 def _is_katakana(ch: str) -> bool:
@@ -194,7 +194,11 @@ def detect_language(text: str) -> str:
     "en" when English function words outnumber other languages' ones. Empty or symbol-only → "ja"
     (the bot's default language).
     """
-    s = normalize(text)
+    return language_of_normalized(normalize(text))
+
+
+def language_of_normalized(s: str) -> str:
+    """`detect_language` of a message already normalised (the router has it so)."""
     kana = len(_KANA.findall(s))
     han = len(_HAN.findall(s))
     hangul = len(_HANGUL.findall(s))
