@@ -37,6 +37,7 @@ SETS = {
     "tune2": ROOT / "data" / "safety_tune2.jsonl",
     "tune3": ROOT / "data" / "safety_tune3.jsonl",
     "tune4": ROOT / "data" / "safety_tune4.jsonl",
+    "tune5": ROOT / "data" / "safety_tune5.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

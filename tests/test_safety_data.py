@@ -61,6 +61,31 @@ def test_on_the_held_out_set_the_check_catches_crises_and_rarely_cries_wolf():
     assert alarms <= 0.03, alarms
 
 
+@pytest.mark.parametrize(
+    ("words", "category"),
+    [
+        # A joke marker or the past does not silence a crisis said plainly.
+        ("死にたい笑", "suicide"),
+        ("I want to die lol", "suicide"),
+        ("I used to cut myself and I started again last night", "suicide"),
+        ("夫に蹴られた", "violence"),
+        ("I gave away my guitar, I won't need it anymore", "suicide"),
+        # Words that only look like a crisis: 受けられる is not 蹴られる, a sofa is furniture,
+        # charcoal is for the barbecue, a subscription ends, a drama is a story, a scar is old.
+        ("ストレスチェックを受けられる場所", None),
+        ("I want to give away my old sofa", None),
+        ("How to throw away charcoal after camping", None),
+        ("サブスク全部終わりにしたい", None),
+        ("確定申告、早く終わらせて楽になりたい", None),
+        ("ドラマの虐待シーンが辛くて途中で見るのやめた", None),
+        ("昔リストカットしてた時期があって、今は元気。傷あとを薄くする治療に助成ってある？", None),
+    ],
+)
+def test_distance_and_everyday_words_do_not_hide_a_crisis_nor_raise_one(words, category):
+    crisis = load_safety().check(words)
+    assert (crisis.category if crisis else None) == category
+
+
 def test_a_backspace_where_a_word_boundary_was_meant_is_refused(tmp_path):
     """ "\\b" inside a double-quoted YAML string is a backspace: the pattern would never match."""
     import shutil

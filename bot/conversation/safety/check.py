@@ -208,7 +208,7 @@ class SafetyCheck:
         if self._model is None:
             return min(found, key=_urgency) if found else None
         probabilities = self._model.probabilities(text)
-        if found and not self._model.vetoes(probabilities):
+        if found and not self._model.vetoes(probabilities, folded):
             return min(found, key=_urgency)
         seen = self._model.category_of(probabilities)
         if seen is None:

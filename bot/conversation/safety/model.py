@@ -8,9 +8,9 @@ fires *or* the model's ``none`` falls below its threshold (bench/safety.py shows
 
 Inference is pure Python over a JSON of weights (``bot/conversation/safety/model.json``, loaded
 once); training (``python -m bot.conversation.safety.train``) needs numpy and reads the
-``data/safety_dev``, ``_tune`` and ``_tune2`` sets — never ``data/safety_heldout.jsonl``, which
-judges it. The threshold is chosen on out-of-fold probabilities of the training data: at most
-``MAX_TRAIN_FALSE_ALARMS`` of the near misses fall below it.
+``data/safety_dev`` and ``_tune*`` sets — never ``data/safety_heldout.jsonl``, which
+judges it. The threshold is chosen on leave-one-set-out probabilities of the training data
+(each set by another author): at most ``MAX_TRAIN_FALSE_ALARMS`` of the near misses fall below.
 """
 
 from __future__ import annotations
@@ -27,9 +27,34 @@ from bot.conversation.safety.text import CATEGORIES, fold
 LABELS = ("none", *CATEGORIES)
 MODEL_PATH = pathlib.Path(__file__).with_name("model.json")
 # Above this p(none) the model overrules a pattern. Chosen on 5-fold out-of-fold figures of the
-# training sets (train.py's data): no veto gave recall 0.883 / false alarms 0.044, 0.9 gave
-# 0.874 / 0.025, 0.95 0.880 / 0.030.
+# training sets of the time (dev, tune, tune2): no veto gave recall 0.883 / false alarms 0.044,
+# 0.9 gave 0.874 / 0.025, 0.95 0.880 / 0.030.
 VETO = 0.9
+# ... and above this one when the message itself puts the words at a distance: a joke, the past,
+# a story, a lesson or material, a recovery. Pattern false alarms on the training sets are mostly
+# such messages (「ドラマの虐待シーン」, "I used to self-harm, now I'm fine", 「消えたい笑」), and
+# few crisis messages carry the markers (3 % against 17 % of near misses). On leave-one-set-out
+# figures (train.py's sets) it took false alarms from 0.046 to 0.032 for 0.001 of recall.
+VETO_AT_A_DISTANCE = 0.5
+DISTANCE = re.compile(
+    fold(
+        # a joke
+        r"笑|(?<![a-z'])w+(?![a-z])|草|比喩|\b(lol|lmao|haha|jk|kidding)\b|😂|🤣|"
+        # the past
+        r"昔|以前|去年|昨年|先月|先日|年前|前の|頃|ころは|"
+        r"\b(used to|ago|last (year|month|week)|when i was)\b|"
+        # a story
+        r"ドラマ|小説|映画|漫画|まんが|劇|役を|役作り|の役|ゲーム|曲|歌詞|ニュース|本を|絵本|読書|"
+        r"\b(drama|novel|movie|film|manga|play|role|game|song|lyrics|news|book|character)\b|"
+        # a lesson or material
+        r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|ボランティア|"
+        r"\b(course|training|seminar|poster|materials?|campaign|report|research|flyers?|volunteer|"
+        r"awareness|class)\b|"
+        # a recovery
+        r"今は(元気|落ち着|大丈夫|回復|平気)|回復|無事|治った|"
+        r"\b(fine now|doing well|i'?m ok|stable now|well now|recovered)\b"
+    )
+)
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
 _NOT_LATIN = re.compile(r"[a-z0-9' ]+")
 
@@ -133,7 +158,9 @@ class SafetyModel:
         best = max(range(1, len(LABELS)), key=lambda i: probabilities[i])
         return LABELS[best]
 
-    def vetoes(self, probabilities: list[float]) -> bool:
+    def vetoes(self, probabilities: list[float], folded: str) -> bool:
         """Whether the model is sure enough that a message a pattern caught is a near miss
-        (a past event, a poster, a joke) to overrule the pattern."""
-        return probabilities[0] >= VETO
+        (a past event, a poster, a joke) to overrule the pattern: less sure is enough when the
+        message's own words put it at a distance. ``folded`` is the message as ``fold`` gives it."""
+        veto = VETO_AT_A_DISTANCE if DISTANCE.search(folded) else VETO
+        return probabilities[0] >= veto
