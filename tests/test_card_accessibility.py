@@ -386,7 +386,7 @@ def test_the_conversations_reach_every_kind_of_card(sent):
                 "class_reminder",
                 "class_changed",
                 "class_promoted",
-                "class_status.session_cancelled",
+                "class_cancelled_notice",
             )
         ]
         expected += [CONTENT.entry("konbini_certificate", "fee", lang).title]
