@@ -52,7 +52,7 @@ def test_staff_write_what_to_bring_and_ask_for_names_and_residents_see_it(app, s
         session = db.scalar(select(ClassSession))
     assert (session.bring, session.asks_name) == ("スマホをお持ちください", True)
     page = staff.get(f"/admin/classes/{session.id}").get_data(as_text=True)
-    assert "スマホをお持ちください" in page and "予約のときにお名前を聞く" in page
+    assert "スマホをお持ちください" in page and "予約のときに氏名を聞く" in page
     resident.say("スマホ教室の日程")
     assert "お名前" in resident.tap("予約する").text  # the chat asks before booking
 
