@@ -5,7 +5,12 @@ forms, with their CSRF tokens."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -61,6 +66,21 @@ def test_a_long_what_to_bring_is_explained_beside_its_field(staff):
     response = post_form(staff, "/admin/classes/new", **session_form(bring="あ" * 301))
     assert response.status_code == 400
     assert "持ち物は300文字までにしてください" in response.get_data(as_text=True)
+
+
+def test_the_cli_adds_a_session_with_what_to_bring_that_asks_names(app, settings):
+    start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
+    details = ["--title", "はじめてのLINE", "--venue", "志村ふれあい館", "--capacity", "8"]
+    extra = ["--starts-at", start, "--bring", "スマホをお持ちください", "--ask-name"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "classes", "add", *details, *extra],
+        env={**os.environ, "DATABASE_URL": settings.database_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    added = json.loads(result.stdout)
+    assert (added["bring"], added["asks_name"]) == ("スマホをお持ちください", True)
 
 
 # -- the attendee page and CSV -------------------------------------------------------------------
