@@ -305,9 +305,10 @@ def take_name(turn: Turn) -> list[dict]:
     session_id = data.get("session")
     if not isinstance(session_id, int):
         return session_closed(turn)
-    typed = " ".join(unicodedata.normalize("NFKC", turn.text).split())
+    plain = unicodedata.normalize("NFKC", turn.text)  # full-width digits and spaces made plain
+    typed = " ".join(plain.split())
     if "name" not in data:
-        if not typed or len(typed) > NAME_MAX or NOT_A_NAME.search(turn.text):
+        if not typed or len(typed) > NAME_MAX or NOT_A_NAME.search(plain):
             turn.remember(INTENT, "name", awaits=NAME_EVENT, session=session_id)
             return [name_question(turn, "name_again")]
         if turn.services.content.languages.get(turn.lang).latin:

@@ -127,6 +127,7 @@ def test_something_that_is_not_a_name_is_asked_again(resident, app):
     book(resident, session_id)
     again = resident.say("電話は03-1234-5678です")
     assert "お名前だけを" in again.text
+    assert "お名前だけを" in resident.say("板橋区板橋２丁目６６").text  # full-width digits
     resident.say("板橋 花子")
     assert "ひらがなかカタカナだけ" in resident.say("Hanako").text
     assert "予約しました" in resident.say("イタバシ ハナコ").text
