@@ -12,6 +12,11 @@ Postback actions (bot/line/postback.py format, e.g. ``v1|reserve|session=12``):
     cancel_keep         reservation=<id>  keep the booking
     class_entry         k=<entry key>     a sub-question (the schedule and bookings come live)
 
+A session that asks for names (ClassSession.asks_name) asks before booking: the bot asks, the
+resident types their name (then its furigana, in languages not written in Latin letters), and
+the bot books and confirms. 「キャンセル」/「メニュー」 stop it at any step; the name is kept
+only with the reservation (between the two questions, in the 15-minute conversation context).
+
 Sessions come from the database (staff add them with the CLI or the console); every word the
 resident reads comes from content/ (smartphone_class.yaml and the class keys of ui.yaml). A
 button from an old schedule (session cancelled, started or deleted) gets a friendly answer and
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from bot import classes
 from bot.classes import reservations
@@ -121,13 +127,21 @@ def ordinal(text: str, ordinals: dict[str, int]) -> int | None:
 
 
 def show_schedule(turn: Turn, entry) -> list[dict]:
-    """Upcoming sessions as a carousel with booking buttons, and the entry asked about."""
+    """Upcoming sessions as a carousel with booking buttons, then one line on how to book (the
+    schedule's own answer, or the entry asked about); the content's "nothing is open yet" only
+    when nothing is, so the two never contradict each other."""
     upcoming = classes.upcoming_sessions(turn.services.db, turn.services.now)
     if not upcoming:
         return answer_entry(turn, turn.content.entry(INTENT, "schedule", turn.lang))
-    if entry.key == "schedule":
-        entry = turn.content.entry(INTENT, "overview", turn.lang)
-    answer_messages = answer_entry(turn, entry, extra=[schedule_carousel(turn, upcoming)])
+    carousel = schedule_carousel(turn, upcoming)
+    if entry.key in ("schedule", "overview"):
+        schedule = turn.content.entry(INTENT, "schedule", turn.lang)
+        how_to_book = messages.with_quick_replies(
+            messages.text(turn.ui("schedule_intro")), class_actions(turn, *schedule.next)
+        )
+        answer_messages = [carousel, how_to_book]
+    else:
+        answer_messages = answer_entry(turn, entry, extra=[carousel])
     turn.remember(INTENT, "schedule", session_ids=[s.id for s in upcoming])
     return answer_messages
 
@@ -175,10 +189,17 @@ def reserve_seat(turn: Turn) -> list[dict]:
     return book(turn, session_id)
 
 
-def book(turn: Turn, session_id: int) -> list[dict]:
-    """Reserve and confirm: date, venue, what to bring, and buttons to check or cancel."""
+def book(
+    turn: Turn, session_id: int, name: str | None = None, name_kana: str | None = None
+) -> list[dict]:
+    """Reserve and confirm: 受付番号, date, venue, what to bring, and buttons to check or
+    cancel. A session that asks for names asks first (ask_name)."""
     db = turn.services.db
-    result = reservations.reserve(db, session_id, turn.follower, turn.services.now)
+    if name is None and needs_name(turn, session_id):
+        return ask_name(turn, session_id)
+    result = reservations.reserve(
+        db, session_id, turn.follower, turn.services.now, name=name, name_kana=name_kana
+    )
     if result.kind == "closed" or result.reservation is None:
         return session_closed(turn)
     reservation = result.reservation
@@ -244,6 +265,62 @@ def session_closed(turn: Turn) -> list[dict]:
     return [messages.text(turn.ui("class_closed")), *show_schedule(turn, overview)]
 
 
+# -- asking a name for the door ---------------------------------------------------------------
+
+NAME_EVENT = "booking_name"
+NAME_MAX = 40
+# Not a name: digits, a link, a question, an address or several lines.
+NOT_A_NAME = re.compile(r"[0-9@/?？\n]|https?:|www\.")
+KANA = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\s]+$")  # hiragana, katakana, ー, ・, spaces
+
+
+def needs_name(turn: Turn, session_id: int) -> bool:
+    """Whether booking this session must ask a name first: it asks for names, is open, and the
+    resident holds no place in it yet."""
+    session = turn.services.db.get(ClassSession, session_id, populate_existing=True)
+    return (
+        session is not None
+        and session.asks_name
+        and is_open(turn, session)
+        and not holds(turn, session_id)
+    )
+
+
+def ask_name(turn: Turn, session_id: int) -> list[dict]:
+    """「お名前を送ってください」, waiting for the typed answer (and a way to stop)."""
+    turn.remember(INTENT, "name", awaits=NAME_EVENT, session=session_id)
+    return [name_question(turn, "name_ask")]
+
+
+def name_question(turn: Turn, key: str) -> dict:
+    """A question for a name, with やめる (a reset word) as its only quick reply."""
+    stop = messages.message_action(turn.ui("name_stop_button"))
+    return messages.with_quick_replies(messages.text(turn.ui(key)), [stop])
+
+
+@router.event(NAME_EVENT)
+def take_name(turn: Turn) -> list[dict]:
+    """The resident typed their name (or its furigana): ask the next thing, or book."""
+    data = turn.context.data if turn.context else {}
+    session_id = data.get("session")
+    if not isinstance(session_id, int):
+        return session_closed(turn)
+    plain = unicodedata.normalize("NFKC", turn.text)  # full-width digits and spaces made plain
+    typed = " ".join(plain.split())
+    if "name" not in data:
+        if not typed or len(typed) > NAME_MAX or NOT_A_NAME.search(plain):
+            turn.remember(INTENT, "name", awaits=NAME_EVENT, session=session_id)
+            return [name_question(turn, "name_again")]
+        if turn.services.content.languages.get(turn.lang).latin:
+            return book(turn, session_id, name=typed)  # read as written: no furigana
+        turn.remember(INTENT, "name", awaits=NAME_EVENT, session=session_id, name=typed)
+        return [name_question(turn, "name_ask_kana")]
+    if not KANA.match(typed) or len(typed) > NAME_MAX:
+        turn.remember(INTENT, "name", awaits=NAME_EVENT, session=session_id, name=data["name"])
+        return [name_question(turn, "kana_again")]
+    return book(turn, session_id, name=str(data["name"]), name_kana=typed)
+
+
 # -- the resident's bookings and cancelling --------------------------------------------------
 
 
@@ -268,15 +345,20 @@ def show_my_reservations(turn: Turn, entry) -> list[dict]:
 
 
 def booking_card(turn: Turn, reservation: Reservation) -> dict:
-    """One booking: its status, the session, and 予約を取り消す."""
+    """One booking as its confirmation card again (受付番号, when, where, name, what to bring),
+    with its status and 予約を取り消す."""
     session = reservation.session
     status = "session_cancelled" if session.status != "open" else reservation.status
-    rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session, brief=True)
     position = reservations.waitlist_position(turn.services.db, reservation)
-    if position:
-        rows.append((turn.ui("class_row.position"), str(position)))
-    heading = turn.ui(f"class_status.{status}")
-    return bubble_message(heading, session.title, rows, [cancel_button(turn, reservation)])
+    return reservation_card(
+        turn.content,
+        turn.services.settings.tz,
+        turn.lang,
+        reservation,
+        turn.ui(f"class_status.{status}"),
+        position=position,
+        buttons=[cancel_button(turn, reservation)],
+    )
 
 
 @router.action("cancel_ask")

@@ -230,8 +230,10 @@ def test_cancelling_a_session_tells_everyone_booked_or_waiting(app, staff, stand
     assert response.status_code == 302
     assert stored(app, ClassSession, session_id).status == "cancelled"
     notice = standin.messages_to(resident.user_id)[-1]
-    assert notice["altText"].startswith("この回は中止になりました")
-    assert "仲町ふれあい館" in notice["altText"]
+    assert notice["altText"].startswith("申し訳ありません。")  # our doing: we apologise
+    assert "中止になりました" in notice["altText"] and "仲町ふれあい館" in notice["altText"]
+    labels = [b["action"]["label"] for b in notice["contents"]["footer"]["contents"]]
+    assert labels == ["予約の確認", "別の回を見る"]
     pushed = [c for c in standin.calls if c.path == "/v2/bot/message/push"]
     assert {c.json["to"] for c in pushed} == {resident.user_id, "U" + "c" * 32}
     page = staff.get(f"/admin/classes/{session_id}").get_data(as_text=True)

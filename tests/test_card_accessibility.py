@@ -67,6 +67,7 @@ CRISES = {
     ],
 }
 BOOK_THE_THIRD = {"ja": "3番目を予約", "en": "Book the third one"}
+NAME = {"ja": ["板橋 花子", "いたばし はなこ"], "en": ["Alex Smith"]}  # name, then furigana
 
 
 def words(table: dict[str, list[str]] | dict[str, str], lang: str):
@@ -153,6 +154,10 @@ def add_sessions(navi, neighbour: Resident) -> Sessions:
                 ("個別相談", now + dt.timedelta(days=4), "徳丸ふれあい館", 1),
             )
         ]
+        # The session in three days asks names and says what to bring: the booking card with
+        # a name row, and the name questions on the way.
+        named = db.get(ClassSession, made[1])
+        named.asks_name, named.bring = True, "スマホをお持ちください"
         db.commit()
     neighbour.follow()
     neighbour.press(Postback("reserve", {"session": str(made[2])}).pack())
@@ -179,7 +184,10 @@ def book_everything(resident: Resident, lang: str, sessions: Sessions) -> None:
     resident.press(Postback("class_entry", {"k": "schedule"}).pack())
     resident.say(words(BOOK_THE_THIRD, lang))
     for session in (sessions.full, sessions.tomorrow, sessions.open, sessions.open):
-        resident.press(Postback("reserve", {"session": str(session)}).pack())
+        reply = resident.press(Postback("reserve", {"session": str(session)}).pack())
+        for answer in words(NAME, lang):
+            if CONTENT.ui("name_stop_button", lang) in reply.labels:
+                reply = resident.say(answer)
     resident.press(Postback("my_reservations").pack())
     resident.press(Postback("class_entry", {"k": "schedule"}).pack())
     seat = first_booking(resident)
@@ -386,7 +394,9 @@ def test_the_conversations_reach_every_kind_of_card(sent):
                 "class_reminder",
                 "class_changed",
                 "class_promoted",
-                "class_status.session_cancelled",
+                "class_cancelled_notice",
+                "class_row.name",
+                "booking_show_at_door",
             )
         ]
         expected += [CONTENT.entry("konbini_certificate", "fee", lang).title]

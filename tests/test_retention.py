@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from bot.core.db import utcnow
 from bot.core.models import (
+    ClassSession,
     ConversationContext,
     Follower,
     LoginAttempt,
     ProcessedEvent,
+    Reservation,
     UnansweredQuestion,
 )
 from bot.residents.followers import adopt_follower
@@ -70,3 +72,48 @@ def test_purge_deletes_only_what_is_past_its_retention_period(app):
         assert db.scalars(select(ProcessedEvent.webhook_event_id)).all() == ["NEW"]
         remaining = set(db.scalars(select(Follower.line_user_id)))
         assert remaining == {"U" + "b" * 32, "U" + "c" * 32}
+
+
+def test_names_given_when_booking_go_30_days_after_the_session_and_the_booking_stays(app):
+    now = utcnow()
+    with app.extensions["navi"].sessions() as db:
+        old = ClassSession(
+            title="31日前の回",
+            starts_at=now - dt.timedelta(days=31),
+            venue="志村ふれあい館",
+            capacity=5,
+            asks_name=True,
+        )
+        recent = ClassSession(
+            title="29日前の回",
+            starts_at=now - dt.timedelta(days=29),
+            venue="志村ふれあい館",
+            capacity=5,
+            asks_name=True,
+        )
+        resident = adopt_follower(db, "U" + "d" * 32, "seen")
+        db.add_all([old, recent])
+        db.flush()
+        for session in (old, recent):
+            db.add(
+                Reservation(
+                    session_id=session.id,
+                    follower_id=resident.id,
+                    status="reserved",
+                    attended=True,
+                    name="板橋 花子",
+                    name_kana="いたばし はなこ",
+                )
+            )
+        db.commit()
+        purged = purge_expired(db, now)
+        assert purged.booking_names == 1
+        names = {
+            r.session.title: (r.name, r.name_kana, r.attended)
+            for r in db.scalars(select(Reservation))
+        }
+        assert names == {
+            "31日前の回": (None, None, True),  # the attendance still counts, nameless
+            "29日前の回": ("板橋 花子", "いたばし はなこ", True),
+        }
+        assert purge_expired(db, now).booking_names == 0

@@ -16,7 +16,7 @@ KINDS = ("class", "consultation")
 
 # The longest text and the largest class a session may have: staff see these beside the
 # console's fields, and the CLI meets the same ones.
-LIMITS = {"title": 200, "venue": 200, "description": 2000, "capacity": 1000}
+LIMITS = {"title": 200, "venue": 200, "description": 2000, "bring": 300, "capacity": 1000}
 # What can be wrong with a session's details, by code; the console words each code in its own
 # languages (classes.error.<code>), the CLI prints these.
 PROBLEMS = {
@@ -24,6 +24,7 @@ PROBLEMS = {
     "venue": f"a session needs a venue of at most {LIMITS['venue']} characters",
     "kind": f"kind must be one of {', '.join(KINDS)}",
     "description": f"the description can have at most {LIMITS['description']} characters",
+    "bring": f"what to bring can have at most {LIMITS['bring']} characters",
     "capacity": f"capacity must be a whole number from 1 to {LIMITS['capacity']}",
     "starts_at": "the start needs a date, a time and a time zone, e.g. 2026-12-03T10:00+09:00",
     "ends_at": "the end time must be after the start time",
@@ -52,8 +53,9 @@ def session_problems(details: dict) -> dict[str, str]:
             problems[name] = name
     if details.get("kind") not in KINDS:
         problems["kind"] = "kind"
-    if len(details.get("description") or "") > LIMITS["description"]:
-        problems["description"] = "description"
+    for name in ("description", "bring"):
+        if len(details.get(name) or "") > LIMITS[name]:
+            problems[name] = name
     capacity = details.get("capacity")
     if not isinstance(capacity, int) or not 1 <= capacity <= LIMITS["capacity"]:
         problems["capacity"] = "capacity"
@@ -82,6 +84,8 @@ def add_session(
     kind: str = "class",
     ends_at: dt.datetime | None = None,
     description: str = "",
+    bring: str = "",
+    asks_name: bool = False,
 ) -> ClassSession:
     """Create a session after checking what a resident would trip over (session_problems)."""
     check_session(
@@ -93,6 +97,7 @@ def add_session(
             "starts_at": starts_at,
             "ends_at": ends_at,
             "description": description,
+            "bring": bring,
         }
     )
     session = ClassSession(
@@ -103,6 +108,8 @@ def add_session(
         venue=venue.strip(),
         capacity=capacity,
         description=description,
+        bring=bring.strip(),
+        asks_name=asks_name,
     )
     db.add(session)
     db.flush()
@@ -154,4 +161,6 @@ def session_as_dict(session: ClassSession) -> dict:
         "capacity": session.capacity,
         "reserved": session.reserved,
         "status": session.status,
+        "bring": session.bring,
+        "asks_name": session.asks_name,
     }

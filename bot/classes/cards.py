@@ -33,30 +33,58 @@ def reservation_card(
     reservation: Reservation,
     heading: str,
     position: int | None = None,
+    buttons: list[dict] | None = None,
 ) -> dict:
-    """A booking as a card: what happened, when, where, what to bring, whom to ask, and
-    buttons to see the bookings or cancel this one."""
+    """A booking as a card to show at the door: what happened, the 受付番号 in large text (for a
+    seat), when, where, the name given, what to bring, whom to ask; buttons to see the bookings
+    or cancel this one (or `buttons`, when given)."""
     session = reservation.session
-    rows = session_rows(content, tz, lang, session)
+    rows = booking_rows(content, tz, lang, reservation)
     if position:
         rows.append((content.ui("class_row.position", lang), str(position)))
-    buttons = [
-        messages.postback_action(
-            content.ui("my_reservations_button", lang), Postback("my_reservations")
-        ),
-        messages.postback_action(
-            content.ui("cancel_reservation_button", lang),
-            Postback("cancel_ask", {"reservation": str(reservation.id)}),
-        ),
-    ]
-    return bubble_message(heading, session.title, rows, buttons)
+    if buttons is None:
+        buttons = [
+            messages.postback_action(
+                content.ui("my_reservations_button", lang), Postback("my_reservations")
+            ),
+            messages.postback_action(
+                content.ui("cancel_reservation_button", lang),
+                Postback("cancel_ask", {"reservation": str(reservation.id)}),
+            ),
+        ]
+    number = booking_number(content, lang, reservation)
+    note = content.ui("booking_show_at_door", lang) if number else ""
+    return messages.flex(bubble(heading, session.title, rows, buttons, note=note, number=number))
+
+
+def booking_number(content: Content, lang: str, reservation: Reservation) -> str:
+    """「受付番号 12」 / "Booking number 12" for a seat in an open session; "" otherwise (a place
+    on the waiting list is not a seat, and a cancelled session has no door to show it at)."""
+    if reservation.status != "reserved" or reservation.session.status != "open":
+        return ""
+    return content.ui("booking_number", lang, number=reservation.id)
+
+
+def booking_rows(
+    content: Content, tz: ZoneInfo, lang: str, reservation: Reservation
+) -> list[tuple[str, str]]:
+    """A booking's rows: the session's (session_rows) with the name the resident gave, when the
+    session asked for one, after the venue."""
+    rows = session_rows(content, tz, lang, reservation.session)
+    if reservation.name:
+        name = reservation.name
+        if reservation.name_kana:
+            name += f"({reservation.name_kana})" if lang != "en" else f" ({reservation.name_kana})"
+        rows.insert(2, (content.ui("class_row.name", lang), name))
+    return rows
 
 
 def session_rows(
     content: Content, tz: ZoneInfo, lang: str, session: ClassSession, *, brief: bool = False
 ) -> list[tuple[str, str]]:
-    """Label and value pairs: when and where; unless brief, details, what to bring and whom to
-    ask (the facts do not say what to bring, so the card says to ask the venue)."""
+    """Label and value pairs: when and where; unless brief, details, what to bring (as staff
+    wrote it for the session; otherwise, since the facts do not say, to ask the venue) and whom
+    to ask."""
     rows = [
         (content.ui("class_row.when", lang), classes.format_when(session, tz, lang)),
         (content.ui("class_row.venue", lang), session.venue),
@@ -65,7 +93,8 @@ def session_rows(
         return rows
     if session.description.strip():
         rows.append((content.ui("class_row.details", lang), session.description.strip()))
-    rows.append((content.ui("class_row.bring", lang), content.ui("class_bring", lang)))
+    bring = session.bring.strip() or content.ui("class_bring", lang)
+    rows.append((content.ui("class_row.bring", lang), bring))
     rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))
     return rows
 
@@ -80,10 +109,19 @@ def venue_phone(content: Content, lang: str, venue: str) -> str:
 
 
 def bubble(
-    heading: str, title: str, rows: list[tuple[str, str]], buttons: list[dict], note: str = ""
+    heading: str,
+    title: str,
+    rows: list[tuple[str, str]],
+    buttons: list[dict],
+    note: str = "",
+    number: str = "",
 ) -> dict:
-    """A card in large, plain text: heading, title, label/value rows, a note, buttons."""
-    body = [text_part(heading, "md", bold=True, color=GREEN), text_part(title, "lg", bold=True)]
+    """A card in large, plain text: heading, a booking number (largest of all, to show at the
+    door), title, label/value rows, a note, buttons."""
+    body = [text_part(heading, "md", bold=True, color=GREEN)]
+    if number:
+        body.append(text_part(number, "xxl", bold=True))
+    body.append(text_part(title, "lg", bold=True))
     for label, value in rows:
         label_part = text_part(label, "sm", color=GREY) | {"flex": 2}
         row = [label_part, text_part(value, "md") | {"flex": 5}]

@@ -30,7 +30,17 @@ from bot.staff import audit
 
 log = logging.getLogger(__name__)
 
-EDITABLE = ("kind", "title", "starts_at", "ends_at", "venue", "capacity", "description")
+EDITABLE = (
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "capacity",
+    "description",
+    "bring",
+    "asks_name",
+)
 # Changes a booked resident must hear about: they decide whether they can still come.
 WHEN_AND_WHERE = ("starts_at", "ends_at", "venue")
 
@@ -232,22 +242,34 @@ def tell(
 
 
 def notice_card(content: Content, settings: Settings, purpose: str, reservation: Reservation):
-    """The card a resident gets: the same cards the bot shows when booking (handlers)."""
+    """The card a resident gets: the booking card they saw when booking (handlers), headed by
+    what happened. A change or cancellation is our doing: it apologises, and offers 予約の確認
+    and 別の回を見る (a changed booking can also be cancelled from it)."""
     from bot.classes.cards import bubble_message, reservation_card, session_rows, venue_phone
 
     lang = reservation.follower.language
     session = reservation.session
-    if purpose in ("promotion", "session-changed"):
-        heading = content.ui("class_promoted" if purpose == "promotion" else "class_changed", lang)
+    if purpose == "promotion":
+        heading = content.ui("class_promoted", lang)
         return reservation_card(content, settings.tz, lang, reservation, heading)
+    bookings = messages.postback_action(
+        content.ui("my_reservations_button", lang), Postback("my_reservations")
+    )
+    others = messages.postback_action(
+        content.ui("other_sessions_button", lang), Postback("class_entry", {"k": "schedule"})
+    )
+    if purpose == "session-changed":
+        cancel = messages.postback_action(
+            content.ui("cancel_reservation_button", lang),
+            Postback("cancel_ask", {"reservation": str(reservation.id)}),
+        )
+        heading = content.ui("class_changed", lang)
+        buttons = [bookings, cancel, others]
+        return reservation_card(content, settings.tz, lang, reservation, heading, buttons=buttons)
     rows = session_rows(content, settings.tz, lang, session, brief=True)
     rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))
-    schedule = messages.postback_action(
-        content.ui("topic_label.smartphone_class", lang),
-        Postback("topic", {"i": "smartphone_class"}),
-    )
-    heading = content.ui("class_status.session_cancelled", lang)
-    return bubble_message(heading, session.title, rows, [schedule])
+    heading = content.ui("class_cancelled_notice", lang)
+    return bubble_message(heading, session.title, rows, [bookings, others])
 
 
 def _audited(session: ClassSession) -> dict:

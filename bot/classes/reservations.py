@@ -68,9 +68,16 @@ def promotion_key(reservation: Reservation) -> str:
 
 
 def reserve(
-    db: Session, session_id: int, follower: Follower, now: dt.datetime | None = None
+    db: Session,
+    session_id: int,
+    follower: Follower,
+    now: dt.datetime | None = None,
+    *,
+    name: str | None = None,
+    name_kana: str | None = None,
 ) -> ReservationResult:
-    """Give the resident a seat, or a place on the waiting list when the session is full."""
+    """Give the resident a seat, or a place on the waiting list when the session is full;
+    `name` and `name_kana` are kept with it when the session asks for names."""
     now = now or utcnow()
     session = db.get(ClassSession, session_id, populate_existing=True)
     if not _is_open(session, now):
@@ -82,7 +89,8 @@ def reserve(
     if not seated and not _is_open(db.get(ClassSession, session_id, populate_existing=True), now):
         return ReservationResult("closed", None, 0)
     status = "reserved" if seated else "waitlisted"
-    reservation = _claim_row(db, session_id, follower.id, existing, status)
+    named = {"name": name, "name_kana": name_kana}
+    reservation = _claim_row(db, session_id, follower.id, existing, status, named)
     if reservation is None:  # the same resident, a moment earlier, in another worker
         if seated:
             give_back_seat(db, session_id)
@@ -240,7 +248,12 @@ def _reservation_of(db: Session, session_id: int, follower_id: int) -> Reservati
 
 
 def _claim_row(
-    db: Session, session_id: int, follower_id: int, existing: Reservation | None, status: str
+    db: Session,
+    session_id: int,
+    follower_id: int,
+    existing: Reservation | None,
+    status: str,
+    named: dict[str, str | None],
 ) -> Reservation | None:
     """Insert the resident's row, or reuse their cancelled one; None if another request of the
     same resident got there first (the unique constraint, or the conditional UPDATE, says so)."""
@@ -250,12 +263,12 @@ def _claim_row(
             db.execute(
                 update(Reservation)
                 .where(Reservation.id == existing.id, Reservation.status == "cancelled")
-                .values(status=status, created_at=utcnow(), attended=None)
+                .values(status=status, created_at=utcnow(), attended=None, **named)
                 .execution_options(synchronize_session=False)
             ),
         )
         return _load(db, existing.id) if reused.rowcount == 1 else None
-    row = Reservation(session_id=session_id, follower_id=follower_id, status=status)
+    row = Reservation(session_id=session_id, follower_id=follower_id, status=status, **named)
     try:
         with db.begin_nested():
             db.add(row)
@@ -294,13 +307,15 @@ def _mark_cancelled(db: Session, reservation_id: int) -> str | None:
 
 
 def _change_status(db: Session, reservation_id: int, old: str, new: str) -> bool:
-    """Move one row from `old` to `new`; False if it no longer had `old`."""
+    """Move one row from `old` to `new`; False if it no longer had `old`. A cancelled booking
+    needs no name: it goes at once."""
+    forgotten = {"name": None, "name_kana": None} if new == "cancelled" else {}
     result = cast(
         CursorResult,
         db.execute(
             update(Reservation)
             .where(Reservation.id == reservation_id, Reservation.status == old)
-            .values(status=new)
+            .values(status=new, **forgotten)
             .execution_options(synchronize_session=False)
         ),
     )

@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--capacity", type=int, required=True)
     add.add_argument("--kind", choices=("class", "consultation"), default="class")
     add.add_argument("--description", default="")
+    add.add_argument("--bring", default="", help="what to bring, as residents' cards show it")
+    add.add_argument("--ask-name", action="store_true", help="ask each resident's name at booking")
     add.set_defaults(run=run_classes_add)
     listing = class_commands.add_parser("list", help="list sessions")
     listing.add_argument("--json", action="store_true")
@@ -280,7 +282,8 @@ def run_purge(args) -> int:
     print(
         f"deleted: {purged.unanswered} unanswered questions, {purged.event_ids} event ids, "
         f"{purged.contexts} contexts, {purged.unfollowed} followers who blocked the account, "
-        f"{purged.login_attempts} console login attempts"
+        f"{purged.login_attempts} console login attempts, "
+        f"{purged.booking_names} names given when booking"
     )
     return 0
 
@@ -407,6 +410,8 @@ def run_classes_add(args) -> int:
                 capacity=args.capacity,
                 kind=args.kind,
                 description=args.description,
+                bring=args.bring,
+                asks_name=args.ask_name,
             )
         except classes.ClassError as error:
             raise CommandError(str(error)) from None

@@ -22,6 +22,7 @@ SAMPLE_SESSIONS = [
     ("スマホ教室 はじめてのLINE", "class", "志村ふれあい館", 8, 10, 12, 10),
     ("スマホ教室 コンビニ交付とマイナポータル", "class", "徳丸ふれあい館", 12, 13, 15, 10),
 ]
+DEMO_CLASS_BRING = "スマホをお持ちください"
 
 
 def demo_settings(settings: Settings, api_base_url: str) -> Settings:
@@ -53,6 +54,9 @@ def seed_sessions(sessions, tz) -> int:
                 capacity=capacity,
                 starts_at=day.replace(hour=start_h),
                 ends_at=day.replace(hour=end_h),
+                # Classes show what staff write for 持ち物 and ask names for the door list.
+                bring=DEMO_CLASS_BRING if kind == "class" else "",
+                asks_name=kind == "class",
             )
         db.commit()
     return len(SAMPLE_SESSIONS)

@@ -153,6 +153,13 @@ class Answerer:
         if meant.reset:
             turn.forget()
             return Outcome("answered", "reset"), self.registry.action("menu")(turn), turn
+        awaited = self._awaited(context, meant.how)
+        if awaited is not None:
+            # The bot asked for this (a name for a booking): it is an answer, not a question,
+            # so it is neither counted nor kept as unanswered, and a name in Latin letters does
+            # not switch the answer to English.
+            turn.lang = resident.language
+            return Outcome("answered", awaited), self.registry.for_event(awaited)(turn), turn
         if turn.route is not None and turn.route.intent != meant.intent:
             turn.route = replace(turn.route, intent=meant.intent)
         turn.entry_key, turn.area, turn.options = meant.entry, meant.area, meant.options
@@ -164,6 +171,14 @@ class Answerer:
             note = self.content.ui("other_language", languages.answer_in or languages.default)
             answer = [messages.text(note), *answer]
         return Outcome("answered", meant.intent, question=True), answer, turn
+
+    def _awaited(self, context: LastAnswer | None, how: str) -> str | None:
+        """The event handler waiting for the resident's next typed words (the last answer
+        remembered `awaits`), unless they sent a command the bot teaches (予約の確認 …)."""
+        awaits = (context.data or {}).get("awaits") if context else None
+        if how == "command" or not isinstance(awaits, str):
+            return None
+        return awaits if awaits in self.registry.events else None
 
     def _button(
         self, work: UnitOfWork, resident: Resident, context: LastAnswer | None, data: str

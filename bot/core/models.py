@@ -170,12 +170,19 @@ class ClassSession(Base):
     # several workers can never take more seats than there are.
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
+    # 持ち物 as staff wrote it (「スマホをお持ちください」); empty: the card says to ask the venue.
+    bring: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Staff want names at the door: the bot asks each resident for a name (and furigana) before
+    # booking. The name is kept with the reservation until 30 days after the session.
+    asks_name: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | cancelled
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Reservation(Base):
-    """A resident's seat (or place on the waitlist) in a class session."""
+    """A resident's seat (or place on the waitlist) in a class session.
+
+    Its id is the 受付番号 (booking number) the resident shows at the door."""
 
     __tablename__ = "reservations"
 
@@ -192,6 +199,11 @@ class Reservation(Base):
     reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # Marked by staff after the session: True came, False no-show, None not marked yet.
     attended: Mapped[bool | None] = mapped_column()
+    # Asked only when the session asks for names (ClassSession.asks_name); typed by the resident,
+    # stored as typed (a name is what staff need, so it is not masked), never logged, and
+    # deleted 30 days after the session (bot.residents.housekeeping).
+    name: Mapped[str | None] = mapped_column(String(100))
+    name_kana: Mapped[str | None] = mapped_column(String(100))
 
     session: Mapped[ClassSession] = relationship()
     follower: Mapped[Follower] = relationship()

@@ -6,6 +6,8 @@
 - followers who blocked the account: 30 days after the unfollow (their reservations go too)
 - console login attempts (email, address): after the 15-minute lockout window
 - messages LINE never took (bot.line.outbox), once given up: 30 days, for staff to see
+- names given when booking a session that asks for them: 30 days after the session (the
+  booking itself stays, nameless, for the attendance figures)
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.core.models import (
+    ClassSession,
     ConversationContext,
     Follower,
     PendingMessage,
     ProcessedEvent,
+    Reservation,
     UnansweredQuestion,
 )
 from bot.staff import forget_old_attempts
@@ -31,6 +35,7 @@ UNANSWERED_DAYS = 90
 EVENT_ID_DAYS = 7
 UNFOLLOWED_DAYS = 30
 GIVEN_UP_DAYS = 30
+BOOKING_NAME_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Purged:
     unfollowed: int
     login_attempts: int
     given_up_messages: int
+    booking_names: int
 
 
 def purge_expired(db: Session, now: dt.datetime) -> Purged:
@@ -74,6 +80,19 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
             delete(PendingMessage).where(
                 PendingMessage.given_up_at < now - dt.timedelta(days=GIVEN_UP_DAYS)
             )
+        ),
+        booking_names=purge(
+            update(Reservation)
+            .where(
+                Reservation.session_id.in_(
+                    select(ClassSession.id).where(
+                        ClassSession.starts_at < now - dt.timedelta(days=BOOKING_NAME_DAYS)
+                    )
+                ),
+                or_(Reservation.name.is_not(None), Reservation.name_kana.is_not(None)),
+            )
+            .values(name=None, name_kana=None)
+            .execution_options(synchronize_session=False)
         ),
     )
     db.commit()

@@ -67,6 +67,13 @@ def save_attendance(page) -> None:
         page.locator("#attendees button[type=submit]").click()
 
 
+def check_in_first(page) -> None:
+    """At the reception page: mark (or unmark) the first booking: its message and the
+    other button show."""
+    with page.expect_navigation():
+        page.locator(".door-list button.door-button").first.click()
+
+
 def wrong_password(page) -> None:
     """A failed login: the page shows why."""
     page.locator("#email").fill("nobody@demo.itabashi.example")
@@ -110,6 +117,7 @@ PAGES = [
     # A cancelled session cannot be edited: back on its page with an error message.
     ConsolePage("class-cancelled", "/admin/classes/{cancelled_session}/edit", STAFF),
     ConsolePage("class-cancel", "/admin/classes/{full_session}/cancel", STAFF),
+    ConsolePage("class-door", "/admin/classes/{full_session}/door", STAFF, check_in_first),
     ConsolePage("announcements", "/admin/announcements", STAFF),
     ConsolePage("announcement-new", "/admin/announcements/new", STAFF, announcement_later),
     ConsolePage(

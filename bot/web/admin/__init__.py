@@ -30,6 +30,7 @@ def register(app) -> None:
         auth,
         classes,
         dashboard,
+        door,
         home,
         i18n,
         security,

@@ -165,16 +165,21 @@ def class_attendees_csv(session_id: int):
     """The attendee list for a spreadsheet (UTF-8 with BOM)."""
     session = found(session_id)
     attended = {True: t("classes.came"), False: t("classes.absent"), None: ""}
-    header = [t(f"classes.csv.{c}") for c in ("number", "status", "booked", "lang", "attended")]
+    holders = sessions_admin.active_reservations(g.db, session_id)
+    # Names only where the session asked for them (or a resident gave one before it stopped).
+    named = session.asks_name or any(r.name for r in holders)
+    columns = ["number", *(("name", "kana") if named else ()), "status", "booked", "lang"]
+    header = [t(f"classes.csv.{c}") for c in (*columns, "attended")]
     rows = [
         [
             r.id,
+            *((r.name or "", r.name_kana or "") if named else ()),
             t(f"classes.status.{r.status}"),
             localtime(r.created_at),
             t(f"classes.lang.{r.follower.language}"),
             attended[r.attended],
         ]
-        for r in sessions_admin.active_reservations(g.db, session_id)
+        for r in holders
     ]
     filename = f"class-{session.id}-{localtime(session.starts_at, '%Y%m%d')}.csv"
     return csv_response(filename, header, rows)
@@ -241,6 +246,8 @@ def form_values(session: ClassSession | None) -> dict[str, str]:
         "venue": session.venue,
         "capacity": str(session.capacity),
         "description": session.description,
+        "bring": session.bring,
+        "asks_name": "1" if session.asks_name else "",
     }
 
 
@@ -259,6 +266,8 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
         "kind": form.get("kind", ""),
         "venue": form.get("venue", "").strip(),
         "description": form.get("description", "").replace("\r\n", "\n").strip(),
+        "bring": " ".join(form.get("bring", "").split()),
+        "asks_name": form.get("asks_name") == "1",
         "capacity": int(capacity) if capacity.isdigit() else None,
         "starts_at": starts_at,
         "ends_at": ends_at,

@@ -1,0 +1,52 @@
+"""At the door: staff find a booking by its 受付番号 or by the name the resident gave, and mark
+who came. Built on bot.classes.changes (attendance is recorded, and audited, there).
+
+Names are matched the way staff type them on a phone: full- or half-width, with or without
+spaces, in hiragana or katakana (「いたばし」 finds 「イタバシ ハナコ」).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy.orm import Session
+
+from bot.classes import changes, reservations
+from bot.core.models import Reservation
+
+# Katakana → hiragana: the two scripts are one code-point block apart.
+_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+
+
+def folded(text: str) -> str:
+    """Text as searched: NFKC (full-width digits and half-width kana made plain), no spaces,
+    case-folded, katakana as hiragana."""
+    plain = "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return plain.translate(_TO_HIRAGANA)
+
+
+def find(db: Session, session_id: int, query: str) -> list[Reservation]:
+    """The session's bookings (seats, then the waiting list) whose number is `query`, or whose
+    name or furigana contains it; all of them when `query` is empty."""
+    wanted = folded(query).removeprefix("no.").removeprefix("#")
+    holders = changes.active_reservations(db, session_id)
+    if not wanted:
+        return holders
+    if wanted.isdigit():
+        return [r for r in holders if str(r.id) == wanted.lstrip("0")]
+    return [
+        r
+        for r in holders
+        if any(wanted in folded(name) for name in (r.name or "", r.name_kana or ""))
+    ]
+
+
+def check_in(
+    db: Session, session_id: int, reservation_id: int, came: bool | None, actor: str
+) -> bool:
+    """Mark one seat as come (True) or unmark it (None), audited; False when the number is not
+    a seat of this session (a waiting-list place, a cancelled booking, another session's)."""
+    if all(r.id != reservation_id for r in reservations.attendees(db, session_id)):
+        return False
+    changes.mark_attendance(db, session_id, {reservation_id: came}, actor)
+    return True

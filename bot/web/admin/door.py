@@ -1,0 +1,54 @@
+"""/admin/classes/<id>/door (staff): the reception desk on the day, on a phone.
+
+Staff type the number on the resident's card (受付番号) or a name, and mark them as come with
+one large button; a wrong tap is undone the same way. Each mark is audited (bot.classes.door).
+"""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from bot.classes import door
+from bot.web.admin import bp
+from bot.web.admin.classes import found
+from bot.web.admin.i18n import t
+from bot.web.admin.security import login_required
+
+QUERY_MAX = 100
+
+
+@bp.get("/classes/<int:session_id>/door")
+@login_required("staff")
+def class_door(session_id: int):
+    """Search by number or name; every booking of the session when nothing is typed."""
+    session = found(session_id)
+    query = request.args.get("q", "").strip()[:QUERY_MAX]
+    holders = door.find(g.db, session_id, query)
+    seated = door.find(g.db, session_id, "")
+    return render_template(
+        "admin/classes_door.html",
+        session=session,
+        query=query,
+        holders=holders,
+        came=sum(r.status == "reserved" and r.attended is True for r in seated),
+        booked=sum(r.status == "reserved" for r in seated),
+    )
+
+
+@bp.post("/classes/<int:session_id>/door")
+@login_required("staff")
+def class_door_check_in(session_id: int):
+    """Mark one booking as come (or undo it), then back to an empty search for the next."""
+    found(session_id)
+    number = request.form.get("reservation", "")
+    came = request.form.get("came") == "1"
+    if not number.isdigit() or len(number) > 18:
+        flash(t("door.not_a_seat"), "error")
+        return redirect(url_for("admin.class_door", session_id=session_id))
+    if not door.check_in(g.db, session_id, int(number), True if came else None, g.user.email):
+        g.db.rollback()
+        flash(t("door.not_a_seat"), "error")
+        return redirect(url_for("admin.class_door", session_id=session_id))
+    g.db.commit()
+    flash(t("door.checked_in" if came else "door.undone", n=int(number)), "ok")
+    return redirect(url_for("admin.class_door", session_id=session_id))

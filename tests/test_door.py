@@ -1,0 +1,196 @@
+"""Staff run the room (issue 16): the session form's 持ち物 and name setting, the attendee page and
+CSV with numbers, names and status, and the reception page at the door — through the real
+forms, with their CSRF tokens."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.models import AuditEntry, ClassSession, Reservation
+from tests.admin_helpers import console_client, log_in, make_user
+from tests.test_admin_staff import a_session, booked, post_form, session_form
+
+
+@pytest.fixture
+def staff(app):
+    """A logged-in staff member's browser."""
+    console = console_client(app)
+    log_in(console, make_user(app, "staff"))
+    return console
+
+
+def name(app, reservation_id: int, full: str, kana: str) -> None:
+    """Give a booking the name a resident typed (what the chat stores)."""
+    with app.extensions["navi"].sessions() as db:
+        reservation = db.get(Reservation, reservation_id)
+        reservation.name, reservation.name_kana = full, kana
+        reservation.session.asks_name = True
+        db.commit()
+
+
+def attended(app, reservation_id: int) -> bool | None:
+    with app.extensions["navi"].sessions() as db:
+        return db.get(Reservation, reservation_id).attended
+
+
+def audit(app, action: str) -> list[AuditEntry]:
+    with app.extensions["navi"].sessions() as db:
+        return list(db.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+# -- the session form ----------------------------------------------------------------------------
+
+
+def test_staff_write_what_to_bring_and_ask_for_names_and_residents_see_it(app, staff, resident):
+    form = session_form(bring="スマホをお持ちください", asks_name="1", description="")
+    assert post_form(staff, "/admin/classes/new", **form).status_code == 302
+    with app.extensions["navi"].sessions() as db:
+        session = db.scalar(select(ClassSession))
+    assert (session.bring, session.asks_name) == ("スマホをお持ちください", True)
+    page = staff.get(f"/admin/classes/{session.id}").get_data(as_text=True)
+    assert "スマホをお持ちください" in page and "予約のときに氏名を聞く" in page
+    resident.say("スマホ教室の日程")
+    assert "お名前" in resident.tap("予約する").text  # the chat asks before booking
+
+
+def test_a_long_what_to_bring_is_explained_beside_its_field(staff):
+    response = post_form(staff, "/admin/classes/new", **session_form(bring="あ" * 301))
+    assert response.status_code == 400
+    assert "持ち物は300文字までにしてください" in response.get_data(as_text=True)
+
+
+def test_the_cli_adds_a_session_with_what_to_bring_that_asks_names(app, settings):
+    start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
+    details = ["--title", "はじめてのLINE", "--venue", "志村ふれあい館", "--capacity", "8"]
+    extra = ["--starts-at", start, "--bring", "スマホをお持ちください", "--ask-name"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "classes", "add", *details, *extra],
+        env={**os.environ, "DATABASE_URL": settings.database_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    added = json.loads(result.stdout)
+    assert (added["bring"], added["asks_name"]) == ("スマホをお持ちください", True)
+
+
+# -- the attendee page and CSV -------------------------------------------------------------------
+
+
+def test_attendees_show_number_name_and_status_on_the_page_and_in_the_csv(app, staff):
+    session_id = a_session(app, capacity=1)
+    seat, waiting = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
+    name(app, seat, "板橋 花子", "いたばし はなこ")
+    page = staff.get(f"/admin/classes/{session_id}").get_data(as_text=True)
+    assert f"受付番号 {seat}" in page and "板橋 花子 (いたばし はなこ)" in page
+    assert f"受付番号 {waiting}" in page
+    response = staff.get(f"/admin/classes/{session_id}/attendees.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["受付番号", "お名前", "ふりがな", "状態"]
+    assert rows[1][:4] == [str(seat), "板橋 花子", "いたばし はなこ", "予約"]
+    assert rows[2][:4] == [str(waiting), "", "", "キャンセル待ち"]
+
+
+def test_a_session_without_names_has_no_name_columns(app, staff):
+    session_id = a_session(app)
+    booked(app, session_id, "U" + "c" * 32)
+    response = staff.get(f"/admin/classes/{session_id}/attendees.csv")
+    header = next(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert "お名前" not in header and header[0] == "受付番号"
+
+
+# -- the reception page --------------------------------------------------------------------------
+
+
+def door(staff, session_id: int, query: str = "") -> str:
+    return staff.get(f"/admin/classes/{session_id}/door", query_string={"q": query}).get_data(
+        as_text=True
+    )
+
+
+def check_in(staff, session_id: int, reservation_id: int, came: str = "1"):
+    path = f"/admin/classes/{session_id}/door"
+    return post_form(staff, path, reservation=str(reservation_id), came=came)
+
+
+def test_staff_find_a_booking_by_number_and_mark_it_as_come_audited(app, staff):
+    session_id = a_session(app, capacity=3)
+    first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
+    found = door(staff, session_id, str(second))
+    assert f"受付番号 {second} を出席にする" in found
+    assert f"受付番号 {first} を出席にする" not in found
+    response = check_in(staff, session_id, second)
+    assert response.status_code == 302
+    assert attended(app, second) is True and attended(app, first) is None
+    after = door(staff, session_id)
+    assert f"受付番号 {second} の方を出席にしました" in after and "出席 1人 / 予約 2人" in after
+    assert f"受付番号 {second} の出席を取り消す" in after
+    assert audit(app, "class.attendance")[0].detail == {"marks": {str(second): True}}
+
+
+def test_a_full_width_number_and_a_name_in_either_kana_find_the_booking(app, staff):
+    session_id = a_session(app, capacity=3)
+    first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
+    name(app, first, "板橋 花子", "いたばし はなこ")
+    name(app, second, "志村 一郎", "シムラ イチロウ")
+    wide = str(first).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert f"受付番号 {first} を出席にする" in door(staff, session_id, wide)
+    by_kana = door(staff, session_id, "ハナコ")
+    assert "板橋 花子" in by_kana and "志村 一郎" not in by_kana
+    assert "志村 一郎" in door(staff, session_id, "しむら")
+    assert "志村 一郎" in door(staff, session_id, "志村")
+    assert "見つかりませんでした" in door(staff, session_id, "やまだ")
+
+
+def test_a_wrong_tap_is_undone(app, staff):
+    session_id = a_session(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    check_in(staff, session_id, seat)
+    check_in(staff, session_id, seat, came="")
+    assert attended(app, seat) is None
+    assert f"受付番号 {seat} の方の出席を取り消しました" in door(staff, session_id)
+
+
+def test_a_waiting_list_place_or_another_sessions_number_cannot_be_checked_in(app, staff):
+    session_id, other_id = a_session(app, capacity=1), a_session(app)
+    _, waiting = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
+    (elsewhere,) = booked(app, other_id, "U" + "e" * 32)
+    assert "キャンセル待ちの方です" in door(staff, session_id, str(waiting))
+    for number in (waiting, elsewhere, "abc", "9" * 30):
+        response = check_in(staff, session_id, number)
+        assert response.status_code == 302
+        assert "この回の予約ではありません" in door(staff, session_id)
+    assert attended(app, waiting) is None and attended(app, elsewhere) is None
+    assert audit(app, "class.attendance") == []
+
+
+def test_checking_in_needs_the_pages_csrf_token_and_a_login(app, staff):
+    session_id = a_session(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    forged = staff.post(
+        f"/admin/classes/{session_id}/door",
+        data={"reservation": str(seat), "came": "1", "csrf_token": "forged"},
+    )
+    assert forged.status_code == 400
+    anonymous = console_client(app)
+    assert anonymous.get(f"/admin/classes/{session_id}/door").status_code == 302
+    assert attended(app, seat) is None
+
+
+def test_odd_searches_and_unknown_sessions_never_give_a_500(app, staff):
+    session_id = a_session(app)
+    for query in ("\x00", "あ" * 500, "<script>", "%", "No.1"):
+        assert (
+            staff.get(f"/admin/classes/{session_id}/door", query_string={"q": query}).status_code
+            == 200
+        )
+    assert staff.get("/admin/classes/999999/door").status_code == 404
