@@ -76,27 +76,40 @@ def build_entry(
     if link_label or link_url:
         data["link"] = {"label": link_label, "url": link_url}
     problems: dict[str, Problem] = {}
+    entry = None
     try:
         entry = Entry.model_validate(data)
     except ValidationError as error:
         for problem in error.errors():
             field, found = _entry_problem(problem)
             problems.setdefault(field, found)
-        raise FieldsInvalid(problems) from None
-    marked = bool(entry.unofficial)
-    if not marked and not sites.official(entry.source):
-        problems["source"] = ("not_official", {})
-    link_url = entry.link.url if entry.link else ""
-    if link_url.startswith("http") and not marked and not sites.official(link_url):
-        problems["link_url"] = ("not_official", {})
-    if entry.checked > today:
+    # What content/ allows but residents should not get, checked on every field the schema
+    # passed, so one submission names every mistake.
+    marked = bool(data.get("unofficial"))
+    for field, url in (("source", data["source"]), ("link_url", link_url)):
+        official = not url.startswith("http") or sites.official(url)
+        if field not in problems and url and not marked and not official:
+            problems[field] = ("not_official", {})
+    if "checked" not in problems and _date(data["checked"]) > today:
         problems["checked"] = ("future", {})
+    if entry is None or problems:
+        raise FieldsInvalid(problems)
     card = messages.card(entry.title, entry.text + "\n" + "x" * 60, None)
     if len(json.dumps(card, ensure_ascii=False).encode()) > MAX_BUBBLE_BYTES:
         problems["text"] = ("card_too_big", {"n": MAX_BUBBLE_BYTES // 1000})
     if problems:
         raise FieldsInvalid(problems)
     return entry
+
+
+def _date(value: Any) -> dt.date:
+    """A date from the form (ISO text), or the earliest date when it is not one."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return dt.date.min
 
 
 def _entry_problem(problem: Any) -> tuple[str, Problem]:
