@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, select
 
 from bot import create_app
-from bot.answers import overlay
+from bot.answers import overlay, versions
 from bot.answers.export import export
 from bot.answers.fields import entry_fields
 from bot.answers.live import LiveContent
@@ -309,3 +309,17 @@ def test_only_managers_see_approve_buttons(app, role):
     submit_edit(console(app, "staff", "writer@example.jp"), **{"ja-text": NEW_TEXT})
     page = console(app, role).get(f"/admin/answers/{TOPIC}/{KEY}").get_data(as_text=True)
     assert ("承認して公開" in page) == (role == "manager")
+
+
+def test_two_managers_deciding_at_once_publish_once(app):
+    submit_edit(console(app, "staff"), **{"ja-text": NEW_TEXT})
+    sessions = app.extensions["navi"].sessions
+    with sessions() as first, sessions() as second:
+        mine = first.get(AnswerVersion, pending_id(app))
+        theirs = second.get(AnswerVersion, mine.id)
+        versions.approve(first, mine, "one@example.jp", "manager")
+        first.commit()
+        with pytest.raises(versions.ReviewRefused, match="decided"):
+            versions.reject(second, theirs, "two@example.jp", "admin", "too late")
+        second.rollback()
+    assert [(v.status, v.decided_by) for v in versions_of(app)] == [("published", "one@example.jp")]

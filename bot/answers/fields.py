@@ -59,13 +59,19 @@ def entry_fields(entry: Entry | None) -> dict[str, Any]:
 
 
 def build_entry(
-    base: Entry | None, key: str, fields: dict[str, Any], sites: Sites, today: dt.date
+    base: Entry | None,
+    key: str,
+    fields: dict[str, Any],
+    sites: Sites,
+    today: dt.date,
+    official_only: bool = True,
 ) -> Entry:
     """The entry these fields make (over `base`'s other fields: note, next, sources …).
 
     Raises FieldsInvalid naming each field at fault: what content/ refuses, a source or link
-    that is not on an official site (unless the entry already says why it cites another), a
-    checked date in the future, and a card larger than LINE accepts.
+    that is not on an official site (for an answer that states facts, unless the entry already
+    says why it cites another), a checked date in the future, and a card larger than LINE
+    accepts.
     """
     data: dict[str, Any] = base.model_dump(exclude_none=True) if base else {"key": key}
     data.update({name: fields.get(name, "") for name in ("label", "title", "text", "source")})
@@ -85,7 +91,7 @@ def build_entry(
             problems.setdefault(field, found)
     # What content/ allows but residents should not get, checked on every field the schema
     # passed, so one submission names every mistake.
-    marked = bool(data.get("unofficial"))
+    marked = bool(data.get("unofficial")) or not official_only
     for field, url in (("source", data["source"]), ("link_url", link_url)):
         official = not url.startswith("http") or sites.official(url)
         if field not in problems and url and not marked and not official:

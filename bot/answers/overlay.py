@@ -66,7 +66,9 @@ def _apply_entry(base: Content, topics: dict[str, dict[str, Topic]], version: Pu
             raise FieldsInvalid({"text": ("required", {})})
         existing = topic.get(version.key)
         built[language.code] = (
-            build_entry(existing, version.key, own, base.sites, _far_future()) if own else None
+            build_entry(existing, version.key, own, base.sites, _far_future(), official_only=False)
+            if own
+            else None
         )
     for code, entry in built.items():
         topic = topics.get(code, {}).get(version.topic) or base.own_topic(version.topic, code)
@@ -93,5 +95,6 @@ def _with_area(areas: list[Area], area: Area) -> list[Area]:
 
 
 def _far_future() -> dt.date:
-    """Published versions were checked when submitted: no date is 'in the future' here."""
+    """Published versions were checked when submitted (dates, official sites): here only the
+    schema and LINE's limits are applied again."""
     return dt.date.max

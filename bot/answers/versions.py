@@ -119,9 +119,9 @@ def submit(
 def approve(db: Session, version: AnswerVersion, actor: str, role: str) -> int:
     """Publish a pending version; returns the content revision it went live in."""
     _check_reviewer(version, actor, role)
+    _claim(db, version, actor)
     revision = bump_revision(db)
     version.status, version.revision = "published", revision
-    version.decided_by, version.decided_at = actor, utcnow()
     audit.record(
         db,
         actor,
@@ -136,8 +136,8 @@ def approve(db: Session, version: AnswerVersion, actor: str, role: str) -> int:
 def reject(db: Session, version: AnswerVersion, actor: str, role: str, reason: str) -> None:
     """Close a pending version without publishing it."""
     _check_reviewer(version, actor, role)
+    _claim(db, version, actor)
     version.status, version.reason = "rejected", reason.strip()[:500]
-    version.decided_by, version.decided_at = actor, utcnow()
     audit.record(
         db, actor, "answer.reject", subject(version.topic, version.key), version=version.number
     )
@@ -158,6 +158,21 @@ def _check_reviewer(version: AnswerVersion, actor: str, role: str) -> None:
         raise ReviewRefused("decided")
     if version.author == actor:
         raise ReviewRefused("own")
+
+
+def _claim(db: Session, version: AnswerVersion, actor: str) -> None:
+    """Mark the version decided only if it is still pending: of two managers deciding at once,
+    one wins and the other is told it was decided."""
+    now = utcnow()
+    claimed = db.execute(
+        update(AnswerVersion)
+        .where(AnswerVersion.id == version.id, AnswerVersion.status == "pending")
+        .values(status="deciding", decided_by=actor, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise ReviewRefused("decided")
+    version.decided_by, version.decided_at = actor, now
 
 
 def bump_revision(db: Session) -> int:

@@ -314,7 +314,8 @@ def check_entry(
             continue  # falls back to its chain, as in YAML
         base = None if new else own_entry(content, topic, key, language.code)
         try:
-            build_entry(base, key or "new", own, content.sites, local_today())
+            official = content.states_facts(topic)
+            build_entry(base, key or "new", own, content.sites, local_today(), official)
         except FieldsInvalid as error:
             for name, problem in error.problems.items():
                 problems[f"{language.code}-{name}"] = problem
