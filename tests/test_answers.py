@@ -8,6 +8,7 @@ without a restart, and the export that writes the live answers back as the repos
 from __future__ import annotations
 
 import filecmp
+import html
 import re
 import time
 
@@ -43,14 +44,9 @@ def current_form(client, path: str = EDIT) -> dict[str, str]:
     fields = dict(
         re.findall(r'<input id="([\w-]+)" name="[\w-]+"(?: type="\w+")? value="([^"]*)"', page)
     )
-    for name, text in re.findall(
-        r'<textarea id="([\w-]+)" name="[\w-]+"[^>]*>([^<]*)</textarea>', page
-    ):
+    for name, text in re.findall(r'<textarea [^>]*\bid="([\w-]+)"[^>]*>([^<]*)</textarea>', page):
         fields[name] = text
-    fields = {
-        k: v.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"')
-        for k, v in fields.items()
-    }
+    fields = {k: html.unescape(v) for k, v in fields.items()}
     fields["csrf_token"] = csrf_from(client, path)
     return fields
 
