@@ -11,6 +11,7 @@ import filecmp
 import html
 import re
 import time
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import event, select
@@ -27,6 +28,18 @@ from bot.core.models import AnswerVersion, AuditEntry
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 
 TOPIC, KEY = "konbini_certificate", "hours"
+
+
+@dataclass
+class Published:
+    """A published version as the overlay and the export read it (without a database)."""
+
+    kind: str
+    topic: str
+    key: str
+    fields: dict
+
+
 EDIT = f"/admin/answers/{TOPIC}/{KEY}/edit"
 NEW_TEXT = "コンビニ交付は、毎日 午前6時30分から午後11時まで使えます(職員が更新)。"
 
@@ -278,11 +291,7 @@ def test_the_overlay_leaves_the_repository_content_untouched():
     }
     fields["ja"] = {**fields["ja"], "text": NEW_TEXT}
 
-    class Version:
-        kind, topic, key = "entry", TOPIC, KEY
-
-    Version.fields = fields  # type: ignore[attr-defined]
-    live = overlay.apply(base, [Version])
+    live = overlay.apply(base, [Published("entry", TOPIC, KEY, fields)])
     assert live.entry(TOPIC, KEY, "ja").text == NEW_TEXT
     assert base.entry(TOPIC, KEY, "ja").text != NEW_TEXT
 
@@ -319,3 +328,45 @@ def test_two_managers_deciding_at_once_publish_once(app):
             versions.reject(second, theirs, "two@example.jp", "admin", "too late")
         second.rollback()
     assert [(v.status, v.decided_by) for v in versions_of(app)] == [("published", "one@example.jp")]
+
+
+def test_export_appends_a_new_entry_and_area_in_the_files_own_style(tmp_path):
+    base = load_content()
+    entry = {
+        "label": "端末の場所",
+        "title": "キオスク端末のある店",
+        "text": "キオスク端末は店内にあります。\n\n入口の近くです。",
+        "link_label": "板橋区のページ",
+        "link_url": "https://www.city.itabashi.tokyo.jp/",
+        "source": "https://www.city.itabashi.tokyo.jp/",
+        "checked": "2026-11-30",
+        "match": ["キオスク端末"],
+    }
+    area = {
+        "area": "bicycle_parking",
+        "name": {"ja": "駐輪場", "en": "Bicycle parking"},
+        "source": "https://www.city.itabashi.tokyo.jp/",
+        "checked": "2026-11-30",
+        "match": {"ja": ["駐輪場"], "en": ["bicycle parking"]},
+    }
+
+    english = {**entry, "text": "Kiosks are inside.", "match": []}
+    published = [
+        Published("entry", TOPIC, "kiosk_places", {"ja": entry, "en": english}),
+        Published("area", "directory", "bicycle_parking", area),
+    ]
+    out = tmp_path / "content"
+    changed = export(overlay.apply(base, published), content_root(), published, out)
+    assert {p.relative_to(out).as_posix() for p in changed} == {
+        f"ja/{TOPIC}.yaml",
+        f"en/{TOPIC}.yaml",
+        "directory.yaml",
+    }
+    written = load_content(out)
+    assert written.entry(TOPIC, "kiosk_places", "ja").text.endswith("入口の近くです。")
+    assert written.directory.get("bicycle_parking").section is None
+    added = (out / "ja" / f"{TOPIC}.yaml").read_text("utf-8")
+    original = (content_root() / "ja" / f"{TOPIC}.yaml").read_text("utf-8")
+    assert added.startswith(original.rstrip("\n"))  # nothing above the new block moved
+    assert "  - key: kiosk_places\n    label: 端末の場所\n" in added
+    assert '    link: {label: 板橋区のページ, url: "https://www.city.itabashi.tokyo.jp/"}' in added
