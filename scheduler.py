@@ -119,6 +119,19 @@ def purge_expired_data(navi: Navi) -> None:
     log.info("retention: %s", purged)
 
 
+def list_answers_due(navi: Navi) -> None:
+    """Store this week's list of answers due for re-check (the dashboard links to it); a
+    second run the same day replaces that day's list."""
+    from bot.answers.freshness import record_due
+    from bot.core.db import utcnow
+
+    today = utcnow().astimezone(navi.settings.tz).date()
+    with navi.sessions() as db:
+        due = record_due(db, navi.content, today, navi.settings.recheck_after_days)
+        db.commit()
+    log.info("answers due for re-check: %s", len(due))
+
+
 @dataclass(frozen=True)
 class Job:
     """A named job: what it does, when the scheduler runs it, and when the demo does (None: the
@@ -127,7 +140,7 @@ class Job:
     run: Callable[[Navi], None]
     name: str
     trigger: str
-    timing: dict[str, int]
+    timing: dict[str, int | str]
     demo_timing: dict[str, int] | None = None
 
     @property
@@ -161,6 +174,12 @@ JOBS = (
     ),
     Job(snapshot_insight, "insight: store LINE's follower figures", "cron", {"minute": 20}),
     Job(purge_expired_data, "retention: delete expired data", "cron", {"hour": 3, "minute": 15}),
+    Job(
+        list_answers_due,
+        "freshness: list answers due for re-check",
+        "cron",
+        {"day_of_week": "mon", "hour": 8, "minute": 30},
+    ),
 )
 
 

@@ -1,6 +1,7 @@
 """The package layout shows the flow, and the imports keep to it.
 
-    cli → web → conversation (+ handlers) → classes · announcements · residents · reports · staff
+    cli → web → conversation (+ handlers) → classes · announcements · answers · residents · reports
+        · staff
         → line → core
 
 A package imports only packages at its own layer or below; two packages never import each
@@ -22,6 +23,7 @@ LAYERS = {
     "bot.reports": 2,
     "bot.classes": 2,
     "bot.announcements": 2,
+    "bot.answers": 2,
     "bot.conversation": 3,
     "handlers": 3,
     "bot.web": 4,

@@ -17,6 +17,7 @@ JOB_IDS = {
     "remind_tomorrow",
     "snapshot_insight",
     "purge_expired_data",
+    "list_answers_due",
 }
 
 
@@ -57,3 +58,18 @@ def test_due_announcement_job_sends_once_even_when_run_twice(scheduler_services,
     scheduler.run_job("send_due_announcements")
     multicasts = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
     assert len(multicasts) == 1 and multicasts[0].json["messages"][0]["text"] == "お知らせ"
+
+
+def test_weekly_freshness_job_stores_one_list_a_day_however_often_it_runs(scheduler_services):
+    from bot.core.models import FreshnessCheck
+
+    navi = scheduler_services
+    navi.settings = navi.settings.with_overrides(recheck_after_days=0)
+    scheduler.run_job("list_answers_due")
+    scheduler.run_job("list_answers_due")  # a rerun the same day replaces that day's list
+    with navi.sessions() as db:
+        checks = db.query(FreshnessCheck).all()
+    assert len(checks) == 1
+    # with no days allowed, every answer checked before today is due
+    assert "konbini_certificate/hours" in checks[0].due
+    assert len(checks[0].due) > 50

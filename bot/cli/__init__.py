@@ -116,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     deploy.set_defaults(run=run_richmenu_deploy)
 
+    content = commands.add_parser("content", help="the answers residents get")
+    content_commands = content.add_subparsers(title="content commands")
+    content_export = content_commands.add_parser(
+        "export", help="write the live answers (YAML + published edits) as YAML into DIR"
+    )
+    content_export.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    content_export.set_defaults(run=run_content_export)
+
     classes = commands.add_parser("classes", help="smartphone class sessions")
     class_commands = classes.add_subparsers(title="classes commands")
     add = class_commands.add_parser("add", help="add a session")
@@ -307,6 +315,33 @@ def run_unanswered(args) -> int:
         print(f"{group.count:>5}  {group.example}")
         for variant in group.variants[:5]:
             print(f"       · {variant}")
+    return 0
+
+
+def run_content_export(args) -> int:
+    """Write content/ with the answers managers published into DIR, in the repository's
+    format: `diff -r content DIR` shows only the edits."""
+    import pathlib
+
+    from bot.answers import overlay
+    from bot.answers.export import ExportError, export
+    from bot.answers.versions import live_versions
+    from bot.core.content import load_content
+    from bot.core.content_files import content_root
+    from bot.core.migrate import check_ready
+
+    _, engine, sessions = _database()
+    check_ready(engine)
+    with sessions() as db:
+        versions = live_versions(db)
+        live = overlay.apply(load_content(), versions)
+        try:
+            changed = export(live, content_root(), versions, pathlib.Path(args.dir))
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+    print(f"{len(versions)} published answers; files that differ from the repository's:")
+    for path in changed:
+        print(f"  {path}")
     return 0
 
 

@@ -58,6 +58,7 @@ class Answerer:
         safety: SafetyCheck,
         clock: Callable[[], dt.datetime],
         chooser: Chooser | None = None,
+        latest: Callable[[], Content] | None = None,
     ):
         self.settings = settings
         self.gateway = gateway
@@ -67,6 +68,20 @@ class Answerer:
         self.safety = safety
         self.clock = clock
         self.chooser = chooser or Chooser(content, None)
+        # Where newly published answers come from (bot.answers.live): asked once per webhook
+        # body, it costs a clock reading except every couple of seconds.
+        self.latest = latest
+
+    def refresh_content(self) -> None:
+        """Answer with the newest published content (swapped whole: a turn in progress keeps
+        the content it started with)."""
+        if self.latest is None:
+            return
+        content = self.latest()
+        if content is not self.content:
+            # Content first: an old chooser only picks entries the new content still has.
+            self.content = content
+            self.chooser = Chooser(content, self.chooser.details)
 
     def answer(self, work: UnitOfWork, event: Event) -> Handled:
         """The outcome and the messages for one event, in larger text for a resident who chose

@@ -63,6 +63,7 @@ class Dispatcher:
         """Answer a webhook body: each chat's events in the order they happened, several chats
         at a time. A database outage in any chat is raised (LINE must redeliver); what was
         done before it is remembered, so the redelivery does only the rest."""
+        self.answerer.refresh_content()
         chats: dict[str, list[Event]] = {}
         for event in sorted(events, key=lambda e: getattr(e, "timestamp", 0) or 0):
             chats.setdefault(_chat_of(event), []).append(event)

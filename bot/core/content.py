@@ -259,6 +259,24 @@ class Content:
             for word in dict.fromkeys(said):
                 index.setdefault(word[0], []).append((key, len(word), _phrase_matcher(word)))
 
+    def with_answers(
+        self, topics: dict[str, dict[str, Topic]], directory: Directory | None
+    ) -> Content:
+        """A copy with some topics and the directory replaced: staff's published answers over
+        the repository's (bot.answers). This content is left as it is."""
+        merged = {
+            lang: {**by_intent, **topics.get(lang, {})} for lang, by_intent in self._topics.items()
+        }
+        copy = Content(
+            merged, self._ui, None, self.catalogue, self.languages, directory, self.sites
+        )
+        copy.words = self.words
+        return copy
+
+    def own_topic(self, intent: str, lang: str) -> Topic | None:
+        """The topic as `lang`'s own file defines it (no fallback), or None."""
+        return self._topics.get(lang, {}).get(intent)
+
     def _lang(self, lang: str) -> str:
         """A known language; anything else answers in the default rather than failing."""
         return lang if lang in self.languages.codes else self.languages.default
@@ -380,8 +398,11 @@ class Content:
         return self.languages.get(lang).large_text
 
 
+@functools.cache
 def _phrase_matcher(phrase: str):
-    """A test for one match phrase: whole words for Latin script, anywhere for Japanese."""
+    """A test for one match phrase: whole words for Latin script, anywhere for Japanese.
+    Kept per phrase: content rebuilt with staff's published answers (bot.answers.live) reuses
+    the ~800 compiled patterns instead of compiling them again."""
     if phrase.isascii():
         pattern = re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
         return lambda text: pattern.search(text) is not None

@@ -373,3 +373,55 @@ class FollowDaily(Base):
     adopted: Mapped[int] = mapped_column(Integer, default=0)
     unfollows: Mapped[int] = mapped_column(Integer, default=0)
     erased: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AnswerVersion(Base):
+    """One version of an answer staff edited in the console: an entry of a topic (all its
+    languages together) or an area of the ward directory. The repository's YAML is version 0;
+    a staff member's change is a pending version, which a manager or admin publishes or
+    rejects. Every version is kept (who, when, what), so any can be compared and restored."""
+
+    __tablename__ = "answer_versions"
+    __table_args__ = (UniqueConstraint("topic", "key", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # entry | area
+    topic: Mapped[str] = mapped_column(String(32))  # the intent, or "directory" for an area
+    key: Mapped[str] = mapped_column(String(64))  # the entry key, or the area id
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2 … per answer (0 is the YAML)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending|published|rejected
+    # The whole answer as it would be published: per language for an entry, the area's
+    # mapping for an area (the shapes bot.answers.fields reads and writes).
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    based_on: Mapped[int] = mapped_column(Integer, default=0)  # the number live when written
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(254))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The content revision it went live in: the live version of an answer is its published
+    # version with the highest revision (the one approved last).
+    revision: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ContentRevision(Base):
+    """One row: a number raised by every publication. Each worker reads it at most every
+    couple of seconds and rebuilds its answers when it moved (bot.answers.live)."""
+
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FreshnessCheck(Base):
+    """The weekly re-check list: which answers were checked longer ago than allowed, as the
+    scheduler found them on a JST day (one row per day; a second run that day replaces it)."""
+
+    __tablename__ = "freshness_checks"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    due: Mapped[list[str]] = mapped_column(JSON)  # "topic/key" of each answer due
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

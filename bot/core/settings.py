@@ -35,6 +35,7 @@ class SettingsChanges(TypedDict, total=False):
     session_idle_minutes: int
     session_max_hours: int
     trusted_proxies: int
+    recheck_after_days: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class Settings:
     # How many proxies in front of the app may set X-Forwarded-For / -Proto (0: none is
     # trusted, and the client's address is the connection's).
     trusted_proxies: int = 0
+    # An answer whose facts were checked longer ago than this is due for re-check (the
+    # console's answers list and dashboard, and the weekly freshness job).
+    recheck_after_days: int = 180
 
     @property
     def tz(self) -> ZoneInfo:
@@ -115,6 +119,7 @@ class Settings:
             session_idle_minutes=_whole_number(env, "SESSION_IDLE_MINUTES", 30, least=1),
             session_max_hours=_whole_number(env, "SESSION_MAX_HOURS", 12, least=1),
             trusted_proxies=_whole_number(env, "TRUSTED_PROXIES", 0, least=0),
+            recheck_after_days=_whole_number(env, "RECHECK_AFTER_DAYS", 180, least=1),
         )
 
 

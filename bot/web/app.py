@@ -15,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from bot.answers.live import LiveContent
 from bot.conversation.answering import Answerer
 from bot.conversation.choosing import Chooser
 from bot.conversation.dispatch import Dispatcher
@@ -39,12 +40,17 @@ class Navi:
     settings: Settings
     engine: Engine
     sessions: sessionmaker
-    content: Content
+    live: LiveContent
     safety: SafetyCheck
     router: CatalogueRouter
     gateway: LineGateway
     outbox: Outbox
     dispatcher: Dispatcher
+
+    @property
+    def content(self) -> Content:
+        """The content residents get now: the repository's, with published answers over it."""
+        return self.live.current()
 
 
 def build_services(settings: Settings) -> Navi:
@@ -57,17 +63,18 @@ def build_services(settings: Settings) -> Navi:
     engine = make_engine(settings.database_url)
     check_ready(engine)
     sessions = make_session_factory(engine)
-    content = load_content()
+    live = LiveContent(load_content(), sessions)
+    content = live.refresh()
     safety = load_safety()
     router = CatalogueRouter(load_router(), content.catalogue.answered, content.examples())
     gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
     chooser = Chooser(content, load_details())
     answerer = Answerer(
-        settings, gateway, content, router, build_registry(), safety, utcnow, chooser
+        settings, gateway, content, router, build_registry(), safety, utcnow, chooser, live.current
     )
     outbox = Outbox(gateway, sessions)
     dispatcher = Dispatcher(sessions, answerer, Replier(outbox))
-    return Navi(settings, engine, sessions, content, safety, router, gateway, outbox, dispatcher)
+    return Navi(settings, engine, sessions, live, safety, router, gateway, outbox, dispatcher)
 
 
 class DatabaseId(IntegerConverter):

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot import announcements
+from bot.answers import versions
+from bot.answers.fields import entry_fields
 from bot.classes import add_session
 from bot.classes.changes import cancel_session, mark_attendance
 from bot.classes.reservations import reserve
@@ -161,6 +163,18 @@ def announcements_made(db, now: dt.datetime) -> tuple[int, int]:
     return later.id, sent.id
 
 
+def answer_change_waiting(db, content) -> None:
+    """A staff member's change to an answer, waiting for a manager (the versions page)."""
+    fields = {
+        code: entry_fields(content.own_topic("konbini_certificate", code).get("hours"))
+        for code in content.languages.codes
+    }
+    fields["ja"] = {**fields["ja"], "text": fields["ja"]["text"] + "\n(年末年始は休みです)"}
+    versions.submit(
+        db, "staff@demo.itabashi.example", "entry", "konbini_certificate", "hours", fields
+    )
+
+
 def fill(demo) -> Season:
     """Give the demo a season's data; returns the ids the pages need."""
     now = utcnow()
@@ -176,5 +190,6 @@ def fill(demo) -> Season:
         db.flush()
         admin = db.scalar(select(StaffUser).where(StaffUser.role == "admin"))
         set_active(db, leaver, False, admin)
+        answer_change_waiting(db, demo.app.extensions["navi"].content)
         db.commit()
     return Season(full, past, gone, later, sent)

@@ -74,6 +74,14 @@ def check_in_first(page) -> None:
         page.locator(".door-list button.door-button").first.click()
 
 
+def answer_with_mistakes(page) -> None:
+    """A title longer than LINE shows, a blog as the source, a date to come."""
+    page.locator("#ja-title").fill("長" * 41)
+    page.locator("#en-source").fill("https://example.com/blog")
+    page.locator("#ja-checked").fill("2999-01-01")
+    submit(page)
+
+
 def wrong_password(page) -> None:
     """A failed login: the page shows why."""
     page.locator("#email").fill("nobody@demo.itabashi.example")
@@ -125,6 +133,18 @@ PAGES = [
     ),
     ConsolePage("announcement-scheduled", "/admin/announcements/{scheduled_announcement}", STAFF),
     ConsolePage("announcement-sent", "/admin/announcements/{sent_announcement}", STAFF),
+    ConsolePage("answers", "/admin/answers", STAFF),
+    ConsolePage("answer-edit", "/admin/answers/konbini_certificate/hours/edit", STAFF),
+    ConsolePage(
+        "answer-edit-mistakes",
+        "/admin/answers/konbini_certificate/hours/edit",
+        STAFF,
+        answer_with_mistakes,
+    ),
+    ConsolePage("answer-new", "/admin/answers/new/konbini_certificate", STAFF),
+    # The history with a change waiting: managers and admins see its approve and reject forms.
+    ConsolePage("answer-versions", "/admin/answers/konbini_certificate/hours", STAFF),
+    ConsolePage("area-new-mistakes", "/admin/answers/new-area", STAFF, submit),
     ConsolePage("users", "/admin/users", ADMIN),
     ConsolePage("users-mistakes", "/admin/users", ADMIN, submit),
     ConsolePage("audit", "/admin/audit", ADMIN),

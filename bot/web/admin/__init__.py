@@ -17,6 +17,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("admin.dashboard", "dashboard.nav", "manager"),
     ("admin.classes_list", "classes.nav", "staff"),
     ("admin.announcements_list", "announcements.nav", "staff"),
+    ("admin.answers_list", "answers.nav", "staff"),
     ("admin.users", "users.nav", "admin"),
     ("admin.audit_log", "audit.nav", "admin"),
 ]
@@ -27,6 +28,7 @@ def register(app) -> None:
     here, add their routes to `bp`; a page in PAGES whose view is missing fails at start."""
     from bot.web.admin import (  # noqa: F401  (views register on bp)
         announcements,
+        answers,
         auth,
         classes,
         dashboard,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from flask import abort, current_app, g, render_template, request
 from sqlalchemy import func, select
 
+from bot.answers.freshness import due_answers
 from bot.conversation.safety import CATEGORIES as SAFETY_CATEGORIES
 from bot.core.catalogue import load_topics
 from bot.core.db import utcnow
@@ -355,7 +356,9 @@ def dashboard():
     db, now, today = db_and_today()
     target = current_app.extensions["navi"].settings.follower_target
     context = page_context(db, now, today, chosen_period(), target, Formats(current_lang()))
-    return render_template("admin/dashboard.html", **context)
+    navi = current_app.extensions["navi"]
+    due = due_answers(navi.content, today, navi.settings.recheck_after_days)
+    return render_template("admin/dashboard.html", answers_due=len(due), **context)
 
 
 @bp.get("/dashboard/<name>.csv")

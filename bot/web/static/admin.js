@@ -102,6 +102,20 @@ function focusFirstMistake() {
   if (first) first.focus();
 }
 
+function answerPreview() {
+  // The answer form: each language's LINE preview follows its title, text and labels.
+  const form = document.getElementById("answer-form");
+  if (!form) return;
+  form.querySelectorAll("[data-preview]").forEach((field) => {
+    const shown = document.querySelector(field.dataset.preview);
+    if (!shown) return;
+    field.addEventListener("input", () => {
+      shown.textContent = field.value;
+    });
+  });
+}
+
 composer();
 sendingProgress();
+answerPreview();
 focusFirstMistake();
