@@ -58,6 +58,7 @@ class Answerer:
         safety: SafetyCheck,
         clock: Callable[[], dt.datetime],
         chooser: Chooser | None = None,
+        refresh_models: Callable[[], None] | None = None,
     ):
         self.settings = settings
         self.gateway = gateway
@@ -67,6 +68,8 @@ class Answerer:
         self.safety = safety
         self.clock = clock
         self.chooser = chooser or Chooser(content, None)
+        # Picks up a retrained model published in the database (bot.conversation.live_models)
+        self.refresh_models = refresh_models or (lambda: None)
 
     def answer(self, work: UnitOfWork, event: Event) -> Handled:
         """The outcome and the messages for one event, in larger text for a resident who chose
@@ -143,6 +146,7 @@ class Answerer:
             answer = self.registry.for_event("crisis")(turn)
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
+        self.refresh_models()
         route = self.router.route(text)
         lang = languages.answer_language(resident.language, route.language)
         turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)

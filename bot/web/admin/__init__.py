@@ -17,6 +17,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("admin.dashboard", "dashboard.nav", "manager"),
     ("admin.classes_list", "classes.nav", "staff"),
     ("admin.announcements_list", "announcements.nav", "staff"),
+    ("admin.unanswered", "unanswered.nav", "staff"),
+    ("admin.router", "router.nav", "admin"),
     ("admin.users", "users.nav", "admin"),
     ("admin.audit_log", "audit.nav", "admin"),
 ]
@@ -32,6 +34,7 @@ def register(app) -> None:
         dashboard,
         home,
         i18n,
+        learning,
         security,
         users,
     )
