@@ -90,7 +90,7 @@ def live_model(db: Session) -> LiveModel:
     """The live model's JSON (the shipped model.json and details.json before any publishing)."""
     row = db.scalars(
         select(RouterModel)
-        .where(RouterModel.status == "published")
+        .where(RouterModel.status == "published", RouterModel.router_json.is_not(None))
         .order_by(RouterModel.id.desc())
         .limit(1)
     ).first()

@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 CHECK_EVERY = 2.0  # seconds
 
-_PUBLISHED = select(func.max(RouterModel.id)).where(RouterModel.status == "published")
+_PUBLISHED = select(func.max(RouterModel.id)).where(
+    RouterModel.status == "published", RouterModel.router_json.is_not(None)
+)
 
 
 class LiveModels:
