@@ -373,6 +373,18 @@ def run_in_background(sessions: sessionmaker, run_id: int, content: Content) -> 
     return thread
 
 
+def published_run(db: Session) -> RouterModel | None:
+    """The run whose model is live (its weights not loaded), None while the shipped one is."""
+    query = (
+        select(RouterModel)
+        .options(defer(RouterModel.router_json), defer(RouterModel.details_json))
+        .where(RouterModel.status == "published", RouterModel.router_json.is_not(None))
+        .order_by(RouterModel.id.desc())
+        .limit(1)
+    )
+    return db.scalars(query).first()
+
+
 def recent_runs(db: Session, limit: int = 10) -> list[RouterModel]:
     """The latest runs, newest first."""
     query = (

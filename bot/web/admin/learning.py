@@ -116,7 +116,7 @@ def run_summary(run: RouterModel) -> str:
 def router():
     """The live model, the latest runs, and the button that retrains."""
     runs = learning.recent_runs(g.db)
-    live = next((r for r in runs if r.status == "published"), None)
+    live = learning.published_run(g.db)
     return render_template(
         "admin/router.html",
         runs=runs,
