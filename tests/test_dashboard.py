@@ -307,7 +307,9 @@ def test_coverage_shows_the_share_answered_each_week_as_a_chart_and_its_table(ap
     page = manager.get("/admin/dashboard").get_data(as_text=True)
     coverage = page[page.index('id="coverage"') :][:20000]
     # 1 of 5 the week before, 7 of 9 this week: the chart's summary names both ends
-    assert "回答できた質問の割合、2週間：最初の週 20.0%、最新の週 77.8%" in coverage
+    assert (
+        "回答できた質問の割合の週ごとのグラフ（2週）。最初の週 20.0%、最新の週 77.8%。" in coverage
+    )
     assert 'href="#table-coverage"' in coverage and "77.8%" in coverage
     rows = rows_of(manager.get("/admin/dashboard/coverage.csv"))
     assert rows[0] == ["週", "回答できた質問", "質問の数", "回答できた割合"]
