@@ -24,7 +24,7 @@ from bot.reports.kpi import jst_today
 from bot.residents import followers
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 
-CSV_NAMES = ("followers-by-period", "kpis", "questions-by-topic", "unanswered")
+CSV_NAMES = ("followers-by-period", "kpis", "questions-by-topic", "coverage", "unanswered")
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_manager_sees_this_years_class_kpis_from_attendance(app, manager):
 def test_the_charts_are_inline_svg_with_a_text_summary(app, manager):
     known_figures(app)
     page = manager.get("/admin/dashboard").get_data(as_text=True)
-    assert page.count('role="img"') == 6  # three charts, each in a wide and a narrow layout
+    assert page.count('role="img"') == 8  # four charts, each in a wide and a narrow layout
     assert "追加 1,250人、取り込み 0人、ブロック 17人、データ削除 0人、純増 +1,233人" in page
     assert "<title>" in page and "<script" not in page
     assert " style=" not in page  # the Content-Security-Policy forbids inline styles
@@ -297,6 +297,23 @@ def test_questions_csv_has_a_column_per_topic(app, manager):
     rows = rows_of(manager.get("/admin/dashboard/questions-by-topic.csv"))
     assert rows[0] == ["週", "コンビニ交付", "答えられなかった質問", "合計"]
     assert rows[-1][1:] == ["7", "2", "9"]
+
+
+def test_coverage_shows_the_share_answered_each_week_as_a_chart_and_its_table(app, manager):
+    known_figures(app)
+    today = jst_today(utcnow())
+    add(app, QuestionCount(day=today - dt.timedelta(days=7), intent="unknown", count=4))
+    add(app, QuestionCount(day=today - dt.timedelta(days=7), intent="contact", count=1))
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    coverage = page[page.index('id="coverage"') :][:20000]
+    # 1 of 5 the week before, 7 of 9 this week: the chart's summary names both ends
+    assert (
+        "回答できた質問の割合の週ごとのグラフ（2週）。最初の週 20.0%、最新の週 77.8%。" in coverage
+    )
+    assert 'href="#table-coverage"' in coverage and "77.8%" in coverage
+    rows = rows_of(manager.get("/admin/dashboard/coverage.csv"))
+    assert rows[0] == ["週", "回答できた質問", "質問の数", "回答できた割合"]
+    assert rows[-2][1:] == ["1", "5", "20.0"] and rows[-1][1:] == ["7", "9", "77.8"]
 
 
 def test_unanswered_csv_defuses_formulas_typed_by_residents(app, manager):

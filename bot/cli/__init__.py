@@ -109,6 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered.add_argument("--json", action="store_true")
     unanswered.set_defaults(run=run_unanswered)
 
+    router = commands.add_parser("router", help="the intent router's model")
+    router_commands = router.add_subparsers(title="router commands")
+    router_train = router_commands.add_parser(
+        "train",
+        help="retrain from data/ plus staff phrasings; publish unless held-out accuracy drops "
+        "by more than 0.5 points",
+    )
+    router_train.add_argument(
+        "--quick",
+        action="store_true",
+        help="warm start from the live model, fitting only the phrasings' own features "
+        "(seconds, not minutes)",
+    )
+    router_train.set_defaults(run=run_router_train)
+
     richmenu = commands.add_parser("richmenu", help="the rich menu defined in content/")
     richmenu_commands = richmenu.add_subparsers(title="richmenu commands")
     deploy = richmenu_commands.add_parser(
@@ -342,6 +357,51 @@ def run_content_export(args) -> int:
     print(f"{len(versions)} published answers; files that differ from the repository's:")
     for path in changed:
         print(f"  {path}")
+    return 0
+
+
+def run_router_train(args) -> int:
+    """Retrain the router and publish it to every worker, or refuse it with both figures."""
+    import os
+
+    from bot.conversation import learning
+    from bot.core.content import load_content
+    from bot.core.migrate import check_ready
+
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # deterministic maths, and the web workers keep a core
+    _, engine, sessions = _database()
+    check_ready(engine)
+    started = time.monotonic()
+    with sessions() as db:
+        try:
+            run = learning.start_run(db, "command line", args.quick)
+        except learning.TrainingError as error:
+            raise CommandError(str(error)) from None
+        run_id = run.id
+    kind = "quick (warm start)" if args.quick else "full"
+    print(f"retraining #{run_id}, {kind}")
+
+    def progress(stage: str) -> None:
+        print(f"  {time.monotonic() - started:6.1f} s  {stage}", flush=True)
+
+    try:
+        done = learning.run_training(sessions, run_id, load_content(), progress)
+    except learning.TrainingError as error:
+        raise CommandError(str(error)) from None
+    live, new = done.live_accuracy or 0.0, done.new_accuracy or 0.0
+    figures = f"held-out accuracy {new:.1%} (live model {live:.1%})"
+    if done.status != "published":
+        print(
+            f"refused: {figures}: a drop of more than {learning.MAX_DROP * 100:.1f} points; "
+            "the live model stays",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"published #{run_id}: {figures}, {done.phrases} staff phrasings; "
+        "every worker switches to it within seconds"
+    )
     return 0
 
 

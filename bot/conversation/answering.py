@@ -59,6 +59,7 @@ class Answerer:
         clock: Callable[[], dt.datetime],
         chooser: Chooser | None = None,
         latest: Callable[[], Content] | None = None,
+        refresh_models: Callable[[], None] | None = None,
     ):
         self.settings = settings
         self.gateway = gateway
@@ -68,6 +69,8 @@ class Answerer:
         self.safety = safety
         self.clock = clock
         self.chooser = chooser or Chooser(content, None)
+        # Picks up a retrained model published in the database (bot.conversation.live_models)
+        self.refresh_models = refresh_models or (lambda: None)
         # Where newly published answers come from (bot.answers.live): asked once per webhook
         # body, it costs a clock reading except every couple of seconds.
         self.latest = latest
@@ -79,9 +82,10 @@ class Answerer:
             return
         content = self.latest()
         if content is not self.content:
-            # Content first: an old chooser only picks entries the new content still has.
+            # The same chooser, so that a retrained details model (bot.conversation.live_models)
+            # and newer answers each find it.
             self.content = content
-            self.chooser = Chooser(content, self.chooser.details)
+            self.chooser.use_content(content)
 
     def answer(self, work: UnitOfWork, event: Event) -> Handled:
         """The outcome and the messages for one event, in larger text for a resident who chose
@@ -160,6 +164,7 @@ class Answerer:
             answer = self.registry.for_event("crisis")(turn)
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
+        self.refresh_models()
         route = self.router.route(text)
         lang = languages.answer_language(resident.language, route.language)
         turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)

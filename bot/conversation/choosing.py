@@ -28,6 +28,16 @@ class Chooser:
         # One message asks several times (asking back, the area, the follow-up): rank it once.
         self._ranked = functools.lru_cache(maxsize=32)(self._rank)
 
+    def use(self, details: Details | None) -> None:
+        """Choose with another details model from now on (a retrained one was published)."""
+        self.details = details
+        self._ranked.cache_clear()
+
+    def use_content(self, content: Content) -> None:
+        """Choose among the entries of newer content from now on (answers were published)."""
+        self.content = content
+        self._ranked.cache_clear()
+
     def rank(self, intent: str, normalized: str) -> list[tuple[str, float]]:
         """(label, probability) best first; labels are entry keys, or areas for `unknown`
         ("" = no area). Without a model, phrase matches decide (the longest total first)."""

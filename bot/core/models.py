@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -425,3 +426,48 @@ class FreshnessCheck(Base):
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     due: Mapped[list[str]] = mapped_column(JSON)  # "topic/key" of each answer due
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TrainingPhrase(Base):
+    """A way residents ask for an entry, attached by staff from an unanswered-questions cluster
+    ("residents ask it like this"): the router and the details model learn it at the next
+    retraining. The text is masked like every resident text kept; no user ID, no date asked."""
+
+    __tablename__ = "training_phrases"
+    __table_args__ = (UniqueConstraint("text", "intent", "entry_key"),)
+    MAX_TEXT = 500
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(MAX_TEXT))
+    intent: Mapped[str] = mapped_column(String(32))
+    entry_key: Mapped[str] = mapped_column(String(64))
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @validates("text")
+    def _masked(self, _key: str, value: str) -> str:
+        """Mask personal data first, then cut (as unanswered questions are)."""
+        return mask_personal_data(value)[: self.MAX_TEXT]
+
+
+class RouterModel(Base):
+    """One retraining of the router: its progress while it runs, its held-out figures, and, once
+    published, the weights every worker loads (the highest published id is the live model)."""
+
+    __tablename__ = "router_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # running → published | refused | failed
+    status: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    quick: Mapped[bool] = mapped_column(default=False)
+    started_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    phrases: Mapped[int] = mapped_column(Integer, default=0)
+    # held-out intent accuracy (0..1) of the live model and of this one, on the same questions
+    live_accuracy: Mapped[float | None] = mapped_column(Float)
+    new_accuracy: Mapped[float | None] = mapped_column(Float)
+    # the router's model.json and the details model's details.json, as written by train.py
+    router_json: Mapped[str | None] = mapped_column(Text)
+    details_json: Mapped[str | None] = mapped_column(Text)

@@ -19,6 +19,7 @@ from bot.answers.live import LiveContent
 from bot.conversation.answering import Answerer
 from bot.conversation.choosing import Chooser
 from bot.conversation.dispatch import Dispatcher
+from bot.conversation.live_models import LiveModels
 from bot.conversation.replier import Replier
 from bot.conversation.router import load_details, load_router
 from bot.conversation.router.catalogue import CatalogueRouter
@@ -46,6 +47,7 @@ class Navi:
     gateway: LineGateway
     outbox: Outbox
     dispatcher: Dispatcher
+    live_models: LiveModels
 
     @property
     def content(self) -> Content:
@@ -69,12 +71,24 @@ def build_services(settings: Settings) -> Navi:
     router = CatalogueRouter(load_router(), content.catalogue.answered, content.examples())
     gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
     chooser = Chooser(content, load_details())
+    live_models = LiveModels(engine, router, chooser)
     answerer = Answerer(
-        settings, gateway, content, router, build_registry(), safety, utcnow, chooser, live.current
+        settings,
+        gateway,
+        content,
+        router,
+        build_registry(),
+        safety,
+        utcnow,
+        chooser,
+        live.current,
+        refresh_models=live_models.refresh,
     )
     outbox = Outbox(gateway, sessions)
     dispatcher = Dispatcher(sessions, answerer, Replier(outbox))
-    return Navi(settings, engine, sessions, live, safety, router, gateway, outbox, dispatcher)
+    return Navi(
+        settings, engine, sessions, live, safety, router, gateway, outbox, dispatcher, live_models
+    )
 
 
 class DatabaseId(IntegerConverter):

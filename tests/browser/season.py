@@ -27,6 +27,7 @@ from bot.core.models import (
     FollowLedgerEntry,
     InsightSnapshot,
     QuestionCount,
+    RouterModel,
     SafetyCount,
     StaffUser,
     UnansweredQuestion,
@@ -103,6 +104,37 @@ def questions(db, today: dt.date) -> None:
         )
         db.add(SafetyCount(day=when, category=CATEGORIES[day % len(CATEGORIES)], count=1))
     db.add_all(UnansweredQuestion(text=text, language="ja") for text in UNANSWERED)
+    retrainings(db)
+
+
+def retrainings(db) -> None:
+    """Two retrainings of the router: one published (its weights are the shipped ones, so the
+    demo answers as before), one refused with its figures."""
+    from bot.conversation.router.details import DETAILS_PATH
+    from bot.conversation.router.model import MODEL_PATH
+
+    done = dict(started_by="admin@demo.itabashi.example", finished_at=utcnow(), stage="done")
+    db.add(
+        RouterModel(
+            status="published",
+            quick=False,
+            live_accuracy=0.9713,
+            new_accuracy=0.9713,
+            router_json=MODEL_PATH.read_text("utf-8"),
+            details_json=DETAILS_PATH.read_text("utf-8"),
+            **done,
+        )
+    )
+    db.add(
+        RouterModel(
+            status="refused",
+            quick=True,
+            live_accuracy=0.9713,
+            new_accuracy=0.9637,
+            phrases=7,
+            **done,
+        )
+    )
 
 
 def sessions(db, people: list, now: dt.datetime) -> tuple[int, int, int]:

@@ -89,6 +89,13 @@ def wrong_password(page) -> None:
     submit(page)
 
 
+def attach_first_cluster(page) -> None:
+    """Attach the first unanswered cluster to the entry offered first: the page comes back with
+    its message and the list of examples."""
+    with page.expect_navigation():
+        page.locator("li.cluster button").first.click()
+
+
 @dataclass(frozen=True)
 class ConsolePage:
     """A page in one state: where it is, who can see it, what a person did there first."""
@@ -145,12 +152,17 @@ PAGES = [
     # The history with a change waiting: managers and admins see its approve and reject forms.
     ConsolePage("answer-versions", "/admin/answers/konbini_certificate/hours", STAFF),
     ConsolePage("area-new-mistakes", "/admin/answers/new-area", STAFF, submit),
+    ConsolePage("unanswered", "/admin/unanswered", STAFF),
+    ConsolePage("unanswered-attached", "/admin/unanswered", STAFF, attach_first_cluster),
+    # A published run, a refused one with its figures, and the retrain form.
+    ConsolePage("router", "/admin/router", ADMIN),
     ConsolePage("users", "/admin/users", ADMIN),
     ConsolePage("users-mistakes", "/admin/users", ADMIN, submit),
     ConsolePage("audit", "/admin/audit", ADMIN),
     ConsolePage("not-found", "/admin/classes/999999", STAFF, status=404),
     ConsolePage("forbidden-dashboard", "/admin/dashboard", ("staff",), status=403),
     ConsolePage("forbidden-users", "/admin/users", ("manager",), status=403),
+    ConsolePage("forbidden-router", "/admin/router", ("manager",), status=403),
 ]
 # Console GET routes that are not pages a person reads: they are left out of the sweep.
 NOT_PAGES = {
@@ -160,6 +172,7 @@ NOT_PAGES = {
     "admin.dashboard_csv": "a CSV download",
     "admin.class_attendees_csv": "a CSV download",
     "admin.audit_csv": "a CSV download",
+    "admin.router_run": "JSON the retraining page polls",
 }
 CASES = [
     pytest.param(role, lang, page, id=f"{role}-{lang}-{page.name}")

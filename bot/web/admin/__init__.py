@@ -18,6 +18,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("admin.classes_list", "classes.nav", "staff"),
     ("admin.announcements_list", "announcements.nav", "staff"),
     ("admin.answers_list", "answers.nav", "staff"),
+    ("admin.unanswered", "unanswered.nav", "staff"),
+    ("admin.router", "router.nav", "admin"),
     ("admin.users", "users.nav", "admin"),
     ("admin.audit_log", "audit.nav", "admin"),
 ]
@@ -35,6 +37,7 @@ def register(app) -> None:
         door,
         home,
         i18n,
+        learning,
         security,
         users,
     )

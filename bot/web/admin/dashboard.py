@@ -177,6 +177,19 @@ def questions_table(topics: kpi.TopicWeeks) -> tuple[Table, list[str]]:
     return table, intents
 
 
+def coverage_table(weeks: kpi.TopicWeeks) -> Table:
+    """Per week: questions answered (any intent but `unknown`), all questions, and the share
+    (None in a week without questions)."""
+    keys = ("week", "answered", "questions", "coverage")
+    table = Table("coverage", [t(f"dashboard.col.{k}") for k in keys], period="week")
+    unknown = weeks.counts.get("unknown", [0] * len(weeks.weeks))
+    for i, week in enumerate(weeks.weeks):
+        total = weeks.total(i)
+        answered = total - unknown[i]
+        table.rows.append([week, answered, total, percent(answered, total) if total else None])
+    return table
+
+
 def safety_table(answers: kpi.TopicWeeks) -> Table:
     """Safety answers per category per week: every category always, so a quiet week shows 0."""
     headers = [
@@ -304,6 +317,32 @@ def questions_chart(table: Table, intents: list[str], fmt: Formats):
     return chart, legend, [s.fill for s in series]
 
 
+def coverage_chart(table: Table, fmt: Formats):
+    """The weekly share answered as a line (weeks without questions left out), or None."""
+    rows = [row for row in table.rows if row[3] is not None]
+    if not rows:
+        return None
+    tips = [
+        t(
+            "dashboard.chart.coverage_tip",
+            week=fmt.bucket(row[0], "week"),
+            share=f"{row[3]:.1f}%",
+            answered=fmt.num(row[1]),
+            total=fmt.num(row[2]),
+        )
+        for row in rows
+    ]
+    summary = t(
+        "dashboard.chart.coverage_label",
+        weeks=len(rows),
+        first=f"{rows[0][3]:.1f}%",
+        last=f"{rows[-1][3]:.1f}%",
+    )
+    labels = [fmt.axis(row[0], "week") for row in rows]
+    values = [round(row[3], 1) for row in rows]
+    return charts.for_every_layout(charts.line_chart, labels, values, tips, summary)
+
+
 def page_context(db, now, today, period, target, fmt: Formats) -> dict:
     """Everything the dashboard template shows."""
     # The window, or less when the ledger is younger than it (no run of empty bars).
@@ -313,9 +352,9 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
     followers = followers_table(buckets, period)
     followers.rows.reverse()  # newest first on the page; the CSV reads oldest first
     year = kpi.FiscalYear.of(today)
-    topics, intents = questions_table(
-        kpi.questions_by_week(db, today - dt.timedelta(weeks=QUESTION_WEEKS - 1), today)
-    )
+    weeks = kpi.questions_by_week(db, today - dt.timedelta(weeks=QUESTION_WEEKS - 1), today)
+    topics, intents = questions_table(weeks)
+    coverage = coverage_table(weeks)
     questions, legend, question_fills = questions_chart(topics, intents, fmt)
     forecast = kpi.follower_forecast(db, today, target)
     return {
@@ -339,6 +378,8 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
         "questions_chart": questions,
         "questions_legend": legend,
         "questions": topics,
+        "coverage_chart": coverage_chart(coverage, fmt),
+        "coverage": coverage,
         "unanswered": unanswered_table(kpi.top_unanswered(db, now), TOP_UNANSWERED),
         "safety": safety_table(
             kpi.safety_answers_by_week(db, today - dt.timedelta(weeks=QUESTION_WEEKS - 1), today)
@@ -376,6 +417,9 @@ def dashboard_csv(name: str):
     elif name == "questions-by-topic":
         first = kpi.first_question_day(db) or today
         table, _ = questions_table(kpi.questions_by_week(db, first, today))
+    elif name == "coverage":
+        first = kpi.first_question_day(db) or today
+        table = coverage_table(kpi.questions_by_week(db, first, today))
     elif name == "unanswered":
         table = unanswered_table(kpi.top_unanswered(db, now), None)
     elif name == "safety-answers":

@@ -96,6 +96,31 @@ function sendingProgress() {
   setTimeout(tick, 1000);
 }
 
+function retrainingProgress() {
+  // Follow a retraining (a thread of some worker) through its row until it is published,
+  // refused or failed; the sentence is in a status region, so it is read out when it changes.
+  const line = document.querySelector("[data-run-url]");
+  if (!line) return;
+  const tick = async () => {
+    try {
+      const response = await fetch(line.dataset.runUrl, {
+        headers: {Accept: "application/json"},
+        cache: "no-store",
+      });
+      if (response.ok) {
+        const run = await response.json();
+        line.textContent = run.summary;
+        line.className = "run-state run-" + run.status;
+        if (run.final) return;
+      }
+    } catch (error) {
+      // A dropped connection is retried on the next tick.
+    }
+    setTimeout(tick, 1500);
+  };
+  setTimeout(tick, 1000);
+}
+
 function focusFirstMistake() {
   // After a refused form, start where the first fix is needed (its message is read with it).
   const first = document.querySelector('[aria-invalid="true"]');
@@ -118,4 +143,5 @@ function answerPreview() {
 composer();
 sendingProgress();
 answerPreview();
+retrainingProgress();
 focusFirstMistake();

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_booking_names"
-down_revision = "0010_follower_large_text"
+down_revision = "0012_staff_phrasings"
 branch_labels = None
 depends_on = None
 
