@@ -2,7 +2,7 @@
 retrained router published from the console
 
 Revision ID: 0012_staff_phrasings
-Revises: 0010_follower_large_text
+Revises: 0011_answer_versions
 Create Date: 2026-12-02 06:00:00
 """
 

@@ -1,7 +1,7 @@
 """booking names: what to bring as staff write it, and names asked at booking for the door
 
 Revision ID: 0013_booking_names
-Revises: 0010_follower_large_text
+Revises: 0012_staff_phrasings
 Create Date: 2026-12-02 05:30:00
 """
 
