@@ -65,7 +65,7 @@ def announcement_new():
         errors=errors,
         topics=subscribable_topics(),
         quota=quota_left(),
-        preview_chip=announcements.announcement_messages("")[0]["quickReply"]["items"][0],
+        preview_chip=announcements.announcement_messages("", "ja")[0]["quickReply"]["items"][0],
         max_text=announcements.MAX_TEXT,
     ), (400 if errors else 200)
 
