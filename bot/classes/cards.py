@@ -49,7 +49,7 @@ def reservation_card(
             Postback("cancel_ask", {"reservation": str(reservation.id)}),
         ),
     ]
-    return bubble_message(heading, session.title, rows, buttons)
+    return bubble_message(heading, classes.title_in(session, lang), rows, buttons)
 
 
 def session_rows(
@@ -59,7 +59,7 @@ def session_rows(
     ask (the facts do not say what to bring, so the card says to ask the venue)."""
     rows = [
         (content.ui("class_row.when", lang), classes.format_when(session, tz, lang)),
-        (content.ui("class_row.venue", lang), session.venue),
+        (content.ui("class_row.venue", lang), classes.venue_in(session, lang)),
     ]
     if brief:
         return rows

@@ -30,7 +30,17 @@ from bot.staff import audit
 
 log = logging.getLogger(__name__)
 
-EDITABLE = ("kind", "title", "starts_at", "ends_at", "venue", "capacity", "description")
+EDITABLE = (
+    "kind",
+    "title",
+    "title_en",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "venue_en",
+    "capacity",
+    "description",
+)
 # Changes a booked resident must hear about: they decide whether they can still come.
 WHEN_AND_WHERE = ("starts_at", "ends_at", "venue")
 
@@ -247,7 +257,7 @@ def notice_card(content: Content, settings: Settings, purpose: str, reservation:
         Postback("topic", {"i": "smartphone_class"}),
     )
     heading = content.ui("class_status.session_cancelled", lang)
-    return bubble_message(heading, session.title, rows, [schedule])
+    return bubble_message(heading, classes.title_in(session, lang), rows, [schedule])
 
 
 def _audited(session: ClassSession) -> dict:

@@ -239,6 +239,8 @@ def form_values(session: ClassSession | None) -> dict[str, str]:
         "starts_at": localtime(session.starts_at, "%Y-%m-%dT%H:%M"),
         "ends_at": localtime(session.ends_at, "%H:%M"),
         "venue": session.venue,
+        "title_en": session.title_en,
+        "venue_en": session.venue_en,
         "capacity": str(session.capacity),
         "description": session.description,
     }
@@ -258,6 +260,8 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
         "title": form.get("title", "").strip(),
         "kind": form.get("kind", ""),
         "venue": form.get("venue", "").strip(),
+        "title_en": form.get("title_en", "").strip(),
+        "venue_en": form.get("venue_en", "").strip(),
         "description": form.get("description", "").replace("\r\n", "\n").strip(),
         "capacity": int(capacity) if capacity.isdigit() else None,
         "starts_at": starts_at,
