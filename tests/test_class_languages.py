@@ -55,6 +55,6 @@ def test_staff_set_the_english_title_and_venue_on_the_class_form(app):
 
     too_long = session_form(title_en="x" * 201) | {"csrf_token": data["csrf_token"]}
     refused = staff.post(f"/admin/classes/{session.id}/edit", data=too_long)
-    assert refused.status_code == 400 and "英語の名前は200文字までです" in refused.get_data(
+    assert refused.status_code == 400 and "英語での題名は200文字までです" in refused.get_data(
         as_text=True
     )
