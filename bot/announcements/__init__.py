@@ -183,6 +183,62 @@ def create_announcement(
     return announcement
 
 
+def editable(announcement: Announcement) -> bool:
+    """Whether it can still be changed: scheduled, and no sender has started on it."""
+    lease = announcement.lease_until
+    return (
+        announcement.status == "scheduled"
+        and announcement.audience_size is None
+        and (lease is None or lease < utcnow())
+    )
+
+
+def edit_scheduled(
+    db: Session,
+    announcement_id: int,
+    actor: str,
+    *,
+    text: str,
+    topic: str | None,
+    send_at: dt.datetime | None,
+    translations: dict[str, str] | None = None,
+) -> bool:
+    """Change a scheduled announcement (its texts, topic and time; `send_at` None: now) in one
+    conditional UPDATE, so a sender that started meanwhile wins and nothing half-edited goes
+    out. False, with nothing changed, when it was too late; the caller commits."""
+    text = text.strip()
+    if not text or text_length(text) > MAX_TEXT:
+        raise AnnouncementError(f"the text must have 1 to {MAX_TEXT} characters")
+    translations = clean_translations(translations)
+    send_at = send_at or utcnow()
+    changed = cast(
+        CursorResult,
+        db.execute(
+            update(Announcement)
+            .where(
+                Announcement.id == announcement_id,
+                Announcement.status == "scheduled",
+                Announcement.audience_size.is_(None),
+                Announcement.lease_until.is_(None) | (Announcement.lease_until < utcnow()),
+            )
+            .values(text=text, translations=translations, topic=topic, send_at=send_at)
+        ),
+    )
+    if changed.rowcount != 1:
+        return False
+    audit.record(
+        db,
+        actor,
+        "announcement.edit",
+        f"announcement:{announcement_id}",
+        topic=topic or "all",
+        send_at=send_at.isoformat(),
+        text=text,
+        **{f"text_{lang}": translated for lang, translated in translations.items()},
+    )
+    return True
+
+
 def audience_filter(topic: str | None):
     """Followers who receive a topic (or, for "all", who accept any announcement at all)."""
     subscribed = select(FollowerTopic.follower_id).where(FollowerTopic.follower_id == Follower.id)

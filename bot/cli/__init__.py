@@ -240,7 +240,7 @@ def run_announce(args) -> int:
     print(
         f"\nannouncement {report.announcement_id}: {report.status}; delivered to "
         f"{report.delivered:,} of {report.audience:,}"
-        + (f" ({_by_language(delivered)})" if delivered else "")
+        + (f" ({_by_language(delivered)})" if len(delivered) > 1 else "")
         + (f", {report.failed:,} failed" if report.failed else "")
         + f" in {report.seconds:.1f} s"
     )

@@ -24,14 +24,22 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from sqlalchemy import select, update
 
 from bot import announcements
-from bot.core.catalogue import load_languages, subscribable_topics
+from bot.core.catalogue import subscribable_topics
 from bot.core.db import utcnow
 from bot.core.models import Announcement, AuditEntry, StaffUser
 from bot.line.gateway import LineError
 from bot.staff import audit
 from bot.web.admin import bp
-from bot.web.admin.classes import navi, parse_local
-from bot.web.admin.i18n import current_lang, t
+from bot.web.admin.classes import navi
+from bot.web.admin.composing import (
+    form_of,
+    outcome_of,
+    previews,
+    read_form,
+    readers_by_language,
+    settings_chips,
+)
+from bot.web.admin.i18n import t
 from bot.web.admin.security import login_required
 
 FINAL = ("sent", "partly_sent", "refused", "cancelled")
@@ -76,7 +84,7 @@ def announcement_edit(announcement_id: int):
     """Change a scheduled announcement until a sender starts on it, through the same composer
     and check as a new one; after that, back to its page saying why not."""
     announcement = found(announcement_id)
-    if not editable(announcement):
+    if not announcements.editable(announcement):
         flash(t("announcements.edit_too_late"), "error")
         return redirect(url_for("admin.announcement_detail", announcement_id=announcement_id))
     if request.method == "GET":
@@ -91,7 +99,8 @@ def announcement_edit(announcement_id: int):
     if step != "send":
         action = url_for("admin.announcement_edit", announcement_id=announcement_id)
         return confirmation(values, needed, action, announcement)
-    if save_edit(announcement_id, values):
+    if announcements.edit_scheduled(g.db, announcement_id, g.user.email, **values):
+        g.db.commit()
         flash(t("announcements.edited"), "ok")
     else:
         flash(t("announcements.edit_too_late"), "error")
@@ -109,7 +118,7 @@ def announcement_detail(announcement_id: int):
         progress=progress_of(announcement),
         previews=previews(announcements.texts_of(announcement)),
         outcome=outcome_of(announcement),
-        editable=editable(announcement),
+        editable=announcements.editable(announcement),
     )
 
 
@@ -165,59 +174,6 @@ def found(announcement_id: int) -> Announcement:
     return announcement
 
 
-def read_form(form) -> tuple[dict, dict[str, str]]:
-    """Texts, topic and send time, with a plain-words message per field to fix."""
-    errors = {}
-    text = form_text(form, "text")
-    if not text:
-        errors["text"] = t("announcements.error.empty")
-    translations = {
-        lang: form_text(form, f"text_{lang}") for lang in announcements.other_languages()
-    }
-    for name, value in [("text", text)] + [(f"text_{k}", v) for k, v in translations.items()]:
-        if announcements.text_length(value) > announcements.MAX_TEXT:  # as LINE counts
-            errors[name] = t("announcements.error.too_long", n=announcements.MAX_TEXT)
-    topic = form.get("topic", "")
-    if topic != "all" and topic not in subscribable_topics():
-        errors["topic"] = t("announcements.error.topic")
-    send_at = None
-    if form.get("when") == "later":
-        send_at = parse_local(form.get("send_at", ""))
-        if send_at is None:
-            errors["send_at"] = t("announcements.error.send_at")
-        elif send_at <= utcnow():
-            errors["send_at"] = t("announcements.error.send_at_past")
-    elif form.get("when") != "now":
-        errors["when"] = t("announcements.error.when")
-    values = {
-        "text": text,
-        "translations": {lang: value for lang, value in translations.items() if value},
-        "topic": None if topic == "all" else topic,
-        "send_at": send_at,
-    }
-    return values, errors
-
-
-def form_text(form, name: str) -> str:
-    """A text field as LINE will receive it (browsers send CRLF)."""
-    return form.get(name, "").replace("\r\n", "\n").strip()
-
-
-def form_of(announcement: Announcement) -> dict[str, str]:
-    """A scheduled announcement as the composer's fields, to edit it."""
-    later = announcement.send_at > utcnow()
-    local = announcement.send_at.astimezone(navi().settings.tz).strftime("%Y-%m-%dT%H:%M")
-    form = {
-        "text": announcement.text,
-        "topic": announcement.topic or "all",
-        "when": "later" if later else "now",
-        "send_at": local if later else "",
-    }
-    for lang, text in (announcement.translations or {}).items():
-        form[f"text_{lang}"] = text
-    return form
-
-
 def composer(form, errors: dict[str, str], announcement: Announcement | None = None):
     """The composer page (new, or editing `announcement`), with what was written and what
     to fix."""
@@ -253,42 +209,6 @@ def confirmation(values: dict, needed: int, action: str, announcement=None):
         quota=quota_left(),
         languages=announcements.other_languages(),
     )
-
-
-def previews(written: dict[str, str]) -> list[dict]:
-    """Per language: its name, the text (None when not written: those readers get the
-    Japanese) and the settings button residents of that language see."""
-    chips = settings_chips()
-    return [
-        {"lang": lang, "text": written.get(lang), "chip": chips[lang]}
-        for lang in load_languages().codes
-    ]
-
-
-def settings_chips() -> dict[str, str]:
-    """The 受信設定 button's label in each language, as the announcement carries it."""
-    return {
-        lang: announcements.announcement_messages("", lang)[0]["quickReply"]["items"][0]["action"][
-            "label"
-        ]
-        for lang in load_languages().codes
-    }
-
-
-def readers_by_language(topic: str | None, written: dict[str, str]) -> list[tuple[str, int, str]]:
-    """(residents' language, how many, the language of the text they receive) for each
-    language with readers; residents with a language the bot no longer speaks count under
-    the default."""
-    languages = load_languages()
-    counts: dict[str, int] = {}
-    for lang, n in announcements.audience_by_language(g.db, topic).items():
-        code = languages.get(lang).code
-        counts[code] = counts.get(code, 0) + n
-    return [
-        (lang, counts[lang], announcements.text_language(lang, written))
-        for lang in languages.codes
-        if counts.get(lang)
-    ]
 
 
 def preflight(values: dict, errors: dict[str, str]) -> int | None:
@@ -329,76 +249,6 @@ def create(values: dict, needed: int) -> int:
     g.db.commit()
     flash(t("announcements.scheduled" if values["send_at"] else "announcements.queued"), "ok")
     return announcement.id
-
-
-def editable(announcement: Announcement) -> bool:
-    """Whether staff may still change it: scheduled, and no sender has started on it."""
-    lease = announcement.lease_until
-    return (
-        announcement.status == "scheduled"
-        and announcement.audience_size is None
-        and (lease is None or lease < utcnow())
-    )
-
-
-def save_edit(announcement_id: int, values: dict) -> bool:
-    """Change a scheduled announcement — in one conditional UPDATE, so a sender that started
-    meanwhile wins and nothing half-edited goes out. False when it was too late."""
-    send_at = values["send_at"] or utcnow()
-    changed = g.db.execute(
-        update(Announcement)
-        .where(
-            Announcement.id == announcement_id,
-            Announcement.status == "scheduled",
-            Announcement.audience_size.is_(None),
-            Announcement.lease_until.is_(None) | (Announcement.lease_until < utcnow()),
-        )
-        .values(
-            text=values["text"],
-            translations=values["translations"],
-            topic=values["topic"],
-            send_at=send_at,
-        )
-    )
-    if changed.rowcount != 1:
-        g.db.rollback()
-        return False
-    audit.record(
-        g.db,
-        g.user.email,
-        "announcement.edit",
-        f"announcement:{announcement_id}",
-        topic=values["topic"] or "all",
-        send_at=send_at.isoformat(),
-        text=values["text"],
-        **{f"text_{lang}": text for lang, text in values["translations"].items()},
-    )
-    g.db.commit()
-    return True
-
-
-def outcome_of(announcement: Announcement) -> list[str]:
-    """How it ended, in the console's language (the row's `outcome` is a record in English)."""
-    if announcement.status == "refused":
-        return [t("announcements.outcome_refused")]
-    if announcement.status == "cancelled":
-        return [t("announcements.outcome_cancelled")]
-    if announcement.status not in ("sent", "partly_sent"):
-        return []
-    by_language = announcements.delivered_by_language(g.db, announcement.id)
-    delivered = t("announcements.outcome_delivered", n=announcement.delivered)
-    if by_language:
-        parts = [
-            t("announcements.delivered_by_language", lang=t(f"announcements.lang.{lang}"), n=n)
-            for lang, n in by_language.items()
-        ]
-        delivered += (
-            f"({' / '.join(parts)})" if current_lang() == "ja" else f" ({', '.join(parts)})"
-        )
-    lines = [delivered]
-    if announcement.failed:
-        lines.append(t("announcements.outcome_failed", n=announcement.failed))
-    return lines
 
 
 def submitted_before(form_id: str) -> int | None:
