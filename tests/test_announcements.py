@@ -497,3 +497,12 @@ def test_cli_sends_each_resident_the_text_in_their_language(app, settings, stand
     assert "delivered to 3 of 3 (ja 1, en 1, ja_easy 1)" in result.stdout
     got = received(standin)
     assert [got[u]["text"] for u in user_ids(3)] == ["Schedule", "よてい", "予定"]
+
+
+def test_an_english_batch_split_around_a_malformed_id_stays_english(app, standin):
+    good = seed_with_two_malformed(app)
+    speak(app, "en", good + MALFORMED_IDS)
+    report = announce_in(app, {"en": "Counter hours"})
+    assert (report.delivered, report.failed) == (18, 2)
+    assert deliveries(standin) == collections.Counter(good)
+    assert {message["text"] for message in received(standin).values()} == {"Counter hours"}
