@@ -452,7 +452,7 @@ def test_progress_and_history_show_the_outcome_once_sent(app, staff, standin):
     announcements.send_announcement(navi.sessions, navi.gateway, due, sleep=lambda s: None)
 
     progress = staff.get(detail + "/progress").json
-    assert progress | {"status_label": None, "summary": None} == {
+    assert progress | {"status_label": None, "summary": None, "outcome": None} == {
         "status": "sent",
         "status_label": None,
         "audience": 3,
@@ -460,6 +460,7 @@ def test_progress_and_history_show_the_outcome_once_sent(app, staff, standin):
         "failed": 0,
         "final": True,
         "summary": None,
+        "outcome": None,
     }
     multicast = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
     assert sorted(multicast[0].json["to"]) == ids

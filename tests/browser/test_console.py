@@ -110,7 +110,6 @@ def test_an_announcement_in_ja_and_en_reaches_each_resident_in_their_language_af
 
     # The demo process sends due announcements every few seconds, outside the web request.
     console.locator("#progress-status", has_text="送信済み").wait_for(timeout=30_000)
-    console.reload()
     assert console.locator("#outcome").inner_text() == "2人に配信しました(日本語 1人 / 英語 1人)"
     chat.get_by_text("12月のスマホ教室の申し込みが始まりました。").wait_for(timeout=15_000)
     multicasts = [c.json for c in demo.standin.calls if c.path == "/v2/bot/message/multicast"]

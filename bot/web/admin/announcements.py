@@ -295,4 +295,5 @@ def progress_of(announcement: Announcement) -> dict:
         "failed": announcement.failed,
         "final": status in FINAL,
         "summary": t("announcements.progress_text", delivered=delivered, audience=audience),
+        "outcome": outcome_of(announcement),
     }

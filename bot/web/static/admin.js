@@ -75,6 +75,8 @@ function sendingProgress() {
   const failed = document.getElementById("failed-count");
   const withdraw = document.getElementById("withdraw");
   const edit = document.getElementById("edit");
+  const outcome = document.getElementById("outcome");
+  const outcomeLabel = document.getElementById("outcome-label");
   const tick = async () => {
     try {
       const response = await fetch(box.dataset.progressUrl, {
@@ -93,6 +95,16 @@ function sendingProgress() {
         if (failed) failed.textContent = String(progress.failed);
         if (withdraw && progress.status !== "scheduled") withdraw.hidden = true;
         if (edit && progress.status !== "scheduled") edit.hidden = true;
+        if (progress.outcome.length) {
+          // How it ended, in the page's language, one line each.
+          outcome.replaceChildren(...progress.outcome.map((line) => {
+            const span = document.createElement("span");
+            span.className = "line";
+            span.textContent = line;
+            return span;
+          }));
+          outcome.hidden = outcomeLabel.hidden = false;
+        }
         if (progress.final) {
           box.dataset.final = "true";
           return;
