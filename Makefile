@@ -21,7 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy bot handlers scheduler.py
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 	@# With PostgreSQL (CI): the conversations again, over HTTP to 2 gunicorn workers.
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  echo "conversations against python -m bot serve (2 workers) + scheduler, PostgreSQL:"; \

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from bot import create_app
 from bot.core.db import Base, make_engine
@@ -33,7 +33,17 @@ from bot.line.standin import EventFactory, StandIn, sign_body
 
 CHANNEL_SECRET = "test-channel-secret-0123456789ab"
 ACCESS_TOKEN = "test-access-token"
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+# `make test` runs the suite on every core (pytest-xdist): each worker gets a database of its
+# own beside CI's (navi_test → navi_test_gw0, navi_test_gw1…), created on first use.
+SHARED_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+POSTGRES_URL = (
+    make_url(SHARED_POSTGRES_URL)
+    .set(database=f"{make_url(SHARED_POSTGRES_URL).database}_{XDIST_WORKER}")
+    .render_as_string(hide_password=False)
+    if SHARED_POSTGRES_URL and XDIST_WORKER
+    else SHARED_POSTGRES_URL
+)
 # NAVI_E2E_SERVED=1: conversations go over HTTP to `python -m bot serve` (gunicorn, 2 workers)
 # on PostgreSQL, as deployed — proof that nothing depends on one process's memory.
 SERVED = os.environ.get("NAVI_E2E_SERVED") == "1"
@@ -68,12 +78,26 @@ def migrated_postgres():
     """The CI PostgreSQL database, migrated once from an empty schema."""
     if not POSTGRES_URL:
         pytest.skip("TEST_POSTGRES_URL not set")
+    if POSTGRES_URL != SHARED_POSTGRES_URL:
+        create_database_once(SHARED_POSTGRES_URL, make_url(POSTGRES_URL).database)
     engine = make_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(engine)
     engine.dispose()
     return POSTGRES_URL
+
+
+def create_database_once(server_url: str, name: str) -> None:
+    """This worker's own database on the test server, made if it is not there yet."""
+    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
 
 
 @pytest.fixture(params=DATABASES)

@@ -5,8 +5,9 @@ The writes come together just before the commit, so they hold SQLite's write loc
 PostgreSQL's row locks for a few statements rather than for the whole turn. A redelivery is
 processed once: only one delivery can claim the event id, and the other's work is rolled back.
 
-These statements are Core, run on the session's own connection (so in its transaction): the
-ORM's per-statement bookkeeping cost more than SQLite took to run them.
+These statements are prepared (bot.core.prepared): compiled once by SQLAlchemy and run on the
+session's own connection, in its transaction, straight on the driver's cursor; SQLAlchemy's
+per-statement machinery cost more CPU than the rest of the event's database work.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.turn import CONTEXT_LIFETIME, LastAnswer, Resident, Turn
-from bot.core.db import per_database, utcnow
+from bot.core.db import utcnow
 from bot.core.models import ConversationContext, Follower, ProcessedEvent
+from bot.core.prepared import Prepared
 from bot.residents import followers
 from bot.residents.questions import count_question, count_safety_answer
 
@@ -44,14 +46,15 @@ class UnitOfWork:
 
     def resident(self, user_id: str) -> tuple[Resident, LastAnswer | None]:
         """Who wrote, and the last answer's context if it is still fresh: one query."""
-        found = self.db.connection().execute(_RESIDENT, {"user_id": user_id}).first()
+        found = _RESIDENT.run(self.db.connection(), {"user_id": user_id})
         if found is None:  # a friend whose follow we never saw
             follower = followers.adopt_follower(self.db, user_id, "seen")
             return Resident(follower.id, follower.language), None
-        resident = Resident(found.id, found.language)
-        if found.intent is None or not found.expires_at > self.clock():
+        follower_id, language, intent, entry_key, data, expires_at = found
+        resident = Resident(follower_id, language)
+        if intent is None or not expires_at > self.clock():
             return resident, None
-        return resident, LastAnswer(found.intent, found.entry_key, found.data or {})
+        return resident, LastAnswer(intent, entry_key, data or {})
 
     def finish(self, event_id: str | None, outcome: Outcome, turn: Turn | None) -> bool:
         """Save the context, claim the event, count it, commit; False (and nothing kept) when
@@ -78,10 +81,8 @@ class UnitOfWork:
         """
         if not event_id:
             return True
-        claimed = self.db.connection().execute(
-            _claim_event(self.db), {"webhook_event_id": event_id, "received_at": utcnow()}
-        )
-        if claimed.scalar() is None:
+        values = {"webhook_event_id": event_id, "received_at": utcnow()}
+        if _CLAIM.run(self.db.connection(), values) is None:
             self.db.rollback()
             return False
         return True
@@ -101,10 +102,10 @@ class UnitOfWork:
         follower_id = turn.resident.id
         connection = self.db.connection()
         if not turn.remembered:
-            connection.execute(_FORGET_CONTEXT, {"follower_id": follower_id})
+            _FORGET_CONTEXT.run(connection, {"follower_id": follower_id})
             return
-        connection.execute(
-            _store_context(self.db),
+        _STORE_CONTEXT.run(
+            connection,
             {
                 "follower_id": follower_id,
                 "intent": turn.remembered["intent"],
@@ -115,10 +116,10 @@ class UnitOfWork:
         )
 
 
-# Built once: statements cost more to build than to run (see per_database).
+# The statements of every event, prepared once (bot.core.prepared).
 _CONTEXT = ConversationContext.__table__
 _FOLLOWER = Follower.__table__
-_RESIDENT = (
+_RESIDENT = Prepared(
     select(
         _FOLLOWER.c.id,
         _FOLLOWER.c.language,
@@ -130,12 +131,11 @@ _RESIDENT = (
     .outerjoin(_CONTEXT, _CONTEXT.c.follower_id == _FOLLOWER.c.id)
     .where(_FOLLOWER.c.line_user_id == bindparam("user_id"))
 )
-_FORGET_CONTEXT = delete(ConversationContext).where(
-    ConversationContext.follower_id == bindparam("follower_id")
+_FORGET_CONTEXT = Prepared(
+    delete(ConversationContext).where(ConversationContext.follower_id == bindparam("follower_id"))
 )
 
 
-@per_database
 def _claim_event(insert):
     table = ProcessedEvent.__table__
     return (
@@ -145,10 +145,13 @@ def _claim_event(insert):
     )
 
 
-@per_database
 def _store_context(insert):
-    statement = insert(ConversationContext.__table__)
+    statement = insert(_CONTEXT)
     replaced = ("intent", "entry_key", "data", "expires_at")
     return statement.on_conflict_do_update(
         index_elements=["follower_id"], set_={c: statement.excluded[c] for c in replaced}
     )
+
+
+_CLAIM = Prepared(_claim_event)
+_STORE_CONTEXT = Prepared(_store_context)

@@ -157,19 +157,30 @@ class LanguageCatalogue(BaseModel):
         """Every language code, default first."""
         return tuple(language.code for language in self.languages)
 
+    @functools.cached_property
+    def _by_code(self) -> dict[str, Language]:
+        # asked for a dozen times per message (every UI string, every topic): one dict lookup
+        return {language.code: language for language in self.languages}
+
+    @functools.cached_property
+    def _chains(self) -> dict[str, tuple[str, ...]]:
+        chains = {}
+        for code in self.codes:
+            out: list[str] = []
+            language: Language | None = self.get(code)
+            while language is not None and language.code not in out:
+                out.append(language.code)
+                language = self.get(language.fallback) if language.fallback else None
+            chains[code] = tuple(out)
+        return chains
+
     def get(self, code: str) -> Language:
         """A language, or the default for a code we do not speak."""
-        found = next((lang for lang in self.languages if lang.code == code), None)
-        return found or self.languages[0]
+        return self._by_code.get(code) or self.languages[0]
 
     def chain(self, code: str) -> list[str]:
         """Where a missing text is looked up: the language, then its fallbacks."""
-        out = []
-        language: Language | None = self.get(code)
-        while language is not None and language.code not in out:
-            out.append(language.code)
-            language = self.get(language.fallback) if language.fallback else None
-        return out
+        return list(self._chains.get(code) or self._chains[self.default])
 
     def for_profile(self, profile_language: str | None) -> str:
         """The language for a LINE profile's language tag ("ja-JP" → ja); `profile_other` for

@@ -3,8 +3,8 @@ and safety answers by category per day, for their "safety answers given" table.
 
 One upsert per question: `INSERT … ON CONFLICT DO UPDATE SET count = count + 1` is atomic on
 both SQLite and PostgreSQL, so simultaneous questions in several workers never lose a count.
-It runs on the session's connection, in its transaction, without the ORM's bookkeeping (it is on
-every message's path).
+It is prepared (bot.core.prepared): it runs on every message's path, in the event's
+transaction.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from bot.core.db import per_database
 from bot.core.models import QuestionCount, SafetyCount
+from bot.core.prepared import Prepared
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
 
-def _add_one_to(model, key: str):
+def _add_one_to(model, key: str) -> Prepared:
     """The upsert adding one to today's count of a `key` in a (day, key, count) table."""
     table = model.__table__
 
@@ -28,7 +28,7 @@ def _add_one_to(model, key: str):
             index_elements=["day", key], set_={"count": table.c.count + 1}
         )
 
-    return per_database(build)
+    return Prepared(build)
 
 
 _add_question = _add_one_to(QuestionCount, "intent")
@@ -38,11 +38,10 @@ _add_safety_answer = _add_one_to(SafetyCount, "category")
 def count_question(db: Session, intent: str, now: dt.datetime) -> None:
     """Add one question of `intent` to today's count."""
     day = now.astimezone(JST).date()
-    db.connection().execute(_add_question(db), {"day": day, "intent": intent, "count": 1})
+    _add_question.run(db.connection(), {"day": day, "intent": intent, "count": 1})
 
 
 def count_safety_answer(db: Session, category: str, now: dt.datetime) -> None:
     """Add one safety answer of `category` to today's count (nothing else is kept of it)."""
     day = now.astimezone(JST).date()
-    values = {"day": day, "category": category, "count": 1}
-    db.connection().execute(_add_safety_answer(db), values)
+    _add_safety_answer.run(db.connection(), {"day": day, "category": category, "count": 1})
