@@ -155,14 +155,17 @@ def schedule_carousel(turn: Turn, upcoming: list[ClassSession]) -> dict:
         when = classes.format_when(session, tz, turn.lang)
         seats = classes.seats_left(session)
         seat_text = turn.ui("seats_left", seats=seats) if seats else turn.ui("class_full")
-        rows = [(turn.ui("class_row.when"), when), (turn.ui("class_row.venue"), session.venue)]
+        venue = classes.venue_in(session, turn.lang)
+        rows = [(turn.ui("class_row.when"), when), (turn.ui("class_row.venue"), venue)]
         mine = held.get(session.id)
         if mine is not None:
             note, button = turn.ui(f"class_status.{mine.status}"), my_bookings_button(turn)
         else:
             note, button = seat_text, reserve_button(turn, session, full=not seats)
         kind = turn.ui(f"class_kind.{session.kind}")
-        bubbles.append(bubble(kind, session.title, rows, [button], note=note))
+        bubbles.append(
+            bubble(kind, classes.title_in(session, turn.lang), rows, [button], note=note)
+        )
     return messages.carousel(turn.ui("schedule_alt"), bubbles)
 
 
@@ -237,7 +240,8 @@ def book_in_words(turn: Turn, session_id: int) -> list[dict]:
     if classes.seats_left(session) == 0 and not holds(turn, session_id):
         rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session)
         button = reserve_button(turn, session, full=True)
-        card = bubble_message(turn.ui("class_full_offer"), session.title, rows, [button])
+        title = classes.title_in(session, turn.lang)
+        card = bubble_message(turn.ui("class_full_offer"), title, rows, [button])
         turn.remember(INTENT, "choose", session_ids=[session_id])
         return [messages.with_quick_replies(card, menu_actions(turn))]
     return book(turn, session_id)
@@ -251,7 +255,8 @@ def ask_which(turn: Turn, shown: list[int]) -> list[dict]:
         return session_closed(turn)
     choices = [
         messages.postback_action(
-            f"{short_when(s, tz, turn.lang)} {s.venue}", Postback("reserve", {"session": str(s.id)})
+            f"{short_when(s, tz, turn.lang)} {classes.venue_in(s, turn.lang)}",
+            Postback("reserve", {"session": str(s.id)}),
         )
         for s in still_open
     ]
@@ -377,7 +382,7 @@ def confirm_cancelling(turn: Turn) -> list[dict]:
     ]
     session = reservation.session
     rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session, brief=True)
-    card = bubble_message(turn.ui(ask), session.title, rows, buttons)
+    card = bubble_message(turn.ui(ask), classes.title_in(session, turn.lang), rows, buttons)
     return [messages.with_quick_replies(card, menu_actions(turn))]
 
 

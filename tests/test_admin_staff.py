@@ -324,13 +324,24 @@ def followers(app, n: int = 3) -> list[str]:
     return ids
 
 
-def compose(console, **fields):
-    """Open the composer and submit it (the form id comes with the page, as in a browser)."""
-    page = console.get("/admin/announcements/new").get_data(as_text=True)
+def compose(console, url="/admin/announcements/new", **fields):
+    """Open the composer, submit it, and send it from the check before sending (the form id
+    comes with the page, as in a browser). Returns the last response and the data sent; when
+    the composer refuses the form, that refusal."""
+    checked, data = review(console, url, **fields)
+    if checked.status_code != 200:
+        return checked, data
+    data = data | {"step": "send"}
+    return console.post(url, data=data), data
+
+
+def review(console, url="/admin/announcements/new", **fields):
+    """The composer's first click: the check before sending, nothing saved yet."""
+    page = console.get(url).get_data(as_text=True)
     form_id = re.search(r'name="form_id" value="([^"]+)"', page).group(1)
     data = {"text": "板橋区からのお知らせです", "topic": "all", "when": "now"} | fields
-    data |= {"form_id": form_id, "csrf_token": csrf_from(console, "/admin/announcements/new")}
-    return console.post("/admin/announcements/new", data=data), data
+    data |= {"form_id": form_id, "csrf_token": csrf_from(console, url), "step": "review"}
+    return console.post(url, data=data), data
 
 
 def count_announcements(app) -> int:
@@ -403,7 +414,11 @@ def test_the_composer_shows_the_audience_and_the_quota_left(app, staff, standin)
     finally:
         standin.set_quota(limit=None)
     assert "いま 2人 に届きます" in page and "900通(上限 1000通)" in page
-    assert 'class="line-bubble"' in page and "受信設定" in page  # the preview's button
+    # A preview per language, each with the settings button its readers see.
+    for lang in ("ja", "en", "ja_easy"):
+        assert f'id="preview-{lang}"' in page
+    assert '<span class="line-chip" lang="ja">受信設定</span>' in page
+    assert '<span class="line-chip" lang="en">Settings</span>' in page
 
 
 def test_a_send_over_the_quota_is_refused_with_the_figures(app, staff, standin):
@@ -439,7 +454,7 @@ def test_progress_and_history_show_the_outcome_once_sent(app, staff, standin):
     announcements.send_announcement(navi.sessions, navi.gateway, due, sleep=lambda s: None)
 
     progress = staff.get(detail + "/progress").json
-    assert progress | {"status_label": None, "summary": None} == {
+    assert progress | {"status_label": None, "summary": None, "outcome": None} == {
         "status": "sent",
         "status_label": None,
         "audience": 3,
@@ -447,6 +462,7 @@ def test_progress_and_history_show_the_outcome_once_sent(app, staff, standin):
         "failed": 0,
         "final": True,
         "summary": None,
+        "outcome": None,
     }
     multicast = [c for c in standin.calls if c.path == "/v2/bot/message/multicast"]
     assert sorted(multicast[0].json["to"]) == ids
@@ -508,6 +524,7 @@ def test_two_simultaneous_clicks_create_one_announcement(app, staff):
         "text": "同時に二回押されたお知らせ",
         "topic": "all",
         "when": "now",
+        "step": "send",
         "form_id": re.search(r'name="form_id" value="([^"]+)"', page).group(1),
         "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
     }

@@ -401,3 +401,108 @@ def test_killed_while_splitting_batches_and_resumed_sends_to_nobody_twice(app, s
     resumed = resume(settings, standin)
     assert "delivered to 3,000 of 3,002, 2 failed" in resumed.stdout, resumed.stderr
     assert deliveries(standin) == collections.Counter(good)
+
+
+def speak(app, language: str, ids: list[str]) -> None:
+    """The residents `ids` chose `language` (in 受信設定, or through their LINE profile)."""
+    with app.extensions["navi"].sessions() as db:
+        db.execute(update(Follower).where(Follower.line_user_id.in_(ids)).values(language=language))
+        db.commit()
+
+
+def received(standin) -> dict[str, dict]:
+    """The message each resident received (the last one multicast to them)."""
+    out = {}
+    for call in standin.calls:
+        if call.path == "/v2/bot/message/multicast" and call.status == 200:
+            out.update(dict.fromkeys(call.json["to"], call.json["messages"][0]))
+    return out
+
+
+def announce_in(app, translations: dict[str, str]):
+    """An announcement to everyone, in Japanese and the given languages, sent at once."""
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:
+        announcement = announcements.create_announcement(
+            db, text="年末の窓口の予定です", topic=None, created_by="t", translations=translations
+        )
+        db.commit()
+    return announcements.send_announcement(
+        navi.sessions, navi.gateway, announcement.id, sleep=lambda s: None
+    )
+
+
+def test_each_resident_reads_their_language_and_japanese_where_theirs_was_not_written(app, standin):
+    japanese, english, easy = user_ids(2), user_ids(2, first=10), user_ids(2, first=20)
+    seed(app, japanese + english + easy)
+    speak(app, "en", english)
+    speak(app, "ja_easy", easy)
+    report = announce_in(app, {"en": "Counter hours at the year end"})
+    assert report.status == "sent" and report.delivered == 6
+    got = received(standin)
+    for resident in japanese + easy:  # no やさしい日本語 text: the Japanese one
+        assert got[resident]["text"] == "年末の窓口の予定です"
+        assert got[resident]["quickReply"]["items"][0]["action"]["label"] == "受信設定"
+    for resident in english:
+        assert got[resident]["text"] == "Counter hours at the year end"
+        assert got[resident]["quickReply"]["items"][0]["action"]["label"] == "Settings"
+    with app.extensions["navi"].sessions() as db:
+        assert announcements.delivered_by_language(db, report.announcement_id) == {
+            "ja": 4,
+            "en": 2,
+        }
+
+
+def test_a_yasashii_text_reaches_the_residents_who_chose_it_and_english_falls_back_to_japanese(
+    app, standin
+):
+    seed(app, user_ids(3))
+    speak(app, "ja_easy", user_ids(1))
+    speak(app, "en", user_ids(1, first=1))
+    announce_in(app, {"ja_easy": "まどぐちの よてい です"})
+    got = received(standin)
+    assert got[user_ids(1)[0]]["text"] == "まどぐちの よてい です"
+    assert got[user_ids(1, first=1)[0]]["text"] == "年末の窓口の予定です"
+    assert got[user_ids(1, first=2)[0]]["text"] == "年末の窓口の予定です"
+
+
+def test_every_language_is_sent_in_batches_of_500_of_its_own(app, standin):
+    seed(app, user_ids(501) + user_ids(3, first=1000))
+    speak(app, "en", user_ids(501))
+    report = announce_in(app, {"en": "Counter hours"})
+    assert report.delivered == 504 and max(deliveries(standin).values()) == 1
+    sent = [c.json for c in standin.calls if c.path == "/v2/bot/message/multicast"]
+    assert sorted((len(s["to"]), s["messages"][0]["text"]) for s in sent) == [
+        (1, "Counter hours"),
+        (3, "年末の窓口の予定です"),
+        (500, "Counter hours"),
+    ]
+
+
+def test_a_translation_in_a_language_the_bot_does_not_speak_is_refused(app):
+    with app.extensions["navi"].sessions() as db, pytest.raises(announcements.AnnouncementError):
+        announcements.create_announcement(
+            db, text="予定", topic=None, created_by="t", translations={"fr": "Horaires"}
+        )
+
+
+def test_cli_sends_each_resident_the_text_in_their_language(app, settings, standin):
+    seed(app, user_ids(3))
+    speak(app, "en", user_ids(1))
+    speak(app, "ja_easy", user_ids(1, first=1))
+    command = [sys.executable, "-m", "bot", "announce", "--all", "--text", "予定"]
+    command += ["--text-en", "Schedule", "--text-easy", "よてい"]
+    result = subprocess.run(command, env=cli_env(settings, standin), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "delivered to 3 of 3 (ja 1, en 1, ja_easy 1)" in result.stdout
+    got = received(standin)
+    assert [got[u]["text"] for u in user_ids(3)] == ["Schedule", "よてい", "予定"]
+
+
+def test_an_english_batch_split_around_a_malformed_id_stays_english(app, standin):
+    good = seed_with_two_malformed(app)
+    speak(app, "en", good + MALFORMED_IDS)
+    report = announce_in(app, {"en": "Counter hours"})
+    assert (report.delivered, report.failed) == (18, 2)
+    assert deliveries(standin) == collections.Counter(good)
+    assert {message["text"] for message in received(standin).values()} == {"Counter hours"}

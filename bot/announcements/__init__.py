@@ -9,6 +9,10 @@ not yet recorded — and a batch LINE accepted but we never recorded is answered
 which counts as delivered. Recipients are streamed from the database a batch at a time, so memory
 stays flat however large the audience.
 
+Each resident reads the announcement in their own language: the snapshot groups the audience by
+the text each will receive (their language's, else the next along its fallback chain, else the
+Japanese), and every batch carries one language's text.
+
 One malformed user ID makes LINE refuse a whole multicast (400 naming `to[N]`). Such a batch is
 split in two, each half a batch of its own with a retry key derived from the parent's, and so on
 down to the refused IDs (about 2·log2(500) extra calls per bad ID): everyone else gets the
@@ -32,7 +36,8 @@ from sqlalchemy import exists, func, insert, literal, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.catalogue import subscribable_topics
+from bot.core.catalogue import load_languages, subscribable_topics
+from bot.core.content import load_content
 from bot.core.db import utcnow
 from bot.core.models import (
     Announcement,
@@ -98,6 +103,41 @@ def text_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def other_languages() -> tuple[str, ...]:
+    """The languages an announcement may carry a text in besides the default (Japanese)."""
+    return load_languages().codes[1:]
+
+
+def clean_translations(translations: dict[str, str] | None) -> dict[str, str]:
+    """The non-empty texts by language, stripped; AnnouncementError for a language we do not
+    speak or a text over LINE's limit."""
+    cleaned = {}
+    for lang, text in (translations or {}).items():
+        if lang not in other_languages():
+            known = ", ".join(other_languages())
+            raise AnnouncementError(f"unknown language {lang!r}; other languages are: {known}")
+        text = (text or "").strip()
+        if text_length(text) > MAX_TEXT:
+            raise AnnouncementError(
+                f"the {lang} text is longer than LINE allows ({MAX_TEXT} characters)"
+            )
+        if text:
+            cleaned[lang] = text
+    return cleaned
+
+
+def texts_of(announcement: Announcement) -> dict[str, str]:
+    """Every text of an announcement by language, the default (Japanese) first."""
+    return {load_languages().default: announcement.text, **(announcement.translations or {})}
+
+
+def text_language(follower_language: str, written: set[str] | dict[str, str]) -> str:
+    """The language of the text a follower receives: theirs if it was written, else the first
+    written along their language's fallback chain, else the default (Japanese)."""
+    languages = load_languages()
+    return next((c for c in languages.chain(follower_language) if c in written), languages.default)
+
+
 def create_announcement(
     db: Session,
     *,
@@ -105,13 +145,16 @@ def create_announcement(
     topic: str | None,
     created_by: str,
     send_at: dt.datetime | None = None,
+    translations: dict[str, str] | None = None,
 ) -> Announcement:
-    """Save an announcement to be sent now or at `send_at`; nothing is sent here."""
+    """Save an announcement to be sent now or at `send_at`; nothing is sent here. `text` is
+    the Japanese (required); `translations` the optional others by language code."""
     text = text.strip()
     if not text:
         raise AnnouncementError("the announcement text is empty")
     if text_length(text) > MAX_TEXT:
         raise AnnouncementError(f"the text is longer than LINE allows ({MAX_TEXT} characters)")
+    translations = clean_translations(translations)
     if topic is not None and topic not in subscribable_topics():
         topics = ", ".join(subscribable_topics())
         raise AnnouncementError(f"unknown topic {topic!r}; topics are: {topics}")
@@ -119,6 +162,7 @@ def create_announcement(
         raise AnnouncementError("the send time needs a time zone, e.g. 2026-12-01T09:00+09:00")
     announcement = Announcement(
         text=text,
+        translations=translations,
         topic=topic,
         created_by=created_by,
         send_at=send_at or utcnow(),
@@ -134,8 +178,65 @@ def create_announcement(
         topic=topic or "all",
         send_at=announcement.send_at.isoformat(),
         text=text,
+        **{f"text_{lang}": translated for lang, translated in translations.items()},
     )
     return announcement
+
+
+def editable(announcement: Announcement) -> bool:
+    """Whether it can still be changed: scheduled, and no sender has started on it."""
+    lease = announcement.lease_until
+    return (
+        announcement.status == "scheduled"
+        and announcement.audience_size is None
+        and (lease is None or lease < utcnow())
+    )
+
+
+def edit_scheduled(
+    db: Session,
+    announcement_id: int,
+    actor: str,
+    *,
+    text: str,
+    topic: str | None,
+    send_at: dt.datetime | None,
+    translations: dict[str, str] | None = None,
+) -> bool:
+    """Change a scheduled announcement (its texts, topic and time; `send_at` None: now) in one
+    conditional UPDATE, so a sender that started meanwhile wins and nothing half-edited goes
+    out. False, with nothing changed, when it was too late; the caller commits."""
+    text = text.strip()
+    if not text or text_length(text) > MAX_TEXT:
+        raise AnnouncementError(f"the text must have 1 to {MAX_TEXT} characters")
+    translations = clean_translations(translations)
+    send_at = send_at or utcnow()
+    changed = cast(
+        CursorResult,
+        db.execute(
+            update(Announcement)
+            .where(
+                Announcement.id == announcement_id,
+                Announcement.status == "scheduled",
+                Announcement.audience_size.is_(None),
+                Announcement.lease_until.is_(None) | (Announcement.lease_until < utcnow()),
+            )
+            .values(text=text, translations=translations, topic=topic, send_at=send_at)
+        ),
+    )
+    if changed.rowcount != 1:
+        return False
+    audit.record(
+        db,
+        actor,
+        "announcement.edit",
+        f"announcement:{announcement_id}",
+        topic=topic or "all",
+        send_at=send_at.isoformat(),
+        text=text,
+        **{f"text_{lang}": translated for lang, translated in translations.items()},
+    )
+    return True
 
 
 def audience_filter(topic: str | None):
@@ -151,6 +252,26 @@ def audience_size(db: Session, topic: str | None) -> int:
     size = db.scalar(select(func.count()).select_from(Follower).where(*audience_filter(topic)))
     assert size is not None  # COUNT(*) without GROUP BY always returns one row
     return size
+
+
+def audience_by_language(db: Session, topic: str | None) -> dict[str, int]:
+    """How many residents an announcement on `topic` would reach now, by their language."""
+    rows = db.execute(
+        select(Follower.language, func.count())
+        .where(*audience_filter(topic))
+        .group_by(Follower.language)
+        .order_by(Follower.language)
+    )
+    return {language: count for language, count in rows}
+
+
+def readers_by_text(db: Session, topic: str | None, written: dict[str, str]) -> dict[str, int]:
+    """How many residents would receive each text now, by the text's language (followers whose
+    language has no text of its own count under the one they get); `written` as texts_of."""
+    readers = dict.fromkeys(written, 0)
+    for follower_language, count in audience_by_language(db, topic).items():
+        readers[text_language(follower_language, written)] += count
+    return {lang: count for lang, count in readers.items() if count}
 
 
 def check_quota(gateway: LineGateway, needed: int) -> None:
@@ -218,43 +339,55 @@ class Lease:
 
 
 def _snapshot(db: Session, announcement: Announcement) -> int:
-    """Freeze the audience into numbered recipient rows and one batch (with its key) per 500."""
-    numbered = select(
-        literal(announcement.id),
-        Follower.id,
-        (func.row_number().over(order_by=Follower.id) - 1) // BATCH_SIZE,
-    ).where(*audience_filter(announcement.topic))
-    db.execute(
-        insert(AnnouncementRecipient).from_select(
-            ["announcement_id", "follower_id", "batch_no"], numbered
+    """Freeze the audience into numbered recipient rows and one batch (with its key) per 500,
+    each batch holding residents who receive the same language's text."""
+    written = texts_of(announcement)
+    follower_languages = set(audience_by_language(db, announcement.topic))
+    first_batch, total = 0, 0
+    for language in written:  # the default first: batch numbers stay in a fixed order
+        readers = [c for c in follower_languages if text_language(c, written) == language]
+        if not readers:
+            continue
+        in_group = Follower.language.in_(readers)
+        numbered = select(
+            literal(announcement.id),
+            Follower.id,
+            first_batch + (func.row_number().over(order_by=Follower.id) - 1) // BATCH_SIZE,
+        ).where(*audience_filter(announcement.topic), in_group)
+        db.execute(
+            insert(AnnouncementRecipient).from_select(
+                ["announcement_id", "follower_id", "batch_no"], numbered
+            )
         )
-    )
-    sizes = db.execute(
-        select(AnnouncementRecipient.batch_no, func.count())
-        .where(AnnouncementRecipient.announcement_id == announcement.id)
-        .group_by(AnnouncementRecipient.batch_no)
-    ).all()
-    db.add_all(
-        DeliveryBatch(
-            announcement_id=announcement.id,
-            batch_no=batch_no,
-            size=size,
-            retry_key=str(uuid.uuid4()),
+        sizes = db.execute(
+            select(AnnouncementRecipient.batch_no, func.count())
+            .where(
+                AnnouncementRecipient.announcement_id == announcement.id,
+                AnnouncementRecipient.batch_no >= first_batch,
+            )
+            .group_by(AnnouncementRecipient.batch_no)
+        ).all()
+        db.add_all(
+            DeliveryBatch(
+                announcement_id=announcement.id,
+                batch_no=batch_no,
+                size=size,
+                retry_key=str(uuid.uuid4()),
+                language=language,
+            )
+            for batch_no, size in sizes
         )
-        for batch_no, size in sizes
-    )
-    return sum(size for _, size in sizes)
+        first_batch += len(sizes)
+        total += sum(size for _, size in sizes)
+    return total
 
 
-def announcement_messages(text: str) -> list[dict]:
-    """The message residents receive, with a button to change what they receive."""
+def announcement_messages(text: str, lang: str) -> list[dict]:
+    """The message residents receive, with a button (in their language) to change what they
+    receive."""
     settings = Postback("topic", {"i": "notification_settings"})
-    action = {
-        "type": "postback",
-        "label": "受信設定",
-        "data": settings.pack(),
-        "displayText": "受信設定",
-    }
+    label = load_content().ui("topic_label.notification_settings", lang)
+    action = {"type": "postback", "label": label, "data": settings.pack(), "displayText": label}
     return [
         {
             "type": "text",
@@ -407,7 +540,10 @@ class _BatchSender:
         self.sessions = sessions
         self.gateway = gateway
         self.lease = lease
-        self.messages = gateway.prepare_messages(announcement_messages(announcement.text))
+        self.messages = {
+            lang: gateway.prepare_messages(announcement_messages(text, lang))
+            for lang, text in texts_of(announcement).items()
+        }
         self.pacer = pacer
         self.sleep = sleep
         self.lock = threading.Lock()
@@ -434,8 +570,9 @@ class _BatchSender:
             with self.sessions() as db:
                 batch = db.get_one(DeliveryBatch, batch_id)
                 recipients = _batch_recipients(db, batch)
-                retry_key = batch.retry_key
-            outcome = self._multicast([user_id for _, user_id in recipients], retry_key)
+                retry_key, language = batch.retry_key, batch.language
+            user_ids = [user_id for _, user_id in recipients]
+            outcome = self._multicast(user_ids, self.messages[language], retry_key)
             if outcome.refused_recipient and len(recipients) > 1:
                 # One bad ID spoils the whole request: each half goes on its own, and the
                 # half LINE refuses again is split again, down to the bad ID itself.
@@ -496,6 +633,7 @@ class _BatchSender:
                     batch_no=last_no + 1 + number,
                     size=len(half),
                     retry_key=half_key(parent.retry_key, number),
+                    language=parent.language,
                 )
                 for number, half in enumerate(halves)
             ]
@@ -517,14 +655,14 @@ class _BatchSender:
             db.commit()
         return child_ids
 
-    def _multicast(self, user_ids: list[str], retry_key: str) -> Outcome:
+    def _multicast(self, user_ids: list[str], messages, retry_key: str) -> Outcome:
         """Send with retries on 429/5xx/timeouts (same key); 409 means LINE already has it."""
         attempts = 0
         while user_ids:
             attempts += 1
             self.pacer.wait()
             try:
-                self.gateway.multicast_prepared(user_ids, self.messages, retry_key)
+                self.gateway.multicast_prepared(user_ids, messages, retry_key)
                 return Outcome("sent", attempts)
             except LineError as failure:
                 if failure.already_accepted:
@@ -573,6 +711,17 @@ def delivered_count(db: Session, announcement_id: int) -> int:
     )
     assert delivered is not None  # an aggregate without GROUP BY returns one row; COALESCE: no NULL
     return delivered
+
+
+def delivered_by_language(db: Session, announcement_id: int) -> dict[str, int]:
+    """How many residents the sent batches reached, by the language of the text they carried."""
+    rows = db.execute(
+        select(DeliveryBatch.language, func.sum(DeliveryBatch.size))
+        .where(DeliveryBatch.announcement_id == announcement_id, DeliveryBatch.status == "sent")
+        .group_by(DeliveryBatch.language)
+    )
+    delivered = {lang: int(count) for lang, count in rows}
+    return {lang: delivered[lang] for lang in load_languages().codes if lang in delivered}
 
 
 def _finish(sessions: sessionmaker, announcement_id: int, started: float) -> SendReport:

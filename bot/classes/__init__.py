@@ -16,12 +16,22 @@ KINDS = ("class", "consultation")
 
 # The longest text and the largest class a session may have: staff see these beside the
 # console's fields, and the CLI meets the same ones.
-LIMITS = {"title": 200, "venue": 200, "description": 2000, "bring": 300, "capacity": 1000}
+LIMITS = {
+    "title": 200,
+    "venue": 200,
+    "title_en": 200,
+    "venue_en": 200,
+    "description": 2000,
+    "bring": 300,
+    "capacity": 1000,
+}
 # What can be wrong with a session's details, by code; the console words each code in its own
 # languages (classes.error.<code>), the CLI prints these.
 PROBLEMS = {
     "title": f"a session needs a title of at most {LIMITS['title']} characters",
     "venue": f"a session needs a venue of at most {LIMITS['venue']} characters",
+    "title_en": f"the English title can have at most {LIMITS['title_en']} characters",
+    "venue_en": f"the English venue can have at most {LIMITS['venue_en']} characters",
     "kind": f"kind must be one of {', '.join(KINDS)}",
     "description": f"the description can have at most {LIMITS['description']} characters",
     "bring": f"what to bring can have at most {LIMITS['bring']} characters",
@@ -50,6 +60,9 @@ def session_problems(details: dict) -> dict[str, str]:
     for name in ("title", "venue"):
         text = (details.get(name) or "").strip()
         if not text or len(text) > LIMITS[name]:
+            problems[name] = name
+    for name in ("title_en", "venue_en"):  # optional: empty shows the Japanese
+        if len((details.get(name) or "").strip()) > LIMITS[name]:
             problems[name] = name
     if details.get("kind") not in KINDS:
         problems["kind"] = "kind"
@@ -86,6 +99,8 @@ def add_session(
     description: str = "",
     bring: str = "",
     asks_name: bool = False,
+    title_en: str = "",
+    venue_en: str = "",
 ) -> ClassSession:
     """Create a session after checking what a resident would trip over (session_problems)."""
     check_session(
@@ -98,6 +113,8 @@ def add_session(
             "ends_at": ends_at,
             "description": description,
             "bring": bring,
+            "title_en": title_en,
+            "venue_en": venue_en,
         }
     )
     session = ClassSession(
@@ -110,6 +127,8 @@ def add_session(
         description=description,
         bring=bring.strip(),
         asks_name=asks_name,
+        title_en=(title_en or "").strip(),
+        venue_en=(venue_en or "").strip(),
     )
     db.add(session)
     db.flush()
@@ -147,6 +166,21 @@ def format_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
     start = session.starts_at.astimezone(tz)
     end = session.ends_at.astimezone(tz) if session.ends_at else None
     return load_languages().get(lang).format_when(start, end)
+
+
+def title_in(session: ClassSession, lang: str) -> str:
+    """The title a resident reading `lang` sees: the English one (when staff gave one) for a
+    language written in Latin letters, the Japanese otherwise."""
+    if load_languages().get(lang).latin and session.title_en:
+        return session.title_en
+    return session.title
+
+
+def venue_in(session: ClassSession, lang: str) -> str:
+    """The venue a resident reading `lang` sees, chosen as title_in chooses the title."""
+    if load_languages().get(lang).latin and session.venue_en:
+        return session.venue_en
+    return session.venue
 
 
 def session_as_dict(session: ClassSession) -> dict:

@@ -54,7 +54,9 @@ def reservation_card(
         ]
     number = booking_number(content, lang, reservation)
     note = content.ui("booking_show_at_door", lang) if number else ""
-    return messages.flex(bubble(heading, session.title, rows, buttons, note=note, number=number))
+    return messages.flex(
+        bubble(heading, classes.title_in(session, lang), rows, buttons, note=note, number=number)
+    )
 
 
 def booking_number(content: Content, lang: str, reservation: Reservation) -> str:
@@ -87,7 +89,7 @@ def session_rows(
     to ask."""
     rows = [
         (content.ui("class_row.when", lang), classes.format_when(session, tz, lang)),
-        (content.ui("class_row.venue", lang), session.venue),
+        (content.ui("class_row.venue", lang), classes.venue_in(session, lang)),
     ]
     if brief:
         return rows

@@ -33,9 +33,11 @@ log = logging.getLogger(__name__)
 EDITABLE = (
     "kind",
     "title",
+    "title_en",
     "starts_at",
     "ends_at",
     "venue",
+    "venue_en",
     "capacity",
     "description",
     "bring",
@@ -269,7 +271,7 @@ def notice_card(content: Content, settings: Settings, purpose: str, reservation:
     rows = session_rows(content, settings.tz, lang, session, brief=True)
     rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))
     heading = content.ui("class_cancelled_notice", lang)
-    return bubble_message(heading, session.title, rows, [bookings, others])
+    return bubble_message(heading, classes.title_in(session, lang), rows, [bookings, others])
 
 
 def _audited(session: ClassSession) -> dict:

@@ -82,7 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="finish an interrupted send, retrying batches that failed for a passing reason",
     )
-    announce.add_argument("--text")
+    announce.add_argument("--text", help="the Japanese text (every resident without their own)")
+    announce.add_argument("--text-en", help="the English text, for residents who chose English")
+    announce.add_argument(
+        "--text-easy", help="the やさしい日本語 text, for residents who chose やさしい日本語"
+    )
     announce.add_argument("--at", help="send later, ISO 8601 (the scheduler sends it)")
     announce.add_argument(
         "--pace", type=float, default=None, help="multicast requests per second (default 180)"
@@ -207,7 +211,8 @@ def run_announce(args) -> int:
     gateway = _gateway(settings, "announce")
     if args.resume is None:
         if not args.text:
-            raise CommandError("--text is required (the message residents will read)")
+            raise CommandError("--text is required (the Japanese message residents will read)")
+        translations = {"en": args.text_en or "", "ja_easy": args.text_easy or ""}
         send_at = _parse_time(args.at, "--at", settings.tz) if args.at else None
         with sessions() as db:
             try:
@@ -217,16 +222,21 @@ def run_announce(args) -> int:
                     topic=args.topic,
                     created_by=f"cli:{getpass.getuser()}",
                     send_at=send_at,
+                    translations=translations,
                 )
             except announcements.AnnouncementError as error:
                 raise CommandError(str(error)) from None
             reach = announcements.audience_size(db, args.topic)
+            by_text = announcements.readers_by_text(
+                db, args.topic, announcements.texts_of(announcement)
+            )
             db.commit()
         if send_at is not None and send_at > utcnow():
             when = send_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z")
             print(
                 f"announcement {announcement.id} scheduled for {when} "
-                f"(would reach {reach:,} residents now); the scheduler sends it"
+                f"(would reach {reach:,} residents now: {_by_language(by_text)}); "
+                "the scheduler sends it"
             )
             return 0
         announcement_id = announcement.id
@@ -250,13 +260,21 @@ def run_announce(args) -> int:
             time.sleep(1)
         except (announcements.AnnouncementError, LineError) as error:
             raise CommandError(str(error)) from None
+    with sessions() as db:
+        delivered = announcements.delivered_by_language(db, report.announcement_id)
     print(
         f"\nannouncement {report.announcement_id}: {report.status}; delivered to "
         f"{report.delivered:,} of {report.audience:,}"
+        + (f" ({_by_language(delivered)})" if len(delivered) > 1 else "")
         + (f", {report.failed:,} failed" if report.failed else "")
         + f" in {report.seconds:.1f} s"
     )
     return 0 if report.status == "sent" else 1
+
+
+def _by_language(counts: dict[str, int]) -> str:
+    """`ja 5, en 2`: residents per language of the text they receive."""
+    return ", ".join(f"{lang} {count:,}" for lang, count in counts.items()) or "nobody"
 
 
 def _send_progress(done: int, total: int) -> None:

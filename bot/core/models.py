@@ -163,9 +163,12 @@ class ClassSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="class")  # class | consultation
     title: Mapped[str] = mapped_column(String(200))
+    # Shown on the cards of residents who read Latin script (English); empty: the Japanese.
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     venue: Mapped[str] = mapped_column(String(200))
+    venue_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     capacity: Mapped[int] = mapped_column(Integer)
     # Kept in the row and changed only by conditional UPDATEs, so concurrent reservations in
     # several workers can never take more seats than there are.
@@ -223,7 +226,10 @@ class Announcement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic: Mapped[str | None] = mapped_column(String(32))  # None: every follower with any topic
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # Japanese, the default language: always there
+    # The text in other languages, by language code ({"en": …, "ja_easy": …}); a follower whose
+    # language has none receives the next one along their language's fallback chain, then `text`.
+    translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     send_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
@@ -269,6 +275,8 @@ class DeliveryBatch(Base):
     batch_no: Mapped[int] = mapped_column(Integer)
     retry_key: Mapped[str] = mapped_column(String(36), unique=True)
     size: Mapped[int] = mapped_column(Integer)
+    # The language of the text this batch carries (every recipient of a batch reads the same).
+    language: Mapped[str] = mapped_column(String(8), default="ja", server_default="ja")
     # pending | sent | failed | split (LINE refused a recipient: its halves are batches of
     # their own, numbered after the others, with keys derived from this one's)
     status: Mapped[str] = mapped_column(String(16), default="pending")

@@ -188,6 +188,7 @@ def announcements_made(db, now: dt.datetime) -> tuple[int, int]:
     later = announcements.create_announcement(
         db,
         text="12月のスマホ教室の申し込みが始まります。",
+        translations={"en": "Sign-ups for December's smartphone classes open soon."},
         topic="smartphone_class",
         created_by=by,
         send_at=now + dt.timedelta(days=7),

@@ -136,7 +136,7 @@ def test_staff_create_a_class_and_send_an_announcement_with_the_keyboard_alone(d
     press_and_wait(page, "Enter")
     tab_to(page, page.get_by_role("link", name="お知らせを作成"))
     press_and_wait(page, "Enter")
-    tab_to(page, page.get_by_label("本文"))
+    tab_to(page, page.get_by_label("本文(日本語・必須)"))
     page.keyboard.type("12月のスマホ教室の申し込みが始まりました。")
     topic = page.get_by_label("送る相手(お知らせの種類)")
     tab_to(page, topic)
@@ -144,10 +144,12 @@ def test_staff_create_a_class_and_send_an_announcement_with_the_keyboard_alone(d
         page.keyboard.press("ArrowDown")
     expect(page.locator("#audience-size")).to_have_text("いま 1人 に届きます")
     # Back to the text to add a line.
-    tab_to(page, page.get_by_label("本文"), back=True)
+    tab_to(page, page.get_by_label("本文(日本語・必須)"), back=True)
     page.keyboard.press("Control+End")
     page.keyboard.type("\n先着順です。")
-    tab_to(page, page.get_by_role("button", name="お知らせを送る"))
+    tab_to(page, page.get_by_role("button", name="内容を確認する"))
+    press_and_wait(page, "Space")
+    tab_to(page, page.get_by_role("button", name="この内容で送る"))  # the check before sending
     press_and_wait(page, "Space")
 
     expect(page.locator("#progress-status")).to_have_text("送信済み", timeout=30_000)
@@ -273,7 +275,7 @@ def test_every_control_on_every_page_is_reached_by_tab_and_shows_a_focus_ring(bu
     ("path", "mistakes"),
     [
         ("/admin/classes/new", ["名前", "開始日時", "会場", "定員(人)"]),
-        ("/admin/announcements/new", ["本文", "送信日時"]),
+        ("/admin/announcements/new", ["本文(日本語・必須)", "送信日時"]),
         ("/admin/users", ["メールアドレス", "初期パスワード"]),
     ],
 )

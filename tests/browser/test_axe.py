@@ -61,6 +61,13 @@ def announcement_with_mistakes(page) -> None:
     submit(page)
 
 
+def announcement_checked(page) -> None:
+    """Texts in Japanese and English, then the first click: the check before sending."""
+    page.locator("#text").fill("年末年始の窓口の予定をお知らせします。")
+    page.locator("#text_en").fill("Ward office hours over the New Year.")
+    submit(page)
+
+
 def save_attendance(page) -> None:
     """Save attendance unchanged: the page comes back with its "saved" message."""
     with page.expect_navigation():
@@ -138,7 +145,15 @@ PAGES = [
     ConsolePage(
         "announcement-new-mistakes", "/admin/announcements/new", STAFF, announcement_with_mistakes
     ),
+    ConsolePage(
+        "announcement-check-before-sending", "/admin/announcements/new", STAFF, announcement_checked
+    ),
     ConsolePage("announcement-scheduled", "/admin/announcements/{scheduled_announcement}", STAFF),
+    ConsolePage("announcement-edit", "/admin/announcements/{scheduled_announcement}/edit", STAFF),
+    # Sent already: back on its page with the reason it cannot be edited.
+    ConsolePage(
+        "announcement-edit-too-late", "/admin/announcements/{sent_announcement}/edit", STAFF
+    ),
     ConsolePage("announcement-sent", "/admin/announcements/{sent_announcement}", STAFF),
     ConsolePage("answers", "/admin/answers", STAFF),
     ConsolePage("answer-edit", "/admin/answers/konbini_certificate/hours/edit", STAFF),

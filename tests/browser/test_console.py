@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.core.models import Reservation
+from bot.core.models import Follower, Reservation
+from bot.residents.followers import adopt_many
 
 pytestmark = pytest.mark.browser
 
@@ -70,31 +71,56 @@ def test_staff_add_a_session_a_resident_books_it_and_staff_mark_attendance(demo,
     assert reservation.attended is True
 
 
-def test_staff_compose_an_announcement_see_it_sent_and_reach_the_resident(demo, page):
-    befriend(page, demo)
-    log_in(page, demo, "manager")
-    page.get_by_role("link", name="お知らせ配信").click()
-    page.get_by_role("link", name="お知らせを作成").click()
+def an_english_follower(demo) -> str:
+    """A second resident, whose LINE is set to English (as sync-followers would find them)."""
+    user_id = "U" + "e" * 32
+    with demo.app.extensions["navi"].sessions() as db:
+        adopt_many(db, [user_id], "synced")
+        db.execute(update(Follower).where(Follower.line_user_id == user_id).values(language="en"))
+        db.commit()
+    return user_id
 
-    page.get_by_label("本文").fill("12月のスマホ教室の申し込みが始まりました。")
+
+def test_an_announcement_in_ja_and_en_reaches_each_resident_in_their_language_after_the_check(
+    demo, page
+):
+    chat, console = page, page.context.new_page()
+    befriend(chat, demo)
+    english = an_english_follower(demo)
+    log_in(console, demo, "manager")
+    console.get_by_role("link", name="お知らせ配信").click()
+    console.get_by_role("link", name="お知らせを作成").click()
+
+    console.get_by_label("本文(日本語・必須)").fill("12月のスマホ教室の申し込みが始まりました。")
+    console.get_by_label("英語の本文(任意)").fill("Sign-ups for December's classes are open.")
     assert (
-        page.locator("#preview-text").inner_text() == "12月のスマホ教室の申し込みが始まりました。"
+        console.locator("#preview-en").inner_text() == "Sign-ups for December's classes are open."
     )
-    page.get_by_label("送る相手(お知らせの種類)").select_option("smartphone_class")
-    page.locator("#audience-size", has_text="いま 1人 に届きます").wait_for()
-    page.get_by_role("button", name="お知らせを送る").click()
-    page.get_by_text("送信の順番に入れました").wait_for()
+    console.get_by_label("送る相手(お知らせの種類)").select_option("smartphone_class")
+    console.locator("#audience-size", has_text="いま 2人 に届きます").wait_for()
+    console.get_by_role("button", name="内容を確認する").click()
+
+    # The first click only shows the check: who reads which text, and nothing sent yet.
+    console.get_by_role("heading", name="送信前の確認").wait_for()
+    rows = console.locator("#readers tbody tr").all_inner_texts()
+    assert [r.split() for r in rows] == [["日本語", "1", "日本語"], ["英語", "1", "英語"]]
+    assert not [c for c in demo.standin.calls if c.path == "/v2/bot/message/multicast"]
+    console.get_by_role("button", name="この内容で送る").click()
+    console.get_by_text("送信の順番に入れました").wait_for()
 
     # The demo process sends due announcements every few seconds, outside the web request.
-    page.locator("#progress-status", has_text="送信済み").wait_for(timeout=30_000)
-    assert page.locator("#progress-bar").get_attribute("value") == "1"
-    assert page.locator("#progress-summary").inner_text() == "1人中 1人に配信"
-    multicasts = [c for c in demo.standin.calls if c.path == "/v2/bot/message/multicast"]
-    assert [c.json["to"] for c in multicasts] == [[DEMO_RESIDENT]]
-    assert multicasts[0].json["messages"][0]["text"].startswith("12月のスマホ教室")
+    console.locator("#progress-status", has_text="送信済み").wait_for(timeout=30_000)
+    assert console.locator("#outcome").inner_text() == "2人に配信しました(日本語 1人 / 英語 1人)"
+    chat.get_by_text("12月のスマホ教室の申し込みが始まりました。").wait_for(timeout=15_000)
+    multicasts = [c.json for c in demo.standin.calls if c.path == "/v2/bot/message/multicast"]
+    received = {m["to"][0]: m["messages"][0] for m in multicasts}
+    assert sorted(m["to"] for m in multicasts) == sorted([[DEMO_RESIDENT], [english]])
+    assert received[english]["text"] == "Sign-ups for December's classes are open."
+    assert received[english]["quickReply"]["items"][0]["action"]["label"] == "Settings"
+    assert received[DEMO_RESIDENT]["text"].startswith("12月のスマホ教室")
 
-    page.get_by_role("link", name="お知らせの一覧へ").click()
-    row = page.locator("table.history tbody tr").first
+    console.get_by_role("link", name="お知らせの一覧へ").click()
+    row = console.locator("table.history tbody tr").first
     assert "送信済み" in row.inner_text() and "12月のスマホ教室" in row.inner_text()
 
 

@@ -1,5 +1,9 @@
-"""/admin/announcements (staff): compose, check audience and quota, send or schedule, follow
-progress, read the history.
+"""/admin/announcements (staff): compose in Japanese (and, if staff wish, English and やさしい
+日本語), check the audience per language and the quota, send or schedule, edit or withdraw what is
+scheduled, follow progress, read the history.
+
+Nothing is sent from the composer's first click: it shows the check before sending, and only
+that page's button saves the announcement.
 
 Nothing is sent in the web request: a composed announcement is a row (bot.announcements), and
 the scheduler process sends what is due every 30 s (in demo mode, the demo process does). The
@@ -26,7 +30,15 @@ from bot.core.models import Announcement, AuditEntry, StaffUser
 from bot.line.gateway import LineError
 from bot.staff import audit
 from bot.web.admin import bp
-from bot.web.admin.classes import navi, parse_local
+from bot.web.admin.classes import navi
+from bot.web.admin.composing import (
+    form_of,
+    outcome_of,
+    previews,
+    read_form,
+    readers_by_language,
+    settings_chips,
+)
 from bot.web.admin.i18n import t
 from bot.web.admin.security import login_required
 
@@ -47,27 +59,52 @@ def announcements_list():
 @bp.route("/announcements/new", methods=["GET", "POST"])
 @login_required("staff")
 def announcement_new():
-    """The composer: text with a live preview, audience, quota, now or later."""
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        values, errors = read_form(request.form)
-        created = None if errors else create(values, errors)
-        if created is not None:
-            return redirect(url_for("admin.announcement_detail", announcement_id=created))
+    """The composer, then the check before sending: the first submit only shows the audience
+    per language and the quota (step `review`); the announcement is saved by the second
+    (step `send`); `edit` goes back to the composer with what was written."""
+    if request.method == "GET":
+        return composer({"topic": "all", "when": "now"}, {})
+    values, errors = read_form(request.form)
+    step = request.form.get("step", "review")
+    if errors or step == "edit":
         g.db.rollback()
-    form = request.form if request.method == "POST" else {"topic": "all", "when": "now"}
-    topic = form.get("topic") if form.get("topic") in subscribable_topics() else "all"
-    return render_template(
-        "admin/announcements_new.html",
-        form=form,
-        audience=announcements.audience_size(g.db, None if topic == "all" else topic),
-        form_id=request.form.get("form_id") or secrets.token_urlsafe(16),
-        errors=errors,
-        topics=subscribable_topics(),
-        quota=quota_left(),
-        preview_chip=announcements.announcement_messages("")[0]["quickReply"]["items"][0],
-        max_text=announcements.MAX_TEXT,
-    ), (400 if errors else 200)
+        return composer(request.form, errors)
+    needed = preflight(values, errors)
+    if needed is None:
+        return composer(request.form, errors)
+    if step != "send":
+        return confirmation(values, needed, url_for("admin.announcement_new"))
+    created = create(values, needed)
+    return redirect(url_for("admin.announcement_detail", announcement_id=created))
+
+
+@bp.route("/announcements/<int:announcement_id>/edit", methods=["GET", "POST"])
+@login_required("staff")
+def announcement_edit(announcement_id: int):
+    """Change a scheduled announcement until a sender starts on it, through the same composer
+    and check as a new one; after that, back to its page saying why not."""
+    announcement = found(announcement_id)
+    if not announcements.editable(announcement):
+        flash(t("announcements.edit_too_late"), "error")
+        return redirect(url_for("admin.announcement_detail", announcement_id=announcement_id))
+    if request.method == "GET":
+        return composer(form_of(announcement), {}, announcement)
+    values, errors = read_form(request.form)
+    step = request.form.get("step", "review")
+    if errors or step == "edit":
+        return composer(request.form, errors, announcement)
+    needed = preflight(values, errors)
+    if needed is None:
+        return composer(request.form, errors, announcement)
+    if step != "send":
+        action = url_for("admin.announcement_edit", announcement_id=announcement_id)
+        return confirmation(values, needed, action, announcement)
+    if announcements.edit_scheduled(g.db, announcement_id, g.user.email, **values):
+        g.db.commit()
+        flash(t("announcements.edited"), "ok")
+    else:
+        flash(t("announcements.edit_too_late"), "error")
+    return redirect(url_for("admin.announcement_detail", announcement_id=announcement_id))
 
 
 @bp.get("/announcements/<int:announcement_id>")
@@ -79,6 +116,9 @@ def announcement_detail(announcement_id: int):
         "admin/announcements_detail.html",
         announcement=announcement,
         progress=progress_of(announcement),
+        previews=previews(announcements.texts_of(announcement)),
+        outcome=outcome_of(announcement),
+        editable=announcements.editable(announcement),
     )
 
 
@@ -134,33 +174,46 @@ def found(announcement_id: int) -> Announcement:
     return announcement
 
 
-def read_form(form) -> tuple[dict, dict[str, str]]:
-    """Text, topic and send time, with a plain-words message per field to fix."""
-    errors = {}
-    text = form.get("text", "").replace("\r\n", "\n").strip()  # browsers send CRLF
-    if not text:
-        errors["text"] = t("announcements.error.empty")
-    elif announcements.text_length(text) > announcements.MAX_TEXT:  # as LINE counts
-        errors["text"] = t("announcements.error.too_long", n=announcements.MAX_TEXT)
-    topic = form.get("topic", "")
-    if topic != "all" and topic not in subscribable_topics():
-        errors["topic"] = t("announcements.error.topic")
-    send_at = None
-    if form.get("when") == "later":
-        send_at = parse_local(form.get("send_at", ""))
-        if send_at is None:
-            errors["send_at"] = t("announcements.error.send_at")
-        elif send_at <= utcnow():
-            errors["send_at"] = t("announcements.error.send_at_past")
-    elif form.get("when") != "now":
-        errors["when"] = t("announcements.error.when")
-    return {"text": text, "topic": None if topic == "all" else topic, "send_at": send_at}, errors
+def composer(form, errors: dict[str, str], announcement: Announcement | None = None):
+    """The composer page (new, or editing `announcement`), with what was written and what
+    to fix."""
+    topic = form.get("topic") if form.get("topic") in subscribable_topics() else "all"
+    return render_template(
+        "admin/announcements_new.html",
+        form=form,
+        editing=announcement,
+        audience=announcements.audience_size(g.db, None if topic == "all" else topic),
+        form_id=form.get("form_id") or secrets.token_urlsafe(16),
+        errors=errors,
+        topics=subscribable_topics(),
+        languages=announcements.other_languages(),
+        quota=quota_left(),
+        chips=settings_chips(),
+        max_text=announcements.MAX_TEXT,
+    ), (400 if errors else 200)
 
 
-def create(values: dict, errors: dict[str, str]) -> int | None:
-    """Check audience and quota, then save the announcement (the sender sends it). Returns
-    its id — or the id of the one this same form already made — or None, with the reason in
-    `errors`, when it cannot go."""
+def confirmation(values: dict, needed: int, action: str, announcement=None):
+    """The check before sending: every language's text as residents will see it, who receives
+    which, and the messages it uses against those left this month."""
+    written = {"ja": values["text"], **values["translations"]}
+    return render_template(
+        "admin/announcements_confirm.html",
+        form=request.form,
+        values=values,
+        action=action,
+        editing=announcement,
+        previews=previews(written),
+        readers=readers_by_language(values["topic"], written),
+        needed=needed,
+        quota=quota_left(),
+        languages=announcements.other_languages(),
+    )
+
+
+def preflight(values: dict, errors: dict[str, str]) -> int | None:
+    """How many messages the announcement needs now, or None (the reason in `errors`) when
+    nobody receives it or this month's quota is short."""
     needed = announcements.audience_size(g.db, values["topic"])
     if needed == 0:
         errors["topic"] = t("announcements.error.nobody")
@@ -173,6 +226,12 @@ def create(values: dict, errors: dict[str, str]) -> int | None:
         return None
     except LineError:  # the sender checks again before sending
         flash(t("announcements.quota_unchecked"), "error")
+    return needed
+
+
+def create(values: dict, needed: int) -> int:
+    """Save the announcement (the sender sends it) and return its id — or the id of the one
+    this same form already made."""
     form_id = request.form.get("form_id", "")
     earlier = submitted_before(form_id)
     if earlier is not None:
@@ -236,4 +295,5 @@ def progress_of(announcement: Announcement) -> dict:
         "failed": announcement.failed,
         "final": status in FINAL,
         "summary": t("announcements.progress_text", delivered=delivered, audience=audience),
+        "outcome": outcome_of(announcement),
     }

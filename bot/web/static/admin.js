@@ -7,16 +7,20 @@ function composer() {
   const form = document.getElementById("composer");
   if (!form) return;
 
-  // Live preview: the bubble shows the text as LINE will (JS counts UTF-16 units, as LINE does).
-  const text = document.getElementById("text");
-  const preview = document.querySelector(text.dataset.preview);
-  const count = document.querySelector(text.dataset.count);
-  const showText = () => {
-    preview.textContent = text.value.trim() ? text.value : text.dataset.empty;
-    count.textContent = count.dataset.template.replace("{n}", String(text.value.length));
-  };
-  text.addEventListener("input", showText);
-  showText();
+  // Live preview: each language's bubble shows its text as LINE will; an empty optional
+  // language says that its readers get the Japanese.
+  form.querySelectorAll("textarea[data-preview]").forEach((text) => {
+    const preview = document.querySelector(text.dataset.preview);
+    const count = document.querySelector(text.dataset.count);
+    const showText = () => {
+      const written = text.value.trim() !== "";
+      preview.textContent = written ? text.value : text.dataset.empty;
+      preview.classList.toggle("missing", !written);
+      count.textContent = count.dataset.template.replace("{n}", String(text.value.length));
+    };
+    text.addEventListener("input", showText);
+    showText();
+  });
 
   // Audience: how many residents the chosen topic reaches, asked when the topic changes.
   const topic = document.getElementById("topic");
@@ -41,17 +45,21 @@ function composer() {
     radio.addEventListener("change", showLater);
   });
   showLater();
+}
 
+function submitOnce() {
   // One click, one announcement (the server refuses a second copy of the form anyway).
-  form.addEventListener("submit", (event) => {
-    if (form.dataset.sent) {
-      event.preventDefault();
-      return;
-    }
-    form.dataset.sent = "true";
-    form.querySelectorAll("[data-once]").forEach((button) => {
-      button.setAttribute("aria-disabled", "true");
-      button.classList.add("busy");
+  document.querySelectorAll("form:has([data-once])").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "true";
+      form.querySelectorAll("[data-once]").forEach((button) => {
+        button.setAttribute("aria-disabled", "true");
+        button.classList.add("busy");
+      });
     });
   });
 }
@@ -66,6 +74,9 @@ function sendingProgress() {
   const badge = document.getElementById("status-badge");
   const failed = document.getElementById("failed-count");
   const withdraw = document.getElementById("withdraw");
+  const edit = document.getElementById("edit");
+  const outcome = document.getElementById("outcome");
+  const outcomeLabel = document.getElementById("outcome-label");
   const tick = async () => {
     try {
       const response = await fetch(box.dataset.progressUrl, {
@@ -83,6 +94,17 @@ function sendingProgress() {
         badge.className = "badge " + progress.status;
         if (failed) failed.textContent = String(progress.failed);
         if (withdraw && progress.status !== "scheduled") withdraw.hidden = true;
+        if (edit && progress.status !== "scheduled") edit.hidden = true;
+        if (progress.outcome.length) {
+          // How it ended, in the page's language, one line each.
+          outcome.replaceChildren(...progress.outcome.map((line) => {
+            const span = document.createElement("span");
+            span.className = "line";
+            span.textContent = line;
+            return span;
+          }));
+          outcome.hidden = outcomeLabel.hidden = false;
+        }
         if (progress.final) {
           box.dataset.final = "true";
           return;
@@ -144,4 +166,5 @@ composer();
 sendingProgress();
 answerPreview();
 retrainingProgress();
+submitOnce();
 focusFirstMistake();
