@@ -33,6 +33,7 @@ from bot.conversation.turn import LastAnswer, Resident, Services, Turn
 from bot.conversation.understanding import understand
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.content import Content
+from bot.core.links import LinkTable
 from bot.core.settings import Settings
 from bot.line import messages
 from bot.line.gateway import LineError, LineGateway
@@ -58,6 +59,7 @@ class Answerer:
         safety: SafetyCheck,
         clock: Callable[[], dt.datetime],
         chooser: Chooser | None = None,
+        links: LinkTable | None = None,
     ):
         self.settings = settings
         self.gateway = gateway
@@ -67,6 +69,7 @@ class Answerer:
         self.safety = safety
         self.clock = clock
         self.chooser = chooser or Chooser(content, None)
+        self.links = links or LinkTable(content, None)
 
     def answer(self, work: UnitOfWork, event: Event) -> Handled:
         """The outcome and the messages for one event, in larger text for a resident who chose
@@ -74,7 +77,8 @@ class Answerer:
         outcome, answer, turn = self._answer(work, event)
         if turn is not None and turn.follower.large_text:
             answer = messages.larger(answer)
-        return outcome, answer, turn
+        # Page buttons through /r/<token>, counted per topic (when a public base URL is set).
+        return outcome, self.links.tracked(answer, outcome.intent), turn
 
     def _answer(self, work: UnitOfWork, event: Event) -> Handled:
         user_id = user_of(event)

@@ -35,6 +35,7 @@ class SettingsChanges(TypedDict, total=False):
     session_idle_minutes: int
     session_max_hours: int
     trusted_proxies: int
+    public_base_url: str | None
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class Settings:
     # How many proxies in front of the app may set X-Forwarded-For / -Proto (0: none is
     # trusted, and the client's address is the connection's).
     trusted_proxies: int = 0
+    # Where residents reach this app from the internet (https://navi.example.jp): cards then
+    # link to official pages through /r/<token>, so the bot can count the taps. Unset: direct.
+    public_base_url: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -94,6 +98,11 @@ class Settings:
             ) from None
         if target <= 0:
             raise SettingsError(f"FOLLOWER_TARGET must be positive (got {target}).")
+        public_base_url = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+        if public_base_url and not public_base_url.startswith(("https://", "http://")):
+            raise SettingsError(
+                f"PUBLIC_BASE_URL must start with https:// (got {public_base_url!r})."
+            )
         timezone = env.get("BOT_TIMEZONE", "Asia/Tokyo")
         try:
             ZoneInfo(timezone)
@@ -115,6 +124,7 @@ class Settings:
             session_idle_minutes=_whole_number(env, "SESSION_IDLE_MINUTES", 30, least=1),
             session_max_hours=_whole_number(env, "SESSION_MAX_HOURS", 12, least=1),
             trusted_proxies=_whole_number(env, "TRUSTED_PROXIES", 0, least=0),
+            public_base_url=public_base_url,
         )
 
 

@@ -24,6 +24,7 @@ from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck, load_safety
 from bot.core.content import Content, load_content
 from bot.core.db import make_engine, make_session_factory, utcnow
+from bot.core.links import LinkTable
 from bot.core.migrate import check_ready
 from bot.core.settings import Settings
 from bot.line.gateway import LineGateway
@@ -45,6 +46,7 @@ class Navi:
     gateway: LineGateway
     outbox: Outbox
     dispatcher: Dispatcher
+    links: LinkTable
 
 
 def build_services(settings: Settings) -> Navi:
@@ -62,12 +64,15 @@ def build_services(settings: Settings) -> Navi:
     router = CatalogueRouter(load_router(), content.catalogue.answered, content.examples())
     gateway = LineGateway(settings.channel_access_token, settings.api_base_url)
     chooser = Chooser(content, load_details())
+    links = LinkTable(content, settings.public_base_url)
     answerer = Answerer(
-        settings, gateway, content, router, build_registry(), safety, utcnow, chooser
+        settings, gateway, content, router, build_registry(), safety, utcnow, chooser, links
     )
     outbox = Outbox(gateway, sessions)
     dispatcher = Dispatcher(sessions, answerer, Replier(outbox))
-    return Navi(settings, engine, sessions, content, safety, router, gateway, outbox, dispatcher)
+    return Navi(
+        settings, engine, sessions, content, safety, router, gateway, outbox, dispatcher, links
+    )
 
 
 class DatabaseId(IntegerConverter):
@@ -98,11 +103,12 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
-    from bot.web import admin, errors, health, webhook
+    from bot.web import admin, errors, health, redirect, webhook
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(redirect.bp)
     admin.register(app)
     app.after_request(security_headers)
     if settings.demo:

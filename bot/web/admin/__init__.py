@@ -17,6 +17,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("admin.dashboard", "dashboard.nav", "manager"),
     ("admin.classes_list", "classes.nav", "staff"),
     ("admin.announcements_list", "announcements.nav", "staff"),
+    ("admin.figures_page", "figures.nav", "staff"),
+    ("admin.targets_page", "targets.nav", "admin"),
     ("admin.users", "users.nav", "admin"),
     ("admin.audit_log", "audit.nav", "admin"),
 ]
@@ -33,6 +35,7 @@ def register(app) -> None:
         home,
         i18n,
         security,
+        targets,
         users,
     )
 
