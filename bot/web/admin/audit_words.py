@@ -57,6 +57,8 @@ def word(key: str, value: Any) -> str:
         return t(f"role.{value}")
     if key == "indicator" and isinstance(value, str):
         return t(f"kpi.{value}")
+    if key == "kind" and isinstance(value, str):
+        return t(f"dashboard.kind.{value}")
     if key == "topic" and value == "all":
         return t("audit.value.everyone")
     if key == "marks" and isinstance(value, dict):

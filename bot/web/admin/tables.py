@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from bot.web.admin.csvfile import spreadsheet_safe
@@ -11,6 +12,8 @@ from bot.web.admin.i18n import t
 
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 JA_WEEKDAYS = "月火水木金土日"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+LATIN_WORDS = re.compile(r"[A-Za-z]{3,}")
 
 
 class Formats:
@@ -73,6 +76,18 @@ class Table:
         if isinstance(value, dt.date):
             return fmt.bucket(value, self.period)
         return str(value)
+
+    @staticmethod
+    def language_of(value, page_lang: str) -> str | None:
+        """The language of a text cell when it differs from the page's (WCAG 3.1.2: a
+        Japanese source named on an English page, an English question on a Japanese one)."""
+        if not isinstance(value, str):
+            return None
+        if JAPANESE.search(value):
+            return None if page_lang == "ja" else "ja"
+        if page_lang == "ja" and LATIN_WORDS.search(value):
+            return "en"
+        return None
 
     def csv_cell(self, value) -> str:
         """A cell for a spreadsheet: plain numbers, ISO dates, text that cannot run."""
