@@ -175,6 +175,8 @@ PAGES = [
     "/admin/announcements/{scheduled_announcement}",
     "/admin/users",
     "/admin/audit",
+    "/admin/targets",
+    "/admin/figures",
     "/admin/classes/999999",
 ]
 
