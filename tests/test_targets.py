@@ -143,3 +143,13 @@ def test_staff_enter_a_monthly_figure_with_its_source_and_the_dashboard_charts_i
     assert "実績 4,120" in panel  # the month's tooltip in the chart
     entries = [e for e in rows(app, AuditEntry) if e.action == "figure.set"]
     assert [e.detail["source"] for e in entries] == ["電子申請システムの月次集計"]
+
+
+def test_stats_measures_followers_against_this_years_target_once_one_is_set(app, settings):
+    from tests.test_followers import stats
+
+    assert stats(settings)["target"] == 33000  # none set: FOLLOWER_TARGET
+    with app.extensions["navi"].sessions() as db:
+        targets.set_target(db, "followers", THIS_YEAR, "36000", "新しい計画", "admin@example.jp")
+        db.commit()
+    assert stats(settings)["target"] == 36000
