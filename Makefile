@@ -1,7 +1,8 @@
-# Two commands: `make run` (demo mode on http://127.0.0.1:5000) and `make test` (every test).
+# Two commands: `make run` (demo mode on http://127.0.0.1:5000; `make run PORT=5123` for another port) and `make test` (every test).
 # Each creates or refreshes .venv when pyproject.toml changes.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT ?= 5000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m bot demo
+	$(PY) -m bot demo --port $(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

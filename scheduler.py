@@ -98,7 +98,8 @@ def remind_tomorrow(navi: Navi) -> None:
     from bot.core.db import utcnow
 
     sent = send_due_reminders(navi.sessions, navi.outbox, navi.content, navi.settings, utcnow())
-    log.info("reminders sent: %s", sent)
+    if sent:
+        log.info("reminders sent: %s", sent)
 
 
 def snapshot_insight(navi: Navi) -> None:
@@ -106,7 +107,8 @@ def snapshot_insight(navi: Navi) -> None:
     from bot.reports.insight import snapshot_follower_insight
 
     days = snapshot_follower_insight(navi.sessions, navi.gateway)
-    log.info("insight days stored: %s", [d.isoformat() for d in days])
+    if days:
+        log.info("insight days stored: %s", [d.isoformat() for d in days])
 
 
 def purge_expired_data(navi: Navi) -> None:
@@ -116,7 +118,8 @@ def purge_expired_data(navi: Navi) -> None:
 
     with navi.sessions() as db:
         purged = purge_expired(db, utcnow())
-    log.info("retention: %s", purged)
+    if any(vars(purged).values()):
+        log.info("retention: %s", purged)
 
 
 def list_answers_due(navi: Navi) -> None:
@@ -191,10 +194,13 @@ def run_job(job_id: str) -> None:
 
 def start_demo_scheduler(navi: Navi):
     """Demo mode only (one process, no separate scheduler): the jobs with a demo timing, in a
-    background thread with an in-memory job store."""
+    background thread with an in-memory job store, quiet unless a job did something."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     use_services(navi)
+    # One line per job that did something (the jobs log that), not APScheduler's two lines
+    # per run ("Running job …", "… executed successfully") every two seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     demo = BackgroundScheduler(job_defaults=JOB_DEFAULTS, timezone=navi.settings.tz)
     for job in JOBS:
         if job.demo_timing is not None:

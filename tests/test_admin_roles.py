@@ -29,6 +29,8 @@ PAGES = {
     "/admin/users": "admin",
     "/admin/audit": "admin",
     "/admin/audit.csv": "admin",
+    "/admin/targets": "admin",
+    "/admin/figures": "staff",
 }
 
 
@@ -204,14 +206,15 @@ def test_the_audit_log_reads_and_exports_as_utf8_csv_with_bom(app):
     body = response.get_data()
     assert response.mimetype == "text/csv" and body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == ["日時", "操作した人", "操作", "対象", "内容"]
+    assert rows[0] == ["日時", "操作した人", "操作", "対象", "内容", "詳細（JSON）"]
     assert [r[1:3] for r in rows[1:]] == [
         ["test", "staff.create"],
         ["admin@example.jp", "staff.login"],
         ["test", "staff.create"],
         ["staff@example.jp", "staff.login"],
     ]
-    assert '"role": "admin"' in rows[1][4]
+    assert rows[1][4] == "admin@example.jp をシステム管理者として追加しました。"
+    assert '"role": "admin"' in rows[1][5]
 
 
 def test_announcement_history_is_for_staff_and_the_compose_post_needs_a_login(app):

@@ -19,8 +19,8 @@ from bot.core.models import (
     Reservation,
     UnansweredQuestion,
 )
-from bot.reports import charts
-from bot.reports.kpi import jst_today
+from bot.reports import charts, targets
+from bot.reports.kpi import FiscalYear, jst_today
 from bot.residents import followers
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 
@@ -152,8 +152,20 @@ def test_manager_sees_followers_target_gap_and_insight_side_by_side(app, manager
     assert '<progress id="target-progress" max="33000" value="1233">' in page
 
 
+def set_targets(app, **values):
+    """Targets for this fiscal year, set as an admin would."""
+    year = FiscalYear.of(jst_today(utcnow())).year
+    with app.extensions["navi"].sessions() as db:
+        for indicator, value in values.items():
+            targets.set_target(
+                db, indicator, year, str(value), "テスト用の計画", "admin@example.jp"
+            )
+        db.commit()
+
+
 def test_manager_sees_this_years_class_kpis_from_attendance(app, manager):
     known_figures(app)
+    set_targets(app, class_participants=200, consultation_participants=5600)
     page = manager.get("/admin/dashboard").get_data(as_text=True)
     kpi_class = page[page.index('id="kpi-class"') :][:1200]
     assert ">3<small> / 200人</small>" in kpi_class
@@ -164,7 +176,7 @@ def test_manager_sees_this_years_class_kpis_from_attendance(app, manager):
 def test_the_charts_are_inline_svg_with_a_text_summary(app, manager):
     known_figures(app)
     page = manager.get("/admin/dashboard").get_data(as_text=True)
-    assert page.count('role="img"') == 8  # four charts, each in a wide and a narrow layout
+    assert page.count('role="img"') == 14  # seven charts, each in a wide and a narrow layout
     assert "追加 1,250人、取り込み 0人、ブロック 17人、データ削除 0人、純増 +1,233人" in page
     assert "<title>" in page and "<script" not in page
     assert " style=" not in page  # the Content-Security-Policy forbids inline styles
@@ -284,10 +296,13 @@ def test_followers_csv_by_month(app, manager):
 
 def test_kpis_csv_lists_every_figure_against_its_target(app, manager):
     known_figures(app)
+    set_targets(app, class_participants=200)
     rows = rows_of(manager.get("/admin/dashboard/kpis.csv"))
     assert rows[0] == ["指標", "実績", "目標", "達成率（%）"]
     assert ["現在の友だち数（台帳・目標の対象）", "1233", "33000", "3.7"] in rows
-    assert ["スマホ教室 参加者", "3", "200", "1.5"] in rows
+    assert ["スマホ教室の参加者数", "3", "200", "1.5"] in rows
+    year = FiscalYear.of(jst_today(utcnow())).year
+    assert ["スマホ個別相談会の参加者数", "0", f"{year}年度の目標は未設定です", ""] in rows
     assert ["スマホ教室 不参加", "1", "", ""] in rows
     assert any(r[0].startswith("LINE 追加数 − ブロック数") and r[1] == "1240" for r in rows)
 

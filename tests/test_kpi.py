@@ -149,7 +149,8 @@ def test_programme_kpis_count_attendance_by_kind_in_the_fiscal_year(db):
     session_with(db, "class", at("2026-05-10", "10:00"), [True, True, False, "waitlisted"])
     session_with(db, "class", at("2026-12-10", "10:00"), [None])  # future: not unmarked
     session_with(db, "consultation", at("2026-06-01", "13:00"), [True, None, "cancelled"])
-    kpis = kpi.program_kpis(db, kpi.FiscalYear(2026), at("2026-11-26"))
+    targets = {"class": 200, "consultation": 5600}
+    kpis = kpi.program_kpis(db, kpi.FiscalYear(2026), at("2026-11-26"), targets)
     by_kind = {k.kind: k for k in kpis}
     assert by_kind["class"] == kpi.ProgramKpi(
         "class", 200, sessions=2, reservations=4, participants=2, no_shows=1, unmarked=0

@@ -456,23 +456,29 @@ def run_upgrade(args) -> int:
 
 
 def run_stats(args) -> int:
-    """Followers now, against the target."""
+    """Followers now, against this fiscal year's target (FOLLOWER_TARGET when none is set)."""
+    from bot.core.db import utcnow
+    from bot.reports.kpi import FiscalYear, jst_today
+    from bot.reports.targets import target_value
     from bot.residents.followers import followers_at
 
     settings, _, sessions = _database()
+    year = FiscalYear.of(jst_today(utcnow())).year
     with sessions() as db:
         count = followers_at(db)
+        set_for_year = target_value(db, "followers", year, year, settings.follower_target)
+    target = round(set_for_year or settings.follower_target)
     figures = {
         "followers": count,
-        "target": settings.follower_target,
-        "gap": max(settings.follower_target - count, 0),
-        "progress": round(count / settings.follower_target, 4),
+        "target": target,
+        "gap": max(target - count, 0),
+        "progress": round(count / target, 4),
     }
     if args.json:
         print(json.dumps(figures))
     else:
         print(
-            f"followers {count:,} / target {settings.follower_target:,} "
+            f"followers {count:,} / FY{year} target {target:,} "
             f"({figures['progress']:.1%}); {figures['gap']:,} to go"
         )
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -88,8 +89,9 @@ def create_demo_users(sessions) -> list[tuple[str, str, str]]:
     return made
 
 
-def build_demo_app(settings: Settings):
-    """The app wired to a fresh stand-in, with a migrated database and sample sessions."""
+def build_demo_app(settings: Settings, history: bool = False):
+    """The app wired to a fresh stand-in, with a migrated database and sample sessions (and,
+    with `history`, a year of made-up history for the dashboard: bot.cli.demo_history)."""
     from bot import create_app
     from bot.core.db import make_engine
     from bot.core.migrate import upgrade
@@ -107,6 +109,12 @@ def build_demo_app(settings: Settings):
     app = create_app(settings)
     navi = app.extensions["navi"]
     seed_sessions(navi.sessions, settings.tz)
+    if history:
+        from bot.cli.demo_history import seed_history
+        from bot.core.db import utcnow
+
+        with navi.sessions() as db:
+            seed_history(db, navi.links, utcnow())
     app.extensions["standin"] = standin
     app.extensions["demo_users"] = create_demo_users(navi.sessions)
     # In demo mode the one process also sends what the scheduler would (announcements, reminders).
@@ -116,27 +124,52 @@ def build_demo_app(settings: Settings):
     return app, standin
 
 
-def run_demo(settings: Settings, host: str = "127.0.0.1", port: int = 5000) -> int:
-    """Start everything and serve until Ctrl+C."""
-    from werkzeug.serving import run_simple
+ACCOUNTS_FILE = "demo-accounts.txt"  # in the app's instance folder, beside the database
 
-    app, standin = build_demo_app(settings)
-    accounts = "\n".join(
-        f"    {role:<8} {email}  password: {password}"
-        for email, role, password in app.extensions["demo_users"]
+
+def accounts_text(users: list[tuple[str, str, str]], base_url: str) -> str:
+    """The console's demo logins, as printed and as kept in the instance folder."""
+    lines = [f"    {role:<8} {email}  password: {password}" for email, role, password in users]
+    return f"  console         {base_url}/admin  (log in as one of these)\n" + "\n".join(lines)
+
+
+def keep_accounts(app, text: str) -> Path:
+    """Write the logins to instance/demo-accounts.txt (only the owner may read it)."""
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ACCOUNTS_FILE
+    path.write_text(
+        "Itabashi LINE Navi — demo console logins (new passwords at every start)\n" + text + "\n",
+        "utf-8",
     )
+    path.chmod(0o600)
+    return path
+
+
+def run_demo(settings: Settings, host: str = "127.0.0.1", port: int = 5000) -> int:
+    """Start everything with a year of demo history and serve until Ctrl+C. The console's
+    logins are printed last (after the server's own lines) and kept in instance/."""
+    from werkzeug.serving import make_server
+
+    app, standin = build_demo_app(settings, history=True)
+    server = make_server(host, port, app, threaded=True)
+    base_url = f"http://{host}:{server.server_port}"
+    accounts = accounts_text(app.extensions["demo_users"], base_url)
+    kept = keep_accounts(app, accounts)
     print(
-        "\nItabashi LINE Navi — demo mode\n"
-        f"  chat simulator  http://{host}:{port}/dev/chat\n"
-        f"  console         http://{host}:{port}/admin  (log in as one of these)\n"
-        f"{accounts}\n"
-        f"  health          http://{host}:{port}/healthz\n"
+        "\nItabashi LINE Navi — demo mode (a year of made-up history: 「デモ用の架空の数字」)\n"
+        f"  chat simulator  {base_url}/dev/chat\n"
+        f"  health          {base_url}/healthz\n"
         f"  LINE stand-in   {standin.base_url}\n"
-        f"  database        {settings.database_url}\n",
+        f"  database        {settings.database_url}\n"
+        f"{accounts}\n"
+        f"  (also in {kept})\n",
         flush=True,
     )
     try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
         standin.stop()
     return 0

@@ -33,6 +33,7 @@ from bot.conversation.turn import LastAnswer, Resident, Services, Turn
 from bot.conversation.understanding import understand
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.content import Content
+from bot.core.links import LinkTable
 from bot.core.settings import Settings
 from bot.line import messages
 from bot.line.gateway import LineError, LineGateway
@@ -60,6 +61,7 @@ class Answerer:
         chooser: Chooser | None = None,
         latest: Callable[[], Content] | None = None,
         refresh_models: Callable[[], None] | None = None,
+        links: LinkTable | None = None,
     ):
         self.settings = settings
         self.gateway = gateway
@@ -69,6 +71,7 @@ class Answerer:
         self.safety = safety
         self.clock = clock
         self.chooser = chooser or Chooser(content, None)
+        self.links = links or LinkTable(content, None)
         # Picks up a retrained model published in the database (bot.conversation.live_models)
         self.refresh_models = refresh_models or (lambda: None)
         # Where newly published answers come from (bot.answers.live): asked once per webhook
@@ -86,6 +89,8 @@ class Answerer:
             # and newer answers each find it.
             self.content = content
             self.chooser.use_content(content)
+            # Buttons of newly published answers get their counted /r/ links too.
+            self.links = LinkTable(content, self.links.base_url)
 
     def answer(self, work: UnitOfWork, event: Event) -> Handled:
         """The outcome and the messages for one event, in larger text for a resident who chose
@@ -93,7 +98,8 @@ class Answerer:
         outcome, answer, turn = self._answer(work, event)
         if turn is not None and turn.large_text:
             answer = messages.larger(answer)
-        return outcome, answer, turn
+        # Page buttons through /r/<token>, counted per topic (when a public base URL is set).
+        return outcome, self.links.tracked(answer, outcome.intent), turn
 
     def _answer(self, work: UnitOfWork, event: Event) -> Handled:
         user_id = user_of(event)

@@ -479,3 +479,52 @@ class RouterModel(Base):
     # the router's model.json and the details model's details.json, as written by train.py
     router_json: Mapped[str | None] = mapped_column(Text)
     details_json: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiTarget(Base):
+    """The target of one of the plan's KPIs for one fiscal year (April–March, `fiscal_year`
+    is the year it starts), set by admins with where the figure comes from. `baseline` is the
+    plan's starting point (e.g. R4's result), shown beside the target."""
+
+    __tablename__ = "kpi_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(32))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    baseline: Mapped[float | None] = mapped_column(Float)
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(254), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("indicator", "fiscal_year"),)
+
+
+class KpiFigure(Base):
+    """A monthly figure the bot cannot count itself (konbini issuance, online applications),
+    entered by staff with a note of where it came from. `month` is the month's first day."""
+
+    __tablename__ = "kpi_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(32))
+    month: Mapped[dt.date] = mapped_column()
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(300))
+    entered_by: Mapped[str] = mapped_column(String(254), default="")
+    entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("indicator", "month"),)
+
+
+class LinkClick(Base):
+    """Taps on an official-page button in a card, per JST day and link (/r/<token>): a count
+    only — no user ID, nothing about who tapped."""
+
+    __tablename__ = "link_clicks"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -36,6 +36,7 @@ class SettingsChanges(TypedDict, total=False):
     session_max_hours: int
     trusted_proxies: int
     recheck_after_days: int
+    public_base_url: str | None
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Settings:
     # An answer whose facts were checked longer ago than this is due for re-check (the
     # console's answers list and dashboard, and the weekly freshness job).
     recheck_after_days: int = 180
+    # Where residents reach this app from the internet (https://navi.example.jp): cards then
+    # link to official pages through /r/<token>, so the bot can count the taps. Unset: direct.
+    public_base_url: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -98,6 +102,11 @@ class Settings:
             ) from None
         if target <= 0:
             raise SettingsError(f"FOLLOWER_TARGET must be positive (got {target}).")
+        public_base_url = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+        if public_base_url and not public_base_url.startswith(("https://", "http://")):
+            raise SettingsError(
+                f"PUBLIC_BASE_URL must start with https:// (got {public_base_url!r})."
+            )
         timezone = env.get("BOT_TIMEZONE", "Asia/Tokyo")
         try:
             ZoneInfo(timezone)
@@ -120,6 +129,7 @@ class Settings:
             session_max_hours=_whole_number(env, "SESSION_MAX_HOURS", 12, least=1),
             trusted_proxies=_whole_number(env, "TRUSTED_PROXIES", 0, least=0),
             recheck_after_days=_whole_number(env, "RECHECK_AFTER_DAYS", 180, least=1),
+            public_base_url=public_base_url,
         )
 
 

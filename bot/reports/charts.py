@@ -354,6 +354,50 @@ def stacked_chart(
     return _svg(layout, label, body)
 
 
+TARGET = "#1f2933"  # the target line: dark and dashed, told apart by its dashes too
+FIGURE_FILL = Fill("figure", PALETTE[0])
+
+
+def target_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    targets: Sequence[float | None],
+    tips: Sequence[str],
+    label: str,
+    layout: Layout = WIDE,
+) -> Markup:
+    """Columns of a figure per month (a month without one is an empty column), each with its
+    target as a dashed mark across it where one is set: a target can change with the fiscal
+    year, or be missing."""
+    known = [v for v in (*values, *targets) if v is not None]
+    ticks = nice_ticks(0, max([*known, 1]))
+    frame = Frame(layout, ticks[0], ticks[-1], len(labels))
+    width = max(frame.band * 0.6, 1)
+    body = _y_axis(frame, ticks)
+    for i, (value, target, tip) in enumerate(zip(values, targets, tips, strict=True)):
+        x, shapes = frame.x(i), []
+        if value is not None:
+            shapes.append(_bar(x, frame.y(0), frame.y(value), width, FIGURE_FILL))
+        if target is not None:
+            y, half = _n(frame.y(target)), frame.band / 2
+            shapes.append(
+                f'<line x1="{_n(x - half)}" x2="{_n(x + half)}" y1="{y}" y2="{y}" '
+                f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 3"/>'
+            )
+        body.append(_hover(frame, i, tip, shapes))
+    body += _x_labels(frame, labels)
+    return _svg(layout, label, body)
+
+
+def dashed_swatch(colour: str) -> Markup:
+    """A short dashed line, for the legend entry of a target."""
+    return Markup(
+        '<svg class="dashboard-swatch" width="20" height="12" aria-hidden="true">'
+        f'<line x1="0" x2="20" y1="6" y2="6" stroke="{escape(colour)}" stroke-width="2" '
+        'stroke-dasharray="6 3"/></svg>'
+    )
+
+
 def for_every_layout(draw, *args) -> Markup:
     """The chart in each layout; the page's CSS shows the one that fits the screen."""
     return Markup("").join(draw(*args, layout=layout) for layout in (WIDE, NARROW))

@@ -48,9 +48,6 @@ from bot.residents.unanswered import QuestionGroup, group_questions, recent_unan
 JST = dt.timezone(dt.timedelta(hours=9))
 PERIODS = ("day", "week", "month")
 ADOPTED_KINDS = ("synced", "seen")  # friends already: they raise the count, not the trend
-# The plan's targets for a fiscal year besides followers (issue 5).
-CLASS_TARGET = 200
-CONSULTATION_TARGET = 5600
 TREND_DAYS = 90
 MIN_TREND_DAYS = 14  # fewer days of history than this give no forecast
 LONGEST_FORECAST = dt.timedelta(days=3650)  # beyond ten years "on track" means nothing
@@ -348,7 +345,7 @@ class ProgramKpi:
     """One kind of session (class or consultation) over a fiscal year."""
 
     kind: str
-    target: int
+    target: int | None  # the year's target (None: none set for that year)
     sessions: int
     reservations: int  # seats held (waitlisted and cancelled not counted)
     participants: int  # marked as attended
@@ -356,8 +353,14 @@ class ProgramKpi:
     unmarked: int  # seats in past sessions nobody has marked yet
 
 
-def program_kpis(db: Session, year: FiscalYear, now: dt.datetime) -> list[ProgramKpi]:
-    """Participants, reservations and no-shows by kind, for sessions starting in the year."""
+def program_kpis(
+    db: Session,
+    year: FiscalYear,
+    now: dt.datetime,
+    targets: dict[str, int | None] | None = None,
+) -> list[ProgramKpi]:
+    """Participants, reservations and no-shows by kind, for sessions starting in the year,
+    with each kind's target for the year (`targets`, by kind; bot.reports.targets)."""
     seated = Reservation.status == "reserved"
     rows = db.execute(
         select(
@@ -381,8 +384,11 @@ def program_kpis(db: Session, year: FiscalYear, now: dt.datetime) -> list[Progra
         .group_by(ClassSession.kind)
     ).all()
     found = {kind: [int(v) for v in values] for kind, *values in rows}
-    targets = {"class": CLASS_TARGET, "consultation": CONSULTATION_TARGET}
-    return [ProgramKpi(kind, target, *found.get(kind, [0] * 5)) for kind, target in targets.items()]
+    targets = targets or {}
+    return [
+        ProgramKpi(kind, targets.get(kind), *found.get(kind, [0] * 5))
+        for kind in ("class", "consultation")
+    ]
 
 
 # -- questions -------------------------------------------------------------------------------

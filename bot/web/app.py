@@ -26,6 +26,7 @@ from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck, load_safety
 from bot.core.content import Content, load_content
 from bot.core.db import make_engine, make_session_factory, utcnow
+from bot.core.links import LinkTable
 from bot.core.migrate import check_ready
 from bot.core.settings import Settings
 from bot.line.gateway import LineGateway
@@ -53,6 +54,12 @@ class Navi:
     def content(self) -> Content:
         """The content residents get now: the repository's, with published answers over it."""
         return self.live.current()
+
+    @property
+    def links(self) -> LinkTable:
+        """The official pages residents' cards link to, by /r/ token (of the newest content)."""
+        self.dispatcher.answerer.refresh_content()
+        return self.dispatcher.answerer.links
 
 
 def build_services(settings: Settings) -> Navi:
@@ -83,6 +90,7 @@ def build_services(settings: Settings) -> Navi:
         chooser,
         live.current,
         refresh_models=live_models.refresh,
+        links=LinkTable(content, settings.public_base_url),
     )
     outbox = Outbox(gateway, sessions)
     dispatcher = Dispatcher(sessions, answerer, Replier(outbox))
@@ -119,11 +127,12 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
-    from bot.web import admin, errors, health, webhook
+    from bot.web import admin, errors, health, redirect, webhook
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(redirect.bp)
     admin.register(app)
     app.after_request(security_headers)
     if settings.demo:

@@ -28,3 +28,11 @@ def healthz():
     except Exception:
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The tab icon (browsers ask for it at the root even where a page names it)."""
+    response = current_app.send_static_file("favicon.ico")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -53,14 +53,15 @@ class Demo:
 
 
 @contextmanager
-def running_demo(folder: Path) -> Iterator[Demo]:
+def running_demo(folder: Path, history: bool = False) -> Iterator[Demo]:
     """The demo app (stand-in, migrated SQLite in `folder`, sample sessions, in-process
-    scheduler) on a real local port, until the block ends."""
+    scheduler; with `history`, the year `make run` seeds) on a real local port, until the block
+    ends."""
     from bot.cli.demo import build_demo_app
     from bot.core.settings import Settings
 
     settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{folder / 'demo.db'}"})
-    app, standin = build_demo_app(settings)
+    app, standin = build_demo_app(settings, history=history)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

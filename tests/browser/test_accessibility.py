@@ -183,6 +183,8 @@ PAGES = [
     "/admin/router",
     "/admin/users",
     "/admin/audit",
+    "/admin/targets",
+    "/admin/figures",
     "/admin/classes/999999",
 ]
 
@@ -309,7 +311,15 @@ def test_mistakes_are_announced_and_read_with_their_fields(busy_demo, browser, p
 
 
 # Each chart's link, in page order: the two follower charts share one table.
-CHART_TABLES = ["followers-by-period", "followers-by-period", "questions-by-topic", "coverage"]
+CHART_TABLES = [
+    "followers-by-period",
+    "followers-by-period",
+    "plan-konbini_count",
+    "plan-konbini_share",
+    "plan-online_applications",
+    "questions-by-topic",
+    "coverage",
+]
 
 
 def test_each_chart_has_a_summary_and_a_link_to_its_table(busy_demo, browser):
@@ -317,7 +327,7 @@ def test_each_chart_has_a_summary_and_a_link_to_its_table(busy_demo, browser):
     context, page = logged_in(browser, demo, "manager", viewport={"width": 1280, "height": 900})
     try:
         charts = page.get_by_role("img").filter(has=page.locator("title"))
-        expect(charts).to_have_count(4)  # the wide layouts; the narrow ones wait for a phone
+        expect(charts).to_have_count(7)  # the wide layouts; the narrow ones wait for a phone
         for chart in charts.all():
             expect(chart).to_have_accessible_name(re.compile(r"グラフ.*\d"))
         links = page.get_by_role("link", name="この図の数字を表で見る")

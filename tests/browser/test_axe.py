@@ -103,6 +103,20 @@ def attach_first_cluster(page) -> None:
         page.locator("li.cluster button").first.click()
 
 
+def target_with_mistakes(page) -> None:
+    """A target that is not a number, without its source."""
+    page.locator("#value-followers").fill("many")
+    page.locator("#source-followers").fill("")
+    submit(page)
+
+
+def figure_with_mistakes(page) -> None:
+    """A figure without a value or a source."""
+    page.locator("#value").fill("")
+    page.locator("#source").fill("")
+    submit(page)
+
+
 @dataclass(frozen=True)
 class ConsolePage:
     """A page in one state: where it is, who can see it, what a person did there first."""
@@ -174,6 +188,10 @@ PAGES = [
     ConsolePage("users", "/admin/users", ADMIN),
     ConsolePage("users-mistakes", "/admin/users", ADMIN, submit),
     ConsolePage("audit", "/admin/audit", ADMIN),
+    ConsolePage("targets", "/admin/targets", ADMIN),
+    ConsolePage("targets-mistakes", "/admin/targets", ADMIN, target_with_mistakes),
+    ConsolePage("figures", "/admin/figures", STAFF),
+    ConsolePage("figures-mistakes", "/admin/figures", STAFF, figure_with_mistakes),
     ConsolePage("not-found", "/admin/classes/999999", STAFF, status=404),
     ConsolePage("forbidden-dashboard", "/admin/dashboard", ("staff",), status=403),
     ConsolePage("forbidden-users", "/admin/users", ("manager",), status=403),

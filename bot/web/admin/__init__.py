@@ -20,6 +20,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("admin.answers_list", "answers.nav", "staff"),
     ("admin.unanswered", "unanswered.nav", "staff"),
     ("admin.router", "router.nav", "admin"),
+    ("admin.figures_page", "figures.nav", "staff"),
+    ("admin.targets_page", "targets.nav", "admin"),
     ("admin.users", "users.nav", "admin"),
     ("admin.audit_log", "audit.nav", "admin"),
 ]
@@ -39,6 +41,7 @@ def register(app) -> None:
         i18n,
         learning,
         security,
+        targets,
         users,
     )
 

@@ -10,7 +10,6 @@ downloaded from /admin/dashboard/<name>.csv (UTF-8 with BOM, so Excel reads the 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from flask import abort, current_app, g, render_template, request
 from sqlalchemy import func, select
@@ -20,96 +19,16 @@ from bot.conversation.safety import CATEGORIES as SAFETY_CATEGORIES
 from bot.core.catalogue import load_topics
 from bot.core.db import utcnow
 from bot.core.models import SafetyCount
-from bot.reports import charts, kpi
-from bot.web.admin import bp
-from bot.web.admin.csvfile import csv_response, spreadsheet_safe
+from bot.reports import charts, kpi, targets
+from bot.web.admin import bp, plan
+from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
+from bot.web.admin.tables import Formats, Table, percent
 
 WINDOWS = {"day": 90, "week": 26, "month": 24}  # buckets on the page (CSV: all history)
 QUESTION_WEEKS = 12
 TOP_UNANSWERED = 10
-EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-JA_WEEKDAYS = "月火水木金土日"
-
-
-class Formats:
-    """Numbers and dates as people read them in the console's language."""
-
-    def __init__(self, lang: str):
-        self.ja = lang == "ja"
-
-    @staticmethod
-    def num(value: int | float) -> str:
-        """Thousands separators; a sign only where asked for by the caller."""
-        return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
-
-    def date(self, day: dt.date, weekday: bool = False) -> str:
-        """2026年11月26日(木) in Japanese, 26 Nov 2026 in English."""
-        if self.ja:
-            text = f"{day.year}年{day.month}月{day.day}日"
-            return text + f"({JA_WEEKDAYS[day.weekday()]})" if weekday else text
-        return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
-
-    def month(self, day: dt.date) -> str:
-        """2026年11月 / Nov 2026."""
-        return f"{day.year}年{day.month}月" if self.ja else f"{EN_MONTHS[day.month - 1]} {day.year}"
-
-    def bucket(self, start: dt.date, period: str) -> str:
-        """A day, a week (by its Monday) or a month, for tables and tooltips."""
-        if period == "month":
-            return self.month(start)
-        if period == "week":
-            return t("dashboard.week_of", date=self.date(start))
-        return self.date(start, weekday=True)
-
-    def axis(self, start: dt.date, period: str) -> str:
-        """A short label under a chart column."""
-        return self.month(start) if period == "month" else f"{start.month}/{start.day}"
-
-
-@dataclass
-class Table:
-    """Headers and rows shared by the page and its CSV. Cells are int, float (a percentage),
-    date (shown in the table's period style), str or None."""
-
-    name: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    period: str = "day"
-
-    def numeric(self, column: int) -> bool:
-        """Whether a column holds numbers (aligned right)."""
-        return any(isinstance(row[column], int | float) for row in self.rows)
-
-    def html_cell(self, value, fmt: Formats) -> str:
-        """A cell as people read it: separators, percentages, dates in the language."""
-        if value is None:
-            return "—"
-        if isinstance(value, float):
-            return f"{value:.1f}%"
-        if isinstance(value, int):
-            return fmt.num(value)
-        if isinstance(value, dt.date):
-            return fmt.bucket(value, self.period)
-        return str(value)
-
-    def csv_cell(self, value) -> str:
-        """A cell for a spreadsheet: plain numbers, ISO dates, text that cannot run."""
-        if value is None:
-            return ""
-        if isinstance(value, float):
-            return f"{value:.1f}"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, dt.date):
-            return value.isoformat()[:7] if self.period == "month" else value.isoformat()
-        return spreadsheet_safe(str(value))
-
-
-def percent(value: int, target: int) -> float:
-    """How much of a target is reached, in percent."""
-    return 100.0 * value / target if target else 0.0
 
 
 # -- the figures -----------------------------------------------------------------------------
@@ -137,7 +56,9 @@ def followers_table(buckets: list[kpi.FollowBucket], period: str) -> Table:
 
 
 def kpis_table(db, now: dt.datetime, target: int) -> Table:
-    """Every figure against its target, in one list (the page's KPI table and kpis.csv)."""
+    """Every figure against its target, in one list (the page's KPI table and kpis.csv):
+    friends now, LINE's insight, this fiscal year's indicators (a target only where one is set
+    for this year) and the sessions behind the participant counts."""
     keys = ("indicator", "value", "target", "achieved")
     table = Table("kpis", [t(f"dashboard.col.{k}") for k in keys])
     current = kpi.current_followers(db)
@@ -152,16 +73,21 @@ def kpis_table(db, now: dt.datetime, target: int) -> Table:
             ("insight_reachable", insight.reachable),
         ):
             table.rows.append([t(f"dashboard.kpi.{key}", date=when), value, None, None])
-    for p in kpi.program_kpis(db, kpi.FiscalYear.of(kpi.jst_today(now)), now):
+    today = kpi.jst_today(now)
+    year = kpi.FiscalYear.of(today)
+    results = [
+        r for r in targets.year_results(db, year, today, target) if r.indicator != "followers"
+    ]
+    table.rows += [row[:4] for row in plan.results_table("kpis", results, year.year).rows]
+    for p in kpi.program_kpis(db, year, now):
         kind = t(f"dashboard.kind.{p.kind}")
         rows = [
-            ("participants", p.participants, p.target, percent(p.participants, p.target)),
-            ("sessions", p.sessions, None, None),
-            ("reservations", p.reservations, None, None),
-            ("no_shows", p.no_shows, None, None),
-            ("unmarked", p.unmarked, None, None),
+            ("sessions", p.sessions),
+            ("reservations", p.reservations),
+            ("no_shows", p.no_shows),
+            ("unmarked", p.unmarked),
         ]
-        table.rows += [[t(f"dashboard.kpi.{k}", kind=kind), *rest] for k, *rest in rows]
+        table.rows += [[t(f"dashboard.kpi.{k}", kind=kind), n, None, None] for k, n in rows]
     return table
 
 
@@ -230,6 +156,16 @@ def db_and_today():
     """This request's database session, the time, and today's JST date."""
     now = utcnow()
     return g.db, now, kpi.jst_today(now)
+
+
+def navi_settings():
+    """The running app's settings."""
+    return current_app.extensions["navi"].settings
+
+
+def fmt_now() -> Formats:
+    """Formats in the console's language."""
+    return Formats(current_lang())
 
 
 def chosen_period() -> str:
@@ -357,6 +293,14 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
     coverage = coverage_table(weeks)
     questions, legend, question_fills = questions_chart(topics, intents, fmt)
     forecast = kpi.follower_forecast(db, today, target)
+    results = targets.year_results(db, year, today, target)
+    last_year = kpi.FiscalYear(year.year - 1)
+    program_targets = {
+        targets.PROGRAM_OF[r.indicator]: round(r.target) if r.target is not None else None
+        for r in results
+        if r.indicator in targets.PROGRAM_OF
+    }
+    month_start = kpi.bucket_of(today, "month")
     return {
         "fmt": fmt,
         "today": today,
@@ -373,7 +317,16 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
         ],
         "count_chart": count,
         "followers": followers,
-        "programs": kpi.program_kpis(db, year, now),
+        "programs": kpi.program_kpis(db, year, now, program_targets),
+        "this_year": plan.results_table("this-year", results, year.year),
+        "last_year": last_year,
+        "last_year_results": plan.results_table(
+            "last-year", targets.year_results(db, last_year, today, target), last_year.year
+        ),
+        "plan_panels": plan.panels(db, today, fmt),
+        "figure_swatch": charts.swatch(charts.FIGURE_FILL),
+        "target_swatch": charts.dashed_swatch(charts.TARGET),
+        "clicks_this_month": targets.clicks_by_topic(db, month_start, today),
         "kpis": kpis_table(db, now, target),
         "questions_chart": questions,
         "questions_legend": legend,
@@ -395,7 +348,7 @@ def page_context(db, now, today, period, target, fmt: Formats) -> dict:
 def dashboard():
     """The managers' dashboard."""
     db, now, today = db_and_today()
-    target = current_app.extensions["navi"].settings.follower_target
+    target = plan.follower_target(db, today, navi_settings().follower_target)
     context = page_context(db, now, today, chosen_period(), target, Formats(current_lang()))
     navi = current_app.extensions["navi"]
     due = due_answers(navi.content, today, navi.settings.recheck_after_days)
@@ -407,13 +360,20 @@ def dashboard():
 def dashboard_csv(name: str):
     """One of the dashboard's tables as CSV (all of its history, not only the page's window)."""
     db, now, today = db_and_today()
-    target = current_app.extensions["navi"].settings.follower_target
+    target = plan.follower_target(db, today, navi_settings().follower_target)
     if name == "followers-by-period":
         period = chosen_period()
         first = kpi.first_follow_day(db) or today
         table = followers_table(kpi.follow_buckets(db, period, first, today), period)
     elif name == "kpis":
         table = kpis_table(db, now, target)
+    elif name in ("this-year", "last-year"):
+        year = kpi.FiscalYear.of(today)
+        year = kpi.FiscalYear(year.year - 1) if name == "last-year" else year
+        table = plan.results_table(name, targets.year_results(db, year, today, target), year.year)
+    elif name.removeprefix("plan-") in targets.MONTHLY:
+        panels = plan.panels(db, today, fmt_now())
+        table = next(p.table for p in panels if p.table.name == name)
     elif name == "questions-by-topic":
         first = kpi.first_question_day(db) or today
         table, _ = questions_table(kpi.questions_by_week(db, first, today))

@@ -42,7 +42,9 @@ def t(key: str, **fields) -> str:
 def init_app(app) -> None:
     """Make `t` and the language available to every template."""
     texts()
-    app.jinja_env.globals.update(t=t, current_lang=current_lang)
+    # Demo mode says so on every page: its figures are made up (bot.cli.demo_history).
+    demo = app.extensions["navi"].settings.demo
+    app.jinja_env.globals.update(t=t, current_lang=current_lang, demo_mode=demo)
 
 
 @bp.post("/lang")

@@ -7,14 +7,13 @@ out at once (bot/web/admin/security.py re-reads the user on every request).
 
 from __future__ import annotations
 
-import json
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from bot.core.models import AuditEntry, StaffUser
 from bot.staff import MIN_PASSWORD, ROLES, StaffError, create_user, set_active
 from bot.web.admin import bp
+from bot.web.admin.audit_words import describe, raw, subject_words
 from bot.web.admin.classes import localtime, navi
 from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t, texts
@@ -98,7 +97,8 @@ def audit_log():
         page=page,
         pages=max((total + PAGE - 1) // PAGE, 1),
         total=total,
-        detail=detail_text,
+        detail=describe,
+        subject=subject_words,
         action_label=action_label,
     )
 
@@ -107,7 +107,8 @@ def audit_log():
 @login_required("admin")
 def audit_csv():
     """The whole audit log for a spreadsheet (UTF-8 with BOM), streamed oldest first."""
-    header = [t(f"audit.col.{c}") for c in ("at", "actor", "action", "subject", "detail")]
+    columns = ("at", "actor", "action", "subject", "detail", "raw")
+    header = [t(f"audit.col.{c}") for c in columns]
 
     def rows():
         # The body is sent after the request's own session has closed: it reads with its own.
@@ -115,7 +116,7 @@ def audit_csv():
             query = select(AuditEntry).order_by(AuditEntry.at, AuditEntry.id)
             for e in db.scalars(query.execution_options(yield_per=500)):
                 at = localtime(e.at, "%Y-%m-%d %H:%M:%S")
-                yield [at, e.actor, e.action, e.subject, detail_text(e)]
+                yield [at, e.actor, e.action, e.subject, describe(e), raw(e)]
 
     return csv_response("audit-log.csv", header, rows())
 
@@ -123,8 +124,3 @@ def audit_csv():
 def action_label(action: str) -> str:
     """An action in words (audit.action.<action>), or its code when it has none."""
     return texts()[current_lang()].get(f"audit.action.{action}", action)
-
-
-def detail_text(entry: AuditEntry) -> str:
-    """An entry's details as compact JSON (Japanese left readable)."""
-    return json.dumps(entry.detail or {}, ensure_ascii=False, sort_keys=True)

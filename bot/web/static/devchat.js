@@ -118,13 +118,13 @@ function flex(component) {
     case "box": {
       const box = el("div", "box " + component.layout);
       (component.contents || []).forEach((child) => box.appendChild(flex(child)));
-      return box;
+      return sized(box, component);
     }
     case "text": {
       const text = el("p", "t size-" + (component.size || "md"), component.text);
       if (component.weight === "bold") text.classList.add("bold");
       if (component.color) text.style.color = component.color;
-      return text;
+      return sized(text, component);
     }
     case "button": {
       const style = component.style || "link";
@@ -140,6 +140,13 @@ function flex(component) {
     default:
       return el("span", "", "");
   }
+}
+
+function sized(node, component) {
+  // LINE's `flex` shares a row by ratio from zero width: a label of flex 2 beside a long value
+  // of flex 5 keeps its 2/7 (持ち物 stays on one line) instead of shrinking to one character.
+  if (typeof component.flex === "number") node.style.flex = component.flex + " 1 0";
+  return node;
 }
 
 async function drawRichMenu() {

@@ -1,0 +1,155 @@
+"""Targets per fiscal year and the figures the bot cannot count (issue 16 §3, §4): what admins
+and staff enter, what the dashboard shows from it, and the audit log's account of each change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.db import utcnow
+from bot.core.models import AuditEntry, FollowLedgerEntry, KpiTarget, LinkClick
+from bot.reports import targets
+from bot.reports.kpi import FiscalYear, jst_today
+from tests.admin_helpers import console_client, csrf_from, log_in, make_user
+
+THIS_YEAR = FiscalYear.of(jst_today(utcnow())).year
+
+
+def logged_in(app, role: str):
+    console = console_client(app)
+    log_in(console, make_user(app, role))
+    return console
+
+
+def post(console, path: str, form: dict):
+    return console.post(path, data={**form, "csrf_token": csrf_from(console, path)})
+
+
+def rows(app, model):
+    with app.extensions["navi"].sessions() as db:
+        return db.scalars(select(model)).all()
+
+
+def test_the_plans_fy2025_targets_are_there_from_the_start_with_their_source(app):
+    seeded = {r.indicator: r for r in rows(app, KpiTarget) if r.fiscal_year == 2025}
+    assert {k: v.value for k, v in seeded.items()} == {
+        "followers": 33000,
+        "consultation_participants": 5600,
+        "class_participants": 200,
+        "konbini_share": 40,
+        "online_applications": 46000,
+    }
+    assert {r.source for r in seeded.values()} == {"板橋区DX推進計画2025 後期実施計画"}
+    assert (seeded["konbini_share"].baseline, seeded["konbini_share"].baseline_year) == (31.8, 2022)
+    assert seeded["online_applications"].baseline == 38931
+
+
+def test_an_admin_sets_a_target_and_the_audit_log_says_so_in_words(app):
+    admin = logged_in(app, "admin")
+    page = admin.get("/admin/targets?year=2025").get_data(as_text=True)
+    assert 'value="33000"' in page and "基準値：2022年度 31.8%" in page
+    form = {"value-online_applications": "47,000", "source-online_applications": "区の改定計画"}
+    response = post(admin, "/admin/targets?year=2025", form)
+    assert response.status_code == 302
+    saved = [r for r in rows(app, KpiTarget) if r.indicator == "online_applications"]
+    assert [(r.fiscal_year, r.value, r.source) for r in saved] == [(2025, 47000, "区の改定計画")]
+    audit = admin.get("/admin/audit").get_data(as_text=True)
+    assert (
+        "2025年度の「オンライン申請の件数」の目標を 47,000 にしました（変更前 46,000）。"
+        "出典：区の改定計画" in audit
+    )
+    assert "目標 オンライン申請の件数 2025" in audit
+    assert '{"' not in audit  # no raw JSON on the page
+    # only the changed target was written: one entry, not five
+    assert [e.action for e in rows(app, AuditEntry)].count("target.set") == 1
+
+
+def test_a_target_without_a_number_or_source_is_refused_and_nothing_changes(app):
+    admin = logged_in(app, "admin")
+    form = {"value-followers": "たくさん", "source-followers": ""}
+    response = post(admin, f"/admin/targets?year={THIS_YEAR}", form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "数字で入れてください" in page
+    assert not [r for r in rows(app, KpiTarget) if r.fiscal_year == THIS_YEAR]
+    share = {"value-konbini_share": "140", "source-konbini_share": "計画"}
+    assert "0〜100の間" in post(admin, "/admin/targets", share).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["staff", "manager"])
+def test_only_admins_change_targets(app, role):
+    assert logged_in(app, role).get("/admin/targets").status_code == 403
+
+
+def test_this_year_without_targets_says_so_and_followers_fall_back_to_the_setting(app):
+    manager = logged_in(app, "manager")
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert f"{THIS_YEAR}年度の目標は未設定です" in page
+    assert 'max="33000"' in page  # FOLLOWER_TARGET, not last year's row reused
+    with app.extensions["navi"].sessions() as db:
+        targets.set_target(db, "followers", THIS_YEAR, "40000", "新しい計画", "admin@example.jp")
+        db.commit()
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert 'max="40000"' in page
+
+
+def test_last_years_results_are_shown_against_last_years_targets(app):
+    fy_end = dt.datetime(THIS_YEAR, 3, 31, 3, tzinfo=dt.UTC)  # JST noon on 31 March
+    with app.extensions["navi"].sessions() as db:
+        db.add_all(
+            FollowLedgerEntry(occurred_at=fy_end, delta=1, kind="follow") for _ in range(1650)
+        )
+        db.add(FollowLedgerEntry(occurred_at=fy_end + dt.timedelta(days=2), delta=1, kind="follow"))
+        for month in (dt.date(THIS_YEAR - 1, 4, 1), dt.date(THIS_YEAR, 3, 1)):
+            targets.set_figure(db, "konbini_share", month, "35.5", "月報", "staff@example.jp")
+            targets.set_figure(db, "online_applications", month, "3,900", "月報", "s@example.jp")
+        db.commit()
+    manager = logged_in(app, "manager")
+    csv = manager.get("/admin/dashboard/last-year.csv").get_data(as_text=True)
+    if THIS_YEAR - 1 == 2025:  # the plan's year: its targets are seeded
+        assert "LINE友だち数,1650,33000,5.0,板橋区DX推進計画2025 後期実施計画" in csv
+        assert "コンビニ交付の割合,35.5,40.0,88.8" in csv
+        assert "オンライン申請の件数,7800,46000,17.0" in csv
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert f"{THIS_YEAR - 1}年度の結果（目標に対して）" in page
+
+
+def test_staff_enter_a_monthly_figure_with_its_source_and_the_dashboard_charts_it(app):
+    staff = logged_in(app, "staff")
+    last_month = (jst_today(utcnow()).replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    form = {
+        "indicator": "online_applications",
+        "month": f"{last_month:%Y-%m}",
+        "value": "4,120",
+        "source": "電子申請システムの月次集計",
+    }
+    assert post(staff, "/admin/figures", form).status_code == 302
+    page = staff.get("/admin/figures").get_data(as_text=True)
+    if FiscalYear.of(last_month).year == THIS_YEAR:
+        assert "4,120" in page and "出典：電子申請システムの月次集計" in page
+    future = {**form, "month": f"{jst_today(utcnow()) + dt.timedelta(days=40):%Y-%m}"}
+    refused = post(staff, "/admin/figures", future)
+    assert refused.status_code == 400 and "終わった月を選んでください" in refused.get_data(
+        as_text=True
+    )
+    with app.extensions["navi"].sessions() as db:
+        db.add(LinkClick(day=jst_today(utcnow()), token="t", topic="online_application", count=7))
+        db.commit()
+    dashboard = logged_in(app, "manager").get("/admin/dashboard").get_data(as_text=True)
+    assert "今月、ボットはオンライン申請のページへ 7人を案内しました。" in dashboard
+    panel = dashboard[dashboard.index('id="panel-online_applications"') :]
+    assert "実績 4,120" in panel  # the month's tooltip in the chart
+    entries = [e for e in rows(app, AuditEntry) if e.action == "figure.set"]
+    assert [e.detail["source"] for e in entries] == ["電子申請システムの月次集計"]
+
+
+def test_stats_measures_followers_against_this_years_target_once_one_is_set(app, settings):
+    from tests.test_followers import stats
+
+    assert stats(settings)["target"] == 33000  # none set: FOLLOWER_TARGET
+    with app.extensions["navi"].sessions() as db:
+        targets.set_target(db, "followers", THIS_YEAR, "36000", "新しい計画", "admin@example.jp")
+        db.commit()
+    assert stats(settings)["target"] == 36000
