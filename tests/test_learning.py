@@ -204,3 +204,19 @@ def test_a_published_model_reaches_another_app_instance_within_two_seconds(
     now[0] += 2.1
     assert stores in there.say("キオスク端末の場所").text
     other.extensions["navi"].engine.dispose()
+
+
+def test_a_cluster_opens_a_draft_area_whose_match_words_are_what_residents_asked(app):
+    """Questions about a service the bot does not know yet start a new directory area, the
+    residents' wording already in its match words (masked), submitted for approval as usual."""
+    with db_of(app) as db:
+        db.add_all(UnansweredQuestion(text="犬の登録はどこで", language="ja") for _ in range(2))
+        db.commit()
+    client = staff_console(app)
+    page = client.get("/admin/unanswered").get_data(as_text=True)
+    assert "このまとまりから新しい案内先" in page
+    draft = client.get("/admin/answers/new-area?from_cluster=犬の登録はどこで")
+    assert draft.status_code == 200
+    assert 'value="犬の登録はどこで"' in draft.get_data(as_text=True)
+    masked = client.get("/admin/answers/new-area?from_cluster=電話090-1234-5678 犬の登録")
+    assert "090-1234-5678" not in masked.get_data(as_text=True)

@@ -33,6 +33,7 @@ from bot.answers.freshness import STATUSES, answer_rows, answered_since
 from bot.core.content import Content, Entry
 from bot.core.db import utcnow
 from bot.core.models import AnswerVersion
+from bot.core.privacy import mask_personal_data
 from bot.staff import role_allows
 from bot.web.admin import bp
 from bot.web.admin.classes import navi
@@ -106,7 +107,14 @@ def answer_new(topic: str):
 def area_new():
     """Add an area to the ward directory (the services the bot points residents to)."""
     content = navi().content
-    form: Any = request.form if request.method == "POST" else {"checked": local_today().isoformat()}
+    # From the unanswered questions: the cluster's wording (already masked) as a first match
+    # word, so the new area catches the questions that led to it.
+    asked = mask_personal_data(request.args.get("from_cluster", ""))[:200]
+    form: Any = (
+        request.form
+        if request.method == "POST"
+        else {"checked": local_today().isoformat(), "match_ja": asked}
+    )
     problems: dict[str, Problem] = {}
     if request.method == "POST":
         fields = read_area(request.form)

@@ -9,7 +9,7 @@ is published only when its held-out accuracy does not drop by more than 0.5 poin
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 
 from bot.conversation import learning
 from bot.core.db import utcnow
@@ -21,9 +21,6 @@ from bot.web.admin.classes import navi
 from bot.web.admin.dashboard import intent_name
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
-
-# The answers editor (issue 14 part 3) opens a draft at this address when it is installed.
-DRAFT_PATH = "/admin/answers/new"
 
 
 def entry_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -45,11 +42,6 @@ def clusters():
     return kpi.top_unanswered(g.db, utcnow())
 
 
-def drafts_available() -> bool:
-    """Whether the answers editor is installed (its draft page exists)."""
-    return any(rule.rule == DRAFT_PATH for rule in current_app.url_map.iter_rules())
-
-
 @bp.get("/unanswered")
 @login_required("staff")
 def unanswered():
@@ -59,8 +51,6 @@ def unanswered():
         clusters=clusters(),
         choices=entry_choices(),
         phrasings=phrasings.all_phrasings(g.db),
-        drafts=drafts_available(),
-        draft_path=DRAFT_PATH,
     )
 
 
