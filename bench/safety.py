@@ -8,6 +8,9 @@ Sets (data/README.md says how they were written):
              used to tune them (its errors are not printed unless asked for by name);
 - [held-out indirect] data/safety_heldout_indirect.jsonl: suicidal messages that never name
              death, and near misses in their words, by another author; never trained on.
+- [tune6]    data/safety_tune6.jsonl: a seventh author's set, not trained on (training on it cost
+             recall on every other set, data/README.md says by how much); a fresh author's
+             figures that may be read, and its errors printed, while working on the check.
 
 For each set: recall (a crisis message gets help lines, whatever category), the share of those
 given the right category's lines, the false-positive rate (a near miss gets help lines instead
@@ -38,6 +41,7 @@ SETS = {
     "tune3": ROOT / "data" / "safety_tune3.jsonl",
     "tune4": ROOT / "data" / "safety_tune4.jsonl",
     "tune5": ROOT / "data" / "safety_tune5.jsonl",
+    "tune6": ROOT / "data" / "safety_tune6.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

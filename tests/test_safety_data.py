@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
 # Suicidal messages that never name death, and near misses in their words: held out too.
 HELD_OUT_INDIRECT = ROOT / "data" / "safety_heldout_indirect.jsonl"
+# A seventh author's set, measured but not trained on (data/README.md says why).
+NOT_TRAINED = ROOT / "data" / "safety_tune6.jsonl"
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -30,7 +32,20 @@ def test_the_held_out_set_shares_no_message_with_what_tuned_the_check():
         assert len(held_out) == len(set(held_out)), path.name
 
 
-@pytest.mark.parametrize("path", [*TRAIN_FILES, HELD_OUT], ids=lambda p: p.name)
+def test_the_untrained_set_shares_no_message_with_any_other_set():
+    """Its figures say what a new author meets only if none of its messages was seen."""
+    others = {
+        fold(r["text"])
+        for path in (*TRAIN_FILES, HELD_OUT, HELD_OUT_INDIRECT)
+        if path != NOT_TRAINED
+        for r in rows_of(path)
+    }
+    fresh = [fold(r["text"]) for r in rows_of(NOT_TRAINED)]
+    assert not others & set(fresh)
+    assert len(fresh) == len(set(fresh))
+
+
+@pytest.mark.parametrize("path", [*TRAIN_FILES, HELD_OUT, NOT_TRAINED], ids=lambda p: p.name)
 def test_each_set_has_enough_crises_and_near_misses_in_both_languages(path):
     rows = rows_of(path)
     for lang in ("ja", "en"):
