@@ -84,8 +84,18 @@ def migrated_postgres():
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(engine)
+    # What the migrations seed (the plan's targets, the content revision…): put back after each
+    # test's TRUNCATE, so every test starts from a freshly migrated database, as on SQLite.
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            rows = [dict(row._mapping) for row in connection.execute(table.select())]
+            if rows:
+                MIGRATION_SEEDS[table.name] = rows
     engine.dispose()
     return POSTGRES_URL
+
+
+MIGRATION_SEEDS: dict[str, list[dict]] = {}
 
 
 def create_database_once(server_url: str, name: str) -> None:
@@ -112,6 +122,16 @@ def database_url(request, tmp_path) -> str:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in Base.metadata.sorted_tables:
+            if table.name in MIGRATION_SEEDS:
+                connection.execute(table.insert(), MIGRATION_SEEDS[table.name])
+                if "id" in table.c and table.c.id.autoincrement:  # the next id follows them
+                    connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
+                    )
     engine.dispose()
     return url
 

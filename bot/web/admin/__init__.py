@@ -7,9 +7,24 @@ the bot and the CLI (bot.classes, bot.announcements, bot.staff, bot.reports …)
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templates")
+
+# A name in a console address (a topic, an answer's key…) is short, printable text: anything
+# else names nothing, and PostgreSQL refuses NUL outright, so it is "not found" before a view
+# queries with it.
+LONGEST_NAME_IN_A_PATH = 200
+
+
+@bp.url_value_preprocessor
+def refuse_odd_names(_endpoint: str | None, values: dict | None) -> None:
+    for value in (values or {}).values():
+        if isinstance(value, str) and (
+            len(value) > LONGEST_NAME_IN_A_PATH or not value.isprintable()
+        ):
+            abort(404)
+
 
 # The console's menu, in order: (endpoint, label key, role needed). Managers land on the first
 # page they may open, staff on theirs.
