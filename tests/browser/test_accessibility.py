@@ -289,7 +289,9 @@ def test_mistakes_are_announced_and_read_with_their_fields(busy_demo, browser, p
         form = page.locator("main form:has(button.primary)")
         if path.endswith("/announcements/new"):
             page.get_by_label("日時を決めて送る").check()
-        for field in form.locator("input:visible:not([type=radio]), textarea").all():
+        for field in form.locator(
+            "input:visible:not([type=radio]):not([type=checkbox]), textarea"
+        ).all():
             field.fill("")
         with page.expect_navigation():
             form.locator("button.primary").click()

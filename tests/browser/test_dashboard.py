@@ -88,7 +88,7 @@ def test_manager_switches_to_english(known, page):
 def test_manager_downloads_a_csv(known, page):
     log_in_as_manager(page, known)
     with page.expect_download() as info:
-        page.locator("#kpis a.dashboard-csv").click()
+        page.locator('#kpis a.dashboard-csv[href$="/kpis.csv"]').click()
     download = info.value
     assert download.suggested_filename.startswith("dashboard-kpis-")
     text = Path(download.path()).read_text(encoding="utf-8")
