@@ -178,6 +178,22 @@ def test_edit_changes_the_session_and_is_audited(app, staff):
     assert change.detail["capacity"] == [2, 5] and change.subject == f"class:{session_id}"
 
 
+def test_the_audit_log_names_every_changed_field_in_the_consoles_language(app, staff):
+    session_id = a_session(app)
+    form = session_form(bring="充電器", asks_name="1", title_en="Smartphone class")
+    assert post_form(staff, f"/admin/classes/{session_id}/edit", **form).status_code == 302
+    admin = console_client(app)
+    log_in(admin, make_user(app, "admin"))
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "持ち物： → 充電器" in page and "氏名の確認：いいえ → はい" in page
+    assert "英語での題名： → Smartphone class" in page
+    assert not {"bring", "asks_name", "title_en"} & set(re.findall(r"\w+", page))
+    admin.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(admin, "/admin/audit")})
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "what to bring:  → 充電器" in page and "asks for names: no → yes" in page
+    assert "title in English:  → Smartphone class" in page
+
+
 def test_a_larger_capacity_seats_the_waiting_list_and_tells_them(app, staff, standin):
     session_id = a_session(app, capacity=1)
     _seated, waiting = booked(app, session_id, "U" + "a" * 32, "U" + "b" * 32)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from flask import redirect, request, session
+from markupsafe import Markup
 
 from bot.core.content_files import content_root
 from bot.web.admin import bp
@@ -39,12 +40,19 @@ def t(key: str, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
+def t_marked(key: str, **parts: str) -> Markup:
+    """A console string with pieces of HTML put into it: words in the other language (an
+    example key, say) go in an element that carries its own `lang`, so a screen reader reads
+    them in that language. The string itself is escaped; only `parts` are taken as HTML."""
+    return Markup.escape(t(key)).format(**{name: Markup(part) for name, part in parts.items()})
+
+
 def init_app(app) -> None:
     """Make `t` and the language available to every template."""
     texts()
     # Demo mode says so on every page: its figures are made up (bot.cli.demo_history).
     demo = app.extensions["navi"].settings.demo
-    app.jinja_env.globals.update(t=t, current_lang=current_lang, demo_mode=demo)
+    app.jinja_env.globals.update(t=t, t_marked=t_marked, current_lang=current_lang, demo_mode=demo)
 
 
 @bp.post("/lang")
