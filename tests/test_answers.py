@@ -370,3 +370,22 @@ def test_export_appends_a_new_entry_and_area_in_the_files_own_style(tmp_path):
     assert added.startswith(original.rstrip("\n"))  # nothing above the new block moved
     assert "  - key: kiosk_places\n    label: 端末の場所\n" in added
     assert '    link: {label: 板橋区のページ, url: "https://www.city.itabashi.tokyo.jp/"}' in added
+
+
+def test_the_answers_list_counts_each_answer_given_in_the_last_30_days(app, resident):
+    """Each row says how often that very answer went out: the entry chosen in its topic, and
+    for a question about another ward service, the directory area named; counts only."""
+    resident.follow()
+    resident.say("コンビニで住民票を取るのに何時まで使えますか")
+    resident.say("コンビニ交付は何時から何時まで使えますか")
+    resident.say("粗大ごみを出したい")
+    with app.extensions["navi"].sessions() as db:
+        from bot.core.models import AnswerCount
+
+        given = {(c.topic, c.key): c.count for c in db.scalars(select(AnswerCount))}
+    assert given.get(("konbini_certificate", "hours")) == 2, given
+    assert any(topic == "directory" for topic, _ in given), given
+    page = console(app, "staff").get("/admin/answers").get_data(as_text=True)
+    row = page[page.index('id="answer-konbini_certificate-hours"') :]
+    row = row[: row.index("</tr>")]
+    assert re.search(r'class="num"[^>]*>2<', row), row

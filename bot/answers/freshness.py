@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.core.content import Content, Entry
 from bot.core.db import utcnow
 from bot.core.directory import Area
-from bot.core.models import FreshnessCheck, QuestionCount
+from bot.core.models import AnswerCount, FreshnessCheck, QuestionCount
 
 # Wording residents see where a fact could not be confirmed, in each language's content.
 UNVERIFIED_MARKS = ("確認できていません", "have not been able to confirm", "have not yet confirmed")
@@ -102,6 +102,16 @@ def answered_since(db: Session, since: dt.date) -> dict[str, int]:
         .group_by(QuestionCount.intent)
     )
     return {intent: int(total or 0) for intent, total in rows}
+
+
+def answers_given_since(db: Session, since: dt.date) -> dict[str, int]:
+    """How many times each answer ("topic/key") went out from `since` on."""
+    rows = db.execute(
+        select(AnswerCount.topic, AnswerCount.key, func.sum(AnswerCount.count))
+        .where(AnswerCount.day >= since)
+        .group_by(AnswerCount.topic, AnswerCount.key)
+    )
+    return {f"{topic}/{key}": int(total or 0) for topic, key, total in rows}
 
 
 def record_due(db: Session, content: Content, today: dt.date, days: int) -> list[str]:

@@ -24,7 +24,7 @@ from bot.core.db import utcnow
 from bot.core.models import ConversationContext, Follower, ProcessedEvent
 from bot.core.prepared import Prepared
 from bot.residents import followers
-from bot.residents.questions import count_question, count_safety_answer
+from bot.residents.questions import count_answer, count_question, count_safety_answer
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class UnitOfWork:
             return False
         if outcome.question and outcome.intent:
             count_question(self.db, outcome.intent, self.clock())
+            answered = _answer_given(outcome.intent, turn)
+            if answered is not None:
+                count_answer(self.db, *answered, self.clock())
         if outcome.safety:
             count_safety_answer(self.db, outcome.safety, self.clock())
         self.db.commit()
@@ -156,3 +159,13 @@ def _store_context(insert):
 
 _CLAIM = Prepared(_claim_event)
 _STORE_CONTEXT = Prepared(_store_context)
+
+
+def _answer_given(intent: str, turn: Turn | None) -> tuple[str, str] | None:
+    """(topic, key) of the answer a question got, for the answers list's counts: the entry
+    chosen in its topic, or the directory area named for an `unknown` one; None otherwise."""
+    if turn is None:
+        return None
+    if intent == "unknown":
+        return ("directory", turn.area.area) if turn.area is not None else None
+    return (intent, turn.entry_key) if turn.entry_key else None

@@ -354,6 +354,19 @@ class QuestionCount(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AnswerCount(Base):
+    """How many times each answer went out on a day (JST): a topic's entry, or for `unknown`
+    the directory area named (topic "directory"). A count only, no text, no user ID — what the
+    console's answers list shows beside each answer."""
+
+    __tablename__ = "answer_counts"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SafetyCount(Base):
     """How many safety answers (help lines for a crisis) went out per category on a day (JST):
     a count only. What the resident wrote is never kept, nor who they are."""

@@ -1,5 +1,6 @@
 """Counting questions by intent per day (JST), for the managers' "questions by topic" chart,
-and safety answers by category per day, for their "safety answers given" table.
+answers given per entry per day, for the console's answers list, and safety answers by
+category per day, for their "safety answers given" table.
 
 One upsert per question: `INSERT … ON CONFLICT DO UPDATE SET count = count + 1` is atomic on
 both SQLite and PostgreSQL, so simultaneous questions in several workers never lose a count.
@@ -13,25 +14,26 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from bot.core.models import QuestionCount, SafetyCount
+from bot.core.models import AnswerCount, QuestionCount, SafetyCount
 from bot.core.prepared import Prepared
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
 
-def _add_one_to(model, key: str) -> Prepared:
-    """The upsert adding one to today's count of a `key` in a (day, key, count) table."""
+def _add_one_to(model, *keys: str) -> Prepared:
+    """The upsert adding one to today's count of `keys` in a (day, *keys, count) table."""
     table = model.__table__
 
     def build(insert):
         return insert(table).on_conflict_do_update(
-            index_elements=["day", key], set_={"count": table.c.count + 1}
+            index_elements=["day", *keys], set_={"count": table.c.count + 1}
         )
 
     return Prepared(build)
 
 
 _add_question = _add_one_to(QuestionCount, "intent")
+_add_answer = _add_one_to(AnswerCount, "topic", "key")
 _add_safety_answer = _add_one_to(SafetyCount, "category")
 
 
@@ -39,6 +41,12 @@ def count_question(db: Session, intent: str, now: dt.datetime) -> None:
     """Add one question of `intent` to today's count."""
     day = now.astimezone(JST).date()
     _add_question.run(db.connection(), {"day": day, "intent": intent, "count": 1})
+
+
+def count_answer(db: Session, topic: str, key: str, now: dt.datetime) -> None:
+    """Add one to today's count of an answer: a topic's entry, or ("directory", area)."""
+    day = now.astimezone(JST).date()
+    _add_answer.run(db.connection(), {"day": day, "topic": topic, "key": key, "count": 1})
 
 
 def count_safety_answer(db: Session, category: str, now: dt.datetime) -> None:

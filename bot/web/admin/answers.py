@@ -29,7 +29,7 @@ from bot.answers.fields import (
     entry_fields,
     split_words,
 )
-from bot.answers.freshness import STATUSES, answer_rows, answered_since
+from bot.answers.freshness import STATUSES, answer_rows, answered_since, answers_given_since
 from bot.core.content import Content, Entry
 from bot.core.db import utcnow
 from bot.core.models import AnswerVersion
@@ -53,7 +53,8 @@ def answers_list():
     chosen = chosen if chosen in STATUSES else None
     rows = answer_rows(content, current_lang(), today, navi().settings.recheck_after_days)
     totals = {status: sum(1 for r in rows if r.status == status) for status in STATUSES}
-    asked = answered_since(g.db, today - dt.timedelta(days=ASKED_DAYS - 1))
+    since = today - dt.timedelta(days=ASKED_DAYS - 1)
+    asked, given = answered_since(g.db, since), answers_given_since(g.db, since)
     waiting = dict(
         g.db.execute(
             select(AnswerVersion.topic + "/" + AnswerVersion.key, func.count())
@@ -71,6 +72,8 @@ def answers_list():
         totals=totals,
         chosen=chosen,
         asked=asked,
+        given=given,
+        asked_days=ASKED_DAYS,
         waiting=waiting,
         topic_name=topic_name,
         days=navi().settings.recheck_after_days,
