@@ -11,7 +11,6 @@ row per worker every two seconds, not one per message.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.answers import overlay
 from bot.answers.versions import live_versions, read_revision
 from bot.core.content import Content
+from bot.core.every import Every
 
 log = logging.getLogger(__name__)
 
@@ -38,32 +38,24 @@ class LiveContent:
     ):
         self.base = base
         self.sessions = sessions
-        self.every = every
-        self.clock = clock
         self.content = base
         self.revision = -1  # not read yet
-        self._next_check = 0.0
-        self._checking = threading.Lock()
+        self.clock = clock
+        self._gate = Every(every, lambda: self.clock())  # self.clock may be replaced (tests)
 
     def current(self) -> Content:
         """The content to answer with now (checked against the database every few seconds)."""
-        if self.clock() < self._next_check:
-            return self.content
-        # One thread checks; the others answer with what they have rather than wait.
-        if self._checking.acquire(blocking=False):
-            try:
-                self._next_check = self.clock() + self.every
-                self._refresh()
-            except Exception:  # a database hiccup: keep answering with what we have
-                log.exception("content revision check failed")
-            finally:
-                self._checking.release()
+        with self._gate.due() as now:
+            if now:
+                try:
+                    self._refresh()
+                except Exception:  # a database hiccup: keep answering with what we have
+                    log.exception("content revision check failed")
         return self.content
 
     def refresh(self) -> Content:
         """Check now, whatever the time since the last check (start-up, tests, tools)."""
-        with self._checking:
-            self._next_check = self.clock() + self.every
+        with self._gate.due(force=True):
             self._refresh()
         return self.content
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -21,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.conversation.choosing import Chooser
 from bot.conversation.router import Details, Router
 from bot.conversation.router.catalogue import CatalogueRouter
+from bot.core.every import Every
 from bot.core.models import RouterModel
 
 log = logging.getLogger(__name__)
@@ -45,32 +45,32 @@ class LiveModels:
         self.engine = engine
         self.router = router
         self.chooser = chooser
-        self.clock = clock
         self.version = 0  # 0: the shipped model files
-        self._due = 0.0
-        self._lock = threading.Lock()
+        self.clock = clock
+        self._gate = Every(CHECK_EVERY, lambda: self.clock())  # self.clock may be replaced
 
     def refresh(self) -> None:
         """Load the newest published model if it is not the one in use (checked at most every
         CHECK_EVERY seconds; a thread that finds another checking goes on without waiting)."""
-        if self.clock() < self._due or not self._lock.acquire(blocking=False):
-            return
-        try:
-            self._due = self.clock() + CHECK_EVERY
-            with self.engine.connect() as connection:
-                version = connection.scalar(_PUBLISHED) or 0
-                if version == self.version or version == 0:
-                    return
-                row = connection.execute(
-                    select(RouterModel.router_json, RouterModel.details_json).where(
-                        RouterModel.id == version
-                    )
-                ).one()
-            self.router.model = Router(json.loads(row.router_json))
-            self.chooser.use(Details(json.loads(row.details_json)))
-            self.version = version
-            log.info("router model %s in use", version)
-        except SQLAlchemyError as error:  # the database is away: keep answering with what we have
-            log.warning("could not check the published router model: %s", type(error).__name__)
-        finally:
-            self._lock.release()
+        with self._gate.due() as now:
+            if not now:
+                return
+            try:
+                self._load_newest()
+            except SQLAlchemyError as error:  # the database is away: keep what we have
+                log.warning("could not check the published router model: %s", type(error).__name__)
+
+    def _load_newest(self) -> None:
+        with self.engine.connect() as connection:
+            version = connection.scalar(_PUBLISHED) or 0
+            if version == self.version or version == 0:
+                return
+            row = connection.execute(
+                select(RouterModel.router_json, RouterModel.details_json).where(
+                    RouterModel.id == version
+                )
+            ).one()
+        self.router.model = Router(json.loads(row.router_json))
+        self.chooser.use(Details(json.loads(row.details_json)))
+        self.version = version
+        log.info("router model %s in use", version)
