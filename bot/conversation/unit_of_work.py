@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.turn import CONTEXT_LIFETIME, LastAnswer, Resident, Turn
@@ -61,31 +61,36 @@ class UnitOfWork:
         another delivery of the event was processed first."""
         # What handlers changed through the ORM is written first, as before these statements.
         self.db.flush()
+        # The turn's writes share the session's connection, asked for once: each request for
+        # it walks the session's transaction state (about 45 µs of CPU a time).
+        connection = self.db.connection()
         if turn is not None:
-            self._save_context(turn)
-        if not self.claim(event_id):
+            self._save_context(connection, turn)
+        if not self._claim(connection, event_id):
             return False
+        now = self.clock()
         if outcome.question and outcome.intent:
-            count_question(self.db, outcome.intent, self.clock())
+            count_question(connection, outcome.intent, now)
             answered = _answer_given(outcome.intent, turn)
             if answered is not None:
-                count_answer(self.db, *answered, self.clock())
+                count_answer(connection, *answered, now)
         if outcome.safety:
-            count_safety_answer(self.db, outcome.safety, self.clock())
+            count_safety_answer(connection, outcome.safety, now)
         self.db.commit()
         return True
 
     def claim(self, event_id: str | None) -> bool:
         """Record the event id; False, with this delivery's work rolled back, when another
-        delivery of it was already processed.
+        delivery of it was already processed."""
+        return self._claim(self.db.connection(), event_id) if event_id else True
 
-        One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and no
-        savepoint to pay for on every event. RETURNING, not rowcount: psycopg reports -1.
-        """
+    def _claim(self, connection: Connection, event_id: str | None) -> bool:
+        """One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and
+        no savepoint to pay for on every event. RETURNING, not rowcount: psycopg reports -1."""
         if not event_id:
             return True
         values = {"webhook_event_id": event_id, "received_at": utcnow()}
-        if _CLAIM.run(self.db.connection(), values) is None:
+        if _CLAIM.run(connection, values) is None:
             self.db.rollback()
             return False
         return True
@@ -98,12 +103,11 @@ class UnitOfWork:
         except Exception:
             return False
 
-    def _save_context(self, turn: Turn) -> None:
+    def _save_context(self, connection: Connection, turn: Turn) -> None:
         """Store (or clear) what the handler asked to remember: one statement either way."""
         if turn.remembered is None:
             return
         follower_id = turn.resident.id
-        connection = self.db.connection()
         if not turn.remembered:
             _FORGET_CONTEXT.run(connection, {"follower_id": follower_id})
             return
