@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bot.web.serve import gunicorn_options  # noqa: E402  (after the path is set)
 
 SECRET, TOKEN = "bench-channel-secret", "bench-access-token"
+RESIDENTS = 500  # who write, each many times over the rounds
 QUESTIONS = ["こんにちは", "コンビニで住民票を取りたい", "スマホ教室はいつ？", "What can you do?"]
 
 
@@ -108,7 +109,7 @@ def signed_bodies(pipe, requests: int) -> list[bytes]:
     """`requests` text events from 500 residents, each with a reply token the stand-in minted."""
     from bot.line.standin import EventFactory
 
-    users = [f"U{n % 500:032x}" for n in range(requests)]
+    users = [f"U{n % RESIDENTS:032x}" for n in range(requests)]
     pipe.send(("tokens", users))
     tokens = pipe.recv()
     factory = EventFactory()
@@ -222,7 +223,9 @@ def main() -> int:
     rounds: dict[str, list[dict]] = {name: [] for name in servers}
     try:
         for _, _, port in servers.values():
-            load(port, signed_bodies(parent, 200), args.concurrency)  # warm-up: imports, pools
+            # Warm-up: imports, pools, models, and one message from each of the 500 residents,
+            # who follow (and so are known) before they write in a real channel.
+            load(port, signed_bodies(parent, RESIDENTS), args.concurrency)
         # The bots take turns, round after round, so a busy moment of the machine falls on
         # both rather than on whichever happened to run then.
         for number in range(1, args.rounds + 1):
