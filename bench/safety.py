@@ -10,7 +10,12 @@ Sets (data/README.md says how they were written):
              death, and near misses in their words, by another author; never trained on.
 - [tune6]    data/safety_tune6.jsonl: a seventh author's set, not trained on (training on it cost
              recall on every other set, data/README.md says by how much); a fresh author's
-             figures that may be read, and its errors printed, while working on the check.
+             figures that may be read, and its errors printed, while working on the check
+             (it may stop being fresh: another round may train on it).
+- [tune7]    data/safety_tune7.jsonl: an eighth author's set, written from public guidance
+             without reading the patterns, the model or any other set; never trained on and
+             never used to tune: the fresh measure. Read its figures, not its errors: once
+             someone tunes on its mistakes it stops measuring a new author.
 
 For each set: recall (a crisis message gets help lines, whatever category), the share of those
 given the right category's lines, the false-positive rate (a near miss gets help lines instead
@@ -42,6 +47,7 @@ SETS = {
     "tune4": ROOT / "data" / "safety_tune4.jsonl",
     "tune5": ROOT / "data" / "safety_tune5.jsonl",
     "tune6": ROOT / "data" / "safety_tune6.jsonl",
+    "tune7": ROOT / "data" / "safety_tune7.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

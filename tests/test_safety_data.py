@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.safety import fold, load_safety
+from bot.conversation.safety import CATEGORIES, fold, load_safety
 from bot.conversation.safety.train import TRAIN_FILES, fingerprint, load_rows
 from bot.core.content import ContentError
 
@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
 # Suicidal messages that never name death, and near misses in their words: held out too.
 HELD_OUT_INDIRECT = ROOT / "data" / "safety_heldout_indirect.jsonl"
-# A seventh author's set, measured but not trained on (data/README.md says why).
-NOT_TRAINED = ROOT / "data" / "safety_tune6.jsonl"
+# Sets measured but not trained on (data/README.md says why): a seventh author's, and an
+# eighth author's written as the fresh measure, never trained on and never used to tune.
+NOT_TRAINED = (ROOT / "data" / "safety_tune6.jsonl", ROOT / "data" / "safety_tune7.jsonl")
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -32,20 +33,21 @@ def test_the_held_out_set_shares_no_message_with_what_tuned_the_check():
         assert len(held_out) == len(set(held_out)), path.name
 
 
-def test_the_untrained_set_shares_no_message_with_any_other_set():
+@pytest.mark.parametrize("untrained", NOT_TRAINED, ids=lambda p: p.name)
+def test_an_untrained_set_shares_no_message_with_any_other_set(untrained):
     """Its figures say what a new author meets only if none of its messages was seen."""
     others = {
         fold(r["text"])
-        for path in (*TRAIN_FILES, HELD_OUT, HELD_OUT_INDIRECT)
-        if path != NOT_TRAINED
+        for path in (*TRAIN_FILES, HELD_OUT, HELD_OUT_INDIRECT, *NOT_TRAINED)
+        if path != untrained
         for r in rows_of(path)
     }
-    fresh = [fold(r["text"]) for r in rows_of(NOT_TRAINED)]
+    fresh = [fold(r["text"]) for r in rows_of(untrained)]
     assert not others & set(fresh)
     assert len(fresh) == len(set(fresh))
 
 
-@pytest.mark.parametrize("path", [*TRAIN_FILES, HELD_OUT, NOT_TRAINED], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*TRAIN_FILES, HELD_OUT, *NOT_TRAINED], ids=lambda p: p.name)
 def test_each_set_has_enough_crises_and_near_misses_in_both_languages(path):
     rows = rows_of(path)
     for lang in ("ja", "en"):
@@ -54,6 +56,24 @@ def test_each_set_has_enough_crises_and_near_misses_in_both_languages(path):
         assert len(crises) >= 50 and len(near) >= 50, (lang, len(crises), len(near))
     assert sum(r["category"] != "none" for r in rows) >= 150
     assert sum(r["category"] == "none" for r in rows) >= 150
+
+
+@pytest.mark.parametrize(
+    "path", [*TRAIN_FILES, HELD_OUT, HELD_OUT_INDIRECT, *NOT_TRAINED], ids=lambda p: p.name
+)
+def test_each_line_is_labelled_with_a_known_category_and_language(path):
+    """A misspelt label would silently move a message out of the figures."""
+    for row in rows_of(path):
+        assert row["text"].strip(), row
+        assert row["category"] in (*CATEGORIES, "none"), row["category"]
+        assert row["lang"] in ("ja", "en"), row["lang"]
+
+
+def test_the_fresh_set_says_where_each_group_was_learnt():
+    """safety_tune7 records, per line, the public page that informed it (no sentence copied)."""
+    for row in rows_of(NOT_TRAINED[1]):
+        assert row["source"].startswith(("http://", "https://")), row["text"]
+        assert row["kind"], row["text"]
 
 
 def test_the_shipped_model_is_trained_on_the_current_data():
