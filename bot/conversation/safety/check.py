@@ -195,12 +195,8 @@ class SafetyCheck:
         if not folded:
             return None
         found: list[Crisis] = []
-        # Japanese patterns need a Japanese character, English ones a Latin letter: most
-        # messages are in one script, and the other language's patterns are half the cost.
-        has_latin = _LATIN.search(folded) is not None
         for lang, triggers in self._triggers.items():
-            latin = self.languages.get(lang).latin
-            if (latin and not has_latin) or (not latin and folded.isascii()):
+            if not self._reads(lang, folded):
                 continue
             # Near misses are blanked only when a trigger matches the message as written:
             # blanking takes words away, and most messages are ordinary questions.
@@ -220,7 +216,21 @@ class SafetyCheck:
         seen = self._model.category_of(probabilities)
         if seen is None:
             return None
+        if self._model.unsure(probabilities) and any(
+            self._near_misses[lang].found_in(folded)
+            for lang in self._near_misses
+            if self._reads(lang, folded)
+        ):
+            return None  # the crisis words are the ones a near-miss phrase explained
         return Crisis(seen, self._written_in(folded))
+
+    def _reads(self, lang: str, folded: str) -> bool:
+        """Whether a language's patterns read this message: Japanese ones need a Japanese
+        character, English ones a Latin letter (most messages are in one script, and the other
+        language's patterns are half the cost)."""
+        if self.languages.get(lang).latin:
+            return _LATIN.search(folded) is not None
+        return not folded.isascii()
 
     def _written_in(self, folded: str) -> str:
         """The language a message the model caught is answered in: the first Latin-script
@@ -294,9 +304,13 @@ class _NearMisses:
         self._lines = _compiled(patterns)
         self._union = re.compile("|".join(f"(?:{fold(p)})" for p in patterns)) if patterns else None
 
+    def found_in(self, folded: str) -> bool:
+        """Whether a near-miss phrase is in the message."""
+        return _any_search(self._lines, folded)
+
     def blank(self, folded: str) -> str:
         """The message with every near-miss phrase replaced by a space."""
-        if self._union is None or not _any_search(self._lines, folded):
+        if self._union is None or not self.found_in(folded):
             return folded
         return self._union.sub(" ", folded)
 
