@@ -9,8 +9,12 @@ Sets (data/README.md says how they were written):
 - [held-out indirect] data/safety_heldout_indirect.jsonl: suicidal messages that never name
              death, and near misses in their words, by another author; never trained on.
 - [tune6]    data/safety_tune6.jsonl: a seventh author's set, not trained on (training on it cost
-             recall on every other set, data/README.md says by how much); a fresh author's
-             figures that may be read, and its errors printed, while working on the check.
+             recall on every other set, data/README.md says by how much); its errors were read to
+             write the seventh round's patterns, so it is no longer a fresh author's figure
+             (data/safety_tune7.jsonl, by another author, takes that place).
+
+`--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
+out while working on the check, so their figures are read once, at the end.
 
 For each set: recall (a crisis message gets help lines, whatever category), the share of those
 given the right category's lines, the false-positive rate (a near miss gets help lines instead

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
 # Suicidal messages that never name death, and near misses in their words: held out too.
 HELD_OUT_INDIRECT = ROOT / "data" / "safety_heldout_indirect.jsonl"
-# A seventh author's set, measured but not trained on (data/README.md says why).
+# A seventh author's set, not trained on (data/README.md says why); the patterns were tuned on it.
 NOT_TRAINED = ROOT / "data" / "safety_tune6.jsonl"
 
 
