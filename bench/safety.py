@@ -9,13 +9,16 @@ Sets (data/README.md says how they were written):
 - [held-out indirect] data/safety_heldout_indirect.jsonl: suicidal messages that never name
              death, and near misses in their words, by another author; never trained on.
 - [tune6]    data/safety_tune6.jsonl: a seventh author's set, not trained on (training on it cost
-             recall on every other set, data/README.md says by how much); a fresh author's
-             figures that may be read, and its errors printed, while working on the check
-             (it may stop being fresh: another round may train on it).
+             recall on every other set, data/README.md says by how much); its errors were read to
+             write the seventh round's patterns, so it is no longer a fresh author's figure
+             (data/safety_tune7.jsonl, by another author, takes that place).
 - [tune7]    data/safety_tune7.jsonl: an eighth author's set, written from public guidance
              without reading the patterns, the model or any other set; never trained on and
              never used to tune: the fresh measure. Read its figures, not its errors: once
              someone tunes on its mistakes it stops measuring a new author.
+
+`--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
+out while working on the check, so their figures are read once, at the end.
 
 For each set: recall (a crisis message gets help lines, whatever category), the share of those
 given the right category's lines, the false-positive rate (a near miss gets help lines instead
@@ -119,7 +122,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", choices=sorted(SETS), help="print this set's mistakes")
     parser.add_argument("--patterns", action="store_true", help="the patterns' mistakes alone")
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        choices=sorted(SETS),
+        default=list(SETS),
+        help="score only these sets (and time the check on them): leave the held-out sets out "
+        "while working on the check, so their figures are read once, at the end",
+    )
     args = parser.parse_args()
+    chosen = {name: path for name, path in SETS.items() if name in args.sets}
     started = time.perf_counter()
     safety = load_safety()
     load_ms = (time.perf_counter() - started) * 1000
@@ -135,7 +147,7 @@ def main() -> int:
         return crisis.category if crisis else None
 
     print("safety check (goal: recall >= 0.98, false alarms <= 0.02)")
-    for name, path in SETS.items():
+    for name, path in chosen.items():
         if not path.exists():
             print(f"  [{name}] {path.name} missing")
             continue
@@ -148,7 +160,7 @@ def main() -> int:
                 got = patterns(r["text"]) if args.patterns else ours(r["text"])
                 if (got is None) != (r["category"] == "none"):
                     print(f"    expected {r['category']:<11} got {got or 'none':<11} {r['text']}")
-    texts = [r["text"] for path in SETS.values() if path.exists() for r in load(path)]
+    texts = [r["text"] for path in chosen.values() if path.exists() for r in load(path)]
     rounds = max(1, 20000 // max(len(texts), 1))
     started = time.perf_counter()
     for _ in range(rounds):

@@ -114,6 +114,22 @@ def test_on_the_held_out_set_the_check_catches_crises_and_rarely_cries_wolf():
         ("確定申告、早く終わらせて楽になりたい", None),
         ("ドラマの虐待シーンが辛くて途中で見るのやめた", None),
         ("昔リストカットしてた時期があって、今は元気。傷あとを薄くする治療に助成ってある？", None),
+        # Everyday senses of crisis words: a rope for camping, a cut while cooking, asking what a
+        # word means, hyperbole, a deer hit by a car, a line of a film.
+        ("キャンプ用にロープを買ってきた", None),
+        ("bought a rope for the tent", None),
+        ("I cut myself while cooking dinner, which clinic is open?", None),
+        ("りすかってどういう意味？", None),
+        ("しにたいくらい眠い笑", None),
+        ("My husband hit a deer on the way home, who do I call?", None),
+        ("その映画の「消えたい」ってセリフが好き", None),
+        ("I want to disappear from this group chat", None),
+        # Wordings the patterns did not reach before.
+        ("もう人生から降りたい", "suicide"),
+        ("I have chosen the day.", "suicide"),
+        ("睡眠薬を少しずつ貯めてる", "suicide"),
+        ("元彼から毎日何十件も電話が来る", "violence"),
+        ("コンロの火が天井まで燃え移った", "emergency"),
     ],
 )
 def test_distance_and_everyday_words_do_not_hide_a_crisis_nor_raise_one(words, category):

@@ -173,13 +173,16 @@ class SafetyCheck:
         self._lines_file = lines
         self._model = model
         self._lines = {line.id: line for line in lines.lines}
-        # One alternation per (language, category), and one for the near misses: a handful of
-        # regex scans per message, however many patterns staff add.
+        # Each YAML line is its own compiled pattern: Python's regex engine finds a line's
+        # leading words with a fast scan, which one alternation of all the lines loses (with
+        # ~60 lines an alternation took five times as long as the lines one by one).
         self._near_misses = {
-            lang: _union(content.not_crisis) for lang, content in by_lang.items() if content.detect
+            lang: _NearMisses(content.not_crisis)
+            for lang, content in by_lang.items()
+            if content.detect
         }
         self._triggers = {
-            lang: [(c, _union(content.detect.get(c, []))) for c in CATEGORIES]
+            lang: [(c, _compiled(content.detect.get(c, []))) for c in CATEGORIES]
             for lang, content in by_lang.items()
             if content.detect
         }
@@ -192,17 +195,17 @@ class SafetyCheck:
         if not folded:
             return None
         found: list[Crisis] = []
-        # Japanese patterns need a Japanese character, English ones a Latin letter: most
-        # messages are in one script, and the other language's patterns are half the cost.
-        has_latin = _LATIN.search(folded) is not None
         for lang, triggers in self._triggers.items():
-            latin = self.languages.get(lang).latin
-            if (latin and not has_latin) or (not latin and folded.isascii()):
+            if not self._reads(lang, folded):
                 continue
-            near_misses = self._near_misses[lang]
-            rest = near_misses.sub(" ", folded) if near_misses else folded
-            for category, pattern in triggers:
-                if pattern is not None and pattern.search(rest):
+            # Near misses are blanked only when a trigger matches the message as written:
+            # blanking takes words away, and most messages are ordinary questions.
+            matched = [(c, lines) for c, lines in triggers if _any_search(lines, folded)]
+            if not matched:
+                continue
+            rest = self._near_misses[lang].blank(folded)
+            for category, lines in matched:
+                if _any_search(lines, rest):
                     found.append(Crisis(category, lang))
                     break
         if self._model is None:
@@ -213,7 +216,21 @@ class SafetyCheck:
         seen = self._model.category_of(probabilities)
         if seen is None:
             return None
+        if self._model.unsure(probabilities) and any(
+            self._near_misses[lang].found_in(folded)
+            for lang in self._near_misses
+            if self._reads(lang, folded)
+        ):
+            return None  # the crisis words are the ones a near-miss phrase explained
         return Crisis(seen, self._written_in(folded))
+
+    def _reads(self, lang: str, folded: str) -> bool:
+        """Whether a language's patterns read this message: Japanese ones need a Japanese
+        character, English ones a Latin letter (most messages are in one script, and the other
+        language's patterns are half the cost)."""
+        if self.languages.get(lang).latin:
+            return _LATIN.search(folded) is not None
+        return not folded.isascii()
 
     def _written_in(self, folded: str) -> str:
         """The language a message the model caught is answered in: the first Latin-script
@@ -231,7 +248,7 @@ class SafetyCheck:
         found = []
         for lang, content in self._content.items():
             near_misses = self._near_misses.get(lang)
-            rest = near_misses.sub(" ", folded) if near_misses else folded
+            rest = near_misses.blank(folded) if near_misses else folded
             for category, patterns in content.detect.items():
                 found += [(lang, category, p) for p in patterns if re.search(fold(p), rest)]
         return found
@@ -268,11 +285,34 @@ def _urgency(crisis: Crisis) -> int:
     return CATEGORIES.index(crisis.category)
 
 
-def _union(patterns: list[str]) -> re.Pattern[str] | None:
-    """One compiled alternation of folded patterns (None when there are none)."""
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{fold(p)})" for p in patterns))
+def _compiled(patterns: list[str]) -> list[re.Pattern[str]]:
+    """Each folded pattern, compiled."""
+    return [re.compile(fold(p)) for p in patterns]
+
+
+def _any_search(patterns: list[re.Pattern[str]], text: str) -> bool:
+    """Whether any of the patterns is found in the text."""
+    return any(pattern.search(text) for pattern in patterns)
+
+
+class _NearMisses:
+    """The near-miss phrases of one language, blanked out of a message before the triggers
+    read it. One alternation does the blanking, so overlapping phrases are blanked as one
+    alternation would (leftmost first); the lines one by one only say whether it is needed."""
+
+    def __init__(self, patterns: list[str]):
+        self._lines = _compiled(patterns)
+        self._union = re.compile("|".join(f"(?:{fold(p)})" for p in patterns)) if patterns else None
+
+    def found_in(self, folded: str) -> bool:
+        """Whether a near-miss phrase is in the message."""
+        return _any_search(self._lines, folded)
+
+    def blank(self, folded: str) -> str:
+        """The message with every near-miss phrase replaced by a space."""
+        if self._union is None or not self.found_in(folded):
+            return folded
+        return self._union.sub(" ", folded)
 
 
 def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
