@@ -20,7 +20,9 @@ from .model import INTENTS
 from .train import ENTRIES_TRAIN, RESIDENTS_TRAIN, ROOT, fit
 
 FOLLOW_UPS_DEV = ROOT / "data" / "followups_dev.jsonl"  # (previous answer, follow-up) cases
-DETAIL_FILES = (RESIDENTS_TRAIN, *ENTRIES_TRAIN, FOLLOW_UPS_DEV)
+# Short, keyword-like questions by a fifth author (「コンビニ交付 何時まで」); details model only.
+ENTRIES_SHORT = ROOT / "data" / "entries_short.jsonl"
+DETAIL_FILES = (RESIDENTS_TRAIN, *ENTRIES_TRAIN, ENTRIES_SHORT, FOLLOW_UPS_DEV)
 
 # 4-fold CV on data/residents_train.jsonl (entries right / areas right): 3e-4 0.782 / 0.827,
 # 1e-3 0.772 / 0.823, 3e-3 0.775 / 0.814.
