@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.conversation.router import Route
 from bot.conversation.understanding import understand
 from bot.core.content import load_content
@@ -56,7 +58,7 @@ def test_the_same_sub_question_again_is_not_read_as_a_follow_up():
 # -- with the shipped details model: entries, ward services, asking back ----------------------
 
 from bot.conversation.choosing import Chooser  # noqa: E402
-from bot.conversation.router import load_details  # noqa: E402
+from bot.conversation.router import load_details, load_router  # noqa: E402
 
 CHOOSER = Chooser(CONTENT, load_details())
 
@@ -104,3 +106,19 @@ def test_a_message_naming_another_topic_is_a_new_subject():
 def test_a_reply_to_the_bots_own_question_goes_back_to_its_topic():
     meant = meaning(Route("help", 0.9, "ja"), "最初ので", context("smartphone_class", "choose"))
     assert (meant.intent, meant.how) == ("smartphone_class", "follow_up")
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("保険証をなくした", "health_insurance"),
+        ("引っ越しの手続きは？", "moving"),
+        ("ハンコ登録したい", "seal_registration"),
+    ],
+)
+def test_another_ward_service_after_an_answer_is_not_read_as_its_sub_question(text, area):
+    # the words of other services stay out of a topic's match phrases: after the konbini hours,
+    # 「保険証をなくした」 is 国保's, not the konbini's "what to bring"
+    route = load_router().route(text)
+    meant = meaning(route, text, context("konbini_certificate", "hours"))
+    assert (meant.intent, meant.area.area if meant.area else None) == ("unknown", area)

@@ -1,0 +1,162 @@
+"""Cross-validate the details model (the entry inside a topic) on the training sets only.
+
+Run: `.venv/bin/python bench/details_cv.py [--errors] [--loao] [--areas] [--with-short]`
+(about 5 minutes on a quiet core; `--areas` adds `unknown`'s directory areas, much slower).
+
+The held-out set (data/residents_heldout.jsonl) is never read here: this is where choices about
+the details model are made, and the held-out bench only reports them afterwards.
+
+Two estimates, each scoring a question with the gold intent (the router is judged elsewhere)
+through `Chooser.rank`, i.e. the details model plus content match phrases, as at run time:
+
+- 4-fold CV (default): the questions of residents_train, entries_train, entries_train2 (and
+  entries_short with `--with-short` or when it is in DETAIL_FILES) are pooled and split in four
+  folds stratified by (intent, entry); each fold is scored by a model trained on the other three
+  + followups_dev + the content's own rows. Printed per file (residents_train's in-scope
+  figure is the one data/README.md quotes) and per intent, with the commonest confusions.
+- `--loao`, leave one author out: each file scored by a model trained on all the others, as a
+  new author's words are (the held-out set is another author's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from bot.conversation.choosing import Chooser  # noqa: E402
+from bot.conversation.router import details_train as DT  # noqa: E402
+from bot.conversation.router.details import Details  # noqa: E402
+from bot.conversation.router.text import normalize  # noqa: E402
+from bot.conversation.router.train import ENTRIES_TRAIN, RESIDENTS_TRAIN  # noqa: E402
+from bot.core.content import load_content  # noqa: E402
+
+SEED = 11
+K = 4
+UNK = "unknown"
+
+# (file name, text, intent, label)
+Row = tuple[str, str, str, str]
+
+
+def rows_of(paths) -> list[Row]:
+    out = []
+    for path in paths:
+        out.extend((path.name, *row) for row in DT.load_labelled([path]))
+    return out
+
+
+def folds(rows: list[Row], k: int = K, seed: int = SEED) -> list[int]:
+    """Stratified by (intent, label), deterministic."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    fold = [0] * len(rows)
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, (_, _, intent, label) in enumerate(rows):
+        groups[(intent, label)].append(i)
+    for key in sorted(groups):
+        members = groups[key]
+        rng.shuffle(members)
+        for pos, i in enumerate(members):
+            fold[i] = pos % k
+    return fold
+
+
+def score(model: dict, content, rows: list[Row]) -> list[str]:
+    """The label the chooser ranks first for each row (gold intent given)."""
+    chooser = Chooser(content, Details(model))
+    return [chooser.rank(intent, normalize(text))[0][0] for _, text, intent, _ in rows]
+
+
+def train(rows: list[Row], always, content, intents) -> dict:
+    labelled = [(t, i, lab) for _, t, i, lab in rows if i in intents] + [
+        r for r in always if r[1] in intents
+    ]
+    return DT.train_details(labelled, content)
+
+
+def report(title: str, rows: list[Row], pred: list[str], errors: bool) -> None:
+    by_file: dict[str, list[bool]] = defaultdict(list)
+    by_intent: dict[str, list[bool]] = defaultdict(list)
+    confusions: Counter = Counter()
+    for (name, _text, intent, gold), got in zip(rows, pred, strict=True):
+        ok = got == gold
+        kind = "areas" if intent == UNK else "entries"
+        by_file[f"{name} {kind}"].append(ok)
+        by_intent[intent].append(ok)
+        if not ok:
+            confusions[(intent, gold, got)] += 1
+    inscope = [got == gold for (_, _, i, gold), got in zip(rows, pred, strict=True) if i != UNK]
+    print(
+        f"== {title}: in-scope entries {sum(inscope) / max(1, len(inscope)):.3f} (n={len(inscope)})"
+    )
+    for key in sorted(by_file):
+        oks = by_file[key]
+        print(f"   {key:<34} {sum(oks) / len(oks):.3f} (n={len(oks)})")
+    for key in sorted(by_intent):
+        oks = by_intent[key]
+        print(f"   {key:<34} {sum(oks) / len(oks):.3f} (n={len(oks)})")
+    print("   commonest confusions (intent: gold → chosen):")
+    for (intent, gold, got), n in confusions.most_common(15):
+        print(f"     {n:3d}  {intent}: {gold} → {got}")
+    if errors:
+        for (name, text, intent, gold), got in zip(rows, pred, strict=True):
+            if got != gold:
+                print(f"   ✗ {name[:14]:<14} {intent[:12]:<12} {gold:<18} → {got:<18} {text}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--errors", action="store_true", help="list every wrong choice")
+    ap.add_argument("--loao", action="store_true", help="also leave one author out")
+    ap.add_argument("--areas", action="store_true", help="also the directory areas (slow)")
+    ap.add_argument("--with-short", action="store_true", help="pool entries_short even if unused")
+    args = ap.parse_args(argv)
+    content = load_content()
+    cv_files = [RESIDENTS_TRAIN, *ENTRIES_TRAIN]
+    if args.with_short or DT.ENTRIES_SHORT in DT.DETAIL_FILES:
+        cv_files.append(DT.ENTRIES_SHORT)
+    always_files = [p for p in DT.DETAIL_FILES if p not in cv_files]
+    always = DT.load_labelled(always_files) + DT.content_rows(content)
+    intents = {i for _, i, _ in always} - {"help"}
+    if not args.areas:
+        intents.discard(UNK)
+    rows = [r for r in rows_of(cv_files) if r[2] in intents]
+    print(
+        f"{len(rows)} questions from {', '.join(p.name for p in cv_files)}; always trained on "
+        f"{', '.join(p.name for p in always_files)} + content; intents {sorted(intents)}"
+    )
+    t0 = time.process_time()
+    fold = folds(rows)
+    pred = [""] * len(rows)
+    for f in range(K):
+        model = train(
+            [r for r, g in zip(rows, fold, strict=True) if g != f], always, content, intents
+        )
+        test = [i for i, g in enumerate(fold) if g == f]
+        for i, got in zip(test, score(model, content, [rows[i] for i in test]), strict=True):
+            pred[i] = got
+    report(f"{K}-fold CV", rows, pred, args.errors)
+    print(f"   ({time.process_time() - t0:.0f} s of CPU)")
+    if args.loao:
+        names = sorted({r[0] for r in rows})
+        pred = [""] * len(rows)
+        for name in names:
+            model = train([r for r in rows if r[0] != name], always, content, intents)
+            test = [i for i, r in enumerate(rows) if r[0] == name]
+            for i, got in zip(test, score(model, content, [rows[i] for i in test]), strict=True):
+                pred[i] = got
+        report("leave one author out", rows, pred, args.errors)
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    main()
