@@ -3,6 +3,11 @@ and residents who use LINE in English see them on every card; everyone else sees
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
+import sys
+
 from sqlalchemy import select
 
 from bot.core.models import ClassSession
@@ -58,3 +63,19 @@ def test_staff_set_the_english_title_and_venue_on_the_class_form(app):
     assert refused.status_code == 400 and "英語での題名は200文字までです" in refused.get_data(
         as_text=True
     )
+
+
+def test_the_cli_adds_a_session_with_its_english_title_and_venue(english_resident, app, settings):
+    start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
+    details = ["--title", "はじめてのLINE", "--venue", "志村ふれあい館", "--capacity", "8"]
+    english = ["--title-en", IN_ENGLISH["title_en"], "--venue-en", IN_ENGLISH["venue_en"]]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "classes", "add", "--starts-at", start, *details, *english],
+        env={**os.environ, "DATABASE_URL": settings.database_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    english_resident.follow()
+    schedule = str(carousel_of(english_resident.say("When are the smartphone classes?")))
+    assert "Your first LINE" in schedule and "Shimura Community Hall" in schedule

@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--description", default="")
     add.add_argument("--bring", default="", help="what to bring, as residents' cards show it")
     add.add_argument("--ask-name", action="store_true", help="ask each resident's name at booking")
+    # What English-speaking residents see; without them they see the Japanese title and venue.
+    add.add_argument("--title-en", default="", help="the title residents reading English see")
+    add.add_argument("--venue-en", default="", help="the venue residents reading English see")
     add.set_defaults(run=run_classes_add)
     listing = class_commands.add_parser("list", help="list sessions")
     listing.add_argument("--json", action="store_true")
@@ -531,6 +534,8 @@ def run_classes_add(args) -> int:
                 description=args.description,
                 bring=args.bring,
                 asks_name=args.ask_name,
+                title_en=args.title_en,
+                venue_en=args.venue_en,
             )
         except classes.ClassError as error:
             raise CommandError(str(error)) from None
