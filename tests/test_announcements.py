@@ -18,6 +18,7 @@ from bot import announcements
 from bot.core.db import utcnow
 from bot.core.models import AuditEntry, DeliveryBatch, Follower, FollowerTopic
 from bot.residents.followers import adopt_many
+from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
 
 
@@ -205,6 +206,15 @@ def test_a_send_over_the_monthly_quota_is_refused_with_figures(app, standin):
     finally:
         standin.set_quota(limit=None)
     assert deliveries(standin) == {}
+    # The audit log tells the refusal with its figures in the reader's language.
+    admin = console_client(app)
+    log_in(admin, make_user(app, "admin"))
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "今月の送信数の上限のため送りませんでした：必要30通、残り20通（上限1,000通）" in page
+    assert "needs 30 messages" not in page
+    admin.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(admin, "/admin/audit")})
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "30 messages needed, 20 left (limit 1,000)" in page
 
 
 def test_a_resident_who_deleted_their_data_is_not_sent_to(app, standin):

@@ -68,7 +68,15 @@ class AnnouncementError(ValueError):
 
 
 class QuotaExceeded(AnnouncementError):
-    """Sending would exceed this month's message quota."""
+    """Sending would exceed this month's message quota: the figures say by how much."""
+
+    def __init__(self, needed: int, left: int, limit: int):
+        super().__init__(
+            f"this announcement needs {needed:,} messages but only {left:,} of "
+            f"this month's {limit:,} are left; narrow the topic, wait for next month, or raise "
+            "the plan's limit in LINE Official Account Manager"
+        )
+        self.needed, self.left, self.limit = needed, left, limit
 
 
 class SenderBusy(AnnouncementError):
@@ -278,11 +286,7 @@ def check_quota(gateway: LineGateway, needed: int) -> None:
     """Refuse, with figures, a send that would exceed this month's message quota."""
     limit, used = gateway.quota()
     if limit is not None and used + needed > limit:
-        raise QuotaExceeded(
-            f"this announcement needs {needed:,} messages but only {max(limit - used, 0):,} of "
-            f"this month's {limit:,} are left; narrow the topic, wait for next month, or raise "
-            "the plan's limit in LINE Official Account Manager"
-        )
+        raise QuotaExceeded(needed, max(limit - used, 0), limit)
 
 
 class Lease:
@@ -523,7 +527,10 @@ def _begin(db: Session, gateway: LineGateway, announcement: Announcement) -> Non
             "system",
             "announcement.refused",
             f"announcement:{announcement.id}",
-            reason=str(refusal),
+            # Figures, not the sentence: the audit page tells them in the reader's language.
+            needed=refusal.needed,
+            left=refusal.left,
+            limit=refusal.limit,
         )
         db.commit()
         raise
