@@ -122,6 +122,20 @@ def check_in(staff, session_id: int, reservation_id: int, came: str = "1"):
     return post_form(staff, path, reservation=str(reservation_id), came=came)
 
 
+def test_the_classes_list_leads_to_each_upcoming_sessions_reception_page(app, staff):
+    session_id = a_session(app)
+    listing = staff.get("/admin/classes").get_data(as_text=True)
+    door_path = f"/admin/classes/{session_id}/door"
+    assert f'href="{door_path}"' in listing
+    assert '当日の受付<span class="visually-hidden">: スマホ相談会</span>' in listing
+    assert staff.get(door_path).status_code == 200
+    with app.extensions["navi"].sessions() as db:
+        db.get(ClassSession, session_id).title_en = "Smartphone help"
+        db.commit()
+    detail = staff.get(f"/admin/classes/{session_id}").get_data(as_text=True)
+    assert '英語での題名</dt><dd lang="en">Smartphone help</dd>' in detail
+
+
 def test_staff_find_a_booking_by_number_and_mark_it_as_come_audited(app, staff):
     session_id = a_session(app, capacity=3)
     first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
