@@ -7,7 +7,9 @@ the bot and the CLI (bot.classes, bot.announcements, bot.staff, bot.reports …)
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, g
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templates")
 
@@ -24,6 +26,17 @@ def refuse_odd_names(_endpoint: str | None, values: dict | None) -> None:
             len(value) > LONGEST_NAME_IN_A_PATH or not value.isprintable()
         ):
             abort(404)
+
+
+Row = TypeVar("Row")
+
+
+def found_or_404(model: type[Row], key: int, **options: Any) -> Row:
+    """The row of `model` with this primary key, or 404 (options go to Session.get)."""
+    row = g.db.get(model, key, **options)
+    if row is None:
+        abort(404)
+    return row
 
 
 # The console's menu, in order: (endpoint, label key, role needed). Managers land on the first

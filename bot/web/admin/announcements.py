@@ -29,7 +29,7 @@ from bot.core.db import utcnow
 from bot.core.models import Announcement, AuditEntry, StaffUser
 from bot.line.gateway import LineError
 from bot.staff import audit
-from bot.web.admin import bp
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.classes import navi
 from bot.web.admin.composing import (
     form_of,
@@ -168,10 +168,7 @@ def announcement_cancel(announcement_id: int):
 
 def found(announcement_id: int) -> Announcement:
     """The announcement, or 404."""
-    announcement = g.db.get(Announcement, announcement_id, populate_existing=True)
-    if announcement is None:
-        abort(404)
-    return announcement
+    return found_or_404(Announcement, announcement_id, populate_existing=True)
 
 
 def composer(form, errors: dict[str, str], announcement: Announcement | None = None):

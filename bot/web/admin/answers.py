@@ -35,7 +35,7 @@ from bot.core.db import utcnow
 from bot.core.models import AnswerVersion
 from bot.core.privacy import mask_personal_data
 from bot.staff import role_allows
-from bot.web.admin import bp
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.classes import navi
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -384,9 +384,7 @@ def read_area(form) -> dict[str, Any]:
 
 def decide(version_id: int, approve: bool):
     """Approve or reject, within the two-person rule; back to the answer's history."""
-    version = g.db.get(AnswerVersion, version_id)
-    if version is None:
-        abort(404)
+    version = found_or_404(AnswerVersion, version_id)
     try:
         if approve:
             versions.approve(g.db, version, g.user.email, g.user.role)

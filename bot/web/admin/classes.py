@@ -25,7 +25,7 @@ from bot.classes import ClassError
 from bot.classes import changes as sessions_admin
 from bot.core.db import utcnow
 from bot.core.models import ClassSession
-from bot.web.admin import bp
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -190,10 +190,7 @@ def class_attendees_csv(session_id: int):
 
 def found(session_id: int) -> ClassSession:
     """The session, or 404."""
-    session = g.db.get(ClassSession, session_id)
-    if session is None:
-        abort(404)
-    return session
+    return found_or_404(ClassSession, session_id)
 
 
 def open_session(session_id: int) -> ClassSession:

@@ -16,7 +16,7 @@ from bot.core.db import utcnow
 from bot.core.models import RouterModel
 from bot.reports import kpi
 from bot.residents import phrasings
-from bot.web.admin import bp
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.classes import navi
 from bot.web.admin.dashboard import intent_name
 from bot.web.admin.i18n import current_lang, t
@@ -136,9 +136,7 @@ def router_train():
 @login_required("admin")
 def router_run(run_id: int):
     """One run's state, for the page to poll while it trains."""
-    run = g.db.get(RouterModel, run_id)
-    if run is None:
-        abort(404)
+    run = found_or_404(RouterModel, run_id)
     return jsonify(
         {"status": run.status, "final": run.status != "running", "summary": run_summary(run)}
     )

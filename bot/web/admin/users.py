@@ -7,12 +7,12 @@ out at once (bot/web/admin/security.py re-reads the user on every request).
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from bot.core.models import AuditEntry, StaffUser
 from bot.staff import MIN_PASSWORD, ROLES, StaffError, create_user, set_active
-from bot.web.admin import bp
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.audit_words import describe, raw, subject_words
 from bot.web.admin.classes import localtime, navi
 from bot.web.admin.csvfile import csv_response
@@ -63,9 +63,7 @@ def add_user(form) -> dict[str, str]:
 @login_required("admin")
 def user_active(user_id: int):
     """Deactivate (or reactivate) a user (bot.staff.set_active)."""
-    user = g.db.get(StaffUser, user_id)
-    if user is None:
-        abort(404)
+    user = found_or_404(StaffUser, user_id)
     active = request.form.get("active") == "1"
     try:
         changed = set_active(g.db, user, active, g.user)
