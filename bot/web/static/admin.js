@@ -77,45 +77,30 @@ function sendingProgress() {
   const edit = document.getElementById("edit");
   const outcome = document.getElementById("outcome");
   const outcomeLabel = document.getElementById("outcome-label");
-  const tick = async () => {
-    try {
-      const response = await fetch(box.dataset.progressUrl, {
-        headers: {Accept: "application/json"},
-        cache: "no-store",
-      });
-      if (response.ok) {
-        const progress = await response.json();
-        bar.max = Math.max(progress.audience, 1);
-        bar.value = progress.delivered;
-        bar.textContent = progress.summary;
-        status.textContent = progress.status_label;
-        summary.textContent = progress.summary;
-        badge.textContent = progress.status_label;
-        badge.className = "badge " + progress.status;
-        if (failed) failed.textContent = String(progress.failed);
-        if (withdraw && progress.status !== "scheduled") withdraw.hidden = true;
-        if (edit && progress.status !== "scheduled") edit.hidden = true;
-        if (progress.outcome.length) {
-          // How it ended, in the page's language, one line each.
-          outcome.replaceChildren(...progress.outcome.map((line) => {
-            const span = document.createElement("span");
-            span.className = "line";
-            span.textContent = line;
-            return span;
-          }));
-          outcome.hidden = outcomeLabel.hidden = false;
-        }
-        if (progress.final) {
-          box.dataset.final = "true";
-          return;
-        }
-      }
-    } catch (error) {
-      // A dropped connection is retried on the next tick.
+  followJson(box.dataset.progressUrl, (progress) => {
+    bar.max = Math.max(progress.audience, 1);
+    bar.value = progress.delivered;
+    bar.textContent = progress.summary;
+    status.textContent = progress.status_label;
+    summary.textContent = progress.summary;
+    badge.textContent = progress.status_label;
+    badge.className = "badge " + progress.status;
+    if (failed) failed.textContent = String(progress.failed);
+    if (withdraw && progress.status !== "scheduled") withdraw.hidden = true;
+    if (edit && progress.status !== "scheduled") edit.hidden = true;
+    if (progress.outcome.length) {
+      // How it ended, in the page's language, one line each.
+      outcome.replaceChildren(...progress.outcome.map((line) => {
+        const span = document.createElement("span");
+        span.className = "line";
+        span.textContent = line;
+        return span;
+      }));
+      outcome.hidden = outcomeLabel.hidden = false;
     }
-    setTimeout(tick, 1500);
-  };
-  setTimeout(tick, 1000);
+    if (progress.final) box.dataset.final = "true";
+    return progress.final;
+  });
 }
 
 function retrainingProgress() {
@@ -123,18 +108,19 @@ function retrainingProgress() {
   // refused or failed; the sentence is in a status region, so it is read out when it changes.
   const line = document.querySelector("[data-run-url]");
   if (!line) return;
+  followJson(line.dataset.runUrl, (run) => {
+    line.textContent = run.summary;
+    line.className = "run-state run-" + run.status;
+    return run.final;
+  });
+}
+
+function followJson(url, show) {
+  // Ask `url` for its JSON every 1.5 s and show it, until `show` says the work is final.
   const tick = async () => {
     try {
-      const response = await fetch(line.dataset.runUrl, {
-        headers: {Accept: "application/json"},
-        cache: "no-store",
-      });
-      if (response.ok) {
-        const run = await response.json();
-        line.textContent = run.summary;
-        line.className = "run-state run-" + run.status;
-        if (run.final) return;
-      }
+      const response = await fetch(url, {headers: {Accept: "application/json"}, cache: "no-store"});
+      if (response.ok && show(await response.json())) return;
     } catch (error) {
       // A dropped connection is retried on the next tick.
     }
