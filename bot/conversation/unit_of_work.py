@@ -82,7 +82,7 @@ class UnitOfWork:
     def claim(self, event_id: str | None) -> bool:
         """Record the event id; False, with this delivery's work rolled back, when another
         delivery of it was already processed."""
-        return self._claim(self.db.connection(), event_id) if event_id else True
+        return self._claim(self.db.connection(), event_id)
 
     def _claim(self, connection: Connection, event_id: str | None) -> bool:
         """One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and
