@@ -8,14 +8,9 @@ Sets (data/README.md says how they were written):
              used to tune them (its errors are not printed unless asked for by name);
 - [held-out indirect] data/safety_heldout_indirect.jsonl: suicidal messages that never name
              death, and near misses in their words, by another author; never trained on.
-- [tune6]    data/safety_tune6.jsonl: a seventh author's set, not trained on (training on it cost
-             recall on every other set, data/README.md says by how much); its errors were read to
-             write the seventh round's patterns, so it is no longer a fresh author's figure
-             (data/safety_tune7.jsonl, by another author, takes that place).
-- [tune7]    data/safety_tune7.jsonl: an eighth author's set, written from public guidance
-             without reading the patterns, the model or any other set; never trained on and
-             never used to tune: the fresh measure. Read its figures, not its errors: once
-             someone tunes on its mistakes it stops measuring a new author.
+- [tune6], [tune7] data/safety_tune6.jsonl, data/safety_tune7.jsonl: the seventh and eighth
+             authors' sets, each the fresh measure in its round; trained on since the eighth
+             round (data/README.md says what each measured first).
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
 # Suicidal messages that never name death, and near misses in their words: held out too.
 HELD_OUT_INDIRECT = ROOT / "data" / "safety_heldout_indirect.jsonl"
-# Sets measured but not trained on (data/README.md says why): a seventh author's, and an
-# eighth author's written as the fresh measure, never trained on and never used to tune.
-NOT_TRAINED = (ROOT / "data" / "safety_tune6.jsonl", ROOT / "data" / "safety_tune7.jsonl")
+# Sets measured but not trained on (data/README.md says why): the newest author's, written as
+# the fresh measure, never trained on and never used to tune.
+NOT_TRAINED: tuple[Path, ...] = ()
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -69,9 +69,9 @@ def test_each_line_is_labelled_with_a_known_category_and_language(path):
         assert row["lang"] in ("ja", "en"), row["lang"]
 
 
-def test_the_fresh_set_says_where_each_group_was_learnt():
+def test_the_eighth_set_says_where_each_group_was_learnt():
     """safety_tune7 records, per line, the public page that informed it (no sentence copied)."""
-    for row in rows_of(NOT_TRAINED[1]):
+    for row in rows_of(ROOT / "data" / "safety_tune7.jsonl"):
         assert row["source"].startswith(("http://", "https://")), row["text"]
         assert row["kind"], row["text"]
 
