@@ -17,8 +17,12 @@ HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
 # Suicidal messages that never name death, and near misses in their words: held out too.
 HELD_OUT_INDIRECT = ROOT / "data" / "safety_heldout_indirect.jsonl"
 # Sets measured but not trained on (data/README.md says why): a seventh author's, and an
-# eighth author's written as the fresh measure, never trained on and never used to tune.
-NOT_TRAINED = (ROOT / "data" / "safety_tune6.jsonl", ROOT / "data" / "safety_tune7.jsonl")
+# eighth and a ninth author's written as fresh measures, never trained on and never used to tune.
+NOT_TRAINED = (
+    ROOT / "data" / "safety_tune6.jsonl",
+    ROOT / "data" / "safety_tune7.jsonl",
+    ROOT / "data" / "safety_tune8.jsonl",
+)
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -69,9 +73,11 @@ def test_each_line_is_labelled_with_a_known_category_and_language(path):
         assert row["lang"] in ("ja", "en"), row["lang"]
 
 
-def test_the_fresh_set_says_where_each_group_was_learnt():
-    """safety_tune7 records, per line, the public page that informed it (no sentence copied)."""
-    for row in rows_of(NOT_TRAINED[1]):
+@pytest.mark.parametrize("fresh", NOT_TRAINED[1:], ids=lambda p: p.name)
+def test_the_fresh_set_says_where_each_group_was_learnt(fresh):
+    """safety_tune7 and safety_tune8 record, per line, the public page that informed it (no
+    sentence copied)."""
+    for row in rows_of(fresh):
         assert row["source"].startswith(("http://", "https://")), row["text"]
         assert row["kind"], row["text"]
 
