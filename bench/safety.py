@@ -11,6 +11,8 @@ Sets (data/README.md says how they were written):
 - [tune6], [tune7] data/safety_tune6.jsonl, data/safety_tune7.jsonl: the seventh and eighth
              authors' sets, each the fresh measure in its round; trained on since the eighth
              round (data/README.md says what each measured first).
+- [tune8]    data/safety_tune8.jsonl: a ninth author's set, written the same way (public guidance
+             only, no other set, pattern or model read); never trained on, never used to tune.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -46,6 +48,7 @@ SETS = {
     "tune5": ROOT / "data" / "safety_tune5.jsonl",
     "tune6": ROOT / "data" / "safety_tune6.jsonl",
     "tune7": ROOT / "data" / "safety_tune7.jsonl",
+    "tune8": ROOT / "data" / "safety_tune8.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
