@@ -13,6 +13,8 @@ Sets (data/README.md says how they were written):
              round (data/README.md says what each measured first).
 - [tune8]    data/safety_tune8.jsonl: a ninth author's set, written the same way (public guidance
              only, no other set, pattern or model read); never trained on, never used to tune.
+- [tune10]   data/safety_tune10.jsonl: an eleventh author's set (indirect suicidal wordings, near
+             misses in the same words, DV and abuse without the obvious words); trained on.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -49,6 +51,7 @@ SETS = {
     "tune6": ROOT / "data" / "safety_tune6.jsonl",
     "tune7": ROOT / "data" / "safety_tune7.jsonl",
     "tune8": ROOT / "data" / "safety_tune8.jsonl",
+    "tune10": ROOT / "data" / "safety_tune10.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
