@@ -16,6 +16,8 @@ Sets (data/README.md says how they were written):
 - [tune9]    data/safety_tune9.jsonl: a tenth author's set, written the same way, weighted to
              crises inside ward questions, ward questions in crisis words and short messages;
              trained on (its figures here are a training set's).
+- [tune10]   data/safety_tune10.jsonl: an eleventh author's set (indirect suicidal wordings, near
+             misses in the same words, DV and abuse without the obvious words); trained on.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -53,6 +55,7 @@ SETS = {
     "tune7": ROOT / "data" / "safety_tune7.jsonl",
     "tune8": ROOT / "data" / "safety_tune8.jsonl",
     "tune9": ROOT / "data" / "safety_tune9.jsonl",
+    "tune10": ROOT / "data" / "safety_tune10.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

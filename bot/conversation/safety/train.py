@@ -24,7 +24,18 @@ if TYPE_CHECKING:  # numpy is imported where it is used: checking needs no numpy
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 TRAIN_FILES = tuple(
     ROOT / "data" / f"safety_{name}.jsonl"
-    for name in ("dev", "tune", "tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "tune9")
+    for name in (
+        "dev",
+        "tune",
+        "tune2",
+        "tune3",
+        "tune4",
+        "tune5",
+        "tune6",
+        "tune7",
+        "tune9",
+        "tune10",
+    )
 )
 L2 = 1e-3
 # Adam, 150 steps: on leave-one-set-out figures it matched 300 steps of plain gradient descent
