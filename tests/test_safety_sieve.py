@@ -18,7 +18,7 @@ import pytest
 
 from bot.conversation.safety import fold, load_safety
 from bot.conversation.safety.model import CONCEPTS, DISTANCE
-from bot.conversation.safety.sieve import Sieve, pieces_of, required_pieces
+from bot.conversation.safety.sieve import Sieve, alternatives, pieces_of, required_pieces
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +49,28 @@ ROOT = Path(__file__).resolve().parents[1]
 )
 def test_the_pieces_a_pattern_needs(pattern, pieces):
     assert required_pieces(re.compile(pattern)) == (None if pieces is None else frozenset(pieces))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "parts"),
+    [
+        ("a|b(c|d)|e", ["a", "b(c|d)", "e"]),
+        (r"[|]x|\|y|[]|]z|[^]|]w", ["[|]x", r"\|y", "[]|]z", "[^]|]w"]),
+        ("(?<=[。、])x|y", ["(?<=[。、])x", "y"]),
+        ("(?i)a|b", ["(?i)a", "b"]),  # the flag is the whole pattern's: each part keeps it
+        ("abc", ["abc"]),
+        # Parts that would not mean what they meant together: kept whole.
+        (r"(a)|\1b", [r"(a)|\1b"]),
+        ("(?P<x>a)|(?P=x)", ["(?P<x>a)|(?P=x)"]),
+        ("(?#a|b)c|d", ["(?#a|b)c|d"]),
+        ("(?x) a | b ", ["(?x) a | b "]),
+    ],
+)
+def test_a_pattern_is_searched_as_its_alternatives(pattern, parts):
+    compiled = re.compile(pattern)
+    found = alternatives(compiled)
+    assert [part.pattern for part in found] == parts
+    assert all(part.flags == compiled.flags for part in found)
 
 
 def test_the_pieces_of_a_text():
@@ -105,9 +127,10 @@ def test_the_sieve_finds_what_searching_every_pattern_finds(family):
 
 def test_among_limits_the_groups_searched():
     first = [re.compile("a")]
-    second = [re.compile("b"), re.compile("c")]
-    sieve = Sieve({"first": first, "second": second})
-    assert sieve.found("abc", pieces_of("abc")) == ["first", "second"]
+    second = [re.compile("b|q"), re.compile("c")]
+    sieve = Sieve({"first": first, "second": second, "third": [re.compile(".")]})
+    assert sieve.found("abc", pieces_of("abc")) == ["first", "second", "third"]
     assert sieve.found("abc", pieces_of("abc"), among=["second"]) == ["second"]
-    assert sieve.found("xc", pieces_of("xc")) == ["second"]
-    assert sieve.found("x", pieces_of("x")) == []
+    assert sieve.found("xc", pieces_of("xc")) == ["second", "third"]
+    assert sieve.found("q", pieces_of("q"), among=["first", "second"]) == ["second"]
+    assert sieve.found("", pieces_of("")) == []

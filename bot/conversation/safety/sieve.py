@@ -6,9 +6,13 @@ A sieve reads each pattern once, when it is built, and keeps a few short pieces 
 three characters) of which any match must contain at least one: "(死|し)に(たい|たく)" needs
 「死にた」 or 「しにた」, "\\bkill(ing)? my ?self" needs "kil". A message is then cut into its
 own 1–3-character pieces once, and only the patterns sharing a piece with it are searched.
-Nothing else changes: a pattern the sieve keeps is searched exactly as before, and a pattern it
-drops could not have matched (tests/test_safety_sieve.py checks both over every labelled
-message and its blanked form; tests/test_safety_outcomes.py the check's decisions).
+A line made of alternatives ("a|b|c", twenty phrases in English) is sieved and searched
+alternative by alternative: a search for one phrase that starts with "\\b" tries every
+position of the message, and the whole line only needs the one whose piece is there.
+Nothing else changes: an alternative is found exactly where its line is, a pattern the sieve
+keeps is searched as written, and one it drops could not have matched (tests/test_safety_sieve.py
+checks this over every labelled message and its blanked form, tests/test_safety_outcomes.py the
+check's decisions).
 
 The pieces come from the pattern's parse tree (Python's own ``re._parser``). What the analysis
 cannot reason about (a back-reference, a negated class, ``.``, ``\\w``, case-insensitive parts)
@@ -36,6 +40,9 @@ _MAX_STRINGS = 64
 _COST = {1: 40, 2: 6, 3: 1}
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
+# What makes a pattern's alternatives depend on each other: a comment (it may hold a "|" or a
+# parenthesis), a reference to a group (numbered across the alternatives), a condition on one.
+_UNSPLIT = re.compile(r"\(\?#|\(\?P=|\(\?\(|\\[1-9]|\\g<")
 
 # The exact strings a part of a pattern matches, when there are few (None: unknown or many).
 Strings = frozenset[str] | None
@@ -61,6 +68,47 @@ def required_pieces(pattern: re.Pattern[str]) -> Pieces:
     return _pieces(strings) if strings is not None else pieces
 
 
+def alternatives(pattern: re.Pattern[str]) -> list[re.Pattern[str]]:
+    """The pattern's top-level alternatives ("a|b(c|d)" → "a", "b(c|d)"), each compiled: one
+    of them is found in a text exactly when the pattern is. The pattern itself when splitting
+    could change a meaning: verbose or commented patterns, references to groups."""
+    text = pattern.pattern
+    if pattern.flags & re.VERBOSE or _UNSPLIT.search(text):
+        return [pattern]
+    try:
+        parts = [re.compile(part, pattern.flags) for part in _split_alternatives(text)]
+    except re.error:  # not cut where the parser would: keep the whole
+        return [pattern]
+    if len(parts) == 1 or any(part.flags != pattern.flags for part in parts):
+        return [pattern]
+    return parts
+
+
+def _split_alternatives(text: str) -> list[str]:
+    """A regular expression cut at each "|" outside parentheses and character classes."""
+    parts: list[str] = []
+    depth = start = i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 1  # the escaped character is not read
+        elif char == "[":
+            i += 1
+            i += text.startswith("^", i)
+            i += text.startswith("]", i)  # a "]" first in a class is the character itself
+            while i < len(text) and text[i] != "]":
+                i += 2 if text[i] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, text[start:]]
+
+
 class Sieve(Generic[K]):
     """Groups of patterns (a category's lines, a concept), and which groups a text matches.
 
@@ -74,10 +122,13 @@ class Sieve(Generic[K]):
         self._always = 0
         self._by_piece: dict[str, int] = {}
         for key, patterns in groups.items():
+            # "a|b" is found where "a" or "b" is: each alternative is sieved and searched on
+            # its own, so a line of twenty phrases costs the searches of the few that may match.
+            parts = [part for pattern in patterns for part in alternatives(pattern)]
             first = len(self._bits)
-            mask = ((1 << len(patterns)) - 1) << first
+            mask = ((1 << len(parts)) - 1) << first
             self._masks[key] = mask
-            for bit, pattern in enumerate(patterns, start=first):
+            for bit, pattern in enumerate(parts, start=first):
                 self._bits.append((key, pattern, mask))
                 pieces = required_pieces(pattern)
                 if pieces is None:
