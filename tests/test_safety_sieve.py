@@ -64,6 +64,7 @@ def test_the_pieces_a_pattern_needs(pattern, pieces):
         ("(?P<x>a)|(?P=x)", ["(?P<x>a)|(?P=x)"]),
         ("(?#a|b)c|d", ["(?#a|b)c|d"]),
         ("(?x) a | b ", ["(?x) a | b "]),
+        ("(?x: a # b|c)\n)|d", ["(?x: a # b|c)\n)|d"]),
     ],
 )
 def test_a_pattern_is_searched_as_its_alternatives(pattern, parts):

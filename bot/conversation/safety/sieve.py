@@ -40,9 +40,10 @@ _MAX_STRINGS = 64
 _COST = {1: 40, 2: 6, 3: 1}
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
-# What makes a pattern's alternatives depend on each other: a comment (it may hold a "|" or a
-# parenthesis), a reference to a group (numbered across the alternatives), a condition on one.
-_UNSPLIT = re.compile(r"\(\?#|\(\?P=|\(\?\(|\\[1-9]|\\g<")
+# What keeps a pattern from being cut into its alternatives: a comment or a verbose group (they
+# may hold a "|" or a parenthesis), a reference to a group (numbered across the alternatives),
+# a condition on one.
+_UNSPLIT = re.compile(r"\(\?#|\(\?[a-zA-Z-]*x|\(\?P=|\(\?\(|\\[1-9]|\\g<")
 
 # The exact strings a part of a pattern matches, when there are few (None: unknown or many).
 Strings = frozenset[str] | None
