@@ -14,10 +14,11 @@ keeps is searched as written, and one it drops could not have matched (tests/tes
 checks this over every labelled message and its blanked form, tests/test_safety_outcomes.py the
 check's decisions).
 
-The pieces come from the pattern's parse tree (Python's own ``re._parser``). What the analysis
-cannot reason about (a back-reference, a negated class, ``.``, ``\\w``, case-insensitive parts)
-gives no piece, and a pattern with no usable piece is always searched: the sieve may keep too
-much, never too little.
+The pieces come from the pattern's parse tree (Python's own ``re._parser``: private, but the
+form ``re`` itself compiles from since Python 3.11; tests/test_safety_sieve.py pins what it must
+give). What the analysis cannot reason about (a back-reference, a negated class, ``.``, ``\\w``,
+case-insensitive parts) gives no piece, and a pattern with no usable piece is always searched:
+the sieve may keep too much, never too little.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from typing import Any, Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 # Pieces are at most this long: a message has ~3 × its length of them.
 PIECE = 3
-# Literal alternatives are multiplied out ("(a|b)(c|d)" → ac, ad, bc, bd) up to this many;
-# beyond, each part is sieved on its own.
+# Literal alternatives are multiplied out ("(a|b)(c|d)" → ac, ad, bc, bd) up to this many
+# strings; beyond, a sequence relies on the most selective of its parts.
 _MAX_STRINGS = 64
 # What a piece of each length costs to rely on: a single character is in many messages.
 _COST = {1: 40, 2: 6, 3: 1}
