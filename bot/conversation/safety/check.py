@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.conversation.safety.model import SafetyModel
+from bot.conversation.safety.sieve import Sieve, pieces_of
 from bot.conversation.safety.text import CATEGORIES, fold
 from bot.core.catalogue import LanguageCatalogue, load_languages
 from bot.core.content import MAX_LABEL
@@ -175,17 +176,20 @@ class SafetyCheck:
         self._lines = {line.id: line for line in lines.lines}
         # Each YAML line is its own compiled pattern: Python's regex engine finds a line's
         # leading words with a fast scan, which one alternation of all the lines loses (with
-        # ~60 lines an alternation took five times as long as the lines one by one).
+        # ~60 lines an alternation took five times as long as the lines one by one). A sieve
+        # (sieve.py) holds each language's lines by category and searches only the lines that
+        # share a piece with the message: a few of the ~200, the same answers.
         self._near_misses = {
             lang: _NearMisses(content.not_crisis)
             for lang, content in by_lang.items()
             if content.detect
         }
         self._triggers = {
-            lang: [(c, _compiled(content.detect.get(c, []))) for c in CATEGORIES]
+            lang: Sieve({c: _compiled(content.detect.get(c, [])) for c in CATEGORIES})
             for lang, content in by_lang.items()
             if content.detect
         }
+        self._latin = {lang: self.languages.get(lang).latin for lang in self._triggers}
         self.checked = min(line.checked for line in lines.lines)
 
     def check(self, text: str) -> Crisis | None:
@@ -194,30 +198,36 @@ class SafetyCheck:
         folded = fold(text)
         if not folded:
             return None
+        # Folded once, cut into pieces once: the triggers, the near misses and the model read
+        # these (the model's features are of the same folded text).
+        pieces = pieces_of(folded)
         found: list[Crisis] = []
         for lang, triggers in self._triggers.items():
             if not self._reads(lang, folded):
                 continue
             # Near misses are blanked only when a trigger matches the message as written:
             # blanking takes words away, and most messages are ordinary questions.
-            matched = [(c, lines) for c, lines in triggers if _any_search(lines, folded)]
+            matched = triggers.found(folded, pieces)
             if not matched:
                 continue
-            rest = self._near_misses[lang].blank(folded)
-            for category, lines in matched:
-                if _any_search(lines, rest):
-                    found.append(Crisis(category, lang))
-                    break
+            rest = self._near_misses[lang].blank(folded, pieces)
+            if rest == folded:  # nothing blanked: the categories that matched still do
+                found.append(Crisis(matched[0], lang))
+                continue
+            # The first category (in urgency order) whose lines still match once blanked.
+            still = triggers.found(rest, pieces_of(rest), among=matched)
+            if still:
+                found.append(Crisis(still[0], lang))
         if self._model is None:
             return min(found, key=_urgency) if found else None
-        probabilities = self._model.probabilities(text)
-        if found and not self._model.vetoes(probabilities, folded):
+        probabilities = self._model.probabilities_of(folded, pieces)
+        if found and not self._model.vetoes(probabilities, folded, pieces):
             return min(found, key=_urgency)
         seen = self._model.category_of(probabilities)
         if seen is None:
             return None
         if self._model.unsure(probabilities) and any(
-            self._near_misses[lang].found_in(folded)
+            self._near_misses[lang].found_in(folded, pieces)
             for lang in self._near_misses
             if self._reads(lang, folded)
         ):
@@ -228,7 +238,7 @@ class SafetyCheck:
         """Whether a language's patterns read this message: Japanese ones need a Japanese
         character, English ones a Latin letter (most messages are in one script, and the other
         language's patterns are half the cost)."""
-        if self.languages.get(lang).latin:
+        if self._latin[lang]:
             return _LATIN.search(folded) is not None
         return not folded.isascii()
 
@@ -248,7 +258,7 @@ class SafetyCheck:
         found = []
         for lang, content in self._content.items():
             near_misses = self._near_misses.get(lang)
-            rest = near_misses.blank(folded) if near_misses else folded
+            rest = near_misses.blank(folded, pieces_of(folded)) if near_misses else folded
             for category, patterns in content.detect.items():
                 found += [(lang, category, p) for p in patterns if re.search(fold(p), rest)]
         return found
@@ -290,27 +300,23 @@ def _compiled(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(fold(p)) for p in patterns]
 
 
-def _any_search(patterns: list[re.Pattern[str]], text: str) -> bool:
-    """Whether any of the patterns is found in the text."""
-    return any(pattern.search(text) for pattern in patterns)
-
-
 class _NearMisses:
     """The near-miss phrases of one language, blanked out of a message before the triggers
     read it. One alternation does the blanking, so overlapping phrases are blanked as one
-    alternation would (leftmost first); the lines one by one only say whether it is needed."""
+    alternation would (leftmost first); the lines one by one (sieved) only say whether it is
+    needed."""
 
     def __init__(self, patterns: list[str]):
-        self._lines = _compiled(patterns)
+        self._lines = Sieve({"near miss": _compiled(patterns)})
         self._union = re.compile("|".join(f"(?:{fold(p)})" for p in patterns)) if patterns else None
 
-    def found_in(self, folded: str) -> bool:
-        """Whether a near-miss phrase is in the message."""
-        return _any_search(self._lines, folded)
+    def found_in(self, folded: str, pieces: set[str]) -> bool:
+        """Whether a near-miss phrase is in the message (``pieces``: its ``pieces_of``)."""
+        return bool(self._lines.found(folded, pieces))
 
-    def blank(self, folded: str) -> str:
+    def blank(self, folded: str, pieces: set[str]) -> str:
         """The message with every near-miss phrase replaced by a space."""
-        if self._union is None or not self.found_in(folded):
+        if self._union is None or not self.found_in(folded, pieces):
             return folded
         return self._union.sub(" ", folded)
 

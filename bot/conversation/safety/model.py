@@ -22,6 +22,7 @@ import pathlib
 import re
 from dataclasses import dataclass
 
+from bot.conversation.safety.sieve import Sieve, pieces_of
 from bot.conversation.safety.text import CATEGORIES, fold
 
 LABELS = ("none", *CATEGORIES)
@@ -108,10 +109,21 @@ CONCEPTS = {
 }
 
 
+# The concepts and the distance markers are sieved (sieve.py): of ~20 patterns a message
+# meets, only those sharing a piece with it are searched.
+_CONCEPT_SIEVE = Sieve({name: [pattern] for name, pattern in CONCEPTS.items()})
+_DISTANCE_SIEVE = Sieve({"distance": [DISTANCE]})
+
+
 def features(text: str) -> set[str]:
     """Character 2–3-grams of the non-Latin text, Latin words and word pairs, concepts and
     pairs of concepts."""
     folded = fold(text)
+    return features_of(folded, pieces_of(folded))
+
+
+def features_of(folded: str, pieces: set[str]) -> set[str]:
+    """``features`` of a message already folded, with its pieces (``sieve.pieces_of``)."""
     found: set[str] = set()
     for run in _NOT_LATIN.split(folded):
         run = run.strip()
@@ -121,7 +133,7 @@ def features(text: str) -> set[str]:
     words = _LATIN_WORD.findall(folded)
     found.update(f"w:{w}" for w in words)
     found.update(f"b:{a} {b}" for a, b in itertools.pairwise(words))
-    present = sorted(name for name, pattern in CONCEPTS.items() if pattern.search(folded))
+    present = sorted(_CONCEPT_SIEVE.found(folded, pieces))
     found.update(f"c:{name}" for name in present)
     found.update(f"p:{a}+{b}" for a, b in itertools.combinations(present, 2))
     return found
@@ -145,8 +157,13 @@ class SafetyModel:
 
     def probabilities(self, text: str) -> list[float]:
         """Softmax over LABELS."""
+        folded = fold(text)
+        return self.probabilities_of(folded, pieces_of(folded))
+
+    def probabilities_of(self, folded: str, pieces: set[str]) -> list[float]:
+        """``probabilities`` of a message already folded, with its pieces."""
         get = self.weights.get
-        rows = [row for row in map(get, features(text)) if row is not None]
+        rows = [row for row in map(get, features_of(folded, pieces)) if row is not None]
         # column sums in C: zip(*rows) transposes the present features' weight rows
         scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
         top = max(scores)
@@ -169,9 +186,10 @@ class SafetyModel:
         """Whether the model is too unsure of a crisis to raise one beside a near-miss phrase."""
         return probabilities[0] >= RAISE_BESIDE_A_NEAR_MISS
 
-    def vetoes(self, probabilities: list[float], folded: str) -> bool:
+    def vetoes(self, probabilities: list[float], folded: str, pieces: set[str]) -> bool:
         """Whether the model is sure enough that a message a pattern caught is a near miss
         (a past event, a poster, a joke) to overrule the pattern: less sure is enough when the
-        message's own words put it at a distance. ``folded`` is the message as ``fold`` gives it."""
-        veto = VETO_AT_A_DISTANCE if DISTANCE.search(folded) else VETO
+        message's own words put it at a distance. ``folded`` is the message as ``fold`` gives it,
+        ``pieces`` its pieces (``sieve.pieces_of``)."""
+        veto = VETO_AT_A_DISTANCE if _DISTANCE_SIEVE.found(folded, pieces) else VETO
         return probabilities[0] >= veto
