@@ -50,6 +50,12 @@ CRISES = [
     ("The neighbour's kid is screaming and being hit every night", "child_abuse", "en"),
     ("There is a fire in my building", "emergency", "en"),
     ("Someone collapsed in the street and is not breathing", "emergency", "en"),
+    # Wordings a new author used that no line named before the eighth round.
+    ("友達が死ぬってLINEしてきて、それから既読にならない", "suicide", "ja"),
+    ("ははが たおれて うごかない", "emergency", "ja"),
+    ("廊下から煙が入ってきた", "emergency", "ja"),
+    ("I burned my hand with a lighter on purpose", "suicide", "en"),
+    ("I'm walking on eggshells all day so he won't explode", "violence", "en"),
 ]
 
 
@@ -163,6 +169,13 @@ SAFETY_TITLES = (
         ("火災保険の証明書はコンビニで取れますか", "コンビニ"),
         ("delete my data", "delete"),
         ("Is there a fire drill at the ward office?", None),
+        # Ward chores in words the model once took for a crisis, and a word asked about in
+        # Japanese that the English line for "dv" must not read.
+        ("もうメッセージはいらないです", None),
+        ("申請の画面が固まって動かない", None),
+        ("I don't want to get these notifications anymore", None),
+        ("料理中に指をちょっと切っちゃった", None),
+        ("DV防止法ってどういう意味ですか", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
