@@ -49,7 +49,10 @@ def post_form(console, path: str, form_page: str | None = None, **data):
 
 
 def session_form(**changes) -> dict:
-    start = utcnow() + dt.timedelta(days=3)
+    # 10:00–12:00 three days on, whatever the time of day the tests run: "two hours from now"
+    # crossed midnight after 22:00 in Tokyo, and the form (rightly) refuses an end before the start.
+    day = (utcnow() + dt.timedelta(days=3)).astimezone(TZ).date()
+    start = dt.datetime.combine(day, dt.time(10, 0), TZ)
     form = {
         "title": "スマホ教室 LINEのはじめ方",
         "kind": "class",
@@ -128,7 +131,8 @@ def test_mistakes_are_explained_beside_their_fields(staff):
 def test_an_end_before_the_start_and_a_start_in_the_past_are_refused(staff):
     early = post_form(staff, "/admin/classes/new", **session_form(ends_at="00:00"))
     assert "終了時刻は、開始時刻より後の時刻にしてください" in early.get_data(as_text=True)
-    past = local(utcnow() - dt.timedelta(days=1))
+    yesterday = (utcnow() - dt.timedelta(days=1)).astimezone(TZ).date()
+    past = local(dt.datetime.combine(yesterday, dt.time(10, 0), TZ))  # before the form's 12:00
     late = post_form(staff, "/admin/classes/new", **session_form(starts_at=past))
     assert "開始日時が過ぎています" in late.get_data(as_text=True)
 
