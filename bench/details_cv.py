@@ -1,6 +1,7 @@
 """Cross-validate the details model (the entry inside a topic) on the training sets only.
 
-Run: `.venv/bin/python bench/details_cv.py [--errors] [--loao] [--areas] [--with-short]`
+Run: `.venv/bin/python bench/details_cv.py [--errors] [--loao] [--areas] [--with-short]
+[--without FILE]`
 (about 5 minutes on a quiet core; `--areas` adds `unknown`'s directory areas, much slower).
 
 The held-out set (data/residents_heldout.jsonl) is never read here: this is where choices about
@@ -9,13 +10,17 @@ the details model are made, and the held-out bench only reports them afterwards.
 Two estimates, each scoring a question with the gold intent (the router is judged elsewhere)
 through `Chooser.rank`, i.e. the details model plus content match phrases, as at run time:
 
-- 4-fold CV (default): the questions of residents_train, entries_train, entries_train2 (and
-  entries_short with `--with-short` or when it is in DETAIL_FILES) are pooled and split in four
+- 4-fold CV (default): the questions of residents_train, entries_train, entries_train2, and
+  entries_train3 and entries_short when they are in DETAIL_FILES (entries_short also with
+  `--with-short`), are pooled and split in four
   folds stratified by (intent, entry); each fold is scored by a model trained on the other three
   + followups_dev + the content's own rows. Printed per file (residents_train's in-scope
   figure is the one data/README.md quotes) and per intent, with the commonest confusions.
 - `--loao`, leave one author out: each file scored by a model trained on all the others, as a
   new author's words are (the held-out set is another author's).
+
+`--without FILE` (a file name, e.g. entries_train3.jsonl) leaves one author's file out of both
+training and scoring: what the figures were before that author was added.
 """
 
 from __future__ import annotations
@@ -119,12 +124,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--loao", action="store_true", help="also leave one author out")
     ap.add_argument("--areas", action="store_true", help="also the directory areas (slow)")
     ap.add_argument("--with-short", action="store_true", help="pool entries_short even if unused")
+    ap.add_argument("--without", action="append", default=[], help="leave this file out entirely")
     args = ap.parse_args(argv)
     content = load_content()
     cv_files = [RESIDENTS_TRAIN, *ENTRIES_TRAIN]
+    if DT.ENTRIES_TRAIN3 in DT.DETAIL_FILES:
+        cv_files.append(DT.ENTRIES_TRAIN3)
     if args.with_short or DT.ENTRIES_SHORT in DT.DETAIL_FILES:
         cv_files.append(DT.ENTRIES_SHORT)
-    always_files = [p for p in DT.DETAIL_FILES if p not in cv_files]
+    cv_files = [p for p in cv_files if p.name not in args.without]
+    always_files = [p for p in DT.DETAIL_FILES if p not in cv_files and p.name not in args.without]
     always = DT.load_labelled(always_files) + DT.content_rows(content)
     intents = {i for _, i, _ in always} - {"help"}
     if not args.areas:

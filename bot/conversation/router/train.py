@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[3]
 TRAIN_FILE = ROOT / "data" / "intents_train.jsonl"  # our own questions
 DEV_FILE = ROOT / "data" / "intents_dev.jsonl"  # verbatim copy of shared/data/intents_dev.jsonl
 RESIDENTS_TRAIN = ROOT / "data" / "residents_train.jsonl"  # residents' words, with entries
-# Questions that tell close entries apart, one file per author.
-ENTRIES_TRAIN = tuple(sorted((ROOT / "data").glob("entries_train*.jsonl")))
+# Questions that tell close entries apart, one file per author, that the router trains on too
+# (entries_train3 and entries_short train the details model only: details_train.py).
+ENTRIES_TRAIN = (ROOT / "data" / "entries_train.jsonl", ROOT / "data" / "entries_train2.jsonl")
 # Every file the router's model is trained on.
 ROUTER_FILES = (TRAIN_FILE, DEV_FILE, RESIDENTS_TRAIN, *ENTRIES_TRAIN)
 MODEL_PATH = Path(__file__).with_name("model.json")
