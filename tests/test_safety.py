@@ -176,6 +176,9 @@ SAFETY_TITLES = (
         ("I don't want to get these notifications anymore", None),
         ("料理中に指をちょっと切っちゃった", None),
         ("DV防止法ってどういう意味ですか", None),
+        # 「いきたい」 in hiragana is where one wants to go, not 逝きたい, when a place comes first.
+        ("としょかんに いきたい", None),
+        ("スマホ教室にいきたいです", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
