@@ -267,10 +267,10 @@ class SafetyCheck:
         """Every (language, category, pattern) that matches a message: for staff asking why a
         message got help lines, and for tuning the patterns."""
         folded = fold(text)
+        reading = [lang for lang in self._triggers if self._reads(lang, folded)]
+        rest = self._blank_near_misses(folded, pieces_of(folded), reading)
         found = []
         for lang, content in self._content.items():
-            near_misses = self._near_misses.get(lang)
-            rest = near_misses.blank(folded, pieces_of(folded)) if near_misses else folded
             for category, patterns in content.detect.items():
                 found += [(lang, category, p) for p in patterns if re.search(fold(p), rest)]
         return found
