@@ -7,8 +7,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
+from bot.core import db
 from bot.core.db import make_engine
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, post_webhook
 
@@ -101,3 +104,44 @@ def test_line_failing_on_reply_is_kept_and_the_webhook_still_answers_200(residen
     reply = resident.say("こんにちは")
     assert reply.status == 200
     assert "a reply was kept for retry (status=500)" in caplog.text  # tests/test_outbox.py
+
+
+def cut_every_other_connection(database_url: str) -> int:
+    """What a database restart or a firewall's idle timeout does to the app's pooled
+    connections: their server ends go away. Returns how many were cut."""
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        cut = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    admin.dispose()
+    return cut
+
+
+def test_a_connection_that_died_while_idle_is_replaced_before_a_resident_needs_it(
+    app, resident, database_url, monkeypatch
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server end to lose")
+    assert resident.say("こんにちは").status == 200  # the pool now holds a connection
+    assert cut_every_other_connection(database_url) >= 1
+    monkeypatch.setattr(db, "IDLE_BEFORE_PING_S", 0.0)  # it has been idle "long enough"
+    reply = resident.say("コンビニで住民票を取りたい")
+    assert reply.status == 200 and "コンビニ" in reply.text
+
+
+def test_a_connection_used_a_moment_ago_is_lent_without_a_round_trip_to_ask(
+    app, resident, database_url, monkeypatch
+):
+    """One webhook event costs one round trip less on PostgreSQL than a ping on every
+    checkout (SQLAlchemy's pool_pre_ping) did."""
+    engine = app.extensions["navi"].engine
+    asked = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: asked.append(c) or ping(c))
+    for words in ("こんにちは", "コンビニで住民票を取りたい", "スマホ教室はいつ？"):
+        assert resident.say(words).status == 200
+    assert asked == []

@@ -70,13 +70,13 @@ def test_each_line_is_labelled_with_a_known_category_and_language(path):
 
 
 @pytest.mark.parametrize(
-    "fresh",
+    "newer",
     ["safety_tune7.jsonl", "safety_tune8.jsonl", "safety_tune9.jsonl", "safety_tune10.jsonl"],
 )
-def test_the_newer_sets_say_where_each_group_was_learnt(fresh):
+def test_the_newer_sets_say_where_each_group_was_learnt(newer):
     """safety_tune7 to safety_tune10 record, per line, the public page that informed
     it (no sentence copied)."""
-    for row in rows_of(ROOT / "data" / fresh):
+    for row in rows_of(ROOT / "data" / newer):
         assert row["source"].startswith(("http://", "https://")), row["text"]
         assert row["kind"], row["text"]
 

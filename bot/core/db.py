@@ -7,10 +7,11 @@ relies only on what both guarantee: unique constraints, transactions, conditiona
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, Executable, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Executable, MetaData, create_engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -87,9 +88,41 @@ def make_engine(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
-    )
+    engine = create_engine(url, pool_size=10, max_overflow=10, hide_parameters=True)
+    _ping_after_idling(engine)
+    return engine
+
+
+# A pooled connection unused for this long is asked whether it is alive before it is lent out.
+IDLE_BEFORE_PING_S = 30.0
+
+
+def _ping_after_idling(engine: Engine) -> None:
+    """Ask a pooled connection `SELECT 1` before lending it only when it has sat idle a while.
+
+    SQLAlchemy's `pool_pre_ping` asks on every checkout: one more round trip to PostgreSQL for
+    every webhook event. Connections die while idle (a database restart, a firewall's idle
+    timeout), and those are still asked first and replaced if dead. One in use a moment ago is
+    lent as it is; if it has died since, its statement fails, it is invalidated, and the event
+    gets a 503 that LINE redelivers (the same as any statement failing mid-event).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING_S:
+            return  # new, or lent out a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            # The pool discards this connection and lends a new one.
+            raise exc.DisconnectionError("a pooled connection died while idle")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
