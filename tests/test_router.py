@@ -316,17 +316,18 @@ def test_concepts_found_through_their_literal_starts_are_those_a_full_search_fin
     """Each concept's alternatives are only tried when the message holds what they begin with;
     a concept must still be found exactly when its whole pattern matches (else a resident's
     word, e.g. ＡＴＭ or 番号, would silently stop counting as evidence)."""
-    from bot.conversation.router.lexicon import CONCEPTS, _alternatives, _compile, concepts
+    from bot.conversation.router.lexicon import CONCEPTS, _compile, concepts
     from bot.conversation.router.text import fold
+    from bot.core.regex_parts import split_alternatives
 
-    whole = {name: _compile(_alternatives(pattern)) for name, pattern in CONCEPTS.items()}
+    whole = {name: _compile(split_alternatives(pattern)) for name, pattern in CONCEPTS.items()}
     has_latin = re.compile("[a-z]")
     texts = [*TRAINING_TEXTS, *(t[len(t) // 3 :] for t in TRAINING_TEXTS)]
     for text in texts:
         folded = fold(normalize(text))
         expected = []
         for name, pattern in CONCEPTS.items():
-            alternatives = _alternatives(pattern)
+            alternatives = split_alternatives(pattern)
             plain = [a for a in alternatives if not has_latin.search(a.replace(r"\b", ""))]
             latin = [a for a in alternatives if a not in plain]
             found = any(

@@ -17,6 +17,8 @@ import re
 from collections.abc import Set
 from operator import add
 
+from bot.core.regex_parts import split_alternatives
+
 CONCEPTS: dict[str, str] = {
     "konbini": (
         r"こんびに|せぶん|ろーそん|ふぁみま|ふぁみりーまーと|みにすとっぷ|でいりーやまざき|まるちこぴー|"
@@ -197,30 +199,6 @@ _LATIN_END = r"(?![a-z0-9])"
 _HAS_LATIN = re.compile("[a-z]")
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """Split a pattern at its top-level `|` (not inside groups, classes or escapes)."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
-
-
 def _compile(alternatives: list[str]) -> re.Pattern[str] | None:
     if not alternatives:
         return None
@@ -263,7 +241,7 @@ def _literal_starts(alternative: str) -> frozenset[str] | None:
         if inner.startswith("?"):
             return None  # a look-ahead or another special group
         starts: set[str] = set()
-        for part in _alternatives(inner):
+        for part in split_alternatives(inner):
             part_starts = _literal_starts(part)
             if part_starts is None:
                 return None
@@ -304,7 +282,7 @@ _SPECIAL = re.compile(r"[\\()\[\]{}.^$|?*+]")
 
 def _index() -> tuple[str, ...]:
     for position, pattern in enumerate(CONCEPTS.values()):
-        for alt in _alternatives(pattern):
+        for alt in split_alternatives(pattern):
             latin = _HAS_LATIN.search(alt.replace(r"\b", "")) is not None
             plain = _SPECIAL.search(alt) is None
             compiled = _compile([alt])

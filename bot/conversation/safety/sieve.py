@@ -31,6 +31,8 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Generic, TypeVar
 
+from bot.core.regex_parts import split_alternatives
+
 K = TypeVar("K", bound=Hashable)
 # Pieces are at most this long: a message has ~3 × its length of them.
 PIECE = 3
@@ -78,37 +80,12 @@ def alternatives(pattern: re.Pattern[str]) -> list[re.Pattern[str]]:
     if pattern.flags & re.VERBOSE or _UNSPLIT.search(text):
         return [pattern]
     try:
-        parts = [re.compile(part, pattern.flags) for part in _split_alternatives(text)]
+        parts = [re.compile(part, pattern.flags) for part in split_alternatives(text)]
     except re.error:  # not cut where the parser would: keep the whole
         return [pattern]
     if len(parts) == 1 or any(part.flags != pattern.flags for part in parts):
         return [pattern]
     return parts
-
-
-def _split_alternatives(text: str) -> list[str]:
-    """A regular expression cut at each "|" outside parentheses and character classes."""
-    parts: list[str] = []
-    depth = start = i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 1  # the escaped character is not read
-        elif char == "[":
-            i += 1
-            i += text.startswith("^", i)
-            i += text.startswith("]", i)  # a "]" first in a class is the character itself
-            while i < len(text) and text[i] != "]":
-                i += 2 if text[i] == "\\" else 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, text[start:]]
 
 
 class Sieve(Generic[K]):
