@@ -289,34 +289,43 @@ def test_cli_schedules_a_later_announcement_without_sending(app, settings, stand
     assert deliveries(standin) == {}
 
 
+def kill_the_sender_after(delivered: int, settings, standin, tmp_path) -> str:
+    """Start `announce --all` at 4 batches a second, SIGKILL it (no cleanup: its lease is left
+    to lapse) once `delivered` residents have it or it has exited; what it wrote to stderr.
+
+    Patient: on a CI machine busy with browsers, the sender's start and its snapshot of the
+    audience once took over 30 s."""
+    sender_says = tmp_path / "sender.err"
+    with sender_says.open("w") as stderr:
+        sender = subprocess.Popen(
+            [sys.executable, "-m", "bot", "announce", "--all", "--text", "緊急", "--pace", "4"],
+            env=cli_env(settings, standin),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    deadline = time.monotonic() + 180
+    while (
+        sum(deliveries(standin).values()) < delivered
+        and sender.poll() is None
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.02)
+    sender.kill()
+    sender.wait()
+    return sender_says.read_text()
+
+
 def test_killed_mid_send_and_resumed_sends_to_nobody_twice_and_misses_nobody(
     app, settings, standin, tmp_path
 ):
     ids = user_ids(10_000)
     seed(app, ids)
     env = cli_env(settings, standin)
-    sender_says = tmp_path / "sender.err"
-    with sender_says.open("w") as stderr:
-        sender = subprocess.Popen(
-            [sys.executable, "-m", "bot", "announce", "--all", "--text", "緊急", "--pace", "4"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    # Generous: on a CI machine busy with browsers, the sender's start and its snapshot of
-    # 10,000 residents once took over 30 s. Once it sends (4 batches of 500 a second), it
-    # needs 4 s more after the 2,000th to reach the 10,000th: time enough to kill it.
-    deadline = time.monotonic() + 180
-    while (
-        sum(deliveries(standin).values()) < 2000
-        and sender.poll() is None
-        and time.monotonic() < deadline
-    ):
-        time.sleep(0.05)
-    sender.kill()  # SIGKILL: no cleanup, the lease is left to lapse
-    sender.wait()
+    # At 4 batches of 500 a second, the sender needs 4 s more after the 2,000th delivery to
+    # reach the 10,000th: time enough to kill it.
+    sender_says = kill_the_sender_after(2000, settings, standin, tmp_path)
     sent_before_the_kill = sum(deliveries(standin).values())
-    assert 0 < sent_before_the_kill < 10_000, sender_says.read_text()
+    assert 0 < sent_before_the_kill < 10_000, sender_says
     resumed = subprocess.run(
         [sys.executable, "-m", "bot", "announce", "--resume", "1"],
         env=env,
@@ -408,24 +417,9 @@ def test_killed_while_splitting_batches_and_resumed_sends_to_nobody_twice(
     good = user_ids(3000)
     for group in (good[:250], MALFORMED_IDS[:1], good[250:1750], MALFORMED_IDS[1:], good[1750:]):
         seed(app, group)
-    sender_says = tmp_path / "sender.err"
-    with sender_says.open("w") as stderr:
-        sender = subprocess.Popen(
-            [sys.executable, "-m", "bot", "announce", "--all", "--text", "緊急", "--pace", "4"],
-            env=cli_env(settings, standin),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    deadline = time.monotonic() + 180  # a busy CI machine starts the sender slowly
-    while (
-        sum(deliveries(standin).values()) < 700
-        and sender.poll() is None
-        and time.monotonic() < deadline
-    ):
-        time.sleep(0.02)
-    sender.kill()  # SIGKILL, most likely while the first batch is being split
-    sender.wait()
-    assert 0 < sum(deliveries(standin).values()) < 3000, sender_says.read_text()
+    # SIGKILL, most likely while the first batch is being split
+    sender_says = kill_the_sender_after(700, settings, standin, tmp_path)
+    assert 0 < sum(deliveries(standin).values()) < 3000, sender_says
     resumed = resume(settings, standin)
     assert "delivered to 3,000 of 3,002, 2 failed" in resumed.stdout, resumed.stderr
     assert deliveries(standin) == collections.Counter(good)
