@@ -203,7 +203,8 @@ class SafetyCheck:
         pieces = pieces_of(folded)
         reading = [lang for lang in self._triggers if self._reads(lang, folded)]
         found: list[Crisis] = []
-        rest: str | None = None
+        rest: str | None = None  # blanked once, for every language whose lines matched
+        rest_pieces = pieces
         for lang in reading:
             triggers = self._triggers[lang]
             matched = triggers.found(folded, pieces)
@@ -213,11 +214,12 @@ class SafetyCheck:
             # blanking takes words away, and most messages are ordinary questions.
             if rest is None:
                 rest = self._blank_near_misses(folded, pieces, reading)
+                rest_pieces = pieces if rest == folded else pieces_of(rest)
             if rest == folded:  # nothing blanked: the categories that matched still do
                 found.append(Crisis(matched[0], lang))
                 continue
             # The first category (in urgency order) whose lines still match once blanked.
-            still = triggers.found(rest, pieces_of(rest), among=matched)
+            still = triggers.found(rest, rest_pieces, among=matched)
             if still:
                 found.append(Crisis(still[0], lang))
         if self._model is None:
