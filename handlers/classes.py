@@ -146,7 +146,7 @@ def show_schedule(turn: Turn, entry) -> list[dict]:
     return answer_messages
 
 
-def schedule_carousel(turn: Turn, upcoming: list[ClassSession]) -> dict:
+def schedule_carousel(turn: Turn, upcoming: list[classes.OpenSession]) -> dict:
     """One card per session: kind, title, when, where, seats, and 予約する / キャンセル待ち."""
     held = {r.session_id: r for r in my_bookings(turn)}
     tz = turn.services.settings.tz
@@ -169,7 +169,7 @@ def schedule_carousel(turn: Turn, upcoming: list[ClassSession]) -> dict:
     return messages.carousel(turn.ui("schedule_alt"), bubbles)
 
 
-def reserve_button(turn: Turn, session: ClassSession, *, full: bool) -> dict:
+def reserve_button(turn: Turn, session: classes.Shown, *, full: bool) -> dict:
     """予約する, or キャンセル待ち when the session is full (both book through `reserve`)."""
     label = turn.ui("waitlist_button" if full else "reserve_button")
     return messages.postback_action(label, Postback("reserve", {"session": str(session.id)}))

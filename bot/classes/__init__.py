@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.catalogue import load_languages
 from bot.core.models import ClassSession
+from bot.core.prepared import Prepared
 
 KINDS = ("class", "consultation")
 
@@ -135,17 +137,39 @@ def add_session(
     return session
 
 
-def upcoming_sessions(db: Session, now: dt.datetime, limit: int = 12) -> list[ClassSession]:
-    """Open sessions that have not started yet, soonest first."""
-    return list(db.scalars(_UPCOMING, {"now": now, "limit": limit}))
+@dataclass(frozen=True)
+class OpenSession:
+    """An upcoming session as the schedule shows it to residents: a plain row, not an ORM
+    object (residents ask for the schedule often; loading ORM objects cost several times the
+    query)."""
+
+    id: int
+    kind: str
+    title: str
+    title_en: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    venue: str
+    venue_en: str
+    capacity: int
+    reserved: int
 
 
-# Built once (a resident asks for the schedule often): building the statement cost more CPU than
-# SQLite took to run it.
-_UPCOMING = (
-    select(ClassSession)
-    .where(ClassSession.status == "open", ClassSession.starts_at > bindparam("now"))
-    .order_by(ClassSession.starts_at, ClassSession.id)
+def upcoming_sessions(db: Session, now: dt.datetime, limit: int = 12) -> list[OpenSession]:
+    """Open sessions that have not started yet, soonest first (with the seats taken by what
+    this turn already changed)."""
+    db.flush()
+    rows = _UPCOMING.run_all(db.connection(), {"now": now, "limit": limit})
+    return [OpenSession(*row) for row in rows]
+
+
+# Prepared once (bot.core.prepared): through the ORM, the statement's execution context and
+# the loading of each session cost more CPU than SQLite took to run it.
+_SESSIONS = ClassSession.__table__
+_UPCOMING = Prepared(
+    select(*(_SESSIONS.c[field] for field in OpenSession.__dataclass_fields__))
+    .where(_SESSIONS.c.status == "open", _SESSIONS.c.starts_at > bindparam("now"))
+    .order_by(_SESSIONS.c.starts_at, _SESSIONS.c.id)
     .limit(bindparam("limit"))
 )
 
@@ -155,12 +179,16 @@ def all_sessions(db: Session) -> list[ClassSession]:
     return list(db.scalars(select(ClassSession).order_by(ClassSession.starts_at, ClassSession.id)))
 
 
-def seats_left(session: ClassSession) -> int:
+# What the shared functions below read of a session: an ORM row or a schedule row alike.
+Shown = ClassSession | OpenSession
+
+
+def seats_left(session: Shown) -> int:
     """Seats still free."""
     return max(session.capacity - session.reserved, 0)
 
 
-def format_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
+def format_when(session: Shown, tz: ZoneInfo, lang: str) -> str:
     """When, as residents read it, in the language catalogue's format for `lang`:
     12月3日(水) 10:00〜12:00, or Wed 3 Dec 10:00–12:00."""
     start = session.starts_at.astimezone(tz)
@@ -168,7 +196,7 @@ def format_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
     return load_languages().get(lang).format_when(start, end)
 
 
-def title_in(session: ClassSession, lang: str) -> str:
+def title_in(session: Shown, lang: str) -> str:
     """The title a resident reading `lang` sees: the English one (when staff gave one) for a
     language written in Latin letters, the Japanese otherwise."""
     if load_languages().get(lang).latin and session.title_en:
@@ -176,7 +204,7 @@ def title_in(session: ClassSession, lang: str) -> str:
     return session.title
 
 
-def venue_in(session: ClassSession, lang: str) -> str:
+def venue_in(session: Shown, lang: str) -> str:
     """The venue a resident reading `lang` sees, chosen as title_in chooses the title."""
     if load_languages().get(lang).latin and session.venue_en:
         return session.venue_en

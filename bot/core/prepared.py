@@ -66,6 +66,16 @@ class Prepared:
     def run(self, connection: Connection, values: Mapping[str, Any]) -> tuple | None:
         """Execute with `values` in the connection's transaction; the first row it returns
         (converted), or None."""
+        found = self._execute(connection, values, all_rows=False)
+        return found[0] if found else None
+
+    def run_all(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple]:
+        """Execute as `run` does; every row it returns (converted)."""
+        return self._execute(connection, values, all_rows=True)
+
+    def _execute(
+        self, connection: Connection, values: Mapping[str, Any], *, all_rows: bool
+    ) -> list[tuple]:
         dialect = connection.dialect
         given = tuple(values)
         compiled = self._compiled.get((dialect.name, given)) or self._compile(dialect, given)
@@ -74,7 +84,13 @@ class Prepared:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(compiled.sql, parameters)
-            found = cursor.fetchone() if cursor.description else None
+            if cursor.description is None:
+                found = []
+            elif all_rows:
+                found = cursor.fetchall()
+            else:
+                one = cursor.fetchone()
+                found = [] if one is None else [one]
         except dialect.loaded_dbapi.Error as error:
             gone = dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
             if gone:
@@ -91,7 +107,7 @@ class Prepared:
             ) from error
         finally:
             cursor.close()
-        return None if found is None else compiled.row(found)
+        return [compiled.row(row) for row in found]
 
     def _compile(self, dialect: Dialect, given: tuple[str, ...]) -> _Compiled:
         statement: Any = self._build
