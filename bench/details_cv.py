@@ -1,7 +1,7 @@
 """Cross-validate the details model (the entry inside a topic) on the training sets only.
 
 Run: `.venv/bin/python bench/details_cv.py [--errors] [--loao] [--areas] [--with-short]
-[--without FILE]`
+[--without FILE] [--ask]`
 (about 5 minutes on a quiet core; `--areas` adds `unknown`'s directory areas, much slower).
 
 The held-out set (data/residents_heldout.jsonl) is never read here: this is where choices about
@@ -18,6 +18,11 @@ through `Chooser.rank`, i.e. the details model plus content match phrases, as at
   figure is the one data/README.md quotes) and per intent, with the commonest confusions.
 - `--loao`, leave one author out: each file scored by a model trained on all the others, as a
   new author's words are (the held-out set is another author's).
+
+`--ask` also applies the understanding's ask-back between two close entries
+(understanding.entries_to_ask) to each in-scope question's ranking, for the shipped setting and
+a sweep of others: accuracy of the entries answered, share of questions asked back instead,
+and share of those whose two buttons include the gold entry.
 
 `--without FILE` (a file name, e.g. entries_train3.jsonl) leaves one author's file out of both
 training and scoring: what the figures were before that author was added.
@@ -41,6 +46,12 @@ from bot.conversation.router import details_train as DT  # noqa: E402
 from bot.conversation.router.details import Details  # noqa: E402
 from bot.conversation.router.text import normalize  # noqa: E402
 from bot.conversation.router.train import ENTRIES_TRAIN, RESIDENTS_TRAIN  # noqa: E402
+from bot.conversation.understanding import (  # noqa: E402
+    ENTRY_ASK_OVERVIEW,
+    ENTRY_CLOSE,
+    ENTRY_SURE,
+    entries_to_ask,
+)
 from bot.core.content import load_content  # noqa: E402
 
 SEED = 11
@@ -75,10 +86,18 @@ def folds(rows: list[Row], k: int = K, seed: int = SEED) -> list[int]:
     return fold
 
 
+Ranked = list[tuple[str, float]]
+
+
+def rankings(model: dict, content, rows: list[Row]) -> list[Ranked]:
+    """The chooser's whole ranking (label, probability) for each row (gold intent given)."""
+    chooser = Chooser(content, Details(model))
+    return [chooser.rank(intent, normalize(text)) for _, text, intent, _ in rows]
+
+
 def score(model: dict, content, rows: list[Row]) -> list[str]:
     """The label the chooser ranks first for each row (gold intent given)."""
-    chooser = Chooser(content, Details(model))
-    return [chooser.rank(intent, normalize(text))[0][0] for _, text, intent, _ in rows]
+    return [ranked[0][0] for ranked in rankings(model, content, rows)]
 
 
 def train(rows: list[Row], always, content, intents) -> dict:
@@ -118,12 +137,53 @@ def report(title: str, rows: list[Row], pred: list[str], errors: bool) -> None:
                 print(f"   ✗ {name[:14]:<14} {intent[:12]:<12} {gold:<18} → {got:<18} {text}")
 
 
+# The ask-back settings swept by `--ask`: (ENTRY_SURE, ENTRY_CLOSE, overview may be offered).
+SURES = (0.5, 0.6, 0.65, 0.7, 0.8, 0.9)
+CLOSES = (0.15, 0.3, 0.4, 0.5, 1.0)
+
+
+def ask_figures(rows: list[Row], ranked: list[Ranked], sure, close, overview) -> tuple:
+    """(answered accuracy, asked share, gold among the offered) of the in-scope rows when the
+    understanding's own rule (understanding.entries_to_ask) asks back with these settings."""
+    right = answered = asked = offered = 0
+    for (_, _, intent, gold), ranks in zip(rows, ranked, strict=True):
+        if intent == UNK:
+            continue
+        options = entries_to_ask(intent, ranks, sure, close, overview)
+        if options:
+            asked += 1
+            offered += gold in options
+        else:
+            answered += 1
+            right += ranks[0][0] == gold
+    n = answered + asked
+    return right / max(1, answered), asked / max(1, n), offered / max(1, asked)
+
+
+def report_ask(title: str, rows: list[Row], ranked: list[Ranked]) -> None:
+    shipped = (ENTRY_SURE, ENTRY_CLOSE, ENTRY_ASK_OVERVIEW)
+    print(f"== {title}, asking back between entries (shipped: sure, close, overview = {shipped})")
+    print("   sure  close  overview  answered-right  asked  gold-offered")
+    never = ask_figures(rows, ranked, 0.0, 0.0, False)
+    print(f"   never asks                {never[0]:.3f}          {never[1]:.3f}  -")
+    for overview in (False, True):
+        for sure in SURES:
+            for close in CLOSES:
+                acc, share, gold = ask_figures(rows, ranked, sure, close, overview)
+                mark = " *" if (sure, close, overview) == shipped else ""
+                print(
+                    f"   {sure:.2f}  {close:.2f}   {'offered' if overview else 'never':<8}  "
+                    f"{acc:.3f}          {share:.3f}  {gold:.3f}{mark}"
+                )
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list every wrong choice")
     ap.add_argument("--loao", action="store_true", help="also leave one author out")
     ap.add_argument("--areas", action="store_true", help="also the directory areas (slow)")
     ap.add_argument("--with-short", action="store_true", help="pool entries_short even if unused")
+    ap.add_argument("--ask", action="store_true", help="sweep the ask-back between entries")
     ap.add_argument("--without", action="append", default=[], help="leave this file out entirely")
     args = ap.parse_args(argv)
     content = load_content()
@@ -145,25 +205,29 @@ def main(argv: list[str] | None = None) -> None:
     )
     t0 = time.process_time()
     fold = folds(rows)
-    pred = [""] * len(rows)
+    ranked: list[Ranked] = [[] for _ in rows]
     for f in range(K):
         model = train(
             [r for r, g in zip(rows, fold, strict=True) if g != f], always, content, intents
         )
         test = [i for i, g in enumerate(fold) if g == f]
-        for i, got in zip(test, score(model, content, [rows[i] for i in test]), strict=True):
-            pred[i] = got
-    report(f"{K}-fold CV", rows, pred, args.errors)
+        for i, got in zip(test, rankings(model, content, [rows[i] for i in test]), strict=True):
+            ranked[i] = got
+    report(f"{K}-fold CV", rows, [r[0][0] for r in ranked], args.errors)
+    if args.ask:
+        report_ask(f"{K}-fold CV", rows, ranked)
     print(f"   ({time.process_time() - t0:.0f} s of CPU)")
     if args.loao:
         names = sorted({r[0] for r in rows})
-        pred = [""] * len(rows)
+        ranked = [[] for _ in rows]
         for name in names:
             model = train([r for r in rows if r[0] != name], always, content, intents)
             test = [i for i, r in enumerate(rows) if r[0] == name]
-            for i, got in zip(test, score(model, content, [rows[i] for i in test]), strict=True):
-                pred[i] = got
-        report("leave one author out", rows, pred, args.errors)
+            for i, got in zip(test, rankings(model, content, [rows[i] for i in test]), strict=True):
+                ranked[i] = got
+        report("leave one author out", rows, [r[0][0] for r in ranked], args.errors)
+        if args.ask:
+            report_ask("leave one author out", rows, ranked)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ bench/intents.py).
    the topic, the directory area of an `unknown` question, or a question back). Printed:
    - intent accuracy of the answers given (asking back is not an answer), and the share asked
      back (and how often the right answer was among its buttons);
-   - intent accuracy counting a question back as wrong (the strict figure);
+   - intent accuracy counting a question back as wrong (the strict figure); asking which of
+     two entries of one topic has chosen the intent and counts as an answer here;
    - per-intent precision and recall, `unknown` precision and recall;
    - confident-wrong: a wrong intent answered with confidence ≥ 0.9, over all messages;
-   - entry accuracy (in-scope, intent right) and directory-area accuracy (`unknown`);
+   - entry accuracy (in-scope, intent right, not asked which entry; the share asked beside it)
+     and directory-area accuracy (`unknown`);
    - the same intent figures for a keyword table written without looking at the set.
 2. data/followups_{dev,heldout}.jsonl: (previous answer, follow-up) → the intent and entry the
    bot answers with; dev was read while tuning the follow-up rule, held-out was not.
@@ -110,7 +112,9 @@ def judge(rows: Iterable[dict], phrases_only: bool = False) -> list[Judged]:
 
 
 def label_of(meant: Understanding) -> str:
-    """The entry, or the area for unknown ("" none)."""
+    """The entry, or the area for unknown ("" none); "ask" for a question back."""
+    if meant.how == "ask":
+        return "ask"
     if meant.intent == UNK:
         return meant.area.area if meant.area else ""
     return meant.entry or "overview"
@@ -135,11 +139,19 @@ def unknown_pr(gold: list[str], pred: list[str]) -> tuple[float, float]:
     return precision, recall
 
 
+def asks_which_entry(meant: Understanding) -> bool:
+    """A question back between entries of one topic (the topic decided, not the entry)."""
+    intents = {i for i, _ in meant.options}
+    return meant.how == "ask" and len(meant.options) > 1 and intents == {meant.intent}
+
+
 def heldout_figures(judged: list[Judged]) -> dict[str, float]:
-    """The figures the issue names, from judged questions."""
+    """The figures the issue names, from judged questions. Asking which of two entries of one
+    topic has decided the intent (counted with the answers for the intent figures) but not the
+    entry (left out of entry accuracy, counted in `entry_asked`)."""
     n = len(judged)
-    answered = [j for j in judged if j.meant.how != "ask"]
-    asked = [j for j in judged if j.meant.how == "ask"]
+    answered = [j for j in judged if j.meant.how != "ask" or asks_which_entry(j.meant)]
+    asked = [j for j in judged if j.meant.how == "ask" and not asks_which_entry(j.meant)]
     right = [j for j in answered if j.meant.intent == j.intent]
     offered = [j for j in asked if any(i == j.intent for i, _ in j.meant.options)]
     gold, pred = [j.intent for j in answered], [j.meant.intent for j in answered]
@@ -147,7 +159,9 @@ def heldout_figures(judged: list[Judged]) -> dict[str, float]:
     confident_wrong = [
         j for j in answered if j.meant.intent != j.intent and j.confidence >= CONFIDENT
     ]
-    in_scope = [j for j in right if j.intent != UNK]
+    in_scope_right = [j for j in right if j.intent != UNK]
+    entry_asked = [j for j in in_scope_right if asks_which_entry(j.meant)]
+    in_scope = [j for j in in_scope_right if not asks_which_entry(j.meant)]
     entries_right = [j for j in in_scope if label_of(j.meant) == j.label]
     areas = [j for j in right if j.intent == UNK]
     areas_right = [j for j in areas if label_of(j.meant) == j.label]
@@ -161,6 +175,7 @@ def heldout_figures(judged: list[Judged]) -> dict[str, float]:
         "unknown_recall": unk_r,
         "confident_wrong": len(confident_wrong) / max(1, n),
         "entry_accuracy": len(entries_right) / max(1, len(in_scope)),
+        "entry_asked": len(entry_asked) / max(1, len(in_scope_right)),
         "area_accuracy": len(areas_right) / max(1, len(areas)),
     }
 
@@ -180,7 +195,7 @@ def follow_up_accuracy(rows: list[dict]) -> tuple[float, list[tuple[dict, str, s
         expected_label = row["entry"] or ("" if row["intent"] == UNK else "overview")
         got = label_of(meant)
         if meant.intent != row["intent"] or (row["intent"] != UNK and got != expected_label):
-            misses.append((row, meant.intent, got if meant.how != "ask" else "ask"))
+            misses.append((row, meant.intent, got))
     return 1 - len(misses) / max(1, len(rows)), misses
 
 
@@ -205,7 +220,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"unknown P={f['unknown_precision']:.3f} R={f['unknown_recall']:.3f}; "
         f"confident-wrong (≥{CONFIDENT}) {f['confident_wrong']:.1%}; "
-        f"entry accuracy {f['entry_accuracy']:.3f}; "
+        f"entry accuracy {f['entry_accuracy']:.3f} (asked which entry "
+        f"{f['entry_asked']:.1%}); "
         f"directory area accuracy {f['area_accuracy']:.3f}"
     )
     before = heldout_figures(judge(rows, phrases_only=True))
@@ -213,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         f"  the same with entries and areas chosen by match phrases alone: entry accuracy "
         f"{before['entry_accuracy']:.3f}, directory area accuracy {before['area_accuracy']:.3f}"
     )
-    answered = [j for j in judged if j.meant.how != "ask"]
+    answered = [j for j in judged if j.meant.how != "ask" or asks_which_entry(j.meant)]
     intent_table([j.intent for j in answered], [j.meant.intent for j in answered])
     gold = [r["intent"] for r in rows]
     kw = [keyword_intent(r["text"]) for r in rows]

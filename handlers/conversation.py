@@ -113,12 +113,17 @@ def directory_card(turn: Turn, area: Area) -> dict:
 
 @router.event("ask_back")
 def ask_which(turn: Turn) -> list[dict]:
-    """One short question, one button per answer the message may mean, and 「ほかのこと」."""
+    """One short question, one button per answer the message may mean, and 「ほかのこと」.
+    Between topics an overview is named by its topic (「コンビニ交付」); between two entries of
+    one topic by its own label (「オンライン申請とは」 beside 「できる手続き」), which says it is
+    the general answer."""
     content, lang = turn.content, turn.lang
+    one_topic = len({intent for intent, _ in turn.options}) == 1
     labels, actions = [], []
     for intent, key in turn.options:
         entry = content.entry(intent, key, lang)
-        label = content.topic_label(intent, lang) if key == "overview" else entry.label
+        by_topic = key == "overview" and not one_topic
+        label = content.topic_label(intent, lang) if by_topic else entry.label
         labels.append(label)
         actions.append(messages.postback_action(label, Postback("entry", {"i": intent, "k": key})))
     actions.append(

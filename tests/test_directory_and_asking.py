@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.core.content_files import ContentError
 from bot.core.directory import Directory, load_directory
 from bot.core.models import UnansweredQuestion
+from bot.line.postback import Postback
 from tests.conftest import _card_actions
 from tests.test_classes_conversation import add_session, statuses
 
@@ -139,6 +140,47 @@ def test_an_english_unsure_question_is_asked_back_in_english(english_resident):
     reply = english_resident.say("Certificate")
     assert "Which of these do you mean?" in reply.text
     assert "Something else" in reply.labels
+
+
+def test_a_question_between_the_overview_and_an_entry_offers_both(resident):
+    # 「オンライン申請でできること」: the general answer, or the list of procedures? The details
+    # model is torn between them (the commonest confusion in CV): one question, two buttons
+    reply = resident.say("オンライン申請でできること")
+    assert "どれのことですか" in reply.text
+    assert reply.labels == ["オンライン申請とは", "できる手続き", "ほかのこと"]
+    assert "オンラインでできる手続き" in resident.tap("できる手続き").text
+    resident.say("オンライン申請でできること")
+    assert "オンライン申請(電子申請)" in resident.tap("オンライン申請とは").text
+
+
+def test_an_english_question_between_the_overview_and_an_entry_offers_both(english_resident):
+    english_resident.follow()
+    reply = english_resident.say("which konbini")
+    assert "Which of these do you mean?" in reply.text
+    assert reply.labels == ["Which stores", "About konbini", "Something else"]
+    assert "Stores you can use" in english_resident.tap("Which stores").text
+    english_resident.say("which konbini")
+    assert "Certificates at convenience stores" in english_resident.tap("About konbini").text
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("オンライン申請 何ができる", "オンラインでできる手続き"),
+        ("コンビニ交付は何時まで？", "コンビニ交付の利用時間"),
+        ("What can I do with online applications?", "What you can do online"),
+    ],
+)
+def test_a_plain_narrower_question_is_answered_without_asking(resident, text, title):
+    reply = resident.say(text)
+    assert "どれのことですか" not in reply.text and "Which of these" not in reply.text
+    assert title in reply.text
+
+
+def test_a_menu_button_still_gets_the_topic_overview_without_asking(resident):
+    reply = resident.press(Postback("topic", {"i": "online_application"}).pack())
+    assert "どれのことですか" not in reply.text
+    assert "オンライン申請(電子申請)" in reply.text
 
 
 # -- bookings managed from anywhere -----------------------------------------------------------

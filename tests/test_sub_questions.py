@@ -213,6 +213,11 @@ QUESTIONS = [
 ]
 
 
+# Questions that fit two entries about equally, asked back with both (understanding.ENTRY_SURE):
+# 「やり方がわからない」 is how to start as much as where to get help.
+ASKED_WHICH = {("online_application", "help")}
+
+
 @pytest.fixture(scope="module")
 def content():
     return load_content()
@@ -230,6 +235,9 @@ def first_card_title(reply) -> str:
 )
 def test_japanese_sub_question_gets_its_own_answer(resident, content, intent, key, question):
     reply = resident.say(question)
+    if (intent, key) in ASKED_WHICH:
+        assert "どれのことですか" in reply.text  # two entries fit: the resident chooses
+        reply = resident.tap(content.entry(intent, key, "ja").label)
     assert first_card_title(reply) == content.entry(intent, key, "ja").title
 
 

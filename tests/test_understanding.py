@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.conversation.router import Route
-from bot.conversation.understanding import understand
+from bot.conversation.understanding import entries_to_ask, understand
 from bot.core.content import load_content
 from bot.core.models import ConversationContext
 
@@ -89,6 +89,30 @@ def test_an_unsure_route_with_a_rival_is_asked_back_with_both():
     meant = meaning(route, "カードのこと")
     assert meant.how == "ask"
     assert [i for i, _ in meant.options] == ["konbini_certificate", "mynumber_card"]
+
+
+def test_two_close_entries_are_asked_back_the_overview_being_one_of_them():
+    meant = meaning(Route("online_application", 0.99, "ja"), "オンライン申請でできること")
+    assert meant.how == "ask"
+    assert set(meant.options) == {
+        ("online_application", "overview"),
+        ("online_application", "what_online"),
+    }
+
+
+def test_an_empty_message_in_a_topic_is_its_overview_never_a_question():
+    # what a menu button amounts to: nothing narrower was asked
+    meant = meaning(Route("online_application", 0.99, "ja"), "")
+    assert (meant.how, meant.entry) == ("routed", "overview")
+
+
+def test_small_talk_is_never_asked_which_entry():
+    assert entries_to_ask("greeting", [("overview", 0.4), ("thanks", 0.35)]) == ()
+    assert entries_to_ask("konbini_certificate", [("overview", 0.4), ("stores", 0.35)]) == (
+        "overview",
+        "stores",
+    )
+    assert entries_to_ask("konbini_certificate", [("hours", 0.95), ("overview", 0.05)]) == ()
 
 
 def test_a_message_pointing_back_is_read_inside_the_last_topic():
