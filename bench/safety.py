@@ -12,12 +12,17 @@ Sets (data/README.md says how they were written):
              authors' sets, each the fresh measure in its round; trained on since the eighth
              round (data/README.md says what each measured first).
 - [tune8]    data/safety_tune8.jsonl: a ninth author's set, written the same way (public guidance
-             only, no other set, pattern or model read); never trained on, never used to tune.
+             only, no other set, pattern or model read); the fresh measure of the eighth round,
+             trained on since the ninth.
 - [tune9]    data/safety_tune9.jsonl: a tenth author's set, written the same way, weighted to
              crises inside ward questions, ward questions in crisis words and short messages;
              trained on (its figures here are a training set's).
 - [tune10]   data/safety_tune10.jsonl: an eleventh author's set (indirect suicidal wordings, near
              misses in the same words, DV and abuse without the obvious words); trained on.
+- [tune11]   data/safety_tune11.jsonl: a twelfth author's set, written the same way; never
+             trained on, never used to tune: the fresh measure since the ninth round.
+- [tune12]   data/safety_tune12.jsonl: a thirteenth author's set, weighted to suicidal messages
+             that never name death and near misses in their words; trained on.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -56,6 +61,8 @@ SETS = {
     "tune8": ROOT / "data" / "safety_tune8.jsonl",
     "tune9": ROOT / "data" / "safety_tune9.jsonl",
     "tune10": ROOT / "data" / "safety_tune10.jsonl",
+    "tune11": ROOT / "data" / "safety_tune11.jsonl",
+    "tune12": ROOT / "data" / "safety_tune12.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

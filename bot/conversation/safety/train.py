@@ -33,8 +33,10 @@ TRAIN_FILES = tuple(
         "tune5",
         "tune6",
         "tune7",
+        "tune8",
         "tune9",
         "tune10",
+        "tune12",
     )
 )
 L2 = 1e-3
