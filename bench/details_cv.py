@@ -11,8 +11,8 @@ Two estimates, each scoring a question with the gold intent (the router is judge
 through `Chooser.rank`, i.e. the details model plus content match phrases, as at run time:
 
 - 4-fold CV (default): the questions of residents_train, entries_train, entries_train2, and
-  entries_train3, entries_train4 and entries_short when they are in DETAIL_FILES (entries_short also with
-  `--with-short`), are pooled and split in four
+  entries_train3, entries_train4 and entries_short when they are in DETAIL_FILES (entries_short
+  also with `--with-short`), are pooled and split in four
   folds stratified by (intent, entry); each fold is scored by a model trained on the other three
   + followups_dev + the content's own rows. Printed per file (residents_train's in-scope
   figure is the one data/README.md quotes) and per intent, with the commonest confusions.
