@@ -11,8 +11,8 @@ Two estimates, each scoring a question with the gold intent (the router is judge
 through `Chooser.rank`, i.e. the details model plus content match phrases, as at run time:
 
 - 4-fold CV (default): the questions of residents_train, entries_train, entries_train2, and
-  entries_train3 and entries_short when they are in DETAIL_FILES (entries_short also with
-  `--with-short`), are pooled and split in four
+  entries_train3, entries_train4 and entries_short when they are in DETAIL_FILES (entries_short
+  also with `--with-short`), are pooled and split in four
   folds stratified by (intent, entry); each fold is scored by a model trained on the other three
   + followups_dev + the content's own rows. Printed per file (residents_train's in-scope
   figure is the one data/README.md quotes) and per intent, with the commonest confusions.
@@ -175,6 +175,13 @@ def report_ask(title: str, rows: list[Row], ranked: list[Ranked]) -> None:
                     f"   {sure:.2f}  {close:.2f}   {'offered' if overview else 'never':<8}  "
                     f"{acc:.3f}          {share:.3f}  {gold:.3f}{mark}"
                 )
+    print("   per file at the shipped setting (answered-right / asked; never asking):")
+    for name in sorted({r[0] for r in rows}):
+        mine = [i for i, r in enumerate(rows) if r[0] == name]
+        sub_rows, sub_ranked = [rows[i] for i in mine], [ranked[i] for i in mine]
+        acc, share, _ = ask_figures(sub_rows, sub_ranked, *shipped)
+        plain = ask_figures(sub_rows, sub_ranked, 0.0, 0.0, False)[0]
+        print(f"   {name:<34} {acc:.3f} / {share:.3f}; {plain:.3f} (n={len(mine)})")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -188,8 +195,9 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     content = load_content()
     cv_files = [RESIDENTS_TRAIN, *ENTRIES_TRAIN]
-    if DT.ENTRIES_TRAIN3 in DT.DETAIL_FILES:
-        cv_files.append(DT.ENTRIES_TRAIN3)
+    for extra in (DT.ENTRIES_TRAIN3, DT.ENTRIES_TRAIN4):
+        if extra in DT.DETAIL_FILES:
+            cv_files.append(extra)
     if args.with_short or DT.ENTRIES_SHORT in DT.DETAIL_FILES:
         cv_files.append(DT.ENTRIES_SHORT)
     cv_files = [p for p in cv_files if p.name not in args.without]
