@@ -23,6 +23,9 @@ Sets (data/README.md says how they were written):
              trained on, never used to tune: the fresh measure since the ninth round.
 - [tune12]   data/safety_tune12.jsonl: a thirteenth author's set, weighted to suicidal messages
              that never name death and near misses in their words; trained on.
+- [tune13], [tune14] data/safety_tune13.jsonl, data/safety_tune14.jsonl: the fourteenth and
+             fifteenth authors' sets (first LINE messages to a city account in every register;
+             mid-life crises, understatement, the elderly, DV beyond hitting); trained on.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -63,6 +66,8 @@ SETS = {
     "tune10": ROOT / "data" / "safety_tune10.jsonl",
     "tune11": ROOT / "data" / "safety_tune11.jsonl",
     "tune12": ROOT / "data" / "safety_tune12.jsonl",
+    "tune13": ROOT / "data" / "safety_tune13.jsonl",
+    "tune14": ROOT / "data" / "safety_tune14.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

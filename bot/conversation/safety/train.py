@@ -37,6 +37,8 @@ TRAIN_FILES = tuple(
         "tune9",
         "tune10",
         "tune12",
+        "tune13",
+        "tune14",
     )
 )
 L2 = 1e-3
