@@ -26,6 +26,8 @@ Sets (data/README.md says how they were written):
 - [tune13], [tune14] data/safety_tune13.jsonl, data/safety_tune14.jsonl: the fourteenth and
              fifteenth authors' sets (first LINE messages to a city account in every register;
              mid-life crises, understatement, the elderly, DV beyond hitting); trained on.
+- [tune15], [tune16] data/safety_tune15.jsonl (Japanese only, every register and dialect) and
+             data/safety_tune16.jsonl (English only, foreign residents' words); trained on.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -68,6 +70,8 @@ SETS = {
     "tune12": ROOT / "data" / "safety_tune12.jsonl",
     "tune13": ROOT / "data" / "safety_tune13.jsonl",
     "tune14": ROOT / "data" / "safety_tune14.jsonl",
+    "tune15": ROOT / "data" / "safety_tune15.jsonl",
+    "tune16": ROOT / "data" / "safety_tune16.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

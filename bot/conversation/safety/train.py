@@ -39,6 +39,8 @@ TRAIN_FILES = tuple(
         "tune12",
         "tune13",
         "tune14",
+        "tune15",
+        "tune16",
     )
 )
 L2 = 1e-3
