@@ -54,6 +54,10 @@ def test_a_resident_books_and_staff_check_them_in_by_number_on_a_phone(demo, bro
         staff.get_by_label("受付番号かお名前で探す").fill(number)
         staff.get_by_role("button", name="探す").click()
         check_in = staff.get_by_role("button", name=f"受付番号 {number} を出席にする")
+        check_in.wait_for()
+        # Measured once the page's stylesheet has loaded: on a busy machine the button was
+        # measured unstyled (25 px) a moment before the sheet arrived.
+        staff.wait_for_load_state("load")
         box = check_in.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 300  # a thumb's target, full width
         check_in.click()
