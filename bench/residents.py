@@ -145,13 +145,19 @@ def asks_which_entry(meant: Understanding) -> bool:
     return meant.how == "ask" and len(meant.options) > 1 and intents == {meant.intent}
 
 
+def chose_an_intent(judged: Judged) -> bool:
+    """Whether the bot settled the intent: it answered, or asked only which entry of one topic
+    (the intent figures count these; a question back between topics is not an answer)."""
+    return judged.meant.how != "ask" or asks_which_entry(judged.meant)
+
+
 def heldout_figures(judged: list[Judged]) -> dict[str, float]:
     """The figures the issue names, from judged questions. Asking which of two entries of one
     topic has decided the intent (counted with the answers for the intent figures) but not the
     entry (left out of entry accuracy, counted in `entry_asked`)."""
     n = len(judged)
-    answered = [j for j in judged if j.meant.how != "ask" or asks_which_entry(j.meant)]
-    asked = [j for j in judged if j.meant.how == "ask" and not asks_which_entry(j.meant)]
+    answered = [j for j in judged if chose_an_intent(j)]
+    asked = [j for j in judged if not chose_an_intent(j)]
     right = [j for j in answered if j.meant.intent == j.intent]
     offered = [j for j in asked if any(i == j.intent for i, _ in j.meant.options)]
     gold, pred = [j.intent for j in answered], [j.meant.intent for j in answered]
@@ -229,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
         f"  the same with entries and areas chosen by match phrases alone: entry accuracy "
         f"{before['entry_accuracy']:.3f}, directory area accuracy {before['area_accuracy']:.3f}"
     )
-    answered = [j for j in judged if j.meant.how != "ask" or asks_which_entry(j.meant)]
+    answered = [j for j in judged if chose_an_intent(j)]
     intent_table([j.intent for j in answered], [j.meant.intent for j in answered])
     gold = [r["intent"] for r in rows]
     kw = [keyword_intent(r["text"]) for r in rows]
