@@ -142,25 +142,45 @@ def test_an_english_unsure_question_is_asked_back_in_english(english_resident):
     assert "Something else" in reply.labels
 
 
+def asked_which_and_each_button_answers(person, text, question, labels, answers):
+    """`text` is asked back with `question` and exactly `labels`; tapping each (label, title) of
+    `answers`, the question asked again before every tap after the first, gives that entry."""
+    reply = person.say(text)
+    assert question in reply.text
+    assert reply.labels == labels
+    for n, (label, title) in enumerate(answers):
+        if n:
+            person.say(text)
+        assert title in person.tap(label).text
+
+
 def test_a_question_between_the_overview_and_an_entry_offers_both(resident):
     # 「オンライン申請でできること」: the general answer, or the list of procedures? The details
     # model is torn between them (the commonest confusion in CV): one question, two buttons
-    reply = resident.say("オンライン申請でできること")
-    assert "どれのことですか" in reply.text
-    assert reply.labels == ["オンライン申請とは", "できる手続き", "ほかのこと"]
-    assert "オンラインでできる手続き" in resident.tap("できる手続き").text
-    resident.say("オンライン申請でできること")
-    assert "オンライン申請(電子申請)" in resident.tap("オンライン申請とは").text
+    asked_which_and_each_button_answers(
+        resident,
+        "オンライン申請でできること",
+        "どれのことですか",
+        ["オンライン申請とは", "できる手続き", "ほかのこと"],
+        [
+            ("できる手続き", "オンラインでできる手続き"),
+            ("オンライン申請とは", "オンライン申請(電子申請)"),
+        ],
+    )
 
 
 def test_an_english_question_between_the_overview_and_an_entry_offers_both(english_resident):
     english_resident.follow()
-    reply = english_resident.say("which konbini")
-    assert "Which of these do you mean?" in reply.text
-    assert reply.labels == ["Which stores", "About konbini", "Something else"]
-    assert "Stores you can use" in english_resident.tap("Which stores").text
-    english_resident.say("which konbini")
-    assert "Certificates at convenience stores" in english_resident.tap("About konbini").text
+    asked_which_and_each_button_answers(
+        english_resident,
+        "which konbini",
+        "Which of these do you mean?",
+        ["Which stores", "About konbini", "Something else"],
+        [
+            ("Which stores", "Stores you can use"),
+            ("About konbini", "Certificates at convenience stores"),
+        ],
+    )
 
 
 @pytest.mark.parametrize(
