@@ -70,6 +70,9 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
+            # The connection used last is lent out next: its page cache is the one still
+            # valid (SQLite drops a connection's cache when another connection has written).
+            pool_use_lifo=True,
             hide_parameters=True,
         )
 
