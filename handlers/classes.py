@@ -130,7 +130,7 @@ def show_schedule(turn: Turn, entry) -> list[dict]:
     """Upcoming sessions as a carousel with booking buttons, then one line on how to book (the
     schedule's own answer, or the entry asked about); the content's "nothing is open yet" only
     when nothing is, so the two never contradict each other."""
-    upcoming = classes.upcoming_sessions(turn.services.db, turn.services.now)
+    upcoming = classes.upcoming_sessions(turn.services.reading, turn.services.now)
     if not upcoming:
         return answer_entry(turn, turn.content.entry(INTENT, "schedule", turn.lang))
     carousel = schedule_carousel(turn, upcoming)

@@ -62,13 +62,14 @@ def test_database_down_mid_request_gets_503_and_the_redelivery_is_answered_once(
     app, client, events, standin
 ):
     dispatcher = app.extensions["navi"].dispatcher
-    working = dispatcher.sessions
+    working = dispatcher.engine, dispatcher.sessions
     event = events.text("U" + "5" * 32, "コンビニで住民票を取りたい")
-    dispatcher.sessions = sessionmaker(bind=make_engine(DEAD_DATABASE))
+    dead = make_engine(DEAD_DATABASE)
+    dispatcher.engine, dispatcher.sessions = dead, sessionmaker(bind=dead)
     try:
         assert post_webhook(client, events.body(event)).status_code == 503
     finally:
-        dispatcher.sessions = working
+        dispatcher.engine, dispatcher.sessions = working
     assert standin.messages_to(event["source"]["userId"]) == []
     redelivery = {**event, "deliveryContext": {"isRedelivery": True}}
     assert post_webhook(client, events.body(redelivery)).status_code == 200

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.catalogue import load_languages
@@ -155,11 +155,10 @@ class OpenSession:
     reserved: int
 
 
-def upcoming_sessions(db: Session, now: dt.datetime, limit: int = 12) -> list[OpenSession]:
-    """Open sessions that have not started yet, soonest first (with the seats taken by what
-    this turn already changed)."""
-    db.flush()
-    rows = _UPCOMING.run_all(db.connection(), {"now": now, "limit": limit})
+def upcoming_sessions(reading: Connection, now: dt.datetime, limit: int = 12) -> list[OpenSession]:
+    """Open sessions that have not started yet, soonest first. `reading` is a turn's
+    connection (Services.reading), so the seats include those the turn already took."""
+    rows = _UPCOMING.run_all(reading, {"now": now, "limit": limit})
     return [OpenSession(*row) for row in rows]
 
 

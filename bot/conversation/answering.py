@@ -225,7 +225,8 @@ class Answerer:
 
     def _turn(self, work: UnitOfWork, resident: Resident, lang: str, **fields: Any) -> Turn:
         services = Services(
-            db=work.db,
+            open_db=lambda: work.db,
+            open_reading=work.reading,
             content=self.content,
             settings=self.settings,
             now=self.clock(),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from linebot.v3.webhooks import Event
+from sqlalchemy import Engine
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
@@ -47,11 +48,13 @@ class Dispatcher:
 
     def __init__(
         self,
+        engine: Engine,
         sessions: sessionmaker,
         answerer: Answerer,
         replier: Replier,
         clock: Callable = utcnow,
     ):
+        self.engine = engine
         self.sessions = sessions
         self.answerer = answerer
         self.replier = replier
@@ -86,8 +89,8 @@ class Dispatcher:
         if not self._fresh(event):
             log.info("ignored a %s event outside the window events are remembered", event.type)
             return Outcome("ignored")
-        with self.sessions() as db:
-            work = UnitOfWork(db, self.clock)
+        with self.engine.connect() as connection:
+            work = UnitOfWork(connection, self.sessions, self.clock)
             try:
                 outcome, answer, turn = self.answerer.answer(work, event)
                 if not work.finish(event_id, outcome, turn):
@@ -96,10 +99,10 @@ class Dispatcher:
             except DATABASE_REFUSED:
                 # The database refused a read or a write (down, disk full, read-only) before
                 # the answer was settled: nothing is kept, LINE gets a 5xx and redelivers.
-                db.rollback()
+                work.rollback()
                 raise
             except Exception:
-                db.rollback()
+                work.rollback()
                 if not work.database_alive():
                     raise  # an outage, not a bug: LINE must get a 5xx and redeliver
                 # Another delivery of this event may have committed meanwhile, and its rows
@@ -107,8 +110,10 @@ class Dispatcher:
                 if not work.claim(event_id):
                     return Outcome("duplicate")
                 log.exception("handler failed for a %s event", event.type)
-                db.commit()
+                work.commit()
                 outcome, answer, pushes = Outcome("failed"), self.answerer.apology(event), []
+            finally:
+                work.close()
         if str(getattr(event, "mode", "active")).lower().endswith("standby"):
             return outcome  # another channel answers in standby; we record but never send
         if answer:

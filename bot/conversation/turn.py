@@ -13,9 +13,11 @@ needs it (a booking, a setting, erasing data).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bot.conversation.choosing import Chooser
@@ -65,12 +67,24 @@ class Push:
 class Services:
     """What a handler may use: the database session, the content, settings and the clock."""
 
-    db: Session
+    open_db: Callable[[], Session]  # the event's session, opened on first use (most need none)
+    open_reading: Callable[[], Connection]  # its connection, for prepared reads
     content: Content
     settings: Settings
     now: dt.datetime
     safety: SafetyCheck | None = None
     chooser: Chooser | None = None  # which entry answers a message (phrases alone when None)
+
+    @property
+    def db(self) -> Session:
+        """The database session of this event (its changes commit with the event)."""
+        return self.open_db()
+
+    @property
+    def reading(self) -> Connection:
+        """The event's connection for a prepared read (bot.core.prepared), which sees what
+        this turn changed: cheaper than opening the session for a read."""
+        return self.open_reading()
 
 
 @dataclass

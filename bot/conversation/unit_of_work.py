@@ -1,12 +1,17 @@
 """One event's database work: who wrote and their context at the start; at the end the event's
 claim, the context, the counts and one commit.
 
+It runs on one pooled connection, in one transaction. The ORM session, which the few handlers
+that change rows need (a booking, a setting, erasing data), is opened on that connection and in
+that transaction only when one asks for it: opening, joining and committing a session cost more
+CPU than the statements most events run.
+
 The writes come together just before the commit, so they hold SQLite's write lock and
 PostgreSQL's row locks for a few statements rather than for the whole turn. A redelivery is
 processed once: only one delivery can claim the event id, and the other's work is rolled back.
 
 These statements are prepared (bot.core.prepared): compiled once by SQLAlchemy and run on the
-session's own connection, in its transaction, straight on the driver's cursor; SQLAlchemy's
+unit's connection, in its transaction, straight on the driver's cursor; SQLAlchemy's
 per-statement machinery cost more CPU than the rest of the event's database work.
 """
 
@@ -17,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.turn import CONTEXT_LIFETIME, LastAnswer, Resident, Turn
 from bot.core.db import utcnow
@@ -38,15 +43,44 @@ class Outcome:
 
 
 class UnitOfWork:
-    """The database side of one event, on one session."""
+    """The database side of one event, on one connection."""
 
-    def __init__(self, db: Session, clock: Callable[[], dt.datetime]):
-        self.db = db
+    def __init__(
+        self, connection: Connection, sessions: sessionmaker, clock: Callable[[], dt.datetime]
+    ):
+        self.connection = connection
         self.clock = clock
+        self._sessions = sessions
+        self._session: Session | None = None
+
+    @property
+    def db(self) -> Session:
+        """The ORM session, opened on first use on this unit's connection and in its
+        transaction. It never commits: `finish` does, for the session's changes and the
+        event's own writes together."""
+        if self._session is None:
+            # Bound to a connection already in a transaction, a session joins it and leaves
+            # its commit to the connection's owner (SQLAlchemy's "conservative_savepoint").
+            self._session = self._sessions(bind=self.transaction())
+        return self._session
+
+    def reading(self) -> Connection:
+        """The connection for a prepared read that must see this event's changes: the
+        session's pending ones are written first, if a session was opened."""
+        if self._session is not None:
+            self._session.flush()
+        return self.transaction()
+
+    def transaction(self) -> Connection:
+        """The connection, in this unit's transaction (begun on first use, and again after a
+        rollback)."""
+        if not self.connection.in_transaction():
+            self.connection.begin()
+        return self.connection
 
     def resident(self, user_id: str) -> tuple[Resident, LastAnswer | None]:
         """Who wrote, and the last answer's context if it is still fresh: one query."""
-        found = _RESIDENT.run(self.db.connection(), {"user_id": user_id})
+        found = _RESIDENT.run(self.transaction(), {"user_id": user_id})
         if found is None:  # a friend whose follow we never saw
             follower = followers.adopt_follower(self.db, user_id, "seen")
             return Resident(follower.id, follower.language, follower.large_text), None
@@ -60,10 +94,9 @@ class UnitOfWork:
         """Save the context, claim the event, count it, commit; False (and nothing kept) when
         another delivery of the event was processed first."""
         # What handlers changed through the ORM is written first, as before these statements.
-        self.db.flush()
-        # The turn's writes share the session's connection, asked for once: each request for
-        # it walks the session's transaction state (about 45 µs of CPU a time).
-        connection = self.db.connection()
+        if self._session is not None:
+            self._session.flush()
+        connection = self.transaction()
         if turn is not None:
             self._save_context(connection, turn)
         if not self._claim(connection, event_id):
@@ -76,13 +109,13 @@ class UnitOfWork:
                 count_answer(connection, *answered, now)
         if outcome.safety:
             count_safety_answer(connection, outcome.safety, now)
-        self.db.commit()
+        self.commit()
         return True
 
     def claim(self, event_id: str | None) -> bool:
         """Record the event id; False, with this delivery's work rolled back, when another
         delivery of it was already processed."""
-        return self._claim(self.db.connection(), event_id)
+        return self._claim(self.transaction(), event_id)
 
     def _claim(self, connection: Connection, event_id: str | None) -> bool:
         """One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and
@@ -91,14 +124,30 @@ class UnitOfWork:
             return True
         values = {"webhook_event_id": event_id, "received_at": utcnow()}
         if _CLAIM.run(connection, values) is None:
-            self.db.rollback()
+            self.rollback()
             return False
         return True
+
+    def commit(self) -> None:
+        """Commit the unit's transaction: the session's flushed changes and the writes."""
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        """Undo everything the unit did; the session's objects are dropped with it (a new one
+        is opened if a handler asks again)."""
+        self.close()
+        self.connection.rollback()
+
+    def close(self) -> None:
+        """Close the session if one was opened (the caller closes the connection)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def database_alive(self) -> bool:
         """Whether the database still answers (to tell a handler bug from an outage)."""
         try:
-            self.db.execute(select(1))
+            self.connection.execute(select(1))
             return True
         except Exception:
             return False

@@ -93,7 +93,7 @@ def build_services(settings: Settings) -> Navi:
         links=LinkTable(content, settings.public_base_url),
     )
     outbox = Outbox(gateway, sessions)
-    dispatcher = Dispatcher(sessions, answerer, Replier(outbox))
+    dispatcher = Dispatcher(engine, sessions, answerer, Replier(outbox))
     return Navi(
         settings, engine, sessions, live, safety, router, gateway, outbox, dispatcher, live_models
     )
