@@ -67,9 +67,7 @@ class UnitOfWork:
     def reading(self) -> Connection:
         """The connection for a prepared read that must see this event's changes: the
         session's pending ones are written first, if a session was opened."""
-        if self._session is not None:
-            self._session.flush()
-        return self.transaction()
+        return self._flushed()
 
     def transaction(self) -> Connection:
         """The connection, in this unit's transaction (begun on first use, and again after a
@@ -94,9 +92,7 @@ class UnitOfWork:
         """Save the context, claim the event, count it, commit; False (and nothing kept) when
         another delivery of the event was processed first."""
         # What handlers changed through the ORM is written first, as before these statements.
-        if self._session is not None:
-            self._session.flush()
-        connection = self.transaction()
+        connection = self._flushed()
         if turn is not None:
             self._save_context(connection, turn)
         if not self._claim(connection, event_id):
@@ -127,6 +123,13 @@ class UnitOfWork:
             self.rollback()
             return False
         return True
+
+    def _flushed(self) -> Connection:
+        """The connection in this unit's transaction, with the session's pending changes (if a
+        session was opened) written to it."""
+        if self._session is not None:
+            self._session.flush()
+        return self.transaction()
 
     def commit(self) -> None:
         """Commit the unit's transaction: the session's flushed changes and the writes."""
