@@ -226,7 +226,7 @@ class Answerer:
     def _turn(self, work: UnitOfWork, resident: Resident, lang: str, **fields: Any) -> Turn:
         services = Services(
             open_db=lambda: work.db,
-            open_reading=work.reading,
+            open_reading=work.flushed,
             content=self.content,
             settings=self.settings,
             now=self.clock(),

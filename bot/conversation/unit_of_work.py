@@ -64,11 +64,6 @@ class UnitOfWork:
             self._session = self._sessions(bind=self.transaction())
         return self._session
 
-    def reading(self) -> Connection:
-        """The connection for a prepared read that must see this event's changes: the
-        session's pending ones are written first, if a session was opened."""
-        return self._flushed()
-
     def transaction(self) -> Connection:
         """The connection, in this unit's transaction (begun on first use, and again after a
         rollback)."""
@@ -92,7 +87,7 @@ class UnitOfWork:
         """Save the context, claim the event, count it, commit; False (and nothing kept) when
         another delivery of the event was processed first."""
         # What handlers changed through the ORM is written first, as before these statements.
-        connection = self._flushed()
+        connection = self.flushed()
         if turn is not None:
             self._save_context(connection, turn)
         if not self._claim(connection, event_id):
@@ -124,9 +119,10 @@ class UnitOfWork:
             return False
         return True
 
-    def _flushed(self) -> Connection:
+    def flushed(self) -> Connection:
         """The connection in this unit's transaction, with the session's pending changes (if a
-        session was opened) written to it."""
+        session was opened) written to it: for a prepared read that must see them, and for
+        the event's own writes."""
         if self._session is not None:
             self._session.flush()
         return self.transaction()
