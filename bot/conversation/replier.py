@@ -51,7 +51,10 @@ class Replier:
         if len(answer) > MAX_MESSAGES:
             log.error("handler returned %d messages; sending the first 5", len(answer))
             answer = answer[:MAX_MESSAGES]
-        return self.outbox.reply(user_of(event), event.reply_token, answer, fallback_key(event))
+        # The push's key is derived only if the reply fails (a uuid5 per delivery otherwise).
+        return self.outbox.reply(
+            user_of(event), event.reply_token, answer, lambda: fallback_key(event)
+        )
 
     def push(self, push: Push) -> str:
         """Send one queued push (kept and retried with its key if LINE does not take it)."""

@@ -91,11 +91,12 @@ class Outbox:
         user_id: str | None,
         reply_token: str,
         messages: list[dict[str, Any]],
-        retry_key: str,
+        retry_key: str | Callable[[], str],
         purpose: str = "reply",
     ) -> str:
         """Reply; if the token is spent, push instead (to a follower); keep what LINE did not
-        take. `retry_key` is the key of that push, now or later."""
+        take. `retry_key` is the key of that push, now or later: a function giving it is
+        called only then, since almost every reply goes through and needs none."""
         try:
             with self._a_call():
                 self.gateway.reply(reply_token, messages)
@@ -104,9 +105,9 @@ class Outbox:
             if user_id is None or not self._following(user_id):
                 log.info("reply token expired; no follower to push to, %s dropped", purpose)
                 return DROPPED
-            return self.push(user_id, messages, retry_key, purpose)
+            return self.push(user_id, messages, _key(retry_key), purpose)
         except (Busy, LineError) as failure:
-            return self._failed(failure, user_id, messages, retry_key, purpose, reply_token)
+            return self._failed(failure, user_id, messages, _key(retry_key), purpose, reply_token)
 
     def push(
         self, user_id: str, messages: list[dict[str, Any]], retry_key: str, purpose: str
@@ -324,3 +325,8 @@ def given_up(db: Session) -> int:
 def _keep_once(insert):
     # A message already kept under this retry key (a second run of the same notice) stays one.
     return insert(PendingMessage.__table__).on_conflict_do_nothing(index_elements=["retry_key"])
+
+
+def _key(retry_key: str | Callable[[], str]) -> str:
+    """A retry key given as it is, or as the function that derives it."""
+    return retry_key if isinstance(retry_key, str) else retry_key()
