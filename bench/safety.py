@@ -28,6 +28,9 @@ Sets (data/README.md says how they were written):
              mid-life crises, understatement, the elderly, DV beyond hitting); trained on.
 - [tune15], [tune16] data/safety_tune15.jsonl (Japanese only, every register and dialect) and
              data/safety_tune16.jsonl (English only, foreign residents' words); trained on.
+- [tune17]   data/safety_tune17.jsonl: a seventeenth author's set, weighted to suicidal messages
+             that never name death and near misses in their words; trained on since the tenth
+             round (its first figures, by the model before it: data/README.md).
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -72,6 +75,7 @@ SETS = {
     "tune14": ROOT / "data" / "safety_tune14.jsonl",
     "tune15": ROOT / "data" / "safety_tune15.jsonl",
     "tune16": ROOT / "data" / "safety_tune16.jsonl",
+    "tune17": ROOT / "data" / "safety_tune17.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

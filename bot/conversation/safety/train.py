@@ -41,6 +41,7 @@ TRAIN_FILES = tuple(
         "tune14",
         "tune15",
         "tune16",
+        "tune17",
     )
 )
 L2 = 1e-3
