@@ -166,7 +166,6 @@ def summary(name: str, rounds: list[dict]) -> dict:
     return {
         "name": name,
         "rate": statistics.median(r["rate"] for r in rounds),
-        "rates": [r["rate"] for r in rounds],
         "cpu_ms": statistics.median(r["cpu_ms"] for r in rounds),
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
@@ -237,8 +236,8 @@ def main() -> int:
         # The bots take turns, round after round, so a busy moment of the machine falls on
         # both rather than on whichever happened to run then; which goes first alternates
         # (A-B, B-A, …), so a steady drift does not favour the one always measured first.
+        order = list(servers.items())
         for number in range(1, args.rounds + 1):
-            order = list(servers.items())
             for name, (_, _, port) in order if number % 2 else reversed(order):
                 rounds[name].append(
                     measure_round(running[name], port, parent, args.requests, args.concurrency)
