@@ -34,6 +34,9 @@ Sets (data/README.md says how they were written):
 - [tune18]   data/safety_tune18.jsonl: an eighteenth author's set, weighted to crises inside ward
              questions and to Japanese emergencies and child abuse in hurried words; never trained
              on, never used to tune: a second fresh measure since the tenth round.
+- [tune19]   data/safety_tune19.jsonl: a nineteenth author's set, weighted to suicidal messages
+             that never name death; trained on since the eleventh round (its first figures, by
+             the model before it: data/README.md).
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -80,6 +83,7 @@ SETS = {
     "tune16": ROOT / "data" / "safety_tune16.jsonl",
     "tune17": ROOT / "data" / "safety_tune17.jsonl",
     "tune18": ROOT / "data" / "safety_tune18.jsonl",
+    "tune19": ROOT / "data" / "safety_tune19.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }

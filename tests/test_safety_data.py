@@ -88,10 +88,10 @@ def test_each_line_is_labelled_with_a_known_category_and_language(path):
 
 @pytest.mark.parametrize(
     "newer",
-    [f"safety_tune{n}.jsonl" for n in range(7, 19)],
+    [f"safety_tune{n}.jsonl" for n in range(7, 20)],
 )
 def test_the_newer_sets_say_where_each_group_was_learnt(newer):
-    """safety_tune7 to safety_tune18 record, per line, the public page that informed
+    """safety_tune7 to safety_tune19 record, per line, the public page that informed
     it (no sentence copied)."""
     for row in rows_of(ROOT / "data" / newer):
         assert row["source"].startswith(("http://", "https://")), row["text"]
