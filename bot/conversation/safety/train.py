@@ -42,6 +42,7 @@ TRAIN_FILES = tuple(
         "tune15",
         "tune16",
         "tune17",
+        "tune19",
     )
 )
 L2 = 1e-3
