@@ -37,6 +37,10 @@ Sets (data/README.md says how they were written):
 - [tune19]   data/safety_tune19.jsonl: a nineteenth author's set, weighted to suicidal messages
              that never name death; trained on since the eleventh round (its first figures, by
              the model before it: data/README.md).
+- [tune20]   data/safety_tune20.jsonl: a twentieth author's set, half English, weighted to
+             suicidal messages that never name death and to near misses in disaster, pet, rubbish
+             and tiredness words; never trained on, never used to tune: a third fresh measure since
+             the eighth session (training on it was measured and declined: data/README.md).
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -84,6 +88,7 @@ SETS = {
     "tune17": ROOT / "data" / "safety_tune17.jsonl",
     "tune18": ROOT / "data" / "safety_tune18.jsonl",
     "tune19": ROOT / "data" / "safety_tune19.jsonl",
+    "tune20": ROOT / "data" / "safety_tune20.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
