@@ -18,6 +18,7 @@ from bot.core.models import (
     SafetyCount,
     UnansweredQuestion,
 )
+from tests.conftest import Reply
 
 # What each category's answer must let the resident dial (tel: links on the card's buttons).
 LINES = {
@@ -91,6 +92,25 @@ def test_a_crisis_gets_its_help_lines_at_once(resident, english_resident, words,
     assert len(reply.messages) == 1
     assert LINES[category] <= tel_links(reply), reply.text
     assert ("出典" in reply.text) if lang == "ja" else ("Source:" in reply.text)
+
+
+@pytest.mark.parametrize("words", ["help", "Help!", "help me", "please help", "HELP PLEASE"])
+def test_a_bare_help_gets_the_emergency_lines_first_and_then_the_menu(english_resident, words):
+    """ "help" may be a cry for help or the word for a chatbot's menu: both are answered, the
+    lines first."""
+    reply = english_resident.say(words)
+    first, *rest = reply.messages
+    assert LINES["emergency"] <= tel_links(Reply([first])), reply.text
+    assert "I can help with:" in Reply(rest).text
+    assert "I can help with:" not in Reply([first]).text
+
+
+@pytest.mark.parametrize("words", ["I want to die", "help, there is a fire", "助けて"])
+def test_other_crises_get_the_help_lines_alone(resident, english_resident, words):
+    someone = resident if words == "助けて" else english_resident
+    reply = someone.say(words)
+    assert len(reply.messages) == 1
+    assert "I can help with:" not in reply.text
 
 
 def test_a_japanese_speaker_writing_english_is_answered_in_english(resident):

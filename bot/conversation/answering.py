@@ -168,6 +168,11 @@ class Answerer:
             lang = languages.answer_language(resident.language, crisis.language)
             turn = self._turn(work, resident, lang, crisis=crisis)
             answer = self.registry.for_event("crisis")(turn)
+            if self.safety.asks_for_menu_too(text):
+                # "help" may be a cry for help or the word for the menu: lines first, then
+                # what the bot can do. The context stays forgotten, as after any crisis.
+                answer = [*answer, *self.registry.for_intent("help")(turn)]
+                turn.forget()
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
         self.refresh_models()

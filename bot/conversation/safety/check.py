@@ -112,6 +112,9 @@ class SafetyContent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     detect: dict[str, list[str]] = {}
     not_crisis: list[str] = []
+    # Whole messages that may be a crisis or the way residents ask a chatbot for its menu
+    # (a bare "help"): the help lines come first, and the menu follows them.
+    menu_words: list[str] = []
     answers: dict[str, SafetyAnswer]
     lines: dict[str, LineText]
     source_line: str = Field(min_length=1)
@@ -125,7 +128,12 @@ class SafetyContent(BaseModel):
         missing = set(CATEGORIES) - set(self.answers)
         if missing:
             raise ValueError(f"answers: missing {sorted(missing)}")
-        for where, patterns in [*self.detect.items(), ("not_crisis", self.not_crisis)]:
+        checked = [
+            *self.detect.items(),
+            ("not_crisis", self.not_crisis),
+            ("menu_words", self.menu_words),
+        ]
+        for where, patterns in checked:
             for pattern in patterns:
                 if any(ord(c) < 32 for c in pattern):
                     # "\b" in a double-quoted YAML string is a backspace, not a word boundary.
@@ -190,6 +198,9 @@ class SafetyCheck:
             if content.detect
         }
         self._latin = {lang: self.languages.get(lang).latin for lang in self._triggers}
+        self._menu_words = [
+            pattern for content in by_lang.values() for pattern in _compiled(content.menu_words)
+        ]
         self.checked = min(line.checked for line in lines.lines)
 
     def check(self, text: str) -> Crisis | None:
@@ -235,6 +246,13 @@ class SafetyCheck:
         ):
             return None  # the crisis words are the ones a near-miss phrase explained
         return Crisis(seen, self._written_in(folded))
+
+    def asks_for_menu_too(self, text: str) -> bool:
+        """Whether a message the check answered is also how residents ask for the menu (a
+        bare "help"): read only after a crisis was found, so it costs an ordinary message
+        nothing."""
+        folded = fold(text)
+        return any(pattern.search(folded) for pattern in self._menu_words)
 
     def _blank_near_misses(self, folded: str, pieces: set[str], reading: list[str]) -> str:
         """The message with the near-miss phrases of every language that reads it blanked.
