@@ -206,6 +206,28 @@ def test_a_published_model_reaches_another_app_instance_within_two_seconds(
     other.extensions["navi"].engine.dispose()
 
 
+def test_each_publication_keeps_the_weights_of_only_the_two_newest_models(app):
+    """A retraining's weights are about 5 MB: a database that kept every one would grow by
+    that much each time staff retrain, for models no worker loads."""
+    router, details = (json.loads(part) for part in published_model_for("x", "contact", "desks"))
+    with db_of(app) as db:
+        runs = []
+        for n in range(4):
+            run = RouterModel(status="running", started_by=f"admin{n}@example.jp")
+            db.add(run)
+            db.flush()
+            learning.publish(db, run, router, details)
+            runs.append(run.id)
+        db.commit()
+        kept = db.scalars(select(RouterModel.id).where(RouterModel.router_json.is_not(None))).all()
+        assert sorted(kept) == runs[-2:]
+        # every run stays in the history, with who started it
+        assert [r.started_by for r in db.scalars(select(RouterModel).order_by(RouterModel.id))] == [
+            f"admin{n}@example.jp" for n in range(4)
+        ]
+        assert learning.live_model(db).version == runs[-1]
+
+
 def test_a_cluster_opens_a_draft_area_whose_match_words_are_what_residents_asked(app):
     """Questions about a service the bot does not know yet start a new directory area, the
     residents' wording already in its match words (masked), submitted for approval as usual."""

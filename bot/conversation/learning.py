@@ -69,6 +69,10 @@ RARE_ROWS = 60
 QUICK_STEPS = 150
 STALE_RUN = dt.timedelta(minutes=30)  # a run this old that never finished died with its worker
 STAGES = ("reading", "router", "details", "scoring")
+# Published models whose weights are kept (about 5 MB each): the live one and the one before
+# it. Older runs keep their row (who, when, the figures) for the console's history; a database
+# that grew by every retraining's weights would fill its disk for models nobody loads.
+KEPT_WEIGHTS = 2
 
 Progress = Callable[[str], None]
 
@@ -331,8 +335,7 @@ def run_training(
             run.phrases = len(staff)
             run.live_accuracy, run.new_accuracy = live_score, new_score
             if published:
-                run.router_json = json.dumps(router, ensure_ascii=False, separators=(",", ":"))
-                run.details_json = json.dumps(details, ensure_ascii=False, separators=(",", ":"))
+                publish(db, run, router, details)
             audit.record(
                 db,
                 actor,
@@ -357,6 +360,25 @@ def run_training(
             )
             db.commit()
         raise
+
+
+def publish(db: Session, run: RouterModel, router: dict, details: dict) -> None:
+    """Make `run` the live model (the highest published id with weights) and drop the weights
+    of published models older than the KEPT_WEIGHTS newest."""
+    run.status = "published"
+    run.router_json = json.dumps(router, ensure_ascii=False, separators=(",", ":"))
+    run.details_json = json.dumps(details, ensure_ascii=False, separators=(",", ":"))
+    db.flush()
+    kept = select(RouterModel.id).where(
+        RouterModel.status == "published", RouterModel.router_json.is_not(None)
+    )
+    newest = db.scalars(kept.order_by(RouterModel.id.desc()).limit(KEPT_WEIGHTS)).all()
+    db.execute(
+        update(RouterModel)
+        .where(RouterModel.router_json.is_not(None), RouterModel.id.not_in(newest))
+        .values(router_json=None, details_json=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def run_in_background(sessions: sessionmaker, run_id: int, content: Content) -> threading.Thread:

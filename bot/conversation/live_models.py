@@ -70,6 +70,8 @@ class LiveModels:
                     RouterModel.id == version
                 )
             ).one()
+        if row.router_json is None or row.details_json is None:
+            return  # dropped by a newer publication meanwhile: the next check loads that one
         self.router.model = Router(json.loads(row.router_json))
         self.chooser.use(Details(json.loads(row.details_json)))
         self.version = version
