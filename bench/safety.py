@@ -45,11 +45,12 @@ Sets (data/README.md says how they were written):
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
 
-For each set: recall (a crisis message gets help lines, whatever category), the share of those
-given the right category's lines, the false-positive rate (a near miss gets help lines instead
-of its answer), each by language. A naive keyword list (the first words anyone would write down)
-is scored beside it as the peer. Then checks per second on one core. Figures are printed, nothing
-is asserted.
+For each set: recall (a crisis message gets help lines first, whatever category), the share of
+those given the right category's lines, the false-positive rate (a near miss gets help lines,
+whether instead of its answer or, where the model was less sure, before it), each by language;
+then how many of each were given the lines beside the answer rather than instead of it. A
+naive keyword list (the first words anyone would write down) is scored beside it as the peer.
+Then checks per second on one core. Figures are printed, nothing is asserted.
 """
 
 from __future__ import annotations
@@ -191,6 +192,12 @@ def main() -> int:
             continue
         rows = load(path)
         show(name, "safety check", score(rows, ours))
+        beside = [r for r in rows if (c := safety.check(r["text"])) and c.beside_answer]
+        crises = sum(r["category"] != "none" for r in beside)
+        print(
+            f"  {'':<14} [{name}] of those, lines beside the answer: {crises} crisis messages, "
+            f"{len(beside) - crises} near misses"
+        )
         show(name, "patterns only", score(rows, patterns))
         show(name, "keyword peer", score(rows, naive_check))
         if args.errors == name:

@@ -223,6 +223,37 @@ def test_near_misses_keep_their_own_answers(resident, english_resident, words, e
         assert expected.lower() in reply.text.lower()
 
 
+def test_a_message_the_model_is_less_sure_of_gets_the_lines_first_and_then_its_answer(
+    resident, app, caplog
+):
+    """Between the two thresholds (model.py, `beside`) a crisis is not missed and a question
+    is not left unanswered: the help lines, then the answer; the words are still kept nowhere."""
+    words = "疲れた。もう全部どうでもいい。コンビニで住民票取れる？"
+    assert load_safety().check(words).beside_answer
+    with caplog.at_level(logging.DEBUG):
+        reply = resident.say(words)
+    first, *rest = reply.messages
+    assert LINES["suicide"] <= tel_links(Reply([first]))
+    assert "コンビニ" in Reply(rest).text and not tel_links(Reply(rest))
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.count()).select_from(QuestionCount)) == 0
+        assert db.scalar(select(func.count()).select_from(ConversationContext)) == 0
+        assert dict(db.execute(select(SafetyCount.category, SafetyCount.count)).all()) == {
+            "suicide": 1
+        }
+    assert words not in caplog.text
+    assert "コンビニ交付が使えるお店" in resident.tap("使えるお店").text  # its buttons work
+
+
+def test_a_less_sure_message_with_no_question_we_answer_gets_the_lines_alone(resident, app):
+    words = "片道の切符だけ買った"
+    assert load_safety().check(words).beside_answer
+    reply = resident.say(words)
+    assert len(reply.messages) == 1 and LINES["suicide"] <= tel_links(reply)
+    with app.extensions["navi"].sessions() as db:  # not kept as an unanswered question
+        assert db.scalar(select(func.count()).select_from(UnansweredQuestion)) == 0
+
+
 def test_a_crisis_message_is_kept_nowhere_but_as_a_count(resident, app, caplog):
     words = ["死にたい", "夫に殴られています", "火事です", "虐待かもしれない", "死にたい"]
     with caplog.at_level(logging.DEBUG):

@@ -25,7 +25,7 @@ from linebot.v3.webhooks import (
 
 from bot.conversation.choosing import Chooser
 from bot.conversation.registry import Registry
-from bot.conversation.replier import user_of
+from bot.conversation.replier import MAX_MESSAGES, user_of
 from bot.conversation.router import normalize
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
@@ -173,6 +173,8 @@ class Answerer:
                 # what the bot can do. The context stays forgotten, as after any crisis.
                 answer = [*answer, *self.registry.for_intent("help")(turn)]
                 turn.forget()
+            elif crisis.beside_answer:
+                answer = [*answer, *self._beside_the_lines(work, resident, text)]
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
         self.refresh_models()
@@ -202,6 +204,25 @@ class Answerer:
             note = self.content.ui("other_language", languages.answer_in or languages.default)
             answer = [messages.text(note), *answer]
         return Outcome("answered", meant.intent, question=True), answer, turn
+
+    def _beside_the_lines(self, work: UnitOfWork, resident: Resident, text: str) -> list[dict]:
+        """The answer to the question a message the safety check was less sure of may also
+        ask, sent after the help lines: as a fresh question (no follow-up, no reset words),
+        and nothing for a question the bot cannot answer, whose text would be kept for staff.
+        Its turn is not the event's: what it would remember or push is dropped."""
+        self.refresh_models()
+        route = self.router.route(text)
+        lang = self.content.languages.answer_language(resident.language, route.language)
+        normalized = normalize(text)
+        meant = understand(route, normalized, None, self.content, lang, self.chooser)
+        if meant.intent == "unknown" or meant.reset or meant.how == "command":
+            return []
+        route = replace(route, intent=meant.intent)
+        turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)
+        turn.entry_key, turn.area, turn.options = meant.entry, meant.area, meant.options
+        if meant.how == "ask":  # which of two or three answers: buttons, as for any question
+            return self.registry.for_event("ask_back")(turn)[: MAX_MESSAGES - 1]
+        return self.registry.for_intent(meant.intent)(turn)[: MAX_MESSAGES - 1]
 
     def _awaited(self, context: LastAnswer | None, how: str) -> str | None:
         """The event handler waiting for the resident's next typed words (the last answer

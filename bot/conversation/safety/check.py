@@ -154,6 +154,9 @@ class Crisis:
 
     category: str
     language: str  # "ja" or "en": the patterns that matched
+    # The model saw it less surely (model.py, `beside`): the help lines come first and the
+    # question the message may also ask is answered after them.
+    beside_answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,13 +242,16 @@ class SafetyCheck:
         if found and not self._model.vetoes(probabilities, folded, pieces):
             return min(found, key=_urgency)
         seen = self._model.category_of(probabilities)
+        beside = seen is None
         if seen is None:
-            return None
+            seen = self._model.category_beside(probabilities)
+            if seen is None:
+                return None
         if self._model.unsure(probabilities) and any(
             self._near_misses[lang].found_in(folded, pieces) for lang in reading
         ):
             return None  # the crisis words are the ones a near-miss phrase explained
-        return Crisis(seen, self._written_in(folded))
+        return Crisis(seen, self._written_in(folded), beside_answer=beside)
 
     def asks_for_menu_too(self, text: str) -> bool:
         """Whether a message the check answered is also how residents ask for the menu (a

@@ -11,6 +11,9 @@ once); training (``python -m bot.conversation.safety.train``) needs numpy and re
 ``data/safety_dev`` and ``_tune*`` sets — never ``data/safety_heldout.jsonl``, which
 judges it. The threshold is chosen on leave-one-set-out probabilities of the training data
 (each set by another author): at most ``MAX_TRAIN_FALSE_ALARMS`` of the near misses fall below.
+A second, higher one (``beside``, at ``BESIDE_FALSE_ALARMS``) bounds a band where the model sees a
+crisis less surely: there the help lines come first and the resident's question is answered
+after them, so a crisis is not missed and a near miss still gets its answer.
 """
 
 from __future__ import annotations
@@ -146,6 +149,7 @@ class SafetyModel:
     weights: dict[str, list[float]]
     bias: list[float]
     threshold: float
+    beside: float | None = None  # the band's upper end on p(none); None: no band
 
     @classmethod
     def load(cls, path: pathlib.Path = MODEL_PATH) -> SafetyModel | None:
@@ -153,7 +157,7 @@ class SafetyModel:
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data["threshold"])
+        return cls(data["weights"], data["bias"], data["threshold"], data.get("beside"))
 
     def probabilities(self, text: str) -> list[float]:
         """Softmax over LABELS."""
@@ -178,6 +182,14 @@ class SafetyModel:
     def category_of(self, probabilities: list[float]) -> str | None:
         """The crisis category of these probabilities, or None below the threshold."""
         if probabilities[0] >= self.threshold:
+            return None
+        best = max(range(1, len(LABELS)), key=lambda i: probabilities[i])
+        return LABELS[best]
+
+    def category_beside(self, probabilities: list[float]) -> str | None:
+        """The crisis category of a message the model sees less surely (p(none) between the
+        threshold and ``beside``): help lines beside the answer. None outside the band."""
+        if self.beside is None or not self.threshold <= probabilities[0] < self.beside:
             return None
         best = max(range(1, len(LABELS)), key=lambda i: probabilities[i])
         return LABELS[best]

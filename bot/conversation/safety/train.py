@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pathlib
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.conversation.safety.model import LABELS, MODEL_PATH, SafetyModel, features
@@ -53,6 +54,10 @@ LEARNING_RATE = 0.05
 ADAM_BETAS = (0.9, 0.999)
 MIN_COUNT = 2  # a feature seen once is noise more often than signal
 MAX_TRAIN_FALSE_ALARMS = 0.02  # the false-alarm goal: at most 2 % of near misses
+# The band of help lines beside the answer reaches to the p(none) below which 3 % of the near
+# misses fall (data/README.md, "The twelfth round": on three fresh authors it found 1.5–3 points
+# more crises for 0.5–1.1 points more near misses given lines beside their answer).
+BESIDE_FALSE_ALARMS = 0.03
 
 
 def load_rows(paths=TRAIN_FILES) -> list[tuple[str, str]]:
@@ -127,8 +132,9 @@ def _model(vocab, w, b, threshold: float) -> SafetyModel:
     return SafetyModel(weights, [round(float(v), 4) for v in b], threshold)
 
 
-def choose_threshold(sets: list[list[tuple[str, str]]]) -> float:
-    """The highest p(none) threshold whose false alarms stay within bounds on sets the model
+def choose_thresholds(sets: list[list[tuple[str, str]]]) -> tuple[float, float]:
+    """The highest p(none) thresholds whose false alarms stay within MAX_TRAIN_FALSE_ALARMS
+    (help lines instead of the answer) and BESIDE_FALSE_ALARMS (beside it) on sets the model
     did not see: each set is scored by a model fitted on the others. Each set has another
     author, as the held-out sets do, so this is the false-alarm rate a new author's near misses
     meet (random folds put one author's wordings on both sides)."""
@@ -138,19 +144,24 @@ def choose_threshold(sets: list[list[tuple[str, str]]]) -> float:
         model = _model(*fit(rest), threshold=0.5)
         p_none += [model.probabilities(text)[0] for text, label in held if label == "none"]
     near = sorted(p_none)
-    allowed = int(len(near) * MAX_TRAIN_FALSE_ALARMS)
-    # Alarms are p(none) < threshold: keep at most `allowed` near misses below it.
-    return near[allowed] if allowed < len(near) else 1.0
+
+    def below(share: float) -> float:
+        # Alarms are p(none) < threshold: keep at most this share of near misses below it.
+        allowed = int(len(near) * share)
+        return near[allowed] if allowed < len(near) else 1.0
+
+    return below(MAX_TRAIN_FALSE_ALARMS), below(BESIDE_FALSE_ALARMS)
 
 
 def train(path: pathlib.Path = MODEL_PATH) -> SafetyModel:
     """Fit on every training row, with a threshold chosen out of fold; write the JSON."""
     sets = [load_rows((path,)) for path in TRAIN_FILES]
     rows = [row for rows in sets for row in rows]
-    threshold = choose_threshold([rows for rows in sets if rows])
-    model = _model(*fit(rows), threshold=threshold)
+    threshold, beside = choose_thresholds([rows for rows in sets if rows])
+    model = replace(_model(*fit(rows), threshold=threshold), beside=beside)
     data = {
         "threshold": round(threshold, 4),
+        "beside": round(beside, 4),
         "bias": model.bias,
         "weights": model.weights,
         "trained_on": fingerprint(rows),
@@ -161,4 +172,7 @@ def train(path: pathlib.Path = MODEL_PATH) -> SafetyModel:
 
 if __name__ == "__main__":
     trained = train()
-    print(f"{len(trained.weights)} features, threshold p(none) < {trained.threshold:.3f}")
+    print(
+        f"{len(trained.weights)} features, threshold p(none) < {trained.threshold:.3f}, "
+        f"help lines beside the answer below {trained.beside:.3f}"
+    )
