@@ -212,6 +212,11 @@ SAFETY_TITLES = (
         ("I feel like giving up on this app", None),
         ("I can't go on with this application, the site keeps crashing", None),
         ("I can't take it anymore, the line at the ward office is so long", None),
+        # ... and the twelfth round's (a band of lines beside the answer had begun to read them)
+        ("I want to delete everything you have about me", None),
+        ("i can't come to the phone session tomorrow", None),
+        ("スマホの充電がすぐなくなる", None),
+        ("カード落としたかもしれない", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
