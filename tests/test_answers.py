@@ -175,6 +175,7 @@ def test_an_unchanged_form_is_not_a_new_version(app):
 
 
 def test_staff_add_an_entry_residents_find_by_its_words(app, resident):
+    resident.say("コンビニで住民票を取りたい")  # the worker has chosen in this topic before
     staff, manager = console(app, "staff"), console(app, "manager")
     path = f"/admin/answers/new/{TOPIC}"
     fields = {"csrf_token": csrf_from(staff, path), "key": "kiosk_locations"}
@@ -212,6 +213,28 @@ def test_staff_add_an_area_to_the_ward_directory(app):
     approve(manager, pending_id(app))
     area = app.extensions["navi"].content.directory.get("bicycle_parking")
     assert area is not None and "駐輪場" in area.words()
+
+
+def test_residents_are_pointed_to_an_area_staff_just_added(app, resident):
+    """The worker had already chosen among the directory's areas (for another question): the
+    new area's words must find it at once, not an apology until a restart."""
+    resident.say("粗大ごみの出し方を教えて")
+    staff, manager = console(app, "staff"), console(app, "manager")
+    path = "/admin/answers/new-area"
+    fields = {
+        "csrf_token": csrf_from(staff, path),
+        "area": "shared_cycles",
+        "name_ja": "シェアサイクル",
+        "name_en": "Shared bicycles",
+        "source": "https://www.city.itabashi.tokyo.jp/",
+        "checked": "2026-11-30",
+        "match_ja": "シェアサイクル、レンタサイクル",
+        "match_en": "shared bicycle",
+    }
+    assert staff.post(path, data=fields).status_code == 302
+    approve(manager, pending_id(app))
+    reply = resident.say("シェアサイクルはどこで借りられますか")
+    assert "シェアサイクル" in reply.text and "エラー" not in reply.text
 
 
 def test_a_published_answer_reaches_another_worker_without_a_restart(app, settings):

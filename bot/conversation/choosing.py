@@ -27,6 +27,9 @@ class Chooser:
         self.details = details
         # One message asks several times (asking back, the area, the follow-up): rank it once.
         self._ranked = functools.lru_cache(maxsize=32)(self._rank)
+        # Each topic's labels (and the directory's areas) in content order, per content: an
+        # entry or an area staff publish must be known at once, as its phrases are.
+        self._labels = functools.lru_cache(maxsize=None)(self._labels_of)
 
     def use(self, details: Details | None) -> None:
         """Choose with another details model from now on (a retrained one was published)."""
@@ -37,6 +40,7 @@ class Chooser:
         """Choose among the entries of newer content from now on (answers were published)."""
         self.content = content
         self._ranked.cache_clear()
+        self._labels.cache_clear()
 
     def rank(self, intent: str, normalized: str) -> list[tuple[str, float]]:
         """(label, probability) best first; labels are entry keys, or areas for `unknown`
@@ -86,8 +90,7 @@ class Chooser:
         e.g. the classes' 「どの回を予約しますか？」), which the next message answers."""
         return bool(key) and key not in self._labels(intent) and intent != "unknown"
 
-    @functools.cache  # noqa: B019 (one chooser per app, a handful of intents)
-    def _labels(self, intent: str) -> tuple[str, ...]:
+    def _labels_of(self, intent: str) -> tuple[str, ...]:
         if intent == "unknown":
             directory = self.content.directory
             return tuple(a.area for a in directory.areas) if directory else ()
