@@ -174,6 +174,29 @@ def test_an_unchanged_form_is_not_a_new_version(app):
     assert "変わったところがありません" in response.get_data(as_text=True)
 
 
+def test_a_change_written_on_an_older_version_cannot_undo_a_newer_one(app, resident):
+    """Two staff edit the same answer from the same page; each version holds every field, so
+    publishing the second would silently bring back the text the first changed."""
+    first, second = console(app, "staff", "a@example.jp"), console(app, "staff", "b@example.jp")
+    manager = console(app, "manager")
+    form_opened_first = current_form(second)
+    assert submit_edit(first, **{"ja-text": NEW_TEXT}).status_code == 302
+    second.post(EDIT, data={**form_opened_first, "ja-title": "利用できる時間"})
+    with app.extensions["navi"].sessions() as db:
+        older, newer = db.scalars(
+            select(AnswerVersion.id)
+            .where(AnswerVersion.status == "pending")
+            .order_by(AnswerVersion.id)
+        ).all()
+    approve(manager, older)
+    page = manager.get(approve(manager, newer).headers["Location"]).get_data(as_text=True)
+    assert "差し戻して、いまの内容から出し直して" in page
+    reply = resident.say("コンビニ交付は何時まで使えますか").text
+    assert NEW_TEXT in reply and "利用できる時間" not in reply
+    with app.extensions["navi"].sessions() as db:
+        assert db.get(AnswerVersion, newer).status == "pending"  # still there to send back
+
+
 def test_staff_add_an_entry_residents_find_by_its_words(app, resident):
     resident.say("コンビニで住民票を取りたい")  # the worker has chosen in this topic before
     staff, manager = console(app, "staff"), console(app, "manager")

@@ -1,8 +1,9 @@
 """Versions of answers and the two-person rule: staff submit, a manager or admin publishes.
 
 - `submit` keeps a change as a pending version (nothing changes for residents).
-- `approve` publishes it: only a manager or an admin, and never the person who wrote it. It
-  raises the content revision, which every worker watches (bot.answers.live).
+- `approve` publishes it: only a manager or an admin, never the person who wrote it, and only
+  while the version it was written on is still the live one. It raises the content revision,
+  which every worker watches (bot.answers.live).
 - `reject` closes it with a reason; it stays in the history.
 - `restore` submits an old version's fields again as a new pending version, approved like any
   other: what was true once may not be true now, so a second person looks again.
@@ -121,6 +122,11 @@ def approve(db: Session, version: AnswerVersion, actor: str, role: str) -> int:
     _check_reviewer(version, actor, role)
     _claim(db, version, actor)
     revision = bump_revision(db)
+    # Each version holds every field, so one written on an older version than the live one
+    # would silently undo what was published since. Checked under the revision's row lock,
+    # so of two such approvals at once the second sees the first.
+    if version.based_on != live_number(db, version.topic, version.key):
+        raise ReviewRefused("stale")
     version.status, version.revision = "published", revision
     audit.record(
         db,
