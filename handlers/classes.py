@@ -406,7 +406,9 @@ def cancel_booking(turn: Turn) -> list[dict]:
 
 @router.action("cancel_keep")
 def keep_booking(turn: Turn) -> list[dict]:
-    """取り消さない: nothing changes."""
+    """取り消さない: nothing changes (an old button of a booking cancelled since says so)."""
+    if own_reservation(turn) is None:
+        return booking_not_found(turn)
     actions = [my_bookings_button(turn), *class_actions(turn, "schedule")]
     return [messages.with_quick_replies(messages.text(turn.ui("cancel_kept")), actions)]
 

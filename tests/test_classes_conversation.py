@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot import classes
-from bot.core.models import ClassSession, Reservation
+from bot.core.models import ClassSession, Reservation, UnansweredQuestion
 
 
 def add_session(app, *, days: float = 3, venue: str = "志村ふれあい館", capacity: int = 10, **kw):
@@ -231,3 +231,29 @@ def test_deleting_my_data_gives_my_seat_to_the_waitlist(resident, neighbour, app
     assert statuses(app) == {neighbour.user_id: "reserved"}
     with app.extensions["navi"].sessions() as db:
         assert db.get(ClassSession, session.id).reserved == 1
+
+
+def test_help_lines_asked_for_while_the_bot_waits_for_a_name_leave_the_booking_waiting(
+    resident, app
+):
+    """A crisis message in the middle of a booking gets the help lines; the name typed next is
+    still the booking's name, not an unanswered question kept for staff."""
+    add_session(app, asks_name=True)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    assert "tel:" in str(resident.say("もう死にたい").messages)
+    reply = resident.say("板橋 花子")
+    assert "ふりがな" in reply.text  # the booking goes on: the name's reading is asked next
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalars(select(UnansweredQuestion)).all() == []
+
+
+def test_an_old_keep_button_does_not_say_a_cancelled_booking_is_still_on(resident, app):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    asked = resident.tap("予約を取り消す")
+    resident.tap("取り消す")
+    reply = resident.press(asked.button("取り消さない")["data"])
+    assert "予約はそのままです" not in reply.text
+    assert reply.text.startswith(app.extensions["navi"].content.ui("cancel_not_found", "ja"))

@@ -175,6 +175,11 @@ class Answerer:
                 turn.forget()
             elif crisis.beside_answer:
                 answer = [*answer, *self._beside_the_lines(work, resident, text)]
+            if self._awaited(context, "") is not None:
+                # The bot was waiting for the resident's words (a name for a booking): the
+                # help lines come first, and it still waits, so the name typed next is taken
+                # as a name, not kept for staff as an unanswered question.
+                turn.keep_context()
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         normalized = normalize(text)
         self.refresh_models()

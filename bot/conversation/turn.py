@@ -161,3 +161,8 @@ class Turn:
     def forget(self) -> None:
         """Drop the conversation context ("メニュー", "キャンセル")."""
         self.remembered = {}
+
+    def keep_context(self) -> None:
+        """Leave the stored context as it was, whatever this turn's handlers remembered or
+        forgot (help lines given while the bot waits for a name)."""
+        self.remembered = None
