@@ -257,3 +257,13 @@ def test_an_old_keep_button_does_not_say_a_cancelled_booking_is_still_on(residen
     reply = resident.press(asked.button("取り消さない")["data"])
     assert "予約はそのままです" not in reply.text
     assert reply.text.startswith(app.extensions["navi"].content.ui("cancel_not_found", "ja"))
+
+
+def test_the_schedule_chosen_on_an_ask_back_is_the_live_one(resident, app):
+    """「日程」 tapped on "which do you mean?" shows the sessions open now, as the question
+    typed does, not the text for when none is published."""
+    add_session(app, title="はじめてのLINE")
+    asked = resident.say("教室")
+    assert "日程" in asked.labels
+    reply = resident.tap("日程")
+    assert "はじめてのLINE" in reply.text and "まだ公開されていません" not in reply.text

@@ -185,3 +185,10 @@ def test_a_resident_who_chose_plain_japanese_gets_plain_japanese(resident, app):
     reply = resident.say("コンビニで住民票をとりたい")
     plain = load_content().entry("konbini_certificate", "overview", "ja_easy")
     assert plain.text.splitlines()[0] in reply.text
+
+
+def test_data_deletion_chosen_on_an_ask_back_asks_to_confirm(resident):
+    """The answer tapped on "which do you mean?" is the topic's own (with its buttons), not
+    only the entry's text."""
+    assert "データを消す" in resident.say("データ").labels
+    assert {"削除する", "削除しない"} <= set(resident.tap("データを消す").labels)

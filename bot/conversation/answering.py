@@ -247,12 +247,32 @@ class Answerer:
             # A menu button means the same as asking about the topic in words.
             intent = postback.params.get("i", "")
             handler = self.registry.for_intent(intent) if self.registry.knows(intent) else None
+        entry_key = self._entry_of_a_topic(postback)
+        if postback and entry_key is not None:
+            # One answer of a topic, tapped on an ask-back: the topic's own handler answers it,
+            # as it would the question typed (the class schedule and the settings are live).
+            handler = self.registry.for_intent(postback.params["i"])
         turn = self._turn(work, resident, resident.language, postback=postback)
         turn.context = context
+        turn.entry_key = entry_key
         if handler is None or postback is None:
             answer = self.registry.action("unknown_postback")(turn)
             return Outcome("answered", "postback_unknown"), answer, turn
         return Outcome("answered", f"postback:{postback.action}"), handler(turn), turn
+
+    def _entry_of_a_topic(self, postback: Postback | None) -> str | None:
+        """The entry an `entry` button names, when its topic answers through a handler of its
+        own (not `unknown`, whose entries are only content) and the entry exists."""
+        if postback is None or postback.action != "entry":
+            return None
+        intent, key = postback.params.get("i", ""), postback.params.get("k", "")
+        if intent == "unknown" or not self.registry.knows(intent):
+            return None
+        try:
+            self.content.entry(intent, key, self.content.languages.default)
+        except KeyError:
+            return None
+        return key
 
     def _turn(self, work: UnitOfWork, resident: Resident, lang: str, **fields: Any) -> Turn:
         services = Services(

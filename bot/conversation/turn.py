@@ -136,7 +136,8 @@ class Turn:
         the best fit of the text (the overview for a button or an empty text)."""
         content = self.services.content
         route_intent = self.route.intent if self.route else None
-        if self.entry_key and route_intent == intent:
+        # A button names its entry (no route); typed words, the entry of the routed topic.
+        if self.entry_key and (route_intent == intent or self.route is None):
             entry = content.topic(intent, self.lang).get(self.entry_key)
             if entry is not None:
                 return entry
