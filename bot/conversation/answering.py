@@ -122,11 +122,13 @@ class Answerer:
             return self._button(work, resident, context, event.postback.data)
         return Outcome("ignored"), [], None
 
-    def apology(self, event: Event) -> list[dict]:
-        """What a resident sees when something broke on our side."""
+    def apology(self, event: Event, language: str | None = None) -> list[dict]:
+        """What a resident sees when something broke on our side, in their language."""
         if user_of(event) is None or not getattr(event, "reply_token", None):
             return []
-        return [messages.text(self.content.ui("apology", self.content.languages.default))]
+        languages = self.content.languages
+        lang = language if language in languages.codes else languages.default
+        return [messages.text(self.content.ui("apology", lang))]
 
     # -- kinds of event ---------------------------------------------------------------------
 

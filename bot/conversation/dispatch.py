@@ -20,7 +20,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversation.answering import Answerer
-from bot.conversation.replier import Replier
+from bot.conversation.replier import Replier, user_of
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.db import utcnow
 from bot.line.outbox import LINE_CALLS_AT_ONCE
@@ -111,7 +111,8 @@ class Dispatcher:
                     return Outcome("duplicate")
                 log.exception("handler failed for a %s event", event.type)
                 work.commit()
-                outcome, answer, pushes = Outcome("failed"), self.answerer.apology(event), []
+                apology = self.answerer.apology(event, work.language_of(user_of(event)))
+                outcome, answer, pushes = Outcome("failed"), apology, []
             finally:
                 work.close()
         if str(getattr(event, "mode", "active")).lower().endswith("standby"):

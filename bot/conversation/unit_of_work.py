@@ -143,6 +143,18 @@ class UnitOfWork:
             self._session.close()
             self._session = None
 
+    def language_of(self, user_id: str | None) -> str | None:
+        """The language a resident chose (for an apology after a handler failed), or None
+        when unknown or unreadable."""
+        if user_id is None:
+            return None
+        try:
+            return self.transaction().scalar(
+                select(Follower.language).where(Follower.line_user_id == user_id)
+            )
+        except Exception:  # an apology must still go out
+            return None
+
     def database_alive(self) -> bool:
         """Whether the database still answers (to tell a handler bug from an outage)."""
         try:
