@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import classes
@@ -202,3 +203,16 @@ def test_an_english_resident_gets_the_apology_in_english(english_resident, app):
     app.extensions["navi"].dispatcher.registry.intents["konbini_certificate"] = broken
     reply = english_resident.say("Can I get a residence certificate at a convenience store?")
     assert "Sorry, something went wrong" in reply.text and "03-3964-1111" in reply.text
+
+
+@pytest.mark.parametrize("words", ["iPhone", "LINE", "PayPay"])
+def test_a_brand_name_alone_is_answered_in_the_residents_own_language(resident, words):
+    """Latin letters that are no language's words are not a language we do not speak."""
+    reply = resident.say(words)
+    assert "answers only in" not in reply.text
+    assert any("\u3040" <= c <= "\u30ff" for c in reply.text)  # Japanese, the resident's
+
+
+def test_stop_alone_from_an_english_resident_is_not_told_we_speak_english(english_resident):
+    english_resident.follow()
+    assert "answers only in" not in english_resident.say("stop").text

@@ -196,6 +196,8 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("मलाई मद्दत चाहिन्छ", "ne"),
         ("Paano mag-apply ng My Number card?", "other"),
         ("Olá, como posso tirar o certificado?", "other"),
+        ("iPhone", "und"),  # a brand, a name: no language's words
+        ("PayPay", "und"),
         ("", "ja"),
     ],
 )

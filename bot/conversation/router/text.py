@@ -186,13 +186,18 @@ _OTHER_LATIN_WORDS = frozenset(
 _WORD = re.compile("[a-z\u00c0-\u024f\u1e00-\u1eff']+")
 
 
+# ISO 639-2's code for "undetermined": latin letters that are no language's words.
+UNDETERMINED = "und"
+
+
 def detect_language(text: str) -> str:
-    """Language of a resident message: "ja", "en", "zh", "ko", "vi", "ne" or "other".
+    """Language of a resident message: "ja", "en", "zh", "ko", "vi", "ne", "other" or "und".
 
     Script first (kana → ja, hangul → ko, devanagari → ne), then Han-only text is Chinese only when
     it has Chinese-only characters or particles, then latin text is "vi" with Vietnamese letters,
-    "en" when English function words outnumber other languages' ones. Empty or symbol-only → "ja"
-    (the bot's default language).
+    "en" when English function words outnumber other languages' ones, "und" when it has no word of
+    any language (a brand or a name: answered in the resident's own language). Empty or
+    symbol-only → "ja" (the bot's default language).
     """
     return language_of_normalized(normalize(text))
 
@@ -228,6 +233,10 @@ def language_of_normalized(s: str) -> str:
     other = sum(w in _OTHER_LATIN_WORDS for w in words)
     if en > other or (en == other == 0 and _looks_english(words)):
         return "en"
+    if en == other == 0:
+        # No word of any language: a brand, an app or a name (iPhone, LINE, PayPay, QR).
+        # Answered in the resident's own language, not as a language we do not speak.
+        return UNDETERMINED
     return "other"
 
 
