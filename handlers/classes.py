@@ -274,8 +274,13 @@ def session_closed(turn: Turn) -> list[dict]:
 
 NAME_EVENT = "booking_name"
 NAME_MAX = 40
-# Not a name: digits, a link, a question, an address or several lines.
-NOT_A_NAME = re.compile(r"[0-9@/?？\n]|https?:|www\.")
+# Not a name: digits, a link, a question, an address or several lines; a question asked in
+# words (「…何時まで取れますか」, "What are the hours"), which a probe saw booked as a name.
+NOT_A_NAME = re.compile(
+    r"[0-9@/?？\n]|https?:|www\.|(ますか|ですか|でしょうか|ませんか)[。.!！]*$"
+    r"|^(what|when|where|how|why|which|who|can|could|is|are|do|does|will|would|should)\b",
+    re.IGNORECASE,
+)
 KANA = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\s]+$")  # hiragana, katakana, ー, ・, spaces
 
 
@@ -303,6 +308,12 @@ def name_question(turn: Turn, key: str) -> dict:
     return messages.with_quick_replies(messages.text(turn.ui(key)), [stop])
 
 
+def is_a_name(typed: str) -> bool:
+    """Short enough, and with a letter of some script (an emoji or 「！」 alone is not a name)."""
+    letters = any(unicodedata.category(c).startswith("L") for c in typed)
+    return bool(typed) and len(typed) <= NAME_MAX and letters
+
+
 @router.event(NAME_EVENT)
 def take_name(turn: Turn) -> list[dict]:
     """The resident typed their name (or its furigana): ask the next thing, or book."""
@@ -313,7 +324,7 @@ def take_name(turn: Turn) -> list[dict]:
     plain = unicodedata.normalize("NFKC", turn.text)  # full-width digits and spaces made plain
     typed = " ".join(plain.split())
     if "name" not in data:
-        if not typed or len(typed) > NAME_MAX or NOT_A_NAME.search(plain):
+        if not is_a_name(typed) or NOT_A_NAME.search(plain):
             turn.remember(INTENT, "name", awaits=NAME_EVENT, session=session_id)
             return [name_question(turn, "name_again")]
         if turn.services.content.languages.get(turn.lang).latin:

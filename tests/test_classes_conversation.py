@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from bot import classes
@@ -267,3 +268,16 @@ def test_the_schedule_chosen_on_an_ask_back_is_the_live_one(resident, app):
     assert "日程" in asked.labels
     reply = resident.tap("日程")
     assert "はじめてのLINE" in reply.text and "まだ公開されていません" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "typed", ["コンビニで住民票は何時まで取れますか", "What are the konbini hours", "😀"]
+)
+def test_a_question_or_an_emoji_typed_for_the_name_is_not_booked_as_one(resident, app, typed):
+    add_session(app, asks_name=True)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    reply = resident.say(typed)
+    assert "お名前だけを" in reply.text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalars(select(Reservation)).all() == []
