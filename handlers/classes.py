@@ -278,7 +278,8 @@ NAME_MAX = 40
 # words (「…何時まで取れますか」, "What are the hours"), which a probe saw booked as a name.
 NOT_A_NAME = re.compile(
     r"[0-9@/?？\n]|https?:|www\.|(ますか|ですか|でしょうか|ませんか)[。.!！]*$"
-    r"|^(what|when|where|how|why|which|who|can|could|is|are|do|does|will|would|should)\b",
+    # (a question word and two more words: "Will Smith" and "Do Van An" are names)
+    r"|^(what|when|where|how|why|which)\s+\S+\s+\S+",
     re.IGNORECASE,
 )
 KANA = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\s]+$")  # hiragana, katakana, ー, ・, spaces

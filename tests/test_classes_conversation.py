@@ -281,3 +281,14 @@ def test_a_question_or_an_emoji_typed_for_the_name_is_not_booked_as_one(resident
     assert "お名前だけを" in reply.text
     with app.extensions["navi"].sessions() as db:
         assert db.scalars(select(Reservation)).all() == []
+
+
+@pytest.mark.parametrize("name", ["Will Smith", "Do Van An"])
+def test_names_that_begin_like_a_question_word_are_names(english_resident, app, name):
+    add_session(app, asks_name=True)
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    english_resident.tap("Book")
+    english_resident.say(name)
+    with app.extensions["navi"].sessions() as db:
+        assert [r.name for r in db.scalars(select(Reservation))] == [name]
