@@ -102,8 +102,11 @@ def test_every_console_route_with_odd_values_never_gives_500(app, role):
     token = csrf_from(console, "/admin/classes")
     tried = 0
     for rule in console_routes(app):
-        if rule.rule in ("/admin/logout", "/admin/login"):
-            continue  # logging out would end the run; the login form has its own tests
+        if rule.rule in ("/admin/logout", "/admin/login", "/admin/router/train"):
+            # logging out would end the run; the login form has its own tests; a retraining
+            # runs on in a thread after the test and wrote into the next test's database (a
+            # deadlock with its TRUNCATE on PostgreSQL): tests/test_learning.py covers it
+            continue
         for path in odd_paths(rule):
             if "GET" in rule.methods:
                 status = console.get(path).status_code
