@@ -195,16 +195,6 @@ def test_data_deletion_chosen_on_an_ask_back_asks_to_confirm(resident):
     assert {"削除する", "削除しない"} <= set(resident.tap("データを消す").labels)
 
 
-def test_an_english_resident_gets_the_apology_in_english(english_resident, app):
-    def broken(turn):
-        raise RuntimeError("bug in a handler")
-
-    english_resident.follow()  # their LINE is set to English
-    app.extensions["navi"].dispatcher.registry.intents["konbini_certificate"] = broken
-    reply = english_resident.say("Can I get a residence certificate at a convenience store?")
-    assert "Sorry, something went wrong" in reply.text and "03-3964-1111" in reply.text
-
-
 @pytest.mark.parametrize("words", ["iPhone", "LINE", "PayPay"])
 def test_a_brand_name_alone_is_answered_in_the_residents_own_language(resident, words):
     """Latin letters that are no language's words are not a language we do not speak."""

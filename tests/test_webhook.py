@@ -210,6 +210,18 @@ def test_a_broken_handler_still_answers_200_with_an_apology(client, standin, eve
     assert "コンビニで住民票" not in caplog.text  # the resident's words never reach the log
 
 
+def test_an_english_resident_gets_the_apology_in_english(english_resident, app):
+    """In-process only: the broken handler is this app's (the served run cannot patch it)."""
+
+    def broken(turn):
+        raise RuntimeError("bug in a handler")
+
+    english_resident.follow()  # their LINE is set to English
+    app.extensions["navi"].dispatcher.registry.intents["konbini_certificate"] = broken
+    reply = english_resident.say("Can I get a residence certificate at a convenience store?")
+    assert "Sorry, something went wrong" in reply.text and "03-3964-1111" in reply.text
+
+
 def test_logs_never_contain_tokens_secrets_or_message_text(client, events, caplog):
     with caplog.at_level(logging.DEBUG):
         post_webhook(client, events.body(events.text("U" + "e" * 32, "わたしの秘密の質問です")))
