@@ -30,7 +30,7 @@ from bot.conversation.router import normalize
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
 from bot.conversation.turn import LastAnswer, Resident, Services, Turn
-from bot.conversation.understanding import understand
+from bot.conversation.understanding import Understanding, understand
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.content import Content
 from bot.core.links import LinkTable
@@ -200,13 +200,7 @@ class Answerer:
             # not switch the answer to English.
             turn.lang = resident.language
             return Outcome("answered", awaited), self.registry.for_event(awaited)(turn), turn
-        if turn.route is not None and turn.route.intent != meant.intent:
-            turn.route = replace(turn.route, intent=meant.intent)
-        turn.entry_key, turn.area, turn.options = meant.entry, meant.area, meant.options
-        if meant.how == "ask":
-            answer = self.registry.for_event("ask_back")(turn)
-        else:
-            answer = self.registry.for_intent(meant.intent)(turn)
+        answer = self._answer_meant(turn, meant)
         if route.language in languages.answer_in_english:
             note = self.content.ui("other_language", languages.answer_in or languages.default)
             answer = [messages.text(note), *answer]
@@ -224,12 +218,18 @@ class Answerer:
         meant = understand(route, normalized, None, self.content, lang, self.chooser)
         if meant.intent == "unknown" or meant.reset or meant.how == "command":
             return []
-        route = replace(route, intent=meant.intent)
         turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)
+        return self._answer_meant(turn, meant)[: MAX_MESSAGES - 1]
+
+    def _answer_meant(self, turn: Turn, meant: Understanding) -> list[dict]:
+        """The answer to what a typed message was understood to ask: its topic's handler, or
+        "which of these?" when two answers are too close to choose."""
+        if turn.route is not None and turn.route.intent != meant.intent:
+            turn.route = replace(turn.route, intent=meant.intent)
         turn.entry_key, turn.area, turn.options = meant.entry, meant.area, meant.options
-        if meant.how == "ask":  # which of two or three answers: buttons, as for any question
-            return self.registry.for_event("ask_back")(turn)[: MAX_MESSAGES - 1]
-        return self.registry.for_intent(meant.intent)(turn)[: MAX_MESSAGES - 1]
+        if meant.how == "ask":
+            return self.registry.for_event("ask_back")(turn)
+        return self.registry.for_intent(meant.intent)(turn)
 
     def _awaited(self, context: LastAnswer | None, how: str) -> str | None:
         """The event handler waiting for the resident's next typed words (the last answer

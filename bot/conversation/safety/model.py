@@ -183,16 +183,14 @@ class SafetyModel:
         """The crisis category of these probabilities, or None below the threshold."""
         if probabilities[0] >= self.threshold:
             return None
-        best = max(range(1, len(LABELS)), key=lambda i: probabilities[i])
-        return LABELS[best]
+        return _likeliest_crisis(probabilities)
 
     def category_beside(self, probabilities: list[float]) -> str | None:
         """The crisis category of a message the model sees less surely (p(none) between the
         threshold and ``beside``): help lines beside the answer. None outside the band."""
         if self.beside is None or not self.threshold <= probabilities[0] < self.beside:
             return None
-        best = max(range(1, len(LABELS)), key=lambda i: probabilities[i])
-        return LABELS[best]
+        return _likeliest_crisis(probabilities)
 
     def unsure(self, probabilities: list[float]) -> bool:
         """Whether the model is too unsure of a crisis to raise one beside a near-miss phrase."""
@@ -205,3 +203,8 @@ class SafetyModel:
         ``pieces`` its pieces (``sieve.pieces_of``)."""
         veto = VETO_AT_A_DISTANCE if _DISTANCE_SIEVE.found(folded, pieces) else VETO
         return probabilities[0] >= veto
+
+
+def _likeliest_crisis(probabilities: list[float]) -> str:
+    """The crisis category (not ``none``) with the highest probability."""
+    return LABELS[max(range(1, len(LABELS)), key=lambda i: probabilities[i])]
