@@ -69,6 +69,23 @@ def submit_edit(client, **changes: str):
     return client.post(EDIT, data={**current_form(client), **changes})
 
 
+NEW_AREA = "/admin/answers/new-area"
+
+
+def area_form(client, area: str, names: tuple[str, str], words: tuple[str, str]) -> dict:
+    """The new-area form as staff fill it: the area's (ja, en) names and match words."""
+    return {
+        "csrf_token": csrf_from(client, NEW_AREA),
+        "area": area,
+        "name_ja": names[0],
+        "name_en": names[1],
+        "source": "https://www.city.itabashi.tokyo.jp/",
+        "checked": "2026-11-30",
+        "match_ja": words[0],
+        "match_en": words[1],
+    }
+
+
 def pending_id(app) -> int:
     with app.extensions["navi"].sessions() as db:
         return db.scalar(select(AnswerVersion.id).where(AnswerVersion.status == "pending"))
@@ -220,19 +237,14 @@ def test_staff_add_an_entry_residents_find_by_its_words(app, resident):
 
 def test_staff_add_an_area_to_the_ward_directory(app):
     staff, manager = console(app, "staff"), console(app, "manager")
-    path = "/admin/answers/new-area"
-    fields = {
-        "csrf_token": csrf_from(staff, path),
-        "area": "bicycle_parking",
-        "name_ja": "駐輪場",
-        "name_en": "Bicycle parking",
-        "source": "https://www.city.itabashi.tokyo.jp/",
-        "checked": "2026-11-30",
-        "match_ja": "駐輪場、ちゅうりんじょう",
-        "match_en": "bicycle parking",
-    }
-    assert staff.post(path, data={**fields, "area": "garbage"}).status_code == 400  # taken
-    assert staff.post(path, data=fields).status_code == 302
+    fields = area_form(
+        staff,
+        "bicycle_parking",
+        ("駐輪場", "Bicycle parking"),
+        ("駐輪場、ちゅうりんじょう", "bicycle parking"),
+    )
+    assert staff.post(NEW_AREA, data={**fields, "area": "garbage"}).status_code == 400  # taken
+    assert staff.post(NEW_AREA, data=fields).status_code == 302
     approve(manager, pending_id(app))
     area = app.extensions["navi"].content.directory.get("bicycle_parking")
     assert area is not None and "駐輪場" in area.words()
@@ -243,18 +255,13 @@ def test_residents_are_pointed_to_an_area_staff_just_added(app, resident):
     new area's words must find it at once, not an apology until a restart."""
     resident.say("粗大ごみの出し方を教えて")
     staff, manager = console(app, "staff"), console(app, "manager")
-    path = "/admin/answers/new-area"
-    fields = {
-        "csrf_token": csrf_from(staff, path),
-        "area": "shared_cycles",
-        "name_ja": "シェアサイクル",
-        "name_en": "Shared bicycles",
-        "source": "https://www.city.itabashi.tokyo.jp/",
-        "checked": "2026-11-30",
-        "match_ja": "シェアサイクル、レンタサイクル",
-        "match_en": "shared bicycle",
-    }
-    assert staff.post(path, data=fields).status_code == 302
+    fields = area_form(
+        staff,
+        "shared_cycles",
+        ("シェアサイクル", "Shared bicycles"),
+        ("シェアサイクル、レンタサイクル", "shared bicycle"),
+    )
+    assert staff.post(NEW_AREA, data=fields).status_code == 302
     approve(manager, pending_id(app))
     reply = resident.say("シェアサイクルはどこで借りられますか")
     assert "シェアサイクル" in reply.text and "エラー" not in reply.text
