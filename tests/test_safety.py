@@ -217,6 +217,12 @@ SAFETY_TITLES = (
         ("i can't come to the phone session tomorrow", None),
         ("スマホの充電がすぐなくなる", None),
         ("カード落としたかもしれない", None),
+        # ... and the thirteenth round's: asking the bot to stop sending was read as a goodbye
+        # (training near misses in other words, data/README.md), an allowance, a PIN.
+        ("I don't want to receive these messages anymore.", "notification"),
+        ("夜に通知音が鳴るのが嫌だから、もう何も送ってこないで", "お知らせをすべて止める"),
+        ("今回の児童手当、金額が少ない気がする", None),
+        ("あんしょうばんごう まちがえた こんびに うごかない", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
