@@ -16,6 +16,10 @@ from bot.core.db import make_engine
 from bot.core.migrate import check_ready
 from bot.core.settings import Settings
 
+# gunicorn's default less the query string (%(r)s and %(f)s): address, time, method, path,
+# status, bytes, seconds, user agent.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)s "%(a)s"'
+
 
 def gunicorn_options(host: str, port: int, workers: int) -> dict:
     """How `serve` runs gunicorn; bench/webhook.py runs its echo bot under the same options."""
@@ -29,8 +33,10 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "timeout": 30,
         "graceful_timeout": 20,
         "keepalive": 5,
-        # Access logs carry no bodies; the webhook path has no personal data in it.
+        # Access logs carry no bodies, no query strings and no Referer: the reception page's
+        # search is a GET form whose query holds a resident's name (the path never does).
         "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl), so
         # two servers on one machine would take it from each other; nothing here uses it.
