@@ -77,6 +77,41 @@ def test_unknown_event_type_answers_200_and_sends_nothing(client, standin, event
     assert sent_calls(standin) == []
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a sticker of a resource type newer than the SDK's list (LINE adds them)
+        {
+            "type": "sticker",
+            "quoteToken": "q",
+            "packageId": "1",
+            "stickerId": "1",
+            "stickerResourceType": "ZOOM_ANIMATION",
+            "keywords": [],
+        },
+        {"type": "poll"},  # a message type LINE may add
+    ],
+)
+def test_a_message_of_a_kind_the_sdk_does_not_know_gets_the_non_text_answer(
+    client, standin, events, message
+):
+    """Every 1:1 message gets an answer (DESIGN): these were acknowledged and never answered."""
+    event = events._message("U" + "b" * 32, message, {})
+    assert post_webhook(client, events.body(event)).status_code == 200
+    [reply] = [c for c in sent_calls(standin) if c.path.endswith("/reply")]
+    assert "文字のメッセージだけ" in json.dumps(reply.json, ensure_ascii=False)
+
+
+def test_a_text_message_with_a_field_the_sdk_does_not_know_is_still_answered(
+    client, standin, events
+):
+    event = events.text("U" + "c" * 32, "コンビニで住民票を取りたい")
+    event["message"]["emojis"] = [{"index": "first"}]  # a shape newer than the SDK's
+    assert post_webhook(client, events.body(event)).status_code == 200
+    [reply] = [c for c in sent_calls(standin) if c.path.endswith("/reply")]
+    assert "コンビニ" in json.dumps(reply.json, ensure_ascii=False)
+
+
 def test_standby_mode_records_the_follow_but_sends_nothing(client, standin, events, app):
     from bot.residents.followers import followers_at
 
