@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import classes
+from bot.classes import changes
 from bot.core.models import ClassSession, Reservation, UnansweredQuestion
+from tests.conftest import Resident
 
 
 def add_session(app, *, days: float = 3, venue: str = "志村ふれあい館", capacity: int = 10, **kw):
@@ -292,3 +294,63 @@ def test_names_that_begin_like_a_question_word_are_names(english_resident, app, 
     english_resident.say(name)
     with app.extensions["navi"].sessions() as db:
         assert [r.name for r in db.scalars(select(Reservation))] == [name]
+
+
+# -- a freed seat goes to someone who can be told -----------------------------------------------
+
+
+def waiting_then_blocked(app, client, standin, events, session_id: int) -> Resident:
+    """A resident who joined the waiting list of a session, then blocked the account."""
+    gone = Resident(client, standin, events, "U" + "4" * 32)
+    standin.add_profile(gone.user_id, "板橋 三郎", language="ja")
+    gone.follow()
+    gone.press(f"v1|reserve|session={session_id}")
+    gone.unfollow()
+    return gone
+
+
+def test_a_freed_seat_goes_to_the_next_who_still_follows_not_to_one_who_blocked_us(
+    resident, neighbour, app, standin, client, events
+):
+    """The first on the waiting list blocked the account: a seat given to them would stay
+    empty on the day, since nobody can tell them. It goes to the next, who is told; the one who
+    blocked keeps their place on the list."""
+    session = add_session(app, capacity=1)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    gone = waiting_then_blocked(app, client, standin, events, session.id)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("キャンセル待ち")
+    before = len(standin.messages_to(neighbour.user_id))
+    resident.say("予約の確認")
+    resident.tap("予約を取り消す")
+    resident.tap("取り消す")
+    pushed = standin.messages_to(neighbour.user_id)[before:]
+    assert len(pushed) == 1 and "席が空いた" in pushed[0]["altText"]
+    assert statuses(app) == {
+        resident.user_id: "cancelled",
+        gone.user_id: "waitlisted",
+        neighbour.user_id: "reserved",
+    }
+
+
+def test_seats_staff_add_go_to_those_waiting_who_still_follow(
+    resident, neighbour, app, standin, client, events
+):
+    session = add_session(app, capacity=1)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    gone = waiting_then_blocked(app, client, standin, events, session.id)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("キャンセル待ち")
+    before = len(standin.messages_to(neighbour.user_id))
+    navi = app.extensions["navi"]
+    with navi.sessions() as db:  # staff raise the capacity by one (the console's edit)
+        details = {name: getattr(session, name) for name in changes.EDITABLE}
+        now = dt.datetime.now(dt.UTC)
+        notices = changes.update_session(db, session.id, "staff", now, **details | {"capacity": 2})
+        db.commit()
+    changes.tell(navi.sessions, navi.outbox, navi.content, navi.settings, notices, "staff")
+    pushed = standin.messages_to(neighbour.user_id)[before:]
+    assert len(pushed) == 1 and "席が空いた" in pushed[0]["altText"]
+    assert statuses(app)[gone.user_id] == "waitlisted"

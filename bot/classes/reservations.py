@@ -165,12 +165,23 @@ def give_back_seat(db: Session, session_id: int) -> None:
 
 
 def promote_next(db: Session, session_id: int, now: dt.datetime) -> Reservation | None:
-    """Seat the longest-waiting resident if a seat can be taken; None when nobody is waiting."""
+    """Seat the longest-waiting resident who still follows us, if a seat can be taken; None
+    when nobody is waiting.
+
+    One who blocked the account cannot be told of the seat, so it would stay empty on the day
+    while others wait: they keep their place (and have it back if they unblock), but the seat
+    goes to the next.
+    """
     if not take_seat(db, session_id, now):
         return None
     waiting = db.scalars(
         select(Reservation.id)
-        .where(Reservation.session_id == session_id, Reservation.status == "waitlisted")
+        .join(Reservation.follower)
+        .where(
+            Reservation.session_id == session_id,
+            Reservation.status == "waitlisted",
+            Follower.following.is_(True),
+        )
         .order_by(Reservation.created_at, Reservation.id)
         .limit(20)
     ).all()
