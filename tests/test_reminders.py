@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from bot import classes
-from bot.classes import reservations
+from bot.classes import changes, reservations
 from bot.classes.reminders import send_due_reminders
 from bot.core.models import Reservation
 from bot.residents.followers import get_or_create_follower
@@ -131,3 +131,25 @@ def test_an_english_follower_is_reminded_in_english(navi, run, standin):
     (pushed,) = standin.messages_to(USER)
     assert "tomorrow" in pushed["altText"]
     assert starts.strftime("%a %-d %b") in pushed["altText"]
+
+
+def test_a_session_postponed_after_its_reminder_is_reminded_again_the_day_before_its_new_date(
+    navi, run, standin
+):
+    """Reminded for tomorrow, then staff postpone the session a week (a typhoon): the evening
+    before the new date brings the usual reminder, with the new date — not silence."""
+    reservation_id = book(navi, local_day(navi, 1, 10))
+    assert run() == 1
+    new_start = local_day(navi, 8, 10)
+    with navi.sessions() as db:
+        session = db.get(Reservation, reservation_id).session
+        details = {name: getattr(session, name) for name in changes.EDITABLE}
+        now = dt.datetime.now(dt.UTC)
+        changes.update_session(db, session.id, "staff", now, **details | {"starts_at": new_start})
+        db.commit()
+    before = len(standin.messages_to(USER))
+    new_eve = new_start - dt.timedelta(days=1) + dt.timedelta(hours=7)  # 17:00 the day before
+    assert send_due_reminders(navi.sessions, navi.outbox, navi.content, navi.settings, new_eve) == 1
+    (reminder,) = standin.messages_to(USER)[before:]
+    assert "明日" in reminder["altText"]
+    assert new_start.strftime("%-m月%-d日") in reminder["altText"]

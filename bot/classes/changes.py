@@ -102,6 +102,8 @@ def update_session(
     after = _audited(session)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     audit.record(db, actor, "class.update", f"class:{session.id}", **changed)
+    if "starts_at" in changed:
+        remind_again(db, session_id)
     notices = [Notice("promotion", r.id) for r in seat_waiting_list(db, session_id, now)]
     if any(name in changed for name in WHEN_AND_WHERE):
         seated_now = {notice.reservation_id for notice in notices}
@@ -111,6 +113,19 @@ def update_session(
             if r.id not in seated_now
         ]
     return notices
+
+
+def remind_again(db: Session, session_id: int) -> None:
+    """Forget the reminders of a session whose start moved: a reminder sent for the old date
+    says nothing of the new one, so the evening before the new date reminds everyone again
+    (bot.classes.reminders; its retry key names the start, so LINE does not take it for a
+    repeat of the first)."""
+    db.execute(
+        update(Reservation)
+        .where(Reservation.session_id == session_id, Reservation.reminded_at.is_not(None))
+        .values(reminded_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def seat_waiting_list(db: Session, session_id: int, now: dt.datetime) -> list[Reservation]:

@@ -1,11 +1,12 @@
 """The day-before reminder: one push per reservation of tomorrow's sessions, never two.
 
 Run daily by the scheduler (job `remind_tomorrow`). Each reservation is its own unit of work:
-push with a retry key derived from the reservation, then set `reminded_at` and commit. A second
-run skips what was marked; a crash between the push and the commit pushes again with the same
-key, LINE answers 409, and that counts as sent — so the resident still gets one message. A push
-LINE does not take now is kept by the outbox and retried within the day, not left for
-tomorrow's run (which would be too late).
+push with a retry key derived from the reservation and its start, then set `reminded_at` and
+commit. A second run skips what was marked; a crash between the push and the commit pushes
+again with the same key, LINE answers 409, and that counts as sent — so the resident still gets
+one message. A push LINE does not take now is kept by the outbox and retried within the day,
+not left for tomorrow's run (which would be too late). A session moved to another time is
+reminded again before its new date (bot.classes.changes.remind_again).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from bot.classes.cards import reservation_card  # the card residents also see when booking
-from bot.classes.reservations import retry_key
+from bot.classes.reservations import reminder_key
 from bot.core.content import Content
 from bot.core.db import utcnow
 from bot.core.models import ClassSession, Follower, Reservation
@@ -97,7 +98,7 @@ def remind(
     lang = reservation.follower.language
     heading = content.ui("class_reminder", lang)
     card = reservation_card(content, settings.tz, lang, reservation, heading)
-    key = retry_key("reminder", reservation)
+    key = reminder_key(reservation)
     follower = reservation.follower
     outcome = outbox.push(follower.line_user_id, sized_for(follower, [card]), key, "reminder")
     reservation.reminded_at = utcnow()

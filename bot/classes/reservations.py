@@ -67,6 +67,14 @@ def promotion_key(reservation: Reservation) -> str:
     return retry_key(f"promotion:{reservation.created_at.isoformat()}", reservation)
 
 
+def reminder_key(reservation: Reservation) -> str:
+    """The retry key of the day-before reminder: stable per reservation and start, so a rerun
+    of the job cannot remind twice, while a session moved to another time is reminded again
+    (LINE answers a key it has seen within a day with 409, and would drop the new reminder)."""
+    start = reservation.session.starts_at.astimezone(dt.UTC).isoformat()
+    return retry_key(f"reminder:{start}", reservation)
+
+
 def reserve(
     db: Session,
     session_id: int,
