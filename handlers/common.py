@@ -137,4 +137,5 @@ def tell_promoted(turn: Turn, promoted: Reservation) -> None:
         messages.sized_for(follower, [card]),
         reservations.promotion_key(promoted),
         "promotion",
+        about=reservations.booking_subject(promoted),
     )

@@ -13,7 +13,9 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from bot.core.models import Follower, PendingMessage
+from bot.classes import changes
+from bot.classes.reminders import send_due_reminders
+from bot.core.models import ClassSession, Follower, PendingMessage
 from bot.line.gateway import LineGateway
 from bot.line.outbox import DROPPED, KEPT, SENT, STUCK_AFTER_S, WAIT_FOR_A_CALL_S, Outbox
 from bot.residents.followers import delete_follower
@@ -230,3 +232,85 @@ def test_a_reply_already_taken_by_line_counts_as_sent_and_a_group_failure_is_not
     assert navi.outbox.push(user, hello, KEY_4, "test") == SENT
     assert navi.outbox.push(user, hello, KEY_4, "test") == SENT  # 409: LINE has it
     assert len(standin.messages_to(user)) == 1
+
+
+# -- a kept message about a booking goes only while the booking stands ---------------------------
+
+
+def remind_tomorrows_bookings(navi) -> int:
+    """The day-before reminder job, run now."""
+    now = dt.datetime.now(dt.UTC)
+    return send_due_reminders(navi.sessions, navi.outbox, navi.content, navi.settings, now)
+
+
+def test_a_kept_reminder_is_not_delivered_after_the_resident_cancelled(
+    resident, standin, navi, app
+):
+    """17:00: LINE fails the reminder, so it is kept. 17:10: the resident cancels. When LINE is
+    back, "tomorrow is your class, show this card at reception" would speak of a booking that
+    no longer exists (its seat perhaps someone else's now): it is dropped instead."""
+    add_session(app, days=1)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    standin.fail(PUSH, 500)
+    assert remind_tomorrows_bookings(navi) == 1  # kept by the outbox
+    resident.say("予約の確認")
+    resident.tap("予約を取り消す")
+    assert "取り消しました" in resident.tap("取り消す").text
+    before = len(standin.messages_to(resident.user_id))
+    report = navi.outbox.retry_due(now=later(60))
+    assert (report.sent, report.dropped) == (0, 1)
+    assert standin.messages_to(resident.user_id)[before:] == []
+    assert pending(navi) == []
+
+
+def test_a_kept_seat_offer_is_dropped_when_the_session_is_cancelled_but_the_notice_goes(
+    resident, neighbour, standin, navi, app
+):
+    """A seat from the waiting list LINE did not take, then staff cancel the session: the
+    resident is told it is cancelled, and never that they got a seat in it."""
+    session = add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("キャンセル待ち")
+    before = len(standin.messages_to(resident.user_id))
+    standin.fail(PUSH, 500)
+    neighbour.say("予約の確認")
+    neighbour.tap("予約を取り消す")
+    neighbour.tap("取り消す")
+    assert [m.purpose for m in pending(navi)] == ["promotion"]
+    with navi.sessions() as db:
+        notices = changes.cancel_session(db, session.id, "staff@example.jp")
+        db.commit()
+    changes.tell(navi.sessions, navi.outbox, navi.content, navi.settings, notices, "staff")
+    navi.outbox.retry_due(now=later(60))
+    (told,) = standin.messages_to(resident.user_id)[before:]
+    assert "中止" in told["altText"] and "席が空いた" not in told["altText"]
+
+
+def test_a_kept_reminder_is_dropped_when_staff_move_the_session_and_the_change_goes(
+    resident, standin, navi, app
+):
+    """ "Tomorrow is your class" kept while LINE was down, then staff postpone the class a week:
+    the resident hears of the new date, not the old reminder (a new one comes before the new
+    date)."""
+    session = add_session(app, days=1)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    before = len(standin.messages_to(resident.user_id))
+    standin.fail(PUSH, 500)
+    assert remind_tomorrows_bookings(navi) == 1  # kept by the outbox
+    with navi.sessions() as db:
+        moved = db.get(ClassSession, session.id)
+        details = {name: getattr(moved, name) for name in changes.EDITABLE}
+        week_on = moved.starts_at + dt.timedelta(days=7)
+        now = dt.datetime.now(dt.UTC)
+        notices = changes.update_session(
+            db, session.id, "staff", now, **details | {"starts_at": week_on}
+        )
+        db.commit()
+    changes.tell(navi.sessions, navi.outbox, navi.content, navi.settings, notices, "staff")
+    navi.outbox.retry_due(now=later(60))
+    (told,) = standin.messages_to(resident.user_id)[before:]
+    assert "変わりました" in told["altText"] and "明日は" not in told["altText"]

@@ -235,7 +235,8 @@ def tell(
                 key = reservations.retry_key(purpose, reservation)
             follower = reservation.follower
             cards = messages.sized_for(follower, [card])
-            sent = outbox.push(follower.line_user_id, cards, key, notice.purpose)
+            about = about_booking(notice, reservation)
+            sent = outbox.push(follower.line_user_id, cards, key, notice.purpose, about)
             if sent == SENT:
                 report.sent += 1
             elif sent == KEPT:
@@ -256,6 +257,15 @@ def tell(
         )
         db.commit()
     return report
+
+
+def about_booking(notice: Notice, reservation: Reservation) -> str | None:
+    """What a notice is about, for the outbox should LINE not take it now: a seat offer or a
+    change is only true while the booking stands (a retry after the resident cancelled drops
+    it); a cancellation is true for good, and must still arrive."""
+    if notice.purpose == "session-cancelled":
+        return None
+    return reservations.booking_subject(reservation)
 
 
 def notice_card(content: Content, settings: Settings, purpose: str, reservation: Reservation):

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from bot.classes.cards import reservation_card  # the card residents also see when booking
-from bot.classes.reservations import reminder_key
+from bot.classes.reservations import booking_subject, reminder_key
 from bot.core.content import Content
 from bot.core.db import utcnow
 from bot.core.models import ClassSession, Follower, Reservation
@@ -100,7 +100,8 @@ def remind(
     card = reservation_card(content, settings.tz, lang, reservation, heading)
     key = reminder_key(reservation)
     follower = reservation.follower
-    outcome = outbox.push(follower.line_user_id, sized_for(follower, [card]), key, "reminder")
+    cards, about = sized_for(follower, [card]), booking_subject(reservation)
+    outcome = outbox.push(follower.line_user_id, cards, key, "reminder", about)
     reservation.reminded_at = utcnow()
     db.commit()
     return int(outcome != REFUSED)

@@ -75,6 +75,32 @@ def reminder_key(reservation: Reservation) -> str:
     return retry_key(f"reminder:{start}", reservation)
 
 
+def booking_subject(reservation: Reservation) -> str:
+    """What a push about this booking is `about` in the outbox (bot.line.outbox): the booking
+    as it is now — its row, when it was made (a cancelled row booked again is another booking)
+    and its session's start (the words of a reminder are wrong once the session moved)."""
+    made = int(reservation.created_at.timestamp())
+    start = int(reservation.session.starts_at.timestamp())
+    return f"booking:{reservation.id}:{made}:{start}"
+
+
+def booking_stands(db: Session, about: str, now: dt.datetime) -> bool:
+    """Whether a kept push about a booking (booking_subject) is still true: the booking is
+    active, its session open and not started, and neither was remade or moved since. The
+    outbox asks before each retry, so a reminder or a seat offer never reaches a resident after
+    the booking lapsed; subjects of other kinds are not ours to judge."""
+    kind, _, rest = about.partition(":")
+    if kind != "booking":
+        return True
+    reservation = _load(db, int(rest.split(":")[0]))
+    return (
+        reservation is not None
+        and reservation.status in ACTIVE
+        and _is_open(reservation.session, now)
+        and booking_subject(reservation) == about
+    )
+
+
 def reserve(
     db: Session,
     session_id: int,

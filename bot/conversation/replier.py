@@ -58,7 +58,9 @@ class Replier:
 
     def push(self, push: Push) -> str:
         """Send one queued push (kept and retried with its key if LINE does not take it)."""
-        return self.outbox.push(push.user_id, push.messages, push.retry_key, push.purpose)
+        return self.outbox.push(
+            push.user_id, push.messages, push.retry_key, push.purpose, push.about
+        )
 
 
 def fallback_key(event: Event) -> str:

@@ -61,6 +61,8 @@ class Push:
     messages: list[dict]
     retry_key: str
     purpose: str = "push"  # what it is, for the outbox's logs (promotion, notice…)
+    # What it is about, when it is true only while that stands (bot.line.outbox).
+    about: str | None = None
 
 
 @dataclass
@@ -153,11 +155,17 @@ class Turn:
         self.remembered = {"intent": intent, "entry_key": entry_key, "data": data}
 
     def push_later(
-        self, user_id: str, messages: list[dict], retry_key: str, purpose: str = "push"
+        self,
+        user_id: str,
+        messages: list[dict],
+        retry_key: str,
+        purpose: str = "push",
+        about: str | None = None,
     ) -> None:
         """Send to another resident once this turn has committed (never before: a rollback
-        must not leave a message behind). The retry key makes a repeated push harmless."""
-        self.outbox.append(Push(user_id, messages, retry_key, purpose))
+        must not leave a message behind). The retry key makes a repeated push harmless;
+        `about` lets the outbox drop it, should it be kept, once that no longer stands."""
+        self.outbox.append(Push(user_id, messages, retry_key, purpose, about))
 
     def forget(self) -> None:
         """Drop the conversation context ("メニュー", "キャンセル")."""

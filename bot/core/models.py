@@ -109,6 +109,10 @@ class PendingMessage(Base):
     line_user_id: Mapped[str] = mapped_column(String(64))
     # What the message is (reply, booking, promotion, reminder, notice…), for logs and counts.
     purpose: Mapped[str] = mapped_column(String(32))
+    # What a message is about when it is true only while that stands — a reminder or a seat
+    # offer names its booking (bot.classes.reservations.booking_subject) — so a retry after the
+    # resident cancelled, or staff cancelled or moved the session, drops it. None: always due.
+    about: Mapped[str | None] = mapped_column(String(80))
     messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     retry_key: Mapped[str] = mapped_column(String(64), unique=True)
     reply_token: Mapped[str | None] = mapped_column(String(64))

@@ -7,6 +7,12 @@ and the scheduler's `retry_due` sends it later with the same retry key: by reply
 reply token can still be used, by push after, for up to a day. A message LINE refuses for
 good (400: our message is wrong) is not retried; that is a bug to fix, and logged as one.
 
+A message true only while something stands (a reminder of a booking, a seat offered from the
+waiting list) is kept with what it is about (`about`); before each retry the outbox asks
+`still_meant` — given by the domain that knows, bot.classes — and drops it once the resident
+cancelled, or staff cancelled or moved the session. Everything else (answers, confirmations,
+cancellation notices) is about nothing that can lapse: it is always delivered.
+
 Why a cap on calls: gunicorn serves webhooks, `/healthz` and the console from a few threads
 per worker. If every thread waited on a hung LINE API, nothing else would be answered. At most
 `LINE_CALLS_AT_ONCE` threads wait on LINE; the others keep their message and move on.
@@ -54,13 +60,23 @@ RETRIES_PER_RUN = 200
 SENT, KEPT, REFUSED, DROPPED = "sent", "kept", "refused", "dropped"
 
 
+# Whether what a kept message is about still stands: (db, about, now) → bool.
+StillMeant = Callable[[Session, str, dt.datetime], bool]
+
+
+def always_meant(db: Session, about: str, now: dt.datetime) -> bool:
+    """The check of an outbox told of no subjects: every message goes."""
+    return True
+
+
 class Busy(Exception):
     """Every call this process allows is already waiting on LINE."""
 
 
 @dataclass
 class RetryReport:
-    """One retry run: delivered, still waiting, given up, dropped (the resident left)."""
+    """One retry run: delivered, still waiting, given up, dropped (the resident left, or what
+    the message was about no longer stands)."""
 
     sent: int = 0
     waiting: int = 0
@@ -77,10 +93,12 @@ class Outbox:
         sessions: sessionmaker,
         clock: Callable[[], dt.datetime] = utcnow,
         calls_at_once: int = LINE_CALLS_AT_ONCE,
+        still_meant: StillMeant = always_meant,
     ):
         self.gateway = gateway
         self.sessions = sessions
         self.clock = clock
+        self.still_meant = still_meant
         self._calls = threading.BoundedSemaphore(calls_at_once)
         self._started: dict[int, float] = {}  # thread → when its LINE call began
 
@@ -110,15 +128,21 @@ class Outbox:
             return self._failed(failure, user_id, messages, _key(retry_key), purpose, reply_token)
 
     def push(
-        self, user_id: str, messages: list[dict[str, Any]], retry_key: str, purpose: str
+        self,
+        user_id: str,
+        messages: list[dict[str, Any]],
+        retry_key: str,
+        purpose: str,
+        about: str | None = None,
     ) -> str:
-        """Push with its retry key; keep it if LINE did not take it."""
+        """Push with its retry key; keep it if LINE did not take it — with what it is `about`,
+        when it is true only while that stands (a booking: see the module's docstring)."""
         try:
             with self._a_call():
                 self.gateway.push(user_id, messages, retry_key)
             return SENT
         except (Busy, LineError) as failure:
-            return self._failed(failure, user_id, messages, retry_key, purpose, None)
+            return self._failed(failure, user_id, messages, retry_key, purpose, None, about)
 
     @contextmanager
     def _a_call(self) -> Iterator[None]:
@@ -146,6 +170,7 @@ class Outbox:
         retry_key: str,
         purpose: str,
         reply_token: str | None,
+        about: str | None = None,
     ) -> str:
         """Decide what a failed send becomes: delivered (409), kept, or refused for good."""
         if isinstance(failure, LineError) and failure.already_accepted:
@@ -159,7 +184,7 @@ class Outbox:
             log.warning("a %s to a group or room failed and cannot be kept", purpose)
             return DROPPED
         status = (failure.status or 0) if isinstance(failure, LineError) else None
-        self._keep(user_id, messages, retry_key, purpose, reply_token, status)
+        self._keep(user_id, messages, retry_key, purpose, reply_token, status, about)
         why = "every LINE call of this process busy" if status is None else f"status={status}"
         log.warning("a %s was kept for retry (%s)", purpose, why)
         return KEPT
@@ -172,6 +197,7 @@ class Outbox:
         purpose: str,
         reply_token: str | None,
         status: int | None,
+        about: str | None,
     ) -> None:
         now = self.clock()
         with self.sessions() as db:
@@ -180,6 +206,7 @@ class Outbox:
                 {
                     "line_user_id": user_id,
                     "purpose": purpose,
+                    "about": about,
                     "messages": messages,
                     "retry_key": retry_key,
                     "reply_token": reply_token,
@@ -270,6 +297,10 @@ class Outbox:
         """One more try: reply while the token lives, else push; delete once delivered."""
         if not self._following(message.line_user_id, db):
             db.delete(message)  # they left, or had us delete their data
+            return DROPPED
+        if message.about is not None and not self.still_meant(db, message.about, now):
+            log.info("a kept %s was about what no longer stands: dropped", message.purpose)
+            db.delete(message)
             return DROPPED
         try:
             self._send_again(message, now)

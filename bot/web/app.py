@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from bot.answers.live import LiveContent
+from bot.classes.reservations import booking_stands
 from bot.conversation.answering import Answerer
 from bot.conversation.choosing import Chooser
 from bot.conversation.dispatch import Dispatcher
@@ -92,7 +93,8 @@ def build_services(settings: Settings) -> Navi:
         refresh_models=live_models.refresh,
         links=LinkTable(content, settings.public_base_url),
     )
-    outbox = Outbox(gateway, sessions)
+    # A kept reminder or seat offer is dropped once its booking lapsed (bot.line.outbox).
+    outbox = Outbox(gateway, sessions, still_meant=booking_stands)
     dispatcher = Dispatcher(engine, sessions, answerer, Replier(outbox))
     return Navi(
         settings, engine, sessions, live, safety, router, gateway, outbox, dispatcher, live_models
