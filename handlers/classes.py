@@ -7,7 +7,8 @@ sub-questions (cost, what to bring, who may join …) from content/.
 Postback actions (bot/line/postback.py format, e.g. ``v1|reserve|session=12``):
     reserve             session=<id>      book a seat, or join the waiting list when full
     my_reservations     —                 the resident's upcoming bookings, each cancellable
-    cancel_ask          reservation=<id>  "cancel this booking?" with yes / no
+    cancel_ask          reservation=<id>  "cancel this booking?" with yes / no (too late, once
+                                          the session has begun: whom to call instead)
     cancel_reservation  reservation=<id>  cancel; the first on the waiting list gets the seat (push)
     cancel_keep         reservation=<id>  keep the booking
     class_entry         k=<entry key>     a sub-question (the schedule and bookings come live)
@@ -37,6 +38,7 @@ from bot.classes.cards import (
     reservation_card,
     session_rows,
     short_when,
+    venue_phone,
 )
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
@@ -384,6 +386,8 @@ def confirm_cancelling(turn: Turn) -> list[dict]:
     reservation = own_reservation(turn)
     if reservation is None:
         return booking_not_found(turn)
+    if reservation.session.starts_at <= turn.services.now:
+        return too_late_to_cancel(turn, reservation)
     ask = "cancel_confirm" if reservation.status == "reserved" else "cancel_confirm_waitlist"
     params = {"reservation": str(reservation.id)}
     buttons = [
@@ -406,6 +410,8 @@ def cancel_booking(turn: Turn) -> list[dict]:
         return booking_not_found(turn)
     db, now = turn.services.db, turn.services.now
     result = reservations.cancel(db, reservation_id, follower=turn.follower, now=now)
+    if result.kind == "started" and result.reservation is not None:
+        return too_late_to_cancel(turn, result.reservation)
     if result.kind != "cancelled":
         return booking_not_found(turn)
     if result.promoted is not None:
@@ -423,6 +429,17 @@ def keep_booking(turn: Turn) -> list[dict]:
         return booking_not_found(turn)
     actions = [my_bookings_button(turn), *class_actions(turn, "schedule")]
     return [messages.with_quick_replies(messages.text(turn.ui("cancel_kept")), actions)]
+
+
+def too_late_to_cancel(turn: Turn, reservation: Reservation) -> list[dict]:
+    """A cancel button of a session that has begun (an old card, the reminder): too late to
+    cancel; the session and the venue's phone, for whoever could not come or has a question."""
+    session = reservation.session
+    content, lang = turn.content, turn.lang
+    rows = session_rows(content, turn.services.settings.tz, lang, session, brief=True)
+    rows.append((turn.ui("class_row.phone"), venue_phone(content, lang, session.venue)))
+    card = bubble_message(turn.ui("cancel_too_late"), classes.title_in(session, lang), rows, [])
+    return [messages.with_quick_replies(card, class_actions(turn, "schedule"))]
 
 
 def booking_not_found(turn: Turn) -> list[dict]:

@@ -354,3 +354,43 @@ def test_seats_staff_add_go_to_those_waiting_who_still_follow(
     pushed = standin.messages_to(neighbour.user_id)[before:]
     assert len(pushed) == 1 and "席が空いた" in pushed[0]["altText"]
     assert statuses(app)[gone.user_id] == "waitlisted"
+
+
+# -- a booking cannot be cancelled once its session has begun -----------------------------------
+
+
+def started_hours_ago(app, session_id: int, hours: float) -> None:
+    """Move a session's start into the past, as time passing would."""
+    with app.extensions["navi"].sessions() as db:
+        db.get(ClassSession, session_id).starts_at = dt.datetime.now(dt.UTC) - dt.timedelta(
+            hours=hours
+        )
+        db.commit()
+
+
+def test_a_booking_card_tapped_after_the_class_began_says_it_is_too_late_to_cancel(resident, app):
+    """The confirmation card's 予約を取り消す still works the day after: the booking of a
+    resident who came would turn 'cancelled' and vanish from the door list. The bot says
+    the class has begun and whom to call instead, and the booking stays."""
+    session = add_session(app, venue="志村ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    card = resident.tap("予約する")
+    ask = card.button("予約を取り消す")["data"]
+    started_hours_ago(app, session.id, 20)
+    reply = resident.press(ask)
+    assert "すでに始まっているか終わっている" in reply.text and "03-3960-5885" in reply.text
+    assert "取り消す" not in [b["label"] for b in _buttons(reply)]
+    reservation_id = ask.rpartition("=")[2]
+    late = resident.press(f"v1|cancel_reservation|reservation={reservation_id}")  # an old 取り消す
+    assert "すでに始まっているか終わっている" in late.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_too_late_to_cancel_is_said_in_english_too(english_resident, app):
+    session = add_session(app)
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    card = english_resident.tap("Book")
+    ask = card.button("Cancel booking")["data"]
+    started_hours_ago(app, session.id, 1)
+    assert "already started" in english_resident.press(ask).text

@@ -248,3 +248,19 @@ def test_cancelling_everything_a_resident_holds_frees_their_seats_for_the_waitin
         db.commit()
     assert [r.promoted.follower_id for r in results] == [waiting]
     assert counts(navi, session_id) == {"reserved": 1, "waitlisted": 0, "counter": 1}
+
+
+def test_a_booking_cannot_be_cancelled_once_its_session_has_begun(navi):
+    session_id = add_session(navi, capacity=1)
+    came, waiting = residents(navi, 2)
+    with navi.sessions() as db:
+        for follower_id in (came, waiting):
+            reservations.reserve(db, session_id, db.get(Follower, follower_id))
+        db.commit()
+        begun = dt.datetime.now(dt.UTC) + dt.timedelta(days=3, minutes=5)
+        result = reservations.cancel(
+            db, session_id=session_id, follower=db.get(Follower, came), now=begun
+        )
+        db.commit()
+    assert (result.kind, result.promoted) == ("started", None)
+    assert counts(navi, session_id) == {"reserved": 1, "waitlisted": 1, "counter": 1}

@@ -48,7 +48,8 @@ class ReservationResult:
 
 @dataclass(frozen=True)
 class CancelResult:
-    """What `cancel` did: kind is cancelled | not_found; who got the freed seat, if anyone."""
+    """What `cancel` did: kind is cancelled | not_found | started (too late: the session has
+    begun); who got the freed seat, if anyone."""
 
     kind: str
     reservation: Reservation | None = None
@@ -142,11 +143,17 @@ def cancel(
 ) -> CancelResult:
     """Cancel by reservation id (staff; or a resident's own, when `follower` is given) or by
     (session_id, follower). A freed seat goes to the first on the waiting list, in the same
-    transaction, so nobody can take it in between."""
+    transaction, so nobody can take it in between.
+
+    Once the session has begun it is too late: the seat can no longer go to anyone, and the
+    booking is what staff check at the door and mark attendance on (a resident who came and
+    tapped an old card's button the next day would vanish from the attendance)."""
     now = now or utcnow()
     reservation = _find(db, reservation_id, session_id, follower)
     if reservation is None:
         return CancelResult("not_found")
+    if _has_started(db, reservation.session_id, now):
+        return CancelResult("started", reservation)
     was = _mark_cancelled(db, reservation.id)
     db.refresh(reservation)
     if was is None:
@@ -280,6 +287,12 @@ def waitlist_position(db: Session, reservation: Reservation) -> int | None:
 def _is_open(session: ClassSession | None, now: dt.datetime) -> bool:
     """Open for booking: exists, not cancelled, not started."""
     return session is not None and session.status == "open" and session.starts_at > now
+
+
+def _has_started(db: Session, session_id: int, now: dt.datetime) -> bool:
+    """Whether the session's start has come (read fresh: staff may have moved it)."""
+    starts_at = db.scalar(select(ClassSession.starts_at).where(ClassSession.id == session_id))
+    return starts_at is not None and starts_at <= now
 
 
 def _reservation_of(db: Session, session_id: int, follower_id: int) -> Reservation | None:
