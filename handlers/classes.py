@@ -219,7 +219,47 @@ def book(
     )
     # Keep the list the resident chose from, so "the first one" still means the first shown.
     turn.remember(INTENT, "reserved", session_ids=sessions_shown(turn) or [session_id])
-    return [messages.with_quick_replies(card, class_actions(turn, "what_to_bring", "cost"))]
+    answer = [card]
+    if result.kind != "already":
+        answer += clash_warning(turn, reservation)
+    *before, last = answer  # LINE shows the quick replies of the last message only
+    return [
+        *before,
+        messages.with_quick_replies(last, class_actions(turn, "what_to_bring", "cost")),
+    ]
+
+
+def clash_warning(turn: Turn, reservation: Reservation) -> list[dict]:
+    """When the resident also holds a booking at the same time: a card naming it, with a
+    button to cancel it (nothing when there is none).
+
+    Warned, not refused: a resident moving to another hall or hour books the new one first, so
+    refusing would make them cancel first and risk losing both seats to the waiting list in
+    between; and only they know which one they will go to. What the ward needs is that the
+    seat they will leave empty goes back to those waiting — the card asks for that, and one tap
+    does it.
+    """
+    others = reservations.clashing(turn.services.db, reservation, turn.services.now)
+    # The soonest is named: a third booking at the same time is rarer still, and its card
+    # would push the confirmation's answer past what a resident reads.
+    return [clash_card(turn, others[0])] if others else []
+
+
+def clash_card(turn: Turn, other: Reservation) -> dict:
+    """The other booking at the same time: when, where, its 受付番号 (or place on the waiting
+    list), and a button to cancel it — labelled apart from the new booking's own."""
+    session = other.session
+    rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session, brief=True)
+    if other.status == "reserved":
+        rows.append((turn.ui("class_row.number"), str(other.id)))
+    else:
+        position = reservations.waitlist_position(turn.services.db, other)
+        rows.append((turn.ui("class_row.position"), str(position)))
+    postback = Postback("cancel_ask", {"reservation": str(other.id)})
+    cancel = messages.postback_action(turn.ui("cancel_other_button"), postback)
+    return bubble_message(
+        turn.ui("class_clash"), classes.title_in(session, turn.lang), rows, [cancel]
+    )
 
 
 def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:

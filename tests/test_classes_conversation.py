@@ -14,8 +14,8 @@ from tests.conftest import Resident
 
 
 def add_session(app, *, days: float = 3, venue: str = "志村ふれあい館", capacity: int = 10, **kw):
-    """A session `days` from now, saved the way staff add one."""
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+    """A session `days` from now (or at `starts_at`), saved the way staff add one."""
+    starts = kw.pop("starts_at", None) or dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
     fields = {"title": "はじめてのLINE", "kind": "class", **kw}
     with app.extensions["navi"].sessions() as db:
         session = classes.add_session(
@@ -394,3 +394,37 @@ def test_too_late_to_cancel_is_said_in_english_too(english_resident, app):
     ask = card.button("Cancel booking")["data"]
     started_hours_ago(app, session.id, 1)
     assert "already started" in english_resident.press(ask).text
+
+
+# -- two bookings at the same time ----------------------------------------------------------------
+
+
+def test_booking_a_session_at_the_same_time_as_another_says_so_and_offers_to_cancel_it(
+    resident, app
+):
+    """Two halls hold the class at the same hour. The second booking goes through (the
+    resident may be moving to the other hall), but the bot names the first and offers to cancel
+    it, so the seat they will leave empty goes to someone waiting."""
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    shimura = add_session(app, venue="志村ふれあい館", starts_at=starts)
+    nakacho = add_session(app, venue="仲町ふれあい館", starts_at=starts)
+    resident.press(f"v1|reserve|session={shimura.id}")
+    second = resident.press(f"v1|reserve|session={nakacho.id}")
+    assert "予約しました" in second.text
+    assert (
+        "時間が重なる" in second.text and "志村ふれあい館" in second.text.split("時間が重なる")[1]
+    )
+    assert "志村ふれあい館" in resident.tap("重なる予約を取り消す").text  # asks about the first
+    resident.tap("取り消す")
+    with app.extensions["navi"].sessions() as db:
+        held = {r.session_id: r.status for r in db.scalars(select(Reservation))}
+    assert held == {shimura.id: "cancelled", nakacho.id: "reserved"}
+
+
+def test_a_session_starting_as_another_ends_is_no_clash(resident, app):
+    morning = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    noon = morning + dt.timedelta(hours=2)
+    first = add_session(app, starts_at=morning, ends_at=noon)
+    then = add_session(app, venue="仲町ふれあい館", starts_at=noon)
+    resident.press(f"v1|reserve|session={first.id}")
+    assert "時間が重なる" not in resident.press(f"v1|reserve|session={then.id}").text

@@ -34,6 +34,9 @@ from bot.core.models import ClassSession, Follower, Reservation
 # a redelivered event sends the same key and LINE answers 409 instead of sending twice.
 NAMESPACE = uuid.UUID("6f1d4c1e-2b7a-5a52-9c55-1ab0a5e1c0de")
 ACTIVE = ("reserved", "waitlisted")
+# When looking for a resident's bookings at the same time, a session staff gave no end time is
+# taken to last an hour: enough to catch two at the same hour, without guessing a longer class.
+ASSUMED_LENGTH = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,19 @@ def my_reservations(db: Session, follower: Follower, now: dt.datetime) -> list[R
     return list(db.scalars(query))
 
 
+def clashing(db: Session, reservation: Reservation, now: dt.datetime) -> list[Reservation]:
+    """The resident's other upcoming bookings (seats or waiting-list places, in open sessions)
+    whose time overlaps this booking's session, soonest first."""
+    session = reservation.session
+    return [
+        other
+        for other in my_reservations(db, reservation.follower, now)
+        if other.id != reservation.id
+        and other.session.status == "open"
+        and _overlap(other.session, session)
+    ]
+
+
 def attendees(db: Session, session_id: int) -> list[Reservation]:
     """Who holds a seat in a session (with their follower), in booking order, for staff."""
     query = (
@@ -293,6 +309,16 @@ def _has_started(db: Session, session_id: int, now: dt.datetime) -> bool:
     """Whether the session's start has come (read fresh: staff may have moved it)."""
     starts_at = db.scalar(select(ClassSession.starts_at).where(ClassSession.id == session_id))
     return starts_at is not None and starts_at <= now
+
+
+def _overlap(one: ClassSession, other: ClassSession) -> bool:
+    """Whether two sessions share any time (one ending as the other starts does not)."""
+    return one.starts_at < _ends(other) and other.starts_at < _ends(one)
+
+
+def _ends(session: ClassSession) -> dt.datetime:
+    """When a session ends: as staff gave it, else ASSUMED_LENGTH after its start."""
+    return session.ends_at or session.starts_at + ASSUMED_LENGTH
 
 
 def _reservation_of(db: Session, session_id: int, follower_id: int) -> Reservation | None:
