@@ -17,7 +17,15 @@ from bot.classes import changes
 from bot.classes.reminders import send_due_reminders
 from bot.core.models import ClassSession, Follower, PendingMessage
 from bot.line.gateway import LineGateway
-from bot.line.outbox import DROPPED, KEPT, SENT, STUCK_AFTER_S, WAIT_FOR_A_CALL_S, Outbox
+from bot.line.outbox import (
+    DROPPED,
+    KEPT,
+    NO_ANSWER,
+    SENT,
+    STUCK_AFTER_S,
+    WAIT_FOR_A_CALL_S,
+    Outbox,
+)
 from bot.residents.followers import delete_follower
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 from tests.conftest import ACCESS_TOKEN
@@ -69,6 +77,24 @@ def test_an_answer_kept_past_its_reply_token_goes_by_push_once(resident, standin
     (pushed,) = sent_by(standin, PUSH)
     assert pushed.headers.get("X-Line-Retry-Key")
     assert len(standin.messages_to(resident.user_id)) == 1
+
+
+def test_a_reply_line_took_but_whose_answer_was_lost_is_not_sent_twice(
+    resident, standin, navi, monkeypatch
+):
+    """LINE delivered the reply, but its answer did not come back within the read timeout:
+    the retry's reply finds the token spent, by our own first try. It used to push the answer
+    again, and the resident read it twice."""
+    monkeypatch.setattr(navi.gateway, "timeout", (2.05, 0.3))
+    standin.hang(REPLY, 1.0, takes_it=True)
+    resident.say("コンビニで住民票を取りたい")
+    (kept,) = pending(navi)
+    assert kept.last_status == NO_ANSWER
+    delivered = standin.messages_to(resident.user_id)
+    assert delivered  # the resident has the answer already
+    assert navi.outbox.retry_due(now=later(6)).sent == 1
+    assert sent_by(standin, PUSH) == [] and pending(navi) == []
+    assert standin.messages_to(resident.user_id) == delivered  # once, not twice
 
 
 def test_a_booking_confirmation_line_refused_with_500_still_reaches_the_resident(

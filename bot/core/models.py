@@ -117,7 +117,8 @@ class PendingMessage(Base):
     retry_key: Mapped[str] = mapped_column(String(64), unique=True)
     reply_token: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-    # LINE's status of the last failure; 0 for a timeout or network failure.
+    # LINE's status of the last failure; 1 for a request LINE did not answer (a read timeout:
+    # it may have taken it), 0 for one that never reached it.
     last_status: Mapped[int | None] = mapped_column(SmallInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

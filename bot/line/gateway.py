@@ -56,12 +56,16 @@ class LineError(Exception):
         *,
         request_id: str | None = None,
         properties: tuple[str, ...] = (),
+        may_have_arrived: bool = False,
     ):
         super().__init__(f"LINE API {status or 'network'} error: {message}")
         self.status = status
         self.message = message
         self.request_id = request_id
         self.properties = properties  # the request fields LINE named as invalid
+        # The request was sent and no answer came (a read timeout, a dropped connection):
+        # LINE may have taken it. A failure to connect never reached LINE.
+        self.may_have_arrived = may_have_arrived
 
     @property
     def retryable(self) -> bool:
@@ -105,7 +109,12 @@ def _error_from(exc: Exception) -> LineError:
         if exc.status == 400 and "reply token" in message.lower():
             return InvalidReplyToken(exc.status, message, request_id=request_id)
         return LineError(exc.status, message, request_id=request_id, properties=properties)
-    return LineError(None, type(exc).__name__)
+    reason = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc
+    return LineError(
+        None,
+        type(reason).__name__,
+        may_have_arrived=isinstance(reason, _SENT_WITHOUT_AN_ANSWER),
+    )
 
 
 def _error_body(body: str | bytes | None) -> tuple[str, tuple[str, ...]]:
@@ -122,6 +131,7 @@ def _error_body(body: str | bytes | None) -> tuple[str, tuple[str, ...]]:
 
 
 _NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError)
+_SENT_WITHOUT_AN_ANSWER = (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ProtocolError)
 
 
 class LineGateway:

@@ -56,6 +56,10 @@ LONGEST_WAIT = dt.timedelta(minutes=30)
 CLAIM = dt.timedelta(minutes=2)
 RETRIES_PER_RUN = 200
 
+# `last_status` of a request sent that LINE did not answer (a read timeout, a dropped
+# connection): it may have taken it. 0 is a failure that never reached LINE.
+NO_ANSWER = 1
+
 # What became of a message handed to the outbox.
 SENT, KEPT, REFUSED, DROPPED = "sent", "kept", "refused", "dropped"
 
@@ -183,7 +187,7 @@ class Outbox:
         if user_id is None:
             log.warning("a %s to a group or room failed and cannot be kept", purpose)
             return DROPPED
-        status = (failure.status or 0) if isinstance(failure, LineError) else None
+        status = _status_of(failure) if isinstance(failure, LineError) else None
         self._keep(user_id, messages, retry_key, purpose, reply_token, status, about)
         why = "every LINE call of this process busy" if status is None else f"status={status}"
         log.warning("a %s was kept for retry (%s)", purpose, why)
@@ -319,13 +323,18 @@ class Outbox:
                 self.gateway.reply(token, message.messages)
                 return
             except InvalidReplyToken:
-                pass  # spent after all: push
+                if message.last_status == NO_ANSWER:
+                    # A live token already spent, after a reply LINE did not answer: that
+                    # reply reached the resident. A push now would say it all twice.
+                    log.info("a kept %s had arrived after all: not pushed", message.purpose)
+                    return
+                # spent or expired otherwise: push
         self.gateway.push(message.line_user_id, message.messages, message.retry_key)
 
     def _not_yet(self, message: PendingMessage, failure: LineError, now: dt.datetime) -> str:
         """Schedule the next try with backoff, or give up: refused for good, or a day gone."""
         message.attempts += 1
-        message.last_status = failure.status or 0
+        message.last_status = _status_of(failure)
         if not failure.retryable or now - message.created_at >= KEEP_TRYING:
             message.given_up_at = now
             log.error(
@@ -338,6 +347,11 @@ class Outbox:
         wait = min(FIRST_RETRY * 2 ** (message.attempts - 1), LONGEST_WAIT)
         message.next_attempt_at = now + wait
         return KEPT
+
+
+def _status_of(failure: LineError) -> int:
+    """What `last_status` keeps of a failure: LINE's status, NO_ANSWER or 0."""
+    return failure.status or (NO_ANSWER if failure.may_have_arrived else 0)
 
 
 def waiting(db: Session) -> int:

@@ -139,13 +139,16 @@ def make_app(state: State, lock: threading.Lock) -> Callable[..., Iterable[bytes
             hang = state.take_hang(request.path)
         if state.round_trip_s:
             time.sleep(state.round_trip_s)  # the way to LINE and back, for benchmarks
-        if hang is not None:
+        if hang is not None and not hang.takes_it:
             # LINE hanging: the caller waits (and usually gives up first); the call then fails
             # and, like any failed call, changes nothing. Slept outside the lock, so other
             # calls are served meanwhile.
             time.sleep(hang.seconds)
         with lock:
-            response = line_error(hang.status, hang.message) if hang else _dispatch(ctx)
+            if hang is not None and not hang.takes_it:
+                response = line_error(hang.status, hang.message)
+            else:
+                response = _dispatch(ctx)
             state.calls.append(
                 RecordedCall(
                     method=request.method,
@@ -157,6 +160,9 @@ def make_app(state: State, lock: threading.Lock) -> Callable[..., Iterable[bytes
                     query=dict(request.args.items()),
                 )
             )
+        if hang is not None and hang.takes_it:
+            # LINE took the call, and its answer is lost or late on the way back.
+            time.sleep(hang.seconds)
         # Every LINE response carries its request ID, errors included.
         response.headers["x-line-request-id"] = ctx.request_id
         return response(environ, start_response)

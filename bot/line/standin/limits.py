@@ -93,6 +93,7 @@ class FaultRule:
     every_nth: int | None = None
     seen: int = 0
     seconds: float = 0.0  # a hang rule: how long the call waits before it fails
+    takes_it: bool = False  # a hang rule: the call is carried out first, then answered late
 
     def fires(self, path: str) -> bool:
         """Count a call to ``path`` and say whether this rule fails it."""

@@ -196,11 +196,17 @@ class StandIn:
         with self._lock:
             self._state.round_trip_s = seconds
 
-    def hang(self, path_prefix: str, seconds: float, *, times: int = 1) -> None:
+    def hang(
+        self, path_prefix: str, seconds: float, *, times: int = 1, takes_it: bool = False
+    ) -> None:
         """Hold the next ``times`` calls whose path starts with ``path_prefix`` for ``seconds``,
         then fail them with 500 (a caller with a shorter timeout has given up by then). Other
-        calls are served meanwhile. A hung call changes nothing."""
-        rule = FaultRule(path_prefix, 500, FAULT_MESSAGES[500], times=times, seconds=seconds)
+        calls are served meanwhile. A hung call changes nothing; with ``takes_it`` it is
+        carried out at once (delivered, its reply token spent) and only its answer is late,
+        as when LINE's response is lost on the way back."""
+        rule = FaultRule(
+            path_prefix, 500, FAULT_MESSAGES[500], times=times, seconds=seconds, takes_it=takes_it
+        )
         with self._lock:
             self._state.hangs.append(rule)
 
