@@ -128,6 +128,32 @@ def test_mistakes_are_explained_beside_their_fields(staff):
     assert "Traceback" not in page
 
 
+# Japanese keyboards offer ①, ⑤ and ² when typing a digit: str.isdigit() passed them and
+# int() refused them, a 500 that lost the whole form. A number too long for int() did the same.
+@pytest.mark.parametrize("capacity", ["①⓪", "²", "9" * 5000])
+def test_a_capacity_in_circled_or_endless_digits_is_explained_beside_its_field(staff, capacity):
+    response = post_form(staff, "/admin/classes/new", **session_form(capacity=capacity))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="capacity-error"' in page and "定員は1から1000までの数字で入れてください" in page
+    assert "スマホ教室 LINEのはじめ方" in page  # what they typed is still there
+
+
+def test_an_edit_with_a_circled_capacity_is_explained_and_changes_nothing(app, staff):
+    session_id = a_session(app, capacity=2)
+    response = post_form(staff, f"/admin/classes/{session_id}/edit", **session_form(capacity="⑤"))
+    assert response.status_code == 400
+    assert "定員は1から1000までの数字で入れてください" in response.get_data(as_text=True)
+    assert stored(app, ClassSession, session_id).capacity == 2
+
+
+def test_a_capacity_in_full_width_digits_is_read_as_typed(app, staff):
+    response = post_form(staff, "/admin/classes/new", **session_form(capacity="１０"))
+    assert response.status_code == 302
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(ClassSession.capacity)) == 10
+
+
 def test_an_end_before_the_start_and_a_start_in_the_past_are_refused(staff):
     early = post_form(staff, "/admin/classes/new", **session_form(ends_at="00:00"))
     assert "終了時刻は、開始時刻より後の時刻にしてください" in early.get_data(as_text=True)
@@ -307,6 +333,17 @@ def test_attendance_of_another_sessions_reservation_is_ignored(app, staff):
     detail = f"/admin/classes/{mine}"
     post_form(staff, f"{detail}/attendance", form_page=detail, **{f"attended-{theirs}": "came"})
     assert stored(app, Reservation, theirs).attended is None
+
+
+def test_an_attendance_field_with_a_circled_number_is_ignored_and_the_rest_saved(app, staff):
+    session_id = a_session(app)
+    (came,) = booked(app, session_id, "U" + "e" * 32)
+    detail = f"/admin/classes/{session_id}"
+    marks = {"attended-①": "came", f"attended-{came}": "came"}
+    response = post_form(staff, f"{detail}/attendance", form_page=detail, **marks)
+    assert response.status_code == 302
+    assert "出欠を保存しました(変更 1件)" in staff.get(detail).get_data(as_text=True)
+    assert stored(app, Reservation, came).attended is True
 
 
 def test_attendee_csv_is_utf8_with_bom_and_lists_every_booking(app, staff):

@@ -187,6 +187,23 @@ def test_a_waiting_list_place_or_another_sessions_number_cannot_be_checked_in(ap
     assert audit(app, "class.attendance") == []
 
 
+def test_a_circled_number_posted_to_the_door_is_not_a_seat(app, staff):
+    """① passed str.isdigit() and then failed int(): a 500 at the reception desk."""
+    session_id = a_session(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    assert check_in(staff, session_id, "①").status_code == 302
+    assert "この回の予約ではありません" in door(staff, session_id)
+    assert attended(app, seat) is None
+
+
+def test_a_number_in_full_width_digits_is_checked_in(app, staff):
+    session_id = a_session(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    wide = str(seat).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert check_in(staff, session_id, wide).status_code == 302
+    assert attended(app, seat) is True
+
+
 def test_checking_in_needs_the_pages_csrf_token_and_a_login(app, staff):
     session_id = a_session(app)
     (seat,) = booked(app, session_id, "U" + "c" * 32)

@@ -60,6 +60,9 @@ ODD_FORM = {
     "role": "emperor",
     "active": "maybe",
     "attended": ["1e17", "-1", "x"],
+    "attended-①": "came",  # ① passes str.isdigit(), not int()
+    "reservation": "①",
+    "number": "①",
     "lang": "zz",
     "next": "//evil.example",
 }

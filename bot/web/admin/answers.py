@@ -35,7 +35,7 @@ from bot.core.db import utcnow
 from bot.core.models import AnswerVersion
 from bot.core.privacy import mask_personal_data
 from bot.staff import role_allows
-from bot.web.admin import bp, found_or_404
+from bot.web.admin import bp, found_or_404, whole_number
 from bot.web.admin.classes import navi
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -185,26 +185,26 @@ def answer_reject(version_id: int):
 @login_required("staff")
 def answer_restore(topic: str, key: str):
     """Submit an old version again (a new pending version, approved like any other)."""
-    number = request.form.get("number", "")
-    if not number.isdigit():
+    number = whole_number(request.form.get("number", ""))
+    if number is None:
         abort(400)
     kind = "area" if topic == DIRECTORY else "entry"
-    if int(number) == 0:
+    if number == 0:
         fields = repository_fields(topic, key)
     else:
         old = g.db.scalar(
             select(AnswerVersion).where(
                 AnswerVersion.topic == topic,
                 AnswerVersion.key == key,
-                AnswerVersion.number == int(number),
+                AnswerVersion.number == number,
             )
         )
         fields = old.fields if old is not None else {}
     if not fields:
         abort(404)
-    versions.restore(g.db, g.user.email, kind, topic, key, int(number), fields)
+    versions.restore(g.db, g.user.email, kind, topic, key, number, fields)
     g.db.commit()
-    flash(t("answers.restored", n=int(number)), "ok")
+    flash(t("answers.restored", n=number), "ok")
     return redirect(url_for("admin.answer_history", topic=topic, key=key))
 
 

@@ -25,7 +25,7 @@ from bot.classes import ClassError
 from bot.classes import changes as sessions_admin
 from bot.core.db import utcnow
 from bot.core.models import ClassSession
-from bot.web.admin import bp, found_or_404
+from bot.web.admin import bp, found_or_404, whole_number
 from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -151,8 +151,11 @@ def class_attendance(session_id: int):
     choices = {"came": True, "absent": False, "": None}
     marks = {}
     for name, value in request.form.items():
-        if name.startswith("attended-") and name[9:].isdigit() and value in choices:
-            marks[int(name[9:])] = choices[value]
+        if not name.startswith("attended-") or value not in choices:
+            continue
+        reservation_id = whole_number(name.removeprefix("attended-"))
+        if reservation_id is not None:  # a field our page never writes names no booking
+            marks[reservation_id] = choices[value]
     changed = sessions_admin.mark_attendance(g.db, session_id, marks, g.user.email)
     g.db.commit()
     flash(t("classes.attendance_saved", n=changed), "ok")
@@ -269,7 +272,7 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
         "description": form.get("description", "").replace("\r\n", "\n").strip(),
         "bring": " ".join(form.get("bring", "").split()),
         "asks_name": form.get("asks_name") == "1",
-        "capacity": int(capacity) if capacity.isdigit() else None,
+        "capacity": whole_number(capacity),
         "starts_at": starts_at,
         "ends_at": ends_at,
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.classes import door
-from bot.web.admin import bp
+from bot.web.admin import bp, whole_number
 from bot.web.admin.classes import found
 from bot.web.admin.i18n import t
 from bot.web.admin.security import login_required
@@ -40,15 +40,15 @@ def class_door(session_id: int):
 def class_door_check_in(session_id: int):
     """Mark one booking as come (or undo it), then back to an empty search for the next."""
     found(session_id)
-    number = request.form.get("reservation", "")
+    number = whole_number(request.form.get("reservation", ""))
     came = request.form.get("came") == "1"
-    if not number.isdigit() or len(number) > 18:
+    if number is None:
         flash(t("door.not_a_seat"), "error")
         return redirect(url_for("admin.class_door", session_id=session_id))
-    if not door.check_in(g.db, session_id, int(number), True if came else None, g.user.email):
+    if not door.check_in(g.db, session_id, number, True if came else None, g.user.email):
         g.db.rollback()
         flash(t("door.not_a_seat"), "error")
         return redirect(url_for("admin.class_door", session_id=session_id))
     g.db.commit()
-    flash(t("door.checked_in" if came else "door.undone", n=int(number)), "ok")
+    flash(t("door.checked_in" if came else "door.undone", n=number), "ok")
     return redirect(url_for("admin.class_door", session_id=session_id))
