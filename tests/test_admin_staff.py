@@ -163,6 +163,35 @@ def test_an_end_before_the_start_and_a_start_in_the_past_are_refused(staff):
     assert "開始日時が過ぎています" in late.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "typo",
+    [lambda start: local(start.replace(year=start.year - 1)), lambda start: "0001-01-01T00:00"],
+    ids=["last year", "year 1"],
+)
+def test_an_edit_cannot_move_a_booked_session_into_the_past(app, staff, standin, typo):
+    """A year typed wrong was saved, and everyone booked was told of a day already gone (year
+    1 gave a 500 instead)."""
+    session_id = a_session(app)
+    resident = "U" + "b" * 32
+    booked(app, session_id, resident)
+    start = stored(app, ClassSession, session_id).starts_at
+    form = session_form(starts_at=typo(start), ends_at="")
+    response = post_form(staff, f"/admin/classes/{session_id}/edit", **form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="starts_at-error"' in page and "開始日時が過ぎています" in page
+    assert standin.messages_to(resident) == []
+    assert stored(app, ClassSession, session_id).starts_at == start
+
+
+def test_a_session_whose_time_has_come_can_still_have_its_details_fixed(app, staff):
+    session_id = a_session(app, days=-1)
+    start = stored(app, ClassSession, session_id).starts_at
+    form = session_form(starts_at=local(start), ends_at="", title="スマホ相談会(午前)")
+    assert post_form(staff, f"/admin/classes/{session_id}/edit", **form).status_code == 302
+    assert stored(app, ClassSession, session_id).title == "スマホ相談会(午前)"
+
+
 def test_the_cli_meets_the_consoles_limits_and_names_every_problem(app, settings):
     env = {**os.environ, "DATABASE_URL": settings.database_url}
     start = (utcnow() + dt.timedelta(days=3)).astimezone(TZ)

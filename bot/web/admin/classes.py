@@ -86,6 +86,8 @@ def class_edit(session_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         values, errors = read_form(request.form)
+        if not errors and moved_into_the_past(session, values["starts_at"]):
+            errors["starts_at"] = t("classes.error.past")
         if not errors:
             try:
                 notices = sessions_admin.update_session(
@@ -203,6 +205,14 @@ def open_session(session_id: int) -> ClassSession:
         flash(t("classes.already_cancelled"), "error")
         abort(redirect(url_for("admin.class_detail", session_id=session_id)))
     return session
+
+
+def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
+    """Whether an edit gives the session a new start that has already gone (a year typed
+    wrong): refused as for a new session, or everyone booked would be told of a day gone by.
+    A session whose time has come keeps its start, and its other details may still be fixed."""
+    shown = session.starts_at.replace(second=0, microsecond=0)  # the form shows minutes
+    return starts_at != shown and starts_at <= utcnow()
 
 
 def tell(notices) -> sessions_admin.NoticeReport:
