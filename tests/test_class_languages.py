@@ -8,11 +8,12 @@ import os
 import subprocess
 import sys
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
-from bot.core.models import ClassSession
+from bot.core.models import ClassSession, Follower
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
-from tests.test_admin_staff import session_form
+from tests.test_admin_staff import a_session, booked, post_form, session_form, stored
 from tests.test_classes_conversation import add_session
 
 IN_ENGLISH = {"title_en": "Your first LINE", "venue_en": "Shimura Community Hall"}
@@ -79,3 +80,81 @@ def test_the_cli_adds_a_session_with_its_english_title_and_venue(english_residen
     english_resident.follow()
     schedule = str(carousel_of(english_resident.say("When are the smartphone classes?")))
     assert "Your first LINE" in schedule and "Shimura Community Hall" in schedule
+
+
+# -- a new name or venue in Japanese, the old one left in English --------------------------------
+
+ENGLISH_READER, JAPANESE_READER = "U" + "e" * 32, "U" + "a" * 32
+
+
+def a_booked_session_in_english(app) -> tuple[int, dict]:
+    """A session with an English name and venue, booked by a resident who reads English and one
+    who reads Japanese; and its edit form as staff find it."""
+    session_id = a_session(app, capacity=3)
+    booked(app, session_id, JAPANESE_READER, ENGLISH_READER)
+    with app.extensions["navi"].sessions() as db:
+        db.get(ClassSession, session_id).venue_en = "Nakacho Community Hall"
+        db.get(ClassSession, session_id).title_en = "Smartphone help"
+        db.execute(
+            update(Follower).where(Follower.line_user_id == ENGLISH_READER).values(language="en")
+        )
+        db.commit()
+    form = session_form(
+        title="スマホ相談会",
+        venue="仲町ふれあい館",
+        title_en="Smartphone help",
+        venue_en="Nakacho Community Hall",
+        capacity="3",
+    )
+    return session_id, form
+
+
+@pytest.fixture
+def staff(app):
+    console = console_client(app)
+    log_in(console, make_user(app, "staff"))
+    return console
+
+
+def test_a_new_venue_with_the_english_venue_left_as_it_was_is_refused_beside_it(
+    app, staff, standin
+):
+    """Staff changed 会場 and left 英語での開催場所: the Japanese reader was told of the new hall,
+    the English reader of the old one, and went to the wrong building."""
+    session_id, form = a_booked_session_in_english(app)
+    path = f"/admin/classes/{session_id}/edit"
+    response = post_form(staff, path, **form | {"venue": "志村ふれあい館"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="venue_en-error"' in page and "英語での開催場所が前のままです" in page
+    assert stored(app, ClassSession, session_id).venue == "仲町ふれあい館"
+    assert standin.messages_to(ENGLISH_READER) == standin.messages_to(JAPANESE_READER) == []
+
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, path)})
+    in_english = post_form(staff, path, **form | {"venue": "志村ふれあい館"})
+    assert "the English venue is still the old one" in in_english.get_data(as_text=True)
+
+
+def test_a_new_name_with_the_english_name_left_as_it_was_is_refused_beside_it(app, staff):
+    session_id, form = a_booked_session_in_english(app)
+    path = f"/admin/classes/{session_id}/edit"
+    response = post_form(staff, path, **form | {"title": "スマホ相談会(午後)"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="title_en-error"' in page and "英語での題名が前のままです" in page
+
+
+@pytest.mark.parametrize(
+    ("venue_en", "english_readers_see"),
+    [("Shimura Community Hall", "Shimura Community Hall"), ("", "志村ふれあい館")],
+    ids=["updated", "cleared"],
+)
+def test_a_new_venue_reaches_english_readers_once_the_english_venue_is_updated_or_cleared(
+    app, staff, standin, venue_en, english_readers_see
+):
+    session_id, form = a_booked_session_in_english(app)
+    moved = form | {"venue": "志村ふれあい館", "venue_en": venue_en}
+    assert post_form(staff, f"/admin/classes/{session_id}/edit", **moved).status_code == 302
+    (told,) = standin.messages_to(ENGLISH_READER)
+    assert english_readers_see in told["altText"] and "Nakacho" not in told["altText"]
+    assert "志村ふれあい館" in standin.messages_to(JAPANESE_READER)[0]["altText"]

@@ -86,6 +86,7 @@ def class_edit(session_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         values, errors = read_form(request.form)
+        errors = english_left_behind(session, values) | errors
         if not errors and moved_into_the_past(session, values["starts_at"]):
             errors["starts_at"] = t("classes.error.past")
         if not errors:
@@ -213,6 +214,19 @@ def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
     A session whose time has come keeps its start, and its other details may still be fixed."""
     shown = session.starts_at.replace(second=0, microsecond=0)  # the form shows minutes
     return starts_at != shown and starts_at <= utcnow()
+
+
+def english_left_behind(session: ClassSession, values: dict) -> dict[str, str]:
+    """A message beside the English name or venue that stayed as it was while staff changed the
+    Japanese one: residents who read English see the English field first, so they would be
+    sent to the old hall. Updated, or cleared (they then see the Japanese), it passes."""
+    return {
+        f"{name}_en": t(f"classes.error.{name}_en_unchanged")
+        for name in ("title", "venue")
+        if values[name] != getattr(session, name)
+        and values[f"{name}_en"]
+        and values[f"{name}_en"] == getattr(session, f"{name}_en")
+    }
 
 
 def tell(notices) -> sessions_admin.NoticeReport:
