@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from bot import classes
 from bot.core.models import Announcement, ClassSession
 from bot.residents.followers import adopt_follower
 from bot.web.devchat import DEMO_USER
@@ -446,6 +447,41 @@ def test_every_page_holds_when_zoomed(busy_demo, browser, zoom):
                 "() => document.querySelectorAll('details').forEach(d => (d.open = true))"
             )
             found += [f"{path}: {loss}" for loss in page.evaluate(LOSSES)]
+    finally:
+        context.close()
+    assert not found, "\n".join(found)
+
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+
+
+def test_a_session_with_a_web_address_in_its_details_fits_a_phone(demo, browser):
+    """内容 holding a web address (no place to break a line) made the session's page scroll
+    sideways on a 375 px phone; its forms, with the longest message beside a field, must fit too."""
+    with demo.app.extensions["navi"].sessions() as db:
+        session = classes.add_session(
+            db,
+            title="スマートフォン教室(初心者向け)",
+            starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2),
+            venue="仲町ふれあい館",
+            venue_en="Nakacho Community Hall",
+            capacity=30,
+            description="https://www.city.itabashi.tokyo.jp/kurashi/smartphone/kyoshitsu/index.html",
+        )
+        db.commit()
+        detail = f"/admin/classes/{session.id}"
+    context, page = logged_in(browser, demo, "staff", **PHONE)
+    found = []
+    try:
+        for path in (detail, f"{detail}/edit", "/admin/classes/new"):
+            page.goto(demo.base_url + path)
+            found += [f"{path}: {loss}" for loss in page.evaluate(LOSSES)]
+        page.goto(f"{demo.base_url}{detail}/edit")
+        page.locator("#venue").fill("志村ふれあい館")  # the English venue left as it was
+        with page.expect_navigation():
+            page.get_by_role("button", name="変更を保存する").click()
+        expect(page.locator("#venue_en-error")).to_be_visible()
+        found += [f"{detail}/edit, refused: {loss}" for loss in page.evaluate(LOSSES)]
     finally:
         context.close()
     assert not found, "\n".join(found)
