@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from bot import announcements
+from bot import announcements, create_app
 from bot.classes import ClassError, add_session
 from bot.classes import changes as sessions_admin
 from bot.classes.reservations import reserve
@@ -164,11 +164,15 @@ def test_an_end_before_the_start_and_a_start_in_the_past_are_refused(staff):
 
 
 @pytest.mark.parametrize(
-    "typo",
-    [lambda start: local(start.replace(year=start.year - 1)), lambda start: "0001-01-01T00:00"],
+    ("typo", "explained"),
+    [
+        (lambda start: local(start.replace(year=start.year - 1)), "開始日時が過ぎています"),
+        # no UTC time to store (it would be in year 0): not a time at all
+        (lambda start: "0001-01-01T00:00", "開始日時を入れてください"),
+    ],
     ids=["last year", "year 1"],
 )
-def test_an_edit_cannot_move_a_booked_session_into_the_past(app, staff, standin, typo):
+def test_an_edit_cannot_move_a_booked_session_into_the_past(app, staff, standin, typo, explained):
     """A year typed wrong was saved, and everyone booked was told of a day already gone (year
     1 gave a 500 instead)."""
     session_id = a_session(app)
@@ -179,7 +183,7 @@ def test_an_edit_cannot_move_a_booked_session_into_the_past(app, staff, standin,
     response = post_form(staff, f"/admin/classes/{session_id}/edit", **form)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert 'id="starts_at-error"' in page and "開始日時が過ぎています" in page
+    assert 'id="starts_at-error"' in page and explained in page
     assert standin.messages_to(resident) == []
     assert stored(app, ClassSession, session_id).starts_at == start
 
@@ -190,6 +194,31 @@ def test_a_session_whose_time_has_come_can_still_have_its_details_fixed(app, sta
     form = session_form(starts_at=local(start), ends_at="", title="スマホ相談会(午前)")
     assert post_form(staff, f"/admin/classes/{session_id}/edit", **form).status_code == 302
     assert stored(app, ClassSession, session_id).title == "スマホ相談会(午前)"
+
+
+@pytest.fixture
+def staff_west_of_greenwich(settings, standin):
+    """A staff member's browser on a bot whose BOT_TIMEZONE is behind UTC."""
+    app = create_app(settings.with_overrides(timezone="America/New_York"))
+    app.config["TESTING"] = True
+    console = console_client(app)
+    log_in(console, make_user(app, "staff"))
+    yield console
+    app.extensions["navi"].gateway.close()
+    app.extensions["navi"].engine.dispose()
+
+
+def test_a_time_past_the_calendars_end_in_utc_is_explained_not_a_500(staff_west_of_greenwich):
+    """9999-12-31 23:30 in New York is in the year 10000 in UTC, which the database columns
+    cannot hold: saving it gave a 500 and lost the form."""
+    console = staff_west_of_greenwich
+    last = "9999-12-31T23:30"
+    session = post_form(console, "/admin/classes/new", **session_form(starts_at=last, ends_at=""))
+    assert session.status_code == 400
+    assert "開始日時を入れてください" in session.get_data(as_text=True)
+    announcement, _ = compose(console, text="お知らせ", topic="all", when="later", send_at=last)
+    assert announcement.status_code == 400
+    assert "送信日時を入れてください" in announcement.get_data(as_text=True)
 
 
 def test_the_cli_meets_the_consoles_limits_and_names_every_problem(app, settings):

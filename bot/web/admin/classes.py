@@ -312,13 +312,12 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
 
 def parse_local(text: str) -> dt.datetime | None:
     """2026-12-03T10:00 (as a datetime-local input sends it) in BOT_TIMEZONE; None if not a
-    date and time."""
+    date and time we can store."""
     try:
-        return dt.datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M").replace(
-            tzinfo=navi().settings.tz
-        )
+        typed = dt.datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
     except ValueError:
         return None
+    return storable(typed.replace(tzinfo=navi().settings.tz))
 
 
 def end_on_same_day(start: dt.datetime, text: str) -> dt.datetime | None:
@@ -327,4 +326,15 @@ def end_on_same_day(start: dt.datetime, text: str) -> dt.datetime | None:
         end = dt.datetime.strptime(text, "%H:%M").time()
     except ValueError:
         return None
-    return dt.datetime.combine(start.date(), end, tzinfo=start.tzinfo)
+    return storable(dt.datetime.combine(start.date(), end, tzinfo=start.tzinfo))
+
+
+def storable(when: dt.datetime) -> dt.datetime | None:
+    """`when`, or None when it has no UTC time to be stored as: the calendar's last hours in a
+    zone west of Greenwich (9999-12-31 23:30 in New York) or its first hours east of it would
+    overflow on saving (a 500)."""
+    try:
+        when.astimezone(dt.UTC)
+    except OverflowError:
+        return None
+    return when
