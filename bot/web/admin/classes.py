@@ -217,16 +217,18 @@ def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
 
 
 def english_left_behind(session: ClassSession, values: dict) -> dict[str, str]:
-    """A message beside the English name or venue that stayed as it was while staff changed the
+    """A message beside the English venue that stayed as it was while staff changed the
     Japanese one: residents who read English see the English field first, so they would be
-    sent to the old hall. Updated, or cleared (they then see the Japanese), it passes."""
-    return {
-        f"{name}_en": t(f"classes.error.{name}_en_unchanged")
-        for name in ("title", "venue")
-        if values[name] != getattr(session, name)
-        and values[f"{name}_en"]
-        and values[f"{name}_en"] == getattr(session, f"{name}_en")
-    }
+    sent to the old hall. Updated, or cleared (they then see the Japanese), it passes. The
+    name is not held back: a stale English name sends no one to the wrong place, and a typo
+    fixed in the Japanese name should not need the English one retyped."""
+    if (
+        values["venue"] != session.venue
+        and values["venue_en"]
+        and values["venue_en"] == session.venue_en
+    ):
+        return {"venue_en": t("classes.error.venue_en_unchanged")}
+    return {}
 
 
 def tell(notices) -> sessions_admin.NoticeReport:
