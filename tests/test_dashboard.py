@@ -8,7 +8,10 @@ import datetime as dt
 import io
 
 import pytest
+from sqlalchemy import select
 
+from bot.classes import add_session
+from bot.classes.reservations import reserve
 from bot.core.db import utcnow
 from bot.core.models import (
     ClassSession,
@@ -171,6 +174,34 @@ def test_manager_sees_this_years_class_kpis_from_attendance(app, manager):
     assert ">3<small> / 200人</small>" in kpi_class
     assert "予約 4件・不参加 1件" in kpi_class
     assert '<progress id="progress-consultation" max="5600" value="0">' in page
+
+
+def test_a_cancelled_class_is_not_counted_as_held_booked_or_awaiting_attendance(app, manager):
+    """Regression: staff cancelled a class two residents had booked; once its date had passed,
+    the dashboard still counted it as held, its two seats as bookings and as attendance nobody
+    had recorded — a to-do staff could never clear (a cancelled class has no attendance)."""
+    with app.extensions["navi"].sessions() as db:
+        session = add_session(
+            db,
+            title="はじめてのLINE",
+            venue="志村ふれあい館",
+            capacity=2,
+            starts_at=utcnow() + dt.timedelta(days=2),
+        )
+        followers.adopt_many(db, ["U" + "1" * 32, "U" + "2" * 32], "synced")
+        for person in db.scalars(select(Follower)):
+            reserve(db, session.id, person)
+        db.commit()
+        session_id = session.id
+    cancel_page = f"/admin/classes/{session_id}/cancel"
+    form = {"csrf_token": csrf_from(manager, cancel_page)}
+    assert manager.post(cancel_page, data=form).status_code == 302
+    with app.extensions["navi"].sessions() as db:  # the day it was meant for has passed
+        db.get(ClassSession, session_id).starts_at = utcnow() - dt.timedelta(days=1)
+        db.commit()
+    page = manager.get("/admin/dashboard").get_data(as_text=True)
+    kpi_class = page[page.index('id="kpi-class"') : page.index('id="kpi-consultation"')]
+    assert "開催 0回・予約 0件・不参加 0件・出欠未記録 0件" in kpi_class
 
 
 def test_the_charts_are_inline_svg_with_a_text_summary(app, manager):

@@ -360,7 +360,11 @@ def program_kpis(
     targets: dict[str, int | None] | None = None,
 ) -> list[ProgramKpi]:
     """Participants, reservations and no-shows by kind, for sessions starting in the year,
-    with each kind's target for the year (`targets`, by kind; bot.reports.targets)."""
+    with each kind's target for the year (`targets`, by kind; bot.reports.targets).
+
+    A cancelled session was never held: it counts nowhere. Its reservations keep their status
+    (so residents see the cancellation in 予約の確認), and counting them would leave seats as
+    bookings and as attendance staff can never record."""
     seated = Reservation.status == "reserved"
     rows = db.execute(
         select(
@@ -378,6 +382,7 @@ def program_kpis(
         )
         .outerjoin(Reservation, Reservation.session_id == ClassSession.id)
         .where(
+            ClassSession.status != "cancelled",
             ClassSession.starts_at >= jst_midnight(year.first),
             ClassSession.starts_at < jst_midnight(year.last + dt.timedelta(days=1)),
         )
