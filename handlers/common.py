@@ -127,7 +127,7 @@ def with_menu(turn: Turn, text: str) -> list[dict]:
 def tell_promoted(turn: Turn, promoted: Reservation) -> None:
     """Queue "you got a seat" for the resident promoted from the waiting list."""
     follower = promoted.follower
-    if not follower.following:
+    if follower is None or not follower.following:  # None: never for a waiting-list place
         return
     lang = follower.language
     heading = turn.content.ui("class_promoted", lang)

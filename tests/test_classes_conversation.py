@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from bot import classes
 from bot.classes import changes
-from bot.core.models import ClassSession, Reservation, UnansweredQuestion
+from bot.core.db import utcnow
+from bot.core.models import ClassSession, Follower, Reservation, UnansweredQuestion
+from tests.admin_helpers import console_client, log_in, make_user
 from tests.conftest import Resident
 
 
@@ -234,6 +236,46 @@ def test_deleting_my_data_gives_my_seat_to_the_waitlist(resident, neighbour, app
     assert statuses(app) == {neighbour.user_id: "reserved"}
     with app.extensions["navi"].sessions() as db:
         assert db.get(ClassSession, session.id).reserved == 1
+
+
+def test_deleting_my_data_keeps_the_class_i_attended_in_the_managers_figures_without_me(
+    resident, app
+):
+    """Regression: a resident who came to a class (staff marked 参加) and then sent
+    「データ削除」 took their booking with them, and the year's class participants on the
+    managers' dashboard dropped by one. The seat now stays, with nobody's name or LINE ID."""
+    session = add_session(app, asks_name=True)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.say("板橋 花子")
+    resident.say("いたばし はなこ")
+    with app.extensions["navi"].sessions() as db:  # the class took place; staff marked them
+        db.get(ClassSession, session.id).starts_at = utcnow() - dt.timedelta(hours=3)
+        (seat,) = db.scalars(select(Reservation)).all()
+        assert seat.name == "板橋 花子"
+        seat.attended, number = True, seat.id
+        db.commit()
+    manager = console_client(app)
+    log_in(manager, make_user(app, "manager"))
+
+    def class_participants() -> str:
+        page = manager.get("/admin/dashboard").get_data(as_text=True)
+        figure = page[page.index('id="kpi-class"') : page.index('id="kpi-consultation"')]
+        return figure[figure.index('class="value"') :][:40]
+
+    before = class_participants()
+    assert before.startswith('class="value">1<')
+    ask = resident.say("データ削除")
+    assert "消しました" in resident.tap(ask.labels[0]).text
+    assert class_participants() == before
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalars(select(Follower)).all() == []
+        kept = [(r.id, r.follower_id, r.name, r.name_kana) for r in db.scalars(select(Reservation))]
+    assert kept == [(number, None, None, None)]  # a number, an attendance mark: nobody's
+    door_list = manager.get(f"/admin/classes/{session.id}").get_data(as_text=True)
+    assert f"受付番号 {number}" in door_list
+    assert "データ削除済み" in door_list
+    assert "板橋 花子" not in door_list and "いたばし はなこ" not in door_list
 
 
 def test_help_lines_asked_for_while_the_bot_waits_for_a_name_leave_the_booking_waiting(

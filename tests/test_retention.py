@@ -14,6 +14,7 @@ from bot.core.models import (
     Reservation,
     UnansweredQuestion,
 )
+from bot.reports import kpi
 from bot.residents.followers import adopt_follower
 from bot.residents.housekeeping import purge_expired
 
@@ -117,3 +118,52 @@ def test_names_given_when_booking_go_30_days_after_the_session_and_the_booking_s
             "29日前の回": ("板橋 花子", "いたばし はなこ", True),
         }
         assert purge_expired(db, now).booking_names == 0
+
+
+def test_a_blocked_residents_attended_seats_stay_nameless_when_their_data_goes(app):
+    """Regression: 30 days after a block the resident's row went with every booking, and the
+    classes they had attended dropped out of the year's participants. Their seats in sessions
+    already held stay, with no follower and no name; the rest of their bookings go."""
+    now = utcnow()
+    with app.extensions["navi"].sessions() as db:
+        held = ClassSession(
+            title="40日前の回",
+            starts_at=now - dt.timedelta(days=40),
+            venue="志村ふれあい館",
+            capacity=5,
+            asks_name=True,
+        )
+        missed = ClassSession(
+            title="35日前の回",
+            starts_at=now - dt.timedelta(days=35),
+            venue="志村ふれあい館",
+            capacity=5,
+        )
+        gone = adopt_follower(db, "U" + "e" * 32, "seen")
+        gone.following, gone.unfollowed_at = False, now - dt.timedelta(days=31)
+        db.add_all([held, missed])
+        db.flush()
+        db.add_all(
+            [
+                Reservation(
+                    session_id=held.id,
+                    follower_id=gone.id,
+                    status="reserved",
+                    attended=True,
+                    name="板橋 花子",
+                    name_kana="いたばし はなこ",
+                ),
+                Reservation(session_id=missed.id, follower_id=gone.id, status="waitlisted"),
+            ]
+        )
+        db.commit()
+        year = kpi.FiscalYear.of(kpi.jst_today(held.starts_at))
+        participants = kpi.program_kpis(db, year, now)[0].participants
+        assert purge_expired(db, now).unfollowed == 1
+        assert kpi.program_kpis(db, year, now)[0].participants == participants == 1
+        assert db.scalars(select(Follower)).all() == []
+        kept = [
+            (r.session.title, r.follower_id, r.name, r.name_kana, r.attended)
+            for r in db.scalars(select(Reservation))
+        ]
+        assert kept == [("40日前の回", None, None, None, True)]

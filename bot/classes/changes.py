@@ -223,17 +223,18 @@ def tell(
                 notice.reservation_id,
                 options=[joinedload(Reservation.session), joinedload(Reservation.follower)],
             )
-            if reservation is None or not reservation.follower.following:
+            follower = reservation.follower if reservation is not None else None
+            # Gone, blocked, or a held seat kept nameless after its resident's data was deleted.
+            if reservation is None or follower is None or not follower.following:
                 report.skipped += 1
                 continue
             subjects.add(f"class:{reservation.session_id}")
-            card = notice_card(content, settings, notice.purpose, reservation)
+            card = notice_card(content, settings, notice.purpose, reservation, follower.language)
             if notice.purpose == "promotion":
                 key = reservations.promotion_key(reservation)
             else:
                 purpose = f"{notice.purpose}:{notice.change}" if notice.change else notice.purpose
                 key = reservations.retry_key(purpose, reservation)
-            follower = reservation.follower
             cards = messages.sized_for(follower, [card])
             about = about_booking(notice, reservation)
             sent = outbox.push(follower.line_user_id, cards, key, notice.purpose, about)
@@ -268,13 +269,14 @@ def about_booking(notice: Notice, reservation: Reservation) -> str | None:
     return reservations.booking_subject(reservation)
 
 
-def notice_card(content: Content, settings: Settings, purpose: str, reservation: Reservation):
-    """The card a resident gets: the booking card they saw when booking (handlers), headed by
-    what happened. A change or cancellation is our doing: it apologises, and offers 予約の確認
-    and 別の回を見る (a changed booking can also be cancelled from it)."""
+def notice_card(
+    content: Content, settings: Settings, purpose: str, reservation: Reservation, lang: str
+):
+    """The card a resident gets, in their language: the booking card they saw when booking
+    (handlers), headed by what happened. A change or cancellation is our doing: it apologises,
+    and offers 予約の確認 and 別の回を見る (a changed booking can also be cancelled from it)."""
     from bot.classes.cards import bubble_message, reservation_card, session_rows, venue_phone
 
-    lang = reservation.follower.language
     session = reservation.session
     if purpose == "promotion":
         heading = content.ui("class_promoted", lang)

@@ -94,12 +94,13 @@ def remind(
         reservation_id,
         options=[joinedload(Reservation.session), joinedload(Reservation.follower)],
     )
-    assert reservation is not None  # the due_reminders query just above found this row
-    lang = reservation.follower.language
+    follower = reservation.follower if reservation is not None else None
+    # due_reminders just found this row, joined to its (following) resident.
+    assert reservation is not None and follower is not None
+    lang = follower.language
     heading = content.ui("class_reminder", lang)
     card = reservation_card(content, settings.tz, lang, reservation, heading)
     key = reminder_key(reservation)
-    follower = reservation.follower
     cards, about = sized_for(follower, [card]), booking_subject(reservation)
     outcome = outbox.push(follower.line_user_id, cards, key, "reminder", about)
     reservation.reminded_at = utcnow()

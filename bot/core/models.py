@@ -199,7 +199,10 @@ class Reservation(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True
     )
-    follower_id: Mapped[int] = mapped_column(
+    # None once the resident's data is deleted (or purged after a block): a seat in a session
+    # already held stays, nameless and nobody's, so the year's attendance figures keep it
+    # (bot.residents.followers.keep_held_seats_nameless). Every other booking goes with them.
+    follower_id: Mapped[int | None] = mapped_column(
         ForeignKey("followers.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16))  # reserved | waitlisted | cancelled
@@ -215,7 +218,7 @@ class Reservation(Base):
     name_kana: Mapped[str | None] = mapped_column(String(100))
 
     session: Mapped[ClassSession] = relationship()
-    follower: Mapped[Follower] = relationship()
+    follower: Mapped[Follower | None] = relationship()
 
     __table_args__ = (UniqueConstraint("session_id", "follower_id"),)
 

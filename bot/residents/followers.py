@@ -8,13 +8,22 @@ older event never overwrites a newer one.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.core.catalogue import subscribable_topics
 from bot.core.db import per_database, utcnow
-from bot.core.models import Follower, FollowerTopic, FollowLedgerEntry, PendingMessage
+from bot.core.models import (
+    ClassSession,
+    Follower,
+    FollowerTopic,
+    FollowLedgerEntry,
+    PendingMessage,
+    Reservation,
+)
 
 
 def _from_ms(timestamp_ms: int) -> dt.datetime:
@@ -175,15 +184,45 @@ def followers_at(session: Session, when: dt.datetime | None = None) -> int:
 def delete_follower(session: Session, follower: Follower) -> None:
     """Erase a resident's personal data ("delete my data"): their row and all that hangs on it.
 
-    The anonymous ledger keeps its history. A resident who still follows leaves the count with
-    an "erased" -1: we no longer know them, and if they write again they are counted afresh
-    ("seen") — never twice.
+    The anonymous ledger keeps its history, and their seats in sessions already held stay,
+    nameless and nobody's (keep_held_seats_nameless). A resident who still follows leaves the
+    count with an "erased" -1: we no longer know them, and if they write again they are counted
+    afresh ("seen") — never twice.
     """
+    now = utcnow()
     if follower.following:
-        session.add(FollowLedgerEntry(occurred_at=utcnow(), delta=-1, kind="erased"))
+        session.add(FollowLedgerEntry(occurred_at=now, delta=-1, kind="erased"))
+    keep_held_seats_nameless(session, [follower.id], now)
     # Messages still waiting to reach them carry their user ID: they go too.
     session.execute(
         delete(PendingMessage).where(PendingMessage.line_user_id == follower.line_user_id)
     )
     session.delete(follower)
     session.flush()
+
+
+def keep_held_seats_nameless(
+    session: Session, follower_ids: list[int] | Select[int], now: dt.datetime
+) -> int:
+    """Unlink these residents' seats in sessions already held from them, and drop the names
+    given when booking; return how many seats were kept.
+
+    Why: the managers' attendance figures (bot.reports.kpi) count those rows, and a resident
+    leaving must not rewrite last month's class. What stays is a booking number, a session and
+    an attendance mark: nothing that says who. Their other bookings (upcoming ones the caller
+    has cancelled, waiting-list places, cancellations) go with their row (ON DELETE CASCADE).
+    """
+    held = select(ClassSession.id).where(
+        ClassSession.status == "open", ClassSession.starts_at <= now
+    )
+    kept = session.execute(
+        update(Reservation)
+        .where(
+            Reservation.follower_id.in_(follower_ids),
+            Reservation.status == "reserved",
+            Reservation.session_id.in_(held),
+        )
+        .values(follower_id=None, name=None, name_kana=None)
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult, kept).rowcount or 0

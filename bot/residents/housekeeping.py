@@ -3,7 +3,8 @@
 - unanswered questions (text only): 90 days
 - processed webhook event ids (for deduplication): 7 days — LINE redelivers within a day
 - conversation contexts: when they expire (15 minutes)
-- followers who blocked the account: 30 days after the unfollow (their reservations go too)
+- followers who blocked the account: 30 days after the unfollow (their reservations go too,
+  but for seats in sessions already held, which stay nameless for the attendance figures)
 - console login attempts (email, address): after the 15-minute lockout window
 - messages LINE never took (bot.line.outbox), once given up: 30 days, for staff to see
 - names given when booking a session that asks for them: 30 days after the session (the
@@ -29,6 +30,7 @@ from bot.core.models import (
     Reservation,
     UnansweredQuestion,
 )
+from bot.residents.followers import keep_held_seats_nameless
 from bot.staff import forget_old_attempts
 
 UNANSWERED_DAYS = 90
@@ -57,6 +59,13 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
     def purge(statement) -> int:
         return cast(CursorResult, db.execute(statement)).rowcount or 0
 
+    blocked_long_ago = select(Follower.id).where(
+        Follower.following.is_(False),
+        Follower.unfollowed_at < now - dt.timedelta(days=UNFOLLOWED_DAYS),
+    )
+    # Their seats in sessions already held stay, nameless, for the attendance figures.
+    keep_held_seats_nameless(db, blocked_long_ago, now)
+
     purged = Purged(
         unanswered=purge(
             delete(UnansweredQuestion).where(
@@ -69,12 +78,7 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
             )
         ),
         contexts=purge(delete(ConversationContext).where(ConversationContext.expires_at < now)),
-        unfollowed=purge(
-            delete(Follower).where(
-                Follower.following.is_(False),
-                Follower.unfollowed_at < now - dt.timedelta(days=UNFOLLOWED_DAYS),
-            )
-        ),
+        unfollowed=purge(delete(Follower).where(Follower.id.in_(blocked_long_ago))),
         login_attempts=forget_old_attempts(db, now),
         given_up_messages=purge(
             delete(PendingMessage).where(

@@ -182,7 +182,7 @@ def class_attendees_csv(session_id: int):
             *((r.name or "", r.name_kana or "") if named else ()),
             t(f"classes.status.{r.status}"),
             localtime(r.created_at),
-            t(f"classes.lang.{r.follower.language}"),
+            t(f"classes.lang.{r.follower.language}") if r.follower else t("classes.data_deleted"),
             attended[r.attended],
         ]
         for r in holders
