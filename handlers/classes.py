@@ -11,6 +11,7 @@ Postback actions (bot/line/postback.py format, e.g. ``v1|reserve|session=12``):
                                           the session has begun: whom to call instead)
     cancel_reservation  reservation=<id>  cancel; the first on the waiting list gets the seat (push)
     cancel_keep         reservation=<id>  keep the booking
+    schedule_page       start=<n>         the schedule from its n-th session (次の日程を見る)
     class_entry         k=<entry key>     a sub-question (the schedule and bookings come live)
 
 A session that asks for names (ClassSession.asks_name) asks before booking: the bot asks, the
@@ -128,28 +129,58 @@ def ordinal(text: str, ordinals: dict[str, int]) -> int | None:
 # -- the schedule ----------------------------------------------------------------------------
 
 
-def show_schedule(turn: Turn, entry) -> list[dict]:
+def show_schedule(turn: Turn, entry, start: int = 0) -> list[dict]:
     """Upcoming sessions as a carousel with booking buttons, then one line on how to book (the
     schedule's own answer, or the entry asked about); the content's "nothing is open yet" only
-    when nothing is, so the two never contradict each other."""
-    upcoming = classes.upcoming_sessions(turn.services.reading, turn.services.now)
+    when nothing is, so the two never contradict each other.
+
+    A carousel holds twelve cards: when more sessions are open, the twelfth card and a quick
+    reply lead to the next page (次の日程を見る), which starts at the first session not shown.
+    A page counts sessions from the soonest, so a session added or closed between two taps
+    moves the next page by one: a resident may see one session twice, or ask again."""
+    page = messages.MAX_CAROUSEL - 1  # sessions on a page that has a "next" card
+    upcoming = classes.upcoming_sessions(
+        turn.services.reading, turn.services.now, limit=messages.MAX_CAROUSEL + 1, start=start
+    )
+    if not upcoming and start:  # the later sessions have closed since: back to the first page
+        return show_schedule(turn, entry)
     if not upcoming:
         return answer_entry(turn, turn.content.entry(INTENT, "schedule", turn.lang))
-    carousel = schedule_carousel(turn, upcoming)
+    later = start + page if len(upcoming) > messages.MAX_CAROUSEL else None
+    shown = upcoming[:page] if later is not None else upcoming
+    carousel = schedule_carousel(turn, shown, later)
     if entry.key in ("schedule", "overview"):
         schedule = turn.content.entry(INTENT, "schedule", turn.lang)
-        how_to_book = messages.with_quick_replies(
-            messages.text(turn.ui("schedule_intro")), class_actions(turn, *schedule.next)
-        )
+        actions = class_actions(turn, *schedule.next)
+        if later is not None:
+            actions = [next_dates_button(turn, later), *actions]
+        how_to_book = messages.with_quick_replies(messages.text(turn.ui("schedule_intro")), actions)
         answer_messages = [carousel, how_to_book]
     else:
         answer_messages = answer_entry(turn, entry, extra=[carousel])
-    turn.remember(INTENT, "schedule", session_ids=[s.id for s in upcoming])
+    turn.remember(INTENT, "schedule", session_ids=[s.id for s in shown])
     return answer_messages
 
 
-def schedule_carousel(turn: Turn, upcoming: list[classes.OpenSession]) -> dict:
-    """One card per session: kind, title, when, where, seats, and 予約する / キャンセル待ち."""
+@router.action("schedule_page")
+def show_later_sessions(turn: Turn) -> list[dict]:
+    """次の日程を見る: the schedule from the first session the last page did not show."""
+    start = int_param(turn, "start") or 0
+    return show_schedule(turn, turn.content.entry(INTENT, "schedule", turn.lang), start)
+
+
+def next_dates_button(turn: Turn, start: int) -> dict:
+    """次の日程を見る: the schedule's next page, from its `start`-th session."""
+    return messages.postback_action(
+        turn.ui("next_dates_button"), Postback("schedule_page", {"start": str(start)})
+    )
+
+
+def schedule_carousel(
+    turn: Turn, upcoming: list[classes.OpenSession], later: int | None = None
+) -> dict:
+    """One card per session: kind, title, when, where, seats, and 予約する / キャンセル待ち;
+    then, when `later` says where the next page starts, a last card leading to it."""
     held = {r.session_id: r for r in my_bookings(turn)}
     tz = turn.services.settings.tz
     bubbles = []
@@ -168,6 +199,9 @@ def schedule_carousel(turn: Turn, upcoming: list[classes.OpenSession]) -> dict:
         bubbles.append(
             bubble(kind, classes.title_in(session, turn.lang), rows, [button], note=note)
         )
+    if later is not None:
+        more = [next_dates_button(turn, later)]
+        bubbles.append(bubble(turn.ui("next_dates_heading"), turn.ui("next_dates"), [], more))
     return messages.carousel(turn.ui("schedule_alt"), bubbles)
 
 

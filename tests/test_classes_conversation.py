@@ -470,3 +470,60 @@ def test_a_session_starting_as_another_ends_is_no_clash(resident, app):
     then = add_session(app, venue="仲町ふれあい館", starts_at=noon)
     resident.press(f"v1|reserve|session={first.id}")
     assert "時間が重なる" not in resident.press(f"v1|reserve|session={then.id}").text
+
+
+def fourteen_sessions(app) -> None:
+    """Next month's sessions, one a day at fourteen halls; 徳丸ふれあい館's is the 14th."""
+    halls = [f"ふれあい館{n:02d}" for n in range(1, 14)] + ["徳丸ふれあい館"]
+    for n, hall in enumerate(halls):
+        add_session(app, days=2 + n, venue=hall)
+
+
+def carousel_cards(reply) -> list[dict]:
+    """The cards of a reply's carousel."""
+    return next(m for m in reply.messages if m["type"] == "flex")["contents"]["contents"]
+
+
+def test_sessions_after_the_twelfth_are_shown_by_the_next_dates_button(resident, app):
+    """Regression: with fourteen sessions open the carousel stopped at twelve cards (LINE's
+    limit) and nothing a resident could tap or ask showed the 13th and 14th."""
+    fourteen_sessions(app)
+    first = resident.say("スマホ教室の日程")
+    cards = carousel_cards(first)
+    assert len(cards) == 12 and "徳丸ふれあい館" not in first.text
+    assert "ふれあい館11" in first.text and "ふれあい館12" not in first.text  # 11 + "more"
+    more = cards[-1]["footer"]["contents"][0]["action"]
+    assert more["label"] == "次の日程を見る" and more["data"] == "v1|schedule_page|start=11"
+    assert "次の日程を見る" in first.labels  # also a quick reply, without scrolling to the end
+    later = resident.tap("次の日程を見る")
+    assert len(carousel_cards(later)) == 3
+    assert "ふれあい館12" in later.text and "徳丸ふれあい館" in later.text
+    assert "ふれあい館11" not in later.text and "次の日程を見る" not in later.text
+    booked = resident.say("3番目を予約したい")  # the third of the page they are looking at
+    assert "予約しました" in booked.text and "徳丸ふれあい館" in booked.text
+
+
+def test_twelve_sessions_fit_one_carousel_without_a_next_button(resident, app):
+    for n in range(12):
+        add_session(app, days=2 + n, venue=f"ふれあい館{n + 1:02d}")
+    reply = resident.say("スマホ教室の日程")
+    assert len(carousel_cards(reply)) == 12 and "ふれあい館12" in reply.text
+    assert "次の日程" not in str(reply.messages)
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "button"),
+    [
+        ("English", "When are the smartphone classes?", "Later sessions"),
+        ("やさしい日本語", "スマホ教室の日程", "つぎの 日にちを 見る"),
+    ],
+)
+def test_the_next_dates_button_speaks_the_residents_language(
+    resident, app, language, asked, button
+):
+    fourteen_sessions(app)
+    resident.say("受信設定")
+    resident.tap(language)
+    first = resident.say(asked)
+    assert carousel_cards(first)[-1]["footer"]["contents"][0]["action"]["label"] == button
+    assert "徳丸ふれあい館" in resident.tap(button).text

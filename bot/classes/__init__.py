@@ -155,10 +155,13 @@ class OpenSession:
     reserved: int
 
 
-def upcoming_sessions(reading: Connection, now: dt.datetime, limit: int = 12) -> list[OpenSession]:
-    """Open sessions that have not started yet, soonest first. `reading` is a turn's
-    connection (Services.reading), so the seats include those the turn already took."""
-    rows = _UPCOMING.run_all(reading, {"now": now, "limit": limit})
+def upcoming_sessions(
+    reading: Connection, now: dt.datetime, limit: int = 12, start: int = 0
+) -> list[OpenSession]:
+    """Open sessions that have not started yet, soonest first, from the `start`-th (0: the
+    soonest; a later page of the schedule). `reading` is a turn's connection
+    (Services.reading), so the seats include those the turn already took."""
+    rows = _UPCOMING.run_all(reading, {"now": now, "limit": limit, "start": start})
     return [OpenSession(*row) for row in rows]
 
 
@@ -170,6 +173,7 @@ _UPCOMING = Prepared(
     .where(_SESSIONS.c.status == "open", _SESSIONS.c.starts_at > bindparam("now"))
     .order_by(_SESSIONS.c.starts_at, _SESSIONS.c.id)
     .limit(bindparam("limit"))
+    .offset(bindparam("start"))
 )
 
 

@@ -22,6 +22,7 @@ Message = dict[str, Any]
 MAX_ALT_TEXT = 1500
 MAX_LABEL = 20
 MAX_QUICK_REPLIES = 13
+MAX_CAROUSEL = 12  # bubbles in one carousel
 
 
 def text(body: str) -> Message:
@@ -148,9 +149,9 @@ def cut(text: str) -> str:
 
 
 def carousel(lead: str, bubbles: list[dict]) -> Message:
-    """Several cards side by side (at most 12, LINE's limit); the altText is `lead` and then
-    what each card says."""
-    return flex({"type": "carousel", "contents": bubbles[:12]}, lead)
+    """Several cards side by side (at most MAX_CAROUSEL, LINE's limit); the altText is `lead`
+    and then what each card says."""
+    return flex({"type": "carousel", "contents": bubbles[:MAX_CAROUSEL]}, lead)
 
 
 def help_lines_card(

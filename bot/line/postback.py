@@ -21,6 +21,7 @@ ACTIONS: dict[str, dict[str, type]] = {
     "topic": {"i": str},  # a topic's overview (menu buttons, the rich menu)
     "entry": {"i": str, "k": str},  # one sub-question's answer
     "class_entry": {"k": str},  # a smartphone-class sub-question that stays in the topic
+    "schedule_page": {"start": int},  # the schedule from its start-th session (次の日程を見る)
     "reserve": {"session": int},
     "my_reservations": {},
     "cancel_ask": {"reservation": int},
