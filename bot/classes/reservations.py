@@ -256,10 +256,12 @@ def my_reservations(db: Session, follower: Follower, now: dt.datetime) -> list[R
 def clashing(db: Session, reservation: Reservation, now: dt.datetime) -> list[Reservation]:
     """The resident's other upcoming bookings (seats or waiting-list places, in open sessions)
     whose time overlaps this booking's session, soonest first."""
-    session = reservation.session
+    session, follower = reservation.session, reservation.follower
+    if follower is None:  # a held seat kept nameless after its resident's data was deleted
+        return []
     return [
         other
-        for other in my_reservations(db, reservation.follower, now)
+        for other in my_reservations(db, follower, now)
         if other.id != reservation.id
         and other.session.status == "open"
         and _overlap(other.session, session)
