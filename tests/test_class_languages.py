@@ -161,3 +161,35 @@ def test_a_new_venue_reaches_english_readers_once_the_english_venue_is_updated_o
     (told,) = standin.messages_to(ENGLISH_READER)
     assert english_readers_see in told["altText"] and "Nakacho" not in told["altText"]
     assert "志村ふれあい館" in standin.messages_to(JAPANESE_READER)[0]["altText"]
+
+
+def test_english_booking_card_names_the_venue_in_english_on_the_phone_row(english_resident, app):
+    """Regression: "Venue: Shimura Fureai-kan" then "Enquiries: 志村ふれあい館 03-3960-5885" —
+    the phone row took the Japanese names of en's class_venue_phones."""
+    add_session(app, venue="志村ふれあい館", title_en="First LINE", venue_en="Shimura Fureai-kan")
+    english_resident.follow()
+    english_resident.say("smartphone class schedule")
+    booked = english_resident.tap("Book")
+    assert "You are booked" in booked.text
+    assert "Shimura Fureai-kan 03-3960-5885" in booked.text
+    assert "志村ふれあい館" not in booked.text
+
+
+def test_without_an_english_venue_the_phone_row_names_the_venue_as_the_card_does(
+    english_resident, app
+):
+    """The venue row shows the staff's Japanese: the phone row names the same venue."""
+    add_session(app, venue="志村ふれあい館")
+    english_resident.follow()
+    english_resident.say("smartphone class schedule")
+    booked = english_resident.tap("Book")
+    assert "志村ふれあい館 03-3960-5885" in booked.text
+
+
+def test_every_language_lists_the_same_venue_phones():
+    from bot.classes.cards import venue_phones
+    from bot.core.content import load_content
+
+    content = load_content()
+    phones = {lang: [p for _, p in venue_phones(content, lang)] for lang in content.languages.codes}
+    assert len(set(map(tuple, phones.values()))) == 1, phones

@@ -97,17 +97,33 @@ def session_rows(
         rows.append((content.ui("class_row.details", lang), session.description.strip()))
     bring = session.bring.strip() or content.ui("class_bring", lang)
     rows.append((content.ui("class_row.bring", lang), bring))
-    rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))
+    rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session)))
     return rows
 
 
-def venue_phone(content: Content, lang: str, venue: str) -> str:
-    """The venue's phone from content (the ふれあい館 in the facts), else the ward's main line."""
+def venue_phone(content: Content, lang: str, session: ClassSession) -> str:
+    """The venue's phone from content (the ふれあい館 in the facts), else the ward's main line.
+
+    The venue is found by the name staff typed (the default language's list); the row names it
+    as the card's venue row does: in `lang` where the card shows the English venue, in the
+    staff's words otherwise, so a reader can match the two rows."""
+    default = content.languages.default
+    shown = lang if classes.venue_in(session, lang) != session.venue else default
+    for name, phone in venue_phones(content, default):
+        if name in session.venue:
+            names = {number: said for said, number in venue_phones(content, shown)}
+            return f"{names.get(phone, name)} {phone}"
+    return content.ui("class_ward_phone", lang)
+
+
+def venue_phones(content: Content, lang: str) -> list[tuple[str, str]]:
+    """class_venue_phones in `lang`: (venue name, phone) per line."""
+    pairs = []
     for line in content.ui("class_venue_phones", lang).splitlines():
         name, _, phone = line.strip().rpartition(" ")
-        if name and name in venue:
-            return f"{name} {phone}"
-    return content.ui("class_ward_phone", lang)
+        if name:
+            pairs.append((name, phone))
+    return pairs
 
 
 def bubble(

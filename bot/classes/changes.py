@@ -296,7 +296,7 @@ def notice_card(
         buttons = [bookings, cancel, others]
         return reservation_card(content, settings.tz, lang, reservation, heading, buttons=buttons)
     rows = session_rows(content, settings.tz, lang, session, brief=True)
-    rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session.venue)))
+    rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session)))
     heading = content.ui("class_cancelled_notice", lang)
     return bubble_message(heading, classes.title_in(session, lang), rows, [bookings, others])
 
