@@ -19,7 +19,7 @@ from bot.core.content import (
     normalize,
     utf16_len,
 )
-from bot.core.content_files import content_root
+from bot.core.content_files import content_root, read_yaml
 
 # A copy of the ward's facts with their sources (shared/facts/itabashi-services.md, corrected
 # 2026-12-01): every phone number in content must be one of them.
@@ -238,8 +238,10 @@ def test_plain_japanese_falls_back_to_japanese_entry_by_entry(content):
     ja = content.topic("konbini_certificate", "ja")
     assert [e.key for e in easy.entries] == [e.key for e in ja.entries]
     assert easy.get("hours").text != ja.get("hours").text  # written in やさしい日本語
-    assert easy.get("fee") == ja.get("fee")  # not written yet: the Japanese answer
-    assert content.entry("konbini_certificate", "fee", "ja_easy").text == ja.get("fee").text
+    assert easy.get("machine_error") == ja.get("machine_error")  # not written: the Japanese
+    assert content.entry("konbini_certificate", "machine_error", "ja_easy") == ja.get(
+        "machine_error"
+    )
 
 
 def test_plain_japanese_covers_every_overview_and_the_senior_essentials(content):
@@ -250,8 +252,41 @@ def test_plain_japanese_covers_every_overview_and_the_senior_essentials(content)
         ("konbini_certificate", "what_to_bring"),
         ("smartphone_class", "schedule"),
         ("smartphone_class", "reserve"),
+        # they name the plain buttons (「けす」「ぜんぶ とめる」「よやくを とりけす」…)
+        *(("notification_settings", k) for k in ("stop_all", "change_topics", "delete_data")),
+        *(("smartphone_class", k) for k in ("cancel", "my_reservations", "what_to_bring")),
+        ("konbini_certificate", "fee"),
+        ("konbini_certificate", "stores"),
+        *(("mynumber_card", k) for k in ("apply", "receive", "pin", "renew_certificate", "lost")),
+        ("contact", "desks"),
+        ("contact", "hours"),
+        ("greeting", "thanks"),
+        ("greeting", "bye"),
     ]:
         assert content.entry(intent, key, "ja_easy") != content.entry(intent, key, "ja")
+
+
+# ja ui keys that やさしい日本語 takes from ja on purpose; every other key has a plain version,
+# so a reply never switches register mid-card (tests/test_plain_japanese.py walks the flows).
+JA_EASY_USES_JA = {
+    "other_language": "said in English on purpose: the resident reads neither Japanese",
+    "phone": "a phone number",
+    "class_venue_phones": "venue names and phone numbers as staff type them",
+    "topic_label.online_application": "オンライン申請: the word ja_easy uses too",
+    "topic_label.mynumber_card": "マイナンバーカード: the card's name",
+    "class_kind.class": "スマホ教室: the name ja_easy uses too (topic_name.smartphone_class)",
+    "none": "なし is already plain",
+    "directory_phone": "電話:{number}: ja_easy writes 電話 in kanji too",
+    "link_missing_title": "the /r/ page, shown in ja and en only (bot/web/redirect.py)",
+    "link_missing_text": "the /r/ page, shown in ja and en only (bot/web/redirect.py)",
+}
+
+
+def test_every_ui_string_has_a_plain_japanese_version_but_the_listed_ones(content):
+    easy = set(read_yaml(content_root() / "ja_easy" / "ui.yaml"))
+    missing = [k for k in content.ui_keys() if k not in easy and k not in JA_EASY_USES_JA]
+    assert not missing, f"write these in content/ja_easy/ui.yaml (or list why not): {missing}"
+    assert not set(JA_EASY_USES_JA) & easy, "listed as taken from ja, yet written in ja_easy"
 
 
 def test_unknown_key_is_a_key_error(content):
