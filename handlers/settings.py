@@ -1,7 +1,8 @@
 """A resident's own settings: which announcements they receive, their language, the size of
 the cards' text, their data.
 
-Intent: notification_settings. Postback actions: toggle_topic, stop_all, all_topics, language,
+Intent: notification_settings (the text_size entry answers with the text-size button first).
+Postback actions: toggle_topic, stop_all, all_topics, language,
 text_size, delete_data. Every change answers with the new state, so the resident sees it took
 effect.
 """
@@ -30,7 +31,21 @@ def manage_settings(turn: Turn) -> list[dict]:
         )
         keep = messages.postback_action(turn.ui("keep_button"), Postback("menu"))
         return [messages.with_quick_replies(entry_card(turn, entry), [confirm, keep])]
+    if entry.key == "text_size":
+        return [entry_card(turn, entry), text_size_panel(turn)]
     return [entry_card(turn, entry), settings_panel(turn)]
+
+
+def text_size_panel(turn: Turn) -> dict:
+    """The cards' text size now, with the one button that changes it first (a resident who
+    asked for larger text in words should not have to find it among the topic switches)."""
+    large = turn.follower.large_text
+    status = turn.ui("large_text_status_on" if large else "large_text_status_off")
+    switch = messages.postback_action(
+        turn.ui("large_text_off_button" if large else "large_text_on_button"),
+        Postback("text_size", {"s": "normal" if large else "large"}),
+    )
+    return messages.with_quick_replies(messages.text(status), [switch, *menu_actions(turn)])
 
 
 def settings_panel(turn: Turn, headline: str | None = None) -> dict:

@@ -191,7 +191,8 @@ def test_a_resident_who_chose_plain_japanese_gets_plain_japanese(resident, app):
 def test_data_deletion_chosen_on_an_ask_back_asks_to_confirm(resident):
     """The answer tapped on "which do you mean?" is the topic's own (with its buttons), not
     only the entry's text."""
-    assert "データを消す" in resident.say("データ").labels
+    # 「データ」 alone reads as deleting (its card asks to confirm); 「データは？」 is still unsure
+    assert "データを消す" in resident.say("データは？").labels
     assert {"削除する", "削除しない"} <= set(resident.tap("データを消す").labels)
 
 

@@ -123,3 +123,46 @@ def test_a_resident_with_larger_text_can_still_erase_their_data(resident, app):
     assert "消しました" in done.text
     with app.extensions["navi"].sessions() as db:
         assert db.scalar(select(Follower)) is None
+
+
+# Asked in words: the resident most in need of larger cards rarely finds the button in 受信設定.
+ASKED_IN_WORDS = [
+    ("ja", "文字を大きくしたい"),
+    ("ja", "字が小さくて読めない"),
+    ("ja", "字を大きくしたい"),
+    ("ja_easy", "もじをおおきく"),
+    ("ja_easy", "字を大きくしたい"),
+    ("en", "bigger text please"),
+    ("en", "make the text larger"),
+    ("en", "the letters are too small, bigger text please"),
+]
+
+
+@pytest.mark.parametrize(("lang", "words"), ASKED_IN_WORDS)
+def test_asking_for_larger_text_in_words_offers_the_button_that_does_it(
+    resident, english_resident, lang, words
+):
+    """Regression: these got 「お答えできませんでした」 / "Sorry, I could not answer that"."""
+    someone = english_resident if lang == "en" else resident
+    someone.follow()
+    if lang == "ja_easy":
+        someone.say("受信設定")
+        someone.tap("やさしい日本語")
+    reply = someone.say(words)
+    entry = CONTENT.entry("notification_settings", "text_size", lang)
+    assert entry.title in reply.text
+    button = CONTENT.ui("large_text_on_button", lang)
+    quoted = f'"{button}"' if lang == "en" else f"「{button}」"
+    assert reply.labels[0] == button and quoted in reply.text  # the card names the button
+    assert CONTENT.ui("large_text_status_off", lang) in reply.text
+
+    chosen = someone.tap(button)
+    assert CONTENT.ui("large_text_on_done", lang) in chosen.text
+
+
+def test_asking_again_with_larger_text_on_offers_the_way_back(resident, app):
+    resident.follow()
+    choose(resident, "ja", larger=True)
+    reply = resident.say("文字の大きさを変えたい")
+    assert reply.labels[0] == "文字を元の大きさに"
+    assert "カードの文字:大きい" in reply.text

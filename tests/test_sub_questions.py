@@ -191,6 +191,12 @@ QUESTIONS = [
         "What personal information does this bot store about me?",
     ),
     (
+        "notification_settings",
+        "text_size",
+        "カードの字が見づらいので大きくできますか",
+        "Could the cards use a bigger font?",
+    ),
+    (
         "contact",
         "desks",
         "住民票のことはどこの窓口に問い合わせればいい？",

@@ -33,7 +33,7 @@ NAMES_A_TOPIC = {
     "mynumber_card": {"mynumber"},
     "online_application": {"online"},
     "smartphone_class": {"class"},
-    "notification_settings": {"settings", "notify"},
+    "notification_settings": {"settings", "notify", "text_size"},
     "contact": {"phone", "office"},
 }
 SAID_TO_THE_BOT = {"greet"}

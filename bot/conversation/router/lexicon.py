@@ -84,6 +84,15 @@ CONCEPTS: dict[str, str] = {
     ),
     "oos_phone_shop": r"料金ぷらん|機種変|買い替え|修理|壊れ|割れ|格安|解約|どこもしょっぷ|充電",
     "settings": r"受信設定|設定|setting|设置|設定|설정|cài đặt|सेटिङ|configura",
+    # asking for larger (or smaller) text in the cards: 受信設定's text size
+    "text_size": (
+        r"(?:文字|もじ|字)(?:を|が|の|は)?(?:もっと|少し|すこし)?(?:大き|おおき|小さ|ちいさ|拡大|"
+        r"見え|みえ|読め|よめ|見づら|みづら|読みづら|よみづら|見にく|みにく|読みにく|よみにく)|"
+        r"(?:大きい|おおきい|大きな|おおきな|大きめ|おおきめ)(?:文字|もじ|字)|(?:文字|もじ)さいず|ふぉんと|"
+        r"\b(?:bigger|larger|large|big)(?: size)? (?:text|font|letters|print|type)\b|"
+        r"\b(?:text|font|letters|print|writing) (?:is |are )?(?:too |very |so )?(?:small|tiny)\b|"
+        r"\b(?:text|font|letter) size\b|\bmake (?:the )?(?:text|font|letters) (?:bigger|larger)\b"
+    ),
     "notify": (
         r"通知(?!書|かーど)|お知らせ|配信|めっせーじ|notification|notify|message|announcement|"
         r"消息|알림|메시지|thông báo|tin nhắn|सूचना|सन्देश|mensage"
