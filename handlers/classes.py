@@ -511,7 +511,7 @@ def too_late_to_cancel(turn: Turn, reservation: Reservation) -> list[dict]:
     session = reservation.session
     content, lang = turn.content, turn.lang
     rows = session_rows(content, turn.services.settings.tz, lang, session, brief=True)
-    rows.append((turn.ui("class_row.phone"), venue_phone(content, lang, session.venue)))
+    rows.append((turn.ui("class_row.phone"), venue_phone(content, lang, session)))
     card = bubble_message(turn.ui("cancel_too_late"), classes.title_in(session, lang), rows, [])
     return [messages.with_quick_replies(card, class_actions(turn, "schedule"))]
 
