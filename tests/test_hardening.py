@@ -461,3 +461,29 @@ def test_a_database_that_refuses_writes_gets_503_and_the_message_is_answered_lat
     assert client.get("/healthz").status_code == 200
     assert post_webhook(client, body).status_code == 200  # the redelivery
     assert "午後11時" in str(standin.messages_to(user))
+
+
+# -- Probe 10c: NUL typed into the console, odd numbers, odd postbacks and texts ----------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "v1|reserve|session=2147483648",
+        "v1|cancel_ask|reservation=2147483648",
+        "v1|cancel_reservation|reservation=2147483648",
+        "v1|cancel_keep|reservation=2147483648",
+        "v1|reserve|session=999999999999999999",
+    ],
+)
+def test_a_button_naming_an_id_past_the_database_keys_is_an_unknown_button(
+    resident, app, caplog, data
+):
+    """PostgreSQL's ids are 32-bit: the lookup raised, the resident got the apology and an
+    ERROR was logged. Now it is a button the bot did not make: the friendly answer."""
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        reply = resident.press(data)
+    assert reply.text.startswith(app.extensions["navi"].content.ui("postback_unknown", "ja"))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

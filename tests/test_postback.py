@@ -35,3 +35,10 @@ def test_an_action_we_never_made_or_with_other_parameters_is_refused():
     assert Postback.unpack("v1|reserve|session=3&extra=1") is None
     assert Postback.unpack("v1|format_disk|") is None
     assert Postback.unpack("v1|reserve|") is None
+
+
+def test_an_id_past_the_databases_keys_is_not_ours():
+    """PostgreSQL's ids are 32-bit: a larger one made the lookup raise (an apology)."""
+    assert Postback.unpack("v1|reserve|session=2147483647") is not None
+    assert Postback.unpack("v1|reserve|session=2147483648") is None
+    assert Postback.unpack("v1|cancel_ask|reservation=" + "9" * 18) is None

@@ -33,6 +33,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The largest id (or other Integer column) both databases hold: PostgreSQL's `integer` is 32-bit.
+# A larger number from outside (a URL, a button, a form, the command line) names no row; handed
+# to the driver it would raise instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
+def as_id(text: str) -> int | None:
+    """`text` as a row id or row number (ASCII digits, at most MAX_ID); None for anything else,
+    such as '²' (a digit to str.isdigit, not to int) or a number past a database integer."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Stores naive UTC, returns aware UTC, so SQLite and PostgreSQL round-trip the same value."""
 

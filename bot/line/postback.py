@@ -2,9 +2,10 @@
 
 Format: ``v1|<action>|k=v&k=v`` (≤ 300 characters, LINE's limit). Every action the bot makes
 is declared in ACTIONS with its parameters and their types (aiogram's typed CallbackData is the
-model): `unpack` accepts only those, with every parameter present and every number written in
-ASCII digits. Data the bot did not make — an old menu, another tool, a tampered client, a
-full-width ３ — parses to None and gets a friendly answer.
+model): `unpack` accepts only those, with every parameter present and every number a row id
+written in ASCII digits. Data the bot did not make — an old menu, another tool, a tampered
+client, a full-width ３, an id past the database's 32-bit keys — parses to None and gets a
+friendly answer.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
+from bot.core.db import as_id
+
 VERSION = "v1"
 MAX_LENGTH = 300
-MAX_DIGITS = 18  # a row id; more is tampering (and would not fit a database integer)
 
 # Every button the bot makes: action → {parameter: type}.
 ACTIONS: dict[str, dict[str, type]] = {
@@ -79,8 +81,8 @@ def _fits(action: str, params: dict[str, str]) -> bool:
     declared = ACTIONS.get(action)
     if declared is None or set(params) != set(declared):
         return False
+    # Every number is a row id: one past MAX_ID names no row, and PostgreSQL's driver would
+    # raise on it rather than find nothing.
     return all(
-        kind is not int
-        or (params[name].isascii() and params[name].isdigit() and len(params[name]) <= MAX_DIGITS)
-        for name, kind in declared.items()
+        kind is not int or as_id(params[name]) is not None for name, kind in declared.items()
     )

@@ -26,7 +26,7 @@ from bot.conversation.router import load_details, load_router
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck, load_safety
 from bot.core.content import Content, load_content
-from bot.core.db import make_engine, make_session_factory, utcnow
+from bot.core.db import MAX_ID, make_engine, make_session_factory, utcnow
 from bot.core.links import LinkTable
 from bot.core.migrate import check_ready
 from bot.core.settings import Settings
@@ -105,7 +105,7 @@ class DatabaseId(IntegerConverter):
     """`<int:…>` in every route: a non-negative id no larger than the database's keys."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
