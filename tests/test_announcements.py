@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 
 from bot import announcements
 from bot.core.db import utcnow
-from bot.core.models import AuditEntry, DeliveryBatch, Follower, FollowerTopic
+from bot.core.models import Announcement, AuditEntry, DeliveryBatch, Follower, FollowerTopic
 from bot.residents.followers import adopt_many
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET
@@ -347,6 +347,67 @@ def resume(settings, standin, announcement_id: int = 1) -> subprocess.CompletedP
         text=True,
         timeout=60,
     )
+
+
+def test_resume_does_not_send_an_announcement_before_its_time(app, settings, standin):
+    """Given the id of one scheduled for next week (a typo, the wrong row), `--resume` sent it
+    at once: a week early, and staff could no longer edit or withdraw it."""
+    seed(app, user_ids(3))
+    with app.extensions["navi"].sessions() as db:
+        later = announcements.create_announcement(
+            db,
+            text="来週のお知らせ",
+            topic=None,
+            created_by="t",
+            send_at=utcnow() + dt.timedelta(days=7),
+        )
+        db.commit()
+    result = resume(settings, standin, later.id)
+    assert result.returncode != 0
+    assert "Error: announcement 1 is not due until" in result.stderr, result.stderr
+    assert deliveries(standin) == {}
+    with app.extensions["navi"].sessions() as db:
+        assert announcements.editable(db.get(Announcement, later.id))
+
+
+def test_cli_refuses_a_send_time_that_has_passed(app, settings, standin):
+    """As the console refuses it: a time already past is a typo, not "send now"."""
+    seed(app, user_ids(2))
+    earlier = (utcnow() - dt.timedelta(hours=1)).isoformat()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "announce", "--all", "--text", "明日", "--at", earlier],
+        env=cli_env(settings, standin),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "Error: --at" in result.stderr and "has passed" in result.stderr, result.stderr
+    assert deliveries(standin) == {}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--resume", "9" * 20],
+        ["--resume", "2147483648"],
+        ["--resume", "0"],
+        ["--all", "--text", "お知らせ", "--at", "0001-01-01T00:00:00+09:00"],
+        ["--all", "--text", "お知らせ", "--at", "9999-12-31T23:59:59-09:00"],
+    ],
+)
+def test_cli_refuses_odd_ids_and_times_with_its_error_line(app, settings, standin, args):
+    """They gave a traceback (an overflow in the database driver or in the time zone
+    arithmetic) instead of the command's own "Error: …" line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "announce", *args],
+        env=cli_env(settings, standin),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr[-400:]
+    assert "Error: " in result.stderr or "error: " in result.stderr, result.stderr
 
 
 def test_resume_after_line_kept_failing_delivers_once_line_recovers(app, settings, standin):

@@ -83,6 +83,10 @@ class SenderBusy(AnnouncementError):
     """Another process holds the announcement's lease and is sending it."""
 
 
+class NotDue(AnnouncementError):
+    """The announcement is scheduled for later: only its time (the scheduler) sends it."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How one multicast ended once its retries were spent."""
@@ -189,6 +193,12 @@ def create_announcement(
         **{f"text_{lang}": translated for lang, translated in translations.items()},
     )
     return announcement
+
+
+def send_time_passed(send_at: dt.datetime) -> bool:
+    """Whether a time given to send later has already come. Staff who give a time mean one
+    ahead, so a time passed is a slip, not "now": the console and `announce --at` refuse it."""
+    return send_at <= utcnow()
 
 
 def editable(announcement: Announcement) -> bool:
@@ -321,9 +331,12 @@ class Lease:
         return False
 
     def acquire(self, db: Session) -> bool:
-        """Take the lease if nobody holds it or the holder's has lapsed."""
-        lapsed = Announcement.lease_until.is_(None) | (Announcement.lease_until < utcnow())
-        return self._swap(db, lapsed)
+        """Take the lease if the announcement is due and nobody holds it or the holder's has
+        lapsed. One scheduled for later is not taken: sending would start it early, and staff
+        could no longer edit or withdraw it."""
+        now = utcnow()
+        lapsed = Announcement.lease_until.is_(None) | (Announcement.lease_until < now)
+        return self._swap(db, lapsed & (Announcement.send_at <= now))
 
     def renew(self, db: Session) -> None:
         """Extend our lease; SenderBusy if another process took it over meanwhile."""
@@ -441,6 +454,12 @@ def send_announcement(
                 raise AnnouncementError(f"there is no announcement {announcement_id}")
             if announcement.status not in ("scheduled", "sending"):
                 return _report(announcement, started)
+            if announcement.send_at > utcnow():
+                raise NotDue(
+                    f"announcement {announcement_id} is not due until "
+                    f"{announcement.send_at:%Y-%m-%d %H:%M} UTC; the scheduler sends it then "
+                    "(until then staff can edit or withdraw it in the console)"
+                )
             raise SenderBusy(
                 f"announcement {announcement_id} is being sent by another process "
                 f"(lease until {announcement.lease_until:%H:%M:%S} UTC); try again after it"

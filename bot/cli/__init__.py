@@ -13,6 +13,7 @@ import sys
 import time
 
 from bot.core.catalogue import subscribable_topics
+from bot.core.db import MAX_ID
 from bot.core.migrate import DatabaseNotReady
 from bot.core.settings import Settings, SettingsError
 
@@ -217,6 +218,11 @@ def run_announce(args) -> int:
             raise CommandError("--text is required (the Japanese message residents will read)")
         translations = {"en": args.text_en or "", "ja_easy": args.text_easy or ""}
         send_at = _parse_time(args.at, "--at", settings.tz) if args.at else None
+        if send_at is not None and announcements.send_time_passed(send_at):
+            # As the console: a time already past is a slip, not "send now".
+            raise CommandError(
+                f"--at {args.at} has passed; give a time ahead, or leave --at out to send now"
+            )
         with sessions() as db:
             try:
                 announcement = announcements.create_announcement(
@@ -245,6 +251,8 @@ def run_announce(args) -> int:
         announcement_id = announcement.id
     else:
         announcement_id = args.resume
+        if not 0 < announcement_id <= MAX_ID:  # past the database's keys: the driver raises
+            raise CommandError(f"there is no announcement {announcement_id}")
         reopened = announcements.reopen_failed_batches(sessions, announcement_id)
         if reopened:
             print(f"retrying {reopened:,} failed batch(es)", file=sys.stderr)
@@ -511,7 +519,12 @@ def _parse_time(text: str, field: str, tz) -> dt.datetime:
         raise CommandError(
             f"{field} {text!r} is not ISO 8601, e.g. 2026-12-03T10:00+09:00"
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=tz)
+    value = value if value.tzinfo else value.replace(tzinfo=tz)
+    try:
+        value.astimezone(dt.UTC)  # as the database stores it
+    except OverflowError:  # 0001-01-01T00:00+09:00 is in year 0 in UTC
+        raise CommandError(f"{field} {text!r} is out of range") from None
+    return value
 
 
 def run_classes_add(args) -> int:

@@ -34,7 +34,7 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
         send_at = parse_local(form.get("send_at", ""))
         if send_at is None:
             errors["send_at"] = t("announcements.error.send_at")
-        elif send_at <= utcnow():
+        elif announcements.send_time_passed(send_at):
             errors["send_at"] = t("announcements.error.send_at_past")
     elif form.get("when") != "now":
         errors["when"] = t("announcements.error.when")
