@@ -487,3 +487,107 @@ def test_a_button_naming_an_id_past_the_database_keys_is_an_unknown_button(
         reply = resident.press(data)
     assert reply.text.startswith(app.extensions["navi"].content.ui("postback_unknown", "ja"))
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize("number", ["²", "2147483648", "9" * 20])
+def test_an_odd_version_number_to_restore_is_refused_not_a_500(admin, number):
+    """'²'.isdigit() is True but int('²') fails; past 32 bits the query overflowed."""
+    from tests.admin_helpers import csrf_from
+
+    token = csrf_from(admin, "/admin/classes")
+    response = admin.post(
+        "/admin/answers/konbini_certificate/overview/restore",
+        data={"number": number, "csrf_token": token},
+    )
+    assert response.status_code in (400, 404)
+
+
+def nul_forms() -> dict[str, tuple[str, dict[str, str]]]:
+    """Each console form with a text field, a NUL typed into that field."""
+    starts = (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    a_class = {"kind": "class", "starts_at": starts, "capacity": "10"}
+    return {
+        "class title": ("/admin/classes/new", {**a_class, "title": "はじめて\x00", "venue": "v"}),
+        "class venue": ("/admin/classes/new", {**a_class, "title": "t", "venue": "志村\x00"}),
+        "class title, edited": (
+            "/admin/classes/1/edit",
+            {**a_class, "title": "はじめて\x00", "venue": "v"},
+        ),
+        "announcement": (
+            "/admin/announcements/new",
+            {
+                "text": "お知らせ\x00",
+                "topic": "all",
+                "when": "now",
+                "step": "send",
+                "form_id": "nul-in-the-text-form",
+            },
+        ),
+        "figure source": (
+            "/admin/figures",
+            {
+                "month": f"{last_month:%Y-%m}",
+                "indicator": "konbini_count",
+                "value": "10",
+                "source": "区\x00",
+            },
+        ),
+        "target source": (
+            "/admin/targets?year=2026",
+            {"value-followers": "10", "source-followers": "計画\x00"},
+        ),
+        "new answer key": ("/admin/answers/new/konbini_certificate", {"key": "\x00"}),
+    }
+
+
+def holds_nul(value) -> bool:
+    """Whether a text column's value, or a JSON column's, holds a NUL."""
+    import json
+
+    return "\x00" in value if isinstance(value, str) else "\\u0000" in json.dumps(value)
+
+
+@pytest.mark.parametrize("what", list(nul_forms()))
+def test_nul_typed_into_a_console_field_is_never_a_500_nor_stored(app, admin, resident, what):
+    """PostgreSQL refuses NUL in text (a 500 from the INSERT); SQLite stored it, and would
+    have sent it to residents."""
+    from sqlalchemy import JSON, String, select
+
+    from bot import classes
+    from bot.core.db import Base
+    from tests.admin_helpers import csrf_from
+
+    resident.say("こんにちは")  # someone to announce to
+    with app.extensions["navi"].sessions() as db:
+        classes.add_session(
+            db,
+            title="はじめてのLINE",
+            starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+            venue="志村ふれあい館",
+            capacity=5,
+        )
+        db.commit()
+    path, form = nul_forms()[what]
+    token = csrf_from(admin, "/admin/classes")
+    assert admin.post(path, data={**form, "csrf_token": token}).status_code < 500
+    with app.extensions["navi"].engine.connect() as connection:  # nowhere, in any text column
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, String | JSON):
+                    stored = connection.execute(select(column)).scalars()
+                    assert not [v for v in stored if v and holds_nul(v)], column
+
+
+def test_a_password_is_compared_exactly_as_typed(app):
+    """Form values are cleaned of control characters, but not a password: one set through
+    `staff add` (stdin) with such a character still logs in."""
+    client = console_client(app)
+    password = "correct horse\x1bbattery"
+    email = "escape@example.jp"
+    with app.extensions["navi"].sessions() as db:
+        from bot.staff import create_user
+
+        create_user(db, email, password, "staff", "test")
+        db.commit()
+    assert log_in(client, email, password).status_code == 302

@@ -1,5 +1,7 @@
 """The one normalisation every comparison of residents' words uses (content match phrases,
-words.yaml, the router, unanswered-question grouping): NFKC, lower case, whitespace folded."""
+words.yaml, the router, unanswered-question grouping): NFKC, lower case, whitespace folded.
+And the one cleaning of text from outside (residents' messages, the console's fields) before
+anything stores or sends it."""
 
 from __future__ import annotations
 
@@ -7,8 +9,20 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
+# Control characters nobody types on purpose (tab and line breaks are kept): PostgreSQL refuses
+# NUL in text, and SQLite would keep it and send it on to residents.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a surrogate pair (an emoji cut in two by a client; JSON may carry "\ud83d"): no
+# database or UTF-8 encoder takes it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalize(text: str) -> str:
     """NFKC (half-width kana and full-width latin become ordinary), lowercase, whitespace folded."""
     return _WS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store and send: control characters other than tab and line breaks removed,
+    a lone surrogate replaced by U+FFFD (the replacement character), the rest unchanged."""
+    return _LONE_SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
