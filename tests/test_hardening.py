@@ -591,3 +591,49 @@ def test_a_password_is_compared_exactly_as_typed(app):
         create_user(db, email, password, "staff", "test")
         db.commit()
     assert log_in(client, email, password).status_code == 302
+
+
+def test_half_an_emoji_in_a_message_gets_the_answer_not_the_apology(
+    client, standin, events, app, caplog
+):
+    """JSON may carry a lone surrogate ("\\ud83d", an emoji cut in two): storing the
+    unanswered question failed, and the resident got the apology."""
+    import json
+    import logging
+
+    user = "U" + "3" * 32
+    apology = app.extensions["navi"].content.ui("apology", "ja")
+    for typed in ["\ud83d", "コンビニで住民票は何時まで\ud83d"]:
+        event = events.text(user, typed)
+        body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}).encode()
+        with caplog.at_level(logging.INFO):
+            assert post_webhook(client, body).status_code == 200
+        assert apology not in str(standin.messages_to(user)[-1])
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "午後11時" in str(standin.messages_to(user)[-1])
+
+
+def test_a_nul_in_a_booking_name_is_removed_not_an_apology(resident, app):
+    """PostgreSQL refused the name with its NUL: the booking failed with the apology."""
+    from sqlalchemy import select
+
+    from bot import classes
+    from bot.core.models import Reservation
+
+    with app.extensions["navi"].sessions() as db:
+        classes.add_session(
+            db,
+            title="はじめてのLINE",
+            starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+            venue="志村ふれあい館",
+            capacity=5,
+            asks_name=True,
+        )
+        db.commit()
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    reply = resident.say("板橋\x00花子")
+    assert app.extensions["navi"].content.ui("apology", "ja") not in reply.text
+    resident.say("いたばし はなこ")
+    with app.extensions["navi"].sessions() as db:
+        assert [r.name for r in db.scalars(select(Reservation))] == ["板橋花子"]

@@ -11,6 +11,7 @@ from linebot.v3.webhook import SignatureValidator
 from linebot.v3.webhooks import Event, MessageContent, TextMessageContent
 
 from bot.conversation.dispatch import DATABASE_REFUSED
+from bot.core.text import clean_text
 
 bp = Blueprint("webhook", __name__)
 log = logging.getLogger(__name__)
@@ -85,14 +86,26 @@ def _message_the_sdk_cannot_model(event: dict[str, Any]) -> Event | None:
 
 
 def _with_defaults(event: dict[str, Any]) -> dict[str, Any]:
-    """Fill fields the SDK requires but older payloads (and LINE's own examples) omit."""
+    """Fill fields the SDK requires but older payloads (and LINE's own examples) omit, and
+    clean what the resident typed or tapped (see _cleaned)."""
     event = dict(event)
     message = event.get("message")
     if isinstance(message, dict) and message.get("type") in {"text", "image", "video", "sticker"}:
-        event["message"] = {"quoteToken": "", **message}
+        event["message"] = {"quoteToken": "", **_cleaned(message, "text")}
+    postback = event.get("postback")
+    if isinstance(postback, dict):
+        event["postback"] = _cleaned(postback, "data")
     if event.get("type") == "follow" and "follow" not in event:
         event["follow"] = {"isUnblocked": False}
     return event
+
+
+def _cleaned(part: dict[str, Any], field: str) -> dict[str, Any]:
+    """`part` with its `field` cleaned, if a string: a lone surrogate (half an emoji, which
+    JSON can carry) or a NUL made storing the words fail, and the resident got the apology
+    instead of the answer (an unanswered question, a booking name)."""
+    value = part.get(field)
+    return {**part, field: clean_text(value)} if isinstance(value, str) else part
 
 
 @bp.post("/callback")
