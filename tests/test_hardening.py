@@ -637,3 +637,23 @@ def test_a_nul_in_a_booking_name_is_removed_not_an_apology(resident, app):
     resident.say("いたばし はなこ")
     with app.extensions["navi"].sessions() as db:
         assert [r.name for r in db.scalars(select(Reservation))] == ["板橋花子"]
+
+
+@pytest.mark.parametrize(
+    "body", [b'["text"]', b'"hello"', b"1", b"null", b'{"kind":"text","text":"\\ud800"}']
+)
+def test_the_simulator_answers_a_body_it_cannot_use_with_400(settings, body):
+    from bot.cli.demo import build_demo_app
+
+    demo_app, demo_standin = build_demo_app(
+        settings.with_overrides(channel_secret=None, channel_access_token=None)
+    )
+    try:
+        demo_app.config["PROPAGATE_EXCEPTIONS"] = False
+        response = demo_app.test_client().post(
+            "/dev/chat/api/event", data=body, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 400
+    finally:
+        demo_standin.stop()
+        demo_app.extensions["navi"].engine.dispose()

@@ -69,7 +69,9 @@ def send_event():
     standin = current_app.extensions.get("standin")
     if standin is None:
         abort(404)
-    payload = request.get_json(silent=True) or {}
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):  # a list, a string, a number: nothing to .get from
+        return {"error": 'send a JSON object, e.g. {"kind": "text", "text": "こんにちは"}'}, 400
     kind = payload.get("kind")
     user_id = str(payload.get("user") or DEMO_USER)[:64]
     if kind not in EVENT_KINDS:
@@ -84,8 +86,12 @@ def send_event():
         event = factory.postback(user_id, str(payload.get("data", "")))
     else:
         event = getattr(factory, kind)(user_id)
+    try:
+        body = factory.body(event)
+    except UnicodeEncodeError:  # "\ud800": half an emoji, which no UTF-8 body can carry
+        return {"error": "the text holds half an emoji (a lone surrogate); type it again"}, 400
     before = len(standin.messages_to(user_id))
-    status = _deliver(factory.body(event))
+    status = _deliver(body)
     received = standin.messages_to(user_id)
     return {"status": status, "messages": received[before:], "seen": len(received)}
 
