@@ -198,6 +198,15 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("Olá, como posso tirar o certificado?", "other"),
         ("iPhone", "und"),  # a brand, a name: no language's words
         ("PayPay", "und"),
+        ("OK", "und"),  # Japanese residents type it as often as English ones
+        ("ＯＫ", "und"),
+        ("?", "und"),  # no letters: no language to tell
+        ("1", "und"),
+        ("7-11", "und"),
+        ("👍", "und"),
+        ("Can I get 住民票 at 7-11?", "en"),  # an English sentence around a Japanese term
+        ("Where do I get マイナンバーカード?", "en"),
+        ("iPhoneの設定を教えて", "ja"),  # a Japanese sentence around a brand
         ("", "ja"),
     ],
 )

@@ -152,6 +152,7 @@ def _words(text: str) -> list[str]:
 
 
 _KANA = re.compile("[\u3041-\u309f\u30a1-\u30ff\uff66-\uff9f]")
+_HIRAGANA = re.compile("[\u3041-\u309f]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
@@ -186,7 +187,7 @@ _OTHER_LATIN_WORDS = frozenset(
 _WORD = re.compile("[a-z\u00c0-\u024f\u1e00-\u1eff']+")
 
 
-# ISO 639-2's code for "undetermined": latin letters that are no language's words.
+# ISO 639-2's code for "undetermined": latin letters that are no language's words, or no letters.
 UNDETERMINED = "und"
 
 
@@ -195,15 +196,19 @@ def detect_language(text: str) -> str:
 
     Script first (kana → ja, hangul → ko, devanagari → ne), then Han-only text is Chinese only when
     it has Chinese-only characters or particles, then latin text is "vi" with Vietnamese letters,
-    "en" when English function words outnumber other languages' ones, "und" when it has no word of
-    any language (a brand or a name: answered in the resident's own language). Empty or
-    symbol-only → "ja" (the bot's default language).
+    "en" when English function words outnumber other languages' ones. "und" when no language's
+    words can be told: latin letters that are no language's words (a brand, a name, "OK"), or
+    no letters at all ("?", "1", "7-11", 👍): answered in the resident's own language. An English
+    sentence around a Japanese term ("Can I get 住民票 at 7-11?") is English: a Japanese
+    sentence has hiragana (its particles). Empty → "ja" (the bot's default language).
     """
     return language_of_normalized(normalize(text))
 
 
 def language_of_normalized(s: str) -> str:
     """`detect_language` of a message already normalised (the router has it so)."""
+    if not s:
+        return "ja"
     kana = len(_KANA.findall(s))
     han = len(_HAN.findall(s))
     hangul = len(_HANGUL.findall(s))
@@ -214,18 +219,22 @@ def language_of_normalized(s: str) -> str:
     if deva and deva >= kana + han:
         return "ne"
     if kana:
-        # Japanese with some latin (LINEの設定, iPhoneで) stays Japanese unless mostly English.
-        if latin > 4 * (kana + han) and _english_score(s) >= 2:
+        # Japanese with some latin (LINEの設定, iPhoneで) stays Japanese unless mostly English,
+        # or English around a katakana term ("Where do I get マイナンバーカード?").
+        english = _english_score(s) >= 2
+        if english and (latin > 4 * (kana + han) or not _HIRAGANA.search(s)):
             return "en"
         return "ja"
     if han:
-        if latin > 4 * han and _english_score(s) >= 2:
+        # English words around a kanji term ("Can I get 住民票 at 7-11?"): English.
+        if _english_score(s) >= 2 and latin >= han:
             return "en"
         strong = sum(1 for c in s if c in _ZH_STRONG)
         weak = sum(1 for c in s if c in _ZH_WEAK)
         return "zh" if strong or weak >= 3 else "ja"
     if not latin:
-        return "other" if any(c.isalpha() for c in s) else "ja"
+        # No letters at all ("?", "1", "7-11", 👍): no language to tell.
+        return "other" if any(c.isalpha() for c in s) else UNDETERMINED
     if _VIET.search(s):
         return "vi"
     words = _WORD.findall(s.replace("my number", " "))
@@ -249,11 +258,12 @@ _EN_CONTENT = frozenset(
         "menu help card class smartphone phone number office certificate store convenience "
         "online application settings notification language contact juminhyo konbini pin "
         "password unsubscribe lesson schedule garbage passport weather bye good morning evening "
-        "night ok okay"
+        "night"
     )
 )
 
 
 def _looks_english(words: list[str]) -> bool:
-    """Short latin messages without function words ("Menu", "Unsubscribe") count as English."""
+    """Short latin messages without function words ("Menu", "Unsubscribe") count as English.
+    "OK" is not among the words: Japanese residents type it as often as English ones."""
     return any(w in _EN_CONTENT for w in words)
