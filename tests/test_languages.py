@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import Resident
+
 
 def japanese(text: str) -> bool:
     """Whether a text has kana (an English answer has none)."""
     return any("\u3040" <= c <= "\u30ff" for c in text)
 
 
-def first_text(reply) -> str:
-    """The first line of a reply's first message (a card by its alt text): English answers
+def first_text(reply, at: int = 0) -> str:
+    """The first line of one message of a reply (a card by its alt text): English answers
     quote Japanese screen words further down ("行政サービス")."""
-    message = reply.messages[0]
+    message = reply.messages[at]
     return (message.get("altText") or message.get("text", "")).splitlines()[0]
 
 
@@ -36,3 +38,24 @@ def test_an_english_sentence_with_a_japanese_term_is_answered_in_english(english
 def test_a_japanese_resident_typing_ok_is_answered_in_japanese(resident, words):
     resident.follow()
     assert japanese(resident.say(words).text)
+
+
+@pytest.mark.parametrize("words", ["谢谢", "謝謝", "便利商店"])
+def test_chinese_in_han_alone_is_not_answered_in_japanese(client, standin, events, words):
+    """A resident whose LINE is Chinese (answered in English) writing Chinese that uses no
+    kana gets English and the multilingual desk, not a Japanese card."""
+    uid = "U" + "4" * 32
+    standin.add_profile(uid, "王", language="zh-Hans")
+    someone = Resident(client, standin, events, uid)
+    someone.follow()
+    reply = someone.say(words)
+    assert "03-3579-2018" in first_text(reply)  # the note: the languages we speak, the desk
+    assert not japanese(first_text(reply, at=-1))  # the answer after it
+
+
+@pytest.mark.parametrize("words", ["感謝", "月謝", "商店街"])
+def test_kanji_only_japanese_with_the_same_characters_stays_japanese(resident, words):
+    resident.follow()
+    reply = resident.say(words)
+    assert japanese(reply.text)
+    assert "answers only in" not in reply.text

@@ -191,6 +191,15 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("Menu", "en"),
         ("请问区役所在哪里", "zh"),
         ("這個帳號可以用中文嗎", "zh"),
+        ("谢谢", "zh"),  # Chinese-only characters and words, written in Han alone
+        ("謝謝", "zh"),
+        ("便利商店", "zh"),
+        ("没有卡", "zh"),
+        ("感謝", "ja"),  # kanji-only Japanese with the same characters stays Japanese
+        ("月謝", "ja"),
+        ("商店街", "ja"),
+        ("里親 相談", "ja"),
+        ("没収", "ja"),
         ("구청 어디예요", "ko"),
         ("Tôi cần giúp đỡ", "vi"),
         ("मलाई मद्दत चाहिन्छ", "ne"),

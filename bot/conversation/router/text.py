@@ -161,12 +161,18 @@ _LATIN = re.compile("[a-z\u00c0-\u024f\u1e00-\u1eff]")
 _VIET = re.compile("[ăđơưĩũ\u1ea0-\u1ef9]")
 # Characters that mark a Han-only message as Chinese rather than kanji-only Japanese (配信停止).
 _ZH_STRONG = frozenset(
-    # simplified forms and particles that kanji-only Japanese does not use
+    # simplified forms and particles that kanji-only Japanese does not use (not 里, 没:
+    # 里親 and 没収 are Japanese)
     "吗呢么这们个说您你我怎样请谁哪给还吧啊呀为么办应该开关时间电话码证书护签网线费钱单题问户务"
-    "对边过进选择让认识读听见觉导动门语账带馆钟续报课丢业发经银买卖预约圾垃险帮没里"
-    # traditional forms that differ from Japanese shinjitai
-    "嗎們這說麼裡證號碼"
+    "对边过进选择让认识读听见觉导动门语账带馆钟续报课丢业发经银买卖预约圾垃险帮"
+    "谢车东长儿图验处员乐头实现节药师习补卡"
+    # traditional forms that differ from Japanese shinjitai (not 謝: 感謝, 月謝 are Japanese;
+    # not 國, 學, 會: old forms kept in Japanese names, 國學院)
+    "嗎們這說麼裡證號碼沒來錢醫辦區與從關讀寫聽對樣灣"
 )
+# Chinese words written only in characters Japanese uses too (謝謝, 便利商店: the kanji of 感謝
+# and 商店), or in Japanese kanji Japanese never puts together so (早上, 拜拜).
+_ZH_WORDS = re.compile("謝謝|便利商店|便利店|請問|早上|拜拜|再見|没有")
 _ZH_WEAK = frozenset("的了是在有能可以")
 _EN_WORDS = frozenset(
     _words(
@@ -231,7 +237,7 @@ def language_of_normalized(s: str) -> str:
             return "en"
         strong = sum(1 for c in s if c in _ZH_STRONG)
         weak = sum(1 for c in s if c in _ZH_WEAK)
-        return "zh" if strong or weak >= 3 else "ja"
+        return "zh" if strong or weak >= 3 or _ZH_WORDS.search(s) else "ja"
     if not latin:
         # No letters at all ("?", "1", "7-11", 👍): no language to tell.
         return "other" if any(c.isalpha() for c in s) else UNDETERMINED
