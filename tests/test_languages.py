@@ -59,3 +59,35 @@ def test_kanji_only_japanese_with_the_same_characters_stays_japanese(resident, w
     reply = resident.say(words)
     assert japanese(reply.text)
     assert "answers only in" not in reply.text
+
+
+def plain_japanese(resident: Resident) -> None:
+    """Choose やさしい日本語 in 受信設定."""
+    resident.say("受信設定")
+    resident.tap("やさしい日本語")
+
+
+@pytest.mark.parametrize(
+    ("who", "words"),
+    [
+        ("en", "Japanese"),
+        ("en", "easy japanese"),
+        ("en", "日本語で"),
+        ("ja", "ひらがなで"),
+        ("ja", "かんたんな日本語で"),
+        ("ja_easy", "えいご"),
+    ],
+)
+def test_asking_for_another_language_in_words_gets_the_language_answer(
+    resident, english_resident, who, words
+):
+    """The language (or script) named alone is a request to change it: the answer on the
+    languages the bot speaks, with the 受信設定 that holds their buttons."""
+    someone = english_resident if who == "en" else resident
+    someone.follow()
+    if who == "ja_easy":
+        plain_japanese(someone)
+    someone.say("menu" if who == "en" else "メニュー")  # out of any topic's context
+    reply = someone.say(words)
+    assert "03-3579-2018" in reply.text  # the language answer names the multilingual desk
+    assert "受信設定" in reply.text or "notification settings" in reply.text.lower()

@@ -122,7 +122,10 @@ CONCEPTS: dict[str, str] = {
     "language": (
         r"言語|英語|中国語|韓国語|べとなむ語|ねぱーる語|やさしい日本語|ふりがな|language|english|"
         r"chinese|korean|语言|語言|中文|英文|언어|한국어|ngôn ngữ|tiếng việt|tiếng anh|भाषा|नेपाली|"
-        r"wika|idioma|língua|inglês|switch to|change (the )?language"
+        r"wika|idioma|língua|inglês|switch to|change (the )?language|"
+        # asking for a language or a script by name: 日本語で, ひらがなで, えいご, "Japanese"
+        r"日本語(で|に|が)|にほんご|かんたんな日本語|簡単な日本語|ひらがな|えいご|"
+        r"japanese(?! (language )?(class|lesson|course|school))"
     ),
     "privacy": (
         r"個人情報|登録情報|登録した(私の)?情報|登録内容|削除|消して|消え|personal (data|info)|"
