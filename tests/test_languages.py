@@ -91,3 +91,27 @@ def test_asking_for_another_language_in_words_gets_the_language_answer(
     reply = someone.say(words)
     assert "03-3579-2018" in reply.text  # the language answer names the multilingual desk
     assert "受信設定" in reply.text or "notification settings" in reply.text.lower()
+
+
+@pytest.mark.parametrize("tag", ["vi", "zh-Hant", "ko", "ne"])
+def test_a_new_friend_whose_line_we_do_not_speak_learns_of_the_desk_at_follow(
+    client, standin, events, tag
+):
+    """Welcomed in English, and told at once which languages the bot speaks and where to ask
+    in theirs, before they write in it."""
+    uid = "U" + "6" * 32
+    standin.add_profile(uid, "Lan", language=tag)
+    reply = Resident(client, standin, events, uid).follow()
+    assert "Thank you for adding" in reply.text
+    assert "answers only in" in reply.text and "03-3579-2018" in reply.text
+    assert reply.labels  # the topics still come with the last message
+
+
+@pytest.mark.parametrize("tag", ["ja", "en", None])
+def test_a_new_friend_whose_line_we_speak_is_not_told_we_speak_only_three(
+    client, standin, events, tag
+):
+    uid = "U" + "7" * 32
+    standin.add_profile(uid, "板橋 花子", language=tag)
+    reply = Resident(client, standin, events, uid).follow()
+    assert "answers only in" not in reply.text

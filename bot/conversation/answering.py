@@ -138,27 +138,33 @@ class Answerer:
         # Ask LINE for a new friend's language *before* counting the follow: counting locks
         # the day's row of the dashboard rollup, and no lock should wait on an HTTP call.
         is_new = followers.find_follower(work.db, user_id) is None
-        language = self._profile_language(user_id) if is_new else None
+        tag = self._profile_tag(user_id) if is_new else None
         follower, _ = followers.record_follow(
             work.db, user_id, event.timestamp, is_unblocked=is_unblocked
         )
-        if language:
-            follower.language = language
+        languages = self.content.languages
+        if is_new:
+            follower.language = languages.for_profile(tag)
         turn = self._turn(
             work, Resident(follower.id, follower.language, follower.large_text), follower.language
         )
-        return Outcome("answered", "follow"), self.registry.for_event("follow")(turn), turn
+        answer = self.registry.for_event("follow")(turn)
+        if is_new and not languages.speaks(tag):
+            # LINE in a language we do not speak (Vietnamese, Chinese …): say at once which
+            # languages we do, and where to ask in theirs, after the hello.
+            note = self.content.ui("other_language", languages.answer_in or languages.default)
+            answer = [*answer[:1], messages.text(note), *answer[1:]]
+        return Outcome("answered", "follow"), answer, turn
 
-    def _profile_language(self, user_id: str) -> str:
-        """The language of the resident's LINE profile, as the language catalogue maps it
-        (the default when LINE does not say, or does not answer)."""
-        languages = self.content.languages
+    def _profile_tag(self, user_id: str) -> str | None:
+        """The language tag of the resident's LINE profile ("en", "zh-Hant"), or None when
+        LINE does not say, or does not answer."""
         try:
             profile = self.gateway.profile(user_id)
         except LineError as error:
             log.warning("profile lookup failed: %s", error.status)
-            return languages.default
-        return languages.for_profile(profile.language if profile else None)
+            return None
+        return profile.language if profile else None
 
     def _text(
         self, work: UnitOfWork, resident: Resident, context: LastAnswer | None, text: str

@@ -188,10 +188,20 @@ class LanguageCatalogue(BaseModel):
         tag = (profile_language or "").lower()
         if not tag:
             return self.default
+        return self._listing(tag) or self.profile_other or self.default
+
+    def speaks(self, profile_language: str | None) -> bool:
+        """Whether a LINE profile's language is one the bot speaks (or LINE gave none): a
+        Vietnamese or Chinese profile is answered in `profile_other`, and told so."""
+        tag = (profile_language or "").lower()
+        return not tag or self._listing(tag) is not None
+
+    def _listing(self, tag: str) -> str | None:
+        """The language whose `profile` tags include this (lowercased) tag, if any."""
         for language in self.languages:
             if any(tag == p or tag.startswith(p + "-") for p in language.profile):
                 return language.code
-        return self.profile_other or self.default
+        return None
 
     def answer_language(self, preferred: str, written_in: str) -> str:
         """The language to answer a message in: the resident's own, unless the message is
