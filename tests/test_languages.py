@@ -115,3 +115,23 @@ def test_a_new_friend_whose_line_we_speak_is_not_told_we_speak_only_three(
     standin.add_profile(uid, "板橋 花子", language=tag)
     reply = Resident(client, standin, events, uid).follow()
     assert "answers only in" not in reply.text
+
+
+def test_an_english_friend_from_before_the_bot_gets_the_menu_in_english(english_resident):
+    """A friend whose follow the bot never saw is adopted in their LINE profile's language."""
+    reply = english_resident.press("v1|topic|i=konbini_certificate")
+    assert not japanese(first_text(reply))
+
+
+def test_an_english_resident_who_erased_their_data_keeps_english(english_resident):
+    english_resident.follow()
+    english_resident.say("delete my data")
+    assert "deleted" in english_resident.tap("Delete").text
+    reply = english_resident.press("v1|topic|i=konbini_certificate")
+    assert not japanese(first_text(reply))
+
+
+def test_a_friend_whose_profile_line_will_not_give_is_adopted_in_japanese(client, standin, events):
+    """No profile (404: LINE will not say): the default language, as at a follow."""
+    someone = Resident(client, standin, events, "U" + "8" * 32)
+    assert japanese(first_text(someone.press("v1|topic|i=konbini_certificate")))

@@ -56,3 +56,45 @@ def test_cli_shows_progress_and_a_summary(app, standin, settings):
     )
     assert "1,000 IDs read" in result.stderr and "1,200 IDs read" in result.stderr
     assert "synced 1,200 follower IDs: 1,200 new" in result.stdout
+
+
+def test_sync_gives_each_new_friend_their_profile_language(app, standin):
+    """Asked once per new ID; no profile (404) or LINE refusing (500) → the default."""
+    ids = [f"U{n:032x}" for n in range(6)]
+    standin.set_followers(ids)
+    standin.add_profile(ids[0], "Alex", language="en")
+    standin.add_profile(ids[1], "Lan", language="vi")  # a language we do not speak: English
+    standin.add_profile(ids[2], "花子", language="ja")
+    standin.add_profile(ids[3], "次郎", language="ja")
+    standin.fail("/v2/bot/profile/" + ids[3], 500)
+    navi = app.extensions["navi"]
+    sync_followers(navi.sessions, navi.gateway, languages=navi.content.languages)
+    with navi.sessions() as db:
+        rows = dict(db.execute(select(Follower.line_user_id, Follower.language)).all())
+    assert [rows[u] for u in ids] == ["en", "en", "ja", "ja", "ja", "ja"]
+
+
+def test_sync_waits_out_a_rate_limit_on_profiles(app, standin):
+    user_id = "U" + "e" * 32
+    standin.set_followers([user_id])
+    standin.add_profile(user_id, "Alex", language="en")
+    standin.fail("/v2/bot/profile/", 429, times=2)
+    waits: list[float] = []
+    navi = app.extensions["navi"]
+    sync_followers(
+        navi.sessions, navi.gateway, languages=navi.content.languages, sleep=waits.append
+    )
+    with navi.sessions() as db:
+        assert db.scalar(select(Follower.language)) == "en"
+    assert waits[:1] == [1.0] and 2.0 in waits
+
+
+def test_sync_without_languages_asks_no_profile(app, standin):
+    user_id = "U" + "f" * 32
+    standin.set_followers([user_id])
+    standin.add_profile(user_id, "Alex", language="en")
+    navi = app.extensions["navi"]
+    sync_followers(navi.sessions, navi.gateway)
+    assert not [c for c in standin.calls if "/profile/" in c.path]
+    with navi.sessions() as db:
+        assert db.scalar(select(Follower.language)) == "ja"

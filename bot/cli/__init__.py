@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-from bot.core.catalogue import subscribable_topics
+from bot.core.catalogue import load_languages, subscribable_topics
 from bot.core.db import MAX_ID
 from bot.core.migrate import DatabaseNotReady
 from bot.core.settings import Settings, SettingsError
@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats.set_defaults(run=run_stats)
 
     sync = commands.add_parser("sync-followers", help="import follower IDs from LINE")
+    sync.add_argument(
+        "--no-languages",
+        action="store_true",
+        help="do not ask LINE for each new friend's profile language (the default language)",
+    )
     sync.set_defaults(run=run_sync_followers)
 
     announce = commands.add_parser(
@@ -496,12 +501,14 @@ def run_stats(args) -> int:
 
 
 def run_sync_followers(args) -> int:
-    """Page through LINE's follower IDs and make sure each has a row (idempotent)."""
+    """Page through LINE's follower IDs and make sure each has a row (idempotent), new ones
+    in their LINE profile's language unless --no-languages."""
     from bot.residents.sync import sync_followers
 
     settings, _, sessions = _database()
     gateway = _gateway(settings, "sync-followers")
-    result = sync_followers(sessions, gateway, progress=_progress)
+    languages = None if args.no_languages else load_languages()
+    result = sync_followers(sessions, gateway, progress=_progress, languages=languages)
     print(f"\nsynced {result.seen:,} follower IDs: {result.added:,} new")
     return 0
 

@@ -112,13 +112,13 @@ class Answerer:
         if isinstance(event, FollowEvent):
             return self._welcome(work, event, user_id)
         if isinstance(event, MessageEvent):
-            resident, context = work.resident(user_id)
+            resident, context = work.resident(user_id, self._profile_language)
             if isinstance(event.message, TextMessageContent):
                 return self._text(work, resident, context, event.message.text)
             turn = self._turn(work, resident, resident.language)
             return Outcome("answered", "non_text"), self.registry.for_event("non_text")(turn), turn
         if isinstance(event, PostbackEvent):
-            resident, context = work.resident(user_id)
+            resident, context = work.resident(user_id, self._profile_language)
             return self._button(work, resident, context, event.postback.data)
         return Outcome("ignored"), [], None
 
@@ -155,6 +155,11 @@ class Answerer:
             note = self.content.ui("other_language", languages.answer_in or languages.default)
             answer = [*answer[:1], messages.text(note), *answer[1:]]
         return Outcome("answered", "follow"), answer, turn
+
+    def _profile_language(self, user_id: str) -> str:
+        """The language of the LINE profile of a resident we never saw follow (before the bot
+        listened, or after they erased their data), as the language catalogue maps it."""
+        return self.content.languages.for_profile(self._profile_tag(user_id))
 
     def _profile_tag(self, user_id: str) -> str | None:
         """The language tag of the resident's LINE profile ("en", "zh-Hant"), or None when

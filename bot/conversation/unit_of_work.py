@@ -71,11 +71,16 @@ class UnitOfWork:
             self.connection.begin()
         return self.connection
 
-    def resident(self, user_id: str) -> tuple[Resident, LastAnswer | None]:
-        """Who wrote, and the last answer's context if it is still fresh: one query."""
+    def resident(
+        self, user_id: str, language_of: Callable[[str], str] | None = None
+    ) -> tuple[Resident, LastAnswer | None]:
+        """Who wrote, and the last answer's context if it is still fresh: one query. A friend
+        whose follow we never saw is adopted in `language_of(user_id)` (their LINE profile's),
+        asked once, before the row is written: no write waits on that HTTP call."""
         found = _RESIDENT.run(self.transaction(), {"user_id": user_id})
         if found is None:  # a friend whose follow we never saw
-            follower = followers.adopt_follower(self.db, user_id, "seen")
+            language = language_of(user_id) if language_of else None
+            follower = followers.adopt_follower(self.db, user_id, "seen", language)
             return Resident(follower.id, follower.language, follower.large_text), None
         follower_id, language, large_text, intent, entry_key, data, expires_at = found
         resident = Resident(follower_id, language, bool(large_text))

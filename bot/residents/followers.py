@@ -8,13 +8,14 @@ older event never overwrites a newer one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import cast
 
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from bot.core.catalogue import subscribable_topics
+from bot.core.catalogue import load_languages, subscribable_topics
 from bot.core.db import per_database, utcnow
 from bot.core.models import (
     ClassSession,
@@ -36,9 +37,13 @@ def find_follower(session: Session, line_user_id: str) -> Follower | None:
     return session.scalar(select(Follower).where(Follower.line_user_id == line_user_id))
 
 
-def adopt_follower(session: Session, line_user_id: str, kind: str) -> Follower:
+def adopt_follower(
+    session: Session, line_user_id: str, kind: str, language: str | None = None
+) -> Follower:
     """A row for a friend whose follow we never saw (they added the account before the bot
-    listened): counted from now, with every topic on, as any new follower (README).
+    listened, or erased their data and wrote again): counted from now, with every topic on, as
+    any new follower (README), in `language` (their LINE profile's, as the language catalogue
+    maps it; the default language when not given).
 
     Two first messages of one resident can arrive at once (a double tap): ON CONFLICT lets one
     insert win without an error (or a savepoint); the other gets the winner's row.
@@ -48,7 +53,7 @@ def adopt_follower(session: Session, line_user_id: str, kind: str) -> Follower:
         _insert_follower(session),
         {
             "line_user_id": line_user_id,
-            "language": "ja",
+            "language": language or load_languages().default,
             "following": True,
             "followed_at": now,
             "last_event_ms": 0,
@@ -76,24 +81,37 @@ def _insert_follower(insert):
     )
 
 
-def adopt_many(session: Session, line_user_ids: list[str], kind: str) -> int:
-    """`adopt_follower` for a page of IDs at once (sync-followers), with bulk inserts; IDs we
-    already know are skipped. Returns how many were new."""
+def unknown_ids(session: Session, line_user_ids: list[str]) -> list[str]:
+    """The IDs of this list that have no row yet, in order, each once."""
     known = set(
         session.scalars(
             select(Follower.line_user_id).where(Follower.line_user_id.in_(line_user_ids))
         )
     )
-    new_ids = [u for u in dict.fromkeys(line_user_ids) if u not in known]
+    return [u for u in dict.fromkeys(line_user_ids) if u not in known]
+
+
+def adopt_many(
+    session: Session,
+    line_user_ids: list[str],
+    kind: str,
+    languages: Mapping[str, str] | None = None,
+) -> int:
+    """`adopt_follower` for a page of IDs at once (sync-followers), with bulk inserts; IDs we
+    already know are skipped. `languages`: each ID's language where known (the default
+    language for the others). Returns how many were new."""
+    new_ids = unknown_ids(session, line_user_ids)
     if not new_ids:
         return 0
     now = utcnow()
+    default = load_languages().default
+    languages = languages or {}
     session.execute(
         insert(Follower),
         [
             {
                 "line_user_id": u,
-                "language": "ja",
+                "language": languages.get(u, default),
                 "following": True,
                 "followed_at": now,
                 "last_event_ms": 0,
