@@ -59,6 +59,12 @@ BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
 KANJI_DIGITS = "一二三四五六七八九"
 ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
+# A number alone (「2」, 「２」 once normalised, 「2番」, 「2でお願いします」) picks a session only
+# when the bot has just asked 「どの回を予約しますか？」: anywhere else it means nothing.
+BARE_NUMBER = re.compile(
+    r"\s*(?:no\.?\s*)?([0-9]+|[一二三四五六七八九])\s*(?:番|回目)?\s*"
+    r"(?:で(?:す|お願いします|おねがいします)?|please)?\s*[.。!！]?\s*"
+)
 
 
 # -- what the resident asked ---------------------------------------------------------------
@@ -107,16 +113,26 @@ def wants_to_book(turn: Turn) -> bool:
     text, words = turn.normalized, turn.content.words
     if any(word in text for word in words.not_booking):
         return False
-    choosing = turn.context is not None and turn.context.entry_key == "choose"
-    if NUMBERED.search(text) or (choosing and ordinal(text, words.ordinals) is not None):
+    choosing = asked_which(turn)
+    if NUMBERED.search(text) or (
+        choosing and ordinal(text, words.ordinals, bare=True) is not None
+    ):
         return True
     return any(word in text for word in words.booking)
 
 
-def ordinal(text: str, ordinals: dict[str, int]) -> int | None:
+def asked_which(turn: Turn) -> bool:
+    """Whether the last answer asked which session to book (ask_which)."""
+    return turn.context is not None and turn.context.entry_key == "choose"
+
+
+def ordinal(text: str, ordinals: dict[str, int], bare: bool = False) -> int | None:
     """1 for "1番目" / "最初の" / "first", -1 for "最後の" / "last"; None when none is said.
-    `ordinals` are the languages' words (content/<lang>/words.yaml)."""
+    `ordinals` are the languages' words (content/<lang>/words.yaml). With `bare`, a number
+    alone counts too (the answer to 「どの回を予約しますか？」)."""
     numbered = NUMBERED.search(text) or ENGLISH_ORDINAL.search(text)
+    if numbered is None and bare:
+        numbered = BARE_NUMBER.fullmatch(text)
     if numbered:
         digit = numbered.group(1)
         return KANJI_DIGITS.index(digit) + 1 if digit in KANJI_DIGITS else int(digit)
@@ -298,7 +314,7 @@ def clash_card(turn: Turn, other: Reservation) -> dict:
 
 def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     """After a schedule, 「それを予約したい」: the one shown, the one named by place, or ask."""
-    number = ordinal(turn.normalized, turn.content.words.ordinals)
+    number = ordinal(turn.normalized, turn.content.words.ordinals, bare=asked_which(turn))
     if number is not None:
         index = number - 1 if number > 0 else len(shown) + number
         if 0 <= index < len(shown):

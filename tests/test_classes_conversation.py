@@ -153,6 +153,28 @@ def test_an_ordinal_answers_which_one(resident, app):
     assert "予約しました" in reply.text and "仲町ふれあい館" in reply.text
 
 
+@pytest.mark.parametrize("number", ["2", "２", "2番でお願いします"])
+def test_typing_the_number_answers_which_one(resident, app, number):
+    """Asked 「どの回を予約しますか？」, a senior types 2: that session is booked (it used to get
+    the card 「相談会と教室の違い」 and nothing was booked)."""
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    assert "どの回" in resident.say("予約したい").text
+    reply = resident.say(number)
+    assert "予約しました" in reply.text and "徳丸ふれあい館" in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_a_number_alone_after_the_schedule_books_nothing(resident, app):
+    """Only the question 「どの回を？」 makes a bare number a choice."""
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    resident.say("2")
+    assert statuses(app) == {}
+
+
 def test_booking_a_full_session_in_words_offers_the_waitlist_first(resident, neighbour, app):
     add_session(app, capacity=1)
     neighbour.say("スマホ教室はいつありますか")
