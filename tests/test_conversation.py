@@ -207,3 +207,36 @@ def test_a_brand_name_alone_is_answered_in_the_residents_own_language(resident, 
 def test_stop_alone_from_an_english_resident_is_not_told_we_speak_english(english_resident):
     english_resident.follow()
     assert "answers only in" not in english_resident.say("stop").text
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("コンビニの利用時間", "土日も使える？", "午後11時"),
+        ("コンビニの利用時間", "祝日は？", "午後11時"),
+        ("区役所は何時まで", "土日も使える？", "第2日曜日"),
+        ("スマホ教室はいつありますか", "どこでやるの？", "ふれあい館"),
+    ],
+)
+def test_asking_the_last_answer_again_gets_it_again_not_could_not_answer(
+    resident, first, then, expected
+):
+    """Right after the hours, 「土日も使える？」 used to get 「お答えできませんでした」 (and was
+    kept as unanswered), though the card just shown answers it."""
+    resident.say(first)
+    reply = resident.say(then)
+    assert "お答えできませんでした" not in reply.text
+    assert expected in reply.text
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_asking_how_to_use_after_a_hello_gets_the_help(resident, plain):
+    """「こんにちは」 then 「つかいかた」 used to be answered 「どういたしまして」 (read inside
+    the greeting)."""
+    if plain:
+        resident.say("受信設定")
+        resident.tap("やさしい日本語")
+    resident.say("こんにちは")
+    reply = resident.say("つかいかた")
+    assert "どういたしまして" not in reply.text
+    assert "使い方" in reply.text or "つかいかた" in reply.text

@@ -49,10 +49,27 @@ def test_a_confident_new_question_changes_the_subject():
     assert (meant.intent, meant.how) == ("mynumber_card", "routed")
 
 
-def test_the_same_sub_question_again_is_not_read_as_a_follow_up():
+def test_the_same_sub_question_again_gets_the_same_answer_again():
+    # 「何時まで？」 right after the hours: not another of the topic's questions, but the bot
+    # would otherwise say it could not answer; the hours card answers it
     route = Route("unknown", 0.4, "ja")
     meant = understand(route, "何時まで?", context("konbini_certificate", "hours"), CONTENT, "ja")
+    assert (meant.intent, meant.how, meant.entry) == ("konbini_certificate", "follow_up", "hours")
+
+
+def test_the_last_answer_is_not_repeated_for_another_ward_service():
+    route = Route("unknown", 0.9, "ja")
+    meant = understand(
+        route, "粗大ごみは何時まで?", context("konbini_certificate", "hours"), CONTENT, "ja"
+    )
     assert meant.intent == "unknown"
+
+
+def test_after_a_hello_the_next_words_are_a_new_question():
+    # 「つかいかた」 read inside the greeting was answered 「どういたしまして」
+    route = Route("help", 0.88, "ja")
+    meant = understand(route, "つかいかた", context("greeting"), CONTENT, "ja")
+    assert (meant.intent, meant.how) == ("help", "routed")
 
 
 # -- with the shipped details model: entries, ward services, asking back ----------------------
@@ -146,3 +163,18 @@ def test_another_ward_service_after_an_answer_is_not_read_as_its_sub_question(te
     route = load_router().route(text)
     meant = meaning(route, text, context("konbini_certificate", "hours"))
     assert (meant.intent, meant.area.area if meant.area else None) == ("unknown", area)
+
+
+def test_erasing_data_is_offered_on_a_question_back_only_when_asked_for():
+    from bot.conversation.understanding import _offered
+
+    # 「孫とLINEしたい」 was offered 「データを消す」 alone, two taps from erasing the data
+    assert _offered("notification_settings", "delete_data", 0.49, "孫とlineしたい", CHOOSER) == (
+        "overview"
+    )
+    assert _offered("notification_settings", "delete_data", 0.49, "データを消して", CHOOSER) == (
+        "delete_data"
+    )
+    assert _offered("notification_settings", "delete_data", 0.77, "データ", CHOOSER) == (
+        "delete_data"
+    )

@@ -23,6 +23,10 @@ from bot.core.directory import Area
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
 FOLLOW_UP_ENTRY = 0.6
+# A message the bot would not answer otherwise gets the last answer again when that answer is
+# its best fit in the last topic, this sure (lower than FOLLOW_UP_ENTRY: having just been the
+# answer is evidence too). Chosen on data/followups_dev.jsonl (data/README.md).
+ASKED_AGAIN_ENTRY = 0.5
 # Words that point back at the last answer (「それってスマホでできる？」, "can I do that online?"):
 # the question is about the last topic even when its words name another one.
 POINTS_BACK = re.compile(r"それ|これ|そこ|その|あれ|\b(?:it|that|this|there|those)\b")
@@ -38,6 +42,10 @@ NAMES_A_TOPIC = {
 }
 SAID_TO_THE_BOT = {"greet"}
 OUT_OF_SCOPE = "oos_"
+# After these no message is read as a follow-up: `unknown` and `help` have nothing narrower to
+# ask, and after small talk (「こんにちは」) the next words are a new question, not about hello
+# (「つかいかた」 read inside the greeting was answered 「どういたしまして」).
+NO_FOLLOW_UPS = {"unknown", "help", "greeting"}
 # Ask back instead of answering when the routed intent is below UNSURE, or below ASK_BELOW and
 # another intent has at least ASK_OTHER; or when nothing is routed but an intent has UNKNOWN_ASK.
 UNSURE = 0.5
@@ -61,6 +69,11 @@ NOT_ASKED_WHICH = {"greeting", "help", "unknown"}
 ASKED_AT_MOST = 3
 # A plain sub-question (this sure) confirms a single unsure topic: no need to ask.
 ENTRY_CONFIRMS = 0.8
+# Answers that lead to erasing something: offered on a question back only when the message
+# says so (their own match phrases) or the details model is this sure; else the topic's
+# overview is offered in their place (「孫とLINEしたい」 was offered 「データを消す」 alone).
+ONLY_WHEN_ASKED = {("notification_settings", "delete_data")}
+ONLY_WHEN_SURE = 0.6
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,9 @@ def understand(
     if options:
         return Understanding(route.intent, "ask", options=options)
     if route.intent == "unknown":
-        return Understanding("unknown", "routed", area=chooser.area(normalized))
+        area = chooser.area(normalized)
+        again = None if area else _asked_again(normalized, context, chooser)
+        return again or Understanding("unknown", "routed", area=area)
     ranked = chooser.rank(route.intent, normalized)
     close = entries_to_ask(route.intent, ranked)
     if close:
@@ -138,17 +153,12 @@ def _follow_up(
     route: Route, normalized: str, context: LastAnswer | None, chooser: Chooser
 ) -> Understanding | None:
     """The message read inside the last answer's topic, if it asks another of its questions."""
-    if context is None or context.intent in ("unknown", "help"):
+    if context is None or context.intent in NO_FOLLOW_UPS:
         return None
     points_back = POINTS_BACK.search(normalized) is not None
     vague = route.confidence < FOLLOW_UP_CONFIDENCE or route.intent in ("unknown", "help")
-    named = set(concepts(fold(normalized)))
-    if named & SAID_TO_THE_BOT:
-        return None  # 「ありがとう」「またね」: said to the bot, not about the topic
-    others = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != context.intent))
-    names_another = bool(named & others) or any(c.startswith(OUT_OF_SCOPE) for c in named)
-    if names_another and not points_back:
-        return None  # a new subject (「マイナカードの更新は？」, 「あと粗大ごみは？」)
+    if _new_subject(normalized, context, points_back):
+        return None
     if chooser.asked_by_the_bot(context.intent, context.entry_key):
         # the last answer asked something (which session?): this is the reply to it
         return Understanding(context.intent, "follow_up")
@@ -156,6 +166,36 @@ def _follow_up(
         return None  # the route reads it inside the same topic anyway
     key, probability = chooser.rank(context.intent, normalized)[0]
     if key in ("overview", context.entry_key) or probability < FOLLOW_UP_ENTRY:
+        return None
+    return Understanding(context.intent, "follow_up", entry=key)
+
+
+def _new_subject(normalized: str, context: LastAnswer, points_back: bool) -> bool:
+    """Whether the message is said to the bot (「ありがとう」) or names another subject
+    (「マイナカードの更新は？」, 「あと粗大ごみは？」) without pointing back at the last answer."""
+    named = set(concepts(fold(normalized)))
+    if named & SAID_TO_THE_BOT:
+        return True
+    others = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != context.intent))
+    names_another = bool(named & others) or any(c.startswith(OUT_OF_SCOPE) for c in named)
+    return names_another and not points_back
+
+
+def _asked_again(
+    normalized: str, context: LastAnswer | None, chooser: Chooser
+) -> Understanding | None:
+    """The last answer again, for a message the bot would otherwise not answer at all (routed
+    to `unknown`, no ward service named) whose best fit in the last topic is that very answer:
+    「土日も使える？」 right after the hours, whose card says when. Not a new follow-up (the
+    entry is the same), but better than 「お答えできませんでした」."""
+    if context is None or context.intent in NO_FOLLOW_UPS or not context.entry_key:
+        return None
+    if chooser.asked_by_the_bot(context.intent, context.entry_key):
+        return None
+    if _new_subject(normalized, context, POINTS_BACK.search(normalized) is not None):
+        return None
+    key, probability = chooser.rank(context.intent, normalized)[0]
+    if key != context.entry_key or probability < ASKED_AGAIN_ENTRY:
         return None
     return Understanding(context.intent, "follow_up", entry=key)
 
@@ -177,4 +217,12 @@ def _intents_to_ask(route: Route, normalized: str, chooser: Chooser) -> tuple[tu
     options = [(i, *chooser.rank(i, normalized)[0]) for i in candidates]
     if len(options) == 1 and options[0][1] != "overview" and options[0][2] >= ENTRY_CONFIRMS:
         return ()  # one plausible topic whose narrower question is plain: answer it
-    return tuple((i, key) for i, key, _ in options)
+    return tuple((i, _offered(i, key, p, normalized, chooser)) for i, key, p in options)
+
+
+def _offered(intent: str, key: str, probability: float, normalized: str, chooser: Chooser) -> str:
+    """The entry to offer for `intent` on a question back: its best fit, unless that leads to
+    erasing something the message did not ask about (ONLY_WHEN_ASKED): then the overview."""
+    if (intent, key) not in ONLY_WHEN_ASKED or probability >= ONLY_WHEN_SURE:
+        return key
+    return key if key in chooser.content.matched(intent, normalized) else "overview"
