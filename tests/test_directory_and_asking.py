@@ -275,3 +275,20 @@ def test_a_new_subject_after_an_answer_is_not_read_as_a_follow_up(resident):
     resident.say("コンビニで住民票を取りたいです")
     reply = resident.say("あと粗大ごみの出し方は？")
     assert "清掃事務所" in reply.text
+
+
+@pytest.mark.parametrize("text", ["営業時間", "opening hours", "何時まで？"])
+def test_opening_hours_alone_asks_which_service(resident, text):
+    """「営業時間」 was answered with 体育館・集会所・施設予約, "opening hours" with the holiday
+    clinic: a confident pointer to the wrong place. Which hours? Each button answers."""
+    reply = resident.say(text)
+    assert "体育館" not in reply.text and "休日・夜間の診療" not in reply.text
+    assert "お答えできませんでした" not in reply.text
+    offered = [label for label in reply.labels if label not in ("ほかのこと", "Something else")]
+    assert len(offered) == 2
+    assert "午後11時" in resident.tap(offered[0]).text  # the konbini's hours
+
+
+def test_opening_hours_after_an_answer_are_that_answers_hours(resident):
+    resident.say("コンビニで住民票を取りたい")
+    assert "午後11時" in resident.say("何時まで？").text

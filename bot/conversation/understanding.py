@@ -67,6 +67,17 @@ ENTRY_CLOSE = 0.5
 ENTRY_ASK_OVERVIEW = True
 NOT_ASKED_WHICH = {"greeting", "help", "unknown"}
 ASKED_AT_MOST = 3
+# A question of opening hours that names nothing else (「営業時間」, 「何時まで？」, "opening
+# hours") may be about any service: unless the last answer says which, ask, offering each menu
+# topic's `hours` entry (konbini, the ward's windows), rather than guess one (「営業時間」 was
+# answered with 体育館・集会所, "opening hours" with the holiday clinic).
+HOURS_ALONE = re.compile(
+    r"(?:営業|受付|利用|開館|開いてる|開いている|やってる|やっている)?時間(?:帯)?"
+    r"(?:は|を?教えて(?:ください)?|が?知りたい)?"
+    r"|何時(?:から|まで)(?:何時まで)?(?:ですか|やって(?:い)?ますか|開いて(?:い)?ますか|やってる|開いてる)?"
+    r"|(?:what are (?:the|your) )?(?:opening|business|office) hours(?: please)?|hours"
+)
+HOURS_ENTRY = "hours"
 # A plain sub-question (this sure) confirms a single unsure topic: no need to ask.
 ENTRY_CONFIRMS = 0.8
 # Answers that lead to erasing something: offered on a question back only when the message
@@ -119,7 +130,12 @@ def understand(
     if route.intent == "unknown":
         area = chooser.area(normalized)
         again = None if area else _asked_again(normalized, context, chooser)
-        return again or Understanding("unknown", "routed", area=area)
+        if again is not None:
+            return again
+        hours = _which_hours(normalized, content)
+        if hours:
+            return Understanding("unknown", "ask", options=hours)
+        return Understanding("unknown", "routed", area=area)
     ranked = chooser.rank(route.intent, normalized)
     close = entries_to_ask(route.intent, ranked)
     if close:
@@ -198,6 +214,16 @@ def _asked_again(
     if key != context.entry_key or probability < ASKED_AGAIN_ENTRY:
         return None
     return Understanding(context.intent, "follow_up", entry=key)
+
+
+def _which_hours(normalized: str, content: Content) -> tuple[tuple[str, str], ...]:
+    """Each menu topic's hours, for a question of opening hours alone (HOURS_ALONE) routed to
+    `unknown`; nothing for any other message."""
+    if not HOURS_ALONE.fullmatch(normalized.strip(" ?？。.!！")):
+        return ()
+    lang, catalogue = content.languages.default, content.catalogue
+    menu = [i for i in catalogue.menu if i in catalogue.answered]
+    return tuple((i, HOURS_ENTRY) for i in menu if content.topic(i, lang).get(HOURS_ENTRY))
 
 
 def _intents_to_ask(route: Route, normalized: str, chooser: Chooser) -> tuple[tuple[str, str], ...]:
