@@ -114,9 +114,7 @@ def wants_to_book(turn: Turn) -> bool:
     if any(word in text for word in words.not_booking):
         return False
     choosing = asked_which(turn)
-    if NUMBERED.search(text) or (
-        choosing and ordinal(text, words.ordinals, bare=True) is not None
-    ):
+    if NUMBERED.search(text) or (choosing and ordinal(text, words.ordinals, bare=True) is not None):
         return True
     return any(word in text for word in words.booking)
 
