@@ -344,7 +344,8 @@ def test_a_label_too_long_for_a_button_names_the_file_and_field(tmp_path):
     root = copy_content(tmp_path)
     path = root / "ja" / "konbini_certificate.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("label: コンビニの利用時間", "label: " + "長" * 21), encoding="utf-8")
+    too_long = text.replace("label: コンビニの利用時間", "label: " + "長" * 21)
+    path.write_text(too_long, encoding="utf-8")
     with pytest.raises(ContentError) as err:
         load_content(root)
     assert "konbini_certificate.yaml" in str(err.value)
