@@ -77,7 +77,7 @@ def _message_the_sdk_cannot_model(event: dict[str, Any]) -> Event | None:
     text = message.get("text")
     if message.get("type") == "text" and isinstance(text, str):
         parsed.message = TextMessageContent(
-            id=message_id, text=text, quoteToken=str(message.get("quoteToken", ""))
+            id=message_id, text=clean_text(text), quoteToken=str(message.get("quoteToken", ""))
         )
     else:
         parsed.message = MessageContent(type=str(message.get("type"))[:40], id=message_id)
