@@ -331,12 +331,9 @@ class Lease:
         return False
 
     def acquire(self, db: Session) -> bool:
-        """Take the lease if the announcement is due and nobody holds it or the holder's has
-        lapsed. One scheduled for later is not taken: sending would start it early, and staff
-        could no longer edit or withdraw it."""
-        now = utcnow()
-        lapsed = Announcement.lease_until.is_(None) | (Announcement.lease_until < now)
-        return self._swap(db, lapsed & (Announcement.send_at <= now))
+        """Take the lease if nobody holds it or the holder's has lapsed."""
+        lapsed = Announcement.lease_until.is_(None) | (Announcement.lease_until < utcnow())
+        return self._swap(db, lapsed)
 
     def renew(self, db: Session) -> None:
         """Extend our lease; SenderBusy if another process took it over meanwhile."""
@@ -448,18 +445,21 @@ def send_announcement(
     started = time.monotonic()
     lease = Lease(announcement_id)
     with sessions() as db:
+        scheduled = db.get(Announcement, announcement_id)
+        # One scheduled for later is not started (`--resume` with its id): sending would start
+        # it early, and staff could no longer edit or withdraw it.
+        if scheduled and scheduled.status == "scheduled" and scheduled.send_at > utcnow():
+            raise NotDue(
+                f"announcement {announcement_id} is not due until "
+                f"{scheduled.send_at:%Y-%m-%d %H:%M} UTC; the scheduler sends it then "
+                "(until then staff can edit or withdraw it in the console)"
+            )
         if not lease.acquire(db):
             announcement = db.get(Announcement, announcement_id)
             if announcement is None:
                 raise AnnouncementError(f"there is no announcement {announcement_id}")
             if announcement.status not in ("scheduled", "sending"):
                 return _report(announcement, started)
-            if announcement.send_at > utcnow():
-                raise NotDue(
-                    f"announcement {announcement_id} is not due until "
-                    f"{announcement.send_at:%Y-%m-%d %H:%M} UTC; the scheduler sends it then "
-                    "(until then staff can edit or withdraw it in the console)"
-                )
             raise SenderBusy(
                 f"announcement {announcement_id} is being sent by another process "
                 f"(lease until {announcement.lease_until:%H:%M:%S} UTC); try again after it"

@@ -31,11 +31,11 @@ from bot.answers.fields import (
 )
 from bot.answers.freshness import STATUSES, answer_rows, answered_since, answers_given_since
 from bot.core.content import Content, Entry
-from bot.core.db import utcnow
+from bot.core.db import as_id, utcnow
 from bot.core.models import AnswerVersion
 from bot.core.privacy import mask_personal_data
 from bot.staff import role_allows
-from bot.web.admin import bp, found_or_404, whole_number
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.classes import navi
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -185,7 +185,7 @@ def answer_reject(version_id: int):
 @login_required("staff")
 def answer_restore(topic: str, key: str):
     """Submit an old version again (a new pending version, approved like any other)."""
-    number = whole_number(request.form.get("number", ""))
+    number = as_id(request.form.get("number", ""))
     if number is None:
         abort(400)
     kind = "area" if topic == DIRECTORY else "entry"
