@@ -93,9 +93,8 @@ def test_an_announcement_in_ja_and_en_reaches_each_resident_in_their_language_af
 
     console.get_by_label("本文(日本語・必須)").fill("12月のスマホ教室の申し込みが始まりました。")
     console.get_by_label("英語の本文(任意)").fill("Sign-ups for December's classes are open.")
-    assert (
-        console.locator("#preview-en").inner_text() == "Sign-ups for December's classes are open."
-    )
+    # The preview follows the typing from a script: wait for it rather than read it at once.
+    console.locator("#preview-en", has_text="Sign-ups for December's classes are open.").wait_for()
     console.get_by_label("送る相手(お知らせの種類)").select_option("smartphone_class")
     console.locator("#audience-size", has_text="いま 2人 に届きます").wait_for()
     console.get_by_role("button", name="内容を確認する").click()
