@@ -655,5 +655,8 @@ def test_the_simulator_answers_a_body_it_cannot_use_with_400(settings, body):
         )
         assert response.status_code == 400
     finally:
+        # The demo's scheduler looks every 2 s: left running, it sent the next tests'
+        # announcements on the same database and held their leases.
+        demo_app.extensions["demo_scheduler"].shutdown(wait=True)
         demo_standin.stop()
         demo_app.extensions["navi"].engine.dispose()
