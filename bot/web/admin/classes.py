@@ -23,7 +23,7 @@ from flask import (
 from bot import classes
 from bot.classes import ClassError
 from bot.classes import changes as sessions_admin
-from bot.core.db import utcnow
+from bot.core.db import as_id, utcnow
 from bot.core.models import ClassSession
 from bot.web.admin import bp, found_or_404, whole_number
 from bot.web.admin.csvfile import csv_response
@@ -156,7 +156,7 @@ def class_attendance(session_id: int):
     for name, value in request.form.items():
         if not name.startswith("attended-") or value not in choices:
             continue
-        reservation_id = whole_number(name.removeprefix("attended-"))
+        reservation_id = as_id(name.removeprefix("attended-"))
         if reservation_id is not None:  # a field our page never writes names no booking
             marks[reservation_id] = choices[value]
     changed = sessions_admin.mark_attendance(g.db, session_id, marks, g.user.email)
