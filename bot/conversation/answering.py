@@ -188,7 +188,7 @@ class Answerer:
                 turn.forget()
             elif crisis.beside_answer:
                 answer = [*answer, *self._beside_the_lines(work, resident, text)]
-            if self._awaited(context, "") is not None:
+            if self._awaiting(context) is not None:
                 # The bot was waiting for the resident's words (a name for a booking): the
                 # help lines come first, and it still waits, so the name typed next is taken
                 # as a name, not kept for staff as an unanswered question.
@@ -243,12 +243,15 @@ class Answerer:
         return self.registry.for_intent(meant.intent)(turn)
 
     def _awaited(self, context: LastAnswer | None, how: str) -> str | None:
-        """The event handler waiting for the resident's next typed words (the last answer
-        remembered `awaits`), unless they sent a command the bot teaches (予約の確認 …)."""
+        """The event handler waiting for the resident's next typed words, unless they sent
+        a command the bot teaches (予約の確認 …), which is run as the command."""
+        return None if how == "command" else self._awaiting(context)
+
+    def _awaiting(self, context: LastAnswer | None) -> str | None:
+        """The event handler the last answer left waiting for typed words (it remembered
+        `awaits`: a name for a booking), if the bot still has that handler."""
         awaits = (context.data or {}).get("awaits") if context else None
-        if how == "command" or not isinstance(awaits, str):
-            return None
-        return awaits if awaits in self.registry.events else None
+        return awaits if isinstance(awaits, str) and awaits in self.registry.events else None
 
     def _button(
         self, work: UnitOfWork, resident: Resident, context: LastAnswer | None, data: str
