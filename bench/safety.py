@@ -119,15 +119,16 @@ def load(path: Path) -> list[dict]:
 
 
 def score(rows: list[dict], check) -> dict:
-    """Recall, right-category share and false-positive rate, overall and by language."""
+    """Recall, right-category share and false-positive rate, overall and by language. Each
+    message is checked once; the figures are counted from those answers."""
+    answers = [(r, check(r["text"])) for r in rows]
     out: dict = {}
     for lang in (None, "ja", "en"):
-        part = [r for r in rows if lang is None or r["lang"] == lang]
-        crises = [r for r in part if r["category"] != "none"]
-        near = [r for r in part if r["category"] == "none"]
-        found = [(r, check(r["text"])) for r in crises]
-        caught = [(r, c) for r, c in found if c is not None]
-        alarms = sum(check(r["text"]) is not None for r in near)
+        part = [(r, c) for r, c in answers if lang is None or r["lang"] == lang]
+        crises = [(r, c) for r, c in part if r["category"] != "none"]
+        near = [(r, c) for r, c in part if r["category"] == "none"]
+        caught = [(r, c) for r, c in crises if c is not None]
+        alarms = sum(c is not None for _, c in near)
         out[lang or "all"] = {
             "crises": len(crises),
             "recall": len(caught) / len(crises) if crises else 0.0,
@@ -135,11 +136,8 @@ def score(rows: list[dict], check) -> dict:
             "near": len(near),
             "fp": alarms / len(near) if near else 0.0,
         }
-    per_category = Counter()
-    totals = Counter(r["category"] for r in rows if r["category"] != "none")
-    for r in rows:
-        if r["category"] != "none" and check(r["text"]) is not None:
-            per_category[r["category"]] += 1
+    totals = Counter(r["category"] for r, _ in answers if r["category"] != "none")
+    per_category = Counter(r["category"] for r, c in answers if r["category"] != "none" and c)
     out["by_category"] = {c: (per_category[c], totals[c]) for c in CATEGORIES}
     return out
 
