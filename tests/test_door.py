@@ -204,6 +204,32 @@ def test_a_number_in_full_width_digits_is_checked_in(app, staff):
     assert attended(app, seat) is True
 
 
+WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("number", [str(2**31), str(2**31).translate(WIDE), "9" * 18])
+def test_a_number_past_any_booking_at_the_door_is_not_a_seat(app, staff, number):
+    """The door read 受付番号 with its own reader (full-width digits, up to 18 of them) and
+    handed a number past PostgreSQL's integer on as a booking id (only a comparison in Python
+    kept it from the database); it is now read as a row id, and names no booking."""
+    session_id = a_session(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    assert check_in(staff, session_id, number).status_code == 302
+    assert "この回の予約ではありません" in door(staff, session_id)
+    assert attended(app, seat) is None
+    assert audit(app, "class.attendance") == []
+
+
+def test_the_door_reads_a_typed_number_as_a_row_id():
+    """One reader for numbers staff type: NFKC to ASCII digits, then the row-id reader."""
+    from bot.core.db import MAX_ID, typed_id
+
+    assert typed_id("１２") == 12 and typed_id(" 12　") == 12
+    assert typed_id(str(MAX_ID).translate(WIDE)) == MAX_ID
+    for odd in (str(MAX_ID + 1), str(MAX_ID + 1).translate(WIDE), "①", "²", "١٢", "", "1 2"):
+        assert typed_id(odd) is None, odd
+
+
 def test_checking_in_needs_the_pages_csrf_token_and_a_login(app, staff):
     session_id = a_session(app)
     (seat,) = booked(app, session_id, "U" + "c" * 32)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,6 +47,16 @@ def as_id(text: str) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+def typed_id(text: str) -> int | None:
+    """A number a person typed (a 受付番号 at the door, a capacity) as as_id reads it: digits
+    only (isdecimal: ①, ⑤ and ², which phone keyboards offer beside the digits, are refused
+    before NFKC would make them 1, 5 and 2), spaces around them dropped, then NFKC so full-width
+    digits from a Japanese keyboard become ASCII. Digits NFKC leaves non-ASCII (Arabic-Indic…)
+    and numbers past MAX_ID are None, so they never reach an integer column."""
+    digits = text.strip()
+    return as_id(unicodedata.normalize("NFKC", digits)) if digits.isdecimal() else None
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

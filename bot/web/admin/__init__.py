@@ -28,23 +28,6 @@ def refuse_odd_names(_endpoint: str | None, values: dict | None) -> None:
             abort(404)
 
 
-# A number in a form (a capacity, a 受付番号, a version): more digits than this fit no database
-# integer, so they are a mistake or tampering, never a row.
-LONGEST_NUMBER = 18
-
-
-def whole_number(text: str) -> int | None:
-    """The number typed or posted as `text` (full-width digits too, as Japanese keyboards type
-    them), or None when it is not one.
-
-    str.isdigit() also passes ①, ⑤ and ², which Japanese keyboards offer when typing a digit and
-    int() refuses (a 500); isdecimal() passes exactly the digits int() reads.
-    """
-    if not text.isdecimal() or len(text) > LONGEST_NUMBER:
-        return None
-    return int(text)
-
-
 Row = TypeVar("Row")
 
 

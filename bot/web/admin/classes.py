@@ -23,9 +23,9 @@ from flask import (
 from bot import classes
 from bot.classes import ClassError
 from bot.classes import changes as sessions_admin
-from bot.core.db import as_id, utcnow
+from bot.core.db import as_id, typed_id, utcnow
 from bot.core.models import ClassSession
-from bot.web.admin import bp, found_or_404, whole_number
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -298,7 +298,7 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
         "description": form.get("description", "").replace("\r\n", "\n").strip(),
         "bring": " ".join(form.get("bring", "").split()),
         "asks_name": form.get("asks_name") == "1",
-        "capacity": whole_number(capacity),
+        "capacity": typed_id(capacity),
         "starts_at": starts_at,
         "ends_at": ends_at,
     }

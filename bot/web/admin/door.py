@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.classes import door
-from bot.web.admin import bp, whole_number
+from bot.core.db import typed_id
+from bot.web.admin import bp
 from bot.web.admin.classes import found
 from bot.web.admin.i18n import t
 from bot.web.admin.security import login_required
@@ -40,7 +41,7 @@ def class_door(session_id: int):
 def class_door_check_in(session_id: int):
     """Mark one booking as come (or undo it), then back to an empty search for the next."""
     found(session_id)
-    number = whole_number(request.form.get("reservation", ""))
+    number = typed_id(request.form.get("reservation", ""))
     came = request.form.get("came") == "1"
     if number is None:
         flash(t("door.not_a_seat"), "error")
