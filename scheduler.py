@@ -27,6 +27,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from bot.core.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.residents.housekeeping import Purged
     from bot.web.app import Navi
 
 log = logging.getLogger("scheduler")
@@ -112,14 +113,25 @@ def snapshot_insight(navi: Navi) -> None:
 
 
 def purge_expired_data(navi: Navi) -> None:
-    """Delete what has passed its retention period."""
+    """Delete what has passed its retention period (and tell who got a freed seat)."""
+    purged = purge_and_tell(navi)
+    if any(vars(purged).values()):
+        log.info("retention: %s", purged)
+
+
+def purge_and_tell(navi: Navi) -> Purged:
+    """The retention rules, then the pushes they owe: whoever got a seat a purged resident held
+    is told through the outbox, as a cancellation's promotion is told (`python -m bot purge`
+    runs this too)."""
+    from bot.classes.changes import Notice, tell
     from bot.core.db import utcnow
     from bot.residents.housekeeping import purge_expired
 
     with navi.sessions() as db:
         purged = purge_expired(db, utcnow())
-    if any(vars(purged).values()):
-        log.info("retention: %s", purged)
+    notices = [Notice("promotion", reservation_id) for reservation_id in purged.promoted]
+    tell(navi.sessions, navi.outbox, navi.content, navi.settings, notices, "system")
+    return purged
 
 
 def list_answers_due(navi: Navi) -> None:

@@ -4,12 +4,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
+import scheduler
 from bot.core.db import utcnow
 from bot.core.models import (
     ClassSession,
     ConversationContext,
     Follower,
     LoginAttempt,
+    PendingMessage,
     ProcessedEvent,
     Reservation,
     UnansweredQuestion,
@@ -17,6 +19,7 @@ from bot.core.models import (
 from bot.reports import kpi
 from bot.residents.followers import adopt_follower
 from bot.residents.housekeeping import purge_expired
+from tests.test_classes_conversation import add_session, statuses
 
 
 def test_purge_deletes_only_what_is_past_its_retention_period(app):
@@ -167,3 +170,82 @@ def test_a_blocked_residents_attended_seats_stay_nameless_when_their_data_goes(a
             for r in db.scalars(select(Reservation))
         ]
         assert kept == [("40日前の回", None, None, None, True)]
+
+
+# -- a blocked resident's upcoming seat goes to the waiting list, as a cancellation's does ------
+
+PUSH = "/v2/bot/message/push"
+
+
+def block_long_ago(app, user_id: str, days: int = 31) -> None:
+    """The resident blocked the account `days` ago (the purge deletes them after 30)."""
+    with app.extensions["navi"].sessions() as db:
+        follower = db.scalar(select(Follower).where(Follower.line_user_id == user_id))
+        follower.unfollowed_at = utcnow() - dt.timedelta(days=days)
+        db.commit()
+
+
+def seats_taken(app, session_id: int) -> int:
+    with app.extensions["navi"].sessions() as db:
+        return db.get(ClassSession, session_id).reserved
+
+
+def test_the_purge_gives_a_blocked_residents_seat_to_the_first_waiting_and_tells_them(
+    app, resident, neighbour, standin
+):
+    """The purge deleted the seat with its holder but kept it counted as taken: the session
+    stayed 'full' and the waiting resident never heard. It frees it as a cancellation does."""
+    session = add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("キャンセル待ち")
+    neighbour.unfollow()
+    block_long_ago(app, neighbour.user_id)
+    before = len(standin.messages_to(resident.user_id))
+    scheduler.purge_expired_data(app.extensions["navi"])
+    assert statuses(app) == {resident.user_id: "reserved"}
+    assert seats_taken(app, session.id) == 1  # theirs now, not a ghost of the purged booking
+    pushed = standin.messages_to(resident.user_id)[before:]
+    assert len(pushed) == 1 and "席が空いた" in pushed[0]["altText"]
+    assert "予約" in resident.say("予約の確認").text
+
+
+def test_a_seat_freed_by_the_purge_is_kept_for_later_when_line_fails(
+    app, resident, neighbour, standin
+):
+    """The seat offer goes through the outbox: LINE down at 03:15 does not lose it."""
+    add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("キャンセル待ち")
+    neighbour.unfollow()
+    block_long_ago(app, neighbour.user_id)
+    standin.fail(PUSH, 500, times=1)
+    navi = app.extensions["navi"]
+    scheduler.purge_expired_data(navi)
+    with navi.sessions() as db:
+        (kept,) = db.scalars(select(PendingMessage)).all()
+    assert (kept.line_user_id, kept.purpose) == (resident.user_id, "promotion")
+    navi.outbox.retry_due(now=utcnow() + dt.timedelta(seconds=6))
+    assert "席が空いた" in standin.messages_to(resident.user_id)[-1]["altText"]
+
+
+def test_a_purged_residents_seat_skips_a_waiting_resident_who_also_left(
+    app, resident, neighbour, english_resident, standin
+):
+    """As on cancelling: the first waiting resident who still follows gets it."""
+    session = add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    english_resident.say("When are the smartphone classes?")
+    english_resident.tap("Join waiting list")
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("キャンセル待ち")
+    english_resident.unfollow()  # waiting first, but blocked last week: cannot be told
+    neighbour.unfollow()
+    block_long_ago(app, neighbour.user_id)
+    scheduler.purge_expired_data(app.extensions["navi"])
+    assert statuses(app) == {english_resident.user_id: "waitlisted", resident.user_id: "reserved"}
+    assert seats_taken(app, session.id) == 1

@@ -329,19 +329,30 @@ def run_scheduler(args) -> int:
 
 
 def run_purge(args) -> int:
-    """Apply the retention rules now (the scheduler does this daily)."""
+    """Apply the retention rules now (the scheduler does this daily). Residents given a seat
+    a purged resident held are told, as the scheduler tells them; in demo mode, with no LINE to
+    tell them through, the command says how many were not told."""
     from bot.core.db import utcnow
     from bot.residents.housekeeping import purge_expired
 
-    _, _, sessions = _database()
-    with sessions() as db:
-        purged = purge_expired(db, utcnow())
+    settings, _, sessions = _database()
+    if settings.demo:
+        with sessions() as db:
+            purged = purge_expired(db, utcnow())
+    else:
+        import scheduler
+        from bot.web.app import build_services
+
+        purged = scheduler.purge_and_tell(build_services(settings))
     print(
         f"deleted: {purged.unanswered} unanswered questions, {purged.event_ids} event ids, "
         f"{purged.contexts} contexts, {purged.unfollowed} followers who blocked the account, "
         f"{purged.login_attempts} console login attempts, "
         f"{purged.booking_names} names given when booking"
     )
+    if purged.promoted:
+        told = "not told: demo mode has no LINE" if settings.demo else "told by push"
+        print(f"seats given from the waiting list: {len(purged.promoted)} ({told})")
     return 0
 
 

@@ -4,7 +4,9 @@
 - processed webhook event ids (for deduplication): 7 days — LINE redelivers within a day
 - conversation contexts: when they expire (15 minutes)
 - followers who blocked the account: 30 days after the unfollow (their reservations go too,
-  but for seats in sessions already held, which stay nameless for the attendance figures)
+  but for seats in sessions already held, which stay nameless for the attendance figures;
+  their upcoming seats are cancelled first, so each goes to the waiting list as a
+  cancellation's does — the caller tells whoever got one)
 - console login attempts (email, address): after the 15-minute lockout window
 - messages LINE never took (bot.line.outbox), once given up: 30 days, for staff to see
 - names given when booking a session that asks for them: 30 days after the session (the
@@ -17,10 +19,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from bot.classes import reservations
 from bot.core.models import (
     ClassSession,
     ConversationContext,
@@ -51,6 +54,9 @@ class Purged:
     login_attempts: int
     given_up_messages: int
     booking_names: int
+    # Reservations that got a seat a purged resident held: the caller tells them, after commit
+    # (bot.classes.changes.tell), as a cancellation's promotion is told.
+    promoted: tuple[int, ...] = ()
 
 
 def purge_expired(db: Session, now: dt.datetime) -> Purged:
@@ -63,8 +69,10 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
         Follower.following.is_(False),
         Follower.unfollowed_at < now - dt.timedelta(days=UNFOLLOWED_DAYS),
     )
-    # Their seats in sessions already held stay, nameless, for the attendance figures.
+    # Their seats in sessions already held stay, nameless, for the attendance figures; their
+    # upcoming seats are freed for the waiting list before their row (and bookings) go.
     keep_held_seats_nameless(db, blocked_long_ago, now)
+    promoted = free_upcoming_seats(db, blocked_long_ago, now)
 
     purged = Purged(
         unanswered=purge(
@@ -98,6 +106,20 @@ def purge_expired(db: Session, now: dt.datetime) -> Purged:
             .values(name=None, name_kana=None)
             .execution_options(synchronize_session=False)
         ),
+        promoted=tuple(promoted),
     )
     db.commit()
     return purged
+
+
+def free_upcoming_seats(db: Session, follower_ids: Select[int], now: dt.datetime) -> list[int]:
+    """Cancel these residents' upcoming bookings the way a cancellation does
+    (reservations.cancel_all): each seat goes to the first on the waiting list who still
+    follows. Deleting their rows alone dropped the bookings but left the seats counted as
+    taken, so the session looked full while others waited. Returns who got a seat."""
+    promoted = []
+    for follower in db.scalars(select(Follower).where(Follower.id.in_(follower_ids))).all():
+        for result in reservations.cancel_all(db, follower, now):
+            if result.promoted is not None:
+                promoted.append(result.promoted.id)
+    return promoted
