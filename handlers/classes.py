@@ -11,7 +11,10 @@ Postback actions (bot/line/postback.py format, e.g. ``v1|reserve|session=12``):
                                           the session has begun: whom to call instead)
     cancel_reservation  reservation=<id>  cancel; the first on the waiting list gets the seat (push)
     cancel_keep         reservation=<id>  keep the booking
-    schedule_page       start=<n>         the schedule from its n-th session (次の日程を見る)
+    schedule_after      after=<id>&at=<µs>
+                                          the schedule after the last session shown
+                                          (次の日程を見る): its id and start, a cursor
+    schedule_page       start=<n>         the schedule from its n-th session (older buttons)
     class_entry         k=<entry key>     a sub-question (the schedule and bookings come live)
 
 A session that asks for names (ClassSession.asks_name) asks before booking: the bot asks, the
@@ -143,25 +146,31 @@ def ordinal(text: str, ordinals: dict[str, int], bare: bool = False) -> int | No
 # -- the schedule ----------------------------------------------------------------------------
 
 
-def show_schedule(turn: Turn, entry, start: int = 0) -> list[dict]:
+def show_schedule(
+    turn: Turn, entry, start: int = 0, after: classes.Cursor | None = None
+) -> list[dict]:
     """Upcoming sessions as a carousel with booking buttons, then one line on how to book (the
     schedule's own answer, or the entry asked about); the content's "nothing is open yet" only
     when nothing is, so the two never contradict each other.
 
     A carousel holds twelve cards: when more sessions are open, the twelfth card and a quick
-    reply lead to the next page (次の日程を見る), which starts at the first session not shown.
-    A page counts sessions from the soonest, so a session added or closed between two taps
-    moves the next page by one: a resident may see one session twice, or ask again."""
+    reply lead to the next page (次の日程を見る), which starts after the last session shown
+    (a cursor, `after`), so a session added or closed between two taps neither repeats one
+    nor skips one. `start` serves the older buttons that counted from the soonest."""
     page = messages.MAX_CAROUSEL - 1  # sessions on a page that has a "next" card
     upcoming = classes.upcoming_sessions(
-        turn.services.reading, turn.services.now, limit=messages.MAX_CAROUSEL + 1, start=start
+        turn.services.reading,
+        turn.services.now,
+        limit=messages.MAX_CAROUSEL + 1,
+        start=start,
+        after=after,
     )
-    if not upcoming and start:  # the later sessions have closed since: back to the first page
+    if not upcoming and (start or after):  # the later sessions have closed: the first page
         return show_schedule(turn, entry)
     if not upcoming:
         return answer_entry(turn, turn.content.entry(INTENT, "schedule", turn.lang))
-    later = start + page if len(upcoming) > messages.MAX_CAROUSEL else None
-    shown = upcoming[:page] if later is not None else upcoming
+    shown = upcoming[:page] if len(upcoming) > messages.MAX_CAROUSEL else upcoming
+    later = classes.cursor_of(shown[-1]) if len(upcoming) > messages.MAX_CAROUSEL else None
     carousel = schedule_carousel(turn, shown, later)
     if entry.key in ("schedule", "overview"):
         schedule = turn.content.entry(INTENT, "schedule", turn.lang)
@@ -176,22 +185,34 @@ def show_schedule(turn: Turn, entry, start: int = 0) -> list[dict]:
     return answer_messages
 
 
+@router.action("schedule_after")
+def show_sessions_after(turn: Turn) -> list[dict]:
+    """次の日程を見る: the schedule after the last session the previous page showed (an odd
+    cursor, which the bot never writes, shows the first page)."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
+    after = classes.read_cursor(turn.postback.params["at"], turn.postback.number("after"))
+    schedule = turn.content.entry(INTENT, "schedule", turn.lang)
+    return show_schedule(turn, schedule, after=after)
+
+
 @router.action("schedule_page")
 def show_later_sessions(turn: Turn) -> list[dict]:
-    """次の日程を見る: the schedule from the first session the last page did not show."""
+    """次の日程を見る on a schedule sent before the cursor: from its start-th session."""
     start = int_param(turn, "start") or 0
     return show_schedule(turn, turn.content.entry(INTENT, "schedule", turn.lang), start)
 
 
-def next_dates_button(turn: Turn, start: int) -> dict:
-    """次の日程を見る: the schedule's next page, from its `start`-th session."""
+def next_dates_button(turn: Turn, after: classes.Cursor) -> dict:
+    """次の日程を見る: the schedule's next page, after the session `after` names."""
+    at, session_id = classes.pack_cursor(after)
     return messages.postback_action(
-        turn.ui("next_dates_button"), Postback("schedule_page", {"start": str(start)})
+        turn.ui("next_dates_button"),
+        Postback("schedule_after", {"after": str(session_id), "at": at}),
     )
 
 
 def schedule_carousel(
-    turn: Turn, upcoming: list[classes.OpenSession], later: int | None = None
+    turn: Turn, upcoming: list[classes.OpenSession], later: classes.Cursor | None = None
 ) -> dict:
     """One card per session: kind, title, when, where, seats, and 予約する / キャンセル待ち;
     then, when `later` says where the next page starts, a last card leading to it."""

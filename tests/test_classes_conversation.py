@@ -515,7 +515,7 @@ def test_sessions_after_the_twelfth_are_shown_by_the_next_dates_button(resident,
     assert len(cards) == 12 and "徳丸ふれあい館" not in first.text
     assert "ふれあい館11" in first.text and "ふれあい館12" not in first.text  # 11 + "more"
     more = cards[-1]["footer"]["contents"][0]["action"]
-    assert more["label"] == "次の日程を見る" and more["data"] == "v1|schedule_page|start=11"
+    assert more["label"] == "次の日程を見る" and more["data"].startswith("v1|schedule_after|")
     assert "次の日程を見る" in first.labels  # also a quick reply, without scrolling to the end
     later = resident.tap("次の日程を見る")
     assert len(carousel_cards(later)) == 3
@@ -523,6 +523,46 @@ def test_sessions_after_the_twelfth_are_shown_by_the_next_dates_button(resident,
     assert "ふれあい館11" not in later.text and "次の日程を見る" not in later.text
     booked = resident.say("3番目を予約したい")  # the third of the page they are looking at
     assert "予約しました" in booked.text and "徳丸ふれあい館" in booked.text
+
+
+def test_a_session_added_before_the_page_shown_does_not_show_its_last_one_again(resident, app):
+    """Regression: the next page counted from the soonest session, so a session added between
+    the two taps pushed the 11th onto the next page too: shown twice."""
+    fourteen_sessions(app)
+    resident.say("スマホ教室の日程")
+    add_session(app, days=1.5, venue="赤塚ふれあい館")  # sooner than any on the page shown
+    later = resident.tap("次の日程を見る")
+    assert "ふれあい館11" not in later.text and "赤塚ふれあい館" not in later.text
+    assert "ふれあい館12" in later.text and "徳丸ふれあい館" in later.text
+
+
+def test_a_session_closed_before_the_next_tap_does_not_hide_the_next_one(resident, app):
+    """Regression: a session cancelled between the two taps pulled the 12th back onto the page
+    already shown, so the next page began at the 13th: the 12th was never shown."""
+    fourteen_sessions(app)
+    resident.say("スマホ教室の日程")
+    with app.extensions["navi"].sessions() as db:
+        first = db.scalar(select(ClassSession).order_by(ClassSession.starts_at))
+        changes.cancel_session(db, first.id, "staff@example.jp")
+        db.commit()
+    later = resident.tap("次の日程を見る")
+    assert "ふれあい館12" in later.text and "徳丸ふれあい館" in later.text
+    assert "ふれあい館11" not in later.text
+
+
+def test_a_next_dates_button_from_before_the_cursor_still_shows_the_later_sessions(resident, app):
+    """Postback data is a contract: a schedule residents received before still pages."""
+    fourteen_sessions(app)
+    later = resident.press("v1|schedule_page|start=11")
+    assert len(carousel_cards(later)) == 3 and "徳丸ふれあい館" in later.text
+    assert "ふれあい館11" not in later.text
+
+
+@pytest.mark.parametrize("at", ["x", "9" * 30, "１２"])
+def test_a_next_dates_button_with_a_start_we_never_wrote_shows_the_first_page(resident, app, at):
+    fourteen_sessions(app)
+    reply = resident.press(f"v1|schedule_after|after=1&at={at}")
+    assert "ふれあい館01" in reply.text and len(carousel_cards(reply)) == 12
 
 
 def test_twelve_sessions_fit_one_carousel_without_a_next_button(resident, app):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.catalogue import load_languages
@@ -155,25 +155,74 @@ class OpenSession:
     reserved: int
 
 
+# Where a page of the schedule ended: the start and id of the last session it showed.
+Cursor = tuple[dt.datetime, int]
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+LONGEST_AT = 16  # digits: microseconds since 1970 reach 17 digits only in the year 5138
+
+
+def cursor_of(session: OpenSession) -> Cursor:
+    """The cursor after `session`."""
+    return session.starts_at, session.id
+
+
+def pack_cursor(cursor: Cursor) -> tuple[str, int]:
+    """A cursor as a button carries it: the start in whole microseconds since 1970 UTC (exact,
+    unlike a float timestamp, so the session itself compares equal) and the id."""
+    return str((cursor[0] - _EPOCH) // _MICROSECOND), cursor[1]
+
+
+def read_cursor(at: str, session_id: int) -> Cursor | None:
+    """The cursor a button carried; None for a start we never wrote."""
+    if not (at.isascii() and at.isdigit()) or len(at) > LONGEST_AT:
+        return None
+    return _EPOCH + int(at) * _MICROSECOND, session_id
+
+
 def upcoming_sessions(
-    reading: Connection, now: dt.datetime, limit: int = 12, start: int = 0
+    reading: Connection,
+    now: dt.datetime,
+    limit: int = 12,
+    start: int = 0,
+    after: tuple[dt.datetime, int] | None = None,
 ) -> list[OpenSession]:
-    """Open sessions that have not started yet, soonest first, from the `start`-th (0: the
-    soonest; a later page of the schedule). `reading` is a turn's connection
-    (Services.reading), so the seats include those the turn already took."""
-    rows = _UPCOMING.run_all(reading, {"now": now, "limit": limit, "start": start})
+    """Open sessions that have not started yet, soonest first: those after the cursor `after`
+    (the start and id of the last session a page showed), else from the `start`-th (0: the
+    soonest). `reading` is a turn's connection (Services.reading), so the seats include those
+    the turn already took.
+
+    Why a cursor: counting from the soonest, a session added or closed between two taps moves
+    the next page by one, so a resident saw one session twice or never saw one. The cursor
+    names where the last page ended, whatever changed before it."""
+    if after is not None:
+        values = {"now": now, "limit": limit, "after_at": after[0], "after_id": after[1]}
+        rows = _UPCOMING_AFTER.run_all(reading, values)
+    else:
+        rows = _UPCOMING.run_all(reading, {"now": now, "limit": limit, "start": start})
     return [OpenSession(*row) for row in rows]
 
 
 # Prepared once (bot.core.prepared): through the ORM, the statement's execution context and
 # the loading of each session cost more CPU than SQLite took to run it.
 _SESSIONS = ClassSession.__table__
-_UPCOMING = Prepared(
+_OPEN_SOONEST_FIRST = (
     select(*(_SESSIONS.c[field] for field in OpenSession.__dataclass_fields__))
     .where(_SESSIONS.c.status == "open", _SESSIONS.c.starts_at > bindparam("now"))
     .order_by(_SESSIONS.c.starts_at, _SESSIONS.c.id)
     .limit(bindparam("limit"))
-    .offset(bindparam("start"))
+)
+_UPCOMING = Prepared(_OPEN_SOONEST_FIRST.offset(bindparam("start")))
+_UPCOMING_AFTER = Prepared(
+    _OPEN_SOONEST_FIRST.where(
+        or_(
+            _SESSIONS.c.starts_at > bindparam("after_at"),
+            and_(
+                _SESSIONS.c.starts_at == bindparam("after_at"),
+                _SESSIONS.c.id > bindparam("after_id"),
+            ),
+        )
+    )
 )
 
 

@@ -23,7 +23,11 @@ ACTIONS: dict[str, dict[str, type]] = {
     "topic": {"i": str},  # a topic's overview (menu buttons, the rich menu)
     "entry": {"i": str, "k": str},  # one sub-question's answer
     "class_entry": {"k": str},  # a smartphone-class sub-question that stays in the topic
-    "schedule_page": {"start": int},  # the schedule from its start-th session (次の日程を見る)
+    # 次の日程を見る: the schedule after the last session a page showed (its id, and its start
+    # in microseconds since 1970 UTC, read by the handler); the older `schedule_page` (from the
+    # start-th session) stays for buttons residents still have.
+    "schedule_after": {"after": int, "at": str},
+    "schedule_page": {"start": int},
     "reserve": {"session": int},
     "my_reservations": {},
     "cancel_ask": {"reservation": int},
