@@ -17,6 +17,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.line.gateway import REQUEST_TIMEOUT
 from bot.line.standin.webhook import EventFactory
@@ -27,6 +29,32 @@ pytestmark = pytest.mark.skipif(SERVED, reason="runs its own servers, on SQLite"
 RESIDENTS = [f"U{n:032x}" for n in range(0x5100, 0x510A)]  # ten residents writing at once
 HANG_S = 12
 READ_TIMEOUT_S = REQUEST_TIMEOUT[1]
+# The scheduler process imports the bot and connects before it adds its jobs: under load that
+# took tens of seconds, eaten out of the wait for the answers.
+SCHEDULER_STARTS_S = 120
+# LINE recovered → every resident answered: 6-10 s on a quiet machine (README); bounded, with
+# room for a loaded one (it was 45 s).
+ANSWERED_WITHIN_S = 90
+
+
+def wait_for_scheduler(database_url: str) -> None:
+    """Until the scheduler process has put its jobs in its job store (same database)."""
+    engine = create_engine(database_url)
+    deadline = time.monotonic() + SCHEDULER_STARTS_S
+    try:
+        while time.monotonic() < deadline:
+            try:
+                with engine.connect() as connection:
+                    if connection.execute(
+                        text("SELECT 1 FROM apscheduler_jobs WHERE id = 'deliver_pending_messages'")
+                    ).first():
+                        return
+            except DBAPIError:  # no job store yet
+                pass
+            time.sleep(0.5)
+        raise AssertionError(f"the scheduler did not start in {SCHEDULER_STARTS_S} s")
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -51,6 +79,7 @@ def deployed(standin, migrated_sqlite, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    wait_for_scheduler(env["DATABASE_URL"])
     yield base_url
     for process in (server, scheduler):
         process.terminate()
@@ -77,9 +106,17 @@ def healthz_seconds(base_url: str) -> float:
     return time.monotonic() - started
 
 
+def machine_is_quiet(base_url: str) -> bool:
+    """A core to spare, now: the 1-minute load average lags a load that just began, so the
+    time /healthz takes before LINE hangs is asked too (a few ms when the machine is idle)."""
+    before = [healthz_seconds(base_url) for _ in range(3)]
+    return os.getloadavg()[0] < (os.cpu_count() or 1) and max(before) < 0.2
+
+
 def test_a_hung_reply_api_stalls_neither_health_nor_answers(deployed, standin):
     events = EventFactory(standin)
     http = Http(deployed)
+    quiet = machine_is_quiet(deployed)
     # LINE hangs every reply for 12 s while the ten arrive (more calls than the bot makes).
     standin.hang("/v2/bot/message/reply", HANG_S, times=len(RESIDENTS))
     bodies = [events.body(events.text(user, "コンビニで住民票を取りたい")) for user in RESIDENTS]
@@ -92,11 +129,11 @@ def test_a_hung_reply_api_stalls_neither_health_nor_answers(deployed, standin):
     # Under 1 s on a machine with a core to spare (bench/outbox.py measures it). On a loaded
     # one, still far under the 5 s a hung call holds its thread: health was not queued behind
     # LINE (before the outbox it waited out every 10 s timeout).
-    quiet = os.getloadavg()[0] < (os.cpu_count() or 1)
+    quiet = quiet and os.getloadavg()[0] < (os.cpu_count() or 1)
     assert max(health_times) < (1.0 if quiet else READ_TIMEOUT_S - 1), health_times
 
     standin.clear_faults()  # LINE recovers
-    deadline = time.monotonic() + 45
+    deadline = time.monotonic() + ANSWERED_WITHIN_S
     while time.monotonic() < deadline:
         answered = [user for user in RESIDENTS if standin.messages_to(user)]
         if len(answered) == len(RESIDENTS):
