@@ -30,6 +30,8 @@ def test_both_credentials_mean_production_mode():
         ({"LINE_CHANNEL_ACCESS_TOKEN": "t"}, "LINE_CHANNEL_SECRET is not set"),
         ({"FOLLOWER_TARGET": "lots"}, "FOLLOWER_TARGET must be a whole number"),
         ({"FOLLOWER_TARGET": "0"}, "FOLLOWER_TARGET must be positive"),
+        ({"SESSION_IDLE_MINUTES": "²"}, "SESSION_IDLE_MINUTES '²' must be a whole number"),
+        ({"TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES '-1' must be a whole number of at least 0"),
         ({"BOT_TIMEZONE": "Mars/Olympus"}, "not a known time zone"),
         ({"LINE_API_BASE_URL": "api.line.me"}, "must start with http"),
     ],

@@ -138,6 +138,7 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, least: int) -
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < least:
+    # isdecimal, not isdigit: ² passes isdigit() and then int() raises a bare ValueError.
+    if not text.isdecimal() or int(text) < least:
         raise SettingsError(f"{name} {text!r} must be a whole number of at least {least}.")
     return int(text)
