@@ -191,9 +191,18 @@ def test_a_resident_who_chose_plain_japanese_gets_plain_japanese(resident, app):
 def test_data_deletion_chosen_on_an_ask_back_asks_to_confirm(resident):
     """The answer tapped on "which do you mean?" is the topic's own (with its buttons), not
     only the entry's text."""
-    # 「データ」 alone reads as deleting (its card asks to confirm); 「データは？」 is still unsure
     assert "データを消す" in resident.say("データは？").labels
     assert {"削除する", "削除しない"} <= set(resident.tap("データを消す").labels)
+
+
+@pytest.mark.parametrize("words", ["データ", "でーた"])
+def test_data_alone_asks_back_rather_than_offering_deletion(resident, words):
+    """A bare 「データ」 opened the deletion card (削除する / 削除しない): an unsure word is asked
+    back, deletion one of the choices, never the card that erases."""
+    reply = resident.say(words)
+    assert "削除する" not in reply.labels
+    assert "データを消す" in reply.labels and "ほかのこと" in reply.labels
+    assert len(reply.labels) >= 3  # deletion is not the only answer offered
 
 
 @pytest.mark.parametrize("words", ["iPhone", "LINE", "PayPay"])

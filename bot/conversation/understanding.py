@@ -83,6 +83,8 @@ ENTRY_CONFIRMS = 0.8
 # Answers that lead to erasing something: offered on a question back only when the message
 # says so (their own match phrases) or the details model is this sure; else the topic's
 # overview is offered in their place (「孫とLINEしたい」 was offered 「データを消す」 alone).
+# Answered outright only when the message says so or the route is ASK_BELOW sure of the topic:
+# else asked back with the topic's next best (a bare 「データ」 opened the deletion card).
 ONLY_WHEN_ASKED = {("notification_settings", "delete_data")}
 ONLY_WHEN_SURE = 0.6
 
@@ -137,7 +139,9 @@ def understand(
             return Understanding("unknown", "ask", options=hours)
         return Understanding("unknown", "routed", area=area)
     ranked = chooser.rank(route.intent, normalized)
-    close = entries_to_ask(route.intent, ranked)
+    close = entries_to_ask(route.intent, ranked) or _erasing_unasked(
+        route, ranked, normalized, chooser
+    )
     if close:
         return Understanding(route.intent, "ask", options=tuple((route.intent, k) for k in close))
     return Understanding(route.intent, "routed", entry=ranked[0][0])
@@ -163,6 +167,20 @@ def entries_to_ask(
     if p_best < sure and p_best - p_second < close:
         return (best, second)
     return ()
+
+
+def _erasing_unasked(
+    route: Route, ranked: list[tuple[str, float]], normalized: str, chooser: Chooser
+) -> tuple[str, ...]:
+    """The two best entries when the best leads to erasing something (ONLY_WHEN_ASKED) that
+    the message does not name (its match phrases) while the route is unsure of the topic
+    (below ASK_BELOW): 「データ」 alone asks 「データを消す」 or what is kept, never erases."""
+    if len(ranked) < 2 or (route.intent, ranked[0][0]) not in ONLY_WHEN_ASKED:
+        return ()
+    named = chooser.content.matched(route.intent, normalized)
+    if route.confidence >= ASK_BELOW or ranked[0][0] in named:
+        return ()
+    return (ranked[0][0], ranked[1][0])
 
 
 def _follow_up(
