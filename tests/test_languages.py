@@ -61,6 +61,34 @@ def test_kanji_only_japanese_with_the_same_characters_stays_japanese(resident, w
     assert "answers only in" not in reply.text
 
 
+@pytest.mark.parametrize("words", ["我々区民", "我々高齢者向講座"])
+def test_we_in_kanji_only_japanese_stays_japanese(resident, words):
+    """我 alone marks Chinese, but 我々 is Japanese: a kanji-only message with it was answered
+    in English with the note that the bot does not speak the resident's language."""
+    resident.follow()
+    reply = resident.say(words)
+    assert japanese(reply.text)
+    assert "answers only in" not in reply.text
+
+
+@pytest.mark.parametrize("words", ["menu", "Menu", "MENU", "help", "Help"])
+def test_a_japanese_resident_typing_menu_or_help_stays_in_japanese(resident, words):
+    """Typed by a Japanese resident, "menu" and "help" were answered in English, though they
+    are Japanese words too (メニュー, ヘルプ)."""
+    resident.follow()
+    reply = resident.say(words)
+    assert japanese(first_text(reply)) and japanese(first_text(reply, at=-1))
+    assert "コンビニ交付" in reply.labels
+
+
+@pytest.mark.parametrize("words", ["menu", "help"])
+def test_an_english_resident_typing_menu_or_help_gets_english(english_resident, words):
+    english_resident.follow()
+    reply = english_resident.say(words)
+    assert not japanese(first_text(reply)) and not japanese(first_text(reply, at=-1))
+    assert "Konbini certificates" in reply.labels
+
+
 def plain_japanese(resident: Resident) -> None:
     """Choose やさしい日本語 in 受信設定."""
     resident.say("受信設定")

@@ -188,7 +188,10 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("利用可能時間", "ja"),
         ("区役所　開庁時間", "ja"),
         ("Where is the ward office?", "en"),
-        ("Menu", "en"),
+        ("Menu", "und"),  # menu and help are Japanese words too (メニュー, ヘルプ): the
+        ("help", "und"),  # resident's own language decides
+        ("MENU please", "en"),
+        ("help me", "en"),
         ("请问区役所在哪里", "zh"),
         ("這個帳號可以用中文嗎", "zh"),
         ("谢谢", "zh"),  # Chinese-only characters and words, written in Han alone
@@ -200,6 +203,9 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("商店街", "ja"),
         ("里親 相談", "ja"),
         ("没収", "ja"),
+        ("我々区民", "ja"),  # 我 is Chinese-only, 我々 Japanese (々 is no Chinese mark)
+        ("我々高齢者向講座", "ja"),
+        ("我想去区役所", "zh"),
         ("구청 어디예요", "ko"),
         ("Tôi cần giúp đỡ", "vi"),
         ("मलाई मद्दत चाहिन्छ", "ne"),

@@ -26,7 +26,7 @@ from linebot.v3.webhooks import (
 from bot.conversation.choosing import Chooser
 from bot.conversation.registry import Registry
 from bot.conversation.replier import MAX_MESSAGES, user_of
-from bot.conversation.router import normalize
+from bot.conversation.router import UNDETERMINED, detect_language, normalize
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
 from bot.conversation.turn import LastAnswer, Resident, Services, Turn
@@ -178,7 +178,10 @@ class Answerer:
         languages = self.content.languages
         crisis = self.safety.check(text)
         if crisis is not None:
-            lang = languages.answer_language(resident.language, crisis.language)
+            # A message with no language's words ("help", "119") is answered in the resident's
+            # own language, not in the language of the patterns that caught it.
+            written_in = crisis.language if detect_language(text) != UNDETERMINED else ""
+            lang = languages.answer_language(resident.language, written_in)
             turn = self._turn(work, resident, lang, crisis=crisis)
             answer = self.registry.for_event("crisis")(turn)
             if self.safety.asks_for_menu_too(text):

@@ -1,7 +1,8 @@
 """Intent router: resident message → one of nine intents, a calibrated confidence and a language.
 
-Public API (others code against exactly this): INTENTS, Route, normalize, detect_language, Router,
-load_router, route_lines. `python -m bot.conversation.router` routes stdin lines to JSON lines;
+Public API (others code against exactly this): INTENTS, Route, normalize, detect_language,
+UNDETERMINED (its "no language to tell"), Router, load_router, route_lines.
+`python -m bot.conversation.router` routes stdin lines to JSON lines;
 `python -m bot.conversation.router.train` rebuilds model.json from data/ (deterministic, needs
 numpy); routing itself is pure Python and loads in under 0.1 s.
 
@@ -61,10 +62,11 @@ from typing import TextIO
 
 from .details import DETAILS_PATH, Details
 from .model import INTENTS, Route, Router
-from .text import detect_language, normalize
+from .text import UNDETERMINED, detect_language, normalize
 
 __all__ = [
     "INTENTS",
+    "UNDETERMINED",
     "Details",
     "Route",
     "Router",

@@ -235,7 +235,8 @@ def language_of_normalized(s: str) -> str:
         # English words around a kanji term ("Can I get 住民票 at 7-11?"): English.
         if _english_score(s) >= 2 and latin >= han:
             return "en"
-        strong = sum(1 for c in s if c in _ZH_STRONG)
+        # 我 is Chinese-only, but 我々 ("we") is Japanese: Chinese never writes 々.
+        strong = sum(1 for c in s.replace("我々", "") if c in _ZH_STRONG)
         weak = sum(1 for c in s if c in _ZH_WEAK)
         return "zh" if strong or weak >= 3 or _ZH_WORDS.search(s) else "ja"
     if not latin:
@@ -269,7 +270,13 @@ _EN_CONTENT = frozenset(
 )
 
 
+# English words Japanese uses as its own (メニュー, ヘルプ): alone, they tell no language, so a
+# Japanese resident typing "menu" or "help" is answered in Japanese, an English one in English.
+_LOANWORDS = frozenset(_words("menu help"))
+
+
 def _looks_english(words: list[str]) -> bool:
-    """Short latin messages without function words ("Menu", "Unsubscribe") count as English.
-    "OK" is not among the words: Japanese residents type it as often as English ones."""
-    return any(w in _EN_CONTENT for w in words)
+    """Short latin messages without function words ("Unsubscribe", "card pin") count as
+    English. "OK", "menu" and "help" alone do not: Japanese residents type them as often as
+    English ones."""
+    return any(w in _EN_CONTENT and w not in _LOANWORDS for w in words)
