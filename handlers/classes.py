@@ -181,7 +181,8 @@ def show_schedule(
         answer_messages = [carousel, how_to_book]
     else:
         answer_messages = answer_entry(turn, entry, extra=[carousel])
-    turn.remember(INTENT, "schedule", session_ids=[s.id for s in shown])
+    # The next page's button, for 「次の日程」 / "more sessions" typed instead of tapped
+    turn.remember(INTENT, "schedule", session_ids=[s.id for s in shown], next_page=next_page(later))
     return answer_messages
 
 
@@ -209,6 +210,15 @@ def next_dates_button(turn: Turn, after: classes.Cursor) -> dict:
         turn.ui("next_dates_button"),
         Postback("schedule_after", {"after": str(session_id), "at": at}),
     )
+
+
+def next_page(after: classes.Cursor | None) -> str | None:
+    """The next page's button data, after the session `after` names (None: no next page):
+    typed 「次の日程」 runs it as a tap would (bot.conversation.understanding, NEXT_PAGE)."""
+    if after is None:
+        return None
+    at, session_id = classes.pack_cursor(after)
+    return Postback("schedule_after", {"after": str(session_id), "at": at}).pack()
 
 
 def schedule_carousel(

@@ -550,6 +550,33 @@ def test_a_session_closed_before_the_next_tap_does_not_hide_the_next_one(residen
     assert "ふれあい館11" not in later.text
 
 
+@pytest.mark.parametrize(
+    ("language", "asked", "typed"),
+    [
+        (None, "スマホ教室の日程", "次の日程"),
+        (None, "スマホ教室の日程", "もっと見る"),
+        (None, "スマホ教室の日程", "次の日程を見る"),
+        ("English", "When are the smartphone classes?", "more sessions"),
+        ("English", "When are the smartphone classes?", "Show more"),
+        ("やさしい日本語", "スマホ教室の日程", "つぎの 日にち"),
+    ],
+)
+def test_typing_for_more_dates_after_a_schedule_page_pages_on_as_the_button_does(
+    resident, app, language, asked, typed
+):
+    """Regression: only the button and the quick reply showed the next page; 「次の日程」 typed
+    showed the first page again, 「もっと見る」 and "more sessions" got "could not answer"."""
+    fourteen_sessions(app)
+    if language:
+        resident.say("受信設定")
+        resident.tap(language)
+    resident.say(asked)
+    later = resident.say(typed)
+    assert len(carousel_cards(later)) == 3
+    assert "ふれあい館12" in later.text and "徳丸ふれあい館" in later.text
+    assert "ふれあい館11" not in later.text
+
+
 def test_a_next_dates_button_from_before_the_cursor_still_shows_the_later_sessions(resident, app):
     """Postback data is a contract: a schedule residents received before still pages."""
     fourteen_sessions(app)
@@ -563,6 +590,14 @@ def test_a_next_dates_button_with_a_start_we_never_wrote_shows_the_first_page(re
     fourteen_sessions(app)
     reply = resident.press(f"v1|schedule_after|after=1&at={at}")
     assert "ふれあい館01" in reply.text and len(carousel_cards(reply)) == 12
+
+
+def test_typing_more_without_a_next_page_is_not_a_page(resident, app):
+    """「もっと見る」 with nothing more to show (no schedule just seen) is no page turn."""
+    add_session(app, days=3)
+    resident.say("マイナンバーカードの申請")
+    reply = resident.say("次の日程")
+    assert "ふれあい館" in reply.text  # the schedule, from its first session
 
 
 def test_twelve_sessions_fit_one_carousel_without_a_next_button(resident, app):

@@ -30,7 +30,7 @@ from bot.conversation.router import UNDETERMINED, detect_language, normalize
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
 from bot.conversation.turn import LastAnswer, Resident, Services, Turn
-from bot.conversation.understanding import Understanding, understand
+from bot.conversation.understanding import NEXT_PAGE, Understanding, understand
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.content import Content
 from bot.core.links import LinkTable
@@ -207,6 +207,9 @@ class Answerer:
         if meant.reset:
             turn.forget()
             return Outcome("answered", "reset"), self.registry.action("menu")(turn), turn
+        if meant.how == NEXT_PAGE and context is not None:
+            # 「次の日程」 typed after a page with a next one: what its button does
+            return self._button(work, resident, context, context.data[NEXT_PAGE])
         awaited = self._awaited(context, meant.how)
         if awaited is not None:
             # The bot asked for this (a name for a booking): it is an answer, not a question,

@@ -19,6 +19,10 @@ from bot.conversation.turn import LastAnswer
 from bot.core.content import Content
 from bot.core.directory import Area
 
+# The last answer was a page with a next one (the class schedule: its button's postback data
+# is remembered as `next_page`), and the resident typed one of the words for more alone
+# (words.yaml `more`: 「次の日程」, 「もっと見る」, "more sessions"): that page, as the tap.
+NEXT_PAGE = "next_page"
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
@@ -95,7 +99,7 @@ class Understanding:
     ward service), or ask back which of a few answers the resident means."""
 
     intent: str  # the intent to answer; "" when the resident asked to start over
-    how: str  # reset | command | routed | follow_up | ask
+    how: str  # reset | command | next_page | routed | follow_up | ask
     entry: str | None = None  # the entry key to answer with (None: the handler decides)
     area: Area | None = None  # for `unknown`: the other ward service it is about
     options: tuple[tuple[str, str], ...] = ()  # for `ask`: (intent, entry key) to choose from
@@ -123,6 +127,9 @@ def understand(
     command = words.commands.get(normalized)
     if command:
         return Understanding(command, "command", entry=chooser.rank(command, normalized)[0][0])
+    if _asks_for_the_next_page(normalized, context, words.more):
+        assert context is not None
+        return Understanding(context.intent, NEXT_PAGE)
     follow_up = _follow_up(route, normalized, context, chooser)
     if follow_up is not None:
         return follow_up
@@ -181,6 +188,13 @@ def _erasing_unasked(
     if route.confidence >= ASK_BELOW or ranked[0][0] in named:
         return ()
     return (ranked[0][0], ranked[1][0])
+
+
+def _asks_for_the_next_page(normalized: str, context: LastAnswer | None, more: list[str]) -> bool:
+    """Whether the message, alone, asks for the next page of the last answer, which has one."""
+    if context is None or not isinstance((context.data or {}).get(NEXT_PAGE), str):
+        return False
+    return normalized.strip(" ?？。.!！") in more
 
 
 def _follow_up(

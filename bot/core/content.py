@@ -190,8 +190,11 @@ class Words(BaseModel):
     booking: list[str] = []
     not_booking: list[str] = []
     ordinals: dict[str, int] = {}
+    # Typed alone right after a page that has a next one (the class schedule): that next page,
+    # as its button shows it (「次の日程」, 「もっと見る」, "more sessions").
+    more: list[str] = []
 
-    @field_validator("reset", "booking", "not_booking")
+    @field_validator("reset", "booking", "not_booking", "more")
     @classmethod
     def _normalised(cls, v: list[str]) -> list[str]:
         """Stored the way messages are compared (NFKC, lower case)."""
@@ -207,9 +210,9 @@ class Words(BaseModel):
     def merged(cls, all_words) -> Words:
         """Every language's words together: a resident may type any of them."""
         out: dict[str, Any] = {"reset": [], "commands": {}, "booking": [], "not_booking": []}
-        out["ordinals"] = {}
+        out["ordinals"], out["more"] = {}, []
         for words in all_words:
-            for name in ("reset", "booking", "not_booking"):
+            for name in ("reset", "booking", "not_booking", "more"):
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
             out["commands"].update(words.commands)
             out["ordinals"].update(words.ordinals)
