@@ -3,7 +3,8 @@
 Intents: greeting, help, unknown (another ward service: where to go, from content/directory.yaml;
 anything else: what the bot can do). Postback actions: menu, entry, unknown_postback (a "topic"
 button runs its intent's handler). Events: follow (the welcome), non_text (stickers, photos,
-audio, locations …), ask_back (which of two or three answers the resident means).
+audio, locations …), ask_back (which of two or three answers the resident means), other_language
+(a question in a language the bot does not speak that it cannot answer).
 """
 
 from bot.conversation.registry import TopicRouter
@@ -56,6 +57,20 @@ def admit_not_knowing(turn: Turn) -> list[dict]:
     turn.forget()
     entry = turn.content.topic("unknown", turn.lang).overview()
     return answer_entry(turn, "unknown", entry)
+
+
+@router.event("other_language")
+def say_which_languages(turn: Turn) -> list[dict]:
+    """A question in a language the bot does not speak that it cannot answer (Spanish …):
+    what a new friend whose LINE is in such a language is told at follow — the languages we
+    answer in and the desk that helps in theirs — with the topics, rather than a guess read
+    from words it cannot read. The question is kept for staff, as any unanswered one."""
+    if turn.text.strip():
+        turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
+    turn.forget()
+    languages = turn.content.languages
+    note = turn.content.ui("other_language", languages.answer_in or languages.default)
+    return with_menu(turn, note)
 
 
 @router.action("menu")

@@ -61,6 +61,26 @@ def test_kanji_only_japanese_with_the_same_characters_stays_japanese(resident, w
     assert "answers only in" not in reply.text
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "¿Dónde puedo obtener un certificado de residencia?",
+        "Necesito un certificado de residencia",
+        "¿Hay un médico abierto el domingo?",
+        "Onde posso tirar o atestado de residência?",
+    ],
+)
+def test_a_question_in_a_language_we_do_not_speak_gets_the_note_not_a_guess(resident, words):
+    """A Spanish question got an English card about holiday medical care (or "could not
+    answer", or Japanese): it gets what a new friend whose LINE is in such a language is told,
+    the languages we answer in and the desk that helps in theirs, with the topics to start."""
+    resident.follow()
+    reply = resident.say(words)
+    assert "answers only in" in first_text(reply) and "03-3579-2018" in reply.text
+    assert len(reply.messages) == 1  # no guess at a ward service, no "could not answer"
+    assert "Konbini certificates" in reply.labels
+
+
 @pytest.mark.parametrize("words", ["我々区民", "我々高齢者向講座"])
 def test_we_in_kanji_only_japanese_stays_japanese(resident, words):
     """我 alone marks Chinese, but 我々 is Japanese: a kanji-only message with it was answered

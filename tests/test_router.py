@@ -211,6 +211,9 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("मलाई मद्दत चाहिन्छ", "ne"),
         ("Paano mag-apply ng My Number card?", "other"),
         ("Olá, como posso tirar o certificado?", "other"),
+        ("Necesito un certificado de residencia", "other"),  # Spanish
+        ("¿Hay un médico abierto el domingo?", "other"),
+        ("konbini de juminhyo", "en"),  # romaji with de: not taken for Spanish
         ("iPhone", "und"),  # a brand, a name: no language's words
         ("PayPay", "und"),
         ("OK", "und"),  # Japanese residents type it as often as English ones

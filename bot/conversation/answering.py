@@ -217,6 +217,12 @@ class Answerer:
             # not switch the answer to English.
             turn.lang = resident.language
             return Outcome("answered", awaited), self.registry.for_event(awaited)(turn), turn
+        unanswered = meant.intent == "unknown" and meant.how == "routed"
+        if route.language in languages.answer_in_english and unanswered:
+            # In a language we do not speak, and nothing we answer: the note a new friend in
+            # such a language gets, not a ward service guessed from words we cannot read.
+            answer = self.registry.for_event("other_language")(turn)
+            return Outcome("answered", meant.intent, question=True), answer, turn
         answer = self._answer_meant(turn, meant)
         if route.language in languages.answer_in_english:
             note = self.content.ui("other_language", languages.answer_in or languages.default)

@@ -187,7 +187,11 @@ _OTHER_LATIN_WORDS = frozenset(
     _words(
         "como posso onde para meu minha uma um não nao que quero fazer qual tem pedido ola olá "
         "obrigado obrigada donde puedo quiero cómo dónde paano saan ang ng sa mga po ba ko mo "
-        "pwede puwede ano anong kumuha bang nawala salamat magandang apa bisa saya di dan"
+        "pwede puwede ano anong kumuha bang nawala salamat magandang apa bisa saya di dan "
+        # more Spanish, Portuguese, Tagalog and French ones (not "de", "o", "a": romaji
+        # Japanese has them, 「konbini de juminhyo」)
+        "el los las del una es hay necesito necesita está estoy tengo qué cuál cuándo obtener "
+        "por você voce preciso estou kailangan nasaan magkano ako je vous où besoin suis"
     )
 )
 _WORD = re.compile("[a-z\u00c0-\u024f\u1e00-\u1eff']+")
