@@ -205,6 +205,14 @@ def test_data_alone_asks_back_rather_than_offering_deletion(resident, words):
     assert len(reply.labels) >= 3  # deletion is not the only answer offered
 
 
+def test_wanting_to_line_with_a_grandchild_is_not_offered_data_deletion(resident):
+    """「孫とLINEしたい」, read as unsure between two answers of the settings, was offered
+    「データを消す」: the rule that keeps an erasing answer off a question back unless asked
+    for held between topics only, not between the entries of one."""
+    reply = resident.say("孫とLINEしたい")
+    assert "データを消す" not in reply.labels
+
+
 @pytest.mark.parametrize("words", ["iPhone", "LINE", "PayPay"])
 def test_a_brand_name_alone_is_answered_in_the_residents_own_language(resident, words):
     """Latin letters that are no language's words are not a language we do not speak."""

@@ -150,7 +150,11 @@ def understand(
         route, ranked, normalized, chooser
     )
     if close:
-        return Understanding(route.intent, "ask", options=tuple((route.intent, k) for k in close))
+        # an erasing answer the message does not ask for is offered as the overview (_offered)
+        sure = dict(ranked)
+        offered = (_offered(route.intent, k, sure[k], normalized, chooser) for k in close)
+        options = tuple((route.intent, k) for k in dict.fromkeys(offered))
+        return Understanding(route.intent, "ask", options=options)
     return Understanding(route.intent, "routed", entry=ranked[0][0])
 
 
