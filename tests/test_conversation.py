@@ -246,6 +246,15 @@ def test_asking_the_last_answer_again_gets_it_again_not_could_not_answer(
     assert expected in reply.text
 
 
+def test_a_plain_japanese_weekend_question_after_the_konbini_answer_gets_the_hours(resident):
+    resident.say("受信設定")
+    resident.tap("やさしい日本語")
+    resident.say("コンビニで じゅうみんひょう")
+    reply = resident.say("どようびも つかえる？")
+    assert "こたえられません" not in reply.text
+    assert "11" in reply.text
+
+
 @pytest.mark.parametrize("plain", [False, True])
 def test_asking_how_to_use_after_a_hello_gets_the_help(resident, plain):
     """「こんにちは」 then 「つかいかた」 used to be answered 「どういたしまして」 (read inside
@@ -257,3 +266,37 @@ def test_asking_how_to_use_after_a_hello_gets_the_help(resident, plain):
     reply = resident.say("つかいかた")
     assert "どういたしまして" not in reply.text
     assert "使い方" in reply.text or "つかいかた" in reply.text
+
+
+@pytest.mark.parametrize(
+    "words", ["juminhyo", "how to get juminhyo", "convinience store", "mai nanba ka-do"]
+)
+def test_romaji_and_common_misspellings_are_understood(english_resident, words):
+    """The romaji foreign residents are taught, and the commonest misspelling of
+    "convenience", got "could not answer" (though "juminhyo konbini" worked)."""
+    english_resident.follow()
+    reply = english_resident.say(words)
+    assert "could not answer" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("english", "words"),
+    [
+        (False, "孫に写真を送りたい"),
+        (False, "スタンプの送り方"),
+        (False, "LINEで写真を送るやり方がわからない"),
+        (False, "孫とビデオ通話したい"),
+        (True, "How do I send a photo to my grandson?"),
+        (True, "how to send stickers on LINE"),
+    ],
+)
+def test_sending_photos_or_stickers_reaches_smartphone_help(
+    resident, english_resident, english, words
+):
+    """「孫に写真を送りたい」 and 「スタンプの送り方」 got "could not answer": the smartphone
+    consultation teaches exactly that, one to one."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert "お答えできませんでした" not in reply.text and "could not answer" not in reply.text
+    assert ("consultation" in reply.text.lower()) if english else ("相談会" in reply.text)

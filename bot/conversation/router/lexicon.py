@@ -22,22 +22,24 @@ from bot.core.regex_parts import split_alternatives
 CONCEPTS: dict[str, str] = {
     "konbini": (
         r"こんびに|せぶん|ろーそん|ふぁみま|ふぁみりーまーと|みにすとっぷ|でいりーやまざき|まるちこぴー|"
-        r"こぴー機|convenience|konbini|conbini|7-?eleven|seven|lawson|family ?mart|ministop|"
+        r"こぴー機|convenience|conv[ei]n[ie]{1,2}[ae]?n?[cs]e|convini\b|konbini|conbini|kombini|combini|"
+        r"7-?eleven|seven|lawson|family ?mart|ministop|"
         r"multi ?copy|copy machine|便利店|便利商店|罗森|羅森|全家|세븐일레븐|로손|패밀리마트|"
         r"편의점|tiện lợi|कन्बिनी|कम्बिनी|कोन्बिनी|"
         r"सेभेन|conveniência|conveniencia"
     ),
     "certificate": (
-        r"住民票|証明書|証明|謄本|抄本|戸籍|juminhyo|jūminhyō|certificate|residence record|"
+        r"住民票|証明書|証明|謄本|抄本|戸籍|juminhyo|jūminhyō|ju+min ?hyo|jyuminhyo|certificate|"
+        r"residence record|"
         r"证明|證明|주민표|증명서|발급|chứng nhận|giấy|जुमिन्ह्यो|प्रमाणपत्र|certidão|atestado|sertipiko"
     ),
     "seal_cert": r"印鑑証明|inkan cert|seal cert|印鉴证明|인감증명",
     "tax_cert": r"課税|非課税|納税|所得証明|tax cert|income cert|纳税|课税|과세|납세",
     "mynumber": (
-        r"まいなんばー|まいな(?!ぽーたる)|個人番号|my ?number|individual number|个人编号|"
-        r"個人編號|마이\s?넘버|마이넘버|개인번호|माइ नम्बर|माई नम्बर"
+        r"まいなんばー|まいな(?!ぽーたる)|個人番号|my ?number|mai ?nanba|individual number|"
+        r"个人编号|個人編號|마이\s?넘버|마이넘버|개인번호|माइ नम्बर|माई नम्बर"
     ),
-    "card": r"かーど|card|卡|카드|thẻ|कार्ड|cartão|kard",
+    "card": r"かーど|card|ka-?do\b|kaado|卡|카드|thẻ|कार्ड|cartão|kard",
     "pin": (
         r"暗証番号|ぱすわーど|\bpin\b|password|passcode|密码|密碼|비밀번호|mã pin|mật khẩu|पिन|"
         r"पासवर्ड|senha"
@@ -110,7 +112,7 @@ CONCEPTS: dict[str, str] = {
         r"配信解除|登録解除|通知(を|は)?(止|とめ|おふ|切)"
     ),
     "want_contact": (
-        r"話したい|話せ(ます|る)|話をしたい|お話し|電話したい|電話で(聞|相談|問い合わせ)|"
+        r"(?<!通)話したい|話せ(ます|る)|話をしたい|お話し|電話したい|電話で(聞|相談|問い合わせ)|"
         r"問い合わせたい|連絡したい|つないで|聞きたいんですが、番号|"
         r"speak (to|with)|talk (to|with)|who can i call|can i call|call someone|"
         r"通话|打电话|통화|전화하고|nói chuyện|कुरा गर्न"
@@ -118,6 +120,13 @@ CONCEPTS: dict[str, str] = {
     "want_learn": (
         r"習いたい|習え|教わりたい|学びたい|練習したい|教えてもらえ|教えてくれる(教室|講座|所|ところ|場所)|"
         r"learn|学习|배우고|배울|học|सिक्न"
+    ),
+    # Everyday things done on a phone that the smartphone consultation teaches one to one
+    # (「孫に写真を送りたい」, 「スタンプの送り方」, a video call): not the ward's phone line.
+    "phone_skill": (
+        r"写真を送|写真の送|写真送|動画を送|動画の送|すたんぷを(送|返)|すたんぷの(送|使)|"
+        r"びでお通話|てれび電話|video ?(call|chat)|send (a |the )?(photo|picture|video|sticker)|"
+        r"how to send (photo|picture|sticker)"
     ),
     "language": (
         r"言語|英語|中国語|韓国語|べとなむ語|ねぱーる語|やさしい日本語|ふりがな|language|english|"
@@ -148,7 +157,7 @@ CONCEPTS: dict[str, str] = {
         r"窗口|区役所|구청|창구|văn phòng quận|वडा कार्यालय|prefeitura"
     ),
     "human": (
-        r"人と話|人に聞|人に相談|人間|職員|担当者|担当の|直接|おぺれーたー|話したい|話せ|苦情|意見|"
+        r"人と話|人に聞|人に相談|人間|職員|担当者|担当の|直接|おぺれーたー|(?<!通)話したい|話せ|苦情|意見|"
         r"文句|要望|real person|staff|human|speak to|talk to|someone|complain|咨询|상담|사람|"
         r"nhân viên|व्यक्ति|通訳|interpreter|工作人员|직원|कर्मचारी|funcionário"
     ),
