@@ -53,7 +53,10 @@ def settings_panel(turn: Turn, headline: str | None = None) -> dict:
     language buttons."""
     on = turn.follower.topic_ids
     names = [turn.content.topic_name(t, turn.lang) for t in subscribable_topics() if t in on]
-    status = turn.ui("settings_status", topics="、".join(names) if names else turn.ui("none"))
+    listed = names[0] if names else turn.ui("none")
+    for name in names[1:]:  # 「A、B」 in Japanese, "A, B" in English
+        listed = turn.ui("list_more", before=listed, item=name)
+    status = turn.ui("settings_status", topics=listed)
     large = turn.follower.large_text
     status += "\n" + turn.ui("large_text_status_on" if large else "large_text_status_off")
     switches = [

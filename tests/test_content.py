@@ -276,6 +276,7 @@ JA_EASY_USES_JA = {
     "topic_label.mynumber_card": "マイナンバーカード: the card's name",
     "class_kind.class": "スマホ教室: the name ja_easy uses too (topic_name.smartphone_class)",
     "none": "なし is already plain",
+    "list_more": "the Japanese comma 、 joins a list in ja_easy too",
     "directory_phone": "電話:{number}: ja_easy writes 電話 in kanji too",
     "link_missing_title": "the /r/ page, shown in ja and en only (bot/web/redirect.py)",
     "link_missing_text": "the /r/ page, shown in ja and en only (bot/web/redirect.py)",

@@ -183,3 +183,19 @@ def test_a_friend_whose_profile_line_will_not_give_is_adopted_in_japanese(client
     """No profile (404: LINE will not say): the default language, as at a follow."""
     someone = Resident(client, standin, events, "U" + "8" * 32)
     assert japanese(first_text(someone.press("v1|topic|i=konbini_certificate")))
+
+
+def test_an_english_residents_topics_are_listed_with_english_commas(english_resident):
+    """受信設定 in English lists the topics received as English does ("A, B, C"), not with
+    the Japanese comma 、; Japanese keeps 、."""
+    english_resident.follow()
+    status = english_resident.say("settings").messages[-1]["text"].splitlines()[0]
+    assert status.startswith("You now receive: ")
+    assert "、" not in status
+    assert ", " in status
+
+
+def test_a_japanese_residents_topics_are_listed_with_the_japanese_comma(resident):
+    resident.follow()
+    status = resident.say("受信設定").messages[-1]["text"].splitlines()[0]
+    assert "スマホ教室、オンライン申請" in status
