@@ -155,3 +155,22 @@ def test_the_outcome_is_worded_in_the_console_language(app, staff, standin):
     staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, detail)})
     english = text_of(staff.get(detail))
     assert "Delivered to 3 (Japanese 2, English 1)" in english
+
+
+def test_a_withdrawn_announcement_does_not_say_it_finished_sending(app, staff):
+    """Its page gives the time it was withdrawn as such, not under 「送信完了」 (sending done),
+    which would tell staff it went out."""
+    followers(app)
+    first, _ = compose(
+        staff,
+        text="取り消すお知らせ",
+        when="later",
+        send_at=local(utcnow() + dt.timedelta(hours=2)),
+    )
+    detail = first.headers["Location"]
+    withdrawn = staff.post(detail + "/cancel", data={"csrf_token": csrf_from(staff, detail)})
+    assert withdrawn.status_code == 302
+    page = text_of(staff.get(detail))
+    assert "送信の予約を取り消しました" in page
+    assert "送信完了" not in page
+    assert "<dt>取り消した日時</dt>" in page
