@@ -280,6 +280,8 @@ def test_every_control_on_every_page_is_reached_by_tab_and_shows_a_focus_ring(bu
         ("/admin/classes/new", ["名前", "開始日時", "会場", "定員(人)"]),
         ("/admin/announcements/new", ["本文(日本語・必須)", "送信日時"]),
         ("/admin/users", ["メールアドレス", "初期パスワード"]),
+        ("/admin/figures", ["月"]),
+        ("/admin/answers/new-area", ["案内先のID", "確認日"]),
     ],
 )
 def test_mistakes_are_announced_and_read_with_their_fields(busy_demo, browser, path, mistakes):
@@ -299,7 +301,7 @@ def test_mistakes_are_announced_and_read_with_their_fields(busy_demo, browser, p
 
         # A summary in an alert (read out as the page arrives), and the keyboard on the first
         # field to fix, which is read with its message.
-        expect(page.get_by_role("alert")).to_contain_text("直すところ")
+        expect(page.get_by_role("alert")).to_contain_text(re.compile("直すところ|直してください"))
         fields = [page.get_by_label(label, exact=True) for label in mistakes]
         expect(fields[0]).to_be_focused()
         for field in fields:
