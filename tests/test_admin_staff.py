@@ -360,6 +360,31 @@ def test_cancellation_pushes_carry_retry_keys_so_sending_again_sends_nothing_new
     assert len(standin.messages_to("U" + "d" * 32)) == 1
 
 
+def test_a_session_already_held_cannot_be_cancelled(app, staff, standin):
+    """Regression: 「この回を中止する」 on a session held last month sent everyone who came a
+    cancellation notice, and took their attendance out of the managers' figures."""
+    session_id = a_session(app)
+    booked(app, session_id, "U" + "e" * 32)
+    with app.extensions["navi"].sessions() as db:  # it took place yesterday
+        held = db.get(ClassSession, session_id)
+        held.starts_at = utcnow() - dt.timedelta(days=1)
+        held.ends_at = held.starts_at + dt.timedelta(hours=2)
+        db.commit()
+    detail = f"/admin/classes/{session_id}"
+    assert f"{detail}/cancel" not in staff.get(detail).get_data(as_text=True)
+
+    for response in (
+        staff.get(f"{detail}/cancel"),
+        post_form(staff, f"{detail}/cancel", form_page=detail),
+    ):
+        assert response.status_code == 302 and response.headers["Location"].endswith(detail)
+    page = staff.get(detail).get_data(as_text=True)
+    assert "すでに終わっているため、中止できません" in page
+    assert stored(app, ClassSession, session_id).status == "open"
+    assert standin.messages_to("U" + "e" * 32) == []
+    assert audited(app, "class.cancel") == []
+
+
 def test_a_cancelled_session_can_no_longer_be_edited(app, staff):
     session_id = a_session(app)
     post_form(staff, f"/admin/classes/{session_id}/cancel")

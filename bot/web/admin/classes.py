@@ -118,6 +118,7 @@ def class_detail(session_id: int):
         seated=[r for r in holders if r.status == "reserved"],
         waiting=[r for r in holders if r.status == "waitlisted"],
         started=session.starts_at <= utcnow(),
+        over=is_over(session),
     )
 
 
@@ -126,6 +127,9 @@ def class_detail(session_id: int):
 def class_cancel(session_id: int):
     """Ask first; then cancel and tell everyone who held a seat or waited."""
     session = open_session(session_id)
+    if is_over(session):  # everyone booked would be told of a cancellation after the day
+        flash(t("classes.error.cancel_over"), "error")
+        return redirect(url_for("admin.class_detail", session_id=session_id))
     if request.method == "GET":
         holders = sessions_admin.active_reservations(g.db, session_id)
         return render_template("admin/classes_cancel.html", session=session, holders=holders)
@@ -206,6 +210,13 @@ def open_session(session_id: int) -> ClassSession:
         flash(t("classes.already_cancelled"), "error")
         abort(redirect(url_for("admin.class_detail", session_id=session_id)))
     return session
+
+
+def is_over(session: ClassSession) -> bool:
+    """Whether a session has taken place (its end, or its start when it has none, has gone):
+    it can no longer be cancelled — the residents who came would be told it was, and their
+    attendance would leave the managers' figures."""
+    return (session.ends_at or session.starts_at) <= utcnow()
 
 
 def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
