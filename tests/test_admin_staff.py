@@ -385,6 +385,33 @@ def test_a_session_already_held_cannot_be_cancelled(app, staff, standin):
     assert audited(app, "class.cancel") == []
 
 
+def test_fixing_the_record_of_a_session_already_held_tells_nobody(app, staff, standin):
+    """Regression: correcting the venue (or capacity) of a session held weeks ago pushed "the
+    venue has changed" to everyone who came, and a larger capacity seated the waiting list
+    of a day gone by, each told they had a seat."""
+    session_id = a_session(app, capacity=1)
+    came, waited = "U" + "e" * 32, "U" + "f" * 32
+    booked(app, session_id, came, waited)
+    with app.extensions["navi"].sessions() as db:  # it took place last week
+        held = db.get(ClassSession, session_id)
+        held.starts_at = utcnow() - dt.timedelta(days=7)
+        held.ends_at = held.starts_at + dt.timedelta(hours=2)
+        db.commit()
+        form = {
+            "title": held.title,
+            "kind": held.kind,
+            "starts_at": held.starts_at.astimezone(TZ).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": held.ends_at.astimezone(TZ).strftime("%H:%M"),
+            "venue": "仲町ふれあい館 2階",
+            "capacity": "2",
+        }
+    saved = post_form(staff, f"/admin/classes/{session_id}/edit", **form)
+    assert saved.status_code == 302
+    assert stored(app, ClassSession, session_id).venue == "仲町ふれあい館 2階"
+    assert standin.messages_to(came) == [] and standin.messages_to(waited) == []
+    assert "お知らせした人数：0人" in staff.get(saved.headers["Location"]).get_data(as_text=True)
+
+
 def test_a_cancelled_session_can_no_longer_be_edited(app, staff):
     session_id = a_session(app)
     post_form(staff, f"/admin/classes/{session_id}/cancel")

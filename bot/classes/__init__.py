@@ -235,6 +235,12 @@ def all_sessions(db: Session) -> list[ClassSession]:
 Shown = ClassSession | OpenSession
 
 
+def is_over(session: ClassSession, now: dt.datetime) -> bool:
+    """Whether a session has taken place: its end, or its start when it has none, has gone.
+    Nobody is told of anything about it any more (a cancellation, a new venue, a seat)."""
+    return (session.ends_at or session.starts_at) <= now
+
+
 def seats_left(session: Shown) -> int:
     """Seats still free."""
     return max(session.capacity - session.reserved, 0)

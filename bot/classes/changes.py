@@ -84,7 +84,8 @@ def update_session(
     The capacity cannot drop below the seats already taken (nobody loses a booking by an
     edit); a larger capacity seats the waiting list at once, longest-waiting first. A new time
     or venue is told to everyone holding a seat or waiting (the newly seated hear it in their
-    "you got a seat" card).
+    "you got a seat" card). A session that is over keeps its record correctable, but nobody
+    is told of a change to a day gone by, nor seated from its waiting list.
     """
     classes.check_session(details)
     session = db.get(ClassSession, session_id, populate_existing=True)
@@ -102,6 +103,8 @@ def update_session(
     after = _audited(session)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     audit.record(db, actor, "class.update", f"class:{session.id}", **changed)
+    if classes.is_over(session, now):
+        return []
     if "starts_at" in changed:
         remind_again(db, session_id)
     notices = [Notice("promotion", r.id) for r in seat_waiting_list(db, session_id, now)]

@@ -213,10 +213,9 @@ def open_session(session_id: int) -> ClassSession:
 
 
 def is_over(session: ClassSession) -> bool:
-    """Whether a session has taken place (its end, or its start when it has none, has gone):
-    it can no longer be cancelled — the residents who came would be told it was, and their
-    attendance would leave the managers' figures."""
-    return (session.ends_at or session.starts_at) <= utcnow()
+    """Whether a session has taken place: it can no longer be cancelled — the residents who
+    came would be told it was, and their attendance would leave the managers' figures."""
+    return classes.is_over(session, utcnow())
 
 
 def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
