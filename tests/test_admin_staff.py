@@ -380,6 +380,9 @@ def test_a_session_already_held_cannot_be_cancelled(app, staff, standin):
         assert response.status_code == 302 and response.headers["Location"].endswith(detail)
     page = staff.get(detail).get_data(as_text=True)
     assert "すでに終わっているため、中止できません" in page
+    assert "開催済み" in page and "受付中" not in page  # it takes no bookings any more
+    listed = staff.get("/admin/classes").get_data(as_text=True)
+    assert "開催済み" in listed and "受付中" not in listed
     assert stored(app, ClassSession, session_id).status == "open"
     assert standin.messages_to("U" + "e" * 32) == []
     assert audited(app, "class.cancel") == []
