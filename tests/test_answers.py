@@ -214,6 +214,39 @@ def test_a_change_written_on_an_older_version_cannot_undo_a_newer_one(app, resid
         assert db.get(AnswerVersion, newer).status == "pending"  # still there to send back
 
 
+def test_a_form_opened_before_a_newer_version_went_live_cannot_undo_it(app, resident):
+    """Regression: a form left open while a colleague's change was published was sent as a
+    change of the new live version, so approving it silently brought the old text back."""
+    first, second = console(app, "staff", "a@example.jp"), console(app, "staff", "b@example.jp")
+    manager = console(app, "manager")
+    form_opened_first = current_form(second)
+    assert submit_edit(first, **{"ja-text": NEW_TEXT}).status_code == 302
+    assert approve(manager, pending_id(app)).status_code == 302
+
+    stale = second.post(EDIT, data={**form_opened_first, "ja-title": "利用できる時間"})
+    page = html.unescape(stale.get_data(as_text=True))
+    assert stale.status_code == 400 and "第1版が公開されました" in page
+    assert "利用できる時間" in page  # what they wrote is still in the form
+    assert [v.status for v in versions_of(app)] == ["published"]  # nothing new to approve
+    assert NEW_TEXT in resident.say("コンビニ交付は何時まで使えますか").text
+
+    # Sent again from that page (after reading version 1), it is a change of version 1.
+    again = second.post(EDIT, data={**current_form_of(page, second), "ja-text": NEW_TEXT})
+    assert again.status_code == 302
+    assert versions_of(app)[-1].based_on == 1
+
+
+def current_form_of(page: str, client) -> dict[str, str]:
+    """The fields of an edit page already fetched (a refused form, as the browser shows it)."""
+    fields = dict(
+        re.findall(r'<input id="([\w-]+)" name="[\w-]+"(?: type="\w+")? value="([^"]*)"', page)
+    )
+    for name, text in re.findall(r'<textarea [^>]*\bid="([\w-]+)"[^>]*>([^<]*)</textarea>', page):
+        fields[name] = text
+    fields["csrf_token"] = csrf_from(client, EDIT)
+    return fields
+
+
 def test_staff_add_an_entry_residents_find_by_its_words(app, resident):
     resident.say("コンビニで住民票を取りたい")  # the worker has chosen in this topic before
     staff, manager = console(app, "staff"), console(app, "manager")

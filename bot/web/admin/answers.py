@@ -35,7 +35,7 @@ from bot.core.db import as_id, utcnow
 from bot.core.models import AnswerVersion
 from bot.core.privacy import mask_personal_data
 from bot.staff import role_allows
-from bot.web.admin import bp, found_or_404
+from bot.web.admin import bp, found_or_404, whole_number
 from bot.web.admin.classes import navi
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -261,12 +261,18 @@ def edit_entry(content: Content, topic: str, key: str, new: bool):
     codes = content.languages.codes
     current = {code: entry_fields(own_entry(content, topic, key, code)) for code in codes}
     problems: dict[str, Problem] = {}
+    # The version the form was filled from: a form left open while a colleague's change went
+    # live would otherwise be sent as a change of the new version, and undo it once approved.
+    live = 0 if new else versions.live_number(g.db, topic, key)
     if new and request.method == "GET":
         current = {code: {"checked": local_today().isoformat()} for code in codes}
     if request.method == "POST":
         fields = read_entry(request.form, codes)
         problems = check_entry(content, topic, key, fields, new)
-        if not problems and not new and fields == current:
+        opened_on = whole_number(request.form.get("based_on", ""))
+        if not new and opened_on is not None and opened_on != live:
+            problems = {"form": ("stale", {"n": live}), **problems}
+        elif not problems and not new and fields == current:
             problems["form"] = ("unchanged", {})
         if not problems:
             versions.submit(g.db, g.user.email, "entry", topic, key, fields)
@@ -291,6 +297,7 @@ def edit_entry(content: Content, topic: str, key: str, new: bool):
         errors=worded(problems),
         preview=preview_lines(content, topic, current),
         waiting=waiting if not new else 0,
+        based_on=live,
         editable=EDITABLE,
         topic_name=topic_name,
     ), (400 if problems else 200)
