@@ -153,3 +153,37 @@ def test_stats_measures_followers_against_this_years_target_once_one_is_set(app,
         targets.set_target(db, "followers", THIS_YEAR, "36000", "新しい計画", "admin@example.jp")
         db.commit()
     assert stats(settings)["target"] == 36000
+
+
+def test_a_count_is_a_whole_number_and_a_month_is_entered_once_it_is_over(app):
+    """Regression: 12.5 applications were saved (shown as 12, summed as 12.5 into the year),
+    and this month's figure was taken while the month still ran, though the page asks for a
+    finished month — a partial month the chart then showed as a fall against its target.
+    Every mistake of the form is named at once."""
+    staff = logged_in(app, "staff")
+    today = jst_today(utcnow())
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    form = {"indicator": "online_applications", "month": f"{last_month:%Y-%m}", "source": "月報"}
+
+    fraction = post(staff, "/admin/figures", {**form, "value": "12.5"})
+    assert fraction.status_code == 400
+    assert "整数で入れてください" in fraction.get_data(as_text=True)
+    share = post(staff, "/admin/figures", {**form, "indicator": "konbini_share", "value": "37.5"})
+    assert share.status_code == 302  # a share may have decimals
+
+    running = post(staff, "/admin/figures", {**form, "month": f"{today:%Y-%m}", "value": "900"})
+    assert running.status_code == 400
+    assert "終わった月を選んでください" in running.get_data(as_text=True)
+
+    everything = post(staff, "/admin/figures", {"indicator": "online_applications"})
+    page = everything.get_data(as_text=True)
+    assert 'id="month-error"' in page and 'id="value-error"' in page
+    assert 'id="source-error"' in page
+    assert [r.indicator for r in rows(app, targets.KpiFigure)] == ["konbini_share"]
+
+
+def test_a_target_of_people_or_applications_is_a_whole_number(app):
+    admin = logged_in(app, "admin")
+    form = {"value-class_participants": "200.5", "source-class_participants": "計画"}
+    refused = post(admin, f"/admin/targets?year={THIS_YEAR + 1}", form)
+    assert refused.status_code == 400 and "整数で入れてください" in refused.get_data(as_text=True)

@@ -65,12 +65,21 @@ def read_value(indicator: str, text: str, units: dict[str, str]) -> float | str:
     highest = 100 if units.get(indicator) == "percent" else MAX_VALUE
     if not 0 <= value <= highest:  # NaN fails this too
         return "range"
+    if units.get(indicator) in ("people", "count") and not value.is_integer():
+        return "whole"  # 12.5 applications: a typo, shown as 12 and summed as 12.5
     return value
 
 
-def checked(indicator: str, value_text: str, source: str, units: dict[str, str]) -> float:
-    """The value of a target or figure, or FigureError naming every field at fault."""
-    problems = {}
+def checked(
+    indicator: str,
+    value_text: str,
+    source: str,
+    units: dict[str, str],
+    problems: dict[str, str] | None = None,
+) -> float:
+    """The value of a target or figure, or FigureError naming every field at fault (with
+    `problems` the caller found in its own fields)."""
+    problems = dict(problems or {})
     if indicator not in units:
         problems["indicator"] = "unknown"
     value = read_value(indicator, value_text, units)
@@ -137,11 +146,25 @@ def target_value(
 
 
 def set_figure(
-    db: Session, indicator: str, month: dt.date, value_text: str, source: str, actor: str
+    db: Session,
+    indicator: str,
+    month: dt.date | None,
+    value_text: str,
+    source: str,
+    actor: str,
+    today: dt.date | None = None,
 ) -> KpiFigure:
-    """Record (or correct) a month's figure with its source, audited."""
+    """Record (or correct) a month's figure with its source, audited. A month is entered once
+    it is over (`today` given): a running month's figure would be taken for the whole month.
+    `month` None: the form's month could not be read (named with the other mistakes)."""
     source = source.strip()
-    value = checked(indicator, value_text, source, MONTHLY)
+    month_problem = {}
+    if month is None:
+        month_problem = {"month": "format"}
+    elif today is not None and month.replace(day=1) > today.replace(day=1) - dt.timedelta(days=1):
+        month_problem = {"month": "future"}
+    value = checked(indicator, value_text, source, MONTHLY, month_problem)
+    assert month is not None  # a month problem raised above
     month = month.replace(day=1)
     row = db.scalar(
         select(KpiFigure).where(KpiFigure.indicator == indicator, KpiFigure.month == month)

@@ -120,12 +120,11 @@ def figures_page():
 def save_figure() -> dict[str, str]:
     """Save the form's figure; the problems per field when it cannot be saved."""
     form = request.form
+    month: dt.date | None
     try:
         month = dt.datetime.strptime(form.get("month", ""), "%Y-%m").date()
     except ValueError:
-        return errors_in_words({"month": "format"})
-    if month > kpi.jst_today(utcnow()):
-        return errors_in_words({"month": "future"})
+        month = None
     try:
         targets.set_figure(
             g.db,
@@ -134,6 +133,7 @@ def save_figure() -> dict[str, str]:
             form.get("value", ""),
             form.get("source", ""),
             g.user.email,
+            today=kpi.jst_today(utcnow()),
         )
     except targets.FigureError as problem:
         g.db.rollback()
