@@ -280,7 +280,7 @@ def test_every_control_on_every_page_is_reached_by_tab_and_shows_a_focus_ring(bu
         ("/admin/classes/new", ["名前", "開始日時", "会場", "定員(人)"]),
         ("/admin/announcements/new", ["本文(日本語・必須)", "送信日時"]),
         ("/admin/users", ["メールアドレス", "初期パスワード"]),
-        ("/admin/figures", ["月"]),
+        ("/admin/figures", ["月", "数値", "出典"]),
         ("/admin/answers/new-area", ["案内先のID", "確認日"]),
     ],
 )
