@@ -174,3 +174,13 @@ def test_a_withdrawn_announcement_does_not_say_it_finished_sending(app, staff):
     assert "送信の予約を取り消しました" in page
     assert "送信完了" not in page
     assert "<dt>取り消した日時</dt>" in page
+
+
+def test_the_audit_log_names_an_announcements_audience_in_words(app, staff):
+    """Regression: 「対象：ward_news」, the topic's id where the console names it."""
+    followers(app)
+    compose(staff, text="区のお知らせ", topic="ward_news")
+    admin = console_client(app)
+    log_in(admin, make_user(app, "admin"))
+    page = text_of(admin.get("/admin/audit"))
+    assert "対象：区からのお知らせ" in page and "ward_news" not in page

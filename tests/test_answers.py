@@ -475,3 +475,16 @@ def test_the_answers_list_counts_each_answer_given_in_the_last_30_days(app, resi
     row = page[page.index('id="answer-konbini_certificate-hours"') :]
     row = row[: row.index("</tr>")]
     assert re.search(r'class="num"[^>]*>2<', row), row
+
+
+def test_the_audit_log_tells_an_answer_change_in_words(app):
+    """Regression: the sentence of a submitted answer read 「種類：dashboard.kind.entry」, a
+    console key where a word belonged."""
+    staff = console(app, "staff")
+    assert submit_edit(staff, **{"ja-text": NEW_TEXT}).status_code == 302
+    admin = console(app, "admin")
+    page = html.unescape(admin.get("/admin/audit").get_data(as_text=True))
+    assert "dashboard.kind" not in page and "種類：回答" in page
+    admin.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(admin, "/admin/audit")})
+    page = html.unescape(admin.get("/admin/audit").get_data(as_text=True))
+    assert "dashboard.kind" not in page and "kind: answer" in page

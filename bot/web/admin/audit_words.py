@@ -57,10 +57,13 @@ def word(key: str, value: Any) -> str:
         return t(f"role.{value}")
     if key == "indicator" and isinstance(value, str):
         return t(f"kpi.{value}")
-    if key == "kind" and isinstance(value, str):
-        return t(f"dashboard.kind.{value}")
+    if key == "kind" and isinstance(value, str):  # a session's (class …) or an answer's (entry …)
+        words = texts()[current_lang()]
+        return words.get(f"dashboard.kind.{value}") or words.get(f"audit.kind.{value}", value)
     if key == "topic" and value == "all":
         return t("audit.value.everyone")
+    if key == "topic" and isinstance(value, str):  # an announcement's audience
+        return texts()[current_lang()].get(f"announcements.topic.{value}", value)
     if key == "marks" and isinstance(value, dict):
         return t("audit.list_separator").join(
             t("audit.attended" if state else "audit.absent", booking=number)
