@@ -488,3 +488,25 @@ def test_the_audit_log_tells_an_answer_change_in_words(app):
     admin.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(admin, "/admin/audit")})
     page = html.unescape(admin.get("/admin/audit").get_data(as_text=True))
     assert "dashboard.kind" not in page and "kind: answer" in page
+
+
+def test_a_new_entry_may_leave_plain_japanese_empty_as_the_form_says(app):
+    """Regression: the new-entry form fills every language's checked date with today, so
+    やさしい日本語, which the form says may be left empty (the Japanese is used), was refused
+    with four 「入力してください」 when staff left it as the page gave it."""
+    staff = console(app, "staff")
+    path = f"/admin/answers/new/{TOPIC}"
+    form = current_form(staff, path)
+    assert form["ja_easy-checked"]  # as the page gives it
+    for code in ("ja", "en"):
+        form |= {
+            "key": "kiosk_places",
+            f"{code}-label": "端末の場所" if code == "ja" else "Kiosk places",
+            f"{code}-title": "キオスク端末のある店" if code == "ja" else "Kiosk stores",
+            f"{code}-text": "キオスク端末は店内にあります。" if code == "ja" else "In store.",
+            f"{code}-source": "https://www.city.itabashi.tokyo.jp/",
+        }
+    response = staff.post(path, data=form)
+    assert response.status_code == 302, html.unescape(response.get_data(as_text=True))[-3000:]
+    (version,) = versions_of(app)
+    assert version.fields["ja_easy"] == {}  # falls back to the Japanese

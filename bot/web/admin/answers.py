@@ -312,7 +312,9 @@ def read_entry(form, codes: tuple[str, ...]) -> dict[str, dict[str, Any]]:
             name: form.get(f"{code}-{name}", "").replace("\r\n", "\n").strip() for name in EDITABLE
         }
         own["match"] = split_words(own["match"])
-        fields[code] = own if any(own.values()) else {}
+        # The checked date alone is not a text of its own: the form fills it in with today
+        # (a new entry), and the page says a language left empty falls back to its chain.
+        fields[code] = own if any(v for name, v in own.items() if name != "checked") else {}
     return fields
 
 
