@@ -134,3 +134,36 @@ def test_console_pages_switch_to_english_and_work_from_the_keyboard(demo, page):
     assert page.get_by_text("Enter a name (up to 200 characters).").is_visible()
     errors = page.locator(".field-error")
     assert errors.count() >= 3
+
+
+def test_in_the_english_console_the_japanese_announcement_is_marked_japanese(demo, page):
+    """Regression: with the console in English, the Japanese text and its LINE preview were
+    marked English (the page's language), so a screen reader read them with an English voice
+    (WCAG 3.1.2, language of parts); the answers editor already marks each language."""
+    befriend(page.context.new_page(), demo)  # someone to send it to
+    log_in(page, demo, "staff")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="Classes and consultations").wait_for()
+    page.goto(f"{demo.base_url}/admin/announcements/new")
+    body = page.get_by_label("Text in Japanese (required)")
+    body.fill("12月のスマホ教室の申し込みが始まりました。")
+    easy = page.get_by_label("Text in plain Japanese (optional)")
+    easy.fill("12月の スマホ教室の もうしこみが はじまりました。")
+    page.get_by_label("Text in English (optional)").fill("Sign-ups are open.")
+    preview = page.locator("#preview-ja", has_text="12月のスマホ教室")
+    preview.wait_for()
+
+    def language(element) -> str:
+        return element.evaluate("el => el.closest('[lang]').getAttribute('lang')")
+
+    assert language(body) == "ja" and language(easy) == "ja"
+    assert language(preview) == "ja" and language(page.locator("#preview-ja_easy")) == "ja"
+    assert language(page.locator("#preview-en")) == "en"
+    page.get_by_label("Text in English (optional)").fill("")  # its placeholder is the console's
+    page.locator("#preview-en.missing").wait_for()
+    assert language(page.locator("#preview-en")) == "en"
+
+    page.get_by_role("button", name="Check before sending").click()
+    page.locator("#confirm-ja").wait_for()
+    assert language(page.locator("#confirm-ja")) == "ja"
+    assert language(page.locator("#confirm-ja_easy")) == "ja"

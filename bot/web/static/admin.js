@@ -16,6 +16,10 @@ function composer() {
       const written = text.value.trim() !== "";
       preview.textContent = written ? text.value : text.dataset.empty;
       preview.classList.toggle("missing", !written);
+      // The resident's text in its language (read with that voice); the placeholder is the
+      // console's, so it takes the page's.
+      if (written && preview.dataset.lang) preview.lang = preview.dataset.lang;
+      else preview.removeAttribute("lang");
       count.textContent = count.dataset.template.replace("{n}", String(text.value.length));
     };
     text.addEventListener("input", showText);
