@@ -138,7 +138,8 @@ def test_staff_enter_a_monthly_figure_with_its_source_and_the_dashboard_charts_i
         db.add(LinkClick(day=jst_today(utcnow()), token="t", topic="online_application", count=7))
         db.commit()
     dashboard = logged_in(app, "manager").get("/admin/dashboard").get_data(as_text=True)
-    assert "今月、ボットはオンライン申請のページへ 7人を案内しました。" in dashboard
+    assert "今月、ボットのボタンからオンライン申請のページが 7回開かれました。" in dashboard
+    assert "案内しました" not in dashboard  # taps, not people: one resident may tap twice
     panel = dashboard[dashboard.index('id="panel-online_applications"') :]
     assert "実績 4,120" in panel  # the month's tooltip in the chart
     entries = [e for e in rows(app, AuditEntry) if e.action == "figure.set"]

@@ -65,7 +65,7 @@ def test_the_demo_dashboard_shows_every_figure_of_a_year_at_once(year_demo, brow
         assert "33,000" in last_year and "46,000" in last_year and "40.0%" in last_year
         assert "板橋区DX推進計画2025 後期実施計画" in last_year
         clicks = page.locator("#clicks-online_application").inner_text()
-        assert re.search(r"オンライン申請のページへ [1-9][\d,]*人を案内しました", clicks), clicks
+        assert re.search(r"オンライン申請のページが [1-9][\d,]*回開かれました", clicks), clicks
         # every chart drawn: follows, count, three plan KPIs, questions, the share answered
         # (wide layout)
         assert page.locator("svg.dashboard-wide[role=img]").count() == 7
