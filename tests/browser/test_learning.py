@@ -67,3 +67,21 @@ def test_a_retraining_that_loses_accuracy_is_refused_with_its_figures(demo, page
     assert live - new > 0.5
     page.reload()
     assert "同梱のモデル" in page.locator("#live-model").inner_text()  # the live model stays
+
+
+def test_attaching_without_choosing_an_answer_attaches_nothing(demo, page):
+    """Regression: each group's list started on its first answer (コンビニで証明書を取る), so a
+    click on 「この回答に結び付ける」 without choosing taught the router that 粗大ごみ is about
+    konbini certificates."""
+    chat, console = page, page.context.new_page()
+    befriend(chat, demo)
+    ask(chat, "キオスク端末の場所は？")
+    log_in(console, demo, "staff")
+    console.goto(f"{demo.base_url}/admin/unanswered")
+    cluster = console.locator("li.cluster", has_text="キオスク端末の場所")
+    chooser = cluster.get_by_label("結び付ける回答")
+    assert chooser.input_value() == ""  # nothing chosen yet, and it says so
+    assert "選んでください" in chooser.locator("option:checked").inner_text()
+    cluster.get_by_role("button", name="この回答に結び付ける").click()
+    assert "一覧から選んでください" in console.locator(".flash").inner_text()
+    assert "キオスク端末の場所" not in console.locator("#phrasings").inner_text()
