@@ -235,10 +235,16 @@ def all_sessions(db: Session) -> list[ClassSession]:
 Shown = ClassSession | OpenSession
 
 
-def is_over(session: ClassSession, now: dt.datetime) -> bool:
-    """Whether a session has taken place: its end, or its start when it has none, has gone.
+def is_over(session: ClassSession, now: dt.datetime, tz: ZoneInfo | None = None) -> bool:
+    """Whether a session has taken place: its end has gone — or, when it has no end time, its
+    day (in `tz`; without one, its start), so that one just begun can still be called off.
     Nobody is told of anything about it any more (a cancellation, a new venue, a seat)."""
-    return (session.ends_at or session.starts_at) <= now
+    if session.ends_at is not None:
+        return session.ends_at <= now
+    if tz is None:
+        return session.starts_at <= now
+    day = session.starts_at.astimezone(tz).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(0), tz) <= now
 
 
 def seats_left(session: Shown) -> int:

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
@@ -77,7 +78,12 @@ def create_session(db: Session, actor: str, **details) -> ClassSession:
 
 
 def update_session(
-    db: Session, session_id: int, actor: str, now: dt.datetime, **details
+    db: Session,
+    session_id: int,
+    actor: str,
+    now: dt.datetime,
+    tz: ZoneInfo | None = None,
+    **details,
 ) -> list[Notice]:
     """Change a session's details; return the pushes owed after commit.
 
@@ -103,7 +109,7 @@ def update_session(
     after = _audited(session)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     audit.record(db, actor, "class.update", f"class:{session.id}", **changed)
-    if classes.is_over(session, now):
+    if classes.is_over(session, now, tz):
         return []
     if "starts_at" in changed:
         remind_again(db, session_id)

@@ -92,7 +92,7 @@ def class_edit(session_id: int):
         if not errors:
             try:
                 notices = sessions_admin.update_session(
-                    g.db, session_id, g.user.email, utcnow(), **values
+                    g.db, session_id, g.user.email, utcnow(), navi().settings.tz, **values
                 )
             except ClassError:  # seats taken since the form was opened, or cancelled
                 g.db.rollback()
@@ -215,7 +215,7 @@ def open_session(session_id: int) -> ClassSession:
 def is_over(session: ClassSession) -> bool:
     """Whether a session has taken place: it can no longer be cancelled — the residents who
     came would be told it was, and their attendance would leave the managers' figures."""
-    return classes.is_over(session, utcnow())
+    return classes.is_over(session, utcnow(), navi().settings.tz)
 
 
 def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
