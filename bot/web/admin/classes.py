@@ -59,7 +59,8 @@ def classes_list():
     every = classes.all_sessions(g.db)
     upcoming = [s for s in every if s.starts_at > now]
     past = [s for s in reversed(every) if s.starts_at <= now]
-    return render_template("admin/classes.html", upcoming=upcoming, past=past)
+    over = {s.id for s in past if is_over(s)}
+    return render_template("admin/classes.html", upcoming=upcoming, past=past, over=over)
 
 
 @bp.route("/classes/new", methods=["GET", "POST"])
