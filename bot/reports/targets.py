@@ -164,7 +164,8 @@ def set_figure(
     elif today is not None and month.replace(day=1) > today.replace(day=1) - dt.timedelta(days=1):
         month_problem = {"month": "future"}
     value = checked(indicator, value_text, source, MONTHLY, month_problem)
-    assert month is not None  # a month problem raised above
+    if month is None:  # refused just above, with the form's other mistakes
+        raise FigureError(month_problem)
     month = month.replace(day=1)
     row = db.scalar(
         select(KpiFigure).where(KpiFigure.indicator == indicator, KpiFigure.month == month)
