@@ -35,7 +35,7 @@ from bot.core.db import as_id, utcnow
 from bot.core.models import AnswerVersion
 from bot.core.privacy import mask_personal_data
 from bot.staff import role_allows
-from bot.web.admin import bp, found_or_404, whole_number
+from bot.web.admin import bp, found_or_404
 from bot.web.admin.classes import navi
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
@@ -269,7 +269,7 @@ def edit_entry(content: Content, topic: str, key: str, new: bool):
     if request.method == "POST":
         fields = read_entry(request.form, codes)
         problems = check_entry(content, topic, key, fields, new)
-        opened_on = whole_number(request.form.get("based_on", ""))
+        opened_on = as_id(request.form.get("based_on", ""))  # the number our form wrote
         if not new and opened_on is not None and opened_on != live:
             problems = {"form": ("stale", {"n": live}), **problems}
         elif not problems and not new and fields == current:
