@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     staff_add.add_argument("--email", required=True)
     staff_add.add_argument("--role", choices=("staff", "manager", "admin"), required=True)
     staff_add.set_defaults(run=run_staff_add)
+    staff_password = staff_commands.add_parser(
+        "password", help="set a new password for a user who forgot theirs (password on stdin)"
+    )
+    staff_password.add_argument("--email", required=True)
+    staff_password.set_defaults(run=run_staff_password)
 
     scheduler = commands.add_parser("scheduler", help="run the job scheduler (one process)")
     scheduler.set_defaults(run=run_scheduler)
@@ -306,10 +311,7 @@ def run_staff_add(args) -> int:
 
     from bot.staff import StaffError, create_user
 
-    if sys.stdin.isatty():
-        password = getpass.getpass("password (12+ characters): ")
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _password_from_stdin()
     _, _, sessions = _database()
     with sessions() as db:
         try:
@@ -319,6 +321,35 @@ def run_staff_add(args) -> int:
         db.commit()
         print(f"created {user.role} {user.email}")
     return 0
+
+
+def run_staff_password(args) -> int:
+    """A new password for a console user who forgot theirs, read from stdin as `staff add`
+    reads it; their sessions on every browser end."""
+    import getpass
+
+    from bot.staff import StaffError, reset_password
+
+    password = _password_from_stdin()
+    _, _, sessions = _database()
+    with sessions() as db:
+        try:
+            user = reset_password(db, args.email, password, f"cli:{getpass.getuser()}")
+        except StaffError as error:
+            raise CommandError(str(error)) from None
+        db.commit()
+        print(f"new password set for {user.email}; their sessions have ended")
+    return 0
+
+
+def _password_from_stdin() -> str:
+    """A password typed at a prompt, or piped in (never on the command line, where other users
+    of the machine could see it)."""
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass("password (12+ characters): ")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def run_scheduler(args) -> int:

@@ -45,6 +45,10 @@ PROBLEMS = {
     "password": f"the password needs at least {MIN_PASSWORD} characters",
     "exists": "{email} already exists",
     "yourself": "nobody can deactivate themselves",
+    "current": "the current password is not right",
+    "confirm": "the new password and its confirmation differ",
+    "same": "the new password is the current one",
+    "unknown": "no console user has the email {email!r}",
 }
 
 
@@ -141,6 +145,42 @@ def set_active(db: Session, user: StaffUser, active: bool, actor: StaffUser) -> 
     action = "staff.activate" if active else "staff.deactivate"
     audit.record(db, actor.email, action, f"staff:{user.id}", email=user.email)
     return True
+
+
+def change_password(db: Session, user: StaffUser, current: str, new: str, confirm: str) -> None:
+    """A user's own change of password (audited): the current one proves it is them, the new
+    one is typed twice. Every cookie of theirs from before stops working (session version),
+    so a browser left logged in elsewhere is out too. StaffError names each field at fault."""
+    problems = {}
+    if not verify_password(current, user.password_hash):
+        problems["current"] = "current"
+    if len(new) < MIN_PASSWORD:
+        problems["password"] = "password"
+    elif new == current:
+        problems["password"] = "same"
+    if new != confirm:
+        problems["confirm"] = "confirm"
+    if problems:
+        raise StaffError(problems, user.email)
+    _set_password(db, user, new, user.email, "staff.password")
+
+
+def reset_password(db: Session, email: str, new: str, actor: str) -> StaffUser:
+    """A new password for someone who forgot theirs, set by an administrator (`python -m bot
+    staff password`), audited; their old cookies stop working as after their own change."""
+    user = db.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise StaffError({"email": "unknown"}, email)
+    if len(new) < MIN_PASSWORD:
+        raise StaffError({"password": "password"}, email)
+    _set_password(db, user, new, actor, "staff.password_reset")
+    return user
+
+
+def _set_password(db: Session, user: StaffUser, new: str, actor: str, action: str) -> None:
+    user.password_hash = hash_password(new)
+    user.session_version += 1  # every copy of an old cookie is out
+    audit.record(db, actor, action, f"staff:{user.id}", email=user.email)
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,14 @@ def wrong_password(page) -> None:
     submit(page)
 
 
+def password_with_mistakes(page) -> None:
+    """A wrong current password, a short new one and a confirmation that differs."""
+    page.locator("#current").fill("not my password")
+    page.locator("#new").fill("short")
+    page.locator("#confirm").fill("other")
+    submit(page)
+
+
 def attach_first_cluster(page) -> None:
     """Attach the first unanswered cluster to the entry offered first: the page comes back with
     its message and the list of examples."""
@@ -192,6 +200,8 @@ PAGES = [
     ConsolePage("targets-mistakes", "/admin/targets", ADMIN, target_with_mistakes),
     ConsolePage("figures", "/admin/figures", STAFF),
     ConsolePage("figures-mistakes", "/admin/figures", STAFF, figure_with_mistakes),
+    ConsolePage("password", "/admin/password", STAFF),
+    ConsolePage("password-mistakes", "/admin/password", STAFF, password_with_mistakes),
     ConsolePage("not-found", "/admin/classes/999999", STAFF, status=404),
     ConsolePage("forbidden-dashboard", "/admin/dashboard", ("staff",), status=403),
     ConsolePage("forbidden-users", "/admin/users", ("manager",), status=403),

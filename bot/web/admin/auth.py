@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (
     current_app,
+    flash,
     g,
     make_response,
     redirect,
@@ -14,10 +15,16 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from bot.staff import LoginLocked, log_in
+from bot.staff import MIN_PASSWORD, LoginLocked, StaffError, change_password, log_in
 from bot.web.admin import bp
 from bot.web.admin.i18n import t
-from bot.web.admin.security import clear_session, end_sessions, safe_next, start_session
+from bot.web.admin.security import (
+    clear_session,
+    end_sessions,
+    login_required,
+    safe_next,
+    start_session,
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,6 +64,38 @@ def logout():
         g.db.commit()
     clear_session()
     return redirect(url_for("admin.login"))
+
+
+# bot.staff names the new password "password"; the form calls it "new" beside "current"
+FIELDS = {"password": "new"}
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required("staff")
+def password():
+    """Change one's own password. Every other browser logged in as this user is logged out;
+    this one carries on in a fresh session."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            change_password(
+                g.db, g.user, form.get("current", ""), form.get("new", ""), form.get("confirm", "")
+            )
+        except StaffError as error:
+            g.db.rollback()
+            errors = {
+                FIELDS.get(field, field): t(f"password.error.{code}", n=MIN_PASSWORD)
+                for field, code in error.problems.items()
+            }
+        else:
+            g.db.commit()
+            start_session(g.user)
+            flash(t("password.changed"), "ok")
+            return redirect(url_for("admin.home"))
+    return render_template("admin/password.html", errors=errors, min_password=MIN_PASSWORD), (
+        400 if errors else 200
+    )
 
 
 DEVICE_COOKIE = "navi_device"

@@ -2,8 +2,9 @@
 
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure outside demo mode). The user
 is re-read from the database on every request, with the session version the cookie was issued
-under: logout and deactivation bump it, so every copy of an old cookie is out at once. A session
-also ends after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after login.
+under: logout, a password change and deactivation bump it, so every copy of an old cookie is
+out at once. A session also ends after SESSION_IDLE_MINUTES without a request and
+SESSION_MAX_HOURS after login.
 """
 
 from __future__ import annotations
