@@ -110,10 +110,29 @@ def test_last_years_results_are_shown_against_last_years_targets(app):
     csv = manager.get("/admin/dashboard/last-year.csv").get_data(as_text=True)
     if THIS_YEAR - 1 == 2025:  # the plan's year: its targets are seeded
         assert "LINE友だち数,1650,33000,5.0,板橋区DX推進計画2025 後期実施計画" in csv
-        assert "コンビニ交付の割合,35.5,40.0,88.8" in csv
-        assert "オンライン申請の件数,7800,46000,17.0" in csv
+        # two months of twelve entered: the sum so far, and said to be so
+        assert "コンビニ交付の割合（12か月のうち2か月分の入力）,35.5,40.0,88.8" in csv
+        assert "オンライン申請の件数（12か月のうち2か月分の入力）,7800,46000,17.0" in csv
     page = manager.get("/admin/dashboard").get_data(as_text=True)
     assert f"{THIS_YEAR - 1}年度の結果（目標に対して）" in page
+
+
+def test_a_year_with_every_month_entered_is_not_marked_partial(app):
+    with app.extensions["navi"].sessions() as db:
+        for n in range(12):
+            month = dt.date(THIS_YEAR - 1 + (n + 3) // 12, (n + 3) % 12 + 1, 1)  # April to March
+            targets.set_figure(db, "online_applications", month, "4,000", "月報", "s@example.jp")
+        targets.set_figure(db, "konbini_share", dt.date(THIS_YEAR - 1, 4, 1), "35", "月報", "s")
+        db.commit()
+    manager = logged_in(app, "manager")
+    csv = manager.get("/admin/dashboard/last-year.csv").get_data(as_text=True)
+    assert "オンライン申請の件数,48000," in csv  # all twelve: a year's result
+    assert "コンビニ交付の割合（12か月のうち1か月分の入力）,35.0," in csv
+    manager.post(
+        "/admin/lang", data={"lang": "en", "csrf_token": csrf_from(manager, "/admin/dashboard")}
+    )
+    english = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert "(1 of 12 months entered)" in english
 
 
 def test_staff_enter_a_monthly_figure_with_its_source_and_the_dashboard_charts_it(app):

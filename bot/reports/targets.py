@@ -260,6 +260,9 @@ class Result:
     baseline: float | None = None
     baseline_year: int | None = None
     source: str = ""
+    # For a figure staff enter each month: how many of the year's twelve it sums (a year with
+    # four months entered is not a year's result, and must not look like one).
+    months: int | None = None
 
     @property
     def achieved(self) -> float | None:
@@ -286,6 +289,7 @@ def year_results(
             value = programs[PROGRAM_OF[indicator]]
         else:
             value = year_figure(indicator, figures.get(indicator, {}))
+        months = len(figures.get(indicator, {})) if indicator in MONTHLY else None
         row = set_for_year.get(indicator)
         results.append(
             Result(
@@ -296,6 +300,7 @@ def year_results(
                 row.baseline if row else None,
                 row.baseline_year if row else None,
                 row.source if row else "",
+                months,
             )
         )
     return results
