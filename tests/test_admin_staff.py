@@ -483,6 +483,22 @@ def test_sessions_are_listed_upcoming_first_with_seats(app, staff):
     assert "1 / 2" in page and "受付中" in page
 
 
+def test_a_session_in_another_year_shows_its_year_and_one_this_year_does_not(app, staff):
+    """The past list reaches back past New Year: 「12月3日(水)」 alone could be either year."""
+    last_year, this_year = utcnow().year - 1, utcnow().year
+    with app.extensions["navi"].sessions() as db:
+        for year, title in ((last_year, "去年の相談会"), (this_year, "今年の相談会")):
+            starts = dt.datetime(year, 6, 10, 1, tzinfo=dt.UTC)  # 10:00 in Tokyo
+            db.add(ClassSession(title=title, starts_at=starts, venue="仲町ふれあい館", capacity=5))
+        db.commit()
+    page = staff.get("/admin/classes").get_data(as_text=True)
+    assert f"{last_year}年6月10日" in page
+    assert "6月10日" in page.replace(f"{last_year}年6月10日", "")  # this year's, no year
+    assert f"{this_year}年6月10日" not in page
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, "/admin/classes")})
+    assert f"10 Jun 10:00 ({last_year})" in staff.get("/admin/classes").get_data(as_text=True)
+
+
 # -- announcements -----------------------------------------------------------------------------
 
 

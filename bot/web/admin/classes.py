@@ -44,8 +44,15 @@ def localtime(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 @bp.app_template_filter("when")
 def when(session: ClassSession) -> str:
-    """When a session is, worded as residents read it (bot.classes.format_when)."""
-    return classes.format_when(session, navi().settings.tz, current_lang())
+    """When a session is, worded as residents read it (bot.classes.format_when), with its year
+    when that is not this one: the list of past sessions reaches back past New Year, where
+    「12月3日(水)」 alone could be either."""
+    tz = navi().settings.tz
+    text = classes.format_when(session, tz, current_lang())
+    year = session.starts_at.astimezone(tz).year
+    if year == utcnow().astimezone(tz).year:
+        return text
+    return f"{year}年{text}" if current_lang() == "ja" else f"{text} ({year})"
 
 
 # -- pages -------------------------------------------------------------------------------------
