@@ -79,6 +79,23 @@ def test_a_wrong_current_password_short_new_one_and_mismatch_are_each_named(app)
     assert client.get("/admin/classes").status_code == 200  # and nobody was logged out
 
 
+def test_guessing_the_current_password_is_slowed_as_logins_are(app):
+    """A browser left logged in is no way to guess the password at leisure: wrong current
+    passwords count as failed logins, and the account's backoff stops the next check."""
+    email = make_user(app, "staff")
+    client = console_client(app)
+    log_in(client, email)
+    for guess in ("guess one", "guess two", "guess three"):
+        assert change(client, current=guess).status_code == 400
+    slowed = change(client)  # even the right password waits out the backoff
+    assert slowed.status_code == 429
+    assert "分間ログインできません" in slowed.get_data(as_text=True)
+    with app.extensions["navi"].sessions() as db:
+        user = db.scalar(select(StaffUser).where(StaffUser.email == email))
+        assert verify_password(PASSWORD, user.password_hash)
+    assert log_in(console_client(app), email).status_code == 429  # the login is slowed too
+
+
 def test_the_new_password_must_differ_from_the_current_one(app):
     client = console_client(app)
     log_in(client, make_user(app, "staff"))

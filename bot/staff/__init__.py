@@ -147,13 +147,30 @@ def set_active(db: Session, user: StaffUser, active: bool, actor: StaffUser) -> 
     return True
 
 
-def change_password(db: Session, user: StaffUser, current: str, new: str, confirm: str) -> None:
+def change_password(
+    db: Session,
+    user: StaffUser,
+    current: str,
+    new: str,
+    confirm: str,
+    ip: str,
+    now: dt.datetime | None = None,
+) -> None:
     """A user's own change of password (audited): the current one proves it is them, the new
     one is typed twice. Every cookie of theirs from before stops working (session version),
-    so a browser left logged in elsewhere is out too. StaffError names each field at fault."""
+    so a browser left logged in elsewhere is out too. StaffError names each field at fault.
+
+    A wrong current password counts as a failed login of the account, and the account's
+    backoff applies here too (LoginLocked): a browser left logged in is no way to guess the
+    password at leisure."""
+    now = now or utcnow()
+    wait = _account_wait(db, user.email, now)
+    if wait:
+        raise LoginLocked(wait)
     problems = {}
     if not verify_password(current, user.password_hash):
         problems["current"] = "current"
+        db.add(LoginAttempt(email=user.email, ip=ip, succeeded=False, at=now))
     if len(new) < MIN_PASSWORD:
         problems["password"] = "password"
     elif new == current:
@@ -229,16 +246,9 @@ def log_in(
         if by_address >= ADDRESS_MAX_FAILURES:
             raise LoginLocked(first + FAILURE_WINDOW - now)
     if user is not None and not known_device:
-        by_account, last = db.execute(
-            select(func.count(), func.max(LoginAttempt.at)).where(
-                LoginAttempt.succeeded.is_(False),
-                LoginAttempt.at > since,
-                LoginAttempt.email == email,
-            )
-        ).one()
-        wait = backoff(by_account)
-        if wait and last + wait > now:
-            raise LoginLocked(last + wait - now)
+        wait = _account_wait(db, email, now)
+        if wait:
+            raise LoginLocked(wait)
     # Hash even for an unknown email, so timing does not tell which emails exist.
     ok = verify_password(password, user.password_hash if user else hash_password("x" * 12))
     db.add(LoginAttempt(email=email, ip=ip, succeeded=ok and user is not None, at=now))
@@ -247,6 +257,20 @@ def log_in(
         audit.record(db, user.email, "staff.login", f"staff:{user.id}")
         return LoginResult(user)
     return LoginResult(None)
+
+
+def _account_wait(db: Session, email: str, now: dt.datetime) -> dt.timedelta | None:
+    """How long the account must still wait before its password is checked again (its
+    failures in the window, backoff), or None."""
+    failures, last = db.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at > now - FAILURE_WINDOW,
+            LoginAttempt.email == email,
+        )
+    ).one()
+    wait = backoff(failures)
+    return last + wait - now if wait and last + wait > now else None
 
 
 def backoff(failures: int) -> dt.timedelta:

@@ -77,13 +77,17 @@ def password():
     this one carries on in a fresh session."""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        form = request.form
+        current, new, confirm = (request.form.get(k, "") for k in ("current", "new", "confirm"))
         try:
-            change_password(
-                g.db, g.user, form.get("current", ""), form.get("new", ""), form.get("confirm", "")
-            )
+            change_password(g.db, g.user, current, new, confirm, request.remote_addr or "unknown")
+        except LoginLocked as locked:
+            minutes = max(1, int(locked.retry_after.total_seconds() // 60) + 1)
+            errors = {"current": t("login.locked", minutes=minutes)}
+            return render_template(
+                "admin/password.html", errors=errors, min_password=MIN_PASSWORD
+            ), 429
         except StaffError as error:
-            g.db.rollback()
+            g.db.commit()  # nothing changed but a wrong current password, counted as a failure
             errors = {
                 FIELDS.get(field, field): t(f"password.error.{code}", n=MIN_PASSWORD)
                 for field, code in error.problems.items()
