@@ -397,7 +397,10 @@ def test_fixing_the_record_of_a_session_already_held_tells_nobody(app, staff, st
     booked(app, session_id, came, waited)
     with app.extensions["navi"].sessions() as db:  # it took place last week
         held = db.get(ClassSession, session_id)
-        held.starts_at = utcnow() - dt.timedelta(days=7)
+        # 10:00–12:00 in Tokyo a week ago: the form gives the end as a time of the start's
+        # day, so a start after 22:00 would end "before" it
+        ten = dt.datetime.combine(utcnow().astimezone(TZ).date(), dt.time(10), TZ)
+        held.starts_at = ten - dt.timedelta(days=7)
         held.ends_at = held.starts_at + dt.timedelta(hours=2)
         db.commit()
         form = {
