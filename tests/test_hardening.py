@@ -68,6 +68,19 @@ ODD_FORM = {
 }
 
 
+def add_class(db, **fields):
+    """A class in three days that the tests below book, edit or only need to exist."""
+    from bot import classes
+
+    details = {
+        "title": "はじめてのLINE",
+        "starts_at": dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+        "venue": "志村ふれあい館",
+        "capacity": 5,
+    }
+    return classes.add_session(db, **(details | fields))
+
+
 def console_routes(app) -> list:
     return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")]
 
@@ -86,18 +99,12 @@ def odd_paths(rule) -> list[str]:
 
 @pytest.mark.parametrize("role", ["staff", "manager", "admin"])
 def test_every_console_route_with_odd_values_never_gives_500(app, role):
-    from bot import announcements, classes
+    from bot import announcements
     from tests.admin_helpers import csrf_from
 
     navi = app.extensions["navi"]
     with navi.sessions() as db:  # id 1 of each kind exists
-        classes.add_session(
-            db,
-            title="はじめてのLINE",
-            starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
-            venue="志村ふれあい館",
-            capacity=5,
-        )
+        add_class(db)
         announcements.create_announcement(db, text="お知らせ", topic=None, created_by="test")
         db.commit()
     console = console_client(app)
@@ -563,19 +570,12 @@ def test_nul_typed_into_a_console_field_is_never_a_500_nor_stored(app, admin, re
     have sent it to residents."""
     from sqlalchemy import JSON, String, select
 
-    from bot import classes
     from bot.core.db import Base
     from tests.admin_helpers import csrf_from
 
     resident.say("こんにちは")  # someone to announce to
     with app.extensions["navi"].sessions() as db:
-        classes.add_session(
-            db,
-            title="はじめてのLINE",
-            starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
-            venue="志村ふれあい館",
-            capacity=5,
-        )
+        add_class(db)
         db.commit()
     path, form = nul_forms()[what]
     token = csrf_from(admin, "/admin/classes")
@@ -626,18 +626,10 @@ def test_a_nul_in_a_booking_name_is_removed_not_an_apology(resident, app):
     """PostgreSQL refused the name with its NUL: the booking failed with the apology."""
     from sqlalchemy import select
 
-    from bot import classes
     from bot.core.models import Reservation
 
     with app.extensions["navi"].sessions() as db:
-        classes.add_session(
-            db,
-            title="はじめてのLINE",
-            starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
-            venue="志村ふれあい館",
-            capacity=5,
-            asks_name=True,
-        )
+        add_class(db, asks_name=True)
         db.commit()
     resident.say("スマホ教室はいつありますか")
     resident.tap("予約する")

@@ -177,10 +177,24 @@ def test_a_blocked_residents_attended_seats_stay_nameless_when_their_data_goes(a
 PUSH = "/v2/bot/message/push"
 
 
-def block_long_ago(app, user_id: str, days: int = 31) -> None:
-    """The resident blocked the account `days` ago (the purge deletes them after 30)."""
+def one_seat_booked_by(app, holder):
+    """A one-seat class, and `holder` books it through the chat."""
+    session = add_session(app, capacity=1)
+    holder.say("スマホ教室はいつありますか")
+    holder.tap("予約する")
+    return session
+
+
+def waits(resident) -> None:
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("キャンセル待ち")
+
+
+def block_long_ago(app, resident, days: int = 31) -> None:
+    """The resident blocks the account, `days` ago (the purge deletes them after 30)."""
+    resident.unfollow()
     with app.extensions["navi"].sessions() as db:
-        follower = db.scalar(select(Follower).where(Follower.line_user_id == user_id))
+        follower = db.scalar(select(Follower).where(Follower.line_user_id == resident.user_id))
         follower.unfollowed_at = utcnow() - dt.timedelta(days=days)
         db.commit()
 
@@ -195,13 +209,9 @@ def test_the_purge_gives_a_blocked_residents_seat_to_the_first_waiting_and_tells
 ):
     """The purge deleted the seat with its holder but kept it counted as taken: the session
     stayed 'full' and the waiting resident never heard. It frees it as a cancellation does."""
-    session = add_session(app, capacity=1)
-    neighbour.say("スマホ教室はいつありますか")
-    neighbour.tap("予約する")
-    resident.say("スマホ教室はいつありますか")
-    resident.tap("キャンセル待ち")
-    neighbour.unfollow()
-    block_long_ago(app, neighbour.user_id)
+    session = one_seat_booked_by(app, neighbour)
+    waits(resident)
+    block_long_ago(app, neighbour)
     before = len(standin.messages_to(resident.user_id))
     scheduler.purge_expired_data(app.extensions["navi"])
     assert statuses(app) == {resident.user_id: "reserved"}
@@ -215,13 +225,9 @@ def test_a_seat_freed_by_the_purge_is_kept_for_later_when_line_fails(
     app, resident, neighbour, standin
 ):
     """The seat offer goes through the outbox: LINE down at 03:15 does not lose it."""
-    add_session(app, capacity=1)
-    neighbour.say("スマホ教室はいつありますか")
-    neighbour.tap("予約する")
-    resident.say("スマホ教室はいつありますか")
-    resident.tap("キャンセル待ち")
-    neighbour.unfollow()
-    block_long_ago(app, neighbour.user_id)
+    one_seat_booked_by(app, neighbour)
+    waits(resident)
+    block_long_ago(app, neighbour)
     standin.fail(PUSH, 500, times=1)
     navi = app.extensions["navi"]
     scheduler.purge_expired_data(navi)
@@ -236,16 +242,12 @@ def test_a_purged_residents_seat_skips_a_waiting_resident_who_also_left(
     app, resident, neighbour, english_resident, standin
 ):
     """As on cancelling: the first waiting resident who still follows gets it."""
-    session = add_session(app, capacity=1)
-    neighbour.say("スマホ教室はいつありますか")
-    neighbour.tap("予約する")
+    session = one_seat_booked_by(app, neighbour)
     english_resident.say("When are the smartphone classes?")
     english_resident.tap("Join waiting list")
-    resident.say("スマホ教室はいつありますか")
-    resident.tap("キャンセル待ち")
+    waits(resident)
     english_resident.unfollow()  # waiting first, but blocked last week: cannot be told
-    neighbour.unfollow()
-    block_long_ago(app, neighbour.user_id)
+    block_long_ago(app, neighbour)
     scheduler.purge_expired_data(app.extensions["navi"])
     assert statuses(app) == {english_resident.user_id: "waitlisted", resident.user_id: "reserved"}
     assert seats_taken(app, session.id) == 1

@@ -16,12 +16,12 @@ import urllib.request
 
 import pytest
 
-from bot import classes
 from bot.classes import reservations
 from bot.core.models import Follower
 from bot.residents.followers import adopt_follower
 from tests.admin_helpers import PASSWORD, make_user
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, free_port
+from tests.test_hardening import add_class
 
 NAME = "板橋 花子"
 
@@ -51,14 +51,7 @@ def served(app, settings, standin, tmp_path):
         pytest.skip("one database is enough: the log format is gunicorn's")
     navi = app.extensions["navi"]
     with navi.sessions() as db:
-        session = classes.add_session(
-            db,
-            title="はじめてのLINE",
-            starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
-            venue="志村ふれあい館",
-            capacity=5,
-            asks_name=True,
-        )
+        session = add_class(db, asks_name=True)
         follower = adopt_follower(db, "U" + "7" * 32, "seen")
         db.commit()
         reservations.reserve(
