@@ -169,8 +169,9 @@ def show_schedule(
         return show_schedule(turn, entry)
     if not upcoming:
         return answer_entry(turn, turn.content.entry(INTENT, "schedule", turn.lang))
-    shown = upcoming[:page] if len(upcoming) > messages.MAX_CAROUSEL else upcoming
-    later = classes.cursor_of(shown[-1]) if len(upcoming) > messages.MAX_CAROUSEL else None
+    more = len(upcoming) > messages.MAX_CAROUSEL
+    shown = upcoming[:page] if more else upcoming
+    later = classes.cursor_of(shown[-1]) if more else None
     carousel = schedule_carousel(turn, shown, later)
     if entry.key in ("schedule", "overview"):
         schedule = turn.content.entry(INTENT, "schedule", turn.lang)
@@ -182,7 +183,8 @@ def show_schedule(
     else:
         answer_messages = answer_entry(turn, entry, extra=[carousel])
     # The next page's button, for 「次の日程」 / "more sessions" typed instead of tapped
-    turn.remember(INTENT, "schedule", session_ids=[s.id for s in shown], next_page=next_page(later))
+    next_page = next_page_postback(later).pack() if later is not None else None
+    turn.remember(INTENT, "schedule", session_ids=[s.id for s in shown], next_page=next_page)
     return answer_messages
 
 
@@ -205,20 +207,14 @@ def show_later_sessions(turn: Turn) -> list[dict]:
 
 def next_dates_button(turn: Turn, after: classes.Cursor) -> dict:
     """次の日程を見る: the schedule's next page, after the session `after` names."""
-    at, session_id = classes.pack_cursor(after)
-    return messages.postback_action(
-        turn.ui("next_dates_button"),
-        Postback("schedule_after", {"after": str(session_id), "at": at}),
-    )
+    return messages.postback_action(turn.ui("next_dates_button"), next_page_postback(after))
 
 
-def next_page(after: classes.Cursor | None) -> str | None:
-    """The next page's button data, after the session `after` names (None: no next page):
+def next_page_postback(after: classes.Cursor) -> Postback:
+    """The next page after the session `after` names: the button's data, also remembered so
     typed 「次の日程」 runs it as a tap would (bot.conversation.understanding, NEXT_PAGE)."""
-    if after is None:
-        return None
     at, session_id = classes.pack_cursor(after)
-    return Postback("schedule_after", {"after": str(session_id), "at": at}).pack()
+    return Postback("schedule_after", {"after": str(session_id), "at": at})
 
 
 def schedule_carousel(

@@ -185,7 +185,7 @@ def upcoming_sessions(
     now: dt.datetime,
     limit: int = 12,
     start: int = 0,
-    after: tuple[dt.datetime, int] | None = None,
+    after: Cursor | None = None,
 ) -> list[OpenSession]:
     """Open sessions that have not started yet, soonest first: those after the cursor `after`
     (the start and id of the last session a page showed), else from the `start`-th (0: the
