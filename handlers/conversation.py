@@ -68,9 +68,7 @@ def say_which_languages(turn: Turn) -> list[dict]:
     if turn.text.strip():
         turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
     turn.forget()
-    languages = turn.content.languages
-    note = turn.content.ui("other_language", languages.answer_in or languages.default)
-    return with_menu(turn, note)
+    return with_menu(turn, turn.content.other_language_note())
 
 
 @router.action("menu")

@@ -152,8 +152,8 @@ class Answerer:
         if is_new and not languages.speaks(tag):
             # LINE in a language we do not speak (Vietnamese, Chinese …): say at once which
             # languages we do, and where to ask in theirs, after the hello.
-            note = self.content.ui("other_language", languages.answer_in or languages.default)
-            answer = [*answer[:1], messages.text(note), *answer[1:]]
+            note = messages.text(self.content.other_language_note())
+            answer = [*answer[:1], note, *answer[1:]]
         return Outcome("answered", "follow"), answer, turn
 
     def _profile_language(self, user_id: str) -> str:
@@ -217,16 +217,15 @@ class Answerer:
             # not switch the answer to English.
             turn.lang = resident.language
             return Outcome("answered", awaited), self.registry.for_event(awaited)(turn), turn
-        unanswered = meant.intent == "unknown" and meant.how == "routed"
-        if route.language in languages.answer_in_english and unanswered:
+        if route.language not in languages.answer_in_english:
+            answer = self._answer_meant(turn, meant)
+        elif meant.intent == "unknown" and meant.how == "routed":
             # In a language we do not speak, and nothing we answer: the note a new friend in
             # such a language gets, not a ward service guessed from words we cannot read.
             answer = self.registry.for_event("other_language")(turn)
-            return Outcome("answered", meant.intent, question=True), answer, turn
-        answer = self._answer_meant(turn, meant)
-        if route.language in languages.answer_in_english:
-            note = self.content.ui("other_language", languages.answer_in or languages.default)
-            answer = [messages.text(note), *answer]
+        else:  # answered, after the note on the languages we speak
+            note = messages.text(self.content.other_language_note())
+            answer = [note, *self._answer_meant(turn, meant)]
         return Outcome("answered", meant.intent, question=True), answer, turn
 
     def _beside_the_lines(self, work: UnitOfWork, resident: Resident, text: str) -> list[dict]:

@@ -392,6 +392,11 @@ class Content:
             **{"phone": self.ui_template("phone", lang), **fields}
         )
 
+    def other_language_note(self) -> str:
+        """What a resident writing in a language we do not speak is told: the languages we
+        answer in and the desk that helps in theirs, in the language we answer them in."""
+        return self.ui("other_language", self.languages.answer_in or self.languages.default)
+
     def ui_keys(self) -> list[str]:
         """Every UI key defined in the default language (for tools and tests)."""
         return list(self._ui[self.languages.default])
