@@ -199,7 +199,7 @@ def _asks_for_the_next_page(normalized: str, context: LastAnswer | None, more: l
     """Whether the message, alone, asks for the next page of the last answer, which has one."""
     if context is None or not isinstance((context.data or {}).get(NEXT_PAGE), str):
         return False
-    return normalized.strip(" ?？。.!！") in more
+    return _alone(normalized) in more
 
 
 def _follow_up(
@@ -253,10 +253,16 @@ def _asked_again(
     return Understanding(context.intent, "follow_up", entry=key)
 
 
+def _alone(normalized: str) -> str:
+    """A short message without the spaces and marks around it (「次の日程？」, "hours."), to
+    compare with words that make up a whole message."""
+    return normalized.strip(" ?？。.!！")
+
+
 def _which_hours(normalized: str, content: Content) -> tuple[tuple[str, str], ...]:
     """Each menu topic's hours, for a question of opening hours alone (HOURS_ALONE) routed to
     `unknown`; nothing for any other message."""
-    if not HOURS_ALONE.fullmatch(normalized.strip(" ?？。.!！")):
+    if not HOURS_ALONE.fullmatch(_alone(normalized)):
         return ()
     lang, catalogue = content.languages.default, content.catalogue
     menu = [i for i in catalogue.menu if i in catalogue.answered]
