@@ -47,6 +47,7 @@ from bot.core.models import (
     FollowerTopic,
 )
 from bot.line.gateway import LineError, LineGateway
+from bot.line.pacing import Pacer
 from bot.line.postback import Postback
 from bot.residents.followers import mark_unreachable
 from bot.staff import audit
@@ -409,26 +410,6 @@ def announcement_messages(text: str, lang: str) -> list[dict]:
             "quickReply": {"items": [{"type": "action", "action": action}]},
         }
     ]
-
-
-class Pacer:
-    """Spaces requests evenly at `per_second` across threads, so bursts never hit LINE's limit."""
-
-    def __init__(self, per_second: float, clock=time.monotonic, sleep=time.sleep):
-        self.interval = 1.0 / per_second
-        self.clock = clock
-        self.sleep = sleep
-        self.next_at = 0.0
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        """Block until this caller's slot comes."""
-        with self.lock:
-            now = self.clock()
-            slot = max(now, self.next_at)
-            self.next_at = slot + self.interval
-        if slot > now:
-            self.sleep(slot - now)
 
 
 def send_announcement(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.core.catalogue import LanguageCatalogue
 from bot.line.gateway import LineError, LineGateway
+from bot.line.pacing import Pacer
 from bot.residents.followers import adopt_many, unknown_ids
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def sync_followers(
     `languages`, each in their LINE profile's language (asked outside the transaction)."""
     seen = added = 0
     start: str | None = None
-    pace = _Pace(PROFILES_PER_S, sleep)
+    pace = Pacer(PROFILES_PER_S, sleep=sleep)
     while True:
         user_ids, start = gateway.follower_ids(start, limit=1000)
         spoken: dict[str, str] = {}
@@ -68,24 +69,7 @@ def sync_followers(
             return SyncResult(seen, added)
 
 
-class _Pace:
-    """At most `rate` calls a second: waits before a call that would come too soon."""
-
-    def __init__(self, rate: float, sleep: Callable[[float], None]):
-        self.interval = 1.0 / rate
-        self.sleep = sleep
-        self.next = 0.0
-
-    def wait(self) -> None:
-        """Return when the next call may go."""
-        now = time.monotonic()
-        if now < self.next:
-            self.sleep(self.next - now)
-            now = self.next
-        self.next = now + self.interval
-
-
-def _profile_tag(gateway: LineGateway, user_id: str, pace: _Pace) -> str | None:
+def _profile_tag(gateway: LineGateway, user_id: str, pace: Pacer) -> str | None:
     """The language tag of one friend's profile; None when LINE does not say or will not
     answer (after waiting out a few 429s): they get the default language, as at a follow."""
     for wait in (*RATE_LIMITED_WAITS_S, None):
