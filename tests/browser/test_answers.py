@@ -63,7 +63,9 @@ def test_a_staff_edit_waits_for_a_manager_reaches_the_chat_and_an_old_version_re
     row = staff.locator("#answer-konbini_certificate-hours")
     row.get_by_role("link", name=re.compile("編集")).click()
     staff.locator("#ja-text").fill(NEW_TEXT)
-    assert staff.locator("#preview-ja-text").inner_text() == NEW_TEXT  # the LINE preview follows
+    # The LINE preview follows the typing from a script: wait for it, then read it whole.
+    staff.locator("#preview-ja-text", has_text=NEW_TEXT).wait_for()
+    assert staff.locator("#preview-ja-text").inner_text() == NEW_TEXT
     staff.get_by_role("button", name="承認を依頼する").click()
     staff.get_by_text("変更を受け付けました").wait_for()
 
