@@ -109,6 +109,30 @@ def test_an_english_resident_typing_menu_or_help_gets_english(english_resident, 
     assert "Konbini certificates" in reply.labels
 
 
+@pytest.mark.parametrize("words", ["juminhyo", "mai nanba ka-do", "inkan shomei"])
+def test_a_japanese_resident_typing_a_ward_word_in_romaji_is_answered_in_japanese(resident, words):
+    """Romaji is Japanese in latin letters, not English: 「juminhyo」 alone from a Japanese
+    resident was answered in English."""
+    resident.follow()
+    reply = resident.say(words)
+    assert not first_text(reply).isascii() and not first_text(reply, at=-1).isascii()
+    assert reply.labels and not any(label.isascii() for label in reply.labels)
+
+
+@pytest.mark.parametrize("words", ["juminhyo", "mai nanba ka-do"])
+def test_an_english_resident_typing_a_ward_word_in_romaji_stays_in_english(english_resident, words):
+    english_resident.follow()
+    reply = english_resident.say(words)
+    assert not japanese(first_text(reply)) and not japanese(first_text(reply, at=-1))
+
+
+def test_a_real_english_sentence_from_a_japanese_resident_is_answered_in_english(resident):
+    """Only the romaji alone keeps Japanese: a sentence around it is English."""
+    resident.follow()
+    reply = resident.say("how do I get a juminhyo?")
+    assert not japanese(first_text(reply))
+
+
 def plain_japanese(resident: Resident) -> None:
     """Choose やさしい日本語 in 受信設定."""
     resident.say("受信設定")

@@ -213,7 +213,13 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("Olá, como posso tirar o certificado?", "other"),
         ("Necesito un certificado de residencia", "other"),  # Spanish
         ("¿Hay un médico abierto el domingo?", "other"),
-        ("konbini de juminhyo", "en"),  # romaji with de: not taken for Spanish
+        ("konbini de juminhyo", "und"),  # romaji with de: Japanese, not Spanish nor English
+        ("juminhyo", "und"),  # a ward word in romaji: the resident's own language decides
+        ("mai nanba ka-do", "und"),  # "do" of ka-do is no English
+        ("inkan shomei", "und"),
+        ("juminhyo wa doko", "und"),
+        ("how do I get a juminhyo?", "en"),  # an English sentence around a romaji term
+        ("konbini hours", "en"),
         ("iPhone", "und"),  # a brand, a name: no language's words
         ("PayPay", "und"),
         ("OK", "und"),  # Japanese residents type it as often as English ones

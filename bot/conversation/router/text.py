@@ -248,6 +248,10 @@ def language_of_normalized(s: str) -> str:
         return "other" if any(c.isalpha() for c in s) else UNDETERMINED
     if _VIET.search(s):
         return "vi"
+    if _is_romaji(s):
+        # Japanese in latin letters (「juminhyo」, 「mai nanba ka-do」): no English, whoever
+        # types it; answered in the resident's own language, as a brand or a name is.
+        return UNDETERMINED
     words = _WORD.findall(s.replace("my number", " "))
     en = sum(w in _EN_WORDS for w in words)
     other = sum(w in _OTHER_LATIN_WORDS for w in words)
@@ -284,3 +288,39 @@ def _looks_english(words: list[str]) -> bool:
     English. "OK", "menu" and "help" alone do not: Japanese residents type them as often as
     English ones."""
     return any(w in _EN_CONTENT and w not in _LOANWORDS for w in words)
+
+
+# Japanese ward words as residents spell them in latin letters (the romaji foreign residents are
+# taught, and Japanese residents type on a phone without kana), and the particles and endings
+# around them. A message made only of these is Japanese, not English: "juminhyo" from a
+# Japanese resident was answered in English. Some are English words too ("do", "no", "to"):
+# a message needs one ward word that is not English to count.
+_ROMAJI_TERMS = frozenset(
+    _words(
+        "juminhyo juminhyou juuminhyou jyuminhyo jūminhyō inkan inkanshomei shomei shoumei "
+        "shomeisho shoumeisho koseki tohon touhon shohon kazei hikazei nozei nouzei konbini "
+        "kombini conbini kofu koufu mainanba mainanbaa mainanbā nanba nanbaa namba ka-do kaado "
+        "kādo kado maina mainakado anshobango anshoubangou bango bangou kuyakusho kuyakusyo "
+        "yakusho madoguchi sumaho kyoshitsu kyoushitsu sodan soudan sodankai soudankai yoyaku "
+        "denshi shinsei tetsuzuki todoke zairyu hokensho kokuho nenkin gomi sodaigomi hoikuen "
+        "teate jidoteate zeikin hikkoshi tenshutsu tennyu"
+    )
+)
+_ROMAJI_OTHERS = frozenset(
+    _words(
+        "mai wa ga wo o ni de no to mo ka ne yo e he desu desuka masu masuka dekimasu "
+        "dekimasuka doko dokode nani nan itsu ikura dou kudasai onegai onegaishimasu shitai "
+        "hoshii toritai nakushita wasureta ni tsuite"
+    )
+)
+_ROMAJI_WORD = re.compile("[a-z\u00c0-\u024f'-]+")
+
+
+def _is_romaji(s: str) -> bool:
+    """Whether a latin message is Japanese in romaji alone: every word a ward word or a
+    particle, and one ward word at least ("mai nanba ka-do", "juminhyo wa doko")."""
+    words = [w.strip("-'") for w in _ROMAJI_WORD.findall(s)]
+    words = [w for w in words if w]
+    if not words or not all(w in _ROMAJI_TERMS or w in _ROMAJI_OTHERS for w in words):
+        return False
+    return any(w in _ROMAJI_TERMS for w in words)
