@@ -4,11 +4,13 @@ Intents: greeting, help, unknown (another ward service: where to go, from conten
 anything else: what the bot can do). Postback actions: menu, entry, unknown_postback (a "topic"
 button runs its intent's handler). Events: follow (the welcome), non_text (stickers, photos,
 audio, locations …), ask_back (which of two or three answers the resident means), other_language
-(a question in a language the bot does not speak that it cannot answer).
+(a question in a language the bot does not speak that it cannot answer), no_more (「もっと見る」
+typed with no next page to show).
 """
 
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
+from bot.conversation.understanding import SCHEDULE_INTENT, showed_a_schedule_page
 from bot.core.directory import Area
 from bot.core.models import UnansweredQuestion
 from bot.line import messages
@@ -69,6 +71,27 @@ def say_which_languages(turn: Turn) -> list[dict]:
         turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
     turn.forget()
     return with_menu(turn, turn.content.other_language_note())
+
+
+@router.event("no_more")
+def say_there_is_no_more(turn: Turn) -> list[dict]:
+    """「もっと見る」, 「次」, "more" with no next page: nothing more to show, and the way on —
+    the class schedule from its start after its last page (or when the words were about
+    sessions), then the topics. The last answer stays remembered (「2番目を予約」 still books
+    from the page shown), and nothing is kept as an unanswered question."""
+    turn.keep_context()
+    after_schedule = showed_a_schedule_page(turn.context)
+    route = turn.route
+    about_classes = route is not None and SCHEDULE_INTENT in (
+        route.intent,
+        *(intent for intent, _ in route.alternatives),
+    )
+    actions = menu_actions(turn)
+    if after_schedule or about_classes:
+        first = Postback("class_entry", {"k": "schedule"})
+        actions = [messages.postback_action(turn.ui("first_dates_button"), first), *actions]
+    text = turn.ui("no_more_dates" if after_schedule else "no_more")
+    return [messages.with_quick_replies(messages.text(text), actions)]
 
 
 @router.action("menu")

@@ -600,6 +600,67 @@ def test_typing_more_without_a_next_page_is_not_a_page(resident, app):
     assert "ふれあい館" in reply.text  # the schedule, from its first session
 
 
+def unanswered_kept(app) -> list[UnansweredQuestion]:
+    with app.extensions["navi"].sessions() as db:
+        return list(db.scalars(select(UnansweredQuestion)).all())
+
+
+@pytest.mark.parametrize("typed", ["もっと見る", "次", "次の日程"])
+def test_typing_more_after_the_last_page_says_there_is_no_more(resident, app, typed):
+    """Regression: after the schedule's last page, 「もっと見る」 and 「次」 got 「お答えできません
+    でした」 (kept for staff as a question the bot could not answer), and 「次の日程」 showed the
+    same page again as if it were the next. Now: nothing more, and the schedule from its start
+    one tap away; the page shown still books by its number."""
+    add_session(app, days=3, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室の日程")
+    reply = resident.say(typed)
+    assert "これより後の日程はありません" in reply.text
+    assert "お答えできませんでした" not in reply.text and "ふれあい館" not in reply.text
+    assert "日程を最初から見る" in reply.labels and "コンビニ交付" in reply.labels
+    assert unanswered_kept(app) == []
+    again = resident.tap("日程を最初から見る")
+    assert "仲町ふれあい館" in again.text and "徳丸ふれあい館" in again.text
+    resident.say("スマホ教室の日程")
+    resident.say(typed)
+    assert "予約しました" in resident.say("2番目を予約したい").text
+
+
+@pytest.mark.parametrize(
+    ("english", "typed", "said"),
+    [
+        (False, "もっと見る", "続きはありません"),
+        (False, "次", "続きはありません"),
+        (True, "more", "nothing more to show"),
+        (True, "Show more", "nothing more to show"),
+    ],
+)
+def test_typing_more_with_nothing_before_says_there_is_no_more(
+    resident, english_resident, app, english, typed, said
+):
+    """Regression: 「もっと見る」 with no answer before it got 「お答えできませんでした」 and
+    was kept as an unanswered question; it is navigation with nowhere to go: said so, with the
+    topics."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(typed)
+    assert said in reply.text
+    assert "could not answer" not in reply.text and "お答えできませんでした" not in reply.text
+    assert ("Konbini certificates" if english else "コンビニ交付") in reply.labels
+    assert unanswered_kept(app) == []
+
+
+def test_typing_more_in_english_after_the_last_page_offers_the_schedule_again(
+    english_resident, app
+):
+    add_session(app, days=3)
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    reply = english_resident.say("more sessions")
+    assert "no later sessions" in reply.text and "Schedule from start" in reply.labels
+    assert "志村ふれあい館" in english_resident.tap("Schedule from start").text
+
+
 def test_twelve_sessions_fit_one_carousel_without_a_next_button(resident, app):
     for n in range(12):
         add_session(app, days=2 + n, venue=f"ふれあい館{n + 1:02d}")

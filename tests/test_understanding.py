@@ -178,3 +178,15 @@ def test_erasing_data_is_offered_on_a_question_back_only_when_asked_for():
     assert _offered("notification_settings", "delete_data", 0.77, "データ", CHOOSER) == (
         "delete_data"
     )
+
+
+def test_words_for_more_without_a_next_page_are_no_question():
+    # 「もっと見る」 with no page before it got 「お答えできませんでした」, kept for staff
+    meant = understand(Route("unknown", 0.8, "ja"), "もっと見る", None, CONTENT, "ja")
+    assert (meant.intent, meant.how) == ("", "no_more")
+
+
+def test_words_for_more_that_ask_for_the_schedule_itself_are_routed():
+    # 「次の日程」 with no schedule just seen asks when the next sessions are
+    meant = understand(Route("smartphone_class", 0.7, "ja"), "次の日程", None, CONTENT, "ja")
+    assert (meant.intent, meant.how) == ("smartphone_class", "routed")

@@ -30,7 +30,7 @@ from bot.conversation.router import UNDETERMINED, detect_language, normalize
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
 from bot.conversation.turn import LastAnswer, Resident, Services, Turn
-from bot.conversation.understanding import NEXT_PAGE, Understanding, understand
+from bot.conversation.understanding import NEXT_PAGE, NO_MORE, Understanding, understand
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.content import Content
 from bot.core.links import LinkTable
@@ -210,6 +210,10 @@ class Answerer:
         if meant.how == NEXT_PAGE and context is not None:
             # 「次の日程」 typed after a page with a next one: what its button does
             return self._button(work, resident, context, context.data[NEXT_PAGE])
+        if meant.how == NO_MORE:
+            # 「もっと見る」 with no next page: navigation, not a question (neither counted nor
+            # kept as unanswered); the last answer stays remembered
+            return Outcome("answered", NO_MORE), self.registry.for_event(NO_MORE)(turn), turn
         awaited = self._awaited(context, meant.how)
         if awaited is not None:
             # The bot asked for this (a name for a booking): it is an answer, not a question,
@@ -238,7 +242,7 @@ class Answerer:
         lang = self.content.languages.answer_language(resident.language, route.language)
         normalized = normalize(text)
         meant = understand(route, normalized, None, self.content, lang, self.chooser)
-        if meant.intent == "unknown" or meant.reset or meant.how == "command":
+        if meant.intent in ("unknown", "") or meant.how == "command":
             return []
         turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)
         return self._answer_meant(turn, meant)[: MAX_MESSAGES - 1]

@@ -23,6 +23,12 @@ from bot.core.directory import Area
 # is remembered as `next_page`), and the resident typed one of the words for more alone
 # (words.yaml `more`: 「次の日程」, 「もっと見る」, "more sessions"): that page, as the tap.
 NEXT_PAGE = "next_page"
+# The same words with no next page to show (the schedule's last page, another answer, or none):
+# nothing more, said so with a way on, not 「お答えできませんでした」 and not kept for staff.
+# Unless they ask for the schedule itself (「次の日程」 routed to the classes this sure, and the
+# last answer was no schedule page): the schedule from its start answers them.
+NO_MORE = "no_more"
+SCHEDULE_INTENT = "smartphone_class"
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
@@ -100,7 +106,7 @@ class Understanding:
     ward service), or ask back which of a few answers the resident means."""
 
     intent: str  # the intent to answer; "" when the resident asked to start over
-    how: str  # reset | command | next_page | routed | follow_up | ask
+    how: str  # reset | command | next_page | no_more | routed | follow_up | ask
     entry: str | None = None  # the entry key to answer with (None: the handler decides)
     area: Area | None = None  # for `unknown`: the other ward service it is about
     options: tuple[tuple[str, str], ...] = ()  # for `ask`: (intent, entry key) to choose from
@@ -128,9 +134,12 @@ def understand(
     command = words.commands.get(normalized)
     if command:
         return Understanding(command, "command", entry=chooser.rank(command, normalized)[0][0])
-    if _asks_for_the_next_page(normalized, context, words.more):
-        assert context is not None
-        return Understanding(context.intent, NEXT_PAGE)
+    if _alone(normalized) in words.more:
+        if _has_a_next_page(context):
+            assert context is not None
+            return Understanding(context.intent, NEXT_PAGE)
+        if not _asks_for_the_schedule(route, context):
+            return Understanding("", NO_MORE)
     follow_up = _follow_up(route, normalized, context, chooser)
     if follow_up is not None:
         return follow_up
@@ -195,11 +204,22 @@ def _erasing_unasked(
     return (ranked[0][0], ranked[1][0])
 
 
-def _asks_for_the_next_page(normalized: str, context: LastAnswer | None, more: list[str]) -> bool:
-    """Whether the message, alone, asks for the next page of the last answer, which has one."""
-    if context is None or not isinstance((context.data or {}).get(NEXT_PAGE), str):
-        return False
-    return _alone(normalized) in more
+def _has_a_next_page(context: LastAnswer | None) -> bool:
+    """Whether the last answer was a page with a next one (its button's data remembered)."""
+    return context is not None and isinstance((context.data or {}).get(NEXT_PAGE), str)
+
+
+def showed_a_schedule_page(context: LastAnswer | None) -> bool:
+    """Whether the last answer was a page of the class schedule (its next page, if any, is
+    remembered under NEXT_PAGE: None on the last page)."""
+    return context is not None and NEXT_PAGE in (context.data or {})
+
+
+def _asks_for_the_schedule(route: Route, context: LastAnswer | None) -> bool:
+    """Whether words for more (「次の日程」, "next sessions") ask for the class schedule itself:
+    routed to it at ASK_BELOW or more, and not typed right after one of its pages."""
+    sure = route.intent == SCHEDULE_INTENT and route.confidence >= ASK_BELOW
+    return sure and not showed_a_schedule_page(context)
 
 
 def _follow_up(
