@@ -77,6 +77,42 @@ def test_what_matches_nothing_gets_the_general_answer_and_is_kept_for_staff(resi
     assert unanswered(app) == 1
 
 
+@pytest.mark.parametrize(
+    ("english", "text", "said"),
+    [
+        (False, "宇宙旅行の補助金", "お答えできません"),
+        (False, "恐竜の補助金はある？", "お答えできません"),
+        (True, "Is there a subsidy for space travel?", "cannot answer"),
+    ],
+)
+def test_a_subsidy_the_ward_does_not_have_gets_the_general_answer_not_a_department(
+    resident, english_resident, app, english, text, said
+):
+    """Regression: 「宇宙旅行の補助金」 was sent to 就労支援・中小企業・創業, as if sure: 補助金
+    was one of its match words, though the ward's subsidies belong to many sections. A question
+    whose area is not clearly one gets the main line, and is kept for staff."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(text)
+    assert said in reply.text
+    assert "就労支援" not in reply.text and "Job support" not in reply.text
+    assert "担当の窓口" not in reply.text and "03-3964-1111" in reply.text
+    assert unanswered(app) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("創業の補助金について", "就労支援"),
+        ("商店街の補助", "就労支援"),
+        ("空き家の解体補助", "空き家"),
+    ],
+)
+def test_a_subsidy_of_a_named_service_still_names_its_department(resident, text, area):
+    reply = resident.say(text)
+    assert "担当の窓口をご案内します" in reply.text and area in reply.text
+
+
 def test_every_area_names_itself_in_each_language_and_cites_an_official_page():
     data = yaml.safe_load((ROOT / "content" / "directory.yaml").read_text("utf-8"))
     directory = Directory.model_validate(data)

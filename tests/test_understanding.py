@@ -190,3 +190,14 @@ def test_words_for_more_that_ask_for_the_schedule_itself_are_routed():
     # 「次の日程」 with no schedule just seen asks when the next sessions are
     meant = understand(Route("smartphone_class", 0.7, "ja"), "次の日程", None, CONTENT, "ja")
     assert (meant.intent, meant.how) == ("smartphone_class", "routed")
+
+
+def test_an_area_is_named_only_when_it_is_clearly_the_one():
+    from bot.conversation.choosing import clear_area
+
+    assert clear_area([("garbage", 0.9), ("", 0.05)]) == "garbage"
+    assert clear_area([("pets", 0.15), ("housing", 0.05)]) is None  # below the floor
+    assert clear_area([("pets", 0.45), ("jobs_business", 0.43)]) is None  # two areas as likely
+    assert clear_area([("", 0.6), ("garbage", 0.3)]) is None  # none is the best
+    # two areas by staff's phrases alone (1.0 each, longest match first): the first, as before
+    assert clear_area([("pets", 1.0), ("jobs_business", 1.0)]) == "pets"
