@@ -556,6 +556,7 @@ def test_a_session_closed_before_the_next_tap_does_not_hide_the_next_one(residen
         (None, "スマホ教室の日程", "次の日程"),
         (None, "スマホ教室の日程", "もっと見る"),
         (None, "スマホ教室の日程", "次の日程を見る"),
+        (None, "スマホ教室の日程", "次"),
         ("English", "When are the smartphone classes?", "more sessions"),
         ("English", "When are the smartphone classes?", "Show more"),
         ("やさしい日本語", "スマホ教室の日程", "つぎの 日にち"),
