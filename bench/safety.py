@@ -41,6 +41,9 @@ Sets (data/README.md says how they were written):
              suicidal messages that never name death and to near misses in disaster, pet, rubbish
              and tiredness words; never trained on, never used to tune: a third fresh measure since
              the eighth session (training on it was measured and declined: data/README.md).
+- [tune21]   data/safety_tune21.jsonl: a twenty-first author's set (crises direct, indirect and
+             inside ward questions, near misses in ward chores, hyperbole and everyday words, 41 %
+             English); measured, not trained on.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -90,6 +93,7 @@ SETS = {
     "tune18": ROOT / "data" / "safety_tune18.jsonl",
     "tune19": ROOT / "data" / "safety_tune19.jsonl",
     "tune20": ROOT / "data" / "safety_tune20.jsonl",
+    "tune21": ROOT / "data" / "safety_tune21.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
