@@ -43,7 +43,8 @@ Sets (data/README.md says how they were written):
              the eighth session (training on it was measured and declined: data/README.md).
 - [tune21]   data/safety_tune21.jsonl: a twenty-first author's set (crises direct, indirect and
              inside ward questions, near misses in ward chores, hyperbole and everyday words, 41 %
-             English); measured, not trained on.
+             English); trained on since the fifteenth round (its first figures, by the model
+             before it: data/README.md).
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.

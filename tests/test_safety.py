@@ -239,7 +239,7 @@ def test_a_message_the_model_is_less_sure_of_gets_the_lines_first_and_then_its_a
 ):
     """Between the two thresholds (model.py, `beside`) a crisis is not missed and a question
     is not left unanswered: the help lines, then the answer; the words are still kept nowhere."""
-    words = "疲れた。もう全部どうでもいい。コンビニで住民票取れる？"
+    words = "疲れちゃった。もう全部どうでもいいや。コンビニで住民票取れる？"
     assert load_safety().check(words).beside_answer
     with caplog.at_level(logging.DEBUG):
         reply = resident.say(words)

@@ -92,10 +92,10 @@ def test_each_line_is_labelled_with_a_known_category_and_language(path):
 
 @pytest.mark.parametrize(
     "newer",
-    [f"safety_tune{n}.jsonl" for n in range(7, 21)],
+    [f"safety_tune{n}.jsonl" for n in range(7, 22)],
 )
 def test_the_newer_sets_say_where_each_group_was_learnt(newer):
-    """safety_tune7 to safety_tune19 record, per line, the public page that informed
+    """safety_tune7 to safety_tune21 record, per line, the public page that informed
     it (no sentence copied)."""
     for row in rows_of(ROOT / "data" / newer):
         assert row["source"].startswith(("http://", "https://")), row["text"]

@@ -44,6 +44,7 @@ TRAIN_FILES = tuple(
         "tune16",
         "tune17",
         "tune19",
+        "tune21",
     )
 )
 L2 = 1e-3
