@@ -78,14 +78,31 @@ def a_session(app, capacity: int = 2, days: int = 3) -> int:
         return session.id
 
 
+def a_session_today(app, capacity: int = 2) -> int:
+    """A session at noon today in Tokyo, the day attendance can be recorded — today in Tokyo
+    whatever the hour in UTC (from 15:00 UTC, Tokyo's date is UTC's tomorrow), begun already
+    when the tests run after noon there."""
+    day = utcnow().astimezone(TZ).date()
+    noon = dt.datetime.combine(day, dt.time(12, 0), TZ).astimezone(dt.UTC)
+    with app.extensions["navi"].sessions() as db:
+        session = add_session(
+            db, title="スマホ相談会", starts_at=noon, venue="仲町ふれあい館", capacity=capacity
+        )
+        db.commit()
+        return session.id
+
+
 def booked(app, session_id: int, *user_ids: str) -> list[int]:
-    """Residents who book a session (seats first, then the waiting list)."""
+    """Residents who book a session (seats first, then the waiting list) — a day before it
+    starts when that is earlier than now (a session today that has begun)."""
     with app.extensions["navi"].sessions() as db:
         adopt_many(db, list(user_ids), "synced")
+        starts_at = db.get(ClassSession, session_id).starts_at
+        when = min(utcnow(), starts_at - dt.timedelta(days=1))
         ids = []
         for user_id in user_ids:
             follower = db.scalar(select(Follower).where(Follower.line_user_id == user_id))
-            ids.append(reserve(db, session_id, follower).reservation.id)
+            ids.append(reserve(db, session_id, follower, when).reservation.id)
         db.commit()
         return ids
 
@@ -426,7 +443,7 @@ def test_a_cancelled_session_can_no_longer_be_edited(app, staff):
 
 
 def test_marking_attendance_stores_came_and_no_show(app, staff):
-    session_id = a_session(app)
+    session_id = a_session_today(app)
     came, absent = booked(app, session_id, "U" + "e" * 32, "U" + "f" * 32)
     detail = f"/admin/classes/{session_id}"
     page = staff.get(detail).get_data(as_text=True)
@@ -444,7 +461,7 @@ def test_marking_attendance_stores_came_and_no_show(app, staff):
 
 
 def test_attendance_of_another_sessions_reservation_is_ignored(app, staff):
-    mine, other = a_session(app), a_session(app, days=4)
+    mine, other = a_session_today(app), a_session(app, days=4)
     (theirs,) = booked(app, other, "U" + "9" * 32)
     detail = f"/admin/classes/{mine}"
     post_form(staff, f"{detail}/attendance", form_page=detail, **{f"attended-{theirs}": "came"})
@@ -452,7 +469,7 @@ def test_attendance_of_another_sessions_reservation_is_ignored(app, staff):
 
 
 def test_an_attendance_field_with_a_circled_number_is_ignored_and_the_rest_saved(app, staff):
-    session_id = a_session(app)
+    session_id = a_session_today(app)
     (came,) = booked(app, session_id, "U" + "e" * 32)
     detail = f"/admin/classes/{session_id}"
     marks = {"attended-①": "came", f"attended-{came}": "came"}

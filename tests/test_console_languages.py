@@ -114,7 +114,10 @@ def busy_console(app):
         seats = [reserve(db, past.id, p, now).reservation for p in people]
         reserve(db, upcoming.id, people[0], now)
         past.starts_at = now - dt.timedelta(days=2)
-        mark_attendance(db, past.id, {seats[0].id: True, seats[1].id: False}, "staff@example.jp")
+        marks = {seats[0].id: True, seats[1].id: False}
+        mark_attendance(
+            db, past.id, marks, "staff@example.jp", now=now, tz=app.extensions["navi"].settings.tz
+        )
         year = FiscalYear.of(jst_today(now)).year
         targets.set_target(db, "followers", year, "34000", "2025", "admin@example.jp")
         month = jst_today(now).replace(day=1) - dt.timedelta(days=1)

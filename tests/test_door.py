@@ -9,15 +9,19 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from bot.core.models import AuditEntry, ClassSession, Reservation
-from tests.admin_helpers import console_client, log_in, make_user
-from tests.test_admin_staff import a_session, booked, post_form, session_form
+from tests.admin_helpers import console_client, csrf_from, log_in, make_user
+from tests.test_admin_staff import a_session, a_session_today, booked, post_form, session_form
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @pytest.fixture
@@ -137,7 +141,7 @@ def test_the_classes_list_leads_to_each_upcoming_sessions_reception_page(app, st
 
 
 def test_staff_find_a_booking_by_number_and_mark_it_as_come_audited(app, staff):
-    session_id = a_session(app, capacity=3)
+    session_id = a_session_today(app, capacity=3)
     first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
     found = door(staff, session_id, str(second))
     assert f"受付番号 {second} を出席にする" in found
@@ -166,7 +170,7 @@ def test_a_full_width_number_and_a_name_in_either_kana_find_the_booking(app, sta
 
 
 def test_a_wrong_tap_is_undone(app, staff):
-    session_id = a_session(app)
+    session_id = a_session_today(app)
     (seat,) = booked(app, session_id, "U" + "c" * 32)
     check_in(staff, session_id, seat)
     check_in(staff, session_id, seat, came="")
@@ -175,7 +179,7 @@ def test_a_wrong_tap_is_undone(app, staff):
 
 
 def test_a_waiting_list_place_or_another_sessions_number_cannot_be_checked_in(app, staff):
-    session_id, other_id = a_session(app, capacity=1), a_session(app)
+    session_id, other_id = a_session_today(app, capacity=1), a_session_today(app)
     _, waiting = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
     (elsewhere,) = booked(app, other_id, "U" + "e" * 32)
     assert "キャンセル待ちの方です" in door(staff, session_id, str(waiting))
@@ -189,7 +193,7 @@ def test_a_waiting_list_place_or_another_sessions_number_cannot_be_checked_in(ap
 
 def test_a_circled_number_posted_to_the_door_is_not_a_seat(app, staff):
     """① passed str.isdigit() and then failed int(): a 500 at the reception desk."""
-    session_id = a_session(app)
+    session_id = a_session_today(app)
     (seat,) = booked(app, session_id, "U" + "c" * 32)
     assert check_in(staff, session_id, "①").status_code == 302
     assert "この回の予約ではありません" in door(staff, session_id)
@@ -197,7 +201,7 @@ def test_a_circled_number_posted_to_the_door_is_not_a_seat(app, staff):
 
 
 def test_a_number_in_full_width_digits_is_checked_in(app, staff):
-    session_id = a_session(app)
+    session_id = a_session_today(app)
     (seat,) = booked(app, session_id, "U" + "c" * 32)
     wide = str(seat).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert check_in(staff, session_id, wide).status_code == 302
@@ -212,7 +216,7 @@ def test_a_number_past_any_booking_at_the_door_is_not_a_seat(app, staff, number)
     """The door read 受付番号 with its own reader (full-width digits, up to 18 of them) and
     handed a number past PostgreSQL's integer on as a booking id (only a comparison in Python
     kept it from the database); it is now read as a row id, and names no booking."""
-    session_id = a_session(app)
+    session_id = a_session_today(app)
     (seat,) = booked(app, session_id, "U" + "c" * 32)
     assert check_in(staff, session_id, number).status_code == 302
     assert "この回の予約ではありません" in door(staff, session_id)
@@ -228,6 +232,90 @@ def test_the_door_reads_a_typed_number_as_a_row_id():
     assert typed_id(str(MAX_ID).translate(WIDE)) == MAX_ID
     for odd in (str(MAX_ID + 1), str(MAX_ID + 1).translate(WIDE), "①", "²", "١٢", "", "1 2"):
         assert typed_id(odd) is None, odd
+
+
+# -- attendance before the day ------------------------------------------------------------------
+
+
+def session_day(app, session_id: int) -> dt.date:
+    with app.extensions["navi"].sessions() as db:
+        return db.get(ClassSession, session_id).starts_at.astimezone(TOKYO).date()
+
+
+def test_before_the_day_the_door_lists_who_booked_with_its_buttons_disabled(app, staff):
+    """Staff could mark people as come days before a session: they counted in the managers'
+    figures as participants before anyone had come."""
+    session_id = a_session(app, capacity=3)
+    first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
+    day = session_day(app, session_id)
+    page = door(staff, session_id)
+    weekday = "月火水木金土日"[day.weekday()]
+    note = f"出席は当日、{day.year}年{day.month}月{day.day}日({weekday})から記録できます。"
+    assert note in page and f"受付番号 {first}" in page and f"受付番号 {second}" in page
+    buttons = re.findall(r"<button [^>]*class=\"door-button[^>]*>", page)
+    assert len(buttons) == 2 and all(" disabled" in b for b in buttons), buttons
+    assert all('aria-describedby="door-too-early"' in b for b in buttons)
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, "/admin/classes")})
+    english = door(staff, session_id)
+    assert "Attendance can be recorded from the day of the session, " in english
+
+
+def test_a_check_in_posted_before_the_day_is_refused_and_nothing_recorded(app, staff):
+    session_id = a_session(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    response = check_in(staff, session_id, seat)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/classes/{session_id}/door")
+    page = door(staff, session_id)
+    assert "まだ記録していません。出席は当日、" in page
+    assert attended(app, seat) is None and audit(app, "class.attendance") == []
+    for odd in ("①", "abc", "9" * 30, ""):  # a refusal whatever the number, never a 500
+        assert check_in(staff, session_id, odd).status_code == 302
+
+
+def test_before_the_day_the_session_page_lists_attendees_without_the_attendance_form(app, staff):
+    session_id = a_session(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    detail = f"/admin/classes/{session_id}"
+    page = staff.get(detail).get_data(as_text=True)
+    assert f"受付番号 {seat}" in page and "出席は当日、" in page
+    assert f'name="attended-{seat}"' not in page and "出欠を保存する" not in page
+    response = post_form(
+        staff, f"{detail}/attendance", form_page=detail, **{f"attended-{seat}": "came"}
+    )
+    assert response.status_code == 302
+    assert "まだ記録していません。" in staff.get(detail).get_data(as_text=True)
+    assert attended(app, seat) is None and audit(app, "class.attendance") == []
+
+
+def test_on_the_day_the_session_page_offers_the_attendance_form(app, staff):
+    session_id = a_session_today(app)
+    (seat,) = booked(app, session_id, "U" + "c" * 32)
+    page = staff.get(f"/admin/classes/{session_id}").get_data(as_text=True)
+    assert f'name="attended-{seat}"' in page and "出席は当日、" not in page
+    assert "disabled" not in door(staff, session_id)
+
+
+def test_attendance_opens_at_midnight_in_tokyo_not_in_utc(app):
+    """10:00 on 5 December in Tokyo is 01:00 UTC that day; its day begins at 15:00 UTC on the
+    4th. A mark before that is refused by the domain itself (the CLI, the door, the form)."""
+    from bot import classes
+    from bot.classes import ClassError
+    from bot.classes.changes import mark_attendance
+
+    starts = dt.datetime(2026, 12, 5, 10, tzinfo=TOKYO)
+    midnight = dt.datetime(2026, 12, 4, 15, tzinfo=dt.UTC)
+    with app.extensions["navi"].sessions() as db:
+        session = classes.add_session(db, title="相談会", starts_at=starts, venue="館", capacity=2)
+        db.flush()
+        assert classes.attendance_opens(session, TOKYO) == midnight
+        assert classes.attendance_open(session, midnight, TOKYO)
+        assert classes.attendance_open(session, midnight + dt.timedelta(days=30), TOKYO)
+        before = midnight - dt.timedelta(seconds=1)
+        assert not classes.attendance_open(session, before, TOKYO)
+        with pytest.raises(ClassError):
+            mark_attendance(db, session.id, {}, "staff@example.jp", now=before, tz=TOKYO)
+        assert mark_attendance(db, session.id, {}, "staff@example.jp", now=midnight, tz=TOKYO) == 0
 
 
 def test_checking_in_needs_the_pages_csrf_token_and_a_login(app, staff):

@@ -247,6 +247,20 @@ def is_over(session: ClassSession, now: dt.datetime, tz: ZoneInfo | None = None)
     return dt.datetime.combine(day, dt.time(0), tz) <= now
 
 
+def attendance_opens(session: Shown, tz: ZoneInfo) -> dt.datetime:
+    """When attendance can first be recorded: the start of the session's day in `tz`. Before
+    it nobody can have come, and a mark made days ahead (a tap on the wrong session's list)
+    would count in the managers' figures as someone who came."""
+    day = session.starts_at.astimezone(tz).date()
+    return dt.datetime.combine(day, dt.time(0), tz)
+
+
+def attendance_open(session: Shown, now: dt.datetime, tz: ZoneInfo) -> bool:
+    """Whether attendance can be recorded now: from the session's day on (and after it, for
+    marks made later from the paper list)."""
+    return attendance_opens(session, tz) <= now
+
+
 def seats_left(session: Shown) -> int:
     """Seats still free."""
     return max(session.capacity - session.reserved, 0)

@@ -195,9 +195,21 @@ def active_reservations(db: Session, session_id: int) -> list[Reservation]:
     return list(db.scalars(query))
 
 
-def mark_attendance(db: Session, session_id: int, marks: dict[int, bool | None], actor: str) -> int:
+def mark_attendance(
+    db: Session,
+    session_id: int,
+    marks: dict[int, bool | None],
+    actor: str,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
+) -> int:
     """Record who came (True), who did not (False) or unmark (None); seats of this session
-    only. Returns how many changed."""
+    only. Returns how many changed. Before the session's day (in `tz`) nothing is recorded:
+    ClassError (bot.classes.attendance_open)."""
+    session = db.get(ClassSession, session_id)
+    if session is not None and not classes.attendance_open(session, now, tz):
+        raise ClassError("attendance is recorded from the day of the session")
     changed = {}
     for reservation in reservations.attendees(db, session_id):
         if reservation.id in marks and reservation.attended != marks[reservation.id]:

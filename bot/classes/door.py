@@ -7,7 +7,9 @@ spaces, in hiragana or katakana (「いたばし」 finds 「イタバシ ハナ
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -42,11 +44,19 @@ def find(db: Session, session_id: int, query: str) -> list[Reservation]:
 
 
 def check_in(
-    db: Session, session_id: int, reservation_id: int, came: bool | None, actor: str
+    db: Session,
+    session_id: int,
+    reservation_id: int,
+    came: bool | None,
+    actor: str,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
 ) -> bool:
     """Mark one seat as come (True) or unmark it (None), audited; False when the number is not
-    a seat of this session (a waiting-list place, a cancelled booking, another session's)."""
+    a seat of this session (a waiting-list place, a cancelled booking, another session's).
+    Before the session's day: ClassError (changes.mark_attendance)."""
     if all(r.id != reservation_id for r in reservations.attendees(db, session_id)):
         return False
-    changes.mark_attendance(db, session_id, {reservation_id: came}, actor)
+    changes.mark_attendance(db, session_id, {reservation_id: came}, actor, now=now, tz=tz)
     return True

@@ -61,6 +61,7 @@ class Season:
     full_session: int  # upcoming, two seats taken, one resident waiting
     past_session: int  # attendance marked
     cancelled_session: int
+    today_session: int  # today in Tokyo, booked: the reception page can mark who came
     scheduled_announcement: int
     sent_announcement: int
 
@@ -137,8 +138,9 @@ def retrainings(db) -> None:
     )
 
 
-def sessions(db, people: list, now: dt.datetime) -> tuple[int, int, int]:
-    """A full session with a waiting list, a past one with attendance, a cancelled one."""
+def sessions(db, people: list, now: dt.datetime, tz) -> tuple[int, int, int, int]:
+    """A full session with a waiting list, a past one with attendance, a cancelled one, and
+    one today (at noon in `tz`, whatever the hour in UTC) with two seats taken the day before."""
     soon = now + dt.timedelta(days=2)
     full = add_session(
         db,
@@ -167,9 +169,15 @@ def sessions(db, people: list, now: dt.datetime) -> tuple[int, int, int]:
     past.starts_at = now - dt.timedelta(days=7)
     past.ends_at = past.starts_at + dt.timedelta(hours=2)
     marks = {seated[0].id: True, seated[1].id: True, seated[2].id: False}
-    mark_attendance(db, past.id, marks, "staff@demo.itabashi.example")
+    mark_attendance(db, past.id, marks, "staff@demo.itabashi.example", now=now, tz=tz)
     cancel_session(db, gone.id, "staff@demo.itabashi.example")
-    return full.id, past.id, gone.id
+    noon = dt.datetime.combine(now.astimezone(tz).date(), dt.time(12), tz).astimezone(dt.UTC)
+    today = add_session(
+        db, title="スマホ教室 はじめてのLINE", starts_at=noon, venue="志村ふれあい館", capacity=4
+    )
+    for person in people[:2]:
+        reserve(db, today.id, person, noon - dt.timedelta(days=1))
+    return full.id, past.id, gone.id, today.id
 
 
 def announcements_made(db, now: dt.datetime) -> tuple[int, int]:
@@ -215,7 +223,7 @@ def fill(demo) -> Season:
         people = residents(db, 6)
         ledger(db, jst_today(now))
         questions(db, jst_today(now))
-        full, past, gone = sessions(db, people, now)
+        full, past, gone, today = sessions(db, people, now, demo.app.extensions["navi"].settings.tz)
         later, sent = announcements_made(db, now)
         leaver = create_user(
             db, "retired@demo.itabashi.example", "a long passphrase", "staff", "demo"
@@ -225,4 +233,4 @@ def fill(demo) -> Season:
         set_active(db, leaver, False, admin)
         answer_change_waiting(db, demo.app.extensions["navi"].content)
         db.commit()
-    return Season(full, past, gone, later, sent)
+    return Season(full, past, gone, today, later, sent)

@@ -161,7 +161,9 @@ PAGES = [
     # A cancelled session cannot be edited: back on its page with an error message.
     ConsolePage("class-cancelled", "/admin/classes/{cancelled_session}/edit", STAFF),
     ConsolePage("class-cancel", "/admin/classes/{full_session}/cancel", STAFF),
-    ConsolePage("class-door", "/admin/classes/{full_session}/door", STAFF, check_in_first),
+    ConsolePage("class-door", "/admin/classes/{today_session}/door", STAFF, check_in_first),
+    # Days ahead: the list of bookings, its buttons disabled under the note of the day.
+    ConsolePage("class-door-before-the-day", "/admin/classes/{full_session}/door", STAFF),
     ConsolePage("announcements", "/admin/announcements", STAFF),
     ConsolePage("announcement-new", "/admin/announcements/new", STAFF, announcement_later),
     ConsolePage(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from bot.core.models import Follower, Reservation
+from bot.core.models import ClassSession, Follower, Reservation
 from bot.residents.followers import adopt_many
 
 pytestmark = pytest.mark.browser
@@ -28,6 +29,19 @@ def log_in(page, demo, role: str) -> None:
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
     page.get_by_role("button", name="ログアウト").wait_for()
+
+
+def the_day_comes(demo, title: str) -> None:
+    """Move a session (booked days ahead) to noon today in the demo's time zone: attendance is
+    recorded from the session's day on. Today there whatever the hour in UTC."""
+    tz = demo.app.extensions["navi"].settings.tz
+    noon = dt.datetime.combine(dt.datetime.now(tz).date(), dt.time(12), tz)
+    with demo.app.extensions["navi"].sessions() as db:
+        session = db.scalar(select(ClassSession).where(ClassSession.title.contains(title)))
+        length = session.ends_at - session.starts_at if session.ends_at else None
+        session.starts_at = noon.astimezone(dt.UTC)
+        session.ends_at = session.starts_at + length if length else None
+        db.commit()
 
 
 def befriend(page, demo) -> None:
@@ -61,6 +75,11 @@ def test_staff_add_a_session_a_resident_books_it_and_staff_mark_attendance(demo,
 
     console.goto(detail_url)
     assert "1人 予約 / 定員 8人" in console.locator(".facts").inner_text()
+    # Tomorrow's session: who booked is listed, and attendance waits for the day.
+    expect(console.locator("#attendees")).to_contain_text("出席は当日、")
+    expect(console.locator("fieldset.attendance")).to_have_count(0)
+    the_day_comes(demo, "写真を送ってみよう")
+    console.goto(detail_url)
     attendee = console.locator("fieldset.attendance").first
     attendee.get_by_label("出席").check()
     console.get_by_role("button", name="出欠を保存する").click()

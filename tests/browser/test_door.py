@@ -1,7 +1,7 @@
 """At the door (issue 16), in a real browser on the demo: a resident books a class in the chat
 simulator, giving a name because the class asks for one, and reads the 受付番号 on the card;
-a staff member on a 390-px-wide phone types that number on the reception page and marks them
-as come."""
+on the day, a staff member on a 390-px-wide phone types that number on the reception page and
+marks them as come."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_console import account, befriend
+from tests.browser.test_console import account, befriend, the_day_comes
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +40,7 @@ def test_a_resident_books_and_staff_check_them_in_by_number_on_a_phone(demo, bro
     number = re.search(r"受付番号 (\d+)", text).group(1)
     assert "スマホをお持ちください" in text and "板橋 花子" in text
 
+    the_day_comes(demo, "はじめてのLINE")  # booked days ahead; attendance opens on the day
     phone = browser.new_context(locale="ja-JP", viewport=PHONE, is_mobile=True, has_touch=True)
     staff = phone.new_page()
     try:

@@ -29,6 +29,7 @@ from bot.web.admin import bp, found_or_404
 from bot.web.admin.csvfile import csv_response
 from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
+from bot.web.admin.tables import Formats
 
 
 def navi():
@@ -127,6 +128,7 @@ def class_detail(session_id: int):
         waiting=[r for r in holders if r.status == "waitlisted"],
         started=session.starts_at <= utcnow(),
         over=is_over(session),
+        too_early=too_early_note(session),
     )
 
 
@@ -161,8 +163,13 @@ def class_notify_again(session_id: int):
 @bp.post("/classes/<int:session_id>/attendance")
 @login_required("staff")
 def class_attendance(session_id: int):
-    """Save who came and who did not (feeds the managers' attendance figures)."""
-    found(session_id)
+    """Save who came and who did not (feeds the managers' attendance figures); from the
+    session's day on."""
+    session = found(session_id)
+    note = too_early_note(session)
+    if note is not None:  # the page shows no form then; a post anyway (an old tab) is refused
+        flash(t("classes.attendance_refused", note=note), "error")
+        return redirect(url_for("admin.class_detail", session_id=session_id) + "#attendees")
     choices = {"came": True, "absent": False, "": None}
     marks = {}
     for name, value in request.form.items():
@@ -171,7 +178,9 @@ def class_attendance(session_id: int):
         reservation_id = as_id(name.removeprefix("attended-"))
         if reservation_id is not None:  # a field our page never writes names no booking
             marks[reservation_id] = choices[value]
-    changed = sessions_admin.mark_attendance(g.db, session_id, marks, g.user.email)
+    changed = sessions_admin.mark_attendance(
+        g.db, session_id, marks, g.user.email, now=utcnow(), tz=navi().settings.tz
+    )
     g.db.commit()
     flash(t("classes.attendance_saved", n=changed), "ok")
     return redirect(url_for("admin.class_detail", session_id=session_id) + "#attendees")
@@ -224,6 +233,16 @@ def is_over(session: ClassSession) -> bool:
     """Whether a session has taken place: it can no longer be cancelled — the residents who
     came would be told it was, and their attendance would leave the managers' figures."""
     return classes.is_over(session, utcnow(), navi().settings.tz)
+
+
+def too_early_note(session: ClassSession) -> str | None:
+    """Before the session's day (BOT_TIMEZONE): 「出席は当日(…)から記録できます。」 for the pages
+    and the refusal; None from that day on, when attendance can be recorded."""
+    tz = navi().settings.tz
+    if classes.attendance_open(session, utcnow(), tz):
+        return None
+    day = classes.attendance_opens(session, tz).date()
+    return t("classes.attendance_from_day", day=Formats(current_lang()).date(day, weekday=True))
 
 
 def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.classes import door
-from bot.core.db import typed_id
+from bot.core.db import typed_id, utcnow
 from bot.web.admin import bp
-from bot.web.admin.classes import found
+from bot.web.admin.classes import found, navi, too_early_note
 from bot.web.admin.i18n import t
 from bot.web.admin.security import login_required
 
@@ -33,20 +33,28 @@ def class_door(session_id: int):
         holders=holders,
         came=sum(r.status == "reserved" and r.attended is True for r in seated),
         booked=sum(r.status == "reserved" for r in seated),
+        too_early=too_early_note(session),  # the list shows, its buttons wait for the day
     )
 
 
 @bp.post("/classes/<int:session_id>/door")
 @login_required("staff")
 def class_door_check_in(session_id: int):
-    """Mark one booking as come (or undo it), then back to an empty search for the next."""
-    found(session_id)
+    """Mark one booking as come (or undo it), then back to an empty search for the next.
+    Before the session's day nothing is marked (the page's buttons are disabled then; a post
+    from a page opened earlier, or made by hand, is refused with the day it opens)."""
+    note = too_early_note(found(session_id))
+    if note is not None:
+        flash(t("classes.attendance_refused", note=note), "error")
+        return redirect(url_for("admin.class_door", session_id=session_id))
     number = typed_id(request.form.get("reservation", ""))
     came = request.form.get("came") == "1"
     if number is None:
         flash(t("door.not_a_seat"), "error")
         return redirect(url_for("admin.class_door", session_id=session_id))
-    if not door.check_in(g.db, session_id, number, True if came else None, g.user.email):
+    mark = True if came else None
+    now, tz = utcnow(), navi().settings.tz
+    if not door.check_in(g.db, session_id, number, mark, g.user.email, now=now, tz=tz):
         g.db.rollback()
         flash(t("door.not_a_seat"), "error")
         return redirect(url_for("admin.class_door", session_id=session_id))
