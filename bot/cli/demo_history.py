@@ -61,6 +61,8 @@ THIS_YEAR_TARGETS = {
     "konbini_share": 42.0,
     "online_applications": 48000.0,
 }
+# A past session is added this many days before it; its bookings come in between.
+BOOKED_UP_TO_DAYS = 28
 PAST_SESSIONS = [
     # (title, kind, venue, every how many days, capacity)
     ("スマホ教室 はじめてのLINE", "class", "志村ふれあい館", 30, 10),
@@ -148,12 +150,24 @@ def questions(db: Session, today: dt.date, rng: random.Random) -> None:
 
 
 def sessions(db: Session, now: dt.datetime, rng: random.Random) -> None:
-    """A year of past classes and consultations, with the attendance staff marked."""
+    """A year of past classes and consultations, with the attendance staff marked. Each
+    session is added four weeks before it and booked in the weeks between, as residents book:
+    left to the defaults, every row would be dated the day the demo was seeded."""
+    first = now - dt.timedelta(days=DAYS + BOOKED_UP_TO_DAYS)
     people = [
-        Follower(line_user_id=f"Udemo{n:028d}", language="ja", following=True) for n in range(40)
+        Follower(
+            line_user_id=f"Udemo{n:028d}",
+            language="ja",
+            following=True,
+            followed_at=first,
+            created_at=first,
+        )
+        for n in range(40)
     ]
     db.add_all(people)
     db.flush()
+    # Their own generator, so the figures drawn after them are the ones the demo always had.
+    when = random.Random(BOOKED_UP_TO_DAYS)
     for title, kind, venue, every, capacity in PAST_SESSIONS:
         for days_ago in range(every, DAYS, every):
             starts = (now - dt.timedelta(days=days_ago)).replace(minute=0, second=0, microsecond=0)
@@ -165,6 +179,7 @@ def sessions(db: Session, now: dt.datetime, rng: random.Random) -> None:
                 starts_at=starts,
                 ends_at=starts + dt.timedelta(hours=2),
                 description="（デモ用の過去の回）",
+                created_at=starts - dt.timedelta(days=BOOKED_UP_TO_DAYS),
             )
             db.add(session)
             db.flush()
@@ -176,9 +191,17 @@ def sessions(db: Session, now: dt.datetime, rng: random.Random) -> None:
                         follower_id=person.id,
                         status="reserved",
                         attended=rng.random() < 0.86,
+                        created_at=booked_at(starts, when),
                     )
                 )
             session.reserved = len(seated)
+
+
+def booked_at(starts: dt.datetime, rng: random.Random) -> dt.datetime:
+    """When a demo booking was made: one to BOOKED_UP_TO_DAYS - 1 days before its session,
+    between 09:00 and 21:00 in Tokyo (00:00–11:59 UTC)."""
+    day = starts - dt.timedelta(days=rng.randint(1, BOOKED_UP_TO_DAYS - 1))
+    return day.replace(hour=rng.randint(0, 11), minute=rng.randrange(60), second=0)
 
 
 def figures(db: Session, today: dt.date, rng: random.Random) -> None:
