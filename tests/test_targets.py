@@ -103,6 +103,7 @@ def test_last_years_results_are_shown_against_last_years_targets(app):
         )
         db.add(FollowLedgerEntry(occurred_at=fy_end + dt.timedelta(days=2), delta=1, kind="follow"))
         for month in (dt.date(THIS_YEAR - 1, 4, 1), dt.date(THIS_YEAR, 3, 1)):
+            targets.set_figure(db, "konbini_count", month, "3,550", "月報", "staff@example.jp")
             targets.set_figure(db, "konbini_share", month, "35.5", "月報", "staff@example.jp")
             targets.set_figure(db, "online_applications", month, "3,900", "月報", "s@example.jp")
         db.commit()
@@ -122,6 +123,7 @@ def test_a_year_with_every_month_entered_is_not_marked_partial(app):
         for n in range(12):
             month = dt.date(THIS_YEAR - 1 + (n + 3) // 12, (n + 3) % 12 + 1, 1)  # April to March
             targets.set_figure(db, "online_applications", month, "4,000", "月報", "s@example.jp")
+        targets.set_figure(db, "konbini_count", dt.date(THIS_YEAR - 1, 4, 1), "3,500", "月報", "s")
         targets.set_figure(db, "konbini_share", dt.date(THIS_YEAR - 1, 4, 1), "35", "月報", "s")
         db.commit()
     manager = logged_in(app, "manager")
@@ -133,6 +135,53 @@ def test_a_year_with_every_month_entered_is_not_marked_partial(app):
     )
     english = manager.get("/admin/dashboard").get_data(as_text=True)
     assert "(1 of 12 months entered)" in english
+
+
+def konbini_months(app, *months: tuple[int, str | None, str]) -> targets.Result:
+    """Last fiscal year's konbini figures, (month, count or None, share) each; its share."""
+    with app.extensions["navi"].sessions() as db:
+        for number, count, share in months:
+            month = dt.date(THIS_YEAR - 1 + (number < 4), number, 1)
+            if count is not None:
+                targets.set_figure(db, "konbini_count", month, count, "月報", "s@example.jp")
+            targets.set_figure(db, "konbini_share", month, share, "月報", "s@example.jp")
+        db.commit()
+        results = targets.year_results(db, FiscalYear(THIS_YEAR - 1), jst_today(utcnow()), 1)
+    return next(r for r in results if r.indicator == "konbini_share")
+
+
+def test_the_konbini_share_of_several_months_is_their_share_of_all_issuance(app):
+    """The year's share was the plain mean of the months' shares: a quiet month at 10 % and a
+    busy one at 60 % made 35 %, when 10,000 of the 25,000 certificates issued (40 %) came from
+    convenience stores — the plan's measure, and the year's target met, not missed."""
+    share = konbini_months(app, (4, "1,000", "10"), (5, "9,000", "60"))
+    assert share.result == pytest.approx(40.0) and share.months == 2
+    csv = logged_in(app, "manager").get("/admin/dashboard/last-year.csv").get_data(as_text=True)
+    assert "コンビニ交付の割合（12か月のうち2か月分の入力）,40.0," in csv
+    if THIS_YEAR - 1 == 2025:  # the plan's year: its 40 % target is seeded
+        assert "コンビニ交付の割合（12か月のうち2か月分の入力）,40.0,40.0,100.0" in csv
+
+
+def test_a_month_with_a_share_but_no_count_is_left_out_of_the_years_share_and_said_so(app):
+    """Without the month's count its issuance is unknown: it cannot be weighed, so it is not
+    guessed at (nor averaged in), and the table says which months the share is from."""
+    share = konbini_months(app, (4, "1,000", "10"), (5, None, "60"))
+    assert share.result == pytest.approx(10.0) and share.months == 1
+    manager = logged_in(app, "manager")
+    csv = manager.get("/admin/dashboard/last-year.csv").get_data(as_text=True)
+    assert "コンビニ交付の割合（12か月のうち1か月分。件数のない月の割合は含みません）,10.0," in csv
+    manager.post(
+        "/admin/lang", data={"lang": "en", "csrf_token": csrf_from(manager, "/admin/dashboard")}
+    )
+    english = manager.get("/admin/dashboard").get_data(as_text=True)
+    assert "(1 of 12 months; a month&#39;s share without its count is left out)" in english
+
+
+def test_a_share_without_any_count_shows_no_result_rather_than_a_mean(app):
+    share = konbini_months(app, (4, None, "10"), (5, None, "60"))
+    assert share.result is None and share.months == 0
+    csv = logged_in(app, "manager").get("/admin/dashboard/last-year.csv").get_data(as_text=True)
+    assert "コンビニ交付の割合（12か月のうち0か月分。件数のない月の割合は含みません）,," in csv
 
 
 def test_staff_enter_a_monthly_figure_with_its_source_and_the_dashboard_charts_it(app):

@@ -41,6 +41,9 @@ TOPIC_OF = {
     "konbini_share": "konbini_certificate",
     "online_applications": "online_application",
 }
+# A share staff enter per month, and the count it is a share of issuance of: the month's
+# issuance is that count ÷ the share, so a period's share is the period's count ÷ its issuance.
+COUNT_OF_SHARE = {"konbini_share": "konbini_count"}
 PROGRAM_OF = {"consultation_participants": "consultation", "class_participants": "class"}
 MAX_VALUE = 10_000_000
 MAX_SOURCE = 300
@@ -205,13 +208,36 @@ def months_of(year: kpi.FiscalYear) -> list[dt.date]:
     return kpi.buckets_between(year.first, year.last, "month")
 
 
-def year_figure(indicator: str, months: dict[dt.date, KpiFigure]) -> float | None:
-    """A year's figure from its months: the sum of counts, the mean of monthly shares (each
-    month weighs the same; the ward reports the share per month). None without any month."""
-    if not months:
-        return None
+def year_figure(
+    indicator: str, figures: dict[str, dict[dt.date, KpiFigure]]
+) -> tuple[float | None, int]:
+    """A period's figure from its months, and how many months it is from. A count is the sum
+    of its months. A share is the share of all issuance in the period, as the plan measures
+    it (period_share), not the mean of the months' shares: a quiet month would weigh as much
+    as a busy one. None without a month to go on."""
+    if indicator in COUNT_OF_SHARE:
+        counts = figures.get(COUNT_OF_SHARE[indicator], {})
+        return period_share(counts, figures.get(indicator, {}))
+    months = figures.get(indicator, {})
     values = [row.value for row in months.values()]
-    return sum(values) / len(values) if MONTHLY[indicator] == "percent" else sum(values)
+    return (sum(values) if values else None), len(values)
+
+
+def period_share(
+    counts: dict[dt.date, KpiFigure], shares: dict[dt.date, KpiFigure]
+) -> tuple[float | None, int]:
+    """Σ count ÷ Σ issuance, in percent, over the months that have both figures (a month's
+    issuance is its count ÷ its share); and how many months those are. A month with a share
+    but no count (or a share of 0, which says nothing of its issuance) cannot be weighed, so it
+    is left out rather than guessed at; None when no month can be weighed."""
+    weighed = [
+        (counts[month].value, share.value)
+        for month, share in shares.items()
+        if month in counts and share.value > 0
+    ]
+    part = sum(count for count, _ in weighed)
+    issued = sum(count * 100 / share for count, share in weighed)
+    return (100 * part / issued if issued else None), len(weighed)
 
 
 # -- the bot's own taps ----------------------------------------------------------------------
@@ -263,6 +289,9 @@ class Result:
     # For a figure staff enter each month: how many of the year's twelve it sums (a year with
     # four months entered is not a year's result, and must not look like one).
     months: int | None = None
+    # For a share: months whose share was entered without the count it needs to be weighed,
+    # left out of the result (and said so).
+    left_out: int = 0
 
     @property
     def achieved(self) -> float | None:
@@ -283,13 +312,15 @@ def year_results(
     figures = figures_of(db, year)
     results = []
     for indicator, unit in TARGETED.items():
+        months: int | None = None
+        left_out = 0
         if indicator == "followers":
             value: float | None = followers_on(db, end)
         elif indicator in PROGRAM_OF:
             value = programs[PROGRAM_OF[indicator]]
         else:
-            value = year_figure(indicator, figures.get(indicator, {}))
-        months = len(figures.get(indicator, {})) if indicator in MONTHLY else None
+            value, months = year_figure(indicator, figures)
+            left_out = len(figures.get(indicator, {})) - months
         row = set_for_year.get(indicator)
         results.append(
             Result(
@@ -301,6 +332,7 @@ def year_results(
                 row.baseline_year if row else None,
                 row.source if row else "",
                 months,
+                left_out,
             )
         )
     return results

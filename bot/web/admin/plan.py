@@ -43,7 +43,9 @@ def results_table(name: str, results: list[targets.Result], year: int) -> Table:
             base = f"{r.baseline:g}%" if r.unit == "percent" else f"{r.baseline:,.0f}"
             source = t("plan.with_baseline", source=source, year=r.baseline_year, value=base)
         name = t(f"kpi.{r.indicator}")
-        if r.months is not None and 0 < r.months < 12:
+        if r.left_out:  # a share entered without its count: not in the result
+            name = t("plan.share_months", name=name, n=r.months)
+        elif r.months is not None and 0 < r.months < 12:
             name = t("plan.months_entered", name=name, n=r.months)  # not yet a year's result
         table.rows.append([name, shown(r, r.result), target, r.achieved, source or None])
     return table
