@@ -331,9 +331,41 @@ def test_checking_in_needs_the_pages_csrf_token_and_a_login(app, staff):
     assert attended(app, seat) is None
 
 
+@pytest.mark.parametrize("typed", ["²", "₂", "②", "Ⅱ", "２", "٢"])
+def test_only_digits_search_as_a_booking_number(app, staff, typed):
+    """The search applied NFKC before it asked whether it had a number, so 「²」 (or 「₂」, 「②」)
+    found booking 2. Only 0-9 and full-width ０-９ are read as a number; anything else is a name
+    (and finds none here)."""
+    session_id = a_session_today(app, capacity=3)
+    seats = booked(app, session_id, *(f"U{n:032x}" for n in range(1, 4)))
+    assert 2 in seats
+    page = door(staff, session_id, typed)
+    assert page.count("を出席にする") == (1 if typed == "２" else 0), typed
+    assert ("見つかりませんでした" in page) != (typed == "２")
+
+
+def test_a_number_with_its_prefix_or_in_full_width_still_finds_the_booking(app, staff):
+    session_id = a_session_today(app, capacity=3)
+    first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
+    wide = str(second).translate(WIDE)
+    for typed in (f"No.{second}", f"Ｎｏ．{wide}", f"#{second}", f"＃{wide}", f" 0{second} "):
+        page = door(staff, session_id, typed)
+        assert f"受付番号 {second} を出席にする" in page, typed
+        assert f"受付番号 {first} を出席にする" not in page, typed
+
+
+def test_a_name_holding_a_superscript_is_still_found_by_it(app, staff):
+    """What is not a number searches as text, folded as names are (NFKC, kana)."""
+    session_id = a_session_today(app, capacity=3)
+    first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
+    name(app, first, "板橋 花子²", "いたばし はなこ")
+    page = door(staff, session_id, "花子²")
+    assert "板橋 花子²" in page and f"受付番号 {second} を出席にする" not in page
+
+
 def test_odd_searches_and_unknown_sessions_never_give_a_500(app, staff):
     session_id = a_session(app)
-    for query in ("\x00", "あ" * 500, "<script>", "%", "No.1"):
+    for query in ("\x00", "あ" * 500, "<script>", "%", "No.1", "²", "No.²", "#①", "9" * 99):
         assert (
             staff.get(f"/admin/classes/{session_id}/door", query_string={"q": query}).status_code
             == 200

@@ -2,18 +2,21 @@
 who came. Built on bot.classes.changes (attendance is recorded, and audited, there).
 
 Names are matched the way staff type them on a phone: full- or half-width, with or without
-spaces, in hiragana or katakana (「いたばし」 finds 「イタバシ ハナコ」).
+spaces, in hiragana or katakana (「いたばし」 finds 「イタバシ ハナコ」). A number is read only
+from the digits a keyboard types (0-9, ０-９), so 「²」 is not booking 2.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.classes import changes, reservations
+from bot.core.db import typed_id
 from bot.core.models import Reservation
 
 # Katakana → hiragana: the two scripts are one code-point block apart.
@@ -27,15 +30,32 @@ def folded(text: str) -> str:
     return plain.translate(_TO_HIRAGANA)
 
 
+# A typed 受付番号: digits as a keyboard gives them (0-9, full-width ０-９), after an optional
+# 「No.」 or 「#」 (in either width). Not \d, which takes every script's digits.
+_NUMBER = re.compile(r"(?P<prefix>\D*?)(?P<digits>[0-9０-９]+)")
+
+
+def typed_number(query: str) -> int | None:
+    """The booking number in a search, or None when it is not one. Only the digits staff type
+    count: 「²」, 「₂」, 「②」 (which NFKC makes 2) are text, or a search by name would find
+    booking 2 instead of nobody."""
+    match = _NUMBER.fullmatch("".join(query.split()))
+    if match is None or folded(match["prefix"]) not in ("", "no.", "#", "no.#"):
+        return None
+    return typed_id(match["digits"])
+
+
 def find(db: Session, session_id: int, query: str) -> list[Reservation]:
     """The session's bookings (seats, then the waiting list) whose number is `query`, or whose
     name or furigana contains it; all of them when `query` is empty."""
-    wanted = folded(query).removeprefix("no.").removeprefix("#")
     holders = changes.active_reservations(db, session_id)
+    wanted = folded(query)
     if not wanted:
         return holders
-    if wanted.isdigit():
-        return [r for r in holders if str(r.id) == wanted.lstrip("0")]
+    number = typed_number(query)
+    if number is not None:
+        return [r for r in holders if r.id == number]
+    # Text: a name (digits past any booking, which typed_id refuses, find none this way too).
     return [
         r
         for r in holders
