@@ -176,6 +176,25 @@ def test_a_withdrawn_announcement_does_not_say_it_finished_sending(app, staff):
     assert "<dt>取り消した日時</dt>" in page
 
 
+def test_the_list_shows_when_an_announcement_was_withdrawn_not_its_send_time(app, staff):
+    """The history's 「送信日時」 column gave a withdrawn announcement's planned time, as if it
+    were still to go (or had gone then); it says when it was withdrawn, and names the old
+    time as the plan it was."""
+    followers(app)
+    planned = (utcnow() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    first, _ = compose(staff, text="取り消すお知らせ", when="later", send_at=local(planned))
+    detail = first.headers["Location"]
+    staff.post(detail + "/cancel", data={"csrf_token": csrf_from(staff, detail)})
+    (withdrawn,) = stored_announcements(app)
+    at, plan = (local(x).replace("T", " ") for x in (withdrawn.finished_at, planned))
+    row = text_of(staff.get("/admin/announcements")).split("<tbody>")[1]
+    assert f"取り消し {at}" in row and f"(送信予定 {plan})" in row
+    assert row.count(plan) == 1
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, detail)})
+    english = text_of(staff.get("/admin/announcements")).split("<tbody>")[1]
+    assert f"Withdrawn {at}" in english and f"(was to go {plan})" in english
+
+
 def test_the_audit_log_names_an_announcements_audience_in_words(app, staff):
     """Regression: 「対象：ward_news」, the topic's id where the console names it."""
     followers(app)

@@ -2,9 +2,10 @@
 
 Follows, blocks, adoptions and erasures over three months with LINE's insight beside them,
 questions by topic and safety answers by week, unanswered questions, residents who booked, a
-full session with a waiting list, a past one with attendance marked, a cancelled one,
-announcements sent, scheduled and refused, an inactive console user and the audit log all of
-that wrote. Written straight to the database through the project's own functions, once.
+full session with a waiting list, a past one with attendance marked, a cancelled one, one
+today, announcements sent, scheduled, withdrawn and refused, an inactive console user and the
+audit log all of that wrote. Written straight to the database through the project's own
+functions, once.
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def sessions(db, people: list, now: dt.datetime, tz) -> tuple[int, int, int, int
 
 
 def announcements_made(db, now: dt.datetime) -> tuple[int, int]:
-    """One sent to everyone, one refused by LINE, one scheduled for next week."""
+    """One sent to everyone, one refused by LINE, one withdrawn, one scheduled for next week."""
     by = "manager@demo.itabashi.example"
     sent = announcements.create_announcement(
         db, text="年末年始の窓口の予定をお知らせします。", topic=None, created_by=by
@@ -193,6 +194,14 @@ def announcements_made(db, now: dt.datetime) -> tuple[int, int]:
     )
     refused.status, refused.audience_size, refused.failed = "refused", 6, 6
     refused.finished_at, refused.outcome = now, "LINE refused the message (400)"
+    withdrawn = announcements.create_announcement(
+        db,
+        text="窓口の臨時休業のお知らせ",
+        topic=None,
+        created_by=by,
+        send_at=now + dt.timedelta(days=3),
+    )
+    withdrawn.status, withdrawn.finished_at = "cancelled", now
     later = announcements.create_announcement(
         db,
         text="12月のスマホ教室の申し込みが始まります。",
