@@ -52,6 +52,8 @@ def test_followers_paging_over_2500_ids(standin, api, raw):
         api.get_followers(start="made-up-token")
     assert excinfo.value.status == 400
     assert raw("GET", "/v2/bot/followers/ids?limit=1001")[0] == 400
+    for odd in ("%C2%B2", "%EF%BC%93", "-1", "1e3", ""):  # superscript two, full-width 3 …
+        assert raw("GET", f"/v2/bot/followers/ids?limit={odd}")[0] == 400
 
 
 def test_insight_ready_unready_and_bad_date(standin, insight):

@@ -31,7 +31,9 @@ def followers(ctx: Ctx) -> Response:
     raw_limit = ctx.request.args.get("limit")
     limit = FOLLOWERS_DEFAULT_LIMIT
     if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= FOLLOWERS_MAX_LIMIT:
+        # ASCII digits only: 「²」 passes isdigit(), then int() raises (a 500 where LINE says 400)
+        is_number = raw_limit.isascii() and raw_limit.isdigit()
+        if not is_number or not 1 <= int(raw_limit) <= FOLLOWERS_MAX_LIMIT:
             return line_error(400, f"The 'limit' must be between 1 and {FOLLOWERS_MAX_LIMIT}")
         limit = int(raw_limit)
     offset = 0
