@@ -218,6 +218,9 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("mai nanba ka-do", "und"),  # "do" of ka-do is no English
         ("inkan shomei", "und"),
         ("juminhyo wa doko", "und"),
+        # 暗証番号 spelt as two words: "no" was counted as English and made the rest English
+        ("mai nanba kado no ansho bango wasureta", "und"),
+        ("maina no anshou bangou", "und"),
         ("how do I get a juminhyo?", "en"),  # an English sentence around a romaji term
         ("konbini hours", "en"),
         ("iPhone", "und"),  # a brand, a name: no language's words

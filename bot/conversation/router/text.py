@@ -300,10 +300,10 @@ _ROMAJI_TERMS = frozenset(
         "juminhyo juminhyou juuminhyou jyuminhyo jūminhyō inkan inkanshomei shomei shoumei "
         "shomeisho shoumeisho koseki tohon touhon shohon kazei hikazei nozei nouzei konbini "
         "kombini conbini kofu koufu mainanba mainanbaa mainanbā nanba nanbaa namba ka-do kaado "
-        "kādo kado maina mainakado anshobango anshoubangou bango bangou kuyakusho kuyakusyo "
-        "yakusho madoguchi sumaho kyoshitsu kyoushitsu sodan soudan sodankai soudankai yoyaku "
-        "denshi shinsei tetsuzuki todoke zairyu hokensho kokuho nenkin gomi sodaigomi hoikuen "
-        "teate jidoteate zeikin hikkoshi tenshutsu tennyu"
+        "kādo kado maina mainakado ansho anshou anshobango anshoubangou bango bangou kuyakusho "
+        "kuyakusyo yakusho madoguchi sumaho kyoshitsu kyoushitsu sodan soudan sodankai "
+        "soudankai yoyaku denshi shinsei tetsuzuki todoke zairyu hokensho kokuho nenkin gomi "
+        "sodaigomi hoikuen teate jidoteate zeikin hikkoshi tenshutsu tennyu"
     )
 )
 _ROMAJI_OTHERS = frozenset(
