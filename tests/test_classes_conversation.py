@@ -560,6 +560,16 @@ def test_a_session_closed_before_the_next_tap_does_not_hide_the_next_one(residen
         ("English", "When are the smartphone classes?", "more sessions"),
         ("English", "When are the smartphone classes?", "Show more"),
         ("やさしい日本語", "スマホ教室の日程", "つぎの 日にち"),
+        # 「次」 alone pages on: so do its English and its hiragana (やさしい日本語 residents
+        # write つぎ), which showed the first page again as if it were the next
+        ("English", "When are the smartphone classes?", "next"),
+        ("English", "When are the smartphone classes?", "Next"),
+        ("やさしい日本語", "スマホ教室の日程", "つぎ"),
+        ("やさしい日本語", "スマホ教室の日程", "つぎは？"),
+        # and these got 「お答えできませんでした」, kept for staff as an unanswered question
+        ("やさしい日本語", "スマホ教室の日程", "もっと みる"),
+        (None, "スマホ教室の日程", "次は？"),
+        (None, "スマホ教室の日程", "もっと見て"),
     ],
 )
 def test_typing_for_more_dates_after_a_schedule_page_pages_on_as_the_button_does(
