@@ -672,6 +672,21 @@ def test_typing_more_in_english_after_the_last_page_offers_the_schedule_again(
     assert "志村ふれあい館" in english_resident.tap("Schedule from start").text
 
 
+def test_typing_more_in_plain_japanese_after_the_last_page_points_to_the_other_buttons(
+    resident, app
+):
+    """The Japanese and English say where anything else is (the topics below); the やさしい
+    日本語 named only the button back to the first sessions, the others left unexplained."""
+    add_session(app, days=3)
+    resident.say("受信設定")
+    resident.tap("やさしい日本語")
+    resident.say("スマホ教室の日程")
+    reply = resident.say("つぎの 日にち")
+    assert "これより あとの 日にちは ありません" in reply.text
+    assert "ほかの ことは 下の ボタン" in reply.text
+    assert "はじめの 日にちから 見る" in reply.labels and "といあわせ" in reply.labels
+
+
 def test_twelve_sessions_fit_one_carousel_without_a_next_button(resident, app):
     for n in range(12):
         add_session(app, days=2 + n, venue=f"ふれあい館{n + 1:02d}")
