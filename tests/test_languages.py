@@ -111,7 +111,13 @@ def test_an_english_resident_typing_menu_or_help_gets_english(english_resident, 
 
 @pytest.mark.parametrize(
     "words",
-    ["juminhyo", "mai nanba ka-do", "inkan shomei", "mai nanba kado no ansho bango wasureta"],
+    [
+        "juminhyo",
+        "mai nanba ka-do",
+        "inkan shomei",
+        "mai nanba kado no ansho bango wasureta",
+        "mai nanba kado no koshin",
+    ],
 )
 def test_a_japanese_resident_typing_a_ward_word_in_romaji_is_answered_in_japanese(resident, words):
     """Romaji is Japanese in latin letters, not English: 「juminhyo」 alone from a Japanese

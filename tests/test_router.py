@@ -221,6 +221,13 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         # 暗証番号 spelt as two words: "no" was counted as English and made the rest English
         ("mai nanba kado no ansho bango wasureta", "und"),
         ("maina no anshou bangou", "und"),
+        # a ward word and a particle around words no list holds: Japanese too
+        ("mai nanba kado no koshin", "und"),
+        ("juminhyo no torikata", "und"),
+        ("hoikuen no moshikomi", "und"),
+        ("juminhyo in konbini", "en"),  # English words beside them: English
+        ("juminhyo to print", "en"),
+        ("juminhyo fee", "en"),
         ("how do I get a juminhyo?", "en"),  # an English sentence around a romaji term
         ("konbini hours", "en"),
         ("iPhone", "und"),  # a brand, a name: no language's words

@@ -313,14 +313,23 @@ _ROMAJI_OTHERS = frozenset(
         "hoshii toritai nakushita wasureta ni tsuite"
     )
 )
+# The particles and endings that are no English word, and "no" (「juminhyo no torikata」):
+# one of them joining a ward word to words the lists above lack is Japanese grammar.
+_ROMAJI_PARTICLES = frozenset(w for w in _ROMAJI_OTHERS if w not in _EN_WORDS) | {"no"}
 _ROMAJI_WORD = re.compile("[a-z\u00c0-\u024f'-]+")
 
 
 def _is_romaji(s: str) -> bool:
-    """Whether a latin message is Japanese in romaji alone: every word a ward word or a
-    particle, and one ward word at least ("mai nanba ka-do", "juminhyo wa doko")."""
+    """Whether a latin message is Japanese in romaji: one ward word at least, and every word a
+    ward word or a particle ("mai nanba ka-do", "juminhyo wa doko") — or, with a particle, no
+    word of English or another language beside them ("juminhyo no torikata", "gomi no hi",
+    "mai nanba kado no koshin": words no list can hold all of, which made "no" English)."""
     words = [w.strip("-'") for w in _ROMAJI_WORD.findall(s)]
     words = [w for w in words if w]
-    if not words or not all(w in _ROMAJI_TERMS or w in _ROMAJI_OTHERS for w in words):
+    if not any(w in _ROMAJI_TERMS for w in words):
         return False
-    return any(w in _ROMAJI_TERMS for w in words)
+    rest = [w for w in words if w not in _ROMAJI_TERMS and w not in _ROMAJI_OTHERS]
+    if not rest:
+        return True
+    foreign = _EN_WORDS | _EN_CONTENT | _OTHER_LATIN_WORDS
+    return any(w in _ROMAJI_PARTICLES for w in words) and not any(w in foreign for w in rest)
