@@ -260,6 +260,18 @@ def test_before_the_day_the_door_lists_who_booked_with_its_buttons_disabled(app,
     assert "Attendance can be recorded from the day of the session, " in english
 
 
+def test_the_english_note_names_the_sessions_day_with_its_weekday_as_the_japanese_does(app, staff):
+    """The Japanese note said 「2026年12月5日(土)から」, the English one only "5 Dec 2026"."""
+    session_id = a_session(app)
+    booked(app, session_id, "U" + "c" * 32)
+    day = session_day(app, session_id)
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, "/admin/classes")})
+    weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day.weekday()]
+    expected = f"from the day of the session, {weekday} {day.day} {day:%b} {day.year}."
+    assert expected in door(staff, session_id)
+    assert expected in staff.get(f"/admin/classes/{session_id}").get_data(as_text=True)
+
+
 def test_a_check_in_posted_before_the_day_is_refused_and_nothing_recorded(app, staff):
     session_id = a_session(app)
     (seat,) = booked(app, session_id, "U" + "c" * 32)

@@ -12,6 +12,7 @@ from bot.web.admin.i18n import t
 
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 JA_WEEKDAYS = "月火水木金土日"
+EN_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 LATIN_WORDS = re.compile(r"[A-Za-z]{3,}")
 
@@ -28,11 +29,13 @@ class Formats:
         return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
     def date(self, day: dt.date, weekday: bool = False) -> str:
-        """2026年11月26日(木) in Japanese, 26 Nov 2026 in English."""
+        """2026年11月26日(木) in Japanese, Thu 26 Nov 2026 in English (the weekday when asked for,
+        in either: the English note 「from the day of the session」 named no weekday)."""
         if self.ja:
             text = f"{day.year}年{day.month}月{day.day}日"
             return text + f"({JA_WEEKDAYS[day.weekday()]})" if weekday else text
-        return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+        text = f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+        return f"{EN_WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
     def month(self, day: dt.date) -> str:
         """2026年11月 / Nov 2026."""
