@@ -188,7 +188,7 @@ def test_the_list_shows_when_an_announcement_was_withdrawn_not_its_send_time(app
     (withdrawn,) = stored_announcements(app)
     at, plan = (local(x).replace("T", " ") for x in (withdrawn.finished_at, planned))
     row = text_of(staff.get("/admin/announcements")).split("<tbody>")[1]
-    assert f"取り消し {at}" in row and f"(送信予定 {plan})" in row
+    assert f"取り消し {at}" in row and f"（送信予定 {plan}）" in row
     assert row.count(plan) == 1
     staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, detail)})
     english = text_of(staff.get("/admin/announcements")).split("<tbody>")[1]
