@@ -322,7 +322,7 @@ _ROMAJI_WORD = re.compile("[a-z\u00c0-\u024f'-]+")
 def _is_romaji(s: str) -> bool:
     """Whether a latin message is Japanese in romaji: one ward word at least, and every word a
     ward word or a particle ("mai nanba ka-do", "juminhyo wa doko") — or, with a particle, no
-    word of English or another language beside them ("juminhyo no torikata", "gomi no hi",
+    word of English or another language beside them ("juminhyo no torikata", "hoikuen no moshikomi",
     "mai nanba kado no koshin": words no list can hold all of, which made "no" English)."""
     words = [w.strip("-'") for w in _ROMAJI_WORD.findall(s)]
     words = [w for w in words if w]
