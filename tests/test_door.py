@@ -360,7 +360,11 @@ def test_a_number_with_its_prefix_or_in_full_width_still_finds_the_booking(app, 
     session_id = a_session_today(app, capacity=3)
     first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
     wide = str(second).translate(WIDE)
-    for typed in (f"No.{second}", f"Ｎｏ．{wide}", f"#{second}", f"＃{wide}", f" 0{second} "):
+    card = f"受付番号 {second}"  # as the resident's booking card shows it
+    for typed in (
+        *(f"No.{second}", f"Ｎｏ．{wide}", f"#{second}", f"＃{wide}", f" 0{second} "),
+        *(card, f"受付番号：{wide}", f"{second}番", f"No{second}", f"no. {second}"),
+    ):
         page = door(staff, session_id, typed)
         assert f"受付番号 {second} を出席にする" in page, typed
         assert f"受付番号 {first} を出席にする" not in page, typed

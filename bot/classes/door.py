@@ -30,9 +30,12 @@ def folded(text: str) -> str:
     return plain.translate(_TO_HIRAGANA)
 
 
-# A typed 受付番号: digits as a keyboard gives them (0-9, full-width ０-９), after an optional
-# 「No.」 or 「#」 (in either width). Not \d, which takes every script's digits.
-_NUMBER = re.compile(r"(?P<prefix>\D*?)(?P<digits>[0-9０-９]+)")
+# A typed 受付番号: digits as a keyboard gives them (0-9, full-width ０-９), with what the
+# resident's card shows around them or staff add (「受付番号 12」, 「No.12」, 「#12」, 「12番」),
+# in either width. Not \d, which takes every script's digits.
+_NUMBER = re.compile(r"(?P<prefix>\D*?)(?P<digits>[0-9０-９]+)(?P<suffix>\D*)")
+_PREFIXES = {"", "no", "no.", "#", "no.#", "受付番号", "うけつけばんごう", "番号"}
+_SUFFIXES = {"", "番"}
 
 
 def typed_number(query: str) -> int | None:
@@ -40,7 +43,10 @@ def typed_number(query: str) -> int | None:
     count: 「²」, 「₂」, 「②」 (which NFKC makes 2) are text, or a search by name would find
     booking 2 instead of nobody."""
     match = _NUMBER.fullmatch("".join(query.split()))
-    if match is None or folded(match["prefix"]) not in ("", "no.", "#", "no.#"):
+    if match is None:
+        return None
+    prefix = folded(match["prefix"]).rstrip(":")  # 「受付番号：12」
+    if prefix not in _PREFIXES or folded(match["suffix"]) not in _SUFFIXES:
         return None
     return typed_id(match["digits"])
 
