@@ -570,6 +570,9 @@ def test_a_session_closed_before_the_next_tap_does_not_hide_the_next_one(residen
         ("やさしい日本語", "スマホ教室の日程", "もっと みる"),
         (None, "スマホ教室の日程", "次は？"),
         (None, "スマホ教室の日程", "もっと見て"),
+        # "more please" got "could not answer", "next please" a question back about settings
+        ("English", "When are the smartphone classes?", "more please"),
+        ("English", "When are the smartphone classes?", "Next please."),
     ],
 )
 def test_typing_for_more_dates_after_a_schedule_page_pages_on_as_the_button_does(
