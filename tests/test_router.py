@@ -225,6 +225,8 @@ def test_foreign_language_questions_are_recognised(router, text, intent, languag
         ("mai nanba kado no koshin", "und"),
         ("juminhyo no torikata", "und"),
         ("hoikuen no moshikomi", "und"),
+        ("gomi no hi", "und"),  # 日, not the English greeting
+        ("hi, juminhyo please", "en"),
         ("juminhyo in konbini", "en"),  # English words beside them: English
         ("juminhyo to print", "en"),
         ("juminhyo fee", "en"),

@@ -293,8 +293,8 @@ def _looks_english(words: list[str]) -> bool:
 # Japanese ward words as residents spell them in latin letters (the romaji foreign residents are
 # taught, and Japanese residents type on a phone without kana), and the particles and endings
 # around them. A message made only of these is Japanese, not English: "juminhyo" from a
-# Japanese resident was answered in English. Some are English words too ("do", "no", "to"):
-# a message needs one ward word that is not English to count.
+# Japanese resident was answered in English. Some are English words too ("do", "no", "to",
+# "hi", 日 in 「gomi no hi」): a message needs one ward word that is not English to count.
 _ROMAJI_TERMS = frozenset(
     _words(
         "juminhyo juminhyou juuminhyou jyuminhyo jūminhyō inkan inkanshomei shomei shoumei "
@@ -310,7 +310,7 @@ _ROMAJI_OTHERS = frozenset(
     _words(
         "mai wa ga wo o ni de no to mo ka ne yo e he desu desuka masu masuka dekimasu "
         "dekimasuka doko dokode nani nan itsu ikura dou kudasai onegai onegaishimasu shitai "
-        "hoshii toritai nakushita wasureta ni tsuite"
+        "hoshii toritai nakushita wasureta ni tsuite hi"
     )
 )
 # The particles and endings that are no English word, and "no" (「juminhyo no torikata」):
@@ -322,7 +322,7 @@ _ROMAJI_WORD = re.compile("[a-z\u00c0-\u024f'-]+")
 def _is_romaji(s: str) -> bool:
     """Whether a latin message is Japanese in romaji: one ward word at least, and every word a
     ward word or a particle ("mai nanba ka-do", "juminhyo wa doko") — or, with a particle, no
-    word of English or another language beside them ("juminhyo no torikata", "hoikuen no moshikomi",
+    word of English or another language beside them ("juminhyo no torikata", "gomi no hi",
     "mai nanba kado no koshin": words no list can hold all of, which made "no" English)."""
     words = [w.strip("-'") for w in _ROMAJI_WORD.findall(s)]
     words = [w for w in words if w]
