@@ -169,19 +169,31 @@ def test_a_month_with_a_share_but_no_count_is_left_out_of_the_years_share_and_sa
     assert share.result == pytest.approx(10.0) and share.months == 1
     manager = logged_in(app, "manager")
     csv = manager.get("/admin/dashboard/last-year.csv").get_data(as_text=True)
-    assert "コンビニ交付の割合（12か月のうち1か月分。件数のない月の割合は含みません）,10.0," in csv
+    note = "件数のない月と0%の月の割合は含みません"
+    assert f"コンビニ交付の割合（12か月のうち1か月分。{note}）,10.0," in csv
     manager.post(
         "/admin/lang", data={"lang": "en", "csrf_token": csrf_from(manager, "/admin/dashboard")}
     )
     english = manager.get("/admin/dashboard").get_data(as_text=True)
-    assert "(1 of 12 months; a month&#39;s share without its count is left out)" in english
+    note = "a month&#39;s share without its count, or of 0 %, is left out"
+    assert f"(1 of 12 months; {note})" in english
+
+
+def test_a_month_at_zero_percent_is_left_out_and_the_note_says_so(app):
+    """A share of 0 % says nothing of the month's issuance (count ÷ share): it is left out like
+    a share without its count, and the note named only that case."""
+    share = konbini_months(app, (4, "1,000", "10"), (5, "0", "0"))
+    assert share.result == pytest.approx(10.0) and share.months == 1
+    csv = logged_in(app, "manager").get("/admin/dashboard/last-year.csv").get_data(as_text=True)
+    assert "（12か月のうち1か月分。件数のない月と0%の月の割合は含みません）,10.0," in csv
 
 
 def test_a_share_without_any_count_shows_no_result_rather_than_a_mean(app):
     share = konbini_months(app, (4, None, "10"), (5, None, "60"))
     assert share.result is None and share.months == 0
     csv = logged_in(app, "manager").get("/admin/dashboard/last-year.csv").get_data(as_text=True)
-    assert "コンビニ交付の割合（12か月のうち0か月分。件数のない月の割合は含みません）,," in csv
+    note = "件数のない月と0%の月の割合は含みません"
+    assert f"コンビニ交付の割合（12か月のうち0か月分。{note}）,," in csv
 
 
 def test_staff_enter_a_monthly_figure_with_its_source_and_the_dashboard_charts_it(app):
