@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.db import make_engine, make_session_factory
 from bot.core.models import ConversationContext, Follower, ProcessedEvent
-from bot.core.prepared import Prepared
+from bot.core.prepared import Prepared, pipelined
 
 CONTEXT = ConversationContext.__table__
 STORE = Prepared(lambda insert: insert(CONTEXT))
@@ -94,3 +94,50 @@ def test_a_statement_that_needs_python_defaults_is_refused(sessions):
     claim_without_time = Prepared(lambda insert: insert(ProcessedEvent.__table__))
     with sessions() as db, pytest.raises(ValueError, match="give every column a value"):
         claim_without_time.run(db.connection(), {"webhook_event_id": "b"})
+
+
+def test_statements_sent_together_are_all_written_and_the_claim_read_after(sessions):
+    """A turn's writes go out together (one round trip on PostgreSQL): each is written, in the
+    session's transaction, and the claim's row is read once they are answered."""
+    with sessions() as db:
+        follower_id = a_follower(db)
+        connection = db.connection()
+        values = {"intent": "contact", "entry_key": None, "data": {}, "expires_at": WHEN}
+        with pipelined(connection):
+            STORE.run(connection, {"follower_id": follower_id, **values})
+            claim = CLAIM.send(connection, {"webhook_event_id": "c", "received_at": WHEN})
+        assert claim.row() == ("c",)
+        db.commit()
+        with pipelined(db.connection()):
+            again = CLAIM.send(db.connection(), {"webhook_event_id": "c", "received_at": WHEN})
+        assert again.row() is None  # claimed before: the second delivery sees it
+        db.rollback()
+    with sessions() as db:
+        assert READ.run(db.connection(), {"follower_id": follower_id})[0] == "contact"
+        assert db.scalars(select(ProcessedEvent.webhook_event_id)).all() == ["c"]
+
+
+def test_a_failure_among_statements_sent_together_is_sqlalchemys_and_the_rest_undone(sessions):
+    """On PostgreSQL the failure comes at the end of the block, not at the statement: it is
+    still SQLAlchemy's error (so an outage is still told from a bug), names no values, and the
+    rollback leaves nothing of the block and a connection that works."""
+    with sessions() as db:
+        connection = db.connection()
+        with pytest.raises(IntegrityError) as raised, pipelined(connection):
+            CLAIM.send(connection, {"webhook_event_id": "d", "received_at": WHEN})
+            STORE.run(
+                connection,
+                {
+                    "follower_id": 424242,  # no such follower
+                    "intent": "secret-intent-value",
+                    "entry_key": None,
+                    "data": {},
+                    "expires_at": WHEN,
+                },
+            )
+        assert "secret-intent-value" not in str(raised.value)
+        db.rollback()
+        assert CLAIM.run(db.connection(), {"webhook_event_id": "e", "received_at": WHEN}) == ("e",)
+        db.commit()
+    with sessions() as db:
+        assert db.scalars(select(ProcessedEvent.webhook_event_id)).all() == ["e"]

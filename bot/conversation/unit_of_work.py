@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.conversation.turn import CONTEXT_LIFETIME, LastAnswer, Resident, Turn
 from bot.core.db import utcnow
 from bot.core.models import ConversationContext, Follower, ProcessedEvent
-from bot.core.prepared import Prepared
+from bot.core.prepared import Prepared, Sent, pipelined
 from bot.residents import followers
 from bot.residents.questions import count_answer, count_question, count_safety_answer
 
@@ -93,18 +93,23 @@ class UnitOfWork:
         another delivery of the event was processed first."""
         # What handlers changed through the ORM is written first, as before these statements.
         connection = self.flushed()
-        if turn is not None:
-            self._save_context(connection, turn)
-        if not self._claim(connection, event_id):
-            return False
         now = self.clock()
-        if outcome.question and outcome.intent:
-            count_question(connection, outcome.intent, now)
-            answered = _answer_given(outcome.intent, turn)
-            if answered is not None:
-                count_answer(connection, *answered, now)
-        if outcome.safety:
-            count_safety_answer(connection, outcome.safety, now)
+        # The turn's writes go out together (one round trip on PostgreSQL, where each was
+        # one), the claim last: if another delivery claimed the event first, all of them are
+        # rolled back with it.
+        with pipelined(connection):
+            if turn is not None:
+                self._save_context(connection, turn)
+            if outcome.question and outcome.intent:
+                count_question(connection, outcome.intent, now)
+                answered = _answer_given(outcome.intent, turn)
+                if answered is not None:
+                    count_answer(connection, *answered, now)
+            if outcome.safety:
+                count_safety_answer(connection, outcome.safety, now)
+            claim = self._send_claim(connection, event_id)
+        if not self._claimed(claim):
+            return False
         self.commit()
         return True
 
@@ -116,13 +121,21 @@ class UnitOfWork:
     def _claim(self, connection: Connection, event_id: str | None) -> bool:
         """One `INSERT … ON CONFLICT DO NOTHING` on the unique key: atomic across workers, and
         no savepoint to pay for on every event. RETURNING, not rowcount: psycopg reports -1."""
-        if not event_id:
+        return self._claimed(self._send_claim(connection, event_id))
+
+    def _claimed(self, claim: Sent | None) -> bool:
+        """Whether the claim went in (or there was none to make); when another delivery of the
+        event claimed it first, this delivery's work is rolled back."""
+        if claim is None or claim.row() is not None:
             return True
-        values = {"webhook_event_id": event_id, "received_at": utcnow()}
-        if _CLAIM.run(connection, values) is None:
-            self.rollback()
-            return False
-        return True
+        self.rollback()
+        return False
+
+    def _send_claim(self, connection: Connection, event_id: str | None) -> Sent | None:
+        """The claim's INSERT, sent; None when the event has no id to claim."""
+        if not event_id:
+            return None
+        return _CLAIM.send(connection, {"webhook_event_id": event_id, "received_at": utcnow()})
 
     def flushed(self) -> Connection:
         """The connection in this unit's transaction, with the session's pending changes (if a

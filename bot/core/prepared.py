@@ -11,11 +11,16 @@ It runs inside the transaction of the SQLAlchemy connection it is given (so it c
 back with everything else), and a driver error is raised as SQLAlchemy raises it (an
 OperationalError is still an OperationalError, parameters hidden); a connection the database
 dropped is invalidated. Anything not on the hot path goes through SQLAlchemy as usual.
+
+On PostgreSQL each statement is a round trip, a send and a receive in this process: inside
+`pipelined`, statements whose answer nobody waits for go out together (psycopg's pipeline mode),
+and `Prepared.send` gives a row that is read once they are all answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,41 +78,33 @@ class Prepared:
         """Execute as `run` does; every row it returns (converted)."""
         return self._execute(connection, values, all_rows=True)
 
+    def send(self, connection: Connection, values: Mapping[str, Any]) -> Sent:
+        """Execute as `run` does, without waiting for the answer inside `pipelined` on
+        PostgreSQL: `Sent.row()`, after the block, is the row `run` would have returned."""
+        compiled = self._compiled_for(connection.dialect, tuple(values))
+        cursor = connection.connection.cursor()
+        try:
+            _answered(connection, compiled.sql, cursor, lambda: _sent(cursor, compiled, values))
+        except BaseException:
+            cursor.close()
+            raise
+        return Sent(connection, compiled, cursor)
+
     def _execute(
         self, connection: Connection, values: Mapping[str, Any], *, all_rows: bool
     ) -> list[tuple]:
-        dialect = connection.dialect
-        given = tuple(values)
-        compiled = self._compiled.get((dialect.name, given)) or self._compile(dialect, given)
-        parameters = compiled.parameters(values)
-        dbapi_connection = connection.connection
-        cursor = dbapi_connection.cursor()
+        compiled = self._compiled_for(connection.dialect, tuple(values))
+        cursor = connection.connection.cursor()
         try:
-            cursor.execute(compiled.sql, parameters)
-            if cursor.description is None:
-                found = []
-            elif all_rows:
-                found = cursor.fetchall()
-            else:
-                one = cursor.fetchone()
-                found = [] if one is None else [one]
-        except dialect.loaded_dbapi.Error as error:
-            gone = dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
-            if gone:
-                connection.invalidate(error)
-            raise exc.DBAPIError.instance(
-                compiled.sql,
-                None,
-                error,
-                dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                connection_invalidated=gone,
-                dialect=dialect,
-                ismulti=False,
-            ) from error
+            found = _answered(
+                connection, compiled.sql, cursor, lambda: _rows(cursor, compiled, values, all_rows)
+            )
         finally:
             cursor.close()
         return [compiled.row(row) for row in found]
+
+    def _compiled_for(self, dialect: Dialect, given: tuple[str, ...]) -> _Compiled:
+        return self._compiled.get((dialect.name, given)) or self._compile(dialect, given)
 
     def _compile(self, dialect: Dialect, given: tuple[str, ...]) -> _Compiled:
         statement: Any = self._build
@@ -148,3 +145,102 @@ class Prepared:
         )
         self._compiled[(dialect.name, given)] = prepared
         return prepared
+
+
+class Sent:
+    """A statement `Prepared.send` executed: its first row, once the database answered."""
+
+    def __init__(self, connection: Connection, compiled: _Compiled, cursor: Any):
+        self._connection = connection
+        self._compiled = compiled
+        self._cursor = cursor
+
+    def row(self) -> tuple | None:
+        """The first row it returned (converted), or None; read once."""
+        compiled, cursor = self._compiled, self._cursor
+        try:
+            found = _answered(
+                self._connection,
+                compiled.sql,
+                cursor,
+                lambda: cursor.fetchone() if compiled.results else None,
+            )
+        finally:
+            cursor.close()
+        return None if found is None else compiled.row(found)
+
+
+@contextmanager
+def pipelined(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, the statements run inside go out together and are answered at the end of
+    the block: one round trip for a turn's writes, where each was one. A failure of any is
+    raised there, as SQLAlchemy raises it. Elsewhere (SQLite, in this process: no round trips)
+    each statement runs at once, as outside."""
+    if connection.dialect.name != "postgresql" or not _PIPELINES:
+        yield
+        return
+    driver: Any = connection.connection.dbapi_connection
+    try:
+        with driver.pipeline():
+            yield
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _as_sqlalchemy_error(connection, "(statements sent together)", error) from error
+
+
+def _pipelines_supported() -> bool:
+    """Whether psycopg's libpq can pipeline (14 or later)."""
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return bool(psycopg.Pipeline.is_supported())
+
+
+_PIPELINES = _pipelines_supported()
+
+
+def _sent(cursor: Any, compiled: _Compiled, values: Mapping[str, Any]) -> None:
+    cursor.execute(compiled.sql, compiled.parameters(values))
+
+
+def _rows(cursor: Any, compiled: _Compiled, values: Mapping[str, Any], all_rows: bool) -> list:
+    """Execute, then its rows; none asked for when the statement returns none (inside
+    `pipelined` its answer is not in yet, and nobody needs to wait for it)."""
+    cursor.execute(compiled.sql, compiled.parameters(values))
+    if not compiled.results:
+        return []
+    if all_rows:
+        return cursor.fetchall()
+    one = cursor.fetchone()
+    return [] if one is None else [one]
+
+
+def _answered(connection: Connection, sql: str, cursor: Any, work: Callable[[], Any]) -> Any:
+    """What `work` (the driver's calls on `cursor`) returns; a driver error raised as
+    SQLAlchemy raises it."""
+    try:
+        return work()
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _as_sqlalchemy_error(connection, sql, error, cursor) from error
+
+
+def _as_sqlalchemy_error(
+    connection: Connection, sql: str, error: Any, cursor: Any = None
+) -> exc.StatementError:
+    """The driver's error as SQLAlchemy's (an OperationalError stays one), with no
+    parameters; the connection invalidated when the database dropped it."""
+    dialect = connection.dialect
+    driver = connection.connection.dbapi_connection
+    gone = dialect.is_disconnect(error, driver, cursor)
+    if gone:
+        connection.invalidate(error)
+    return exc.DBAPIError.instance(
+        sql,
+        None,
+        error,
+        dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        connection_invalidated=gone,
+        dialect=dialect,
+        ismulti=False,
+    )
