@@ -89,7 +89,7 @@ class UnitOfWork:
         return resident, LastAnswer(intent, entry_key, data or {})
 
     def finish(self, event_id: str | None, outcome: Outcome, turn: Turn | None) -> bool:
-        """Save the context, claim the event, count it, commit; False (and nothing kept) when
+        """Save the context, count the event, claim it, commit; False (and nothing kept) when
         another delivery of the event was processed first."""
         # What handlers changed through the ORM is written first, as before these statements.
         connection = self.flushed()
