@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from details_cv import stratified_folds  # noqa: E402  (bench/ is this script's folder)
 
 from bot.conversation.choosing import AREA_MARGIN, AREA_MIN, Chooser, clear_area  # noqa: E402
 from bot.conversation.router import details_train as DT  # noqa: E402
@@ -47,19 +48,7 @@ Ranked = list[tuple[str, float]]
 
 def folds(rows: list[tuple[str, str, str]], k: int = K, seed: int = SEED) -> list[int]:
     """Stratified by area, deterministic."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    fold = [0] * len(rows)
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, (_, _, label) in enumerate(rows):
-        groups[label].append(i)
-    for key in sorted(groups):
-        members = groups[key]
-        rng.shuffle(members)
-        for pos, i in enumerate(members):
-            fold[i] = pos % k
-    return fold
+    return stratified_folds([label for _, _, label in rows], k, seed)
 
 
 def out_of_fold(rows, always, content) -> list[Ranked]:

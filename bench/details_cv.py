@@ -71,13 +71,20 @@ def rows_of(paths) -> list[Row]:
 
 def folds(rows: list[Row], k: int = K, seed: int = SEED) -> list[int]:
     """Stratified by (intent, label), deterministic."""
+    return stratified_folds([(intent, label) for _, _, intent, label in rows], k, seed)
+
+
+def stratified_folds(keys: list, k: int, seed: int) -> list[int]:
+    """The fold of each row, given each row's stratum (any sortable key): every stratum's rows
+    shuffled by `seed` and dealt out in turn, so each fold holds its share of every stratum.
+    Also bench/areas_cv.py's."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    fold = [0] * len(rows)
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, (_, _, intent, label) in enumerate(rows):
-        groups[(intent, label)].append(i)
+    fold = [0] * len(keys)
+    groups: dict = defaultdict(list)
+    for i, key in enumerate(keys):
+        groups[key].append(i)
     for key in sorted(groups):
         members = groups[key]
         rng.shuffle(members)
