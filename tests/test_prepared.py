@@ -45,6 +45,13 @@ def a_follower(db, user: str = "U" + "0" * 32) -> int:
     ).scalar_one()
 
 
+def store_for_nobody(connection) -> None:
+    """A context for a follower who does not exist: the database refuses it (a foreign key),
+    with a value an error message must not repeat."""
+    values = {"intent": "secret-intent-value", "entry_key": None, "data": {}, "expires_at": WHEN}
+    STORE.run(connection, {"follower_id": 424242, **values})
+
+
 def test_values_go_in_and_come_out_as_sqlalchemy_writes_and_reads_them(sessions):
     with sessions() as db:
         ours, theirs = a_follower(db, "U" + "1" * 32), a_follower(db, "U" + "2" * 32)
@@ -77,16 +84,7 @@ def test_they_commit_and_roll_back_with_the_session(sessions):
 
 def test_a_driver_error_is_sqlalchemys_and_names_no_values(sessions):
     with sessions() as db, pytest.raises(IntegrityError) as raised:
-        STORE.run(
-            db.connection(),
-            {
-                "follower_id": 424242,  # no such follower
-                "intent": "secret-intent-value",
-                "entry_key": None,
-                "data": {},
-                "expires_at": WHEN,
-            },
-        )
+        store_for_nobody(db.connection())
     assert "secret-intent-value" not in str(raised.value)
 
 
@@ -125,16 +123,7 @@ def test_a_failure_among_statements_sent_together_is_sqlalchemys_and_the_rest_un
         connection = db.connection()
         with pytest.raises(IntegrityError) as raised, pipelined(connection):
             CLAIM.send(connection, {"webhook_event_id": "d", "received_at": WHEN})
-            STORE.run(
-                connection,
-                {
-                    "follower_id": 424242,  # no such follower
-                    "intent": "secret-intent-value",
-                    "entry_key": None,
-                    "data": {},
-                    "expires_at": WHEN,
-                },
-            )
+            store_for_nobody(connection)
         assert "secret-intent-value" not in str(raised.value)
         db.rollback()
         assert CLAIM.run(db.connection(), {"webhook_event_id": "e", "received_at": WHEN}) == ("e",)
