@@ -243,15 +243,19 @@ def is_over(session: ClassSession, now: dt.datetime, tz: ZoneInfo | None = None)
         return session.ends_at <= now
     if tz is None:
         return session.starts_at <= now
-    day = session.starts_at.astimezone(tz).date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(0), tz) <= now
+    return _start_of_day(session, tz, days_after=1) <= now
 
 
 def attendance_opens(session: Shown, tz: ZoneInfo) -> dt.datetime:
     """When attendance can first be recorded: the start of the session's day in `tz`. Before
     it nobody can have come, and a mark made days ahead (a tap on the wrong session's list)
     would count in the managers' figures as someone who came."""
-    day = session.starts_at.astimezone(tz).date()
+    return _start_of_day(session, tz)
+
+
+def _start_of_day(session: Shown, tz: ZoneInfo, days_after: int = 0) -> dt.datetime:
+    """Midnight in `tz` of the session's day, or of a day `days_after` it."""
+    day = session.starts_at.astimezone(tz).date() + dt.timedelta(days=days_after)
     return dt.datetime.combine(day, dt.time(0), tz)
 
 

@@ -238,11 +238,11 @@ def is_over(session: ClassSession) -> bool:
 def too_early_note(session: ClassSession) -> str | None:
     """Before the session's day (BOT_TIMEZONE): 「出席は当日(…)から記録できます。」 for the pages
     and the refusal; None from that day on, when attendance can be recorded."""
-    tz = navi().settings.tz
-    if classes.attendance_open(session, utcnow(), tz):
+    opens = classes.attendance_opens(session, navi().settings.tz)
+    if opens <= utcnow():
         return None
-    day = classes.attendance_opens(session, tz).date()
-    return t("classes.attendance_from_day", day=Formats(current_lang()).date(day, weekday=True))
+    day = Formats(current_lang()).date(opens.date(), weekday=True)
+    return t("classes.attendance_from_day", day=day)
 
 
 def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
