@@ -316,6 +316,8 @@ _ROMAJI_OTHERS = frozenset(
 # The particles and endings that are no English word, and "no" (「juminhyo no torikata」):
 # one of them joining a ward word to words the lists above lack is Japanese grammar.
 _ROMAJI_PARTICLES = frozenset(w for w in _ROMAJI_OTHERS if w not in _EN_WORDS) | {"no"}
+# Words that make a message beside a ward word English or another language's, not romaji.
+_NOT_ROMAJI = _EN_WORDS | _EN_CONTENT | _OTHER_LATIN_WORDS
 _ROMAJI_WORD = re.compile("[a-z\u00c0-\u024f'-]+")
 
 
@@ -331,5 +333,4 @@ def _is_romaji(s: str) -> bool:
     rest = [w for w in words if w not in _ROMAJI_TERMS and w not in _ROMAJI_OTHERS]
     if not rest:
         return True
-    foreign = _EN_WORDS | _EN_CONTENT | _OTHER_LATIN_WORDS
-    return any(w in _ROMAJI_PARTICLES for w in words) and not any(w in foreign for w in rest)
+    return any(w in _ROMAJI_PARTICLES for w in words) and not any(w in _NOT_ROMAJI for w in rest)
