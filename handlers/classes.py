@@ -338,12 +338,15 @@ def clash_card(turn: Turn, other: Reservation) -> dict:
 
 
 def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
-    """After a schedule, 「それを予約したい」: the one shown, the one named by place, or ask."""
+    """After a schedule, 「それを予約したい」: the one shown, the one named by place, or ask.
+    A place the list does not have (「2番目」 after a schedule of one) books nothing: which one
+    is asked, never the only session guessed for it."""
     number = ordinal(turn.normalized, turn.content.words.ordinals, bare=asked_which(turn))
     if number is not None:
         index = number - 1 if number > 0 else len(shown) + number
         if 0 <= index < len(shown):
             return book_in_words(turn, shown[index])
+        return ask_which(turn, shown)
     if len(shown) == 1:
         return book_in_words(turn, shown[0])
     return ask_which(turn, shown)

@@ -144,6 +144,18 @@ def test_an_ordinal_picks_that_session_from_the_schedule(resident, app):
         assert db.scalar(select(Reservation)).session.venue == "徳丸ふれあい館"
 
 
+@pytest.mark.parametrize("words", ["2番目を予約", "3番目", "2番目の回を予約したい"])
+def test_an_ordinal_past_the_end_of_the_schedule_books_nothing_and_asks_which(resident, app, words):
+    """「2番目」 after a schedule of one session: no second session, so nothing is booked (it
+    booked the only one, a session the resident never chose); which one is asked instead."""
+    add_session(app, venue="仲町ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    reply = resident.say(words)
+    assert "予約しました" not in reply.text and "どの回" in reply.text
+    assert len(reply.labels) == 1 and "仲町" in reply.labels[0]
+    assert statuses(app) == {}
+
+
 def test_an_ordinal_answers_which_one(resident, app):
     add_session(app, venue="仲町ふれあい館")
     add_session(app, days=4, venue="徳丸ふれあい館")
