@@ -174,6 +174,33 @@ def test_asking_for_another_language_in_words_gets_the_language_answer(
     assert "受信設定" in reply.text or "notification settings" in reply.text.lower()
 
 
+@pytest.mark.parametrize(
+    ("who", "asked_first", "words"),
+    [
+        ("ja", "スマホ教室はいつありますか", "英語"),
+        ("ja", "スマホ教室はいつありますか", "英語にして"),
+        ("ja", "スマホ教室はいつありますか", "やさしい日本語"),
+        ("ja", "コンビニ交付は何時まで", "英語"),
+        ("en", "smartphone class schedule", "日本語"),
+        ("en", "smartphone class schedule", "Japanese please"),
+        ("en", "menu", "日本語"),
+    ],
+)
+def test_a_language_named_alone_after_an_answer_is_not_read_as_its_follow_up(
+    resident, english_resident, who, asked_first, words
+):
+    """「英語にして」 right after the class schedule got the classes' 「参加できる人」 card (its
+    text mentions languages), and 「日本語」 alone got 「お答えできませんでした」: a language
+    named alone asks to change the language wherever it is typed."""
+    someone = english_resident if who == "en" else resident
+    someone.follow()
+    someone.say(asked_first)
+    reply = someone.say(words)
+    assert "03-3579-2018" in reply.text  # the language answer names the multilingual desk
+    assert "参加できる人" not in reply.text and "Who can join" not in reply.text
+    assert "日本語" in reply.labels or "English" in reply.labels  # the language buttons
+
+
 @pytest.mark.parametrize("tag", ["vi", "zh-Hant", "ko", "ne"])
 def test_a_new_friend_whose_line_we_do_not_speak_learns_of_the_desk_at_follow(
     client, standin, events, tag
