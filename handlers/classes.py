@@ -398,6 +398,9 @@ NAME_MAX = 40
 # words (「…何時まで取れますか」, "What are the hours"), which a probe saw booked as a name.
 NOT_A_NAME = re.compile(
     r"[0-9@/?？\n]|https?:|www\.|(ますか|ですか|でしょうか|ませんか)[。.!！]*$"
+    # …and asked plainly (「コンビニは何時まで」, 「日程を教えて」), as no name is written
+    r"|何時|どこ(で|に|へ|から|まで)|いつ(から|まで)"
+    r"|(まで|教えて|おしえて|ください|下さい|したい|知りたい|ほしい|欲しい)[。.!！]*$"
     # (a question word and two more words: "Will Smith" and "Do Van An" are names)
     r"|^(what|when|where|how|why|which)\s+\S+\s+\S+",
     re.IGNORECASE,

@@ -349,7 +349,15 @@ def test_the_schedule_chosen_on_an_ask_back_is_the_live_one(resident, app):
 
 
 @pytest.mark.parametrize(
-    "typed", ["コンビニで住民票は何時まで取れますか", "What are the konbini hours", "😀"]
+    "typed",
+    [
+        "コンビニで住民票は何時まで取れますか",
+        "What are the konbini hours",
+        "😀",
+        "コンビニは何時まで",  # asked plainly: it was taken as the name, and furigana asked
+        "マイナンバーカードの更新を教えて",
+        "住民票を取りたいのでやり方を知りたい",
+    ],
 )
 def test_a_question_or_an_emoji_typed_for_the_name_is_not_booked_as_one(resident, app, typed):
     add_session(app, asks_name=True)
