@@ -368,11 +368,16 @@ def book_in_words(turn: Turn, session_id: int) -> list[dict]:
 
 
 def ask_which(turn: Turn, shown: list[int]) -> list[dict]:
-    """Several sessions were shown: one quick reply per session that is still open."""
+    """Several sessions were shown: one quick reply per session that is still open and not
+    already the resident's (booked or waiting); when all of those are theirs, their bookings."""
     db, tz = turn.services.db, turn.services.settings.tz
     still_open = [s for s in (db.get(ClassSession, i) for i in shown) if s and is_open(turn, s)]
     if not still_open:
         return session_closed(turn)
+    held = {r.session_id for r in my_bookings(turn)}
+    still_open = [s for s in still_open if s.id not in held]
+    if not still_open:
+        return show_my_reservations(turn, turn.content.entry(INTENT, "my_reservations", turn.lang))
     choices = [
         messages.postback_action(
             f"{short_when(s, tz, turn.lang)} {classes.venue_in(s, turn.lang)}",

@@ -133,6 +133,38 @@ def test_book_it_after_a_schedule_of_several_asks_which(resident, app):
         assert booked.session.venue == "徳丸ふれあい館"
 
 
+def test_asking_which_to_book_leaves_out_the_sessions_already_booked(resident, app):
+    """「予約したい」 after a schedule of two, one of them booked already: only the other is
+    offered (booking the first again only said it was booked), and 「1番目」 then means it."""
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    assert "予約しました" in resident.say("1番目を予約").text
+    resident.say("スマホ教室はいつありますか")
+    question = resident.say("予約したい")
+    assert "どの回" in question.text
+    assert len(question.labels) == 1 and "徳丸" in question.labels[0]
+    assert "予約しました" in resident.say("1番目").text
+    with app.extensions["navi"].sessions() as db:
+        venues = sorted(r.session.venue for r in db.scalars(select(Reservation)))
+    assert venues == ["仲町ふれあい館", "徳丸ふれあい館"]
+
+
+def test_asking_which_to_book_when_every_session_is_booked_shows_the_bookings(resident, app):
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    resident.say("1番目を予約")
+    resident.say("スマホ教室はいつありますか")
+    resident.say("2番目を予約")
+    resident.say("スマホ教室はいつありますか")
+    reply = resident.say("予約したい")
+    assert "どの回" not in reply.text
+    assert "仲町" in reply.text and "徳丸" in reply.text and "キャンセル" in reply.text
+    with app.extensions["navi"].sessions() as db:
+        assert len(db.scalars(select(Reservation)).all()) == 2  # nothing booked twice
+
+
 def test_an_ordinal_picks_that_session_from_the_schedule(resident, app):
     add_session(app, venue="仲町ふれあい館")
     add_session(app, days=4, venue="徳丸ふれあい館")
