@@ -61,6 +61,11 @@ BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
 # words.yaml) only with a booking request.
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
 KANJI_DIGITS = "一二三四五六七八九"
+# A date typed to answer 「どの回を予約しますか？」: 「12月10日」, 「12/10」, or a day, 「10日」.
+DATE = re.compile(
+    r"(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|/)\s*(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
+    r"|(?<![0-9/])(?P<only_day>3[01]|[12][0-9]|0?[1-9])\s*日"
+)
 ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
 # A number alone (「2」, 「２」 once normalised, 「2番」, 「2でお願いします」) picks a session only
 # when the bot has just asked 「どの回を予約しますか？」: anywhere else it means nothing.
@@ -118,6 +123,8 @@ def wants_to_book(turn: Turn) -> bool:
         return False
     choosing = asked_which(turn)
     if NUMBERED.search(text) or (choosing and ordinal(text, words.ordinals, bare=True) is not None):
+        return True
+    if choosing and DATE.search(text):
         return True
     return any(word in text for word in words.booking)
 
@@ -341,6 +348,8 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     """After a schedule, 「それを予約したい」: the one shown, the one named by place, or ask.
     A place the list does not have (「2番目」 after a schedule of one) books nothing: which one
     is asked, never the only session guessed for it."""
+    if asked_which(turn) and (dated := dated_session(turn, shown)) is not None:
+        return book_in_words(turn, dated) if dated else ask_which(turn, shown)
     number = ordinal(turn.normalized, turn.content.words.ordinals, bare=asked_which(turn))
     if number is not None:
         index = number - 1 if number > 0 else len(shown) + number
@@ -350,6 +359,27 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     if len(shown) == 1:
         return book_in_words(turn, shown[0])
     return ask_which(turn, shown)
+
+
+def dated_session(turn: Turn, shown: list[int]) -> int | None:
+    """The session a date typed in answer to 「どの回を予約しますか？」 names (「12月10日の回」,
+    「12/10」, 「10日」): its id; 0 when the date names none of them, or more than one (which
+    is asked again); None when no date is typed."""
+    found = DATE.search(turn.normalized)
+    if found is None:
+        return None
+    month = int(found["month"]) if found["month"] else None
+    day = int(found["day"] or found["only_day"])
+    tz = turn.services.settings.tz
+    db = turn.services.db
+    named = [
+        session.id
+        for session in (db.get(ClassSession, i) for i in shown)
+        if session is not None
+        and (local := session.starts_at.astimezone(tz)).day == day
+        and month in (None, local.month)
+    ]
+    return named[0] if len(named) == 1 else 0
 
 
 def book_in_words(turn: Turn, session_id: int) -> list[dict]:

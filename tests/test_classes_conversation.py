@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -163,6 +164,32 @@ def test_asking_which_to_book_when_every_session_is_booked_shows_the_bookings(re
     assert "仲町" in reply.text and "徳丸" in reply.text and "キャンセル" in reply.text
     with app.extensions["navi"].sessions() as db:
         assert len(db.scalars(select(Reservation)).all()) == 2  # nothing booked twice
+
+
+@pytest.mark.parametrize("form", ["{m}月{d}日の回", "{m}/{d}", "{d}日でお願いします", "{m}月{d}日"])
+def test_a_date_typed_in_answer_to_which_one_books_that_session(resident, app, form):
+    """「12月10日の回」 typed after 「どの回を予約しますか？」 books the session of that day (it
+    showed the schedule again)."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    assert "どの回" in resident.say("予約したい").text
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    reply = resident.say(form.format(m=day.month, d=day.day))
+    assert "予約しました" in reply.text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Reservation)).session.venue == "徳丸ふれあい館"
+
+
+def test_a_date_that_names_no_session_shown_books_nothing_and_asks_again(resident, app):
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    resident.say("予約したい")
+    far = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=10)).date()
+    reply = resident.say(f"{far.month}月{far.day}日の回")
+    assert "予約しました" not in reply.text and "どの回" in reply.text
+    assert statuses(app) == {}
 
 
 def test_an_ordinal_picks_that_session_from_the_schedule(resident, app):
