@@ -339,3 +339,28 @@ def test_opening_hours_alone_asks_which_service(resident, text):
 def test_opening_hours_after_an_answer_are_that_answers_hours(resident):
     resident.say("コンビニで住民票を取りたい")
     assert "午後11時" in resident.say("何時まで？").text
+
+
+@pytest.mark.parametrize(
+    ("who", "words", "expected"),
+    [
+        ("ja", "質問があります", "聞きたいことを文章でそのまま送ってください"),
+        ("ja", "質問があります。", "聞きたいことを文章でそのまま送ってください"),
+        ("ja", "聞きたいことがあります", "聞きたいことを文章でそのまま送ってください"),
+        ("ja", "すみません", "聞きたいことをそのまま文章で送ってください"),
+        ("ja", "もしもし？", "聞きたいことをそのまま文章で送ってください"),
+        ("en", "I have a question", "I can help with"),
+        ("en", "Excuse me", "type your question"),
+    ],
+)
+def test_an_opening_with_no_question_yet_gets_how_to_ask(
+    resident, english_resident, app, who, words, expected
+):
+    """「質問があります」 or 「すみません」 says a question is coming: it got 「お答えできません
+    でした」 and was kept for staff as a question the bot could not answer."""
+    someone = english_resident if who == "en" else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert expected.lower() in reply.text.lower().replace("\n", "")
+    assert "お答えできませんでした" not in reply.text and "could not answer" not in reply.text
+    assert unanswered(app) == 0

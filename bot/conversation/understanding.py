@@ -131,7 +131,8 @@ def understand(
     words = content.words
     if normalized in words.reset:
         return Understanding("", "reset")
-    command = words.commands.get(normalized)
+    # a command with a mark after it (「質問があります。」, "help?") is still the command
+    command = words.commands.get(normalized) or words.commands.get(_alone(normalized))
     if command:
         return Understanding(command, "command", entry=chooser.rank(command, normalized)[0][0])
     if _alone(normalized) in words.more:
