@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from bot import announcements
 from bot.core.db import utcnow
-from bot.core.models import Follower
+from bot.core.models import Announcement, Follower
 from tests.admin_helpers import console_client, csrf_from, log_in, make_user
 from tests.test_admin_staff import (
     audited,
@@ -193,6 +193,32 @@ def test_the_list_shows_when_an_announcement_was_withdrawn_not_its_send_time(app
     staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, detail)})
     english = text_of(staff.get("/admin/announcements")).split("<tbody>")[1]
     assert f"Withdrawn {at}" in english and f"(was to go {plan})" in english
+
+
+def test_the_list_shows_when_an_announcement_was_refused_not_its_send_time(app, staff, standin):
+    """One the monthly quota stopped showed only its planned time in 「送信日時」, beside the badge
+    送信せず, as if it had gone then: it says when it was stopped, and the plan it was."""
+    followers(app, 30)
+    planned = (utcnow() + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    compose(staff, text="上限で止まるお知らせ", when="later", send_at=local(planned))
+    with app.extensions["navi"].sessions() as db:
+        db.execute(update(Announcement).values(send_at=utcnow() - dt.timedelta(seconds=1)))
+        db.commit()
+    standin.set_quota(limit=1000, used=990)
+    try:
+        with pytest.raises(announcements.QuotaExceeded):
+            send_due(app)
+    finally:
+        standin.set_quota(limit=None)
+    (refused,) = stored_announcements(app)
+    assert refused.status == "refused"
+    at, plan = (local(x).replace("T", " ") for x in (refused.finished_at, refused.send_at))
+    row = text_of(staff.get("/admin/announcements")).split("<tbody>")[1]
+    assert f"送信せず {at}" in row and f"（送信予定 {plan}）" in row
+    token = csrf_from(staff, "/admin/announcements")
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": token})
+    english = text_of(staff.get("/admin/announcements")).split("<tbody>")[1]
+    assert f"Not sent {at}" in english and f"(was to go {plan})" in english
 
 
 def test_the_audit_log_names_an_announcements_audience_in_words(app, staff):
