@@ -81,6 +81,33 @@ def test_a_question_in_a_language_we_do_not_speak_gets_the_note_not_a_guess(resi
     assert "Konbini certificates" in reply.labels
 
 
+def test_a_choice_guessed_across_topics_from_a_language_we_do_not_speak_is_not_offered(
+    resident,
+):
+    """A Vietnamese question on a residence certificate was offered 「Konbini hours」 or
+    「Stop all」 (the notifications): answers of two topics the router guessed from words it
+    cannot read. It gets the note with the topics instead."""
+    resident.follow()
+    reply = resident.say("Tôi muốn lấy giấy chứng nhận cư trú")
+    assert "answers only in" in first_text(reply) and "03-3579-2018" in reply.text
+    assert "Konbini certificates" in reply.labels
+    assert not {"Stop all", "Konbini hours"} & set(reply.labels)
+    assert "Which of these" not in reply.text
+
+
+def test_a_choice_guessed_within_a_topic_from_a_language_we_do_not_speak_is_its_overview(
+    resident,
+):
+    """A Korean question on getting a residence record at a konbini was offered 「Which
+    certificates」 or 「iPhone」: the topic was clear, the answer within it a guess. It gets the
+    note, then the topic's overview, which leads to every answer of it."""
+    resident.follow()
+    reply = resident.say("주민표를 편의점에서 받을 수 있나요?")
+    assert "answers only in" in first_text(reply)
+    assert "Certificates at convenience stores" in reply.text
+    assert "iPhone" not in reply.labels and "Which of these" not in reply.text
+
+
 @pytest.mark.parametrize("words", ["我々区民", "我々高齢者向講座"])
 def test_we_in_kanji_only_japanese_stays_japanese(resident, words):
     """我 alone marks Chinese, but 我々 is Japanese: a kanji-only message with it was answered

@@ -223,11 +223,20 @@ class Answerer:
             return Outcome("answered", awaited), self.registry.for_event(awaited)(turn), turn
         if route.language not in languages.answer_in_english:
             answer = self._answer_meant(turn, meant)
-        elif meant.intent == "unknown" and meant.how == "routed":
-            # In a language we do not speak, and nothing we answer: the note a new friend in
-            # such a language gets, not a ward service guessed from words we cannot read.
+        elif (meant.intent == "unknown" and meant.how == "routed") or _guessed_across_topics(meant):
+            # In a language we do not speak, and nothing we answer (or only a choice of answers
+            # from different topics, guessed from words we cannot read: 「iPhone」 for a Korean
+            # question on certificates): the note a new friend in such a language gets, with
+            # the topics to choose from.
+            meant = replace(meant, intent="unknown")
             answer = self.registry.for_event("other_language")(turn)
         else:  # answered, after the note on the languages we speak
+            if meant.how == "ask":
+                # "which of these?" between one topic's answers, read from words we cannot
+                # read (a Korean question on certificates offered 「iPhone」): the topic's
+                # overview, which leads to them all
+                overview = self.content.topic(meant.intent, lang).overview().key
+                meant = replace(meant, how="routed", entry=overview, options=())
             note = messages.text(self.content.other_language_note())
             answer = [note, *self._answer_meant(turn, meant)]
         return Outcome("answered", meant.intent, question=True), answer, turn
@@ -316,3 +325,9 @@ class Answerer:
             chooser=self.chooser,
         )
         return Turn(resident=resident, lang=lang, services=services, **fields)
+
+
+def _guessed_across_topics(meant: Understanding) -> bool:
+    """Whether the bot would ask "which of these?" between answers of different topics: for
+    a message in a language it does not read, a sign of guessing, not of two close readings."""
+    return meant.how == "ask" and len({intent for intent, _ in meant.options}) > 1
