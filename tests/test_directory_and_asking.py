@@ -124,6 +124,16 @@ def test_a_dog_question_in_everyday_words_still_names_the_pets_section(resident,
     assert "担当の窓口をご案内します" in reply.text and "犬の登録" in reply.text
 
 
+@pytest.mark.parametrize("text", ["にゅうがくのてつづき", "しゅうがくえんじょ", "てんこうのてつづき"])
+def test_a_school_question_in_hiragana_names_the_schools_section_not_moving_house(
+    resident, text
+):
+    """「にゅうがくのてつづき」 (entering school, in hiragana) got the moving-house section
+    (転入・転出): 入学 and 就学 were match words in kanji only."""
+    reply = resident.say(text)
+    assert "小中学校" in reply.text and "転入・転出" not in reply.text
+
+
 def test_every_area_names_itself_in_each_language_and_cites_an_official_page():
     data = yaml.safe_load((ROOT / "content" / "directory.yaml").read_text("utf-8"))
     directory = Directory.model_validate(data)
