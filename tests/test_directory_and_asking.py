@@ -124,10 +124,10 @@ def test_a_dog_question_in_everyday_words_still_names_the_pets_section(resident,
     assert "担当の窓口をご案内します" in reply.text and "犬の登録" in reply.text
 
 
-@pytest.mark.parametrize("text", ["にゅうがくのてつづき", "しゅうがくえんじょ", "てんこうのてつづき"])
-def test_a_school_question_in_hiragana_names_the_schools_section_not_moving_house(
-    resident, text
-):
+@pytest.mark.parametrize(
+    "text", ["にゅうがくのてつづき", "しゅうがくえんじょ", "てんこうのてつづき"]
+)
+def test_a_school_question_in_hiragana_names_the_schools_section_not_moving_house(resident, text):
     """「にゅうがくのてつづき」 (entering school, in hiragana) got the moving-house section
     (転入・転出): 入学 and 就学 were match words in kanji only."""
     reply = resident.say(text)
