@@ -68,6 +68,18 @@ def test_the_booking_card_shows_the_booking_number_large_and_what_staff_wrote_to
     assert "受付でこのカードをお見せください" in reply.text
 
 
+def test_a_forgotten_booking_number_is_offered_my_bookings_where_it_is(resident, app):
+    """「受付番号を忘れた」 got the My Number card's forgotten-PIN answer (暗証番号): the router
+    did not know 受付番号 as a booking word. 予約の確認, which shows it, is now offered."""
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    question = resident.say("受付番号を忘れた")
+    assert "予約の確認" in question.labels
+    number = the_reservation(app).id
+    assert f"受付番号 {number}" in resident.tap("予約の確認").text
+
+
 def test_my_bookings_shows_the_booking_number_again(resident, app):
     add_session(app, bring="スマホをお持ちください")
     resident.say("スマホ教室はいつありますか")

@@ -77,7 +77,7 @@ CONCEPTS: dict[str, str] = {
         r"khóa học|कक्षा|aula|klase|mag-aral|讲座|课"
     ),
     "booking": (
-        r"予約|申込|きゃんせる|定員|日程|参加|持ち物|持っていく|会場|何回|"
+        r"予約|受付番号|申込|きゃんせる|定員|日程|参加|持ち物|持っていく|会場|何回|"
         r"book|reserv|cancel|schedule|join|sign up|报名|預約|预约|예약|đặt|đăng ký|बुक"
     ),
     "oos_class": (
