@@ -79,3 +79,43 @@ def test_0006_moves_data_deletions_out_of_the_blocks_and_back_on_downgrade(empty
         config.attributes["connection"] = connection
         command.downgrade(config, "0005_dashboard_indexes")
     assert rollup(empty_engine) == [("2026-11-02", 3, 0, 3)]
+
+
+def test_0019_gives_every_resident_who_followed_before_it_the_day_before_reminders(empty_engine):
+    """A resident who booked a class before the setting existed keeps the reminder they got."""
+    upgrade(empty_engine, "0018_nameless_held_seats")
+    insert = text(
+        "INSERT INTO followers (line_user_id, language, large_text, following, last_event_ms,"
+        " created_at) VALUES (:u, 'ja', :large, :following, 0, :at)"
+    )
+    at = dt.datetime(2026, 11, 2, 3, 0)
+    with empty_engine.begin() as connection:
+        connection.execute(
+            insert, {"u": "U" + "1" * 32, "large": False, "following": True, "at": at}
+        )
+        connection.execute(
+            insert, {"u": "U" + "2" * 32, "large": True, "following": False, "at": at}
+        )
+
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT line_user_id, class_reminders FROM followers ORDER BY line_user_id")
+        ).all()
+    assert [(user[1], bool(on)) for user, on in rows] == [("1", True), ("2", True)]
+    with empty_engine.begin() as connection:  # a row written later without it gets it on too
+        connection.execute(
+            insert, {"u": "U" + "3" * 32, "large": False, "following": True, "at": at}
+        )
+        on = connection.scalar(
+            text("SELECT class_reminders FROM followers WHERE line_user_id = :u"),
+            {"u": "U" + "3" * 32},
+        )
+    assert bool(on) is True
+
+    config = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0018_nameless_held_seats")
+    columns = {c["name"] for c in inspect(empty_engine).get_columns("followers")}
+    assert "class_reminders" not in columns and "large_text" in columns

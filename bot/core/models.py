@@ -1,7 +1,7 @@
 """Typed SQLAlchemy 2 models. Small, no behaviour that knows about HTTP, Flask or LINE.
 
 Personal data is kept to the minimum (README, "Personal data"): the LINE user ID, language,
-topic and text-size settings and reservations. The follow ledger and unanswered questions carry
+topic, text-size and class-reminder settings and reservations. The follow ledger and unanswered questions carry
 no user ID.
 """
 
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -39,6 +40,9 @@ class Follower(Base):
     language: Mapped[str] = mapped_column(String(8), default="ja")
     # Chosen in 受信設定: every card one text size up (bot.line.messages.larger).
     large_text: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Chosen in 受信設定: the push the day before each booked class (bot.classes.reminders).
+    # On until the resident turns it off; the class's other messages do not depend on it.
+    class_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     following: Mapped[bool] = mapped_column(default=True)
     # Timestamp (LINE's, in ms) of the newest follow/unfollow applied: older events that arrive
     # late do not overwrite newer state.
