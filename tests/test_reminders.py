@@ -10,7 +10,7 @@ from sqlalchemy import update
 from bot import classes
 from bot.classes import changes, reservations
 from bot.classes.reminders import send_due_reminders
-from bot.core.models import Reservation
+from bot.core.models import ClassSession, Follower, Reservation
 from bot.residents.followers import get_or_create_follower
 
 PUSH = "/v2/bot/message/push"
@@ -48,6 +48,15 @@ def book(navi, starts_at: dt.datetime, user_id: str = USER, language: str = "ja"
         reservation = reservations.reserve(db, session.id, follower).reservation
         db.commit()
         return reservation.id
+
+
+def set_reminders(navi, user_id: str, on: bool) -> None:
+    """The resident's choice in 受信設定 (tests/test_settings.py taps it)."""
+    with navi.sessions() as db:
+        db.execute(
+            update(Follower).where(Follower.line_user_id == user_id).values(class_reminders=on)
+        )
+        db.commit()
 
 
 def reminded_at(navi, reservation_id: int):
@@ -153,3 +162,68 @@ def test_a_session_postponed_after_its_reminder_is_reminded_again_the_day_before
     (reminder,) = standin.messages_to(USER)[before:]
     assert "明日" in reminder["altText"]
     assert new_start.strftime("%-m月%-d日") in reminder["altText"]
+
+
+OTHER = "U" + "7" * 32
+
+
+def test_a_resident_who_turned_reminders_off_gets_none_and_others_still_do(navi, run, standin):
+    tomorrow = local_day(navi, 1, 10)
+    mine = book(navi, tomorrow)
+    book(navi, tomorrow, user_id=OTHER)
+    set_reminders(navi, USER, False)
+    assert run() == 1  # only the other resident's reminder is counted as sent
+    assert standin.messages_to(USER) == []
+    assert len(standin.messages_to(OTHER)) == 1
+    assert reminded_at(navi, mine) is None  # not marked as reminded either
+    assert run() == 0
+    assert standin.messages_to(USER) == []
+
+
+def test_reminders_turned_back_on_are_sent_again(navi, run, standin):
+    first = book(navi, local_day(navi, 1, 10))
+    set_reminders(navi, USER, False)
+    assert run() == 0
+    set_reminders(navi, USER, True)
+    assert run() == 1  # the same booking, still before its day: reminded after all
+    (pushed,) = standin.messages_to(USER)
+    assert "明日" in pushed["altText"]
+    assert reminded_at(navi, first) is not None
+
+
+def test_reminders_off_leave_a_seat_from_the_waiting_list_and_the_wards_changes(navi, standin):
+    """Turning reminders off stops only the reminder: a seat freed for the resident, a session
+    moved and a session cancelled by the ward still reach them."""
+    with navi.sessions() as db:
+        session = classes.add_session(
+            db,
+            title="はじめてのLINE",
+            starts_at=local_day(navi, 3, 10),
+            venue="仲町ふれあい館",
+            capacity=1,
+        )
+        reservations.reserve(db, session.id, get_or_create_follower(db, OTHER))
+        waiting = get_or_create_follower(db, USER)
+        waiting.class_reminders = False
+        assert reservations.reserve(db, session.id, waiting).kind == "waitlisted"
+        db.commit()
+        session_id = session.id
+
+    def staff(**change):
+        with navi.sessions() as db:
+            session = db.get(ClassSession, session_id)
+            details = {name: getattr(session, name) for name in changes.EDITABLE}
+            now = dt.datetime.now(dt.UTC)
+            notices = changes.update_session(db, session_id, "staff", now, **details | change)
+            db.commit()
+        changes.tell(navi.sessions, navi.outbox, navi.content, navi.settings, notices, "staff")
+
+    staff(capacity=2)  # a seat for the resident on the waiting list
+    staff(venue="志村ふれあい館")  # the session moves
+    with navi.sessions() as db:
+        notices = changes.cancel_session(db, session_id, "staff")
+        db.commit()
+    changes.tell(navi.sessions, navi.outbox, navi.content, navi.settings, notices, "staff")
+    told = [m["altText"] for m in standin.messages_to(USER)]
+    assert len(told) == 3
+    assert "席が空いた" in told[0] and "志村ふれあい館" in told[1] and "中止" in told[2]

@@ -6,7 +6,10 @@ commit. A second run skips what was marked; a crash between the push and the com
 again with the same key, LINE answers 409, and that counts as sent — so the resident still gets
 one message. A push LINE does not take now is kept by the outbox and retried within the day,
 not left for tomorrow's run (which would be too late). A session moved to another time is
-reminded again before its new date (bot.classes.changes.remind_again).
+reminded again before its new date (bot.classes.changes.remind_again). A resident who turned
+the reminders off in 受信設定 (Follower.class_reminders) is skipped and not marked: turned on
+again before the run, they are reminded. Their other class messages (a seat from the waiting
+list, a session changed or cancelled: bot.classes.changes) do not depend on it.
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ def tomorrow(now: dt.datetime, settings: Settings) -> tuple[dt.datetime, dt.date
 
 def due_reminders(start: dt.datetime, end: dt.datetime):
     """Reservations still to remind: booked, not yet reminded, session open and in [start, end),
-    the resident still a friend (LINE does not deliver to those who blocked us)."""
+    the resident still a friend (LINE does not deliver to those who blocked us) who has not
+    turned the reminders off (受信設定)."""
     return (
         select(Reservation.id)
         .join(Reservation.session)
@@ -70,6 +74,7 @@ def due_reminders(start: dt.datetime, end: dt.datetime):
             ClassSession.starts_at >= start,
             ClassSession.starts_at < end,
             Follower.following.is_(True),
+            Follower.class_reminders.is_(True),
         )
         .order_by(ClassSession.starts_at, Reservation.id)
     )
