@@ -3,7 +3,7 @@ booked class (受信設定)
 
 Revision ID: 0019_follower_class_reminders
 Revises: 0018_nameless_held_seats
-Create Date: 2026-12-04 09:00:00
+Create Date: 2026-12-03 09:00:00
 """
 
 import sqlalchemy as sa
