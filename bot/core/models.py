@@ -1,8 +1,8 @@
 """Typed SQLAlchemy 2 models. Small, no behaviour that knows about HTTP, Flask or LINE.
 
 Personal data is kept to the minimum (README, "Personal data"): the LINE user ID, language,
-topic, text-size and class-reminder settings and reservations. The follow ledger and unanswered questions carry
-no user ID.
+topic, text-size and class-reminder settings and reservations. The follow ledger and unanswered
+questions carry no user ID.
 """
 
 from __future__ import annotations
