@@ -1,10 +1,10 @@
 """A resident's own settings: which announcements they receive, their language, the size of
-the cards' text, their data.
+the cards' text, the reminder the day before a booked class, their data.
 
-Intent: notification_settings (the text_size entry answers with the text-size button first).
-Postback actions: toggle_topic, stop_all, all_topics, language,
-text_size, delete_data. Every change answers with the new state, so the resident sees it took
-effect.
+Intent: notification_settings (the text_size and reminders entries answer with their own button
+first). Postback actions: toggle_topic, stop_all, all_topics, language, text_size,
+class_reminders, delete_data. Every change answers with the new state, so the resident sees it
+took effect.
 """
 
 from bot.classes import reservations
@@ -33,6 +33,8 @@ def manage_settings(turn: Turn) -> list[dict]:
         return [messages.with_quick_replies(entry_card(turn, entry), [confirm, keep])]
     if entry.key == "text_size":
         return [entry_card(turn, entry), text_size_panel(turn)]
+    if entry.key == "reminders":
+        return [entry_card(turn, entry), reminders_panel(turn)]
     return [entry_card(turn, entry), settings_panel(turn)]
 
 
@@ -48,9 +50,31 @@ def text_size_panel(turn: Turn) -> dict:
     return messages.with_quick_replies(messages.text(status), [switch, *menu_actions(turn)])
 
 
+def reminders_panel(turn: Turn) -> dict:
+    """Whether the day-before reminders are on, with the one button that turns them off (or on)
+    first: a resident who asked to stop them should not have to find it among the topics."""
+    status = turn.ui(_reminders_status(turn))
+    return messages.with_quick_replies(
+        messages.text(status), [_reminders_switch(turn), *menu_actions(turn)]
+    )
+
+
+def _reminders_status(turn: Turn) -> str:
+    on = turn.follower.class_reminders
+    return "class_reminders_status_on" if on else "class_reminders_status_off"
+
+
+def _reminders_switch(turn: Turn) -> dict:
+    on = turn.follower.class_reminders
+    return messages.postback_action(
+        turn.ui("class_reminders_off_button" if on else "class_reminders_on_button"),
+        Postback("class_reminders", {"r": "off" if on else "on"}),
+    )
+
+
 def settings_panel(turn: Turn, headline: str | None = None) -> dict:
-    """The current topics and text size, with a switch per topic, stop-all, text size and
-    language buttons."""
+    """The current topics, text size and class reminders, with a switch per topic, stop-all,
+    text size, class reminders and language buttons."""
     on = turn.follower.topic_ids
     names = [turn.content.topic_name(t, turn.lang) for t in subscribable_topics() if t in on]
     listed = names[0] if names else turn.ui("none")
@@ -59,6 +83,7 @@ def settings_panel(turn: Turn, headline: str | None = None) -> dict:
     status = turn.ui("settings_status", topics=listed)
     large = turn.follower.large_text
     status += "\n" + turn.ui("large_text_status_on" if large else "large_text_status_off")
+    status += "\n" + turn.ui(_reminders_status(turn))
     switches = [
         messages.postback_action(
             turn.ui(
@@ -77,6 +102,7 @@ def settings_panel(turn: Turn, headline: str | None = None) -> dict:
             Postback("text_size", {"s": "normal" if large else "large"}),
         )
     )
+    switches.append(_reminders_switch(turn))
     switches += [
         messages.postback_action(language.name, Postback("language", {"l": language.code}))
         for language in turn.content.languages.languages
@@ -149,6 +175,19 @@ def change_text_size(turn: Turn) -> list[dict]:
     large = turn.content.large_text(turn.lang)
     card = messages.card(turn.ui("large_text_title"), turn.ui(done), large=large)
     return [card, settings_panel(turn)]
+
+
+@router.action("class_reminders")
+def change_class_reminders(turn: Turn) -> list[dict]:
+    """The reminder the day before each booked session, off or on again (the bookings stay);
+    the button says which, so a second tap of an old button changes nothing."""
+    assert turn.postback is not None  # an action handler: run only for a postback of ours
+    wanted = turn.postback.params.get("r")
+    if wanted not in ("on", "off"):
+        return with_menu(turn, turn.ui("postback_unknown"))
+    turn.follower.class_reminders = wanted == "on"
+    done = "class_reminders_on_done" if wanted == "on" else "class_reminders_off_done"
+    return [settings_panel(turn, turn.ui(done))]
 
 
 @router.action("delete_data")

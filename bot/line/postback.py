@@ -39,6 +39,7 @@ ACTIONS: dict[str, dict[str, type]] = {
     "all_topics": {},
     "language": {"l": str},
     "text_size": {"s": str},  # "large" or "normal": the cards' text size (受信設定)
+    "class_reminders": {"r": str},  # "on" or "off": the push the day before a booking (受信設定)
     "delete_data": {"confirm": str},
 }
 

@@ -1,0 +1,169 @@
+"""The reminder the day before a booked class, turned off and on in 受信設定: a resident who
+does not want it should not have to cancel the booking to stop one message (before this, 「リマ
+インダーを止めたい」 after booking got the bookings with their 「予約を取り消す」 button)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot.classes.reminders import send_due_reminders
+from bot.core.content import load_content
+from bot.core.models import Follower, UnansweredQuestion
+from tests.test_classes_conversation import add_session
+
+CONTENT = load_content()
+
+
+def ui(key: str, lang: str) -> str:
+    return CONTENT.ui(key, lang)
+
+
+def someone_in(lang: str, resident, english_resident):
+    if lang == "en":
+        english_resident.follow()
+        return english_resident
+    resident.follow()
+    return resident
+
+
+def book_tomorrow(app, someone, lang: str) -> None:
+    """Book a session that starts tomorrow at 10:00 (the ward's time), as a resident does."""
+    tz = app.extensions["navi"].settings.tz
+    day = dt.datetime.now(tz).date() + dt.timedelta(days=1)
+    add_session(app, starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=tz))
+    someone.say("smartphone class schedule" if lang == "en" else "スマホ教室の日程")
+    booked = someone.tap(ui("reserve_button", lang))
+    booked.button(ui("cancel_reservation_button", lang))  # booked: the card offers cancelling
+
+
+def remind(app) -> int:
+    """The evening job, as the scheduler runs it."""
+    navi = app.extensions["navi"]
+    now = dt.datetime.now(dt.UTC)
+    return send_due_reminders(navi.sessions, navi.outbox, navi.content, navi.settings, now)
+
+
+def reminders_on(app, user_id: str) -> bool | None:
+    with app.extensions["navi"].sessions() as db:
+        follower = db.scalar(select(Follower).where(Follower.line_user_id == user_id))
+        return None if follower is None else follower.class_reminders
+
+
+def unanswered(app) -> list[UnansweredQuestion]:
+    with app.extensions["navi"].sessions() as db:
+        return list(db.scalars(select(UnansweredQuestion)).all())
+
+
+# -- 受信設定 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_settings_show_the_reminders_and_tapping_turns_them_off_and_on(
+    resident, english_resident, app, lang
+):
+    someone = someone_in(lang, resident, english_resident)
+    panel = someone.say("settings" if lang == "en" else "受信設定")
+    assert ui("class_reminders_status_on", lang) in panel.text
+    assert ui("class_reminders_off_button", lang) in panel.labels
+    assert ui("class_reminders_on_button", lang) not in panel.labels
+
+    off = someone.tap(ui("class_reminders_off_button", lang))
+    assert ui("class_reminders_off_done", lang) in off.text  # says what changed
+    assert ui("class_reminders_status_off", lang) in off.text  # and shows the new state
+    assert ui("class_reminders_on_button", lang) in off.labels
+    assert reminders_on(app, someone.user_id) is False
+    assert (
+        ui("class_reminders_status_off", lang)
+        in someone.say("settings" if lang == "en" else "受信設定").text
+    )
+
+    on = someone.tap(ui("class_reminders_on_button", lang))
+    assert ui("class_reminders_on_done", lang) in on.text
+    assert ui("class_reminders_status_on", lang) in on.text
+    assert ui("class_reminders_off_button", lang) in on.labels
+    assert reminders_on(app, someone.user_id) is True
+
+
+def test_the_words_of_the_answers(resident, english_resident):
+    """What a resident reads: the reminder is off, the booking stays, the other class messages
+    still come."""
+    resident.follow()
+    resident.say("受信設定")
+    off = resident.tap("前日のリマインダーを止める")
+    assert "前日のリマインダーを止めました。予約はそのままです。" in off.text
+    assert "キャンセル待ちの席が空いたとき" in off.text and "中止" in off.text
+    assert "予約した回の前日のリマインダー:止めています" in off.text
+    english_resident.follow()
+    english_resident.say("settings")
+    off = english_resident.tap("Stop class reminders")
+    assert "Your bookings stay as they are." in off.text
+    assert "Class reminders (the day before): off" in off.text
+
+
+def test_the_topic_switches_leave_the_reminders_alone(resident, app):
+    """「すべて停止」 stops announcements; the reminder of a booked class is its own switch."""
+    resident.say("受信設定")
+    stopped = resident.tap(ui("stop_all_button", "ja"))
+    assert ui("class_reminders_status_on", "ja") in stopped.text
+    assert reminders_on(app, resident.user_id) is True
+
+
+def test_an_old_button_tapped_twice_does_not_turn_them_back_on(resident, app):
+    resident.say("受信設定")
+    resident.tap("前日のリマインダーを止める")
+    again = resident.press("v1|class_reminders|r=off")  # the first panel's button, once more
+    assert ui("class_reminders_status_off", "ja") in again.text
+    assert reminders_on(app, resident.user_id) is False
+
+
+def test_plain_japanese_readers_see_it_in_plain_words(resident, app):
+    resident.say("受信設定")
+    panel = resident.tap("やさしい日本語")
+    panel = resident.say("受信設定")
+    assert ui("class_reminders_status_on", "ja_easy") in panel.text
+    off = resident.tap(ui("class_reminders_off_button", "ja_easy"))
+    assert ui("class_reminders_off_done", "ja_easy") in off.text
+    assert reminders_on(app, resident.user_id) is False
+
+
+# -- what the reminder job does with it ----------------------------------------------------------
+
+
+def test_a_resident_who_turned_them_off_gets_no_reminder_and_gets_it_once_back_on(
+    resident, neighbour, app, standin
+):
+    book_tomorrow(app, resident, "ja")
+    neighbour.say("スマホ教室の日程")
+    neighbour.tap("予約する")
+    resident.say("受信設定")
+    resident.tap("前日のリマインダーを止める")
+    before = len(standin.messages_to(resident.user_id))
+
+    assert remind(app) == 1  # the neighbour's
+    assert len(standin.messages_to(resident.user_id)) == before
+    assert any("明日" in m.get("altText", "") for m in standin.messages_to(neighbour.user_id))
+
+    resident.say("受信設定")
+    resident.tap("前日のリマインダーを受け取る")
+    before = len(standin.messages_to(resident.user_id))
+    assert remind(app) == 1
+    (reminder,) = standin.messages_to(resident.user_id)[before:]
+    assert "明日" in reminder["altText"]
+    assert remind(app) == 0  # and only once
+
+
+# -- erasing ---------------------------------------------------------------------------------------
+
+
+def test_deleting_my_data_leaves_no_reminder_choice_behind(resident, app):
+    resident.say("受信設定")
+    resident.tap("前日のリマインダーを止める")
+    ask = resident.say("データ削除")
+    assert "消しました" in resident.tap(ask.labels[0]).text
+    assert reminders_on(app, resident.user_id) is None  # the row went, with the choice
+    panel = resident.say("受信設定")  # writing again: a new resident, with the default
+    assert ui("class_reminders_status_on", "ja") in panel.text
+    assert reminders_on(app, resident.user_id) is True
