@@ -129,6 +129,79 @@ def test_plain_japanese_readers_see_it_in_plain_words(resident, app):
     assert reminders_on(app, resident.user_id) is False
 
 
+# -- asked in words -----------------------------------------------------------------------------
+
+ASKED = [
+    ("ja", "リマインダーを止めたい"),
+    ("ja", "前日のお知らせはいらない"),
+    ("ja", "リマインドを止めて"),
+    ("ja", "前日の通知を止めたい"),
+    ("ja", "リマインダーを止めたい。"),
+    ("en", "stop reminders"),
+    ("en", "no reminders please"),
+    ("en", "turn off class reminders"),
+    ("en", "Stop reminders!"),
+]
+
+
+@pytest.mark.parametrize(("lang", "words"), ASKED)
+def test_asking_to_stop_reminders_offers_the_switch_not_the_cancellation(
+    resident, english_resident, app, lang, words
+):
+    someone = someone_in(lang, resident, english_resident)
+    book_tomorrow(app, someone, lang)
+    reply = someone.say(words)
+    entry = CONTENT.entry("notification_settings", "reminders", lang)
+    assert entry.title in reply.text
+    assert reply.labels[0] == ui("class_reminders_off_button", lang)
+    assert ui("class_reminders_status_on", lang) in reply.text
+    assert ui("class_status.reserved", lang) not in reply.text  # not the bookings list
+    with pytest.raises(AssertionError, match="no button"):  # nor its 「予約を取り消す」
+        reply.button(ui("cancel_reservation_button", lang))
+    assert unanswered(app) == []
+
+    done = someone.tap(ui("class_reminders_off_button", lang))
+    assert ui("class_reminders_off_done", lang) in done.text
+    assert reminders_on(app, someone.user_id) is False
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ja", "リマインダーをまた受け取りたい"),
+        ("ja", "リマインダーを再開したい"),
+        ("en", "turn reminders back on"),
+        ("en", "turn on class reminders"),
+    ],
+)
+def test_asking_for_reminders_again_offers_the_switch_that_turns_them_on(
+    resident, english_resident, app, lang, words
+):
+    someone = someone_in(lang, resident, english_resident)
+    someone.say("settings" if lang == "en" else "受信設定")
+    someone.tap(ui("class_reminders_off_button", lang))
+    reply = someone.say(words)
+    assert CONTENT.entry("notification_settings", "reminders", lang).title in reply.text
+    assert reply.labels[0] == ui("class_reminders_on_button", lang)
+    assert ui("class_reminders_status_off", lang) in reply.text
+    assert unanswered(app) == []
+    someone.tap(ui("class_reminders_on_button", lang))
+    assert reminders_on(app, someone.user_id) is True
+
+
+def test_the_explanation_says_the_booking_stays_and_what_still_comes(resident, english_resident):
+    resident.follow()
+    ja = resident.say("リマインダーを止めたい").text
+    assert "前日に、リマインダーのメッセージを1通" in ja
+    assert "予約を取り消す必要はありません" in ja
+    assert "キャンセル待ちの席が空いたとき" in ja and "中止" in ja
+    english_resident.follow()
+    en = english_resident.say("stop reminders").text
+    assert "one reminder message the day before" in en
+    assert "You do not need to cancel your booking" in en
+    assert "waiting-list seat" in en and "cancels it" in en
+
+
 # -- what the reminder job does with it ----------------------------------------------------------
 
 

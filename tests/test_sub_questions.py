@@ -197,6 +197,12 @@ QUESTIONS = [
         "Could the cards use a bigger font?",
     ),
     (
+        "notification_settings",
+        "reminders",
+        "前日に届くリマインダーを止めることはできますか",
+        "Can I stop the reminder message I get the day before?",
+    ),
+    (
         "contact",
         "desks",
         "住民票のことはどこの窓口に問い合わせればいい？",
