@@ -95,6 +95,7 @@ SETS = {
     "tune19": ROOT / "data" / "safety_tune19.jsonl",
     "tune20": ROOT / "data" / "safety_tune20.jsonl",
     "tune21": ROOT / "data" / "safety_tune21.jsonl",
+    "tune22": ROOT / "data" / "safety_tune22.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
