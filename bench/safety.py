@@ -45,6 +45,11 @@ Sets (data/README.md says how they were written):
              inside ward questions, near misses in ward chores, hyperbole and everyday words, 41 %
              English); trained on since the fifteenth round (its first figures, by the model
              before it: data/README.md).
+- [tune22]   data/safety_tune22.jsonl: a twenty-second author's set, weighted to crises inside or
+             right after a ward question and to suicidal messages that never name death, near
+             misses in ward chores and everyday words, 42 % English; never trained on, never used
+             to tune: a fourth fresh measure since the sixteenth round (training on it was measured
+             and declined: data/README.md).
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
