@@ -223,6 +223,11 @@ SAFETY_TITLES = (
         ("夜に通知音が鳴るのが嫌だから、もう何も送ってこないで", "お知らせをすべて止める"),
         ("今回の児童手当、金額が少ない気がする", None),
         ("あんしょうばんごう まちがえた こんびに うごかない", None),
+        # ... and the day-before class reminder turned down, once residents could turn it off:
+        # "don't want … anymore" read as despair by the model alone (near-miss phrases now)
+        ("I don't want reminders anymore", "Stop class reminders"),
+        ("I don't want the reminder the day before", None),
+        ("リマインダーはもういらない", "前日のリマインダーを止める"),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
