@@ -108,6 +108,13 @@ def test_a_choice_guessed_within_a_topic_from_a_language_we_do_not_speak_is_its_
     assert "iPhone" not in reply.labels and "Which of these" not in reply.text
 
 
+def test_a_command_typed_with_a_phones_curly_apostrophe_is_the_command(english_resident):
+    """ "I don’t want reminders" from an iPhone (a typographic apostrophe) is the same words as
+    with a straight one: the reminders answer, not 「could not answer」."""
+    reply = english_resident.say("I don’t want reminders anymore")
+    assert "Stop class reminders" in reply.labels
+
+
 @pytest.mark.parametrize("words", ["我々区民", "我々高齢者向講座"])
 def test_we_in_kanji_only_japanese_stays_japanese(resident, words):
     """我 alone marks Chinese, but 我々 is Japanese: a kanji-only message with it was answered

@@ -119,6 +119,19 @@ def test_a_japanese_speaker_writing_english_is_answered_in_english(resident):
     assert LINES["suicide"] <= tel_links(reply)
 
 
+@pytest.mark.parametrize("words", ["I don’t want to live anymore", "I can’t go on, I’m done"])
+def test_english_typed_with_a_phones_curly_apostrophe_gets_the_english_lines_at_once(
+    resident, words
+):
+    """An iPhone types "don’t" with a typographic apostrophe: the English lines are written
+    with a straight one, and the curly one made the message non-ASCII, so it was answered in
+    Japanese ("I don’t want to live anymore"), or only beside an answer ("I can’t go on")."""
+    reply = resident.say(words)
+    assert len(reply.messages) == 1
+    assert "Please tell someone how you feel" in reply.text
+    assert LINES["suicide"] <= tel_links(reply)
+
+
 @pytest.mark.parametrize(
     ("words", "category", "plain"),
     [

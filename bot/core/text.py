@@ -17,9 +17,15 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+# Typographic quotes, which phones type for ' and " ("don’t" on an iPhone): NFKC keeps them.
+TYPOGRAPHIC_QUOTES = str.maketrans("’‘ʼ‛′“”„″", "'''''\"\"\"\"")
+
+
 def normalize(text: str) -> str:
-    """NFKC (half-width kana and full-width latin become ordinary), lowercase, whitespace folded."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+    """NFKC (half-width kana and full-width latin become ordinary), straight quotes, lowercase,
+    whitespace folded."""
+    plain = unicodedata.normalize("NFKC", text).translate(TYPOGRAPHIC_QUOTES)
+    return _WS.sub(" ", plain.lower()).strip()
 
 
 def clean_text(text: str) -> str:
