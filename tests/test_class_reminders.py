@@ -141,6 +141,10 @@ ASKED = [
     ("en", "no reminders please"),
     ("en", "turn off class reminders"),
     ("en", "Stop reminders!"),
+    # ... and said about the class: routed to the classes, they got the cancellation answer
+    ("ja", "スマホ教室の前日のリマインダーを止めたいです"),
+    ("en", "How do I stop the reminder the day before my class?"),
+    ("en", "Can I turn off the class reminders?"),
 ]
 
 
@@ -163,6 +167,25 @@ def test_asking_to_stop_reminders_offers_the_switch_not_the_cancellation(
     done = someone.tap(ui("class_reminders_off_button", lang))
     assert ui("class_reminders_off_done", lang) in done.text
     assert reminders_on(app, someone.user_id) is False
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ja", "リマインダーが来たけど行けなくなったので取り消したい"),
+        ("en", "I got the reminder but I can't come, please cancel"),
+    ],
+)
+def test_a_reminder_named_while_cancelling_is_still_about_cancelling(
+    resident, english_resident, app, lang, words
+):
+    """Naming the reminder without switching it (it came, the resident cannot come) is about
+    the booking: the cancellation, not the reminders switch."""
+    someone = someone_in(lang, resident, english_resident)
+    book_tomorrow(app, someone, lang)
+    reply = someone.say(words)
+    assert CONTENT.entry("notification_settings", "reminders", lang).title not in reply.text
+    assert reply.button(ui("cancel_reservation_button", lang))
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import fold
 from bot.conversation.turn import LastAnswer
-from bot.core.content import Content
+from bot.core.content import Content, SettingWords
 from bot.core.directory import Area
 
 # The last answer was a page with a next one (the class schedule: its button's postback data
@@ -29,6 +29,7 @@ NEXT_PAGE = "next_page"
 # last answer was no schedule page): the schedule from its start answers them.
 NO_MORE = "no_more"
 SCHEDULE_INTENT = "smartphone_class"
+SETTINGS_INTENT = "notification_settings"
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
@@ -135,6 +136,9 @@ def understand(
     command = words.commands.get(normalized) or words.commands.get(_alone(normalized))
     if command:
         return Understanding(command, "command", entry=chooser.rank(command, normalized)[0][0])
+    setting = _setting_named(route, normalized, words.about_settings)
+    if setting is not None:
+        return Understanding(SETTINGS_INTENT, "routed", entry=setting)
     if _alone(normalized) in words.more:
         if _has_a_next_page(context):
             assert context is not None
@@ -203,6 +207,17 @@ def _erasing_unasked(
     if route.confidence >= ASK_BELOW or ranked[0][0] in named:
         return ()
     return (ranked[0][0], ranked[1][0])
+
+
+def _setting_named(
+    route: Route, normalized: str, about_settings: dict[str, SettingWords]
+) -> str | None:
+    """The 受信設定 entry a message about the classes names with its switching (「教室の前日の
+    リマインダーを止めたい」 was read as cancelling a booking), or one the router cannot place
+    (「リマインダーは届きますか」)."""
+    if route.intent not in (SCHEDULE_INTENT, "unknown"):
+        return None
+    return next((key for key, named in about_settings.items() if named.named_in(normalized)), None)
 
 
 def _has_a_next_page(context: LastAnswer | None) -> bool:

@@ -181,6 +181,26 @@ class Topic(BaseModel):
         return next((e for e in self.entries if e.key == key), None)
 
 
+class SettingWords(BaseModel):
+    """words.yaml's about_settings: a 受信設定 entry's words, and the words of switching it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    words: list[str]
+    switch: list[str]
+
+    @field_validator("words", "switch")
+    @classmethod
+    def _normalised(cls, v: list[str]) -> list[str]:
+        """Stored the way messages are compared (NFKC, lower case)."""
+        return [normalize(w).strip() for w in v if normalize(w).strip()]
+
+    def named_in(self, normalized: str) -> bool:
+        """Whether a message names the setting and its switching."""
+        return any(w in normalized for w in self.words) and any(
+            w in normalized for w in self.switch
+        )
+
+
 class Words(BaseModel):
     """content/<lang>/words.yaml: words that work by their exact form (matched normalised)."""
 
@@ -193,6 +213,11 @@ class Words(BaseModel):
     # Typed alone right after a page that has a next one (the class schedule): that next page,
     # as its button shows it (「次の日程」, 「もっと見る」, "more sessions").
     more: list[str] = []
+    # Inside a message about the classes (or one the router cannot place), a 受信設定 entry
+    # named by one of its words together with one of its switch words: 「スマホ教室の前日の
+    # リマインダーを止めたい」 is about the reminders switch, not about cancelling a booking
+    # (while 「リマインダーが来たけど行けない」 still is).
+    about_settings: dict[str, SettingWords] = {}
 
     @field_validator("reset", "booking", "not_booking", "more")
     @classmethod
@@ -210,12 +235,21 @@ class Words(BaseModel):
     def merged(cls, all_words) -> Words:
         """Every language's words together: a resident may type any of them."""
         out: dict[str, Any] = {"reset": [], "commands": {}, "booking": [], "not_booking": []}
-        out["ordinals"], out["more"] = {}, []
+        out["ordinals"], out["more"], out["about_settings"] = {}, [], {}
         for words in all_words:
             for name in ("reset", "booking", "not_booking", "more"):
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
             out["commands"].update(words.commands)
             out["ordinals"].update(words.ordinals)
+            for entry, named in words.about_settings.items():
+                known = out["about_settings"].get(entry)
+                out["about_settings"][entry] = (
+                    named
+                    if known is None
+                    else SettingWords(
+                        words=[*known.words, *named.words], switch=[*known.switch, *named.switch]
+                    )
+                )
         return cls.model_construct(**out)
 
 
