@@ -386,6 +386,25 @@ def test_help_lines_asked_for_while_the_bot_waits_for_a_name_leave_the_booking_w
         assert db.scalars(select(UnansweredQuestion)).all() == []
 
 
+@pytest.mark.parametrize("opening", ["すみません", "質問があります。", "もしもし", "使い方"])
+def test_an_opening_typed_while_the_bot_waits_for_a_name_leaves_the_booking_waiting(
+    resident, app, opening
+):
+    """「すみません」 typed when the bot asked for a name gets the greeting, and the name typed
+    next is still the booking's name: it was the end of the booking, the name answered
+    「お答えできませんでした」 and kept for staff as an unanswered question."""
+    add_session(app, asks_name=True)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.say(opening)
+    reply = resident.say("板橋 花子")
+    assert "ふりがな" in reply.text and "お答えできませんでした" not in reply.text
+    assert "予約しました" in resident.say("いたばし はなこ").text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalars(select(UnansweredQuestion)).all() == []
+        assert [r.name for r in db.scalars(select(Reservation))] == ["板橋 花子"]
+
+
 def test_an_old_keep_button_does_not_say_a_cancelled_booking_is_still_on(resident, app):
     add_session(app)
     resident.say("スマホ教室はいつありますか")

@@ -41,6 +41,9 @@ from bot.line.postback import Postback
 from bot.residents import followers
 
 log = logging.getLogger(__name__)
+# Commands that open a conversation and change nothing (「すみません」, 「質問があります」,
+# 「使い方」): typed while the bot waits for words (a name for a booking), they leave it waiting.
+OPENINGS = frozenset({"greeting", "help"})
 
 # What handling one event gives: its outcome, the reply, and the turn (for its outbox), if any.
 Handled = tuple[Outcome, list[dict], Turn | None]
@@ -239,6 +242,10 @@ class Answerer:
                 meant = replace(meant, how="routed", entry=overview, options=())
             note = messages.text(self.content.other_language_note())
             answer = [note, *self._answer_meant(turn, meant)]
+        if meant.how == "command" and meant.intent in OPENINGS and self._awaiting(context):
+            # 「すみません」 or 「使い方」 typed while the bot waits for a name: answered, and it
+            # still waits, so the name typed next is the booking's, not an unanswered question
+            turn.keep_context()
         return Outcome("answered", meant.intent, question=True), answer, turn
 
     def _beside_the_lines(self, work: UnitOfWork, resident: Resident, text: str) -> list[dict]:
