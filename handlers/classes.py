@@ -62,8 +62,9 @@ BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
 KANJI_DIGITS = "一二三四五六七八九"
 # A date typed to answer 「どの回を予約しますか？」: 「12月10日」, 「12/10」, or a day, 「10日」.
+# (not a year's last digits: 「2026/12/10」 is December 10, not June 12)
 DATE = re.compile(
-    r"(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|/)\s*(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
+    r"(?:(?<![0-9])(?P<month>1[0-2]|0?[1-9])\s*(?:月|/)\s*(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
     r"|(?<![0-9/])(?P<only_day>3[01]|[12][0-9]|0?[1-9])\s*日"
 )
 ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")

@@ -166,7 +166,9 @@ def test_asking_which_to_book_when_every_session_is_booked_shows_the_bookings(re
         assert len(db.scalars(select(Reservation)).all()) == 2  # nothing booked twice
 
 
-@pytest.mark.parametrize("form", ["{m}月{d}日の回", "{m}/{d}", "{d}日でお願いします", "{m}月{d}日"])
+@pytest.mark.parametrize(
+    "form", ["{m}月{d}日の回", "{m}/{d}", "{d}日でお願いします", "{m}月{d}日", "{y}/{m}/{d}"]
+)
 def test_a_date_typed_in_answer_to_which_one_books_that_session(resident, app, form):
     """「12月10日の回」 typed after 「どの回を予約しますか？」 books the session of that day (it
     showed the schedule again)."""
@@ -175,7 +177,7 @@ def test_a_date_typed_in_answer_to_which_one_books_that_session(resident, app, f
     resident.say("スマホ教室はいつありますか")
     assert "どの回" in resident.say("予約したい").text
     day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
-    reply = resident.say(form.format(m=day.month, d=day.day))
+    reply = resident.say(form.format(y=day.year, m=day.month, d=day.day))
     assert "予約しました" in reply.text
     with app.extensions["navi"].sessions() as db:
         assert db.scalar(select(Reservation)).session.venue == "徳丸ふれあい館"
