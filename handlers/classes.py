@@ -67,6 +67,9 @@ DATE = re.compile(
     r"(?:(?<![0-9])(?P<month>1[0-2]|0?[1-9])\s*(?:月|/)\s*(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
     r"|(?<![0-9/])(?P<only_day>3[01]|[12][0-9]|0?[1-9])\s*日"
 )
+# …but a date with a question word (「10日は何時からですか？」) asks about that session: it is
+# not booked (「10日でお願いできますか」 is still a booking).
+ASKS_ABOUT = re.compile(r"何|いつ|どこ|どう|どんな|いくら")
 ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
 # A number alone (「2」, 「２」 once normalised, 「2番」, 「2でお願いします」) picks a session only
 # when the bot has just asked 「どの回を予約しますか？」: anywhere else it means nothing.
@@ -125,7 +128,7 @@ def wants_to_book(turn: Turn) -> bool:
     choosing = asked_which(turn)
     if NUMBERED.search(text) or (choosing and ordinal(text, words.ordinals, bare=True) is not None):
         return True
-    if choosing and DATE.search(text):
+    if choosing and DATE.search(text) and not ASKS_ABOUT.search(text):
         return True
     return any(word in text for word in words.booking)
 

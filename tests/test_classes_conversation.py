@@ -167,7 +167,15 @@ def test_asking_which_to_book_when_every_session_is_booked_shows_the_bookings(re
 
 
 @pytest.mark.parametrize(
-    "form", ["{m}月{d}日の回", "{m}/{d}", "{d}日でお願いします", "{m}月{d}日", "{y}/{m}/{d}"]
+    "form",
+    [
+        "{m}月{d}日の回",
+        "{m}/{d}",
+        "{d}日でお願いします",
+        "{m}月{d}日",
+        "{y}/{m}/{d}",
+        "{d}日でお願いできますか？",
+    ],
 )
 def test_a_date_typed_in_answer_to_which_one_books_that_session(resident, app, form):
     """「12月10日の回」 typed after 「どの回を予約しますか？」 books the session of that day (it
@@ -181,6 +189,22 @@ def test_a_date_typed_in_answer_to_which_one_books_that_session(resident, app, f
     assert "予約しました" in reply.text
     with app.extensions["navi"].sessions() as db:
         assert db.scalar(select(Reservation)).session.venue == "徳丸ふれあい館"
+
+
+@pytest.mark.parametrize(
+    "form", ["{d}日は何時からですか？", "{m}/{d}はどこでやりますか", "{d}日は何時まで?"]
+)
+def test_a_date_in_a_question_after_which_one_books_nothing(resident, app, form):
+    """「10日は何時からですか？」 after 「どの回を予約しますか？」 asks about the session: it
+    booked it."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    assert "どの回" in resident.say("予約したい").text
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    reply = resident.say(form.format(m=day.month, d=day.day))
+    assert "予約しました" not in reply.text
+    assert statuses(app) == {}
 
 
 def test_a_date_that_names_no_session_shown_books_nothing_and_asks_again(resident, app):
