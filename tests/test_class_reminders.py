@@ -145,6 +145,11 @@ ASKED = [
     ("ja", "スマホ教室の前日のリマインダーを止めたいです"),
     ("en", "How do I stop the reminder the day before my class?"),
     ("en", "Can I turn off the class reminders?"),
+    # other wordings of the same (they got "I cannot answer that yet", kept for staff)
+    ("en", "turn off the reminder"),
+    ("en", "reminders off"),
+    ("en", "I don’t need reminders"),
+    ("en", "stop the reminder"),
 ]
 
 
