@@ -240,6 +240,7 @@ SAFETY_TITLES = (
         # "don't want … anymore" read as despair by the model alone (near-miss phrases now)
         ("I don't want reminders anymore", "Stop class reminders"),
         ("I don't want the reminder the day before", None),
+        ("I don't want to receive reminders anymore", None),
         ("リマインダーはもういらない", "前日のリマインダーを止める"),
     ],
 )
