@@ -112,6 +112,11 @@ class SafetyContent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     detect: dict[str, list[str]] = {}
     not_crisis: list[str] = []
+    # Near misses that turn down this account's own messages (the day-before class reminder,
+    # the announcements): blanked like the others, and a message they make up at least half of
+    # is answered as asked when what is left is no crisis to the model, even where the model
+    # alone was sure ("I don't want reminders anymore." read as despair).
+    about_this_account: list[str] = []
     # Whole messages that may be a crisis or the way residents ask a chatbot for its menu
     # (a bare "help"): the help lines come first, and the menu follows them.
     menu_words: list[str] = []
@@ -131,6 +136,7 @@ class SafetyContent(BaseModel):
         checked = [
             *self.detect.items(),
             ("not_crisis", self.not_crisis),
+            ("about_this_account", self.about_this_account),
             ("menu_words", self.menu_words),
         ]
         for where, patterns in checked:
@@ -191,7 +197,7 @@ class SafetyCheck:
         # (sieve.py) holds each language's lines by category and searches only the lines that
         # share a piece with the message: a few of the ~200, the same answers.
         self._near_misses = {
-            lang: _NearMisses(content.not_crisis)
+            lang: _NearMisses([*content.not_crisis, *content.about_this_account])
             for lang, content in by_lang.items()
             if content.detect
         }
@@ -201,6 +207,11 @@ class SafetyCheck:
             if content.detect
         }
         self._latin = {lang: self.languages.get(lang).latin for lang in self._triggers}
+        self._about_this_account = {
+            lang: _NearMisses(content.about_this_account)
+            for lang, content in by_lang.items()
+            if content.about_this_account
+        }
         self._menu_words = [
             pattern for content in by_lang.values() for pattern in _compiled(content.menu_words)
         ]
@@ -251,7 +262,26 @@ class SafetyCheck:
             self._near_misses[lang].found_in(folded, pieces) for lang in reading
         ):
             return None  # the crisis words are the ones a near-miss phrase explained
+        if self._turns_down_this_account(folded, pieces, reading):
+            return None
         return Crisis(seen, self._written_in(folded), beside_answer=beside)
+
+    def _turns_down_this_account(self, folded: str, pieces: set[str], reading: list[str]) -> bool:
+        """Whether a message is mostly the turning down of this account's own messages (half
+        of its letters or more) and what is left is no crisis to the model. Only these phrases:
+        the same rule over every near miss cost 13 crises of the data (a cyclist who does not
+        move, 「もう楽になりたい」 beside a chore), a phrase there explaining only itself."""
+        phrases = [self._about_this_account[lang] for lang in reading]
+        phrases = [p for p in phrases if p.found_in(folded, pieces)]
+        if not phrases:
+            return False
+        rest = folded
+        for p in phrases:
+            rest = p.blank(rest, pieces_of(rest))
+        if _letters(rest) * 2 > _letters(folded):
+            return False
+        assert self._model is not None
+        return self._model.category_of(self._model.probabilities_of(rest, pieces_of(rest))) is None
 
     def asks_for_menu_too(self, text: str) -> bool:
         """Whether a message the check answered is also how residents ask for the menu (a
@@ -326,6 +356,11 @@ class SafetyCheck:
         return content.source_line.format(
             year=checked.year, month=checked.month, month_name=month_name
         )
+
+
+def _letters(text: str) -> int:
+    """How many letters (of any script) a text has: its words, without spaces and marks."""
+    return sum(c.isalnum() for c in text)
 
 
 def _urgency(crisis: Crisis) -> int:
