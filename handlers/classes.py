@@ -30,6 +30,7 @@ the current schedule, never an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -66,6 +67,30 @@ KANJI_DIGITS = "一二三四五六七八九"
 DATE = re.compile(
     r"(?:(?<![0-9])(?P<month>1[0-2]|0?[1-9])\s*(?:月|/)\s*(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
     r"|(?<![0-9/])(?P<only_day>3[01]|[12][0-9]|0?[1-9])\s*日"
+)
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# …in English: "December 10", "Dec 10th", "10 December".
+ENGLISH_DATE = re.compile(
+    r"\b(?:(?P<month>" + "|".join(_MONTHS) + r")[a-z]*\.?\s*(?P<day>3[01]|[12][0-9]|0?[1-9])"
+    r"(?:st|nd|rd|th)?(?![0-9])|(?P<day_first>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?\s+"
+    r"(?:of\s+)?(?P<month_after>" + "|".join(_MONTHS) + r")[a-z]*)\b"
+)
+# …or a day counted from today (「明日の回」, "tomorrow").
+DAYS_FROM_TODAY = {
+    "今日": 0,
+    "きょう": 0,
+    "today": 0,
+    "明日": 1,
+    "あした": 1,
+    "あす": 1,
+    "tomorrow": 1,
+    "明後日": 2,
+    "あさって": 2,
+}
+# A time beside the date, for two sessions on one day (「10日の14時の回」, "2pm", "14:00").
+HOUR = re.compile(
+    r"(?<![0-9])(?:(?P<h>[01]?[0-9]|2[0-3])\s*時|(?P<hm>[01]?[0-9]|2[0-3]):[0-5][0-9]"
+    r"|(?P<h12>1[0-2]|0?[1-9])\s*(?P<ampm>am|pm)\b)"
 )
 # …but a date with a question word (「10日は何時からですか？」) asks about that session: it is
 # not booked (「10日でお願いできますか」 is still a booking).
@@ -128,7 +153,7 @@ def wants_to_book(turn: Turn) -> bool:
     choosing = asked_which(turn)
     if NUMBERED.search(text) or (choosing and ordinal(text, words.ordinals, bare=True) is not None):
         return True
-    if choosing and DATE.search(text) and not ASKS_ABOUT.search(text):
+    if choosing and names_a_day(text) and not ASKS_ABOUT.search(text):
         return True
     return any(word in text for word in words.booking)
 
@@ -365,25 +390,61 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     return ask_which(turn, shown)
 
 
-def dated_session(turn: Turn, shown: list[int]) -> int | None:
-    """The session a date typed in answer to 「どの回を予約しますか？」 names (「12月10日の回」,
-    「12/10」, 「10日」): its id; 0 when the date names none of them, or more than one (which
-    is asked again); None when no date is typed."""
-    found = DATE.search(turn.normalized)
+def names_a_day(text: str) -> bool:
+    """Whether a message names a day: 「12月10日」, 「12/10」, 「10日」, "December 10", 「明日」."""
+    return bool(
+        DATE.search(text) or ENGLISH_DATE.search(text) or any(w in text for w in DAYS_FROM_TODAY)
+    )
+
+
+def day_named(text: str, today: dt.date) -> tuple[int | None, int] | None:
+    """(month or None, day) of the day a message names, or None when it names none."""
+    if found := DATE.search(text):
+        return (int(found["month"]) if found["month"] else None), int(
+            found["day"] or found["only_day"]
+        )
+    if found := ENGLISH_DATE.search(text):
+        month = found["month"] or found["month_after"]
+        return _MONTHS.index(month[:3]) + 1, int(found["day"] or found["day_first"])
+    for word, days in DAYS_FROM_TODAY.items():
+        if word in text:
+            day = today + dt.timedelta(days=days)
+            return day.month, day.day
+    return None
+
+
+def hour_named(text: str) -> int | None:
+    """The hour a message names (「14時」, "14:00", "2pm"), or None."""
+    found = HOUR.search(text)
     if found is None:
         return None
-    month = int(found["month"]) if found["month"] else None
-    day = int(found["day"] or found["only_day"])
+    if found["h12"]:
+        return int(found["h12"]) % 12 + (12 if found["ampm"] == "pm" else 0)
+    return int(found["h"] or found["hm"])
+
+
+def dated_session(turn: Turn, shown: list[int]) -> int | None:
+    """The session a date typed in answer to 「どの回を予約しますか？」 names (「12月10日の回」,
+    「12/10」, 「10日」, "December 10", 「明日の回」; with 「14時」 when two share the day): its
+    id; 0 when the date names none of them, or more than one (which is asked again); None when
+    no date is typed."""
     tz = turn.services.settings.tz
+    named_day = day_named(turn.normalized, turn.services.now.astimezone(tz).date())
+    if named_day is None:
+        return None
+    month, day = named_day
     db = turn.services.db
-    named = [
-        session.id
+    that_day = [
+        (session.id, local)
         for session in (db.get(ClassSession, i) for i in shown)
         if session is not None
         and (local := session.starts_at.astimezone(tz)).day == day
         and month in (None, local.month)
     ]
-    return named[0] if len(named) == 1 else 0
+    hour = hour_named(turn.normalized)
+    if len(that_day) > 1 and hour is not None:
+        that_day = [(i, local) for i, local in that_day if local.hour == hour]
+    return that_day[0][0] if len(that_day) == 1 else 0
 
 
 def book_in_words(turn: Turn, session_id: int) -> list[dict]:

@@ -192,6 +192,68 @@ def test_a_date_typed_in_answer_to_which_one_books_that_session(resident, app, f
 
 
 @pytest.mark.parametrize(
+    "form", ["{month} {d}", "{mon} {d}th", "{d} {month}", "the {d}th of {month}"]
+)
+def test_an_english_date_typed_in_answer_to_which_one_books_that_session(
+    english_resident, app, form
+):
+    """ "December 10" after "Which session would you like to book?" asked again."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    english_resident.say("I want to book")
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    month = day.strftime("%B")
+    reply = english_resident.say(form.format(month=month, mon=month[:3], d=day.day))
+    assert "You are booked" in reply.text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Reservation)).session.venue == "徳丸ふれあい館"
+
+
+def test_tomorrow_typed_in_answer_to_which_one_books_tomorrows_session(resident, app):
+    """「明日の回」 asked again: a day counted from today is a date too."""
+    tz = ZoneInfo("Asia/Tokyo")
+    today = dt.datetime.now(tz).date()
+    noon = dt.time(12, 0, tzinfo=tz)
+    add_session(
+        app,
+        starts_at=dt.datetime.combine(today + dt.timedelta(days=1), noon),
+        venue="仲町ふれあい館",
+    )
+    add_session(
+        app,
+        starts_at=dt.datetime.combine(today + dt.timedelta(days=3), noon),
+        venue="徳丸ふれあい館",
+    )
+    resident.say("スマホ教室はいつありますか")
+    assert "どの回" in resident.say("予約したい").text
+    assert "予約しました" in resident.say("明日の回").text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Reservation)).session.venue == "仲町ふれあい館"
+
+
+@pytest.mark.parametrize(
+    ("typed", "venue"), [("14時の回", "徳丸ふれあい館"), ("10時", "仲町ふれあい館")]
+)
+def test_a_time_beside_the_date_picks_between_two_sessions_of_one_day(resident, app, typed, venue):
+    """Two sessions on one day: 「7日の14時の回」 asked again, the time unread."""
+    tz = ZoneInfo("Asia/Tokyo")
+    day = dt.datetime.now(tz).date() + dt.timedelta(days=3)
+    add_session(
+        app, starts_at=dt.datetime.combine(day, dt.time(10, 0, tzinfo=tz)), venue="仲町ふれあい館"
+    )
+    add_session(
+        app, starts_at=dt.datetime.combine(day, dt.time(14, 0, tzinfo=tz)), venue="徳丸ふれあい館"
+    )
+    resident.say("スマホ教室はいつありますか")
+    assert "どの回" in resident.say("予約したい").text
+    assert "予約しました" in resident.say(f"{day.day}日の{typed}").text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Reservation)).session.venue == venue
+
+
+@pytest.mark.parametrize(
     "form", ["{d}日は何時からですか？", "{m}/{d}はどこでやりますか", "{d}日は何時まで?"]
 )
 def test_a_date_in_a_question_after_which_one_books_nothing(resident, app, form):
