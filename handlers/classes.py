@@ -151,9 +151,11 @@ def wants_to_book(turn: Turn) -> bool:
     if any(word in text for word in words.not_booking):
         return False
     choosing = asked_which(turn)
-    if NUMBERED.search(text) or (choosing and ordinal(text, words.ordinals, bare=True) is not None):
-        return True
-    if choosing and names_a_day(text) and not ASKS_ABOUT.search(text):
+    named = NUMBERED.search(text) or (
+        choosing and (ordinal(text, words.ordinals, bare=True) is not None or names_a_day(text))
+    )
+    if named and not ASKS_ABOUT.search(text):
+        # 「2番目」, 「12月10日の回」; not 「2番目は何時から？」, a question about that session
         return True
     return any(word in text for word in words.booking)
 

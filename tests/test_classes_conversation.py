@@ -303,6 +303,18 @@ def test_an_ordinal_past_the_end_of_the_schedule_books_nothing_and_asks_which(re
     assert statuses(app) == {}
 
 
+@pytest.mark.parametrize("words", ["2番目は何時からですか？", "2番目はどこでやるの"])
+def test_a_question_about_the_second_session_books_nothing(resident, app, words):
+    """「2番目は何時から？」 after the schedule booked the second session: a question about a
+    session is answered (the schedule), not taken as a booking."""
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    reply = resident.say(words)
+    assert "予約しました" not in reply.text
+    assert statuses(app) == {}
+
+
 def test_an_ordinal_answers_which_one(resident, app):
     add_session(app, venue="仲町ふれあい館")
     add_session(app, days=4, venue="徳丸ふれあい館")
