@@ -8,7 +8,8 @@ Postback actions (bot/line/postback.py format, e.g. ``v1|reserve|session=12``):
     reserve             session=<id>      book a seat, or join the waiting list when full
     my_reservations     —                 the resident's upcoming bookings, each cancellable
     cancel_ask          reservation=<id>  "cancel this booking?" with yes / no (too late, once
-                                          the session has begun: whom to call instead)
+                                          the session has begun: whom to call instead); 「はい」
+                                          or 「いいえ」 typed next do what the buttons do
     cancel_reservation  reservation=<id>  cancel; the first on the waiting list gets the seat (push)
     cancel_keep         reservation=<id>  keep the booking
     schedule_after      after=<id>&at=<µs>
@@ -110,6 +111,9 @@ BARE_NUMBER = re.compile(
 @router.intent("smartphone_class")
 def explain_smartphone_classes(turn: Turn) -> list[dict]:
     """A booking follow-up to the sessions just shown, else the sub-question's answer."""
+    cancelling = cancel_answered(turn)
+    if cancelling is not None:
+        return cancelling
     entry = turn.pick(INTENT)
     shown = sessions_shown(turn)
     if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
@@ -622,15 +626,45 @@ def confirm_cancelling(turn: Turn) -> list[dict]:
     session = reservation.session
     rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session, brief=True)
     card = bubble_message(turn.ui(ask), classes.title_in(session, turn.lang), rows, buttons)
+    # 「はい」 / 「いいえ」 typed instead of a tap answer it too (cancel_answered)
+    turn.remember(INTENT, CANCEL_ASKED, reservation=reservation.id)
     return [messages.with_quick_replies(card, menu_actions(turn))]
+
+
+CANCEL_ASKED = "cancel_ask"
+
+
+def cancel_answered(turn: Turn) -> list[dict] | None:
+    """「はい」 or 「いいえ」 (words.yaml confirm / decline) typed alone right after
+    「この予約を取り消しますか？」: what its buttons do; None for anything else (answered as
+    asked)."""
+    context = turn.context
+    if context is None or context.intent != INTENT or context.entry_key != CANCEL_ASKED:
+        return None
+    reservation_id = (context.data or {}).get("reservation")
+    typed = turn.normalized.strip(" 。.!！")
+    words = turn.content.words
+    if not isinstance(reservation_id, int) or typed not in (*words.confirm, *words.decline):
+        return None
+    if typed in words.confirm:
+        return cancel(turn, reservation_id)
+    reservation = turn.services.db.get(Reservation, reservation_id)
+    if reservation is None or reservation.follower_id != turn.follower.id:
+        return booking_not_found(turn)
+    return kept(turn)
 
 
 @router.action("cancel_reservation")
 def cancel_booking(turn: Turn) -> list[dict]:
-    """Cancel; whoever waited longest gets the seat and is told by push after the commit."""
+    """取り消す: cancel the booking of the tapped card."""
     reservation_id = int_param(turn, "reservation")
     if reservation_id is None:
         return booking_not_found(turn)
+    return cancel(turn, reservation_id)
+
+
+def cancel(turn: Turn, reservation_id: int) -> list[dict]:
+    """Cancel; whoever waited longest gets the seat and is told by push after the commit."""
     db, now = turn.services.db, turn.services.now
     result = reservations.cancel(db, reservation_id, follower=turn.follower, now=now)
     if result.kind == "started" and result.reservation is not None:
@@ -650,6 +684,11 @@ def keep_booking(turn: Turn) -> list[dict]:
     """取り消さない: nothing changes (an old button of a booking cancelled since says so)."""
     if own_reservation(turn) is None:
         return booking_not_found(turn)
+    return kept(turn)
+
+
+def kept(turn: Turn) -> list[dict]:
+    """The booking stays: said, with the resident's bookings and the schedule."""
     actions = [my_bookings_button(turn), *class_actions(turn, "schedule")]
     return [messages.with_quick_replies(messages.text(turn.ui("cancel_kept")), actions)]
 

@@ -92,6 +92,49 @@ def test_keeping_a_booking_changes_nothing(resident, app):
     assert statuses(app) == {resident.user_id: "reserved"}
 
 
+@pytest.mark.parametrize(
+    ("typed", "status", "said"),
+    [
+        ("はい", "cancelled", "取り消しました"),
+        ("お願いします。", "cancelled", "取り消しました"),
+        ("いいえ", "reserved", "そのまま"),
+        ("取り消さない", "reserved", "そのまま"),
+    ],
+)
+def test_yes_or_no_typed_to_the_cancel_question_does_what_its_buttons_do(
+    resident, app, typed, status, said
+):
+    """「はい」 typed at 「この予約を取り消しますか？」 got an unrelated class answer (相談会と
+    教室の違い) and cancelled nothing."""
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    assert "取り消しますか" in resident.tap("予約を取り消す").text
+    assert said in resident.say(typed).text
+    assert statuses(app) == {resident.user_id: status}
+
+
+def test_yes_typed_in_english_to_the_cancel_question_cancels(english_resident, app):
+    add_session(app)
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    english_resident.tap("Book")
+    english_resident.tap("Cancel booking")
+    assert "cancelled" in english_resident.say("Yes").text.lower()
+    assert statuses(app) == {english_resident.user_id: "cancelled"}
+
+
+def test_yes_typed_later_about_something_else_cancels_nothing(resident, app):
+    """Only right after the question: 「はい」 after another answer is not a cancellation."""
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.tap("予約を取り消す")
+    resident.say("コンビニで住民票は取れますか")
+    resident.say("はい")
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
 def test_full_session_offers_the_waitlist_and_a_cancel_pushes_the_seat_to_it(
     resident, neighbour, app, standin
 ):

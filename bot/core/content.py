@@ -213,13 +213,16 @@ class Words(BaseModel):
     # Typed alone right after a page that has a next one (the class schedule): that next page,
     # as its button shows it (「次の日程」, 「もっと見る」, "more sessions").
     more: list[str] = []
+    # Typed alone in answer to 「この予約を取り消しますか？」: its 取り消す / 取り消さない buttons.
+    confirm: list[str] = []
+    decline: list[str] = []
     # Inside a message about the classes (or one the router cannot place), a 受信設定 entry
     # named by one of its words together with one of its switch words: 「スマホ教室の前日の
     # リマインダーを止めたい」 is about the reminders switch, not about cancelling a booking
     # (while 「リマインダーが来たけど行けない」 still is).
     about_settings: dict[str, SettingWords] = {}
 
-    @field_validator("reset", "booking", "not_booking", "more")
+    @field_validator("reset", "booking", "not_booking", "more", "confirm", "decline")
     @classmethod
     def _normalised(cls, v: list[str]) -> list[str]:
         """Stored the way messages are compared (NFKC, lower case)."""
@@ -236,8 +239,9 @@ class Words(BaseModel):
         """Every language's words together: a resident may type any of them."""
         out: dict[str, Any] = {"reset": [], "commands": {}, "booking": [], "not_booking": []}
         out["ordinals"], out["more"], out["about_settings"] = {}, [], {}
+        out["confirm"], out["decline"] = [], []
         for words in all_words:
-            for name in ("reset", "booking", "not_booking", "more"):
+            for name in ("reset", "booking", "not_booking", "more", "confirm", "decline"):
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
             out["commands"].update(words.commands)
             out["ordinals"].update(words.ordinals)
