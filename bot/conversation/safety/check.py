@@ -271,8 +271,11 @@ class SafetyCheck:
         of its letters or more) and what is left is no crisis to the model. Only these phrases:
         the same rule over every near miss cost 13 crises of the data (a cyclist who does not
         move, 「もう楽になりたい」 beside a chore), a phrase there explaining only itself."""
-        phrases = [self._about_this_account[lang] for lang in reading]
-        phrases = [p for p in phrases if p.found_in(folded, pieces)]
+        phrases = [
+            phrase
+            for lang in reading
+            if (phrase := self._about_this_account.get(lang)) and phrase.found_in(folded, pieces)
+        ]
         if not phrases:
             return False
         rest = folded
