@@ -77,13 +77,12 @@ ENGLISH_DATE = re.compile(
     r"(?:of\s+)?(?P<month_after>" + "|".join(_MONTHS) + r")[a-z]*)\b"
 )
 # …or a day counted from today (「明日の回」, "tomorrow").
+# (not きょう or あす in kana: they are inside きょうしつ and other words)
 DAYS_FROM_TODAY = {
     "今日": 0,
-    "きょう": 0,
     "today": 0,
     "明日": 1,
     "あした": 1,
-    "あす": 1,
     "tomorrow": 1,
     "明後日": 2,
     "あさって": 2,
@@ -383,9 +382,12 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     """After a schedule, 「それを予約したい」: the one shown, the one named by place, or ask.
     A place the list does not have (「2番目」 after a schedule of one) books nothing: which one
     is asked, never the only session guessed for it."""
-    if asked_which(turn) and (dated := dated_session(turn, shown)) is not None:
-        return book_in_words(turn, dated) if dated else ask_which(turn, shown)
     number = ordinal(turn.normalized, turn.content.words.ordinals, bare=asked_which(turn))
+    if asked_which(turn) and (dated := dated_session(turn, shown)) is not None:
+        if dated:
+            return book_in_words(turn, dated)
+        if number is None:  # a day none of them is on, and no place in the list either
+            return ask_which(turn, shown)
     if number is not None:
         index = number - 1 if number > 0 else len(shown) + number
         if 0 <= index < len(shown):

@@ -367,6 +367,17 @@ def test_an_ordinal_answers_which_one(resident, app):
     assert "予約しました" in reply.text and "仲町ふれあい館" in reply.text
 
 
+def test_an_ordinal_with_a_word_that_holds_a_day_still_answers_which_one(resident, app):
+    """「2ばんめの きょうしつ」: きょう (today) is inside きょうしつ, and no session is today; the
+    place in the list still picks the session."""
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    resident.say("予約したい")
+    reply = resident.say("2番目のきょうしつ")
+    assert "予約しました" in reply.text and "徳丸ふれあい館" in reply.text
+
+
 @pytest.mark.parametrize("number", ["2", "２", "2番でお願いします"])
 def test_typing_the_number_answers_which_one(resident, app, number):
     """Asked 「どの回を予約しますか？」, a senior types 2: that session is booked (it used to get
