@@ -113,10 +113,14 @@ class SafetyContent(BaseModel):
     detect: dict[str, list[str]] = {}
     not_crisis: list[str] = []
     # Near misses that turn down this account's own messages (the day-before class reminder,
-    # the announcements): blanked like the others, and a message they make up at least half of
-    # is answered as asked when what is left is no crisis to the model, even where the model
-    # alone was sure ("I don't want reminders anymore." read as despair).
+    # the announcements): blanked like the others, and a message that is only such a phrase
+    # and words of `about_this_account_beside` ("anymore", 「です」) is answered as asked when
+    # that is no crisis to the model, even where the model alone was sure ("I don't want
+    # reminders anymore." read as despair). Any other word beside them ("goodbye", 「さような
+    # ら」, "i'll be dead") leaves the decision to the check as before: the model reads such
+    # a short rest no better than the phrase ("anymore" and "i'll be dead" alike at ~0.6).
     about_this_account: list[str] = []
+    about_this_account_beside: list[str] = []
     # Whole messages that may be a crisis or the way residents ask a chatbot for its menu
     # (a bare "help"): the help lines come first, and the menu follows them.
     menu_words: list[str] = []
@@ -137,6 +141,7 @@ class SafetyContent(BaseModel):
             *self.detect.items(),
             ("not_crisis", self.not_crisis),
             ("about_this_account", self.about_this_account),
+            ("about_this_account_beside", self.about_this_account_beside),
             ("menu_words", self.menu_words),
         ]
         for where, patterns in checked:
@@ -212,6 +217,12 @@ class SafetyCheck:
             for lang, content in by_lang.items()
             if content.about_this_account
         }
+        # the words that may stand beside them, blanked in one pass (a handful of short words)
+        self._about_this_account_beside = {
+            lang: re.compile("|".join(f"(?:{fold(p)})" for p in content.about_this_account_beside))
+            for lang, content in by_lang.items()
+            if content.about_this_account and content.about_this_account_beside
+        }
         self._menu_words = [
             pattern for content in by_lang.values() for pattern in _compiled(content.menu_words)
         ]
@@ -267,21 +278,27 @@ class SafetyCheck:
         return Crisis(seen, self._written_in(folded), beside_answer=beside)
 
     def _turns_down_this_account(self, folded: str, pieces: set[str], reading: list[str]) -> bool:
-        """Whether a message is mostly the turning down of this account's own messages (half
-        of its letters or more) and what is left is no crisis to the model. Only these phrases:
-        the same rule over every near miss cost 13 crises of the data (a cyclist who does not
-        move, 「もう楽になりたい」 beside a chore), a phrase there explaining only itself."""
-        phrases = [
-            phrase
+        """Whether a message is only the turning down of this account's own messages (with
+        words such as "anymore" or 「です」 beside it) and that is no crisis to the model. Only
+        these phrases, and only alone: the same rule over every near miss cost 13 crises of the
+        data (a cyclist who does not move, 「もう楽になりたい」 beside a chore), and a rest of a
+        few words is judged no better than the phrase ("… anymore, i'll be dead", 「…。さような
+        ら」 were answered as asked when half of the letters were enough)."""
+        langs = [
+            lang
             for lang in reading
             if (phrase := self._about_this_account.get(lang)) and phrase.found_in(folded, pieces)
         ]
-        if not phrases:
+        if not langs:
             return False
         rest = folded
-        for p in phrases:
-            rest = p.blank(rest, pieces_of(rest))
-        if _letters(rest) * 2 > _letters(folded):
+        for lang in langs:
+            rest = self._about_this_account[lang].blank(rest, pieces_of(rest))
+        left = rest
+        for lang in langs:
+            if beside := self._about_this_account_beside.get(lang):
+                left = beside.sub(" ", left)
+        if _letters(left):
             return False
         assert self._model is not None
         return self._model.category_of(self._model.probabilities_of(rest, pieces_of(rest))) is None
