@@ -92,9 +92,15 @@ HOUR = re.compile(
     r"(?<![0-9])(?:(?P<h>[01]?[0-9]|2[0-3])\s*時|(?P<hm>[01]?[0-9]|2[0-3]):[0-5][0-9]"
     r"|(?P<h12>1[0-2]|0?[1-9])\s*(?P<ampm>am|pm)\b)"
 )
-# …but a date with a question word (「10日は何時からですか？」) asks about that session: it is
-# not booked (「10日でお願いできますか」 is still a booking).
-ASKS_ABOUT = re.compile(r"何|いつ|どこ|どう|どんな|いくら")
+# …but a date with a question word (「10日は何時からですか？」, "Where is the December 10
+# session?"), or a question of its own (「10日は満席ですか？」, "Is the 2nd one full?"), asks
+# about that session: it is not booked; a question that asks for it (「10日でお願いできますか？」,
+# "May I book the second one?", "Can I have the 10th?") is still a booking.
+ASKS_ABOUT = re.compile(
+    r"何|いつ|どこ|どう|どんな|いくら|満席|空いて|あいて|ありますか|ですか|[?？]\s*$"
+    r"|\b(?:what|when|where|how|which|full)\b|^(?:is|are|does|do)\b"
+)
+ASKS_FOR = re.compile(r"お願い|おねがい|\bplease\b|\b(?:can|could|may) i\b|\bi'?d like\b")
 ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
 # A number alone (「2」, 「２」 once normalised, 「2番」, 「2でお願いします」) picks a session only
 # when the bot has just asked 「どの回を予約しますか？」: anywhere else it means nothing.
@@ -157,7 +163,8 @@ def wants_to_book(turn: Turn) -> bool:
     named = NUMBERED.search(text) or (
         choosing and (ordinal(text, words.ordinals, bare=True) is not None or names_a_day(text))
     )
-    if named and not ASKS_ABOUT.search(text):
+    asks_for = any(word in text for word in words.booking) or bool(ASKS_FOR.search(text))
+    if named and (asks_for or not ASKS_ABOUT.search(text)):
         # 「2番目」, 「12月10日の回」; not 「2番目は何時から？」, a question about that session
         return True
     return any(word in text for word in words.booking)

@@ -312,6 +312,49 @@ def test_a_date_in_a_question_after_which_one_books_nothing(resident, app, form)
     assert statuses(app) == {}
 
 
+@pytest.mark.parametrize(
+    "form", ["{d}日は満席ですか？", "{d}日ってまだ空いてる？", "{d}日の回は持ち物ありますか"]
+)
+def test_a_date_in_a_question_without_a_question_word_books_nothing(resident, app, form):
+    """「10日は満席ですか？」 after 「どの回を予約しますか？」 booked that session: only 何 /
+    いつ / どこ… made a question."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    assert "どの回" in resident.say("予約したい").text
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert "予約しました" not in resident.say(form.format(d=day.day)).text
+    assert statuses(app) == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "books"),
+    [
+        ("Where is the {month} {d} session?", False),
+        ("Is the {month} {d} one full?", False),
+        ("How much is the {month} {d} class?", False),
+        ("When is the 2nd one?", False),
+        ("What time is the second one?", False),
+        ("May I book the second one?", True),
+        ("Can I have the {month} {d} one?", True),
+    ],
+)
+def test_an_english_question_about_a_session_after_which_one_books_nothing(
+    english_resident, app, typed, books
+):
+    """ "Where is the December 10 session?" after "Which session would you like to book?"
+    booked it: the question words were Japanese only."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    english_resident.say("I want to book")
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    reply = english_resident.say(typed.format(month=day.strftime("%B"), d=day.day))
+    assert ("You are booked" in reply.text) is books
+    assert statuses(app) == ({english_resident.user_id: "reserved"} if books else {})
+
+
 def test_a_date_that_names_no_session_shown_books_nothing_and_asks_again(resident, app):
     add_session(app, venue="仲町ふれあい館")
     add_session(app, days=4, venue="徳丸ふれあい館")
