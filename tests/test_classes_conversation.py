@@ -355,6 +355,34 @@ def test_an_english_question_about_a_session_after_which_one_books_nothing(
     assert statuses(app) == ({english_resident.user_id: "reserved"} if books else {})
 
 
+@pytest.mark.parametrize("form", ["{d}日以外で", "{d}日はダメです", "{d}日は無理です", "2番目以外"])
+def test_a_session_turned_down_after_which_one_is_not_booked(resident, app, form):
+    """「10日以外で」 or 「10日はダメです」 after 「どの回を予約しますか？」 booked the 10th, the
+    very session turned down."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    assert "どの回" in resident.say("予約したい").text
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert "予約しました" not in resident.say(form.format(d=day.day)).text
+    assert statuses(app) == {}
+
+
+@pytest.mark.parametrize("typed", ["Not the {month} {d} one", "Any day other than {month} {d}"])
+def test_a_session_turned_down_in_english_after_which_one_is_not_booked(
+    english_resident, app, typed
+):
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    english_resident.say("I want to book")
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    reply = english_resident.say(typed.format(month=day.strftime("%B"), d=day.day))
+    assert "You are booked" not in reply.text
+    assert statuses(app) == {}
+
+
 def test_a_date_that_names_no_session_shown_books_nothing_and_asks_again(resident, app):
     add_session(app, venue="仲町ふれあい館")
     add_session(app, days=4, venue="徳丸ふれあい館")
