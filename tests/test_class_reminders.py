@@ -179,6 +179,9 @@ def test_asking_to_stop_reminders_offers_the_switch_not_the_cancellation(
     [
         ("ja", "リマインダーが来たけど行けなくなったので取り消したい"),
         ("en", "I got the reminder but I can't come, please cancel"),
+        # ... and with the switch too: it got the switch alone, no way to cancel
+        ("ja", "スマホ教室の予約を取り消したい。リマインダーも止めたい"),
+        ("en", "I want to cancel my class, and stop the reminder"),
     ],
 )
 def test_a_reminder_named_while_cancelling_is_still_about_cancelling(

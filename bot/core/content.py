@@ -187,17 +187,23 @@ class SettingWords(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     words: list[str]
     switch: list[str]
+    # A request in the same message that comes first: cancelling the booking (「予約を取り消し
+    # たい。リマインダーも止めたい」 got the switch alone, and the seat was never offered back;
+    # a cancelled booking gets no reminder anyway).
+    unless: list[str] = []
 
-    @field_validator("words", "switch")
+    @field_validator("words", "switch", "unless")
     @classmethod
     def _normalised(cls, v: list[str]) -> list[str]:
         """Stored the way messages are compared (NFKC, lower case)."""
         return [normalize(w).strip() for w in v if normalize(w).strip()]
 
     def named_in(self, normalized: str) -> bool:
-        """Whether a message names the setting and its switching."""
-        return any(w in normalized for w in self.words) and any(
-            w in normalized for w in self.switch
+        """Whether a message names the setting and its switching (and asks nothing first)."""
+        return (
+            any(w in normalized for w in self.words)
+            and any(w in normalized for w in self.switch)
+            and not any(w in normalized for w in self.unless)
         )
 
 
@@ -251,7 +257,9 @@ class Words(BaseModel):
                     named
                     if known is None
                     else SettingWords(
-                        words=[*known.words, *named.words], switch=[*known.switch, *named.switch]
+                        words=[*known.words, *named.words],
+                        switch=[*known.switch, *named.switch],
+                        unless=[*known.unless, *named.unless],
                     )
                 )
         return cls.model_construct(**out)
