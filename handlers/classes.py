@@ -651,7 +651,8 @@ def cancel_answered(turn: Turn) -> list[dict] | None:
     if context is None or context.intent != INTENT or context.entry_key != CANCEL_ASKED:
         return None
     reservation_id = (context.data or {}).get("reservation")
-    typed = turn.normalized.strip(" 。.!！")
+    # marks and quotes around it too (「『はい』」), not a question mark (「はい？」 asks back)
+    typed = turn.normalized.strip(" 。.!！、,「」『』【】[]\"'()（）")
     words = turn.content.words
     if not isinstance(reservation_id, int) or typed not in (*words.confirm, *words.decline):
         return None

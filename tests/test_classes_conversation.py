@@ -99,6 +99,8 @@ def test_keeping_a_booking_changes_nothing(resident, app):
         ("お願いします。", "cancelled", "取り消しました"),
         ("いいえ", "reserved", "そのまま"),
         ("取り消さない", "reserved", "そのまま"),
+        ("「はい」", "cancelled", "取り消しました"),
+        ("『いいえ』", "reserved", "そのまま"),
     ],
 )
 def test_yes_or_no_typed_to_the_cancel_question_does_what_its_buttons_do(

@@ -360,7 +360,9 @@ def test_opening_hours_after_an_answer_are_that_answers_hours(resident):
         ("ja", "すみません", "聞きたいことをそのまま文章で送ってください"),
         ("ja", "もしもし？", "聞きたいことをそのまま文章で送ってください"),
         ("ja", "「質問があります」", "聞きたいことを文章でそのまま送ってください"),
+        ("ja", "【質問があります】", "聞きたいことを文章でそのまま送ってください"),
         ("en", "I have a question", "I can help with"),
+        ("en", "[I have a question]", "I can help with"),
         ("en", "Excuse me", "type your question"),
     ],
 )

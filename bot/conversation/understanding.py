@@ -291,8 +291,8 @@ def _asked_again(
 
 def _alone(normalized: str) -> str:
     """A short message without the spaces, marks and quotes around it (「次の日程？」, "hours.",
-    『help』), to compare with words that make up a whole message."""
-    return normalized.strip(" ?？。.!！、,「」『』\"'()（）")
+    『help』, 【質問があります】), to compare with words that make up a whole message."""
+    return normalized.strip(" ?？。.!！、,「」『』【】[]\"'()（）")
 
 
 def _which_hours(normalized: str, content: Content) -> tuple[tuple[str, str], ...]:
