@@ -87,10 +87,10 @@ DAYS_FROM_TODAY = {
     "明後日": 2,
     "あさって": 2,
 }
-# A time beside the date, for two sessions on one day (「10日の14時の回」, "2pm", "14:00").
+# A time beside the date, for two sessions on one day (「10日の14時の回」, 「午後2時」, "2pm").
 HOUR = re.compile(
-    r"(?<![0-9])(?:(?P<h>[01]?[0-9]|2[0-3])\s*時|(?P<hm>[01]?[0-9]|2[0-3]):[0-5][0-9]"
-    r"|(?P<h12>1[0-2]|0?[1-9])\s*(?P<ampm>am|pm)\b)"
+    r"(?<![0-9])(?:(?P<pm>午後|ごご)?\s*(?P<h>[01]?[0-9]|2[0-3])\s*時"
+    r"|(?P<hm>[01]?[0-9]|2[0-3]):[0-5][0-9]|(?P<h12>1[0-2]|0?[1-9])\s*(?P<ampm>am|pm)\b)"
 )
 # …but a date with a question word (「10日は何時からですか？」, "Where is the December 10
 # session?"), or a question of its own (「10日は満席ですか？」, "Is the 2nd one full?"), asks
@@ -435,7 +435,8 @@ def hour_named(text: str) -> int | None:
         return None
     if found["h12"]:
         return int(found["h12"]) % 12 + (12 if found["ampm"] == "pm" else 0)
-    return int(found["h"] or found["hm"])
+    hour = int(found["h"] or found["hm"])
+    return hour + 12 if found["pm"] and hour < 12 else hour  # 「午後2時」 is 14時
 
 
 def dated_session(turn: Turn, shown: list[int]) -> int | None:

@@ -279,7 +279,8 @@ def test_tomorrow_typed_in_answer_to_which_one_books_tomorrows_session(resident,
 
 
 @pytest.mark.parametrize(
-    ("typed", "venue"), [("14時の回", "徳丸ふれあい館"), ("10時", "仲町ふれあい館")]
+    ("typed", "venue"),
+    [("14時の回", "徳丸ふれあい館"), ("10時", "仲町ふれあい館"), ("午後2時の回", "徳丸ふれあい館")],
 )
 def test_a_time_beside_the_date_picks_between_two_sessions_of_one_day(resident, app, typed, venue):
     """Two sessions on one day: 「7日の14時の回」 asked again, the time unread."""
