@@ -206,6 +206,12 @@ class SafetyCheck:
             for lang, content in by_lang.items()
             if content.detect
         }
+        # What may explain a crisis word the model is unsure of: the near misses, not the
+        # turning down of this account's messages ("Stop the reminders, I won't need them
+        # where I'm going" lost its lines to them): those answer only alone
+        self._explaining = {
+            lang: _NearMisses(content.not_crisis) for lang, content in by_lang.items()
+        }
         self._triggers = {
             lang: Sieve({c: _compiled(content.detect.get(c, [])) for c in CATEGORIES})
             for lang, content in by_lang.items()
@@ -270,7 +276,7 @@ class SafetyCheck:
             if seen is None:
                 return None
         if self._model.unsure(probabilities) and any(
-            self._near_misses[lang].found_in(folded, pieces) for lang in reading
+            self._explaining[lang].found_in(folded, pieces) for lang in reading
         ):
             return None  # the crisis words are the ones a near-miss phrase explained
         if self._turns_down_this_account(folded, pieces, reading):
