@@ -211,6 +211,21 @@ def test_asking_which_to_book_when_every_session_is_booked_shows_the_bookings(re
         assert len(db.scalars(select(Reservation)).all()) == 2  # nothing booked twice
 
 
+def asked_which_of_two(app, someone: Resident, lang: str = "ja") -> dt.datetime:
+    """Two sessions (仲町 in three days, 徳丸 in four), the schedule asked for and then a booking:
+    the bot asks which. The later session's start in Tokyo, whose date the tests type."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    if lang == "en":
+        someone.follow()
+        someone.say("When are the smartphone classes?")
+        someone.say("I want to book")
+    else:
+        someone.say("スマホ教室はいつありますか")
+        assert "どの回" in someone.say("予約したい").text
+    return later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+
+
 @pytest.mark.parametrize(
     "form",
     [
@@ -225,11 +240,7 @@ def test_asking_which_to_book_when_every_session_is_booked_shows_the_bookings(re
 def test_a_date_typed_in_answer_to_which_one_books_that_session(resident, app, form):
     """「12月10日の回」 typed after 「どの回を予約しますか？」 books the session of that day (it
     showed the schedule again)."""
-    add_session(app, venue="仲町ふれあい館")
-    later = add_session(app, days=4, venue="徳丸ふれあい館")
-    resident.say("スマホ教室はいつありますか")
-    assert "どの回" in resident.say("予約したい").text
-    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    day = asked_which_of_two(app, resident)
     reply = resident.say(form.format(y=day.year, m=day.month, d=day.day))
     assert "予約しました" in reply.text
     with app.extensions["navi"].sessions() as db:
@@ -243,12 +254,7 @@ def test_an_english_date_typed_in_answer_to_which_one_books_that_session(
     english_resident, app, form
 ):
     """ "December 10" after "Which session would you like to book?" asked again."""
-    add_session(app, venue="仲町ふれあい館")
-    later = add_session(app, days=4, venue="徳丸ふれあい館")
-    english_resident.follow()
-    english_resident.say("When are the smartphone classes?")
-    english_resident.say("I want to book")
-    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    day = asked_which_of_two(app, english_resident, "en")
     month = day.strftime("%B")
     reply = english_resident.say(form.format(month=month, mon=month[:3], d=day.day))
     assert "You are booked" in reply.text
@@ -305,11 +311,7 @@ def test_a_time_beside_the_date_picks_between_two_sessions_of_one_day(resident, 
 def test_a_date_in_a_question_after_which_one_books_nothing(resident, app, form):
     """「10日は何時からですか？」 after 「どの回を予約しますか？」 asks about the session: it
     booked it."""
-    add_session(app, venue="仲町ふれあい館")
-    later = add_session(app, days=4, venue="徳丸ふれあい館")
-    resident.say("スマホ教室はいつありますか")
-    assert "どの回" in resident.say("予約したい").text
-    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    day = asked_which_of_two(app, resident)
     reply = resident.say(form.format(m=day.month, d=day.day))
     assert "予約しました" not in reply.text
     assert statuses(app) == {}
@@ -321,11 +323,7 @@ def test_a_date_in_a_question_after_which_one_books_nothing(resident, app, form)
 def test_a_date_in_a_question_without_a_question_word_books_nothing(resident, app, form):
     """「10日は満席ですか？」 after 「どの回を予約しますか？」 booked that session: only 何 /
     いつ / どこ… made a question."""
-    add_session(app, venue="仲町ふれあい館")
-    later = add_session(app, days=4, venue="徳丸ふれあい館")
-    resident.say("スマホ教室はいつありますか")
-    assert "どの回" in resident.say("予約したい").text
-    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    day = asked_which_of_two(app, resident)
     assert "予約しました" not in resident.say(form.format(d=day.day)).text
     assert statuses(app) == {}
 
@@ -347,12 +345,7 @@ def test_an_english_question_about_a_session_after_which_one_books_nothing(
 ):
     """ "Where is the December 10 session?" after "Which session would you like to book?"
     booked it: the question words were Japanese only."""
-    add_session(app, venue="仲町ふれあい館")
-    later = add_session(app, days=4, venue="徳丸ふれあい館")
-    english_resident.follow()
-    english_resident.say("When are the smartphone classes?")
-    english_resident.say("I want to book")
-    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    day = asked_which_of_two(app, english_resident, "en")
     reply = english_resident.say(typed.format(month=day.strftime("%B"), d=day.day))
     assert ("You are booked" in reply.text) is books
     assert statuses(app) == ({english_resident.user_id: "reserved"} if books else {})
@@ -362,11 +355,7 @@ def test_an_english_question_about_a_session_after_which_one_books_nothing(
 def test_a_session_turned_down_after_which_one_is_not_booked(resident, app, form):
     """「10日以外で」 or 「10日はダメです」 after 「どの回を予約しますか？」 booked the 10th, the
     very session turned down."""
-    add_session(app, venue="仲町ふれあい館")
-    later = add_session(app, days=4, venue="徳丸ふれあい館")
-    resident.say("スマホ教室はいつありますか")
-    assert "どの回" in resident.say("予約したい").text
-    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    day = asked_which_of_two(app, resident)
     assert "予約しました" not in resident.say(form.format(d=day.day)).text
     assert statuses(app) == {}
 
@@ -375,12 +364,7 @@ def test_a_session_turned_down_after_which_one_is_not_booked(resident, app, form
 def test_a_session_turned_down_in_english_after_which_one_is_not_booked(
     english_resident, app, typed
 ):
-    add_session(app, venue="仲町ふれあい館")
-    later = add_session(app, days=4, venue="徳丸ふれあい館")
-    english_resident.follow()
-    english_resident.say("When are the smartphone classes?")
-    english_resident.say("I want to book")
-    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    day = asked_which_of_two(app, english_resident, "en")
     reply = english_resident.say(typed.format(month=day.strftime("%B"), d=day.day))
     assert "You are booked" not in reply.text
     assert statuses(app) == {}
