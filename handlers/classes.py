@@ -50,6 +50,7 @@ from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
 from bot.core.content import Content
 from bot.core.models import ClassSession, Reservation
+from bot.core.text import MARKS_AROUND
 from bot.line import messages
 from bot.line.postback import Postback
 from handlers.common import CACHED, Same, content_card, menu_actions, menu_buttons, tell_promoted
@@ -653,7 +654,7 @@ def cancel_answered(turn: Turn) -> list[dict] | None:
         return None
     reservation_id = (context.data or {}).get("reservation")
     # marks and quotes around it too (「『はい』」), not a question mark (「はい？」 asks back)
-    typed = turn.normalized.strip(" 。.!！、,「」『』【】[]\"'()（）")
+    typed = turn.normalized.strip(MARKS_AROUND)
     words = turn.content.words
     if not isinstance(reservation_id, int) or typed not in (*words.confirm, *words.decline):
         return None

@@ -18,6 +18,7 @@ from bot.conversation.router.text import fold
 from bot.conversation.turn import LastAnswer
 from bot.core.content import Content, SettingWords
 from bot.core.directory import Area
+from bot.core.text import MARKS_AROUND
 
 # The last answer was a page with a next one (the class schedule: its button's postback data
 # is remembered as `next_page`), and the resident typed one of the words for more alone
@@ -292,7 +293,7 @@ def _asked_again(
 def _alone(normalized: str) -> str:
     """A short message without the spaces, marks and quotes around it (「次の日程？」, "hours.",
     『help』, 【質問があります】), to compare with words that make up a whole message."""
-    return normalized.strip(" ?？。.!！、,「」『』【】[]\"'()（）")
+    return normalized.strip(MARKS_AROUND + "?？")
 
 
 def _which_hours(normalized: str, content: Content) -> tuple[tuple[str, str], ...]:

@@ -17,6 +17,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+# Marks, brackets and quotes around a word or phrase typed alone (「はい。」, 『help』,
+# 【質問があります】): stripped before it is compared with the words that make up a whole message.
+MARKS_AROUND = " 。.!！、,「」『』【】[]\"'()（）"
+
+
 # Typographic quotes, which phones type for ' and " ("don’t" on an iPhone): NFKC keeps them.
 TYPOGRAPHIC_QUOTES = str.maketrans("’‘ʼ‛′“”„″", "'''''\"\"\"\"")
 
