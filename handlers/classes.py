@@ -164,11 +164,11 @@ def wants_to_book(turn: Turn) -> bool:
     named = NUMBERED.search(text) or (
         choosing and (ordinal(text, words.ordinals, bare=True) is not None or names_a_day(text))
     )
-    asks_for = any(word in text for word in words.booking) or bool(ASKS_FOR.search(text))
-    if named and (asks_for or not ASKS_ABOUT.search(text)):
+    books = any(word in text for word in words.booking)
+    if named and (books or ASKS_FOR.search(text) or not ASKS_ABOUT.search(text)):
         # 「2番目」, 「12月10日の回」; not 「2番目は何時から？」, a question about that session
         return True
-    return any(word in text for word in words.booking)
+    return books
 
 
 def asked_which(turn: Turn) -> bool:
