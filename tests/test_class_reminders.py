@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.classes.reminders import send_due_reminders
 from bot.core.content import load_content
-from bot.core.models import Follower, UnansweredQuestion
-from tests.test_classes_conversation import add_session
+from bot.core.models import Follower
+from tests.test_classes_conversation import add_session, unanswered_kept
 
 CONTENT = load_content()
 
@@ -50,11 +50,6 @@ def reminders_on(app, user_id: str) -> bool | None:
     with app.extensions["navi"].sessions() as db:
         follower = db.scalar(select(Follower).where(Follower.line_user_id == user_id))
         return None if follower is None else follower.class_reminders
-
-
-def unanswered(app) -> list[UnansweredQuestion]:
-    with app.extensions["navi"].sessions() as db:
-        return list(db.scalars(select(UnansweredQuestion)).all())
 
 
 # -- 受信設定 ------------------------------------------------------------------------------------
@@ -167,7 +162,7 @@ def test_asking_to_stop_reminders_offers_the_switch_not_the_cancellation(
     assert ui("class_status.reserved", lang) not in reply.text  # not the bookings list
     with pytest.raises(AssertionError, match="no button"):  # nor its 「予約を取り消す」
         reply.button(ui("cancel_reservation_button", lang))
-    assert unanswered(app) == []
+    assert unanswered_kept(app) == []
 
     done = someone.tap(ui("class_reminders_off_button", lang))
     assert ui("class_reminders_off_done", lang) in done.text
@@ -215,7 +210,7 @@ def test_asking_for_reminders_again_offers_the_switch_that_turns_them_on(
     assert CONTENT.entry("notification_settings", "reminders", lang).title in reply.text
     assert reply.labels[0] == ui("class_reminders_on_button", lang)
     assert ui("class_reminders_status_off", lang) in reply.text
-    assert unanswered(app) == []
+    assert unanswered_kept(app) == []
     someone.tap(ui("class_reminders_on_button", lang))
     assert reminders_on(app, someone.user_id) is True
 
