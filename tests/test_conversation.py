@@ -119,6 +119,26 @@ def test_unknown_question_offers_topics_and_phone_and_is_kept_without_user_id(re
     assert not hasattr(kept[0], "follower_id")
 
 
+@pytest.mark.parametrize("said", ["はい", "OK", "大丈夫です", "いいえ。", "うん", "なるほど"])
+def test_a_yes_or_ok_after_an_answer_is_acknowledged_not_kept_and_the_answer_still_holds(
+    resident, app, said
+):
+    resident.say("コンビニで住民票を取りたいです")
+    reply = resident.say(said)
+    assert reply.text.startswith("わかりました")
+    assert "お答えできませんでした" not in reply.text
+    assert "コンビニ交付" in reply.labels  # the topics, to go on
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalars(select(UnansweredQuestion)).all() == []
+    assert "午後11時" in resident.say("何時まで？").text  # still read as about the konbini
+
+
+def test_an_english_ok_is_acknowledged_in_english(resident):
+    reply = resident.say("ok")
+    assert "お答えできませんでした" not in reply.text
+    assert resident.say("I see").text.startswith("All right")
+
+
 def test_a_button_from_an_old_menu_gets_a_friendly_answer(resident):
     reply = resident._deliver(resident.events.postback(resident.user_id, "old-menu:konbini"))
     assert reply.status == 200

@@ -30,7 +30,13 @@ from bot.conversation.router import UNDETERMINED, detect_language, normalize
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
 from bot.conversation.turn import LastAnswer, Resident, Services, Turn
-from bot.conversation.understanding import NEXT_PAGE, NO_MORE, Understanding, understand
+from bot.conversation.understanding import (
+    ACKNOWLEDGED,
+    NEXT_PAGE,
+    NO_MORE,
+    Understanding,
+    understand,
+)
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
 from bot.core.content import Content
 from bot.core.links import LinkTable
@@ -242,7 +248,10 @@ class Answerer:
                 meant = replace(meant, how="routed", entry=overview, options=())
             note = messages.text(self.content.other_language_note())
             answer = [note, *self._answer_meant(turn, meant)]
-        if meant.how == "command" and meant.intent in OPENINGS and self._awaiting(context):
+        if meant.entry == ACKNOWLEDGED:
+            # 「はい」 after the hours: the next 「土日は？」 is still about them
+            turn.keep_context()
+        elif meant.how == "command" and meant.intent in OPENINGS and self._awaiting(context):
             # 「すみません」 or 「使い方」 typed while the bot waits for a name: answered, and it
             # still waits, so the name typed next is the booking's, not an unanswered question
             turn.keep_context()

@@ -30,6 +30,8 @@ NEXT_PAGE = "next_page"
 # last answer was no schedule page): the schedule from its start answers them.
 NO_MORE = "no_more"
 SCHEDULE_INTENT = "smartphone_class"
+# greeting's answer to 「はい」 or "ok" typed alone (words.yaml acknowledgements)
+ACKNOWLEDGED = "acknowledged"
 SETTINGS_INTENT = "notification_settings"
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
@@ -146,6 +148,11 @@ def understand(
             return Understanding(context.intent, NEXT_PAGE)
         if not _asks_for_the_schedule(route, context):
             return Understanding("", NO_MORE)
+    if _alone(normalized) in words.acknowledgements and not _asked_by_the_bot(context, chooser):
+        # 「はい」, "ok" after an answer that asked nothing: not a question, so not "we cannot
+        # answer that" (nor kept for staff as one). After a question of the bot's (取り消しますか？)
+        # it is the answer to it, read as a follow-up below.
+        return Understanding("greeting", "routed", entry=ACKNOWLEDGED)
     follow_up = _follow_up(route, normalized, context, chooser)
     if follow_up is not None:
         return follow_up
@@ -258,6 +265,11 @@ def _follow_up(
     if key in ("overview", context.entry_key) or probability < FOLLOW_UP_ENTRY:
         return None
     return Understanding(context.intent, "follow_up", entry=key)
+
+
+def _asked_by_the_bot(context: LastAnswer | None, chooser: Chooser) -> bool:
+    """Whether the last answer asked the resident something (which session? cancel it?)."""
+    return context is not None and chooser.asked_by_the_bot(context.intent, context.entry_key)
 
 
 def _new_subject(normalized: str, context: LastAnswer, points_back: bool) -> bool:

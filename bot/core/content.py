@@ -227,8 +227,13 @@ class Words(BaseModel):
     # リマインダーを止めたい」 is about the reminders switch, not about cancelling a booking
     # (while 「リマインダーが来たけど行けない」 still is).
     about_settings: dict[str, SettingWords] = {}
+    # Typed alone when no question of the bot's is open (「はい」, "ok", 「大丈夫です」): an
+    # acknowledgement, answered briefly rather than with "we cannot answer that".
+    acknowledgements: list[str] = []
 
-    @field_validator("reset", "booking", "not_booking", "more", "confirm", "decline")
+    @field_validator(
+        "reset", "booking", "not_booking", "more", "confirm", "decline", "acknowledgements"
+    )
     @classmethod
     def _normalised(cls, v: list[str]) -> list[str]:
         """Stored the way messages are compared (NFKC, lower case)."""
@@ -245,9 +250,18 @@ class Words(BaseModel):
         """Every language's words together: a resident may type any of them."""
         out: dict[str, Any] = {"reset": [], "commands": {}, "booking": [], "not_booking": []}
         out["ordinals"], out["more"], out["about_settings"] = {}, [], {}
-        out["confirm"], out["decline"] = [], []
+        out["confirm"], out["decline"], out["acknowledgements"] = [], [], []
+        lists = (
+            "reset",
+            "booking",
+            "not_booking",
+            "more",
+            "confirm",
+            "decline",
+            "acknowledgements",
+        )
         for words in all_words:
-            for name in ("reset", "booking", "not_booking", "more", "confirm", "decline"):
+            for name in lists:
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
             out["commands"].update(words.commands)
             out["ordinals"].update(words.ordinals)
