@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.classes.reminders import send_due_reminders
 from bot.core.content import load_content
-from bot.core.models import Follower
+from bot.core.models import Follower, PendingMessage
 from tests.test_classes_conversation import add_session, unanswered_kept
 
 CONTENT = load_content()
@@ -266,3 +266,77 @@ def test_deleting_my_data_leaves_no_reminder_choice_behind(resident, app):
     panel = resident.say("受信設定")  # writing again: a new resident, with the default
     assert ui("class_reminders_status_on", "ja") in panel.text
     assert reminders_on(app, resident.user_id) is True
+
+
+# -- a reminder the outbox kept ------------------------------------------------------------------
+
+PUSH = "/v2/bot/message/push"
+
+
+def kept_reminder(app, resident, standin) -> None:
+    """A booking for tomorrow whose reminder LINE did not take (500): the outbox keeps it."""
+    book_tomorrow(app, resident, "ja")
+    standin.fail(PUSH, 500)
+    assert remind(app) == 1  # kept, to be sent again by the scheduler's retry
+
+
+def retry_in_a_minute(app):
+    """The scheduler's retry of the kept messages, a minute on (past the first wait)."""
+    navi = app.extensions["navi"]
+    return navi.outbox.retry_due(now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=60))
+
+
+def pending_purposes(app) -> list[str]:
+    with app.extensions["navi"].sessions() as db:
+        return list(db.scalars(select(PendingMessage.purpose)))
+
+
+def test_a_kept_reminder_is_dropped_when_the_resident_turned_reminders_off_meanwhile(
+    resident, app, standin
+):
+    """17:00 LINE fails the reminder and the outbox keeps it; 17:05 the resident turns the
+    reminders off in 受信設定 (「予約はそのままです」). The retry delivered it anyway: the
+    message they had just said they did not want. It is dropped, and counted as dropped."""
+    kept_reminder(app, resident, standin)
+    resident.say("受信設定")
+    resident.tap("前日のリマインダーを止める")
+    before = len(standin.messages_to(resident.user_id))
+    report = retry_in_a_minute(app)
+    assert (report.sent, report.dropped) == (0, 1)
+    assert standin.messages_to(resident.user_id)[before:] == []
+    assert pending_purposes(app) == []
+
+
+def test_a_kept_reminder_still_goes_when_the_reminders_were_turned_off_and_on_again(
+    resident, app, standin
+):
+    kept_reminder(app, resident, standin)
+    resident.say("受信設定")
+    resident.tap("前日のリマインダーを止める")
+    resident.tap("前日のリマインダーを受け取る")
+    before = len(standin.messages_to(resident.user_id))
+    assert retry_in_a_minute(app).sent == 1
+    (reminder,) = standin.messages_to(resident.user_id)[before:]
+    assert "明日" in reminder["altText"]
+
+
+def test_a_kept_seat_offer_still_goes_to_a_resident_who_turned_reminders_off(
+    resident, neighbour, app, standin
+):
+    """Only the reminder hangs on the switch: a seat from the waiting list is still told."""
+    add_session(app, capacity=1)
+    neighbour.say("スマホ教室の日程")
+    neighbour.tap("予約する")
+    resident.say("スマホ教室の日程")
+    resident.tap("キャンセル待ち")
+    resident.say("受信設定")
+    resident.tap("前日のリマインダーを止める")
+    standin.fail(PUSH, 500)
+    neighbour.say("予約の確認")
+    neighbour.tap("予約を取り消す")
+    neighbour.tap("取り消す")
+    assert pending_purposes(app) == ["promotion"]
+    before = len(standin.messages_to(resident.user_id))
+    assert retry_in_a_minute(app).sent == 1
+    (offer,) = standin.messages_to(resident.user_id)[before:]
+    assert "席が空いた" in offer["altText"]

@@ -8,8 +8,9 @@ one message. A push LINE does not take now is kept by the outbox and retried wit
 not left for tomorrow's run (which would be too late). A session moved to another time is
 reminded again before its new date (bot.classes.changes.remind_again). A resident who turned
 the reminders off in 受信設定 (Follower.class_reminders) is skipped and not marked: turned on
-again before the run, they are reminded. Their other class messages (a seat from the waiting
-list, a session changed or cancelled: bot.classes.changes) do not depend on it.
+again before the run, they are reminded; turned off while a reminder waits in the outbox, it
+is dropped there (reservations.reminder_subject). Their other class messages (a seat from the
+waiting list, a session changed or cancelled: bot.classes.changes) do not depend on it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from bot.classes.cards import reservation_card  # the card residents also see when booking
-from bot.classes.reservations import booking_subject, reminder_key
+from bot.classes.reservations import reminder_key, reminder_subject
 from bot.core.content import Content
 from bot.core.db import utcnow
 from bot.core.models import ClassSession, Follower, Reservation
@@ -106,7 +107,7 @@ def remind(
     heading = content.ui("class_reminder", lang)
     card = reservation_card(content, settings.tz, lang, reservation, heading)
     key = reminder_key(reservation)
-    cards, about = sized_for(follower, [card]), booking_subject(reservation)
+    cards, about = sized_for(follower, [card]), reminder_subject(reservation)
     outcome = outbox.push(follower.line_user_id, cards, key, "reminder", about)
     reservation.reminded_at = utcnow()
     db.commit()

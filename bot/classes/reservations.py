@@ -88,12 +88,26 @@ def booking_subject(reservation: Reservation) -> str:
     return f"booking:{reservation.id}:{made}:{start}"
 
 
+# The outbox subject of the day-before reminder: "reminder:" and its booking's own subject.
+REMINDER = "reminder"
+
+
+def reminder_subject(reservation: Reservation) -> str:
+    """What the day-before reminder is `about` in the outbox: its booking (booking_subject),
+    marked as a reminder, which is wanted only while the resident keeps the reminders on."""
+    return f"{REMINDER}:{booking_subject(reservation)}"
+
+
 def booking_stands(db: Session, about: str, now: dt.datetime) -> bool:
     """Whether a kept push about a booking (booking_subject) is still true: the booking is
-    active, its session open and not started, and neither was remade or moved since. The
-    outbox asks before each retry, so a reminder or a seat offer never reaches a resident after
-    the booking lapsed; subjects of other kinds are not ours to judge."""
+    active, its session open and not started, and neither was remade or moved since; for a
+    reminder (reminder_subject), also that the resident still wants reminders (受信設定: off
+    after it was kept means they said they do not want it). The outbox asks before each retry,
+    so a reminder or a seat offer never reaches a resident after the booking lapsed; subjects
+    of other kinds are not ours to judge."""
     kind, _, rest = about.partition(":")
+    if kind == REMINDER:
+        return reminders_wanted(db, rest) and booking_stands(db, rest, now)
     if kind != "booking":
         return True
     reservation = _load(db, int(rest.split(":")[0]))
@@ -103,6 +117,14 @@ def booking_stands(db: Session, about: str, now: dt.datetime) -> bool:
         and _is_open(reservation.session, now)
         and booking_subject(reservation) == about
     )
+
+
+def reminders_wanted(db: Session, booking: str) -> bool:
+    """Whether the resident of a booking (its booking_subject) still has the day-before
+    reminders on (受信設定)."""
+    reservation = _load(db, int(booking.split(":")[1]))
+    follower = reservation.follower if reservation is not None else None
+    return follower is not None and follower.class_reminders
 
 
 def reserve(

@@ -10,7 +10,8 @@ good (400: our message is wrong) is not retried; that is a bug to fix, and logge
 A message true only while something stands (a reminder of a booking, a seat offered from the
 waiting list) is kept with what it is about (`about`); before each retry the outbox asks
 `still_meant` — given by the domain that knows, bot.classes — and drops it once the resident
-cancelled, or staff cancelled or moved the session. Everything else (answers, confirmations,
+cancelled (or, for a reminder, turned the reminders off), or staff cancelled or moved the
+session. Everything else (answers, confirmations,
 cancellation notices) is about nothing that can lapse: it is always delivered.
 
 Why a cap on calls: gunicorn serves webhooks, `/healthz` and the console from a few threads
