@@ -31,7 +31,6 @@ the current schedule, never an error.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
@@ -49,6 +48,7 @@ from bot.classes.cards import (
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
 from bot.core.content import Content
+from bot.core.days import day_named, hour_named, names_a_day
 from bot.core.models import ClassSession, Reservation
 from bot.core.text import MARKS_AROUND
 from bot.line import messages
@@ -64,35 +64,6 @@ BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
 # words.yaml) only with a booking request.
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
 KANJI_DIGITS = "一二三四五六七八九"
-# A date typed to answer 「どの回を予約しますか？」: 「12月10日」, 「12/10」, or a day, 「10日」.
-# (not a year's last digits: 「2026/12/10」 is December 10, not June 12)
-DATE = re.compile(
-    r"(?:(?<![0-9])(?P<month>1[0-2]|0?[1-9])\s*(?:月|/)\s*(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
-    r"|(?<![0-9/])(?P<only_day>3[01]|[12][0-9]|0?[1-9])\s*日"
-)
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-# …in English: "December 10", "Dec 10th", "10 December".
-ENGLISH_DATE = re.compile(
-    r"\b(?:(?P<month>" + "|".join(_MONTHS) + r")[a-z]*\.?\s*(?P<day>3[01]|[12][0-9]|0?[1-9])"
-    r"(?:st|nd|rd|th)?(?![0-9])|(?P<day_first>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?\s+"
-    r"(?:of\s+)?(?P<month_after>" + "|".join(_MONTHS) + r")[a-z]*)\b"
-)
-# …or a day counted from today (「明日の回」, "tomorrow").
-# (not きょう or あす in kana: they are inside きょうしつ and other words)
-DAYS_FROM_TODAY = {
-    "今日": 0,
-    "today": 0,
-    "明日": 1,
-    "あした": 1,
-    "tomorrow": 1,
-    "明後日": 2,
-    "あさって": 2,
-}
-# A time beside the date, for two sessions on one day (「10日の14時の回」, 「午後2時」, "2pm").
-HOUR = re.compile(
-    r"(?<![0-9])(?:(?P<pm>午後|ごご)?\s*(?P<h>[01]?[0-9]|2[0-3])\s*時"
-    r"|(?P<hm>[01]?[0-9]|2[0-3]):[0-5][0-9]|(?P<h12>1[0-2]|0?[1-9])\s*(?P<ampm>am|pm)\b)"
-)
 # …but a date with a question word (「10日は何時からですか？」, "Where is the December 10
 # session?"), or a question of its own (「10日は満席ですか？」, "Is the 2nd one full?"), asks
 # about that session: it is not booked; a question that asks for it (「10日でお願いできますか？」,
@@ -404,40 +375,6 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     if len(shown) == 1:
         return book_in_words(turn, shown[0])
     return ask_which(turn, shown)
-
-
-def names_a_day(text: str) -> bool:
-    """Whether a message names a day: 「12月10日」, 「12/10」, 「10日」, "December 10", 「明日」."""
-    return bool(
-        DATE.search(text) or ENGLISH_DATE.search(text) or any(w in text for w in DAYS_FROM_TODAY)
-    )
-
-
-def day_named(text: str, today: dt.date) -> tuple[int | None, int] | None:
-    """(month or None, day) of the day a message names, or None when it names none."""
-    if found := DATE.search(text):
-        return (int(found["month"]) if found["month"] else None), int(
-            found["day"] or found["only_day"]
-        )
-    if found := ENGLISH_DATE.search(text):
-        month = found["month"] or found["month_after"]
-        return _MONTHS.index(month[:3]) + 1, int(found["day"] or found["day_first"])
-    for word, days in DAYS_FROM_TODAY.items():
-        if word in text:
-            day = today + dt.timedelta(days=days)
-            return day.month, day.day
-    return None
-
-
-def hour_named(text: str) -> int | None:
-    """The hour a message names (「14時」, "14:00", "2pm"), or None."""
-    found = HOUR.search(text)
-    if found is None:
-        return None
-    if found["h12"]:
-        return int(found["h12"]) % 12 + (12 if found["ampm"] == "pm" else 0)
-    hour = int(found["h"] or found["hm"])
-    return hour + 12 if found["pm"] and hour < 12 else hour  # 「午後2時」 is 14時
 
 
 def dated_session(turn: Turn, shown: list[int]) -> int | None:
