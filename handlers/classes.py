@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from bot import classes
 from bot.classes import reservations
@@ -60,6 +61,9 @@ router = TopicRouter("classes")
 INTENT = "smartphone_class"
 SCHEDULE_ENTRIES = {"overview", "schedule", "reserve"}
 BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
+# Remembered with a schedule shown in answer to a booking request (the `reserve` entry,
+# 「予約したい」): a day typed next books that day's session (show_the_day).
+ASKED_TO_BOOK = "asked_to_book"
 # "2番目" / "3つ目" pick a session on their own; ordinal words (最初の, "last": content/<lang>/
 # words.yaml) only with a booking request.
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
@@ -95,6 +99,8 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
     shown = sessions_shown(turn)
     if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
         return book_from_context(turn, shown)
+    if shown and picks_a_day(turn, entry):
+        return show_the_day(turn, shown)
     return answer(turn, entry)
 
 
@@ -135,6 +141,8 @@ def wants_to_book(turn: Turn) -> bool:
     named = NUMBERED.search(text) or (
         choosing and (ordinal(text, words.ordinals, bare=True) is not None or names_a_day(text))
     )
+    if names_a_day(text) and ASKS_FOR.search(text):
+        return True  # 「10日でお願いします」 after the schedule: that day's session, please
     books = any(word in text for word in words.booking)
     if named and (books or ASKS_FOR.search(text) or not ASKS_ABOUT.search(text)):
         # 「2番目」, 「12月10日の回」; not 「2番目は何時から？」, a question about that session
@@ -204,7 +212,13 @@ def show_schedule(
         answer_messages = answer_entry(turn, entry, extra=[carousel])
     # The next page's button, for 「次の日程」 / "more sessions" typed instead of tapped
     next_page = next_page_postback(later).pack() if later is not None else None
-    turn.remember(INTENT, "schedule", session_ids=[s.id for s in shown], next_page=next_page)
+    turn.remember(
+        INTENT,
+        "schedule",
+        session_ids=[s.id for s in shown],
+        next_page=next_page,
+        **{ASKED_TO_BOOK: entry.key == "reserve"},
+    )
     return answer_messages
 
 
@@ -238,7 +252,7 @@ def next_page_postback(after: classes.Cursor) -> Postback:
 
 
 def schedule_carousel(
-    turn: Turn, upcoming: list[classes.OpenSession], later: classes.Cursor | None = None
+    turn: Turn, upcoming: Sequence[classes.Shown], later: classes.Cursor | None = None
 ) -> dict:
     """One card per session: kind, title, when, where, seats, and 予約する / キャンセル待ち;
     then, when `later` says where the next page starts, a last card leading to it."""
@@ -362,11 +376,13 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     A place the list does not have (「2番目」 after a schedule of one) books nothing: which one
     is asked, never the only session guessed for it."""
     number = ordinal(turn.normalized, turn.content.words.ordinals, bare=asked_which(turn))
-    if asked_which(turn) and (dated := dated_session(turn, shown)) is not None:
-        if dated:
-            return book_in_words(turn, dated)
-        if number is None:  # a day none of them is on, and no place in the list either
-            return ask_which(turn, shown)
+    if (that_day := sessions_on_the_day(turn, shown)) is not None:
+        # 「12月10日を予約したい」, "Book the 8th": the day wins over a place in the list (see
+        # sessions_on_the_day), whether or not 「どの回を予約しますか？」 was asked
+        if len(that_day) == 1:
+            return book_in_words(turn, that_day[0])
+        if number is None:  # a day none of them is on (or two are), and no place either
+            return ask_which(turn, shown, note=None if that_day else "class_no_session_on_day")
     if number is not None:
         index = number - 1 if number > 0 else len(shown) + number
         if 0 <= index < len(shown):
@@ -377,11 +393,16 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     return ask_which(turn, shown)
 
 
-def dated_session(turn: Turn, shown: list[int]) -> int | None:
-    """The session a date typed in answer to 「どの回を予約しますか？」 names (「12月10日の回」,
-    「12/10」, 「10日」, "December 10", 「明日の回」; with 「14時」 when two share the day): its
-    id; 0 when the date names none of them, or more than one (which is asked again); None when
-    no date is typed."""
+def sessions_on_the_day(turn: Turn, shown: list[int]) -> list[int] | None:
+    """The sessions shown on the day a message names (「12月10日の回」, 「12/10」, 「10日」,
+    "December 10", 「明日の回」, "the 10th"; with 「14時」 when two share the day), in the
+    order shown: none when the day has no session shown; None when no day is named.
+
+    "the 8th" without a month is ambiguous in English: after a list of sessions it may be the
+    day or the 8th in the list. The rule: it is the day when a session shown falls on it
+    (people name dates after a schedule of dates, and lists are short: a place past its end
+    is no session anyway); else it is left to be read as a place ("the 2nd" with no session
+    on the 2nd is the second one; "the 2nd one" is always a place, bot.core.days)."""
     tz = turn.services.settings.tz
     named_day = day_named(turn.normalized, turn.services.now.astimezone(tz).date())
     if named_day is None:
@@ -398,7 +419,48 @@ def dated_session(turn: Turn, shown: list[int]) -> int | None:
     hour = hour_named(turn.normalized)
     if len(that_day) > 1 and hour is not None:
         that_day = [(i, local) for i, local in that_day if local.hour == hour]
-    return that_day[0][0] if len(that_day) == 1 else 0
+    return [i for i, _ in that_day]
+
+
+def picks_a_day(turn: Turn, entry) -> bool:
+    """Whether a message after the schedule names a day to see its session: 「12月10日」,
+    「10日の回」, "Dec 10", "the 10th"; or asks when or where it is (「10日は何時から？」),
+    which its card answers. Not a day turned down (「10日以外」, words.yaml not_booking), and
+    not another question about it (「10日は持ち物ありますか」: that entry answers)."""
+    text = turn.normalized
+    if not names_a_day(text) or any(word in text for word in turn.content.words.not_booking):
+        return False
+    return not ASKS_ABOUT.search(text) or entry.key in SCHEDULE_ENTRIES
+
+
+def show_the_day(turn: Turn, shown: list[int]) -> list[dict]:
+    """A day typed right after the schedule (no booking words): most likely "I want that
+    one". After a booking request (「予約したい」 answered with the schedule) it is booked, as
+    a day typed to 「どの回を予約しますか？」 is; after a schedule asked for to look at, that
+    session's card with its 予約する button is shown, one tap from booking, rather than booked
+    on a guess. A day with no session shown books nothing: said so, with the sessions to
+    choose from. "the 2nd" with no session on the 2nd is the second one shown."""
+    that_day = sessions_on_the_day(turn, shown) or []
+    number = ordinal(turn.normalized, turn.content.words.ordinals)
+    if not that_day and number is not None and 0 < number <= len(shown):
+        that_day = [shown[number - 1]]
+    if not that_day:
+        return ask_which(turn, shown, note="class_no_session_on_day")
+    context = turn.context.data if turn.context and turn.context.data else {}
+    question = ASKS_ABOUT.search(turn.normalized) and not ASKS_FOR.search(turn.normalized)
+    if context.get(ASKED_TO_BOOK) and len(that_day) == 1 and not question:
+        return book_in_words(turn, that_day[0])
+    db = turn.services.db
+    sessions = [s for s in (db.get(ClassSession, i) for i in that_day) if s and is_open(turn, s)]
+    if not sessions:
+        return session_closed(turn)
+    intro = messages.text(turn.ui("class_day_shown"))
+    carousel = messages.with_quick_replies(
+        schedule_carousel(turn, sessions), class_actions(turn, "schedule")
+    )
+    # "それを予約したい" / "Book it" next books the session shown (book_from_context)
+    turn.remember(INTENT, "schedule", session_ids=[s.id for s in sessions])
+    return [intro, carousel]
 
 
 def book_in_words(turn: Turn, session_id: int) -> list[dict]:
@@ -416,9 +478,10 @@ def book_in_words(turn: Turn, session_id: int) -> list[dict]:
     return book(turn, session_id)
 
 
-def ask_which(turn: Turn, shown: list[int]) -> list[dict]:
+def ask_which(turn: Turn, shown: list[int], note: str | None = None) -> list[dict]:
     """Several sessions were shown: one quick reply per session that is still open and not
-    already the resident's (booked or waiting); when all of those are theirs, their bookings."""
+    already the resident's (booked or waiting); when all of those are theirs, their bookings.
+    `note`, a UI key, says first why the bot asks (「その日の回は、この日程にはありません。」)."""
     db, tz = turn.services.db, turn.services.settings.tz
     still_open = [s for s in (db.get(ClassSession, i) for i in shown) if s and is_open(turn, s)]
     if not still_open:
@@ -435,7 +498,10 @@ def ask_which(turn: Turn, shown: list[int]) -> list[dict]:
         for s in still_open
     ]
     turn.remember(INTENT, "choose", session_ids=[s.id for s in still_open])
-    return [messages.with_quick_replies(messages.text(turn.ui("class_which")), choices)]
+    question = turn.ui("class_which")
+    if note is not None:
+        question = f"{turn.ui(note)}\n{question}"
+    return [messages.with_quick_replies(messages.text(question), choices)]
 
 
 def session_closed(turn: Turn) -> list[dict]:

@@ -1024,3 +1024,119 @@ def test_the_next_dates_button_speaks_the_residents_language(
     first = resident.say(asked)
     assert carousel_cards(first)[-1]["footer"]["contents"][0]["action"]["label"] == button
     assert "徳丸ふれあい館" in resident.tap(button).text
+
+
+# -- a day typed right after the schedule ----------------------------------------------------------
+
+
+def schedule_of_two(app, someone: Resident, lang: str = "ja") -> dt.datetime:
+    """Two sessions (仲町 in three days, 徳丸 in four) and the schedule asked for, nothing more.
+    The later session's start in Tokyo, whose date the tests type."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    if lang == "en":
+        someone.follow()
+        someone.say("When are the smartphone classes?")
+    else:
+        someone.say("スマホ教室の日程")
+    return later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+
+
+@pytest.mark.parametrize("form", ["{m}月{d}日", "{d}日", "{m}/{d}", "{d}日の回"])
+def test_a_date_typed_alone_after_the_schedule_shows_that_session_to_book(resident, app, form):
+    """「12月10日」 typed right after the schedule got 「お答えできませんでした」. It is most
+    likely "that one": its card with its 予約する button, one tap from booked (not booked on
+    a guess: the resident asked to look, not to book)."""
+    day = schedule_of_two(app, resident)
+    reply = resident.say(form.format(m=day.month, d=day.day))
+    assert "お答えできませんでした" not in reply.text
+    assert "徳丸ふれあい館" in reply.text and "仲町ふれあい館" not in reply.text
+    assert statuses(app) == {}
+    assert "予約しました" in resident.tap("予約する").text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Reservation)).session.venue == "徳丸ふれあい館"
+
+
+@pytest.mark.parametrize("form", ["{mon} {d}", "{month} {d}", "the {d}th"])
+def test_an_english_date_typed_alone_after_the_schedule_shows_that_session(
+    english_resident, app, form
+):
+    day = schedule_of_two(app, english_resident, "en")
+    month = day.strftime("%B")
+    reply = english_resident.say(form.format(month=month, mon=month[:3], d=day.day))
+    assert "could not answer" not in reply.text
+    assert "徳丸ふれあい館" in reply.text and "仲町ふれあい館" not in reply.text
+    assert reply.button("Book") and statuses(app) == {}
+
+
+@pytest.mark.parametrize("form", ["{d}日を予約したい", "{d}日でお願いします"])
+def test_a_date_asked_for_after_the_schedule_books_that_session(resident, app, form):
+    """「10日を予約したい」 after a schedule of two asked 「どの回を予約しますか？」 as if no day
+    had been named: the day was read only in answer to that question."""
+    day = schedule_of_two(app, resident)
+    reply = resident.say(form.format(d=day.day))
+    assert "予約しました" in reply.text and "徳丸ふれあい館" in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_a_date_typed_after_asking_to_book_books_that_session(resident, app):
+    """「予約したい」 answered with the schedule, then 「10日」: the resident asked to book and
+    named the session, as in answer to 「どの回を予約しますか？」."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert "仲町ふれあい館" in resident.say("予約したい").text  # the schedule, to book from
+    reply = resident.say(f"{day.day}日")
+    assert "予約しました" in reply.text and "徳丸ふれあい館" in reply.text
+
+
+@pytest.mark.parametrize("typed", ["{far}日", "{far}日を予約したい"])
+def test_a_date_with_no_session_after_the_schedule_says_so_and_books_nothing(resident, app, typed):
+    schedule_of_two(app, resident)
+    far = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=10)).day
+    reply = resident.say(typed.format(far=far))
+    assert "その日の回は、この日程にはありません" in reply.text
+    assert "どの回" in reply.text and len(reply.labels) == 2
+    assert statuses(app) == {}
+
+
+# -- "the 8th" in English: a day when a session shown is on it, else a place in the list -------
+
+
+def three_sessions_next_month(app) -> None:
+    """Sessions on the 5th (仲町), 8th (徳丸) and 12th (志村) of next month, at 10:00."""
+    tz = ZoneInfo("Asia/Tokyo")
+    first = (dt.datetime.now(tz).date().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    for day, venue in [(5, "仲町ふれあい館"), (8, "徳丸ふれあい館"), (12, "志村ふれあい館")]:
+        starts = dt.datetime.combine(first.replace(day=day), dt.time(10), tzinfo=tz)
+        add_session(app, starts_at=starts, venue=venue)
+
+
+@pytest.mark.parametrize(
+    ("typed", "venue"),
+    [
+        ("Book the 8th", "徳丸ふれあい館"),  # a day: it was the 8th in a list of three, none
+        ("Book the 12th", "志村ふれあい館"),
+        ("Book the 2nd one", "徳丸ふれあい館"),  # "one": a place in the list
+        ("Book the 3rd", "志村ふれあい館"),  # no session on the 3rd: the third
+    ],
+)
+def test_an_english_ordinal_after_the_schedule_is_a_day_when_a_session_is_on_it(
+    english_resident, app, typed, venue
+):
+    """ "Book the 8th" after a schedule of dates asked which session (the 8th of a list of
+    three): in English "the 8th" after dates is the 8th of the month."""
+    three_sessions_next_month(app)
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    reply = english_resident.say(typed)
+    assert "You are booked" in reply.text and venue in reply.text
+
+
+def test_the_8th_typed_in_answer_to_which_one_books_the_session_on_the_8th(english_resident, app):
+    three_sessions_next_month(app)
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    assert "Which session" in english_resident.say("I want to book").text
+    reply = english_resident.say("the 8th")
+    assert "You are booked" in reply.text and "徳丸ふれあい館" in reply.text

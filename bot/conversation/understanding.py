@@ -17,6 +17,7 @@ from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import fold
 from bot.conversation.turn import LastAnswer
 from bot.core.content import Content, SettingWords
+from bot.core.days import names_a_day
 from bot.core.directory import Area
 from bot.core.text import MARKS_AROUND
 
@@ -32,6 +33,10 @@ NO_MORE = "no_more"
 SCHEDULE_INTENT = "smartphone_class"
 # greeting's answer to 「はい」 or "ok" typed alone (words.yaml acknowledgements)
 ACKNOWLEDGED = "acknowledged"
+# The sessions a class answer listed (the schedule, "which one?", a day's session), remembered
+# by the classes (handlers/classes.py): a day typed next (「12月10日」, "the 8th") picks among
+# them, so it is a follow-up of theirs, not 「お答えできませんでした」.
+SESSIONS_SHOWN = "session_ids"
 SETTINGS_INTENT = "notification_settings"
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
@@ -239,6 +244,11 @@ def showed_a_schedule_page(context: LastAnswer | None) -> bool:
     return context is not None and NEXT_PAGE in (context.data or {})
 
 
+def _lists_sessions(context: LastAnswer) -> bool:
+    """Whether the last answer listed class sessions (the schedule, a day's session)."""
+    return context.intent == SCHEDULE_INTENT and bool((context.data or {}).get(SESSIONS_SHOWN))
+
+
 def _asks_for_the_schedule(route: Route, context: LastAnswer | None) -> bool:
     """Whether words for more (「次の日程」, "next sessions") ask for the class schedule itself:
     routed to it at ASK_BELOW or more, and not typed right after one of its pages."""
@@ -258,6 +268,10 @@ def _follow_up(
         return None
     if chooser.asked_by_the_bot(context.intent, context.entry_key):
         # the last answer asked something (which session?): this is the reply to it
+        return Understanding(context.intent, "follow_up")
+    if vague and _lists_sessions(context) and names_a_day(normalized):
+        # a day typed right after the class schedule (「12月10日」, "Dec 10", "the 8th"): one
+        # of the sessions it showed, for the classes to show or book
         return Understanding(context.intent, "follow_up")
     if not (vague or points_back) and route.intent == context.intent:
         return None  # the route reads it inside the same topic anyway

@@ -35,6 +35,10 @@ DAYS_FROM_TODAY = {
     "明後日": 2,
     "あさって": 2,
 }
+# …or, in English, a day without its month: "the 8th", "8th". It may also be a place in a list
+# ("the 2nd session"), which the reader of the day decides (handlers/classes.py: a day when a
+# session shown falls on it, else a place); "the 2nd one" is always a place, never read here.
+ORDINAL_DAY = re.compile(r"(?<![0-9])(?P<day>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)\b(?!\s*one\b)")
 # A time beside the date, for two sessions on one day (「10日の14時の回」, 「午後2時」, "2pm").
 HOUR = re.compile(
     r"(?<![0-9])(?:(?P<pm>午後|ごご)?\s*(?P<h>[01]?[0-9]|2[0-3])\s*時"
@@ -43,14 +47,14 @@ HOUR = re.compile(
 
 
 def names_a_day(text: str) -> bool:
-    """Whether a message names a day: 「12月10日」, 「12/10」, 「10日」, "December 10", 「明日」."""
-    return bool(
-        DATE.search(text) or ENGLISH_DATE.search(text) or any(w in text for w in DAYS_FROM_TODAY)
-    )
+    """Whether a message names a day: 「12月10日」, 「12/10」, 「10日」, "December 10", 「明日」,
+    "the 10th"."""
+    return day_named(text, dt.date.today()) is not None
 
 
 def day_named(text: str, today: dt.date) -> tuple[int | None, int] | None:
-    """(month or None, day) of the day a message names, or None when it names none."""
+    """(month or None, day) of the day a message names, or None when it names none; a date
+    with its month first, then a day counted from today, then an English "the 8th"."""
     if found := DATE.search(text):
         return (int(found["month"]) if found["month"] else None), int(
             found["day"] or found["only_day"]
@@ -62,6 +66,8 @@ def day_named(text: str, today: dt.date) -> tuple[int | None, int] | None:
         if word in text:
             day = today + dt.timedelta(days=days)
             return day.month, day.day
+    if found := ORDINAL_DAY.search(text):
+        return None, int(found["day"])
     return None
 
 
