@@ -35,6 +35,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from bot import classes
 from bot.classes import reservations
@@ -95,6 +96,8 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
     cancelling = cancel_answered(turn)
     if cancelling is not None:
         return cancelling
+    if cannot_come(turn):
+        return cannot_come_that_day(turn)
     entry = turn.pick(INTENT)
     shown = sessions_shown(turn)
     if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
@@ -627,6 +630,12 @@ def confirm_cancelling(turn: Turn) -> list[dict]:
     reservation = own_reservation(turn)
     if reservation is None:
         return booking_not_found(turn)
+    return ask_to_cancel(turn, reservation)
+
+
+def ask_to_cancel(turn: Turn, reservation: Reservation) -> list[dict]:
+    """ "Cancel this booking?" about one of the resident's active bookings (too late once
+    its session has begun)."""
     if reservation.session.starts_at <= turn.services.now:
         return too_late_to_cancel(turn, reservation)
     ask = "cancel_confirm" if reservation.status == "reserved" else "cancel_confirm_waitlist"
@@ -646,6 +655,63 @@ def confirm_cancelling(turn: Turn) -> list[dict]:
 
 
 CANCEL_ASKED = "cancel_ask"
+
+
+def cannot_come(turn: Turn) -> bool:
+    """Whether the message says the resident cannot come on a day it names: 「8日は行けません」,
+    「12月8日の教室に行けなくなりました」, "I can't make the 8th" (words.yaml cannot_come)."""
+    text = turn.normalized
+    return names_a_day(text) and any(word in text for word in turn.content.words.cannot_come)
+
+
+def cannot_come_that_day(turn: Turn) -> list[dict]:
+    """Their booking on that day: whether to cancel it is asked (one booking), or its card
+    with its cancel button is shown (two on one day) — never cancelled on these words alone.
+    No booking on that day: said so, with the sessions of the other days; not the
+    cancellation answer, which would be about no booking of theirs (or about another day's)."""
+    tz = turn.services.settings.tz
+    named = day_named(turn.normalized, turn.services.now.astimezone(tz).date())
+    assert named is not None  # cannot_come found a day
+    hour = hour_named(turn.normalized)
+    held = [r for r in my_bookings(turn) if on_the_day(r.session, tz, named)]
+    if len(held) > 1 and hour is not None:
+        held = [r for r in held if r.session.starts_at.astimezone(tz).hour == hour]
+    if len(held) == 1:
+        return ask_to_cancel(turn, held[0])
+    if held:
+        cards = [booking_card(turn, reservation)["contents"] for reservation in held]
+        carousel = messages.carousel(turn.ui("my_reservations_alt"), cards)
+        turn.remember(INTENT, "my_reservations")
+        ask = messages.text(turn.ui("class_which_to_cancel"))
+        return [ask, messages.with_quick_replies(carousel, menu_actions(turn))]
+    return other_days(turn, named)
+
+
+def on_the_day(session: classes.Shown, tz: ZoneInfo, named: tuple[int | None, int]) -> bool:
+    """Whether a session falls on the day named: (month or None, day), in the ward's time."""
+    month, day = named
+    local = session.starts_at.astimezone(tz)
+    return local.day == day and month in (None, local.month)
+
+
+def other_days(turn: Turn, named: tuple[int | None, int]) -> list[dict]:
+    """「その日に予約している回はありません」 and the open sessions of the other days (the
+    schedule's first page without that day), which book as any schedule does."""
+    tz = turn.services.settings.tz
+    upcoming = classes.upcoming_sessions(
+        turn.services.reading, turn.services.now, limit=messages.MAX_CAROUSEL
+    )
+    others = [s for s in upcoming if not on_the_day(s, tz, named)]
+    none_held = turn.ui("class_no_booking_on_day")
+    if not others:
+        schedule = turn.content.entry(INTENT, "schedule", turn.lang)
+        return [messages.text(none_held), *answer_entry(turn, schedule)]
+    note = messages.text(f"{none_held}\n{turn.ui('class_other_days')}")
+    carousel = messages.with_quick_replies(
+        schedule_carousel(turn, others), class_actions(turn, "schedule", "my_reservations")
+    )
+    turn.remember(INTENT, "schedule", session_ids=[s.id for s in others])
+    return [note, carousel]
 
 
 def cancel_answered(turn: Turn) -> list[dict] | None:

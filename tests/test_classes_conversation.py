@@ -1140,3 +1140,52 @@ def test_the_8th_typed_in_answer_to_which_one_books_the_session_on_the_8th(engli
     assert "Which session" in english_resident.say("I want to book").text
     reply = english_resident.say("the 8th")
     assert "You are booked" in reply.text and "徳丸ふれあい館" in reply.text
+
+
+# -- 「8日は行けません」 ---------------------------------------------------------------------
+
+
+def booked_the_earlier_of_two(app, resident: Resident) -> tuple[int, int]:
+    """仲町 in three days, booked; 徳丸 in four, not. Their days of the month in Tokyo."""
+    tz = ZoneInfo("Asia/Tokyo")
+    earlier = add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.press(f"v1|reserve|session={earlier.id}")
+    resident.say("メニュー")
+    return earlier.starts_at.astimezone(tz).day, later.starts_at.astimezone(tz).day
+
+
+@pytest.mark.parametrize("form", ["{d}日は行けません", "{d}日の教室に行けなくなりました"])
+def test_cannot_come_on_the_day_of_a_booking_asks_to_cancel_that_booking(resident, app, form):
+    """「8日は行けません」 got 「お答えできませんでした」, or the list of every booking with the
+    text on how to cancel. The booking of that day is named and its cancelling asked; 「はい」
+    cancels it."""
+    booked_day, _ = booked_the_earlier_of_two(app, resident)
+    question = resident.say(form.format(d=booked_day))
+    assert "取り消しますか" in question.text and "仲町ふれあい館" in question.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+    assert "取り消しました" in resident.say("はい").text
+    assert statuses(app) == {resident.user_id: "cancelled"}
+
+
+@pytest.mark.parametrize("form", ["{d}日は行けません", "{d}日のスマホ教室に行けません"])
+def test_cannot_come_on_a_day_with_no_booking_offers_no_cancelling_but_the_other_days(
+    resident, app, form
+):
+    """No booking on that day: it offered the other day's booking for cancelling (or asked
+    back between the classes and 予約の取り消し). Said there is none, with the other days."""
+    _, free_day = booked_the_earlier_of_two(app, resident)
+    reply = resident.say(form.format(d=free_day))
+    assert "その日に予約している回はありません" in reply.text
+    assert "取り消しますか" not in reply.text and "予約を取り消すとき" not in reply.text
+    assert "予約を取り消す" not in str(reply.messages)
+    assert "仲町ふれあい館" in reply.text and "徳丸ふれあい館" not in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_cannot_come_typed_after_the_schedule_without_bookings_shows_the_other_days(resident, app):
+    day = schedule_of_two(app, resident)
+    reply = resident.say(f"{day.day}日は行けません")
+    assert "お答えできませんでした" not in reply.text and "取り消" not in reply.text
+    assert "仲町ふれあい館" in reply.text and "徳丸ふれあい館" not in reply.text
+    assert "予約しました" in resident.tap("予約する").text

@@ -16,7 +16,7 @@ from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import fold
 from bot.conversation.turn import LastAnswer
-from bot.core.content import Content, SettingWords
+from bot.core.content import Content, SettingWords, Words
 from bot.core.days import names_a_day
 from bot.core.directory import Area
 from bot.core.text import MARKS_AROUND
@@ -161,6 +161,9 @@ def understand(
     follow_up = _follow_up(route, normalized, context, chooser)
     if follow_up is not None:
         return follow_up
+    if _cannot_come_on_a_day(route, normalized, words, chooser):
+        # 「8日は行けません」: the only days the bot keeps are the residents' class bookings
+        return Understanding(SCHEDULE_INTENT, "routed")
     options = _intents_to_ask(route, normalized, chooser)
     if options:
         return Understanding(route.intent, "ask", options=options)
@@ -247,6 +250,18 @@ def showed_a_schedule_page(context: LastAnswer | None) -> bool:
 def _lists_sessions(context: LastAnswer) -> bool:
     """Whether the last answer listed class sessions (the schedule, a day's session)."""
     return context.intent == SCHEDULE_INTENT and bool((context.data or {}).get(SESSIONS_SHOWN))
+
+
+def _cannot_come_on_a_day(route: Route, normalized: str, words: Words, chooser: Chooser) -> bool:
+    """Whether a message about the classes, or one no topic and no ward service fits, says
+    the resident cannot come on a day it names (「8日は行けません」, words.yaml cannot_come):
+    the classes answer it from the resident's bookings (a booking that day, or none)."""
+    if route.intent == "unknown":
+        if chooser.area(normalized) is not None:
+            return False
+    elif route.intent != SCHEDULE_INTENT:
+        return False
+    return names_a_day(normalized) and any(word in normalized for word in words.cannot_come)
 
 
 def _asks_for_the_schedule(route: Route, context: LastAnswer | None) -> bool:

@@ -207,6 +207,19 @@ class SettingWords(BaseModel):
         )
 
 
+# The fields of Words that are lists of words, compared with a whole message.
+WORD_LISTS = (
+    "reset",
+    "booking",
+    "not_booking",
+    "more",
+    "confirm",
+    "decline",
+    "cannot_come",
+    "acknowledgements",
+)
+
+
 class Words(BaseModel):
     """content/<lang>/words.yaml: words that work by their exact form (matched normalised)."""
 
@@ -222,6 +235,9 @@ class Words(BaseModel):
     # Typed alone in answer to 「この予約を取り消しますか？」: its 取り消す / 取り消さない buttons.
     confirm: list[str] = []
     decline: list[str] = []
+    # With a day (「8日は行けません」, "I can't make the 8th"): the resident cannot come that day;
+    # the classes offer to cancel a booking on it, or show the other days when there is none.
+    cannot_come: list[str] = []
     # Inside a message about the classes (or one the router cannot place), a 受信設定 entry
     # named by one of its words together with one of its switch words: 「スマホ教室の前日の
     # リマインダーを止めたい」 is about the reminders switch, not about cancelling a booking
@@ -231,9 +247,7 @@ class Words(BaseModel):
     # acknowledgement, answered briefly rather than with "we cannot answer that".
     acknowledgements: list[str] = []
 
-    @field_validator(
-        "reset", "booking", "not_booking", "more", "confirm", "decline", "acknowledgements"
-    )
+    @field_validator(*WORD_LISTS)
     @classmethod
     def _normalised(cls, v: list[str]) -> list[str]:
         """Stored the way messages are compared (NFKC, lower case)."""
@@ -248,20 +262,10 @@ class Words(BaseModel):
     @classmethod
     def merged(cls, all_words) -> Words:
         """Every language's words together: a resident may type any of them."""
-        out: dict[str, Any] = {"reset": [], "commands": {}, "booking": [], "not_booking": []}
-        out["ordinals"], out["more"], out["about_settings"] = {}, [], {}
-        out["confirm"], out["decline"], out["acknowledgements"] = [], [], []
-        lists = (
-            "reset",
-            "booking",
-            "not_booking",
-            "more",
-            "confirm",
-            "decline",
-            "acknowledgements",
-        )
+        out: dict[str, Any] = {name: [] for name in WORD_LISTS}
+        out["commands"], out["ordinals"], out["about_settings"] = {}, {}, {}
         for words in all_words:
-            for name in lists:
+            for name in WORD_LISTS:
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
             out["commands"].update(words.commands)
             out["ordinals"].update(words.ordinals)
