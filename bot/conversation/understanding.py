@@ -38,6 +38,7 @@ ACKNOWLEDGED = "acknowledged"
 # them, so it is a follow-up of theirs, not 「お答えできませんでした」.
 SESSIONS_SHOWN = "session_ids"
 SETTINGS_INTENT = "notification_settings"
+CANCEL_ENTRY = "cancel"  # the classes' answer on cancelling a booking
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
@@ -162,8 +163,9 @@ def understand(
     if follow_up is not None:
         return follow_up
     if _cannot_come_on_a_day(route, normalized, words, chooser):
-        # 「8日は行けません」: the only days the bot keeps are the residents' class bookings
-        return Understanding(SCHEDULE_INTENT, "routed")
+        # 「8日は行けません」: the only days the bot keeps are the residents' class bookings;
+        # what it asks about is cancelling one (the classes answer from the bookings that day)
+        return Understanding(SCHEDULE_INTENT, "routed", entry=CANCEL_ENTRY)
     options = _intents_to_ask(route, normalized, chooser)
     if options:
         return Understanding(route.intent, "ask", options=options)
