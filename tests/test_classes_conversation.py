@@ -1168,6 +1168,25 @@ def test_cannot_come_on_the_day_of_a_booking_asks_to_cancel_that_booking(residen
     assert statuses(app) == {resident.user_id: "cancelled"}
 
 
+@pytest.mark.parametrize(
+    "form", ["I can't come on {month} {d}", "Sorry, I can't make it on the {d}th"]
+)
+def test_cannot_come_in_english_on_a_date_asks_to_cancel_not_the_suicide_lines(
+    english_resident, app, form
+):
+    """ "I can't come on December 9" got the suicide help lines (the model alone read "can't
+    come" as despair; only "… tomorrow" was a near miss): the booking's cancelling is asked."""
+    booked_day, _ = booked_the_earlier_of_two(app, english_resident)
+    in_three_days = dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=3)
+    assert in_three_days.day == booked_day
+    month = f"{in_three_days:%B}"
+    question = english_resident.say(form.format(month=month, d=booked_day))
+    assert "Cancel this booking?" in question.text
+    assert "tel:" not in str(question.messages)
+    assert "Your booking is cancelled" in english_resident.say("yes").text
+    assert statuses(app) == {english_resident.user_id: "cancelled"}
+
+
 @pytest.mark.parametrize("form", ["{d}日は行けません", "{d}日のスマホ教室に行けません"])
 def test_cannot_come_on_a_day_with_no_booking_offers_no_cancelling_but_the_other_days(
     resident, app, form
