@@ -258,12 +258,12 @@ def _cannot_come_on_a_day(route: Route, normalized: str, words: Words, chooser: 
     """Whether a message about the classes, or one no topic and no ward service fits, says
     the resident cannot come on a day it names (「8日は行けません」, words.yaml cannot_come):
     the classes answer it from the resident's bookings (a booking that day, or none)."""
-    if route.intent == "unknown":
-        if chooser.area(normalized) is not None:
-            return False
-    elif route.intent != SCHEDULE_INTENT:
+    if route.intent not in ("unknown", SCHEDULE_INTENT):
         return False
-    return names_a_day(normalized) and any(word in normalized for word in words.cannot_come)
+    # the words first: they are the cheapest test, and most messages have none of them
+    if not any(word in normalized for word in words.cannot_come) or not names_a_day(normalized):
+        return False
+    return route.intent == SCHEDULE_INTENT or chooser.area(normalized) is None
 
 
 def _asks_for_the_schedule(route: Route, context: LastAnswer | None) -> bool:
