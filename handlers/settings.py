@@ -10,32 +10,65 @@ took effect.
 from bot.classes import reservations
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
+from bot.conversation.understanding import YES_OR_NO
 from bot.core.catalogue import subscribable_topics
+from bot.core.content import Entry
 from bot.core.models import FollowerTopic
+from bot.core.text import MARKS_AROUND
 from bot.line import messages
 from bot.line.postback import Postback
 from bot.residents import followers
 from handlers.common import entry_card, menu_actions, tell_promoted, with_menu
 
 router = TopicRouter("settings")
+DELETE_ASKED = "delete_data"  # remembered under YES_OR_NO while 「データを消しますか？」 is open
 
 
 @router.intent("notification_settings")
 def manage_settings(turn: Turn) -> list[dict]:
     """Show the sub-question's answer with the resident's current settings and switches."""
+    answered = deletion_answered(turn)
+    if answered is not None:
+        return answered
     entry = turn.pick("notification_settings")
     turn.remember("notification_settings", entry.key)
     if entry.key == "delete_data":
-        confirm = messages.postback_action(
-            turn.ui("delete_button"), Postback("delete_data", {"confirm": "yes"})
-        )
-        keep = messages.postback_action(turn.ui("keep_button"), Postback("menu"))
-        return [messages.with_quick_replies(entry_card(turn, entry), [confirm, keep])]
+        return ask_to_delete(turn, entry)
     if entry.key == "text_size":
         return [entry_card(turn, entry), text_size_panel(turn)]
     if entry.key == "reminders":
         return [entry_card(turn, entry), reminders_panel(turn)]
     return [entry_card(turn, entry), settings_panel(turn)]
+
+
+def ask_to_delete(turn: Turn, entry: Entry) -> list[dict]:
+    """What deleting does, then 「消しますか？」 with 削除する / 削除しない: a question, so that
+    「はい」 or 「いいえ」 typed instead of a tap answers it (deletion_answered)."""
+    confirm = messages.postback_action(
+        turn.ui("delete_button"), Postback("delete_data", {"confirm": "yes"})
+    )
+    keep = messages.postback_action(turn.ui("keep_button"), Postback("menu"))
+    turn.remember("notification_settings", entry.key, **{YES_OR_NO: DELETE_ASKED})
+    ask = messages.with_quick_replies(messages.text(turn.ui("delete_ask")), [confirm, keep])
+    return [entry_card(turn, entry), ask]
+
+
+def deletion_answered(turn: Turn) -> list[dict] | None:
+    """「はい」 / 「削除する」 or 「いいえ」 / 「やっぱりやめる」 (words.yaml confirm /
+    decline) typed alone right after 「データを消しますか？」: what its buttons do; None for
+    anything else. (「はい」 was answered 「わかりました」 with nothing erased, 「削除しない」
+    with the card again.)"""
+    context = turn.context
+    if context is None or (context.data or {}).get(YES_OR_NO) != DELETE_ASKED:
+        return None
+    typed = turn.normalized.strip(MARKS_AROUND)
+    words = turn.content.words
+    if typed in words.confirm:
+        return erase(turn)
+    if typed in words.decline:
+        turn.forget()
+        return with_menu(turn, turn.ui("delete_kept"))
+    return None
 
 
 def text_size_panel(turn: Turn) -> dict:
@@ -196,6 +229,12 @@ def delete_my_data(turn: Turn) -> list[dict]:
     assert turn.postback is not None  # an action handler: run only for a postback of ours
     if turn.postback.params.get("confirm") != "yes":
         return with_menu(turn, turn.ui("postback_unknown"))
+    return erase(turn)
+
+
+def erase(turn: Turn) -> list[dict]:
+    """The resident's bookings cancelled (seats to whoever waits), then their row and all that
+    hangs on it deleted."""
     turn.forget()
     # Their seats go to the waiting list first, so deleting data never leaves seats counted.
     for result in reservations.cancel_all(turn.services.db, turn.follower, turn.services.now):

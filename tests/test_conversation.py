@@ -191,6 +191,53 @@ def test_delete_my_data_erases_the_resident_after_confirming(resident, app):
         assert db.scalar(select(func.count()).select_from(Follower)) == 0
 
 
+def follower_count(app) -> int:
+    with app.extensions["navi"].sessions() as db:
+        return db.scalar(select(func.count()).select_from(Follower))
+
+
+def test_deletion_asks_a_question_and_a_typed_yes_erases(resident, app):
+    """「はい」 typed after 「データ削除」 was answered 「わかりました」 and nothing was erased: a
+    resident who believed their data gone still had it. The card now asks 「消しますか？」, and
+    the typed 「はい」 answers it as the 削除する button does."""
+    resident.follow()
+    ask = resident.say("データ削除")
+    assert "消しますか" in ask.text and "予約も取り消されます" in ask.text
+    done = resident.say("はい")
+    assert "消しました" in done.text and "わかりました" not in done.text
+    assert follower_count(app) == 0
+
+
+@pytest.mark.parametrize("words", ["いいえ", "削除しない", "やっぱりやめる"])
+def test_deletion_turned_down_in_words_keeps_the_data_and_says_so(resident, app, words):
+    """「削除しない」 typed showed the deletion card again (削除する first), 「やっぱりやめる」 the
+    card on stopping announcements, 「いいえ」 an ambiguous 「わかりました」: each now says the
+    data was kept, with the topics to go on from."""
+    resident.follow()
+    resident.say("データ削除")
+    kept = resident.say(words)
+    assert "消していません" in kept.text
+    assert "削除する" not in kept.labels and "コンビニ交付" in kept.labels
+    assert follower_count(app) == 1
+
+
+@pytest.mark.parametrize("words", ["削除する", "消してください"])
+def test_deletion_typed_as_the_button_reads_erases(resident, app, words):
+    """The button's own words typed (「削除する」) showed the card again and again."""
+    resident.follow()
+    resident.say("データ削除")
+    assert "消しました" in resident.say(words).text
+    assert follower_count(app) == 0
+
+
+def test_an_english_yes_after_delete_my_data_erases_in_english(english_resident, app):
+    english_resident.follow()
+    ask = english_resident.say("delete my data")
+    assert "Do you want us to delete" in ask.text
+    assert "We have deleted your data" in english_resident.say("yes").text
+    assert follower_count(app) == 0
+
+
 def test_a_question_in_chinese_gets_english_and_the_multilingual_desk(resident):
     reply = resident.say("我想在便利店打印住民票，需要带什么？")
     assert "03-3579-2018" in reply.text  # 文化・国際交流課, for help in their language

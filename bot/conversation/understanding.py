@@ -38,6 +38,10 @@ ACKNOWLEDGED = "acknowledged"
 # them, so it is a follow-up of theirs, not 「お答えできませんでした」.
 SESSIONS_SHOWN = "session_ids"
 SETTINGS_INTENT = "notification_settings"
+# What a handler remembers (in its context's data) when its answer ends with a yes-or-no question
+# of its own (「データを消しますか？」): 「はい」 / 「いいえ」 (words.yaml confirm / decline) typed
+# alone next are its answer, read as a follow-up of its topic, not as 「わかりました」.
+YES_OR_NO = "yes_or_no"
 CANCEL_ENTRY = "cancel"  # the classes' answer on cancelling a booking
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
@@ -154,6 +158,9 @@ def understand(
             return Understanding(context.intent, NEXT_PAGE)
         if not _asks_for_the_schedule(route, context):
             return Understanding("", NO_MORE)
+    if _answers_yes_or_no(normalized, context, words):
+        assert context is not None
+        return Understanding(context.intent, "follow_up", entry=context.entry_key)
     if _alone(normalized) in words.acknowledgements and not _asked_by_the_bot(context, chooser):
         # 「はい」, "ok" after an answer that asked nothing: not a question, so not "we cannot
         # answer that" (nor kept for staff as one). After a question of the bot's (取り消しますか？)
@@ -236,6 +243,14 @@ def _setting_named(
     if route.intent not in (SCHEDULE_INTENT, "unknown"):
         return None
     return next((key for key, named in about_settings.items() if named.named_in(normalized)), None)
+
+
+def _answers_yes_or_no(normalized: str, context: LastAnswer | None, words: Words) -> bool:
+    """Whether the last answer asked yes or no (YES_OR_NO remembered) and the message is one of
+    the words that answer it, alone."""
+    if context is None or not (context.data or {}).get(YES_OR_NO):
+        return False
+    return normalized.strip(MARKS_AROUND) in (*words.confirm, *words.decline)
 
 
 def _has_a_next_page(context: LastAnswer | None) -> bool:
