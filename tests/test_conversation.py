@@ -109,6 +109,24 @@ def test_menu_and_cancel_always_reset(resident):
     assert "最初のメニュー" in resident.say("キャンセル").text
 
 
+@pytest.mark.parametrize("words", ["前の画面に戻りたい", "前の画面に戻る", "戻りたい"])
+def test_going_back_in_words_returns_to_the_menu(resident, words):
+    """「前の画面に戻りたい」 after an answer got 「お答えできませんでした」 (and was kept for staff
+    as a question): words for going back are the menu, as 「戻る」 is."""
+    resident.say("コンビニで住民票を取りたいです")
+    reply = resident.say(words)
+    assert "最初のメニュー" in reply.text and "お答えできませんでした" not in reply.text
+    assert "コンビニ交付" in reply.labels
+
+
+@pytest.mark.parametrize("words", ["back", "go back", "Back to menu"])
+def test_back_in_english_returns_to_the_menu(english_resident, words):
+    """ "back" got "Sorry, I could not answer that"."""
+    english_resident.say("konbini hours")
+    reply = english_resident.say(words)
+    assert "Back to the main menu" in reply.text and "could not answer" not in reply.text
+
+
 def test_unknown_question_offers_topics_and_phone_and_is_kept_without_user_id(resident, app):
     reply = resident.say("区長の好きな食べ物を教えて")
     assert "03-3964-1111" in reply.text
