@@ -70,6 +70,28 @@ def test_words_that_look_in_scope_land_on_the_ward_service(resident, text, not_s
     assert not_said not in reply.text
 
 
+@pytest.mark.parametrize("text", ["在留カードの更新", "在留カードの更新はどこでしますか"])
+def test_the_residence_card_is_not_answered_as_the_my_number_card(resident, text):
+    """「在留カードの更新」 got the My Number card's expiry and renewal (「カード」, 「更新」): a
+    foreign resident is given the desk for foreign residents instead."""
+    reply = resident.say(text)
+    assert "外国人の相談" in reply.text and "03-3579-2018" in reply.text
+    assert "電子証明書" not in reply.text
+
+
+def test_residence_card_renewal_in_english_names_the_desk_for_foreign_residents(
+    english_resident,
+):
+    reply = english_resident.say("residence card renewal")
+    assert "foreign residents" in reply.text and "03-3579-2018" in reply.text
+    assert "electronic certificate" not in reply.text.lower()
+
+
+def test_a_my_number_card_renewal_is_still_the_my_number_answer(resident):
+    reply = resident.say("マイナカードの更新はどこで")
+    assert "電子証明書" in reply.text and "外国人" not in reply.text
+
+
 def test_what_matches_nothing_gets_the_general_answer_and_is_kept_for_staff(resident, app):
     reply = resident.say("好きな食べ物は？")
     assert "お答えできません" in reply.text

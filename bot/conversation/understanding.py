@@ -173,6 +173,9 @@ def understand(
         # 「8日は行けません」: the only days the bot keeps are the residents' class bookings;
         # what it asks about is cancelling one (the classes answer from the bookings that day)
         return Understanding(SCHEDULE_INTENT, "routed", entry=CANCEL_ENTRY)
+    area = _another_service_named(route, normalized, chooser)
+    if area is not None:
+        return Understanding("unknown", "routed", area=area)
     options = _intents_to_ask(route, normalized, chooser)
     if options:
         return Understanding(route.intent, "ask", options=options)
@@ -251,6 +254,24 @@ def _answers_yes_or_no(normalized: str, context: LastAnswer | None, words: Words
     if context is None or not (context.data or {}).get(YES_OR_NO):
         return False
     return normalized.strip(MARKS_AROUND) in (*words.confirm, *words.decline)
+
+
+def _another_service_named(route: Route, normalized: str, chooser: Chooser) -> Area | None:
+    """The ward service a message routed to one of the bot's topics is about instead, when it
+    does not name that topic (NAMES_A_TOPIC) but names the service by one of its own match
+    phrases (content/directory.yaml): 「在留カードの更新」 was answered with the My Number
+    card's renewal, for its 「カード」 and 「更新」. Not for 受信設定 nor the contacts, whose
+    questions name the news they want (「子育ての情報も届くようにして」) or the desk they
+    look for ("help for foreign residents": the contacts' own answer)."""
+    named_by = NAMES_A_TOPIC.get(route.intent)
+    if route.intent in (SETTINGS_INTENT, "contact") or not named_by:
+        return None
+    if named_by & set(concepts(fold(normalized))):
+        return None
+    area = chooser.area(normalized)
+    if area is None or area.area not in chooser.content.matched("unknown", normalized):
+        return None
+    return area
 
 
 def _has_a_next_page(context: LastAnswer | None) -> bool:
