@@ -222,6 +222,7 @@ QUESTIONS = [
     ),
     ("greeting", "thanks", "ありがとうございました", "Thank you very much!"),
     ("greeting", "bye", "またね", "Bye, see you"),
+    ("greeting", "acknowledged", "はい", "I see"),
 ]
 
 
