@@ -386,6 +386,13 @@ def test_opening_hours_after_an_answer_are_that_answers_hours(resident):
         ("en", "I have a question", "I can help with"),
         ("en", "[I have a question]", "I can help with"),
         ("en", "Excuse me", "type your question"),
+        # ... and an answer not understood: how to ask, not "could not answer" (and, in
+        # English, not the suicide lines the safety model alone gave "I don't understand")
+        ("ja", "わかりません", "聞きたいことを文章でそのまま送ってください"),
+        ("ja", "意味がわからない。", "聞きたいことを文章でそのまま送ってください"),
+        ("en", "I don't understand", "I can help with"),
+        ("en", "sorry, I don't understand.", "I can help with"),
+        ("en", "I don't get it", "I can help with"),
     ],
 )
 def test_an_opening_with_no_question_yet_gets_how_to_ask(
