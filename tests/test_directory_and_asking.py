@@ -350,6 +350,30 @@ def test_english_follow_up_pointing_back_stays_on_the_topic(english_resident):
     assert "fee" in reply.text.lower()
 
 
+@pytest.mark.parametrize("text", ["支払いは？", "支払い方法は？", "手数料は？"])
+def test_the_words_of_a_button_on_screen_mean_that_button(resident, text):
+    """「支払いは？」 right after 「オンライン申請のはじめ方」, whose 「オンラインで支払い」 button
+    was on screen, got 「お答えできませんでした」: its 支払 is also the router's word for
+    payments the bot does not handle."""
+    before = resident.say("オンライン申請のやり方")
+    assert "オンラインで支払い" in before.labels
+    reply = resident.say(text)
+    assert reply.text.startswith("オンラインでの支払い")
+
+
+def test_the_words_of_an_english_button_on_screen_mean_that_button(english_resident):
+    english_resident.say("how do I apply online?")
+    reply = english_resident.say("what about payment?")
+    assert reply.text.startswith("Paying online")
+
+
+def test_a_button_sharing_the_name_of_another_topic_does_not_keep_the_subject(resident):
+    # 「マイナカードで本人確認」 is on screen, but 「マイナカード」 alone names the card itself
+    resident.say("オンライン申請のやり方")
+    reply = resident.say("マイナカード")
+    assert reply.text.startswith("マイナンバーカードのこと")
+
+
 def test_a_new_subject_after_an_answer_is_not_read_as_a_follow_up(resident):
     resident.say("コンビニで住民票を取りたいです")
     reply = resident.say("あと粗大ごみの出し方は？")

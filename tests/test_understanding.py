@@ -201,3 +201,20 @@ def test_an_area_is_named_only_when_it_is_clearly_the_one():
     assert clear_area([("", 0.6), ("garbage", 0.3)]) is None  # none is the best
     # two areas by staff's phrases alone (1.0 each, longest match first): the first, as before
     assert clear_area([("pets", 1.0), ("jobs_business", 1.0)]) == "pets"
+
+
+def test_a_short_message_in_the_words_of_one_button_on_screen_is_that_button():
+    route = Route("unknown", 0.96, "ja")
+    shown = context("online_application", "how_to_start")  # its buttons: 本人確認, 支払い …
+    meant = understand(route, "支払いは?", shown, CONTENT, "ja")
+    assert (meant.intent, meant.how, meant.entry) == ("online_application", "follow_up", "payment")
+
+
+def test_words_that_are_on_no_button_are_not_read_as_one():
+    # the overview shows no payment button; a longer question says more than a button's words
+    route = Route("unknown", 0.96, "ja")
+    overview = understand(route, "支払いは?", context("online_application"), CONTENT, "ja")
+    assert overview.entry != "payment"
+    shown = context("online_application", "how_to_start")
+    longer = understand(route, "区民税の支払いは?", shown, CONTENT, "ja")
+    assert longer.entry != "payment"

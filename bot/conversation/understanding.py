@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.conversation.button_words import button_named
 from bot.conversation.choosing import Chooser
 from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
@@ -166,6 +167,10 @@ def understand(
         # answer that" (nor kept for staff as one). After a question of the bot's (取り消しますか？)
         # it is the answer to it, read as a follow-up below.
         return Understanding("greeting", "routed", entry=ACKNOWLEDGED)
+    button = _button_typed(normalized, context, content, lang)
+    if button is not None:
+        assert context is not None
+        return Understanding(context.intent, "follow_up", entry=button)
     follow_up = _follow_up(route, normalized, context, chooser)
     if follow_up is not None:
         return follow_up
@@ -332,6 +337,23 @@ def _follow_up(
     if key in ("overview", context.entry_key) or probability < FOLLOW_UP_ENTRY:
         return None
     return Understanding(context.intent, "follow_up", entry=key)
+
+
+def _button_typed(
+    normalized: str, context: LastAnswer | None, content: Content, lang: str
+) -> str | None:
+    """The button of the last answer a short message is typed with (「支払いは？」 with
+    「オンラインで支払い」 on screen; button_words.py), unless it is said to the bot or names
+    another topic: that is a new subject even when a button shares its words (「マイナカード」
+    with 「マイナカードで本人確認」 on screen is about the card). A concept of a service the bot
+    does not answer (支払 for payments) does not count: it is the button's own word here."""
+    if context is None or context.intent in NO_FOLLOW_UPS:
+        return None
+    named = set(concepts(fold(normalized)))
+    others = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != context.intent))
+    if named & (others | SAID_TO_THE_BOT):
+        return None
+    return button_named(normalized, context.intent, context.entry_key, content, lang)
 
 
 def _asked_by_the_bot(context: LastAnswer | None, chooser: Chooser) -> bool:

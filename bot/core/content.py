@@ -217,6 +217,7 @@ WORD_LISTS = (
     "decline",
     "cannot_come",
     "acknowledgements",
+    "filler",
 )
 
 
@@ -246,6 +247,9 @@ class Words(BaseModel):
     # Typed alone when no question of the bot's is open (「はい」, "ok", 「大丈夫です」): an
     # acknowledgement, answered briefly rather than with "we cannot answer that".
     acknowledgements: list[str] = []
+    # Words around a question that name nothing of their own ("what about", 「教えて」): left
+    # aside when a short message is compared with the buttons on screen (button_words.py).
+    filler: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
@@ -425,6 +429,10 @@ class Content:
                 if hit(normalized_text):
                     found[key] = found.get(key, 0) + length
         return found
+
+    def phrases(self, intent: str, key: str) -> list[str]:
+        """An entry's match phrases, every language's together (normalised as messages are)."""
+        return self._phrases.get((intent, key), [])
 
     def states_facts(self, intent: str) -> bool:
         """Whether the topic's answers state facts (and so end with their source line)."""
