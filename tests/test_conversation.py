@@ -46,6 +46,14 @@ def test_follow_up_question_is_read_in_the_light_of_the_last_answer(resident):
     assert "午後11時" in reply.text
 
 
+def test_online_applications_typed_one_kana_short_after_the_card_are_still_online(resident):
+    """「でんしんせい」 (one し short of でんししんせい) folded to 申請 alone, naming no topic: after
+    the My Number card's answer it was read as the card's application."""
+    resident.say("マイナンバーカード")
+    reply = resident.say("でんしんせい やりかた")
+    assert reply.text.startswith("オンライン申請のはじめ方")
+
+
 def test_tapping_a_quick_reply_answers_that_sub_question(resident):
     resident.say("コンビニ交付について")
     reply = resident.tap("必要なもの")

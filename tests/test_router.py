@@ -65,6 +65,7 @@ TYPOS = [
     ("マイナンバーカートの受け取り予約", "mynumber_card"),
     ("暗唱番号をわすれてしまいました", "mynumber_card"),
     ("スマホ教しつの予約とりたい", "smartphone_class"),
+    ("でんしんせい", "online_application"),  # one し short of でんししんせい
 ]
 REGISTERS = [
     ("恐れ入りますが、コンビニで住民票を取得することは可能でしょうか", "konbini_certificate"),

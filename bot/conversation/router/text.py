@@ -89,6 +89,7 @@ _VARIANTS = {
     "ばんごう": "番号",
     # online application
     "でんししんせい": "電子申請",
+    "でんしんせい": "電子申請",  # one し short: read as 申請 alone, a My Number card question
     "電子申講": "電子申請",
     "電子しんせい": "電子申請",
     "しんせい": "申請",
