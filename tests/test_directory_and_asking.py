@@ -87,6 +87,16 @@ def test_residence_card_renewal_in_english_names_the_desk_for_foreign_residents(
     assert "electronic certificate" not in reply.text.lower()
 
 
+@pytest.mark.parametrize("text", ["zairyu card renewal", "renew my zairyu card"])
+def test_the_residence_card_in_romaji_names_the_desk_for_foreign_residents(
+    english_resident, text
+):
+    """"zairyu card renewal" (在留カード in romaji) got the My Number card's renewal."""
+    reply = english_resident.say(text)
+    assert "foreign residents" in reply.text and "03-3579-2018" in reply.text
+    assert "electronic certificate" not in reply.text.lower()
+
+
 def test_a_my_number_card_renewal_is_still_the_my_number_answer(resident):
     reply = resident.say("マイナカードの更新はどこで")
     assert "電子証明書" in reply.text and "外国人" not in reply.text
