@@ -47,8 +47,8 @@ def test_follow_up_question_is_read_in_the_light_of_the_last_answer(resident):
 
 
 def test_online_applications_typed_one_kana_short_after_the_card_are_still_online(resident):
-    """「でんしんせい」 (one し short of でんししんせい) folded to 申請 alone, naming no topic: after
-    the My Number card's answer it was read as the card's application."""
+    """「でんしんせい」 (one し short of でんししんせい) folded to 申請 alone, naming no topic:
+    after the My Number card's answer it was read as the card's application."""
     resident.say("マイナンバーカード")
     reply = resident.say("でんしんせい やりかた")
     assert reply.text.startswith("オンライン申請のはじめ方")

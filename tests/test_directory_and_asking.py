@@ -88,10 +88,8 @@ def test_residence_card_renewal_in_english_names_the_desk_for_foreign_residents(
 
 
 @pytest.mark.parametrize("text", ["zairyu card renewal", "renew my zairyu card"])
-def test_the_residence_card_in_romaji_names_the_desk_for_foreign_residents(
-    english_resident, text
-):
-    """"zairyu card renewal" (在留カード in romaji) got the My Number card's renewal."""
+def test_the_residence_card_in_romaji_names_the_desk_for_foreign_residents(english_resident, text):
+    """ "zairyu card renewal" (在留カード in romaji) got the My Number card's renewal."""
     reply = english_resident.say(text)
     assert "foreign residents" in reply.text and "03-3579-2018" in reply.text
     assert "electronic certificate" not in reply.text.lower()
