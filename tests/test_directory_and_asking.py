@@ -382,6 +382,14 @@ def test_a_button_sharing_the_name_of_another_topic_does_not_keep_the_subject(re
     assert reply.text.startswith("マイナンバーカードのこと")
 
 
+def test_a_sentence_around_a_buttons_word_is_not_that_button(resident):
+    # 「必要なもの」 (with its マイナンバーカード) is on screen after the konbini's hours; a lost
+    # card told in a sentence is the card's own answer, not what to bring to the konbini
+    resident.say("コンビニは何時まで使えますか")
+    reply = resident.say("カードをなくしちゃったんだけど")
+    assert "0120-95-0178" in reply.text  # the card's stop line
+
+
 def test_a_new_subject_after_an_answer_is_not_read_as_a_follow_up(resident):
     resident.say("コンビニで住民票を取りたいです")
     reply = resident.say("あと粗大ごみの出し方は？")

@@ -24,6 +24,11 @@ LONGEST = 20
 _NAMING = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ\u30a1-\u30faー]+|[a-z0-9]+")
 # A Latin word this long or longer is covered by a button word it begins ("pay" by "paying").
 _STEM = 3
+# Kana around the words, at most: an ending and a particle (「支払いは？」 leaves いは); a
+# sentence around them says more than the button (「カードをなくしちゃったんだけど」 after the
+# konbini hours is the lost card, not the konbini's 「必要なもの」 with its カード).
+MOST_KANA_AROUND = 4
+_KANA = re.compile(r"[\u3041-\u309f]")
 
 
 def button_named(
@@ -38,6 +43,8 @@ def button_named(
     if shown is None:
         return None
     said = _without(normalized, content.words.filler)
+    if len(_KANA.findall(_NAMING.sub("", said))) > MOST_KANA_AROUND:
+        return None
     fits = []
     for key in shown.next:
         entry = topic.get(key)
