@@ -2,9 +2,9 @@
 the cards' text, the reminder the day before a booked class, their data.
 
 Intent: notification_settings (the text_size and reminders entries answer with their own button
-first). Postback actions: toggle_topic, stop_all, all_topics, language, text_size,
-class_reminders, delete_data. Every change answers with the new state, so the resident sees it
-took effect.
+first; a language asked for in words, words.yaml switch_language, is switched to at once).
+Postback actions: toggle_topic, stop_all, all_topics, language, text_size, class_reminders,
+delete_data. Every change answers with the new state, so the resident sees it took effect.
 """
 
 from bot.classes import reservations
@@ -30,6 +30,11 @@ def manage_settings(turn: Turn) -> list[dict]:
     answered = deletion_answered(turn)
     if answered is not None:
         return answered
+    wanted = turn.content.words.language_asked(turn.normalized)
+    if wanted is not None:
+        # 「英語にして」 asks for the change, not how to make it (it got the languages explained)
+        turn.remember("notification_settings", "language")
+        return switch_language(turn, wanted)
     entry = turn.pick("notification_settings")
     turn.remember("notification_settings", entry.key)
     if entry.key == "delete_data":
@@ -190,9 +195,20 @@ def change_language(turn: Turn) -> list[dict]:
     lang = turn.postback.params.get("l")
     if lang not in turn.content.languages.codes:
         return with_menu(turn, turn.ui("postback_unknown"))
+    return switch_language(turn, lang)
+
+
+def switch_language(turn: Turn, lang: str) -> list[dict]:
+    """Store the language, say so in it, and offer the way back first, labelled in the language
+    left (a resident who chose one they cannot read must still find it)."""
+    before = turn.follower.language
     turn.follower.language = lang
     turn.lang = lang
-    return with_menu(turn, turn.ui("language_set"))
+    actions = menu_actions(turn)
+    if before != lang and before in turn.content.languages.codes:
+        back = turn.content.ui("language_back_button", before)
+        actions.insert(0, messages.postback_action(back, Postback("language", {"l": before})))
+    return [messages.with_quick_replies(messages.text(turn.ui("language_set")), actions)]
 
 
 @router.action("text_size")

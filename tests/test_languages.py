@@ -6,8 +6,13 @@ Transcripts through real webhooks; the detection itself is tested in test_router
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from bot.core.content import load_content
+from bot.core.models import Follower
 from tests.conftest import Resident
+
+CONTENT = load_content()
 
 
 def japanese(text: str) -> bool:
@@ -212,11 +217,10 @@ def test_asking_for_another_language_in_words_gets_the_language_answer(
     ("who", "asked_first", "words"),
     [
         ("ja", "スマホ教室はいつありますか", "英語"),
-        ("ja", "スマホ教室はいつありますか", "英語にして"),
         ("ja", "スマホ教室はいつありますか", "やさしい日本語"),
         ("ja", "コンビニ交付は何時まで", "英語"),
         ("en", "smartphone class schedule", "日本語"),
-        ("en", "smartphone class schedule", "Japanese please"),
+        ("en", "smartphone class schedule", "in Japanese"),
         ("en", "menu", "日本語"),
     ],
 )
@@ -225,7 +229,8 @@ def test_a_language_named_alone_after_an_answer_is_not_read_as_its_follow_up(
 ):
     """「英語にして」 right after the class schedule got the classes' 「参加できる人」 card (its
     text mentions languages), and 「日本語」 alone got 「お答えできませんでした」: a language
-    named alone asks to change the language wherever it is typed."""
+    named alone asks how to change the language wherever it is typed (asked to switch, it is
+    switched: test_asked_in_words_the_language_is_switched_at_once)."""
     someone = english_resident if who == "en" else resident
     someone.follow()
     someone.say(asked_first)
@@ -293,3 +298,56 @@ def test_a_japanese_residents_topics_are_listed_with_the_japanese_comma(resident
     resident.follow()
     status = resident.say("受信設定").messages[-1]["text"].splitlines()[0]
     assert "スマホ教室、オンライン申請" in status
+
+
+def stored_language(app, someone: Resident) -> str:
+    """The language kept on the resident's row (what every later answer is written in)."""
+    with app.extensions["navi"].sessions() as db:
+        return db.scalar(select(Follower.language).where(Follower.line_user_id == someone.user_id))
+
+
+@pytest.mark.parametrize(
+    ("who", "asked_first", "words", "wanted"),
+    [
+        ("ja", "メニュー", "英語にして", "en"),
+        ("ja", "スマホ教室はいつありますか", "英語にして", "en"),
+        ("ja", "メニュー", "やさしい日本語にして", "ja_easy"),
+        ("ja", "メニュー", "英語に変えてください。", "en"),
+        ("en", "menu", "日本語にして", "ja"),
+        ("en", "menu", "switch to Japanese", "ja"),
+        ("en", "smartphone class schedule", "Japanese please", "ja"),
+        ("ja", "メニュー", "English please", "en"),
+    ],
+)
+def test_asked_in_words_the_language_is_switched_at_once(
+    app, resident, english_resident, who, asked_first, words, wanted
+):
+    """「英語にして」, 「日本語にして」, "switch to Japanese", 「やさしい日本語にして」 got the
+    languages explained (「受信設定」と送ると、言語のボタンが出ます) and nothing changed: the
+    language is now stored at once, said in it, with a button back labelled in the one left;
+    the next answer comes in the new language, and the button goes back."""
+    someone = english_resident if who == "en" else resident
+    before = "en" if who == "en" else "ja"
+    someone.follow()
+    someone.say(asked_first)
+    reply = someone.say(words)
+    assert reply.text == CONTENT.ui("language_set", wanted)
+    assert "03-3579-2018" not in reply.text  # not the languages explained
+    assert reply.labels[0] == CONTENT.ui("language_back_button", before)
+    assert stored_language(app, someone) == wanted
+    topic = someone.tap(CONTENT.topic_label("konbini_certificate", wanted))
+    overview = CONTENT.entry("konbini_certificate", "overview", wanted)
+    assert overview.title in topic.text
+    back = someone.press(reply.quick_replies[0]["data"])  # the button back, tapped later
+    assert back.text == CONTENT.ui("language_set", before)
+    assert stored_language(app, someone) == before
+
+
+def test_asked_for_the_language_already_used_it_is_kept_with_no_way_back(app, resident):
+    """「日本語にして」 from a resident answered in Japanese changes nothing: said so, and no
+    button back to the same language."""
+    resident.follow()
+    reply = resident.say("日本語にして")
+    assert reply.text == CONTENT.ui("language_set", "ja")
+    assert CONTENT.ui("language_back_button", "ja") not in reply.labels
+    assert stored_language(app, resident) == "ja"

@@ -39,6 +39,7 @@ ACKNOWLEDGED = "acknowledged"
 # them, so it is a follow-up of theirs, not 「お答えできませんでした」.
 SESSIONS_SHOWN = "session_ids"
 SETTINGS_INTENT = "notification_settings"
+LANGUAGE_ENTRY = "language"  # 受信設定's answer on the languages, with their buttons
 # What a handler remembers (in its context's data) when its answer ends with a yes-or-no question
 # of its own (「データを消しますか？」): 「はい」 / 「いいえ」 (words.yaml confirm / decline) typed
 # alone next are its answer, read as a follow-up of its topic, not as 「わかりました」.
@@ -150,6 +151,9 @@ def understand(
     command = words.commands.get(normalized) or words.commands.get(_alone(normalized))
     if command:
         return Understanding(command, "command", entry=chooser.rank(command, normalized)[0][0])
+    if words.language_asked(normalized):
+        # 「英語にして」, "switch to Japanese": 受信設定 switches the language at once
+        return Understanding(SETTINGS_INTENT, "command", entry=LANGUAGE_ENTRY)
     setting = _setting_named(route, normalized, words.about_settings)
     if setting is not None:
         return Understanding(SETTINGS_INTENT, "routed", entry=setting)

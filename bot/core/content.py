@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from bot.core.catalogue import LanguageCatalogue, TopicCatalogue, load_languages, load_topics
 from bot.core.content_files import ContentError, content_root, error_location, read_model, read_yaml
 from bot.core.directory import Directory, Sites, load_directory, load_sites
-from bot.core.text import normalize  # one normalisation, shared with the router
+from bot.core.text import MARKS_AROUND, normalize  # one normalisation, shared with the router
 
 __all__ = ["ContentError", "error_location", "read_model", "read_yaml"]
 
@@ -227,6 +227,10 @@ class Words(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     reset: list[str] = []
     commands: dict[str, str] = {}
+    # Typed alone, a request to answer in another language from now on (「英語にして」,
+    # "switch to Japanese"): the message → that language's code. 受信設定 switches at once, as
+    # its language button does; a language named alone (「英語」) is a command, explained.
+    switch_language: dict[str, str] = {}
     booking: list[str] = []
     not_booking: list[str] = []
     ordinals: dict[str, int] = {}
@@ -257,21 +261,28 @@ class Words(BaseModel):
         """Stored the way messages are compared (NFKC, lower case)."""
         return [normalize(w).strip() for w in v if normalize(w).strip()]
 
-    @field_validator("commands", "ordinals")
+    @field_validator("commands", "switch_language", "ordinals")
     @classmethod
     def _normalised_keys(cls, v: dict) -> dict:
         """Keys stored the way messages are compared."""
         return {normalize(k).strip(): value for k, value in v.items()}
+
+    def language_asked(self, normalized: str) -> str | None:
+        """The language a message asks to be answered in from now on (switch_language), typed
+        alone with or without marks around it (「英語にして。」), else None."""
+        return self.switch_language.get(normalized.strip(MARKS_AROUND + "?？"))
 
     @classmethod
     def merged(cls, all_words) -> Words:
         """Every language's words together: a resident may type any of them."""
         out: dict[str, Any] = {name: [] for name in WORD_LISTS}
         out["commands"], out["ordinals"], out["about_settings"] = {}, {}, {}
+        out["switch_language"] = {}
         for words in all_words:
             for name in WORD_LISTS:
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
             out["commands"].update(words.commands)
+            out["switch_language"].update(words.switch_language)
             out["ordinals"].update(words.ordinals)
             for entry, named in words.about_settings.items():
                 known = out["about_settings"].get(entry)
@@ -655,6 +666,10 @@ def _load_content(root: pathlib.Path) -> Content:
         if language.complete and not ui[language.code]:
             raise ContentError(f"{folder / 'ui.yaml'}: missing")
     _check_topics(root, topics, languages, catalogue)
+    for code, said in words.items():
+        unknown = sorted(set(said.switch_language.values()) - set(languages.codes))
+        if unknown:
+            raise ContentError(f"{root / code / 'words.yaml'}: switch_language: {unknown}")
     _check_ui(root, ui, languages, catalogue, topics)
     directory = load_directory(root, languages.codes, languages.default)
     return Content(topics, ui, words, catalogue, languages, directory, load_sites(root))
