@@ -199,6 +199,20 @@ def test_resident_turns_a_topic_off_and_stops_everything(resident, app):
         assert db.scalar(select(Follower)).topic_ids == set()
 
 
+@pytest.mark.parametrize(
+    "words", ["マイナンバーの話題だけ受け取りたい", "コンビニの話題だけ受け取りたい"]
+)
+def test_only_one_topic_wanted_gets_the_topic_choice_with_its_switches(resident, words):
+    """「マイナンバーの話題だけ受け取りたい」 was asked back between 「話題を選ぶ」 and the My
+    Number card's 「受け取り」 (collecting the card): 「話題」 with 「だけ」 is the settings'
+    own word for the announcements, so the topic choice answers, with a switch per topic."""
+    resident.follow()
+    reply = resident.say(words)
+    assert "どれのことですか" not in reply.text and "ほかのこと" not in reply.labels
+    assert "受け取る話題を選ぶ" in reply.text
+    assert "止める:マイナンバーカード" in reply.labels and "すべて停止" in reply.labels
+
+
 def test_resident_switches_to_english(resident):
     resident.say("受信設定")
     reply = resident.tap("English")

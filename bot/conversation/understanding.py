@@ -251,8 +251,13 @@ def _setting_named(
 ) -> str | None:
     """The 受信設定 entry a message about the classes names with its switching (「教室の前日の
     リマインダーを止めたい」 was read as cancelling a booking), or one the router cannot place
-    (「リマインダーは届きますか」)."""
-    if route.intent not in (SCHEDULE_INTENT, "unknown"):
+    (「リマインダーは届きますか」), or one it finds may be 受信設定 (「マイナンバーの話題だけ
+    受け取りたい」 was asked back, 話題を選ぶ or マイナンバーカードの受け取り)."""
+    maybe_settings = SETTINGS_INTENT in (
+        route.intent,
+        *(i for i, p in route.alternatives if p >= ASK_OTHER),
+    )
+    if route.intent not in (SCHEDULE_INTENT, "unknown") and not maybe_settings:
         return None
     return next((key for key, named in about_settings.items() if named.named_in(normalized)), None)
 
