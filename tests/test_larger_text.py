@@ -166,3 +166,26 @@ def test_asking_again_with_larger_text_on_offers_the_way_back(resident, app):
     reply = resident.say("文字の大きさを変えたい")
     assert reply.labels[0] == "文字を元の大きさに"
     assert "カードの文字:大きい" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("ja", "文字を元に戻して"), ("ja", "文字を小さくして"), ("en", "back to normal text size")],
+)
+def test_asking_for_normal_text_again_in_words_offers_the_way_back(
+    resident, english_resident, app, lang, words
+):
+    """「文字を元に戻して」 was asked back between 話題を選ぶ and 言語を変える: it now gets the
+    text-size answer, its first button the way back to normal size, which does it."""
+    someone = english_resident if lang == "en" else resident
+    someone.follow()
+    choose(someone, lang, larger=True)
+    reply = someone.say(words)
+    assert CONTENT.entry("notification_settings", "text_size", lang).title in reply.text
+    assert CONTENT.ui("large_text_status_on", lang) in reply.text
+    button = CONTENT.ui("large_text_off_button", lang)
+    assert reply.labels[0] == button
+    assert CONTENT.ui("large_text_off_done", lang) in someone.tap(button).text
+    with app.extensions["navi"].sessions() as db:
+        follower = db.scalar(select(Follower).where(Follower.line_user_id == someone.user_id))
+        assert follower.large_text is False
