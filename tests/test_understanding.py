@@ -180,6 +180,31 @@ def test_erasing_data_is_offered_on_a_question_back_only_when_asked_for():
     )
 
 
+class FixedRanks(Chooser):
+    """A chooser whose entries rank as given (other topics: nothing narrower, no ward area)."""
+
+    def __init__(self, ranks: dict[str, list[tuple[str, float]]]):
+        super().__init__(CONTENT, None)
+        self.ranks = ranks
+
+    def rank(self, intent: str, normalized: str) -> list[tuple[str, float]]:
+        return self.ranks.get(intent, [("", 1.0)])
+
+
+@pytest.mark.parametrize("sure", [0.79, 0.8, 0.95])
+def test_erasing_data_is_never_the_only_answer_offered_on_a_question_back(sure):
+    # 「データ」 alone, unsure of the topic: offered 「データを消す」 with the next best when the
+    # entry was 0.80 sure, but alone at 0.79 (a retrained model moved it there)
+    ranks = {"notification_settings": [("delete_data", sure), ("privacy", 0.06)]}
+    route = Route("unknown", 0.47, "ja", (("notification_settings", 0.35),))
+    meant = understand(route, "データ", None, CONTENT, "ja", FixedRanks(ranks))
+    assert meant.how == "ask"
+    assert meant.options == (
+        ("notification_settings", "delete_data"),
+        ("notification_settings", "privacy"),
+    )
+
+
 def test_words_for_more_without_a_next_page_are_no_question():
     # 「もっと見る」 with no page before it got 「お答えできませんでした」, kept for staff
     meant = understand(Route("unknown", 0.8, "ja"), "もっと見る", None, CONTENT, "ja")
