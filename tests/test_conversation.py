@@ -213,6 +213,42 @@ def test_only_one_topic_wanted_gets_the_topic_choice_with_its_switches(resident,
     assert "止める:マイナンバーカード" in reply.labels and "すべて停止" in reply.labels
 
 
+@pytest.mark.parametrize(
+    ("who", "words", "title", "status", "button"),
+    [
+        (
+            "ja",
+            "お知らせを全部受け取りたい",
+            "お知らせの受信設定",
+            "いま受け取っている",
+            "すべて受け取る",
+        ),
+        ("ja", "今の設定は？", "お知らせの受信設定", "いま受け取っている", "すべて受け取る"),
+        (
+            "ja",
+            "LINEの通知を切りたい",
+            "お知らせをすべて止める",
+            "いま受け取っている",
+            "すべて停止",
+        ),
+        ("en", "my settings", "Notification settings", "You now receive", "Receive all"),
+    ],
+)
+def test_settings_asked_in_words_show_them_rather_than_asking_back(
+    resident, english_resident, who, words, title, status, button
+):
+    """「お知らせを全部受け取りたい」, 「LINEの通知を切りたい」 and 「今の設定は？」 were asked back
+    (「話題を選ぶ」 or 「受信設定」, and 「ほかのこと」): they get the answer on it, with the
+    resident's settings and the button that does what they asked."""
+    someone = english_resident if who == "en" else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert "どれのことですか" not in reply.text and "ほかのこと" not in reply.labels
+    assert "Which of these" not in reply.text and "Something else" not in reply.labels
+    assert title in reply.text and status in reply.text
+    assert button in reply.labels
+
+
 def test_resident_switches_to_english(resident):
     resident.say("受信設定")
     reply = resident.tap("English")
