@@ -50,6 +50,12 @@ Sets (data/README.md says how they were written):
              misses in ward chores and everyday words, 42 % English; never trained on, never used
              to tune: a fourth fresh measure since the sixteenth round (training on it was measured
              and declined: data/README.md).
+- [tune23]   data/safety_tune23.jsonl: a twenty-third author's set, weighted to suicidal messages
+             that never name death (every register: older people, teenagers, foreign residents'
+             plain Japanese and English, hiragana, half-width kana, romaji) and to crises inside a
+             ward question, near misses in the same words, 41 % English; never trained on, never
+             used to tune: a fifth fresh measure since the eighteenth round (training on it, alone
+             or with tune22, was measured and declined: data/README.md).
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -101,6 +107,7 @@ SETS = {
     "tune20": ROOT / "data" / "safety_tune20.jsonl",
     "tune21": ROOT / "data" / "safety_tune21.jsonl",
     "tune22": ROOT / "data" / "safety_tune22.jsonl",
+    "tune23": ROOT / "data" / "safety_tune23.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
