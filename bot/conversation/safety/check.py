@@ -121,6 +121,12 @@ class SafetyContent(BaseModel):
     # a short rest no better than the phrase ("anymore" and "i'll be dead" alike at ~0.6).
     about_this_account: list[str] = []
     about_this_account_beside: list[str] = []
+    # A resident asking for the lines themselves (「DV相談はどこ？」, "domestic violence hotline"):
+    # the lines are the answer whatever the model reads, so it cannot overrule them (it read
+    # these as near misses, a poster's hotline number); unless the message says they are for
+    # someone else's work (`asks_for_others`: a poster, a class).
+    asks_for_lines: dict[str, list[str]] = {}
+    asks_for_others: list[str] = []
     # Whole messages that may be a crisis or the way residents ask a chatbot for its menu
     # (a bare "help"): the help lines come first, and the menu follows them.
     menu_words: list[str] = []
@@ -131,7 +137,9 @@ class SafetyContent(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> SafetyContent:
         """Known categories, an answer for each, and patterns that compile."""
-        unknown = (set(self.detect) | set(self.answers)) - set(CATEGORIES)
+        unknown = (set(self.detect) | set(self.answers) | set(self.asks_for_lines)) - set(
+            CATEGORIES
+        )
         if unknown:
             raise ValueError(f"unknown categories {sorted(unknown)}")
         missing = set(CATEGORIES) - set(self.answers)
@@ -139,6 +147,8 @@ class SafetyContent(BaseModel):
             raise ValueError(f"answers: missing {sorted(missing)}")
         checked = [
             *self.detect.items(),
+            *self.asks_for_lines.items(),
+            ("asks_for_others", self.asks_for_others),
             ("not_crisis", self.not_crisis),
             ("about_this_account", self.about_this_account),
             ("about_this_account_beside", self.about_this_account_beside),
@@ -217,6 +227,14 @@ class SafetyCheck:
             for lang, content in by_lang.items()
             if content.detect
         }
+        self._asking = {
+            lang: Sieve({c: _compiled(content.asks_for_lines.get(c, [])) for c in CATEGORIES})
+            for lang, content in by_lang.items()
+            if content.asks_for_lines
+        }
+        self._for_others = {
+            lang: _compiled(content.asks_for_others) for lang, content in by_lang.items()
+        }
         self._latin = {lang: self.languages.get(lang).latin for lang in self._triggers}
         self._about_this_account = {
             lang: _NearMisses(content.about_this_account)
@@ -244,6 +262,14 @@ class SafetyCheck:
         # these (the model's features are of the same folded text).
         pieces = pieces_of(folded)
         reading = [lang for lang in self._triggers if self._reads(lang, folded)]
+        decided = self._decide(folded, pieces, reading)
+        asked = self._asked_for(folded, pieces, reading)
+        if asked is None or decided is None:
+            return decided or asked
+        return min((decided, asked), key=_urgency)  # a fire beside a DV hotline asked for
+
+    def _decide(self, folded: str, pieces: set[str], reading: list[str]) -> Crisis | None:
+        """The crisis the triggers and the model find in a message, or None."""
         found: list[Crisis] = []
         rest: str | None = None  # blanked once, for every language whose lines matched
         rest_pieces = pieces
@@ -282,6 +308,16 @@ class SafetyCheck:
         if self._turns_down_this_account(folded, pieces, reading):
             return None
         return Crisis(seen, self._written_in(folded), beside_answer=beside)
+
+    def _asked_for(self, folded: str, pieces: set[str], reading: list[str]) -> Crisis | None:
+        """The lines a message asks for (asks_for_lines), unless it asks for them for someone
+        else's work (asks_for_others): those the check decides as any other message."""
+        for lang in reading:
+            asking = self._asking.get(lang)
+            matched = asking.found(folded, pieces) if asking else []
+            if matched and not any(p.search(folded) for p in self._for_others.get(lang, [])):
+                return Crisis(matched[0], lang)
+        return None
 
     def _turns_down_this_account(self, folded: str, pieces: set[str], reading: list[str]) -> bool:
         """Whether a message is only the turning down of this account's own messages (with
