@@ -12,7 +12,9 @@ decide before this is asked.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
 from bot.core.content import Content
 from bot.core.text import normalize
@@ -42,43 +44,71 @@ def button_named(
     shown = topic.get(entry_key)
     if shown is None:
         return None
-    said = _without(normalized, content.words.filler)
+    said = _remover(tuple(content.words.filler)).take_out(normalized)
     if len(_KANA.findall(_NAMING.sub("", said))) > MOST_KANA_AROUND:
         return None
     fits = []
     for key in shown.next:
         entry = topic.get(key)
-        if entry is not None and _made_of(said, [*content.phrases(intent, key), entry.label]):
+        if entry is not None and _button(content, intent, key, entry.label).made(said):
             fits.append(key)
     return fits[0] if len(fits) == 1 else None
 
 
-def _made_of(said: str, phrases: list[str]) -> bool:
-    """Whether the message names something and everything it names is among the phrases: a
-    phrase it contains (「支払」 in 「支払いは」), or a word it names that is part of one (「支払」
-    of the label 「オンラインで支払い」)."""
-    phrases = [normalize(p) for p in phrases]
-    rest, found = said, False
-    for phrase in sorted(phrases, key=len, reverse=True):
-        stripped = _without(rest, [phrase])
-        found, rest = found or stripped != rest, stripped
-    words = [w for p in phrases for w in _NAMING.findall(p)]
-    named = _NAMING.findall(rest)
-    return (found or bool(named)) and all(_part_of(n, phrases, words) for n in named)
+@dataclass(frozen=True)
+class _Phrases:
+    """Phrases to take out of a message, in one pass of one pattern (compiled once): Latin
+    ones as whole words, others anywhere, the longest first where two start together."""
+
+    phrases: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, phrases: list[str]) -> _Phrases:
+        ordered = tuple(sorted(dict.fromkeys(p for p in phrases if p), key=len, reverse=True))
+        alternatives = [
+            r"(?<![a-z0-9])" + re.escape(p) + r"(?![a-z0-9])" if p.isascii() else re.escape(p)
+            for p in ordered
+        ]
+        return cls(ordered, re.compile("|".join(alternatives)) if alternatives else None)
+
+    def take_out(self, text: str) -> str:
+        """The text with each phrase taken out."""
+        return self.pattern.sub(" ", text) if self.pattern else text
 
 
-def _part_of(name: str, phrases: list[str], words: list[str]) -> bool:
-    """Whether a word the message names belongs to the button's phrases."""
-    if name.isascii():
-        return len(name) >= _STEM and any(w.startswith(name) for w in words)
-    return any(name in p for p in phrases)
+@dataclass(frozen=True)
+class _Button:
+    """One button's words: its entry's match phrases in every language and its label."""
+
+    phrases: _Phrases
+    words: tuple[str, ...]  # what its phrases name (_NAMING), for a word typed short
+    joined: str  # the phrases in one string, NUL between: a word is part of one if it is in it
+
+    def made(self, said: str) -> bool:
+        """Whether the message names something and everything it names is among the phrases:
+        a phrase it contains (「支払」 in 「支払いは」), or a word it names that is part of one
+        (「支払」 of the label 「オンラインで支払い」)."""
+        rest = self.phrases.take_out(said)
+        named = _NAMING.findall(rest)
+        return (rest != said or bool(named)) and all(self._part_of(n) for n in named)
+
+    def _part_of(self, name: str) -> bool:
+        """Whether a word the message names belongs to the button's phrases."""
+        if name.isascii():
+            return len(name) >= _STEM and any(w.startswith(name) for w in self.words)
+        return name in self.joined
 
 
-def _without(text: str, phrases: list[str]) -> str:
-    """The text with each phrase taken out: Latin phrases as whole words, others anywhere."""
-    for phrase in phrases:
-        if phrase.isascii():
-            text = re.sub(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", " ", text)
-        else:
-            text = text.replace(phrase, " ")
-    return text
+# Built once per content (a new Content, after staff edit an answer, builds its own): the
+# phrases were normalised and their patterns compiled for every message that was compared.
+@functools.lru_cache(maxsize=512)
+def _button(content: Content, intent: str, key: str, label: str) -> _Button:
+    phrases = [normalize(p) for p in [*content.phrases(intent, key), label]]
+    words = tuple(w for p in phrases for w in _NAMING.findall(p))
+    return _Button(_Phrases.of(phrases), words, "\0".join(phrases))
+
+
+@functools.lru_cache(maxsize=8)
+def _remover(phrases: tuple[str, ...]) -> _Phrases:
+    return _Phrases.of(list(phrases))

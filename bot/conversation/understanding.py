@@ -358,11 +358,12 @@ def _button_typed(
     does not answer (支払 for payments) does not count: it is the button's own word here."""
     if context is None or context.intent in NO_FOLLOW_UPS:
         return None
+    button = button_named(normalized, context.intent, context.entry_key, content, lang)
+    if button is None:  # most messages: the concepts below are not needed
+        return None
     named = set(concepts(fold(normalized)))
     others = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != context.intent))
-    if named & (others | SAID_TO_THE_BOT):
-        return None
-    return button_named(normalized, context.intent, context.entry_key, content, lang)
+    return None if named & (others | SAID_TO_THE_BOT) else button
 
 
 def _asked_by_the_bot(context: LastAnswer | None, chooser: Chooser) -> bool:
