@@ -106,8 +106,10 @@ def booking_stands(db: Session, about: str, now: dt.datetime) -> bool:
     so a reminder or a seat offer never reaches a resident after the booking lapsed; subjects
     of other kinds are not ours to judge."""
     kind, _, rest = about.partition(":")
-    if kind == REMINDER:
-        return reminders_wanted(db, rest) and booking_stands(db, rest, now)
+    reminder = kind == REMINDER
+    if reminder:  # "reminder:" and its booking's own subject
+        about = rest
+        kind, _, rest = about.partition(":")
     if kind != "booking":
         return True
     reservation = _load(db, int(rest.split(":")[0]))
@@ -116,14 +118,13 @@ def booking_stands(db: Session, about: str, now: dt.datetime) -> bool:
         and reservation.status in ACTIVE
         and _is_open(reservation.session, now)
         and booking_subject(reservation) == about
+        and (not reminder or _wants_reminders(reservation.follower))
     )
 
 
-def reminders_wanted(db: Session, booking: str) -> bool:
-    """Whether the resident of a booking (its booking_subject) still has the day-before
-    reminders on (受信設定)."""
-    reservation = _load(db, int(booking.split(":")[1]))
-    follower = reservation.follower if reservation is not None else None
+def _wants_reminders(follower: Follower | None) -> bool:
+    """Whether a booking's resident still has the day-before reminders on (受信設定); a seat
+    kept without its resident (keep_held_seats_nameless) has nobody to remind."""
     return follower is not None and follower.class_reminders
 
 
