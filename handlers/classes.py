@@ -52,7 +52,6 @@ from bot.conversation.turn import Turn
 from bot.core.content import Content
 from bot.core.days import day_named, hour_named, names_a_day
 from bot.core.models import ClassSession, Reservation
-from bot.core.text import MARKS_AROUND
 from bot.line import messages
 from bot.line.postback import Postback
 from handlers.common import CACHED, Same, content_card, menu_actions, menu_buttons, tell_promoted
@@ -722,12 +721,10 @@ def cancel_answered(turn: Turn) -> list[dict] | None:
     if context is None or context.intent != INTENT or context.entry_key != CANCEL_ASKED:
         return None
     reservation_id = (context.data or {}).get("reservation")
-    # marks and quotes around it too (「『はい』」), not a question mark (「はい？」 asks back)
-    typed = turn.normalized.strip(MARKS_AROUND)
-    words = turn.content.words
-    if not isinstance(reservation_id, int) or typed not in (*words.confirm, *words.decline):
+    answer = turn.content.words.yes_or_no(turn.normalized)
+    if not isinstance(reservation_id, int) or answer is None:
         return None
-    if typed in words.confirm:
+    if answer:
         return cancel(turn, reservation_id)
     reservation = turn.services.db.get(Reservation, reservation_id)
     if reservation is None or reservation.follower_id != turn.follower.id:

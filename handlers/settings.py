@@ -14,7 +14,6 @@ from bot.conversation.understanding import YES_OR_NO
 from bot.core.catalogue import subscribable_topics
 from bot.core.content import Entry
 from bot.core.models import FollowerTopic
-from bot.core.text import MARKS_AROUND
 from bot.line import messages
 from bot.line.postback import Postback
 from bot.residents import followers
@@ -66,14 +65,13 @@ def deletion_answered(turn: Turn) -> list[dict] | None:
     context = turn.context
     if context is None or (context.data or {}).get(YES_OR_NO) != DELETE_ASKED:
         return None
-    typed = turn.normalized.strip(MARKS_AROUND)
-    words = turn.content.words
-    if typed in words.confirm:
+    answer = turn.content.words.yes_or_no(turn.normalized)
+    if answer is None:
+        return None
+    if answer:
         return erase(turn)
-    if typed in words.decline:
-        turn.forget()
-        return with_menu(turn, turn.ui("delete_kept"))
-    return None
+    turn.forget()
+    return with_menu(turn, turn.ui("delete_kept"))
 
 
 def text_size_panel(turn: Turn) -> dict:

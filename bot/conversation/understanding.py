@@ -20,7 +20,7 @@ from bot.conversation.turn import LastAnswer
 from bot.core.content import Content, SettingWords, Words
 from bot.core.days import names_a_day
 from bot.core.directory import Area
-from bot.core.text import MARKS_AROUND
+from bot.core.text import alone
 
 # The last answer was a page with a next one (the class schedule: its button's postback data
 # is remembered as `next_page`), and the resident typed one of the words for more alone
@@ -148,7 +148,7 @@ def understand(
     if normalized in words.reset:
         return Understanding("", "reset")
     # a command with a mark after it (「質問があります。」, "help?") is still the command
-    command = words.commands.get(normalized) or words.commands.get(_alone(normalized))
+    command = words.commands.get(normalized) or words.commands.get(alone(normalized))
     if command:
         return Understanding(command, "command", entry=chooser.rank(command, normalized)[0][0])
     if words.language_asked(normalized):
@@ -157,7 +157,7 @@ def understand(
     setting = _setting_named(route, normalized, words.about_settings)
     if setting is not None:
         return Understanding(SETTINGS_INTENT, "routed", entry=setting)
-    if _alone(normalized) in words.more:
+    if alone(normalized) in words.more:
         if _has_a_next_page(context):
             assert context is not None
             return Understanding(context.intent, NEXT_PAGE)
@@ -166,7 +166,7 @@ def understand(
     if _answers_yes_or_no(normalized, context, words):
         assert context is not None
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
-    if _alone(normalized) in words.acknowledgements and not _asked_by_the_bot(context, chooser):
+    if alone(normalized) in words.acknowledgements and not _asked_by_the_bot(context, chooser):
         # 「はい」, "ok" after an answer that asked nothing: not a question, so not "we cannot
         # answer that" (nor kept for staff as one). After a question of the bot's (取り消しますか？)
         # it is the answer to it, read as a follow-up below.
@@ -267,7 +267,7 @@ def _answers_yes_or_no(normalized: str, context: LastAnswer | None, words: Words
     the words that answer it, alone."""
     if context is None or not (context.data or {}).get(YES_OR_NO):
         return False
-    return normalized.strip(MARKS_AROUND) in (*words.confirm, *words.decline)
+    return words.yes_or_no(normalized) is not None
 
 
 def _another_service_named(route: Route, normalized: str, chooser: Chooser) -> Area | None:
@@ -401,16 +401,10 @@ def _asked_again(
     return Understanding(context.intent, "follow_up", entry=key)
 
 
-def _alone(normalized: str) -> str:
-    """A short message without the spaces, marks and quotes around it (「次の日程？」, "hours.",
-    『help』, 【質問があります】), to compare with words that make up a whole message."""
-    return normalized.strip(MARKS_AROUND + "?？")
-
-
 def _which_hours(normalized: str, content: Content) -> tuple[tuple[str, str], ...]:
     """Each menu topic's hours, for a question of opening hours alone (HOURS_ALONE) routed to
     `unknown`; nothing for any other message."""
-    if not HOURS_ALONE.fullmatch(_alone(normalized)):
+    if not HOURS_ALONE.fullmatch(alone(normalized)):
         return ()
     lang, catalogue = content.languages.default, content.catalogue
     menu = [i for i in catalogue.menu if i in catalogue.answered]

@@ -32,7 +32,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from bot.core.catalogue import LanguageCatalogue, TopicCatalogue, load_languages, load_topics
 from bot.core.content_files import ContentError, content_root, error_location, read_model, read_yaml
 from bot.core.directory import Directory, Sites, load_directory, load_sites
-from bot.core.text import MARKS_AROUND, normalize  # one normalisation, shared with the router
+from bot.core.text import (
+    MARKS_AROUND,
+    alone,
+    normalize,
+)  # one normalisation, shared with the router
 
 __all__ = ["ContentError", "error_location", "read_model", "read_yaml"]
 
@@ -270,7 +274,18 @@ class Words(BaseModel):
     def language_asked(self, normalized: str) -> str | None:
         """The language a message asks to be answered in from now on (switch_language), typed
         alone with or without marks around it (「英語にして。」), else None."""
-        return self.switch_language.get(normalized.strip(MARKS_AROUND + "?？"))
+        return self.switch_language.get(alone(normalized))
+
+    def yes_or_no(self, normalized: str) -> bool | None:
+        """「はい」 (True) or 「いいえ」 (False), words.yaml confirm / decline, typed alone with
+        marks or quotes around it (「『はい』」) but not a question mark (「はい？」 asks back);
+        None for anything else."""
+        typed = normalized.strip(MARKS_AROUND)
+        if typed in self.confirm:
+            return True
+        if typed in self.decline:
+            return False
+        return None
 
     @classmethod
     def merged(cls, all_words) -> Words:

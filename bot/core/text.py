@@ -22,6 +22,13 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 MARKS_AROUND = " 。.!！、,「」『』【】[]\"'()（）"
 
 
+def alone(normalized: str) -> str:
+    """A short message without the spaces, marks and quotes around it, nor a question mark
+    (「次の日程？」, "hours.", 『help』, 【質問があります】), to compare with words that make up a
+    whole message."""
+    return normalized.strip(MARKS_AROUND + "?？")
+
+
 # Typographic quotes, which phones type for ' and " ("don’t" on an iPhone): NFKC keeps them.
 TYPOGRAPHIC_QUOTES = str.maketrans("’‘ʼ‛′“”„″", "'''''\"\"\"\"")
 
