@@ -1169,7 +1169,14 @@ def test_cannot_come_on_the_day_of_a_booking_asks_to_cancel_that_booking(residen
 
 
 @pytest.mark.parametrize(
-    "form", ["I can't come on {month} {d}", "Sorry, I can't make it on the {d}th"]
+    "form",
+    [
+        "I can't come on {month} {d}",
+        "Sorry, I can't make it on the {d}th",
+        # the model alone was sure these were despair, so a near miss could not overrule it
+        "I can't make it on the {d}th.",
+        "I won't be able to come on the {d}th",
+    ],
 )
 def test_cannot_come_in_english_on_a_date_asks_to_cancel_not_the_suicide_lines(
     english_resident, app, form
