@@ -187,6 +187,33 @@ def test_plain_japanese_readers_get_the_answer_in_plain_japanese_with_larger_tex
     assert body[1]["size"] == "lg"
 
 
+@pytest.mark.parametrize(
+    ("lang", "words", "button", "menu"),
+    [
+        ("ja", "死にたい", "ほかの質問をする", "最初のメニューに戻りました"),
+        ("en", "I want to die", "Ask something else", "Back to the main menu"),
+        ("ja_easy", "もう消えたい", "ほかの ことを きく", "はじめの メニューに もどりました"),
+    ],
+)
+def test_the_help_lines_card_offers_one_way_back_to_the_menu(
+    resident, app, lang, words, button, menu
+):
+    """A resident whose question was read as a crisis (a false alarm) had no button on the
+    card but the lines: only typing 「メニュー」, which nothing said, led on. One quick reply
+    now leads to the menu's topics; the lines stay the whole card."""
+    resident.follow()
+    with app.extensions["navi"].sessions() as db:
+        db.execute(update(Follower).values(language=lang))
+        db.commit()
+    reply = resident.say(words)
+    assert LINES["suicide"] <= tel_links(reply)
+    assert reply.labels == [button]
+    back = resident.tap(button)
+    assert menu in back.text
+    assert len(back.labels) >= 5  # the topics, to ask something else
+    assert not tel_links(back)
+
+
 def test_every_number_on_the_card_is_also_in_its_text(resident):
     """Notifications, screen readers and phones without Flex read the altText."""
     reply = resident.say("死にたい")
