@@ -20,7 +20,7 @@ through `Chooser.rank`, i.e. the details model plus content match phrases, as at
   new author's words are (the held-out set is another author's).
 
 `--ask` also applies the understanding's ask-back between two close entries
-(understanding.entries_to_ask) to each in-scope question's ranking, for the shipped setting and
+(asking_back.entries_to_ask) to each in-scope question's ranking, for the shipped setting and
 a sweep of others: accuracy of the entries answered, share of questions asked back instead,
 and share of those whose two buttons include the gold entry.
 
@@ -41,17 +41,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from bot.conversation.choosing import Chooser  # noqa: E402
-from bot.conversation.router import details_train as DT  # noqa: E402
-from bot.conversation.router.details import Details  # noqa: E402
-from bot.conversation.router.text import normalize  # noqa: E402
-from bot.conversation.router.train import ENTRIES_TRAIN, RESIDENTS_TRAIN  # noqa: E402
-from bot.conversation.understanding import (  # noqa: E402
+from bot.conversation.asking_back import (  # noqa: E402
     ENTRY_ASK_OVERVIEW,
     ENTRY_CLOSE,
     ENTRY_SURE,
     entries_to_ask,
 )
+from bot.conversation.choosing import Chooser  # noqa: E402
+from bot.conversation.router import details_train as DT  # noqa: E402
+from bot.conversation.router.details import Details  # noqa: E402
+from bot.conversation.router.text import normalize  # noqa: E402
+from bot.conversation.router.train import ENTRIES_TRAIN, RESIDENTS_TRAIN  # noqa: E402
 from bot.core.content import load_content  # noqa: E402
 
 SEED = 11
@@ -151,7 +151,7 @@ CLOSES = (0.15, 0.3, 0.4, 0.5, 1.0)
 
 def ask_figures(rows: list[Row], ranked: list[Ranked], sure, close, overview) -> tuple:
     """(answered accuracy, asked share, gold among the offered) of the in-scope rows when the
-    understanding's own rule (understanding.entries_to_ask) asks back with these settings."""
+    understanding's own rule (asking_back.entries_to_ask) asks back with these settings."""
     right = answered = asked = offered = 0
     for (_, _, intent, gold), ranks in zip(rows, ranked, strict=True):
         if intent == UNK:

@@ -226,7 +226,7 @@ QUESTIONS = [
 ]
 
 
-# Questions that fit two entries about equally, asked back with both (understanding.ENTRY_SURE).
+# Questions that fit two entries about equally, asked back with both (asking_back.ENTRY_SURE).
 # None now: 「電子申請のやり方がわからないので教えてほしい」 was asked back (how to start / help)
 # until data/entries_train4.jsonl was trained on; it is now answered with help itself.
 ASKED_WHICH: set[tuple[str, str]] = set()

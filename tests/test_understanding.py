@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
+from bot.conversation.asking_back import entries_to_ask
 from bot.conversation.router import Route
-from bot.conversation.understanding import entries_to_ask, understand
+from bot.conversation.understanding import understand
 from bot.core.content import load_content
 from bot.core.models import ConversationContext
 
@@ -166,16 +167,16 @@ def test_another_ward_service_after_an_answer_is_not_read_as_its_sub_question(te
 
 
 def test_erasing_data_is_offered_on_a_question_back_only_when_asked_for():
-    from bot.conversation.understanding import _offered
+    from bot.conversation.asking_back import offered
 
     # 「孫とLINEしたい」 was offered 「データを消す」 alone, two taps from erasing the data
-    assert _offered("notification_settings", "delete_data", 0.49, "孫とlineしたい", CHOOSER) == (
+    assert offered("notification_settings", "delete_data", 0.49, "孫とlineしたい", CHOOSER) == (
         "overview"
     )
-    assert _offered("notification_settings", "delete_data", 0.49, "データを消して", CHOOSER) == (
+    assert offered("notification_settings", "delete_data", 0.49, "データを消して", CHOOSER) == (
         "delete_data"
     )
-    assert _offered("notification_settings", "delete_data", 0.77, "データ", CHOOSER) == (
+    assert offered("notification_settings", "delete_data", 0.77, "データ", CHOOSER) == (
         "delete_data"
     )
 
