@@ -67,6 +67,7 @@ CRISES = [
     ("I can't come tomorrow. I won't be here anymore", "suicide", "en"),
     ("I can't come on December 9. I'll be gone by then", "suicide", "en"),
     ("I won't be able to come on the 12th, I'll be gone", "suicide", "en"),
+    ("通知は全部終わりにしたい。もう生きていたくない", "suicide", "ja"),
     # asking for the lines themselves: the model read these as a poster's hotline number
     # and overruled the patterns, so 「DV相談はどこ？」 got no lines at all
     ("DV相談はどこ？", "violence", "ja"),
@@ -325,6 +326,10 @@ SAFETY_TITLES = (
         ("ポスターに載せるDV相談の電話番号を知りたい", None),
         ("授業でいのちの電話の番号を紹介したい", None),
         ("リマインダーはもういらない", "前日のリマインダーを止める"),
+        # ... and this LINE's notices "all ended" (an outside probe: the lines alone, because
+        # 「全部終わりにしたい」 alone is a crisis; with 通知 before it, the notices' answers)
+        ("通知もう全部終わりにしたい", "すべて止める"),
+        ("お知らせを全部終わりにしてください", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
