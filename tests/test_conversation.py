@@ -334,7 +334,7 @@ def test_a_resident_who_chose_plain_japanese_gets_plain_japanese(resident, app):
 def test_data_deletion_chosen_on_an_ask_back_asks_to_confirm(resident):
     """The answer tapped on "which do you mean?" is the topic's own (with its buttons), not
     only the entry's text."""
-    assert "データを消す" in resident.say("データは？").labels
+    assert "データを消す" in resident.say("データ").labels
     assert {"削除する", "削除しない"} <= set(resident.tap("データを消す").labels)
 
 
@@ -346,6 +346,22 @@ def test_data_alone_asks_back_rather_than_offering_deletion(resident, words):
     assert "削除する" not in reply.labels
     assert "データを消す" in reply.labels and "ほかのこと" in reply.labels
     assert len(reply.labels) >= 3  # deletion is not the only answer offered
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "消えたLINEのトークを戻したい",
+        "間違って消したデータを復元したい",
+        "LINEのトーク履歴が消えた",
+    ],
+)
+def test_wanting_lost_chats_back_never_opens_the_deletion_card(resident, words):
+    """「消えたLINEのトークを戻したい」 opened the card that erases this LINE's data (削除する /
+    削除しない): 消え was one of its words, and the route was sure of 受信設定. Erasing is now
+    answered outright only when the message asks for it (データを消したい still is)."""
+    assert "削除する" not in resident.say(words).labels
+    assert "削除する" in resident.say("データを消したい").labels
 
 
 def test_wanting_to_line_with_a_grandchild_is_not_offered_data_deletion(resident):
@@ -362,6 +378,28 @@ def test_a_brand_name_alone_is_answered_in_the_residents_own_language(resident, 
     reply = resident.say(words)
     assert "answers only in" not in reply.text
     assert any("\u3040" <= c <= "\u30ff" for c in reply.text)  # Japanese, the resident's
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("Can I get my residence certificate at a convenience store?", "what about Sunday?"),
+        ("konbini hours", "what about Sunday?"),
+        (None, "Can I use the konbini certificate service on Sunday?"),
+        (None, "コンビニで住民票、日曜でも取れる？"),
+    ],
+)
+def test_sunday_at_the_konbini_gets_its_hours_not_the_counters_sundays(
+    resident, english_resident, first, then
+):
+    """An outside probe: "what about Sunday?" after the konbini answer got the ward counters'
+    second Sundays (「日曜」 / "sunday" were the counter entry's words), and 「…日曜でも取れる？」
+    was asked back. The konbini is open every day: its hours answer."""
+    someone = resident if not then.isascii() else english_resident
+    if first:
+        someone.say(first)
+    reply = someone.say(then)
+    assert "6:30" in reply.text or "6時30分" in reply.text, reply.text
 
 
 def test_stop_alone_from_an_english_resident_is_not_told_we_speak_english(english_resident):

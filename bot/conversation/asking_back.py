@@ -53,8 +53,9 @@ ENTRY_CONFIRMS = 0.8
 # Answers that lead to erasing something: offered on a question back only when the message
 # says so (their own match phrases) or the details model is this sure; else the topic's
 # overview is offered in their place (「孫とLINEしたい」 was offered 「データを消す」 alone).
-# Answered outright only when the message says so or the route is ASK_BELOW sure of the topic:
-# else asked back with the topic's next best (a bare 「データ」 opened the deletion card).
+# Answered outright only when the message says so, however sure the route: else asked back
+# with the topic's next best (a bare 「データ」 opened the deletion card, and so did 「消えたLINEの
+# トークを戻したい」, a resident who wants lost chats back, with the route sure of 受信設定).
 ONLY_WHEN_ASKED = {("notification_settings", "delete_data")}
 ONLY_WHEN_SURE = 0.6
 
@@ -85,12 +86,11 @@ def erasing_unasked(
     route: Route, ranked: list[tuple[str, float]], normalized: str, chooser: Chooser
 ) -> tuple[str, ...]:
     """The two best entries when the best leads to erasing something (ONLY_WHEN_ASKED) that
-    the message does not name (its match phrases) while the route is unsure of the topic
-    (below ASK_BELOW): 「データ」 alone asks 「データを消す」 or what is kept, never erases."""
+    the message does not name (its match phrases): 「データ」 alone asks 「データを消す」 or what
+    is kept, never erases."""
     if len(ranked) < 2 or (route.intent, ranked[0][0]) not in ONLY_WHEN_ASKED:
         return ()
-    named = chooser.content.matched(route.intent, normalized)
-    if route.confidence >= ASK_BELOW or ranked[0][0] in named:
+    if ranked[0][0] in chooser.content.matched(route.intent, normalized):
         return ()
     return (ranked[0][0], ranked[1][0])
 
