@@ -145,7 +145,14 @@ def test_a_subsidy_of_a_named_service_still_names_its_department(resident, text,
 
 @pytest.mark.parametrize(
     "text",
-    ["犬を飼ったら登録が必要ですか", "犬を飼ったら", "犬が迷子になった", "迷子の犬を保護した"],
+    [
+        "犬を飼ったら登録が必要ですか",
+        "犬を飼ったら",
+        "犬が迷子になった",
+        "迷子の犬を保護した",
+        "犬を飼い始めた。登録はどこでするの",
+        "子犬を家族に迎えました",
+    ],
 )
 def test_a_dog_question_in_everyday_words_still_names_the_pets_section(resident, text):
     """Regression: once an area had to be clearly the one (0.2), these fell to 0.10–0.19 and
