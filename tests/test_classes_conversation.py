@@ -1215,3 +1215,53 @@ def test_cannot_come_typed_after_the_schedule_without_bookings_shows_the_other_d
     assert "お答えできませんでした" not in reply.text and "取り消" not in reply.text
     assert "仲町ふれあい館" in reply.text and "徳丸ふれあい館" not in reply.text
     assert "予約しました" in resident.tap("予約する").text
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "子どもが熱を出したので{d}日の教室は休みます",
+        "孫が風邪をひいたので{d}日の講座は欠席します",
+        "腰を痛めたので{d}日の相談会は休ませてください",
+    ],
+)
+def test_missing_a_class_for_an_illness_asks_to_cancel_not_the_night_clinics(resident, app, form):
+    """「子どもが熱を出したので明日の教室は休みます」 got 休日・夜間の診療 (#7119) for its 熱
+    or 風邪: a resident saying they will miss a class on a day is asked whether to cancel the
+    booking of that day, as 「8日は行けません」 is."""
+    booked_day, _ = booked_the_earlier_of_two(app, resident)
+    question = resident.say(form.format(d=booked_day))
+    assert "取り消しますか" in question.text and "仲町ふれあい館" in question.text
+    assert "#7119" not in question.text
+    assert "取り消しました" in resident.say("はい").text
+    assert statuses(app) == {resident.user_id: "cancelled"}
+
+
+def test_missing_tomorrows_class_for_a_childs_fever_asks_to_cancel_it(resident, app):
+    tomorrow = add_session(app, days=1, venue="中台ふれあい館")
+    resident.press(f"v1|reserve|session={tomorrow.id}")
+    resident.say("メニュー")
+    question = resident.say("子どもが熱を出したので明日の教室は休みます")
+    assert "取り消しますか" in question.text and "中台ふれあい館" in question.text
+
+
+def test_missing_a_class_on_a_day_with_no_booking_says_so_not_the_night_clinics(resident, app):
+    _, free_day = booked_the_earlier_of_two(app, resident)
+    reply = resident.say(f"子どもが熱を出したので{free_day}日の教室は休みます")
+    assert "その日に予約している回はありません" in reply.text and "#7119" not in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "answered"),
+    [
+        ("明日は区役所休み？", "窓口の時間"),  # whether the office is closed: not a booking of ours
+        ("子どもが熱でぐったりして意識がない", "119"),  # the safety check still comes first
+    ],
+)
+def test_a_day_off_that_is_no_missed_class_of_ours_keeps_its_answer(resident, app, typed, answered):
+    booked_the_earlier_of_two(app, resident)
+    reply = resident.say(typed)
+    assert answered in reply.text
+    assert "取り消しますか" not in reply.text and "予約している回はありません" not in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}

@@ -42,6 +42,10 @@ NEXT_PAGE = "next_page"
 # last answer was no schedule page): the schedule from its start answers them.
 NO_MORE = "no_more"
 SCHEDULE_INTENT = "smartphone_class"
+# The router's concepts of a class (教室, 講座, 相談会, "class") and of a kind we do not hold
+# (料理教室, 日本語教室): a day missed at one of ours is about a booking, whatever the reason.
+CLASS_CONCEPT = "class"
+OTHER_CLASS_CONCEPT = "oos_class"
 # greeting's answer to 「はい」 or "ok" typed alone (words.yaml acknowledgements)
 ACKNOWLEDGED = "acknowledged"
 # The sessions a class answer listed (the schedule, "which one?", a day's session), remembered
@@ -240,13 +244,20 @@ def _lists_sessions(context: LastAnswer) -> bool:
 def _cannot_come_on_a_day(route: Route, normalized: str, words: Words, chooser: Chooser) -> bool:
     """Whether a message about the classes, or one no topic and no ward service fits, says
     the resident cannot come on a day it names (「8日は行けません」, words.yaml cannot_come):
-    the classes answer it from the resident's bookings (a booking that day, or none)."""
+    the classes answer it from the resident's bookings (a booking that day, or none). A ward
+    service its reason names does not make it a question about that service when it names a
+    class of ours: 「子どもが熱を出したので明日の教室は休みます」 got 休日・夜間の診療 (#7119)
+    for its 熱. Not another kind of class (「料理教室」: oos_class), which we do not book."""
     if route.intent not in ("unknown", SCHEDULE_INTENT):
         return False
     # the words first: they are the cheapest test, and most messages have none of them
     if not any(word in normalized for word in words.cannot_come) or not names_a_day(normalized):
         return False
-    return route.intent == SCHEDULE_INTENT or chooser.area(normalized) is None
+    if route.intent == SCHEDULE_INTENT:
+        return True
+    named = set(concepts(fold(normalized)))
+    names_a_class = CLASS_CONCEPT in named and OTHER_CLASS_CONCEPT not in named
+    return names_a_class or chooser.area(normalized) is None
 
 
 def _asks_for_the_schedule(route: Route, context: LastAnswer | None) -> bool:
