@@ -403,6 +403,20 @@ def test_a_new_subject_after_an_answer_is_not_read_as_a_follow_up(resident):
     assert "清掃事務所" in reply.text
 
 
+@pytest.mark.parametrize("asked", ["窓口は？", "窓口は"])
+def test_the_counter_after_the_konbini_hours_is_the_konbinis_counter(resident, asked):
+    """「窓口は？」 right after the konbini hours, with 「窓口で取る」 on screen, got the general
+    contact list (its 窓口 names the contacts): the certificates at a counter."""
+    assert "窓口で取る" in resident.say("コンビニ交付の時間").labels
+    reply = resident.say(asked)
+    assert reply.text.startswith("区役所の窓口で取るとき")
+
+
+def test_the_contacts_asked_for_after_the_konbini_hours_are_still_the_contacts(resident):
+    resident.say("コンビニ交付の時間")
+    assert resident.say("電話番号は？").text.startswith("おもな問い合わせ先")
+
+
 @pytest.mark.parametrize("text", ["営業時間", "opening hours", "何時まで？"])
 def test_opening_hours_alone_asks_which_service(resident, text):
     """「営業時間」 was answered with 体育館・集会所・施設予約, "opening hours" with the holiday

@@ -82,6 +82,10 @@ NAMES_A_TOPIC = {
     "contact": {"phone", "office"},
 }
 SAID_TO_THE_BOT = {"greet"}
+# The contacts' concepts (窓口, 電話, "office") are words of every topic's answers too: typed
+# with nothing but a button's words (「窓口は？」 with the konbini's 「窓口で取る」 on screen),
+# they ask for that button, not for the list of contacts (which 「窓口は？」 got).
+EVERY_TOPICS_WORDS = NAMES_A_TOPIC["contact"]
 OUT_OF_SCOPE = "oos_"
 # After these no message is read as a follow-up: `unknown` and `help` have nothing narrower to
 # ask, and after small talk (「こんにちは」) the next words are a new question, not about hello
@@ -299,7 +303,8 @@ def _button_typed(
     「オンラインで支払い」 on screen; button_words.py), unless it is said to the bot or names
     another topic: that is a new subject even when a button shares its words (「マイナカード」
     with 「マイナカードで本人確認」 on screen is about the card). A concept of a service the bot
-    does not answer (支払 for payments) does not count: it is the button's own word here."""
+    does not answer (支払 for payments) does not count: it is the button's own word here, as
+    are the contacts' (窓口: EVERY_TOPICS_WORDS)."""
     if context is None or context.intent in NO_FOLLOW_UPS:
         return None
     button = button_named(normalized, context.intent, context.entry_key, content, lang)
@@ -307,7 +312,7 @@ def _button_typed(
         return None
     named = set(concepts(fold(normalized)))
     others = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != context.intent))
-    return None if named & (others | SAID_TO_THE_BOT) else button
+    return None if named & ((others - EVERY_TOPICS_WORDS) | SAID_TO_THE_BOT) else button
 
 
 def _asked_by_the_bot(context: LastAnswer | None, chooser: Chooser) -> bool:
