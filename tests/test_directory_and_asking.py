@@ -403,6 +403,31 @@ def test_a_new_subject_after_an_answer_is_not_read_as_a_follow_up(resident):
     assert "清掃事務所" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("lost", "asked"),
+    [
+        ("マイナンバーカードなくした", "警察にも届けたほうがいい？"),
+        ("マイナンバーカードを落としたみたい", "交番に行ったほうがいいの？"),
+        ("マイナカードを財布ごと盗まれました", "遺失届も出すべき？"),
+    ],
+)
+def test_the_police_after_a_lost_card_is_the_lost_cards_answer_again(resident, lost, asked):
+    """「警察にも届けたほうがいい？」 right after the lost card got the card's receiving
+    (its 届): the lost card's answer, which says to report it to the police, is given again."""
+    first = resident.say(lost)
+    assert "交番や警察署" in first.text
+    reply = resident.say(asked)
+    assert reply.text.startswith("マイナンバーカードをなくしたとき")
+    assert "交番や警察署" in reply.text
+
+
+def test_the_police_after_a_lost_card_in_english(english_resident):
+    english_resident.follow()
+    english_resident.say("I lost my My Number card")
+    reply = english_resident.say("Do I have to go to the police box too?")
+    assert reply.text.startswith("If you lose your card")
+
+
 @pytest.mark.parametrize("asked", ["窓口は？", "窓口は"])
 def test_the_counter_after_the_konbini_hours_is_the_konbinis_counter(resident, asked):
     """「窓口は？」 right after the konbini hours, with 「窓口で取る」 on screen, got the general
