@@ -428,6 +428,34 @@ def test_the_police_after_a_lost_card_in_english(english_resident):
     assert reply.text.startswith("If you lose your card")
 
 
+@pytest.mark.parametrize("asked", ["駐車場ある？", "車で行ってもいい？", "駅から歩ける？"])
+def test_getting_to_the_class_venue_is_asked_of_the_venue_not_guessed(resident, asked):
+    """After 「スマホ教室」, 「駐車場ある？」 got 「お答えできませんでした」 (its 駐車 is the word
+    for the ward's parking) and 「車で行ってもいい？」 got who can join. Nothing about access
+    or parking is confirmed: the answer says so, with the venues' phones to ask."""
+    resident.say("スマホ教室")
+    reply = resident.say(asked)
+    assert reply.text.startswith("会場への行き方・駐車場")
+    assert "確認できていません" in reply.text and "仲町ふれあい館 03-3958-0163" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ("図書館の駐車場は？", "図書館"),  # another place's parking: a new subject
+        ("誰でも参加できる？", "参加できる人"),
+    ],
+)
+def test_near_misses_of_the_venue_after_the_classes_keep_their_answer(resident, asked, expected):
+    resident.say("スマホ教室")
+    assert resident.say(asked).text.startswith(expected)
+
+
+def test_parking_typed_after_another_topic_is_not_the_class_venue(resident):
+    resident.say("コンビニ交付の時間")
+    assert "会場への行き方" not in resident.say("駐車場ある？").text
+
+
 @pytest.mark.parametrize("asked", ["窓口は？", "窓口は"])
 def test_the_counter_after_the_konbini_hours_is_the_konbinis_counter(resident, asked):
     """「窓口は？」 right after the konbini hours, with 「窓口で取る」 on screen, got the general

@@ -156,6 +156,12 @@ QUESTIONS = [
     ),
     (
         "smartphone_class",
+        "access",
+        "スマホ相談会に車で行きたいのですが駐車場はありますか",
+        "Is there parking at the smartphone class?",
+    ),
+    (
+        "smartphone_class",
         "consultation_vs_class",
         "スマホ相談会とスマホ教室の違いは？",
         "What is the difference between the smartphone consultation and the class?",

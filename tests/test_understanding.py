@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.conversation.asking_back import entries_to_ask
+from bot.conversation.button_words import button_named
 from bot.conversation.router import Route
 from bot.conversation.understanding import understand
 from bot.core.content import load_content
@@ -237,10 +238,22 @@ def test_a_short_message_in_the_words_of_one_button_on_screen_is_that_button():
 
 
 def test_words_that_are_on_no_button_are_not_read_as_one():
-    # the overview shows no payment button; a longer question says more than a button's words
+    # the overview shows no payment button (its payment answer may still follow it, 支払 being
+    # the topic's own word); a longer question says more than a button's words
+    assert button_named("支払いは?", "online_application", "overview", CONTENT, "ja") is None
     route = Route("unknown", 0.96, "ja")
-    overview = understand(route, "支払いは?", context("online_application"), CONTENT, "ja")
-    assert overview.entry != "payment"
     shown = context("online_application", "how_to_start")
     longer = understand(route, "区民税の支払いは?", shown, CONTENT, "ja")
     assert longer.entry != "payment"
+
+
+def test_a_service_named_by_the_last_topics_own_words_is_read_inside_it():
+    """「駐車場ある？」 after the classes: its 駐車 is the router's word for the ward's parking,
+    but here it is the classes' own (their venue), so it is not a new subject."""
+    route = Route("unknown", 0.99, "ja")
+    after_classes = context("smartphone_class", "schedule")
+    meant = understand(route, "駐車場ある？", after_classes, CONTENT, "ja")
+    assert (meant.intent, meant.how, meant.entry) == ("smartphone_class", "follow_up", "access")
+    # another service named beside it is still a new subject
+    other = understand(route, "図書館の駐車場は？", after_classes, CONTENT, "ja")
+    assert other.how != "follow_up"

@@ -82,6 +82,9 @@ NAMES_A_TOPIC = {
     "contact": {"phone", "office"},
 }
 SAID_TO_THE_BOT = {"greet"}
+# What names something in Japanese: a run of kanji or katakana (hiragana is mostly particles and
+# endings: 「駐車場はある？」 names 駐車場 alone).
+NAMES_IN_JAPANESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ\u30a1-\u30faー]+")
 # The contacts' concepts (窓口, 電話, "office") are words of every topic's answers too: typed
 # with nothing but a button's words (「窓口は？」 with the konbini's 「窓口で取る」 on screen),
 # they ask for that button, not for the list of contacts (which 「窓口は？」 got).
@@ -279,7 +282,7 @@ def _follow_up(
         return None
     points_back = POINTS_BACK.search(normalized) is not None
     vague = route.confidence < FOLLOW_UP_CONFIDENCE or route.intent in ("unknown", "help")
-    if _new_subject(normalized, context, points_back):
+    if _new_subject(normalized, context, points_back, chooser.content):
         return None
     if chooser.asked_by_the_bot(context.intent, context.entry_key):
         # the last answer asked something (which session?): this is the reply to it
@@ -320,15 +323,43 @@ def _asked_by_the_bot(context: LastAnswer | None, chooser: Chooser) -> bool:
     return context is not None and chooser.asked_by_the_bot(context.intent, context.entry_key)
 
 
-def _new_subject(normalized: str, context: LastAnswer, points_back: bool) -> bool:
+def _new_subject(normalized: str, context: LastAnswer, points_back: bool, content: Content) -> bool:
     """Whether the message is said to the bot (「ありがとう」) or names another subject
-    (「マイナカードの更新は？」, 「あと粗大ごみは？」) without pointing back at the last answer."""
+    (「マイナカードの更新は？」, 「あと粗大ごみは？」) without pointing back at the last answer.
+    A service we do not answer named only by the last topic's own words is no other subject:
+    「駐車場ある？」 after the classes is about their venue (its 駐車 is the router's evidence
+    for the ward's parking, so it got 「お答えできませんでした」)."""
     named = set(concepts(fold(normalized)))
     if named & SAID_TO_THE_BOT:
         return True
+    if points_back:
+        return False
     others = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != context.intent))
-    names_another = bool(named & others) or any(c.startswith(OUT_OF_SCOPE) for c in named)
-    return names_another and not points_back
+    if named & others:
+        return True
+    if not any(c.startswith(OUT_OF_SCOPE) for c in named):
+        return False
+    # what is left names nothing else (「区民税の支払いは？」 after online applications keeps
+    # its 区民税, a new subject however 支払 is the topic's own word)
+    rest = _without_the_topics_words(normalized, context.intent, content)
+    return bool(NAMES_IN_JAPANESE.search(rest)) or any(
+        c.startswith(OUT_OF_SCOPE) for c in concepts(fold(rest))
+    )
+
+
+def _without_the_topics_words(normalized: str, intent: str, content: Content) -> str:
+    """The message with the match phrases of the topic's entries it contains taken out (Latin
+    ones as whole words), the longest first."""
+    found = (p for key in content.matched(intent, normalized) for p in content.phrases(intent, key))
+    rest = normalized
+    for phrase in sorted(set(found), key=len, reverse=True):
+        if not phrase:
+            continue
+        if phrase.isascii():
+            rest = re.sub(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", " ", rest)
+        else:
+            rest = rest.replace(phrase, " ")
+    return rest
 
 
 def _asked_again(
@@ -342,7 +373,8 @@ def _asked_again(
         return None
     if chooser.asked_by_the_bot(context.intent, context.entry_key):
         return None
-    if _new_subject(normalized, context, POINTS_BACK.search(normalized) is not None):
+    points_back = POINTS_BACK.search(normalized) is not None
+    if _new_subject(normalized, context, points_back, chooser.content):
         return None
     key, probability = chooser.rank(context.intent, normalized)[0]
     if key != context.entry_key or probability < ASKED_AGAIN_ENTRY:
