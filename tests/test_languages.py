@@ -317,6 +317,12 @@ def stored_language(app, someone: Resident) -> str:
         ("en", "menu", "switch to Japanese", "ja"),
         ("en", "smartphone class schedule", "Japanese please", "ja"),
         ("ja", "メニュー", "English please", "en"),
+        # asked with words around the request, or as wanting to talk in it
+        ("en", "menu", "Can you switch to Japanese please", "ja"),
+        ("en", "smartphone class schedule", "Could you change the language to Japanese?", "ja"),
+        ("en", "menu", "I'd like to switch to easy Japanese, thanks", "ja_easy"),
+        ("ja", "メニュー", "英語で話したい", "en"),
+        ("ja", "コンビニ交付は何時まで", "えいご で はなしたい", "en"),
     ],
 )
 def test_asked_in_words_the_language_is_switched_at_once(
@@ -341,6 +347,38 @@ def test_asked_in_words_the_language_is_switched_at_once(
     back = someone.press(reply.quick_replies[0]["data"])  # the button back, tapped later
     assert back.text == CONTENT.ui("language_set", before)
     assert stored_language(app, someone) == before
+
+
+def test_asked_in_plain_japanese_to_talk_in_english_it_is_switched(app, resident):
+    """「えいご で はなしたい」 from a resident reading やさしい日本語 got the languages explained
+    (「受信設定」と送ると…) and nothing changed: English now, with a way back."""
+    resident.follow()
+    plain_japanese(resident)
+    reply = resident.say("えいご で はなしたい")
+    assert reply.text == CONTENT.ui("language_set", "en")
+    assert reply.labels[0] == CONTENT.ui("language_back_button", "ja_easy")
+    assert stored_language(app, resident) == "en"
+
+
+@pytest.mark.parametrize(
+    ("who", "words"),
+    [
+        ("en", "Do you speak Japanese?"),
+        ("en", "Can you speak Japanese?"),
+        ("ja", "英語で話せますか"),
+    ],
+)
+def test_asking_whether_the_bot_speaks_a_language_explains_the_languages(
+    app, resident, english_resident, who, words
+):
+    """A question whether the bot speaks a language is no request to switch: the languages it
+    speaks are explained, with their buttons, and the resident's language is kept."""
+    someone = english_resident if who == "en" else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert reply.text != CONTENT.ui("language_set", "ja")
+    assert reply.text != CONTENT.ui("language_set", "en")
+    assert stored_language(app, someone) == who
 
 
 def test_asked_for_the_language_already_used_it_is_kept_with_no_way_back(app, resident):

@@ -222,7 +222,11 @@ WORD_LISTS = (
     "cannot_come",
     "acknowledgements",
     "filler",
+    "asking_around",
 )
+# Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
+# written): taken out before it is compared with switch_language, whose keys are without them.
+_SPACE_BY_JAPANESE = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 
 
 class Words(BaseModel):
@@ -258,6 +262,9 @@ class Words(BaseModel):
     # Words around a question that name nothing of their own ("what about", 「教えて」): left
     # aside when a short message is compared with the buttons on screen (button_words.py).
     filler: list[str] = []
+    # Words around a request that change nothing ("can you", "please"): a switch_language request
+    # is also found with them taken from its start or end ("Can you switch to Japanese please").
+    asking_around: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
@@ -271,10 +278,37 @@ class Words(BaseModel):
         """Keys stored the way messages are compared."""
         return {normalize(k).strip(): value for k, value in v.items()}
 
+    @field_validator("switch_language")
+    @classmethod
+    def _without_spaces_by_japanese(cls, v: dict) -> dict:
+        """「えいごに して」 and 「えいごにして」 alike: keys without the spaces beside Japanese."""
+        return {_SPACE_BY_JAPANESE.sub("", k): value for k, value in v.items()}
+
     def language_asked(self, normalized: str) -> str | None:
         """The language a message asks to be answered in from now on (switch_language), typed
-        alone with or without marks around it (「英語にして。」), else None."""
-        return self.switch_language.get(alone(normalized))
+        alone with or without marks around it (「英語にして。」), with or without spaces beside
+        Japanese (「えいご で はなしたい」), and with or without words around the request that
+        change nothing ("Can you switch to Japanese please"), else None. A question whether the
+        bot speaks it ("Do you speak Japanese?") is no request: the languages are explained."""
+        said = _SPACE_BY_JAPANESE.sub("", alone(normalized))
+        while said:
+            if said in self.switch_language:
+                return self.switch_language[said]
+            shorter = self._one_word_around_less(said)
+            if shorter == said:
+                return None
+            said = shorter
+        return None
+
+    def _one_word_around_less(self, said: str) -> str:
+        """The message without one of asking_around at its start or end (and the marks and
+        spaces that were beside it), or the message itself when there is none."""
+        for word in self.asking_around:
+            if said.startswith(word + " "):
+                return said[len(word) :].strip(MARKS_AROUND)
+            if said.endswith(" " + word) or said.endswith("," + word):
+                return said[: -len(word)].strip(MARKS_AROUND)
+        return said
 
     def yes_or_no(self, normalized: str) -> bool | None:
         """「はい」 (True) or 「いいえ」 (False), words.yaml confirm / decline, typed alone with
