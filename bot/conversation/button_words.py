@@ -21,9 +21,11 @@ from bot.core.text import normalize
 
 # Longer messages say more than a button's words: the router and the details model read them.
 LONGEST = 20
-# What names something in a normalised message: runs of kanji or katakana (hiragana is mostly
-# particles and endings: 「支払いは」 names 支払), and Latin or digit words.
-_NAMING = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ\u30a1-\u30faー]+|[a-z0-9]+")
+# What names something in Japanese: a run of kanji or katakana (hiragana is mostly particles and
+# endings: 「支払いは」 names 支払, 「駐車場はある？」 駐車場 alone).
+NAMES_IN_JAPANESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ\u30a1-\u30faー]+")
+# ... and in a normalised message of any language: those, and Latin or digit words.
+_NAMING = re.compile(NAMES_IN_JAPANESE.pattern + "|[a-z0-9]+")
 # A Latin word this long or longer is covered by a button word it begins ("pay" by "paying").
 _STEM = 3
 # Kana around the words, at most: an ending and a particle (「支払いは？」 leaves いは); a

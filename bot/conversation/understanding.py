@@ -21,7 +21,7 @@ from bot.conversation.asking_back import (
     offered,
     which_hours,
 )
-from bot.conversation.button_words import button_named
+from bot.conversation.button_words import NAMES_IN_JAPANESE, button_named
 from bot.conversation.choosing import Chooser
 from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
@@ -82,9 +82,6 @@ NAMES_A_TOPIC = {
     "contact": {"phone", "office"},
 }
 SAID_TO_THE_BOT = {"greet"}
-# What names something in Japanese: a run of kanji or katakana (hiragana is mostly particles and
-# endings: 「駐車場はある？」 names 駐車場 alone).
-NAMES_IN_JAPANESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ\u30a1-\u30faー]+")
 # The contacts' concepts (窓口, 電話, "office") are words of every topic's answers too: typed
 # with nothing but a button's words (「窓口は？」 with the konbini's 「窓口で取る」 on screen),
 # they ask for that button, not for the list of contacts (which 「窓口は？」 got).
