@@ -32,11 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from bot.core.catalogue import LanguageCatalogue, TopicCatalogue, load_languages, load_topics
 from bot.core.content_files import ContentError, content_root, error_location, read_model, read_yaml
 from bot.core.directory import Directory, Sites, load_directory, load_sites
-from bot.core.text import (
-    MARKS_AROUND,
-    alone,
-    normalize,
-)  # one normalisation, shared with the router
+from bot.core.text import MARKS_AROUND, alone, normalize  # one normalisation, with the router
 
 __all__ = ["ContentError", "error_location", "read_model", "read_yaml"]
 
