@@ -56,6 +56,10 @@ Sets (data/README.md says how they were written):
              ward question, near misses in the same words, 41 % English; never trained on, never
              used to tune: a fifth fresh measure since the eighteenth round (training on it, alone
              or with tune22, was measured and declined: data/README.md).
+- [tune24]   data/safety_tune24.jsonl: a twenty-fourth author's set (every category and register,
+             130 of its 189 suicidal messages never naming death, 45 inside a ward question), near
+             misses in the same words, 40 % English; never trained on, never used to tune, its
+             mistakes never read: a sixth fresh measure since the twentieth round.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
@@ -108,6 +112,7 @@ SETS = {
     "tune21": ROOT / "data" / "safety_tune21.jsonl",
     "tune22": ROOT / "data" / "safety_tune22.jsonl",
     "tune23": ROOT / "data" / "safety_tune23.jsonl",
+    "tune24": ROOT / "data" / "safety_tune24.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
 }
