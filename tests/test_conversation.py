@@ -481,3 +481,26 @@ def test_sending_photos_or_stickers_reaches_smartphone_help(
     reply = someone.say(words)
     assert "お答えできませんでした" not in reply.text and "could not answer" not in reply.text
     assert ("consultation" in reply.text.lower()) if english else ("相談会" in reply.text)
+
+
+@pytest.mark.parametrize(
+    ("english", "words", "expected"),
+    [
+        (True, "how long until my card is ready?", "About one month after you apply"),
+        (False, "ログインできない、もう限界", "ログインやパスワードのことは"),
+        (False, "ログインできない", "ログインやパスワードのことは"),
+    ],
+)
+def test_a_plain_question_the_router_cannot_place_gets_its_answer(
+    resident, english_resident, english, words, expected
+):
+    """An outside probe: "how long until my card is ready?" and 「ログインできない、もう限界」
+    got 「お答えできませんでした」, though the card's receiving answer says how long (about a
+    month) and online applications' first steps say whom to ask about logging in: the router
+    was unsure of the topic (0.33, 0.19), the entry inside it plain. No help lines for もう限界:
+    the safety check does not flag it."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert expected in reply.text
+    assert "03-3264-4343" not in reply.text  # 東京いのちの電話

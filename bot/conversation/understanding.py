@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.conversation.asking_back import (
     ASK_BELOW,
     ASK_OTHER,
+    ENTRY_CONFIRMS,
     entries_to_ask,
     erasing_unasked,
     intents_to_ask,
@@ -173,6 +174,9 @@ def understand(
         hours = which_hours(normalized, content)
         if hours:
             return Understanding("unknown", "ask", options=hours)
+        named = None if area else _named_in_one_topic(route, normalized, chooser)
+        if named is not None:
+            return Understanding(named[0], "routed", entry=named[1])
         return Understanding("unknown", "routed", area=area)
     ranked = chooser.rank(route.intent, normalized)
     close = entries_to_ask(route.intent, ranked) or erasing_unasked(
@@ -357,6 +361,25 @@ def _without_the_topics_words(normalized: str, intent: str, content: Content) ->
         else:
             rest = rest.replace(phrase, " ")
     return rest
+
+
+def _named_in_one_topic(route: Route, normalized: str, chooser: Chooser) -> tuple[str, str] | None:
+    """The answer a message the router could not place still plainly asks for: of the topics it
+    may mean (the route's alternatives), the one whose entry its own match phrases name and the
+    details model is sure of (ENTRY_CONFIRMS). "how long until my card is ready?" (the card's
+    "how long", 0.33 the card) and 「ログインできない、もう限界」 (ログイン, 0.19 online
+    applications) got 「お答えできませんでした」 while their answer was plain. None when no topic
+    or more than one fits, or the fit is an overview (nothing narrower is asked)."""
+    fits = []
+    for intent, _ in route.alternatives:
+        if intent in ("greeting", "help"):
+            continue
+        key, probability = chooser.rank(intent, normalized)[0]
+        if key == "overview" or probability < ENTRY_CONFIRMS:
+            continue
+        if key in chooser.content.matched(intent, normalized):
+            fits.append((intent, key))
+    return fits[0] if len(fits) == 1 else None
 
 
 def _asked_again(
