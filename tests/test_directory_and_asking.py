@@ -358,6 +358,45 @@ def test_can_i_do_that_on_a_phone_after_online_applications_stays_online(residen
     assert "申請" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("english", "first", "asked", "expected"),
+    [
+        (
+            False,
+            "マイナンバーカードの申請",
+            "それってスマホでできる？",
+            "スマートフォンやパソコンからも申請できます",
+        ),
+        (
+            True,
+            "how do I renew my my number card",
+            "can I do it on my phone?",
+            "at the office of the municipality where you live",
+        ),
+    ],
+)
+def test_can_i_do_that_on_a_phone_after_the_card_is_about_the_card(
+    resident, english_resident, english, first, asked, expected
+):
+    """An outside probe: 「それってスマホでできる？」 after the card's application and "can I do
+    it on my phone?" after its renewal were asked back about the smartphone classes (their
+    スマホ, "phone"). The card's own answer says it: the application can be sent from a
+    smartphone; the renewal is at the municipality's office, with the ward's line to ask."""
+    someone = english_resident if english else resident
+    someone.follow()
+    someone.say(first)
+    reply = someone.say(asked)
+    assert expected in reply.text
+    assert "03-3964-1111" in reply.text
+    assert not {"スマホ相談会・教室", "参加できる人", "Who can join"} & set(reply.labels)
+
+
+def test_a_class_named_after_the_card_is_still_the_classes(resident):
+    resident.say("マイナンバーカードの申請")
+    reply = resident.say("それってスマホ教室で教えてもらえる？")
+    assert "マイナンバーカードの申請" not in reply.text
+
+
 def test_english_follow_up_pointing_back_stays_on_the_topic(english_resident):
     english_resident.follow()
     english_resident.say("Can I get a residence certificate at a convenience store?")

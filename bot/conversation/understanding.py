@@ -295,9 +295,24 @@ def _follow_up(
     if not (vague or points_back) and route.intent == context.intent:
         return None  # the route reads it inside the same topic anyway
     key, probability = chooser.rank(context.intent, normalized)[0]
-    if key in ("overview", context.entry_key) or probability < FOLLOW_UP_ENTRY:
-        return None
-    return Understanding(context.intent, "follow_up", entry=key)
+    if key not in ("overview", context.entry_key) and probability >= FOLLOW_UP_ENTRY:
+        return Understanding(context.intent, "follow_up", entry=key)
+    if points_back and _asks_if_on_a_phone(normalized, context, chooser.content.words):
+        # the last answer says whether and how it is done (on a phone or where), and where to ask
+        return Understanding(context.intent, "follow_up", entry=context.entry_key)
+    return None
+
+
+def _asks_if_on_a_phone(normalized: str, context: LastAnswer, words: Words) -> bool:
+    """Whether a message pointing back at an answer asks if that can be done on a smartphone
+    (words.yaml on_a_phone): 「それってスマホでできる？」 after the card's application, "can I do
+    it on my phone?" after its renewal were asked back about the smartphone classes (their スマホ,
+    "phone"). Not after the classes' own answers, nor when a class is named (教室, "class")."""
+    if context.intent == SCHEDULE_INTENT or not context.entry_key:
+        return False
+    if not any(phrase in normalized for phrase in words.on_a_phone):
+        return False
+    return CLASS_CONCEPT not in concepts(fold(normalized))
 
 
 def _button_typed(

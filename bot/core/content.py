@@ -219,6 +219,7 @@ WORD_LISTS = (
     "acknowledgements",
     "filler",
     "asking_around",
+    "on_a_phone",
 )
 # Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
 # written): taken out before it is compared with switch_language, whose keys are without them.
@@ -261,6 +262,10 @@ class Words(BaseModel):
     # Words around a request that change nothing ("can you", "please"): a switch_language request
     # is also found with them taken from its start or end ("Can you switch to Japanese please").
     asking_around: list[str] = []
+    # Inside a message that points back at the last answer (「それってスマホでできる？」, "can I do
+    # it on my phone?"): whether what that answer told of can be done on a smartphone, not a
+    # question about the smartphone classes.
+    on_a_phone: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
