@@ -479,6 +479,32 @@ def test_getting_to_the_class_venue_is_asked_of_the_venue_not_guessed(resident, 
 
 
 @pytest.mark.parametrize(
+    ("english", "asked", "expected"),
+    [
+        (True, "Is the class taught in English?", "languages other than Japanese"),
+        (False, "スマホ教室は英語で教えてもらえますか", "日本語以外の言葉で相談できるか"),
+    ],
+)
+def test_the_language_of_the_classes_is_answered_not_asked_back(
+    resident, english_resident, english, asked, expected
+):
+    """An outside probe: "Is the class taught in English?" was asked back, 「相談会と教室の違い」
+    or the languages this LINE answers in (its "English"). The ward's page does not say in what
+    language the sessions are held: the answer says so and whom to ask (the fureai-kan)."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(asked)
+    assert expected in reply.text
+    assert "Language" not in reply.labels and "言語" not in reply.labels
+    assert "fureai-kan" in reply.text or "ふれあい館" in reply.text
+
+
+def test_a_language_asked_for_this_line_is_still_its_languages(english_resident):
+    english_resident.follow()
+    assert "Changing the language" in english_resident.say("Can I use this LINE in English?").text
+
+
+@pytest.mark.parametrize(
     ("asked", "expected"),
     [
         ("図書館の駐車場は？", "図書館"),  # another place's parking: a new subject

@@ -10,7 +10,7 @@ instead of answering, and with which answers, in bot/conversation/asking_back.py
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.conversation.asking_back import (
     ASK_BELOW,
@@ -55,6 +55,9 @@ ACKNOWLEDGED = "acknowledged"
 SESSIONS_SHOWN = "session_ids"
 SETTINGS_INTENT = "notification_settings"
 LANGUAGE_ENTRY = "language"  # 受信設定's answer on the languages, with their buttons
+# The router's concept of a language named (英語, "English", 日本語で): 受信設定's, unless the
+# message names another topic it asks about (「教室は英語？」: the class's language)
+LANGUAGE_CONCEPT = "language"
 # What a handler remembers (in its context's data) when its answer ends with a yes-or-no question
 # of its own (「データを消しますか？」): 「はい」 / 「いいえ」 (words.yaml confirm / decline) typed
 # alone next are its answer, read as a follow-up of its topic, not as 「わかりました」.
@@ -163,7 +166,7 @@ def understand(
     area = _another_service_named(route, normalized, chooser)
     if area is not None:
         return Understanding("unknown", "routed", area=area)
-    options = intents_to_ask(route, normalized, chooser)
+    options = intents_to_ask(_without_the_bots_language(route, normalized), normalized, chooser)
     if options:
         return Understanding(route.intent, "ask", options=options)
     if route.intent == "unknown":
@@ -205,6 +208,24 @@ def _setting_named(
     if route.intent not in (SCHEDULE_INTENT, "unknown") and not maybe_settings:
         return None
     return next((key for key, named in about_settings.items() if named.named_in(normalized)), None)
+
+
+def _without_the_bots_language(route: Route, normalized: str) -> Route:
+    """The route without 受信設定 among the topics to ask about when the message names a
+    language (英語, "English") together with its routed topic (教室, "class": NAMES_A_TOPIC) and
+    no word of 受信設定's: "Is the class taught in English?" was asked back, the classes or the
+    languages this LINE answers in; it asks in what language the class is held. The bot's own
+    language is asked about without naming another topic (「英語にできる？」)."""
+    named_by = NAMES_A_TOPIC.get(route.intent)
+    if route.intent == SETTINGS_INTENT or not named_by:
+        return route
+    named = set(concepts(fold(normalized)))
+    if LANGUAGE_CONCEPT not in named or not named & named_by:
+        return route
+    if named & NAMES_A_TOPIC[SETTINGS_INTENT]:
+        return route
+    others = tuple((i, p) for i, p in route.alternatives if i != SETTINGS_INTENT)
+    return replace(route, alternatives=others)
 
 
 def _answers_yes_or_no(normalized: str, context: LastAnswer | None, words: Words) -> bool:
