@@ -364,6 +364,50 @@ def test_wanting_lost_chats_back_never_opens_the_deletion_card(resident, words):
     assert "削除する" in resident.say("データを消したい").labels
 
 
+@pytest.mark.parametrize(
+    ("english", "words", "expected"),
+    [
+        (True, "how do I recover deleted LINE chats", "Consultations and classes"),
+        (True, "I lost my LINE chats, can I get them back?", "Consultations and classes"),
+        (False, "LINEのトーク履歴が消えた", "相談会と教室の違い"),
+        (False, "消えたLINEのトークを戻したい", "相談会と教室の違い"),
+    ],
+)
+def test_lost_line_chats_reach_the_smartphone_consultation(
+    resident, english_resident, english, words, expected
+):
+    """An outside probe: "how do I recover deleted LINE chats" was asked which of this LINE's
+    data answers, and 「LINEのトーク履歴が消えた」 got what this LINE keeps (with how to erase
+    it): the router reads 消え / "deleted" as this LINE's data, and the consultation's words
+    (トーク履歴, "recover") only choose among its own answers. Chats of the resident's own LINE
+    app lost or backed up are the smartphone consultation's, where one can ask one to one."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert reply.text.startswith(expected)
+    assert "削除する" not in reply.labels and "Delete" not in reply.labels
+    assert (
+        "このLINEが保存する情報" not in reply.text and "What this account stores" not in reply.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("english", "words", "expected"),
+    [
+        (False, "トークの内容を職員が読む？", "このLINEが保存する情報"),
+        (True, "Does the chatbot keep a backup of my data?", "What this account stores"),
+    ],
+)
+def test_chats_with_this_line_are_still_about_its_data(
+    resident, english_resident, english, words, expected
+):
+    """Near misses of the lost chats: who reads the chats with this LINE, or whether it keeps a
+    backup (a "chatbot" is no chat), are about what this LINE keeps."""
+    someone = english_resident if english else resident
+    someone.follow()
+    assert someone.say(words).text.startswith(expected)
+
+
 def test_wanting_to_line_with_a_grandchild_is_not_offered_data_deletion(resident):
     """「孫とLINEしたい」, read as unsure between two answers of the settings, was offered
     「データを消す」: the rule that keeps an erasing answer off a question back unless asked

@@ -138,6 +138,10 @@ def understand(
     setting = _setting_named(route, normalized, words.about_settings)
     if setting is not None:
         return Understanding(SETTINGS_INTENT, "routed", entry=setting)
+    if _lost_chats(route, normalized, content):
+        # 「LINEのトーク履歴が消えた」: the resident's own LINE app; the consultation helps with it
+        entry = chooser.rank(SCHEDULE_INTENT, normalized)[0][0]
+        return Understanding(SCHEDULE_INTENT, "routed", entry=entry)
     if alone(normalized) in words.more:
         if _has_a_next_page(context):
             assert context is not None
@@ -226,6 +230,35 @@ def _without_the_bots_language(route: Route, normalized: str) -> Route:
         return route
     others = tuple((i, p) for i, p in route.alternatives if i != SETTINGS_INTENT)
     return replace(route, alternatives=others)
+
+
+def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
+    """Whether a message read as about this LINE's data (routed to 受信設定) is about the chats
+    of the resident's own LINE app, lost or to be backed up (words.yaml line_chats and
+    chats_lost, both): "how do I recover deleted LINE chats" was asked which of this LINE's data
+    answers, 「LINEのトーク履歴が消えた」 got what this LINE keeps and how to erase it (their
+    消え, "deleted" are the router's evidence for this LINE's data). Not when the message names
+    受信設定 (設定, 通知) or one of its answers by its match phrases."""
+    if route.intent != SETTINGS_INTENT:
+        return False
+    words = content.words
+    if not (_says(normalized, words.line_chats) and _says(normalized, words.chats_lost)):
+        return False
+    if set(concepts(fold(normalized))) & NAMES_A_TOPIC[SETTINGS_INTENT]:
+        return False
+    return not content.matched(SETTINGS_INTENT, normalized)
+
+
+def _says(normalized: str, phrases: list[str]) -> bool:
+    """Whether the message contains one of the phrases, Latin ones as whole words ("chat" is
+    not in "chatbot")."""
+    for phrase in phrases:
+        if phrase.isascii():
+            if re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", normalized):
+                return True
+        elif phrase in normalized:
+            return True
+    return False
 
 
 def _answers_yes_or_no(normalized: str, context: LastAnswer | None, words: Words) -> bool:

@@ -220,6 +220,8 @@ WORD_LISTS = (
     "filler",
     "asking_around",
     "on_a_phone",
+    "line_chats",
+    "chats_lost",
 )
 # Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
 # written): taken out before it is compared with switch_language, whose keys are without them.
@@ -266,6 +268,12 @@ class Words(BaseModel):
     # it on my phone?"): whether what that answer told of can be done on a smartphone, not a
     # question about the smartphone classes.
     on_a_phone: list[str] = []
+    # Both in a message read as about this LINE's data (受信設定): the resident's chats in their
+    # own LINE app (line_chats: トーク, "chats") lost, or to be backed up or moved (chats_lost:
+    # 消えた, 復元, "recover"): the smartphone consultation's, never this LINE's data or its
+    # erasing (「LINEのトーク履歴が消えた」 got what this LINE keeps, with how to erase it).
+    line_chats: list[str] = []
+    chats_lost: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
