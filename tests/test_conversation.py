@@ -408,6 +408,15 @@ def test_chats_with_this_line_are_still_about_its_data(
     assert someone.say(words).text.startswith(expected)
 
 
+def test_chats_said_to_be_with_this_line_stay_about_its_data(resident):
+    """「このLINEとのトークを消したら記録も消える？」 names lost chats' words (トーク, 消え),
+    but the chats are the ones with this LINE: what it keeps is asked about, not the
+    smartphone consultation for one's own LINE app (words.yaml this_line)."""
+    reply = resident.say("このLINEとのトークを消したら記録も消える？")
+    assert not reply.text.startswith("相談会と教室の違い")
+    assert "個人情報の扱い" in reply.labels
+
+
 def test_wanting_to_line_with_a_grandchild_is_not_offered_data_deletion(resident):
     """「孫とLINEしたい」, read as unsure between two answers of the settings, was offered
     「データを消す」: the rule that keeps an erasing answer off a question back unless asked

@@ -238,12 +238,15 @@ def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
     chats_lost, both): "how do I recover deleted LINE chats" was asked which of this LINE's data
     answers, 「LINEのトーク履歴が消えた」 got what this LINE keeps and how to erase it (their
     消え, "deleted" are the router's evidence for this LINE's data). Not when the message names
-    受信設定 (設定, 通知) or one of its answers by its match phrases."""
+    受信設定 (設定, 通知) or one of its answers by its match phrases, nor when it says the chats
+    are the ones with this LINE (words.yaml this_line)."""
     if route.intent != SETTINGS_INTENT:
         return False
     words = content.words
     if not (_says(normalized, words.line_chats) and _says(normalized, words.chats_lost)):
         return False
+    if _says(normalized, words.this_line):
+        return False  # 「このLINEとのトークを消したら記録も消える？」: this LINE's own data
     if set(concepts(fold(normalized))) & NAMES_A_TOPIC[SETTINGS_INTENT]:
         return False
     return not content.matched(SETTINGS_INTENT, normalized)

@@ -222,6 +222,7 @@ WORD_LISTS = (
     "on_a_phone",
     "line_chats",
     "chats_lost",
+    "this_line",
 )
 # Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
 # written): taken out before it is compared with switch_language, whose keys are without them.
@@ -274,6 +275,9 @@ class Words(BaseModel):
     # erasing (「LINEのトーク履歴が消えた」 got what this LINE keeps, with how to erase it).
     line_chats: list[str] = []
     chats_lost: list[str] = []
+    # ... unless the chats are said to be the ones with this LINE (「このLINEとのトーク」, "this
+    # account"): then it is a question about this LINE's data, as routed.
+    this_line: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
