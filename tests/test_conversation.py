@@ -371,6 +371,8 @@ def test_wanting_lost_chats_back_never_opens_the_deletion_card(resident, words):
         (True, "I lost my LINE chats, can I get them back?", "Consultations and classes"),
         (False, "LINEのトーク履歴が消えた", "相談会と教室の違い"),
         (False, "消えたLINEのトークを戻したい", "相談会と教室の違い"),
+        # routed to the classes (0.57), then sent to the funeral desk for its なくなった
+        (False, "LINEのトークがなくなった", "相談会と教室の違い"),
     ],
 )
 def test_lost_line_chats_reach_the_smartphone_consultation(
@@ -415,6 +417,12 @@ def test_chats_said_to_be_with_this_line_stay_about_its_data(resident):
     reply = resident.say("このLINEとのトークを消したら記録も消える？")
     assert not reply.text.startswith("相談会と教室の違い")
     assert "個人情報の扱い" in reply.labels
+
+
+def test_a_conversation_lost_without_line_is_no_question_about_the_app(resident):
+    """「夫との会話がなくなった」 has lost chats' words (会話, なくな) but names no LINE: it is not
+    sent to the smartphone consultation."""
+    assert not resident.say("夫との会話がなくなった").text.startswith("相談会と教室の違い")
 
 
 def test_wanting_to_line_with_a_grandchild_is_not_offered_data_deletion(resident):

@@ -239,12 +239,16 @@ def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
     answers, 「LINEのトーク履歴が消えた」 got what this LINE keeps and how to erase it (their
     消え, "deleted" are the router's evidence for this LINE's data). Not when the message names
     受信設定 (設定, 通知) or one of its answers by its match phrases, nor when it says the chats
-    are the ones with this LINE (words.yaml this_line)."""
-    if route.intent != SETTINGS_INTENT:
+    are the ones with this LINE (words.yaml this_line). Read so too when the route was the
+    classes or no topic and the message names LINE itself (words.yaml line_app):
+    「LINEのトークがなくなった」 (the classes, 0.57) got the funeral desk, for its なくなった."""
+    if route.intent not in (SETTINGS_INTENT, SCHEDULE_INTENT, "unknown"):
         return False
     words = content.words
     if not (_says(normalized, words.line_chats) and _says(normalized, words.chats_lost)):
         return False
+    if route.intent != SETTINGS_INTENT and not _says(normalized, words.line_app):
+        return False  # 「夫との会話がなくなった」 is no question about an app
     if _says(normalized, words.this_line):
         return False  # 「このLINEとのトークを消したら記録も消える？」: this LINE's own data
     if set(concepts(fold(normalized))) & NAMES_A_TOPIC[SETTINGS_INTENT]:

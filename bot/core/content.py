@@ -223,6 +223,7 @@ WORD_LISTS = (
     "line_chats",
     "chats_lost",
     "this_line",
+    "line_app",
 )
 # Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
 # written): taken out before it is compared with switch_language, whose keys are without them.
@@ -278,6 +279,9 @@ class Words(BaseModel):
     # ... unless the chats are said to be the ones with this LINE (「このLINEとのトーク」, "this
     # account"): then it is a question about this LINE's data, as routed.
     this_line: list[str] = []
+    # LINE itself named (LINE, ライン): lost chats' words in a message no topic fits are about
+    # the LINE app only then (「LINEのトークがなくなった」, not 「夫との会話がなくなった」).
+    line_app: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
