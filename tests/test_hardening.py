@@ -661,3 +661,14 @@ def test_the_simulator_answers_a_body_it_cannot_use_with_400(settings, body):
         demo_app.extensions["demo_scheduler"].shutdown(wait=True)
         demo_standin.stop()
         demo_app.extensions["navi"].engine.dispose()
+
+
+# -- Probe C: more odd input, found by a third outside probe -----------------------------------
+
+
+@pytest.mark.parametrize("indicator", ["konbini_count", "konbini_share", "online_applications"])
+def test_a_monthly_figure_s_csv_without_its_plan_prefix_is_404_not_a_500(admin, indicator):
+    """The dashboard's link is plan-<indicator>.csv; the bare name passed the check and then
+    found no table (StopIteration, a 500)."""
+    assert admin.get(f"/admin/dashboard/{indicator}.csv").status_code == 404
+    assert admin.get(f"/admin/dashboard/plan-{indicator}.csv").status_code == 200
