@@ -641,7 +641,17 @@ def test_a_nul_in_a_booking_name_is_removed_not_an_apology(resident, app):
 
 
 @pytest.mark.parametrize(
-    "body", [b'["text"]', b'"hello"', b"1", b"null", b'{"kind":"text","text":"\\ud800"}']
+    "body",
+    [
+        b'["text"]',
+        b'"hello"',
+        b"1",
+        b"null",
+        b'{"kind":"text","text":"\\ud800"}',
+        b"[" * 5000,  # Probe C: nested past Python's recursion limit, a 500
+        b'{"kind":"text","text":null}',  # Probe C: was sent on as the text "None"
+        b'{"kind":"text","text":["a"]}',
+    ],
 )
 def test_the_simulator_answers_a_body_it_cannot_use_with_400(settings, body):
     from bot.cli.demo import build_demo_app

@@ -69,7 +69,10 @@ def send_event():
     standin = current_app.extensions.get("standin")
     if standin is None:
         abort(404)
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: silent= only covers what is not JSON
+        payload = None
     if not isinstance(payload, dict):  # a list, a string, a number: nothing to .get from
         return {"error": 'send a JSON object, e.g. {"kind": "text", "text": "こんにちは"}'}, 400
     kind = payload.get("kind")
@@ -78,7 +81,9 @@ def send_event():
         return {"error": f"kind must be one of {', '.join(EVENT_KINDS)}"}, 400
     factory = EventFactory(standin)
     if kind == "text":
-        text = str(payload.get("text", ""))
+        text = payload.get("text", "")
+        if not isinstance(text, str):  # null, a number, a list: was sent on as "None", "5"
+            return {"error": 'text must be a string, e.g. "こんにちは"'}, 400
         if not text.strip():
             return {"error": "type a message first"}, 400
         event = factory.text(user_id, text)
