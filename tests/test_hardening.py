@@ -682,3 +682,21 @@ def test_a_monthly_figure_s_csv_without_its_plan_prefix_is_404_not_a_500(admin, 
     found no table (StopIteration, a 500)."""
     assert admin.get(f"/admin/dashboard/{indicator}.csv").status_code == 404
     assert admin.get(f"/admin/dashboard/plan-{indicator}.csv").status_code == 200
+
+
+def test_a_password_changed_on_the_console_logs_in_exactly_as_typed(app):
+    """The パスワード変更 page cleaned its fields as any text (the login form keeps a password
+    as typed): a new password holding an ESC was stored without it, the login refused the
+    password just chosen (401), and a password holding one could not be given as current."""
+    from tests.admin_helpers import PASSWORD, csrf_from
+
+    email = make_user(app, "staff")
+    chosen = "new pass\x1bword 12345"
+    for current, new in [(PASSWORD, chosen), (chosen, "plain new password 678")]:
+        client = console_client(app)
+        assert log_in(client, email, current).status_code == 302
+        form = {"current": current, "new": new, "confirm": new}
+        token = csrf_from(client, "/admin/password")
+        response = client.post("/admin/password", data={**form, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert log_in(console_client(app), email, new).status_code == 302
