@@ -340,3 +340,19 @@ def test_a_kept_reminder_is_dropped_when_staff_move_the_session_and_the_change_g
     navi.outbox.retry_due(now=later(60))
     (told,) = standin.messages_to(resident.user_id)[before:]
     assert "変わりました" in told["altText"] and "明日は" not in told["altText"]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_an_answer_refused_for_our_access_token_is_kept_until_staff_fix_it(
+    resident, standin, navi, app, status
+):
+    """401 (an access token expired or reissued) or 403 (the plan) is ours to fix, not a
+    message LINE will never take: the booking confirmation was logged as refused and lost."""
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    standin.fail("/v2/bot/message/", status, times=2)  # the reply, and the first retry's push
+    assert resident.tap("予約する").messages == []
+    assert statuses(app) == {resident.user_id: "reserved"}
+    assert navi.outbox.retry_due(now=later(120)).waiting == 1  # still refused: kept
+    assert navi.outbox.retry_due(now=later(600)).sent == 1  # the token was fixed
+    assert "予約しました" in str(standin.messages_to(resident.user_id)[-1])

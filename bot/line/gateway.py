@@ -73,6 +73,12 @@ class LineError(Exception):
         return self.status is None or self.status == 429 or self.status >= 500
 
     @property
+    def ours_to_fix(self) -> bool:
+        """401 or 403: LINE refused our access token (expired, reissued) or our plan, not the
+        request; once staff fix that, the same request goes through."""
+        return self.status in (401, 403)
+
+    @property
     def already_accepted(self) -> bool:
         """409 on a retry key: LINE already took this request, so it counts as delivered."""
         return self.status == 409

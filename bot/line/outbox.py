@@ -1,11 +1,12 @@
 """The outbox: no answer is lost when LINE fails, and a slow LINE cannot stall the web app.
 
 Every reply and push the bot sends goes through `Outbox`. It tries LINE once, at once. When
-LINE does not take the message (5xx, 429, a timeout), or when this process already has as many
-calls waiting on LINE as it allows, the message is kept in the database (`PendingMessage`)
-and the scheduler's `retry_due` sends it later with the same retry key: by reply while the
-reply token can still be used, by push after, for up to a day. A message LINE refuses for
-good (400: our message is wrong) is not retried; that is a bug to fix, and logged as one.
+LINE does not take the message (5xx, 429, a timeout, or 401/403 for our access token or plan,
+which staff can fix), or when this process already has as many calls waiting on LINE as it
+allows, the message is kept in the database (`PendingMessage`) and the scheduler's
+`retry_due` sends it later with the same retry key: by reply while the reply token can still
+be used, by push after, for up to a day. A message LINE refuses for good (400: our message is
+wrong) is not retried; that is a bug to fix, and logged as one.
 
 A message true only while something stands (a reminder of a booking, a seat offered from the
 waiting list) is kept with what it is about (`about`); before each retry the outbox asks
@@ -180,7 +181,7 @@ class Outbox:
         """Decide what a failed send becomes: delivered (409), kept, or refused for good."""
         if isinstance(failure, LineError) and failure.already_accepted:
             return SENT  # a retry of a push LINE already took
-        if isinstance(failure, LineError) and not failure.retryable:
+        if isinstance(failure, LineError) and not _worth_keeping(failure):
             log.error(
                 "LINE refused a %s: status=%s message=%s", purpose, failure.status, failure.message
             )
@@ -336,7 +337,7 @@ class Outbox:
         """Schedule the next try with backoff, or give up: refused for good, or a day gone."""
         message.attempts += 1
         message.last_status = _status_of(failure)
-        if not failure.retryable or now - message.created_at >= KEEP_TRYING:
+        if not _worth_keeping(failure) or now - message.created_at >= KEEP_TRYING:
             message.given_up_at = now
             log.error(
                 "gave up a %s after %d attempts: status=%s",
@@ -348,6 +349,13 @@ class Outbox:
         wait = min(FIRST_RETRY * 2 ** (message.attempts - 1), LONGEST_WAIT)
         message.next_attempt_at = now + wait
         return KEPT
+
+
+def _worth_keeping(failure: LineError) -> bool:
+    """Whether the same request could go through later: LINE busy or down, or refusing our
+    access token or plan, which staff can fix (a reply or booking confirmation refused for
+    the token was lost); not a request LINE refuses for what it holds (400)."""
+    return failure.retryable or failure.ours_to_fix
 
 
 def _status_of(failure: LineError) -> int:
