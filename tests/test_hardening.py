@@ -700,3 +700,22 @@ def test_a_password_changed_on_the_console_logs_in_exactly_as_typed(app):
         response = client.post("/admin/password", data={**form, "csrf_token": token})
         assert response.status_code == 302, response.get_data(as_text=True)
         assert log_in(console_client(app), email, new).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"message": {"id": "1"}},  # a message without its type (KeyError in the SDK)
+        {"source": "U" + "d" * 32},  # a source that is not an object (AttributeError)
+        {"message": ["text"]},
+    ],
+    ids=["message-without-type", "source-a-string", "message-a-list"],
+)
+def test_one_broken_event_does_not_lose_the_others_in_its_body(client, events, standin, broken):
+    """After an outage LINE sends many residents' events in one body. One event the SDK could
+    not read made the whole body a 400: every other resident's message was lost."""
+    neighbour = "U" + "b" * 32
+    odd = events.text("U" + "d" * 32, "こんにちは") | broken
+    good = events.text(neighbour, "コンビニ交付は何時まで使えますか")
+    assert post_webhook(client, events.body(odd, good)).status_code == 200
+    assert "午後11時" in str(standin.messages_to(neighbour))

@@ -21,6 +21,12 @@ class UnparsableBody(ValueError):
     """Signed by LINE's secret, but not a webhook body."""
 
 
+# What the SDK's models raise on an event whose fields are not LINE's shape (a message without
+# its type, a source that is not an object): that one event is ignored, not the whole body,
+# which after an outage holds many residents' messages.
+UNREADABLE_EVENT = (ValueError, KeyError, TypeError, AttributeError)
+
+
 def parse_events(raw: bytes, signature: str, channel_secret: str) -> list[Event]:
     """Verify the signature over the raw bytes, then parse every event with the SDK's models.
 
@@ -53,7 +59,7 @@ def _parse_event(event: dict[str, Any]) -> Event | None:
         raise TypeError("event is not an object")
     try:
         return Event.from_dict(_with_defaults(event))
-    except ValueError:
+    except UNREADABLE_EVENT:
         if event.get("type") == "message":
             return _message_the_sdk_cannot_model(event)
         log.info("ignored an event of unknown kind %r", str(event.get("type"))[:40])
@@ -71,7 +77,7 @@ def _message_the_sdk_cannot_model(event: dict[str, Any]) -> Event | None:
     placeholder = {"type": "file", "id": message_id, "fileName": "", "fileSize": 0}
     try:
         parsed = Event.from_dict(_with_defaults({**event, "message": placeholder}))
-    except ValueError:  # the event around the message is broken too
+    except UNREADABLE_EVENT:  # the event around the message is broken too
         log.info("ignored a message event the SDK cannot read")
         return None
     text = message.get("text")
