@@ -223,6 +223,8 @@ def _without_the_bots_language(route: Route, normalized: str) -> Route:
     named_by = NAMES_A_TOPIC.get(route.intent)
     if route.intent == SETTINGS_INTENT or not named_by:
         return route
+    if all(intent != SETTINGS_INTENT for intent, _ in route.alternatives):
+        return route  # nothing to take out (most messages: the concepts are not needed)
     named = set(concepts(fold(normalized)))
     if LANGUAGE_CONCEPT not in named or not named & named_by:
         return route
