@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) bench/intents.py
 	$(PY) bench/safety.py
 	$(PY) bench/webhook.py
+	$(PY) bench/big_body.py
 	$(PY) bench/fanout.py
 	$(PY) bench/dashboard.py
 
