@@ -356,3 +356,45 @@ def test_an_answer_refused_for_our_access_token_is_kept_until_staff_fix_it(
     assert navi.outbox.retry_due(now=later(120)).waiting == 1  # still refused: kept
     assert navi.outbox.retry_due(now=later(600)).sent == 1  # the token was fixed
     assert "予約しました" in str(standin.messages_to(resident.user_id)[-1])
+
+
+def staff_console(app):
+    """A member of staff's console, logged in; `page()` reads a page as they see it."""
+    console = console_client(app)
+    log_in(console, make_user(app, "staff"))
+    return lambda path="/admin/classes": console.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("status", "says"), [(401, "(401)"), (403, "(403")])
+def test_every_console_page_says_when_line_refuses_our_token_and_what_to_do(
+    resident, standin, navi, app, status, says
+):
+    """A booking confirmation LINE refused for our access token (401) or plan (403) waits in
+    the outbox, and so does every answer after it, until someone fixes the token; after a day
+    it is given up. Only a log line said so. Every console page now does, with what to do, and
+    the banner goes once LINE takes what waited."""
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    standin.fail("/v2/bot/message/", status, times=1)
+    resident.tap("予約する")
+    page = staff_console(app)
+    assert says in page() and 'role="alert"' in page()
+    assert "LINE Developers" in page()  # where to fix it
+    assert navi.outbox.retry_due(now=later(120)).sent == 1  # fixed: LINE takes it
+    assert 'id="line-backlog"' not in page()
+
+
+def test_console_pages_say_how_many_answers_wait_and_how_many_were_given_up(
+    resident, standin, navi, app
+):
+    """LINE busy (500): staff see that answers wait and are sent again by themselves; after a
+    day of refusals, that some never arrived (for 30 days)."""
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    standin.fail("/v2/bot/message/", 500, times=100)
+    resident.tap("予約する")
+    page = staff_console(app)
+    assert "自動で送り直しています" in page() and 'role="alert"' not in page()
+    navi.outbox.retry_due(now=later(25 * 3600))  # a day of 500s: given up
+    assert 'id="line-backlog"' not in page()
+    assert "届かなかった返信・通知が1件" in page()

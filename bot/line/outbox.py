@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.db import per_database, utcnow
@@ -373,6 +373,42 @@ def given_up(db: Session) -> int:
     """How many kept messages were given up (kept 30 days for staff to see, then purged)."""
     query = select(func.count()).where(PendingMessage.given_up_at.is_not(None))
     return int(db.scalar(query.select_from(PendingMessage)) or 0)
+
+
+# LINE's refusals that only staff can end, by what `Backlog` calls them: an access token LINE
+# no longer takes (expired, reissued), and a plan or permission that does not allow the call.
+REFUSED_TOKEN = 401
+REFUSED_PLAN = 403
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the outbox holds, for the console's banner (bot/web/admin/home.py): staff see that
+    answers are waiting, and, when LINE refuses our access token or plan, that only they can
+    end it: until then every reply waits, and after a day it is given up."""
+
+    waiting: int = 0  # still to be delivered
+    refused_token: int = 0  # of those, last refused with 401
+    refused_plan: int = 0  # … or with 403
+    given_up: int = 0  # not delivered in a day (kept 30 days, then purged)
+
+
+def backlog(db: Session) -> Backlog:
+    """The outbox's messages counted by whether they still wait and LINE's last answer: one
+    query (every console page asks it)."""
+    still_waiting = case((PendingMessage.given_up_at.is_(None), 1), else_=0)
+    query = select(still_waiting, PendingMessage.last_status, func.count()).group_by(
+        still_waiting, PendingMessage.last_status
+    )
+    waiting = refused_token = refused_plan = given = 0
+    for is_waiting, status, count in db.execute(query):
+        if not is_waiting:
+            given += count
+            continue
+        waiting += count
+        refused_token += count if status == REFUSED_TOKEN else 0
+        refused_plan += count if status == REFUSED_PLAN else 0
+    return Backlog(waiting, refused_token, refused_plan, given)
 
 
 @per_database

@@ -1,12 +1,14 @@
-"""/admin: where each role starts — managers on the dashboard, staff on their first page.
-
-The menu is `bot.web.admin.PAGES`, one ordered list.
+"""/admin: where each role starts — managers on the dashboard, staff on their first page — and
+what every console page shows around its content: the menu (`bot.web.admin.PAGES`, one ordered
+list) and the outbox's banner.
 """
 
 from __future__ import annotations
 
 from flask import g, redirect, render_template, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.line import outbox
 from bot.staff import role_allows
 from bot.web.admin import PAGES, bp
 from bot.web.admin.security import login_required
@@ -30,7 +32,19 @@ def home():
     return render_template("admin/home.html")
 
 
+def line_backlog() -> outbox.Backlog | None:
+    """What the outbox holds, for the banner of every console page (None when nobody is logged
+    in): answers LINE did not take wait there, and when LINE refuses our access token or plan,
+    every answer waits until someone fixes it; a log line alone was never seen."""
+    if g.get("user") is None:
+        return None
+    try:
+        return outbox.backlog(g.db)
+    except SQLAlchemyError:  # an error page while the database fails: the page still shows
+        return None
+
+
 @bp.app_context_processor
 def navigation():
-    """The menu for every console template."""
-    return {"nav_pages": visible_nav}
+    """The menu and the outbox's banner for every console template."""
+    return {"nav_pages": visible_nav, "line_backlog": line_backlog}
