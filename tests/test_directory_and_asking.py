@@ -499,6 +499,24 @@ def test_the_language_of_the_classes_is_answered_not_asked_back(
     assert "fureai-kan" in reply.text or "ふれあい館" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("english", "asked", "phone"),
+    [
+        (False, "スマホを持ってなくても参加できますか", "仲町ふれあい館 03-3958-0163"),
+        (True, "Who can join the smartphone class?", "Nakacho Fureai-kan 03-3958-0163"),
+    ],
+)
+def test_who_can_join_gives_the_venues_phones_it_asks_to_call(
+    resident, english_resident, english, asked, phone
+):
+    """The answer on who can join said to call the fureai-kan but gave no number (the schedule
+    and the way there did): the five venues' phones are in it now."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(asked)
+    assert phone in reply.text
+
+
 def test_a_language_asked_for_this_line_is_still_its_languages(english_resident):
     english_resident.follow()
     assert "Changing the language" in english_resident.say("Can I use this LINE in English?").text
