@@ -373,6 +373,8 @@ def test_wanting_lost_chats_back_never_opens_the_deletion_card(resident, words):
         (False, "消えたLINEのトークを戻したい", "相談会と教室の違い"),
         # routed to the classes (0.57), then sent to the funeral desk for its なくなった
         (False, "LINEのトークがなくなった", "相談会と教室の違い"),
+        # 受信設定's 変更 inside 機種変更 had kept it with the settings' topics
+        (False, "機種変更でLINEのトークを引き継ぎたい", "相談会と教室の違い"),
     ],
 )
 def test_lost_line_chats_reach_the_smartphone_consultation(

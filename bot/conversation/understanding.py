@@ -255,7 +255,12 @@ def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
         return False  # 「このLINEとのトークを消したら記録も消える？」: this LINE's own data
     if set(concepts(fold(normalized))) & NAMES_A_TOPIC[SETTINGS_INTENT]:
         return False
-    return not content.matched(SETTINGS_INTENT, normalized)
+    # 機種変更 names the resident's phone, not a change of this LINE's settings (変更 is one of
+    # 受信設定's match phrases): 「機種変更でLINEのトークを引き継ぎたい」 got the topics to choose
+    rest = normalized
+    for word in words.phone_changed:
+        rest = rest.replace(word, " ")
+    return not content.matched(SETTINGS_INTENT, rest)
 
 
 def _says(normalized: str, phrases: list[str]) -> bool:

@@ -224,6 +224,7 @@ WORD_LISTS = (
     "chats_lost",
     "this_line",
     "line_app",
+    "phone_changed",
 )
 # Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
 # written): taken out before it is compared with switch_language, whose keys are without them.
@@ -282,6 +283,9 @@ class Words(BaseModel):
     # LINE itself named (LINE, ライン): lost chats' words in a message no topic fits are about
     # the LINE app only then (「LINEのトークがなくなった」, not 「夫との会話がなくなった」).
     line_app: list[str] = []
+    # A new phone named (機種変更): its 変更 is no change of this LINE's settings, so a question
+    # about moving LINE's chats to it is still one about the LINE app.
+    phone_changed: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
