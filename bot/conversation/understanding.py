@@ -235,15 +235,15 @@ def _without_the_bots_language(route: Route, normalized: str) -> Route:
 
 
 def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
-    """Whether a message read as about this LINE's data (routed to 受信設定) is about the chats
-    of the resident's own LINE app, lost or to be backed up (words.yaml line_chats and
-    chats_lost, both): "how do I recover deleted LINE chats" was asked which of this LINE's data
-    answers, 「LINEのトーク履歴が消えた」 got what this LINE keeps and how to erase it (their
-    消え, "deleted" are the router's evidence for this LINE's data). Not when the message names
-    受信設定 (設定, 通知) or one of its answers by its match phrases, nor when it says the chats
-    are the ones with this LINE (words.yaml this_line). Read so too when the route was the
-    classes or no topic and the message names LINE itself (words.yaml line_app):
-    「LINEのトークがなくなった」 (the classes, 0.57) got the funeral desk, for its なくなった."""
+    """Whether a message is about the chats of the resident's own LINE app, lost or to be backed
+    up or moved (words.yaml line_chats and chats_lost, both): the smartphone consultation's.
+    - Routed to 受信設定 (its 消え, "deleted" are the router's evidence for this LINE's data):
+      "how do I recover deleted LINE chats" was asked which of this LINE's data answers, and
+      「LINEのトーク履歴が消えた」 got what this LINE keeps, with how to erase it.
+    - Routed to the classes or to no topic, when LINE itself is named (words.yaml line_app):
+      「LINEのトークがなくなった」 (the classes, 0.57) got the funeral desk, for its なくなった.
+    Not when the chats are said to be the ones with this LINE (words.yaml this_line), nor when
+    the message names 受信設定 (設定, 通知) or one of its answers by its match phrases."""
     if route.intent not in (SETTINGS_INTENT, SCHEDULE_INTENT, "unknown"):
         return False
     words = content.words
