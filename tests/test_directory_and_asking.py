@@ -603,3 +603,17 @@ def test_an_opening_with_no_question_yet_gets_how_to_ask(
     assert expected.lower() in reply.text.lower().replace("\n", "")
     assert "お答えできませんでした" not in reply.text and "could not answer" not in reply.text
     assert unanswered(app) == 0
+
+
+@pytest.mark.parametrize("lost", ["財布がなくなった", "鍵がなくなった", "お金がなくなった"])
+def test_something_lost_is_not_sent_to_the_funeral_desk(resident, lost):
+    """なくなった alone was one of the funeral desk's words: a lost wallet got
+    葬儀・火葬・おくやみ."""
+    assert "葬儀" not in resident.say(lost).text
+
+
+@pytest.mark.parametrize("death", ["祖母が亡くなりました。手続きは？", "父がなくなりました"])
+def test_a_death_in_the_family_gets_the_funeral_desk(resident, death):
+    """「祖母が亡くなりました」 got 「お答えできませんでした」 (亡くなった, not 亡くなり, was a
+    phrase): 亡くな in kanji, or なくな after the one who died, names the desk."""
+    assert resident.say(death).text.startswith("葬儀・火葬・おくやみ・死亡後の手続き")
