@@ -340,3 +340,13 @@ def test_a_kept_seat_offer_still_goes_to_a_resident_who_turned_reminders_off(
     assert retry_in_a_minute(app).sent == 1
     (offer,) = standin.messages_to(resident.user_id)[before:]
     assert "席が空いた" in offer["altText"]
+
+
+def test_a_reminder_asked_with_the_day_before_in_plain_words_gets_its_switch(resident, app):
+    """「教室の前の日に連絡ありますか」 got the schedule: it asks about the reminder."""
+    add_session(app)
+    resident.say("スマホ教室")
+    resident.tap("予約する")
+    reply = resident.say("教室の前の日に連絡ありますか")
+    assert "教室の前日のリマインダー" in reply.text
+    assert ui("class_reminders_off_button", "ja") in reply.labels

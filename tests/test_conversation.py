@@ -567,3 +567,23 @@ def test_a_plain_question_the_router_cannot_place_gets_its_answer(
     reply = someone.say(words)
     assert expected in reply.text
     assert "03-3264-4343" not in reply.text  # 東京いのちの電話
+
+
+@pytest.mark.parametrize("words", ["全部とめて", "ぜんぶとめて", "すべて止めてください"])
+def test_stop_everything_typed_after_the_settings_tile_is_not_the_data_deletion(resident, words):
+    """「全部とめて」 typed after the 受信設定 tile was read as the typed button 「データを消す」
+    (its phrase 全部消 holds 全部): the resident got 「削除する」 / 「削除しない」."""
+    resident.press("v1|topic|i=notification_settings")
+    reply = resident.say(words)
+    assert "削除する" not in reply.labels
+    assert "お知らせをすべて止める" in reply.text and "すべて停止" in reply.labels
+
+
+@pytest.mark.parametrize("words", ["通知を再開したい", "お知らせをまた受け取りたい"])
+def test_announcements_wanted_back_get_the_settings_with_receive_all(resident, words):
+    """Asking to have the announcements back was asked back (「話題を選ぶ」 alone, or it and
+    「すべて止める」): the settings answer it, with 「すべて受け取る」."""
+    resident.say("お知らせを全部止めたい")
+    reply = resident.say(words)
+    assert "どれのことですか" not in reply.text and "ほかのこと" not in reply.labels
+    assert "すべて受け取る" in reply.labels

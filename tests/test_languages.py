@@ -389,3 +389,11 @@ def test_asked_for_the_language_already_used_it_is_kept_with_no_way_back(app, re
     assert reply.text == CONTENT.ui("language_set", "ja")
     assert CONTENT.ui("language_back_button", "ja") not in reply.labels
     assert stored_language(app, resident) == "ja"
+
+
+def test_asked_in_plain_japanese_to_have_english_it_is_switched(app, resident):
+    """「えいご に したい」 got the explanation of the languages, where 「英語に変えてください」
+    switched at once."""
+    plain_japanese(resident)
+    reply = resident.say("えいご に したい")
+    assert "I will answer in English from now on." in reply.text
