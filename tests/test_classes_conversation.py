@@ -1265,3 +1265,32 @@ def test_a_day_off_that_is_no_missed_class_of_ours_keeps_its_answer(resident, ap
     assert answered in reply.text
     assert "取り消しますか" not in reply.text and "予約している回はありません" not in reply.text
     assert statuses(app) == {resident.user_id: "reserved"}
+
+
+@pytest.mark.parametrize(
+    ("words", "venues"),
+    [
+        ("明日はありますか", ["志村ふれあい館"]),  # the day's session alone
+        ("午後の回はありますか", ["志村ふれあい館", "仲町ふれあい館"]),
+        ("来週はありますか", ["志村ふれあい館", "仲町ふれあい館"]),
+    ],
+)
+def test_a_day_or_time_asked_after_the_schedule_gets_the_sessions(resident, app, words, venues):
+    """After the schedule, 「明日はありますか」 got what to bring and 「午後の回はありますか」
+    「お答えできませんでした」: both ask for sessions, which the schedule lists."""
+    add_session(app, days=1)
+    add_session(app, days=3, venue="仲町ふれあい館")
+    resident.say("スマホ教室")
+    reply = resident.say(words)
+    assert "予約を受け付けている回の一覧" in reply.text
+    assert all(venue in reply.text for venue in venues)
+    assert "持ち物" not in reply.text and "お答えできませんでした" not in reply.text
+
+
+def test_what_happens_when_a_session_is_full_is_the_waiting_list(resident, app):
+    """「満席だったらどうなる」 after the schedule got 「お答えできませんでした」."""
+    add_session(app)
+    resident.say("スマホ教室")
+    reply = resident.say("満席だったらどうなる")
+    assert "キャンセル待ち" in reply.text
+    assert "お答えできませんでした" not in reply.text
