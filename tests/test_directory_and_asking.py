@@ -617,3 +617,33 @@ def test_a_death_in_the_family_gets_the_funeral_desk(resident, death):
     """「祖母が亡くなりました」 got 「お答えできませんでした」 (亡くなった, not 亡くなり, was a
     phrase): 亡くな in kanji, or なくな after the one who died, names the desk."""
     assert resident.say(death).text.startswith("葬儀・火葬・おくやみ・死亡後の手続き")
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("ざいりゅうカードの じゅうしょを かえたい", "文化・国際交流課"),
+        ("びょういん たかい ほけん ない", "国保年金課"),
+    ],
+)
+def test_a_foreign_residents_words_in_kana_name_the_desk(resident, text, section):
+    """Written in kana as residents learning Japanese type them, these got
+    「お答えできませんでした」; their kanji names the desk."""
+    reply = resident.say(text)
+    assert "お答えできませんでした" not in reply.text
+    assert section in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("I need a tax certificate", "Taxation Section"),
+        ("I had a baby", "birth/marriage/death notifications"),
+    ],
+)
+def test_english_everyday_needs_name_the_desk(english_resident, text, section):
+    """Asked "I need a tax certificate", the resident was sent to the family register desk; "I
+    had a baby" got "Sorry, I could not answer that"."""
+    reply = english_resident.say(text)
+    assert "could not answer" not in reply.text
+    assert section in reply.text
