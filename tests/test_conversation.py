@@ -159,6 +159,17 @@ def test_a_yes_or_ok_after_an_answer_is_acknowledged_not_kept_and_the_answer_sti
     assert "午後11時" in resident.say("何時まで？").text  # still read as about the konbini
 
 
+@pytest.mark.parametrize("said", ["👍", "🙏", "😊", "OK👍", "はい😊"])
+def test_an_emoji_after_an_answer_is_acknowledged_not_kept(resident, app, said):
+    """「👍」 alone, or 「OK👍」, got 「お答えできませんでした」 and was kept for staff as an
+    unanswered question; seniors answer with a stamp-like emoji as often as with 「はい」."""
+    resident.say("コンビニで住民票を取りたいです")
+    reply = resident.say(said)
+    assert reply.text.startswith("わかりました")
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalars(select(UnansweredQuestion)).all() == []
+
+
 def test_an_english_ok_is_acknowledged_in_english(resident):
     reply = resident.say("ok")
     assert "お答えできませんでした" not in reply.text

@@ -31,7 +31,7 @@ from bot.conversation.turn import LastAnswer
 from bot.core.content import Content, SettingWords, Words
 from bot.core.days import names_a_day
 from bot.core.directory import Area
-from bot.core.text import alone
+from bot.core.text import alone, only_pictographs
 
 # The last answer was a page with a next one (the class schedule: its button's postback data
 # is remembered as `next_page`), and the resident typed one of the words for more alone
@@ -151,10 +151,15 @@ def understand(
     if _answers_yes_or_no(normalized, context, words):
         assert context is not None
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
-    if alone(normalized) in words.acknowledgements and not _asked_by_the_bot(context, chooser):
-        # 「はい」, "ok" after an answer that asked nothing: not a question, so not "we cannot
-        # answer that" (nor kept for staff as one). After a question of the bot's (取り消しますか？)
-        # it is the answer to it, read as a follow-up below.
+    # Emoji alone are a reply only to an answer (👍 after the hours); sent first, they are
+    # no question we answer, as the router's data labels them
+    replied_with_emoji = context is not None and only_pictographs(normalized)
+    acknowledged = alone(normalized) in words.acknowledgements or replied_with_emoji
+    if acknowledged and not _asked_by_the_bot(context, chooser):
+        # 「はい」, "ok", 「OK👍」, or emoji alone (👍, 🙏) after an answer that asked nothing:
+        # not a question, so not "we cannot answer that" (nor kept for staff as one). After a
+        # question of the bot's (取り消しますか？) it is the answer to it, read as a follow-up
+        # below.
         return Understanding("greeting", "routed", entry=ACKNOWLEDGED)
     button = _button_typed(normalized, context, content, lang)
     if button is not None:

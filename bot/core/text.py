@@ -24,9 +24,38 @@ MARKS_AROUND = " 。.!！、,「」『』【】[]\"'()（）"
 
 def alone(normalized: str) -> str:
     """A short message without the spaces, marks and quotes around it, nor a question mark
-    (「次の日程？」, "hours.", 『help』, 【質問があります】), to compare with words that make up a
-    whole message."""
-    return normalized.strip(MARKS_AROUND + "?？")
+    (「次の日程？」, "hours.", 『help』, 【質問があります】), nor the emoji around its words
+    (「OK👍」, 「はい😊」), to compare with words that make up a whole message. A message of
+    emoji alone stays as it is."""
+    words = normalized.strip(MARKS_AROUND + "?？")
+    bare = without_pictographs_around(words, MARKS_AROUND + "?？")
+    return bare if bare else words
+
+
+def only_pictographs(normalized: str) -> bool:
+    """Whether a message is emoji (or other pictographs) and nothing else (「👍」, 「🙏🙏」)."""
+    return bool(normalized.strip()) and not without_pictographs_around(normalized, " ")
+
+
+def without_pictographs_around(text: str, also: str = " ") -> str:
+    """The text without the emoji and other pictographs at its ends (nor the characters of
+    `also` between them): 「助けて😭」 → 「助けて」, "OK 👍" → "OK"."""
+    start, end = 0, len(text)
+    while start < end and (_is_pictograph(text[start]) or text[start] in also):
+        start += 1
+    while end > start and (_is_pictograph(text[end - 1]) or text[end - 1] in also):
+        end -= 1
+    return text[start:end]
+
+
+def _is_pictograph(char: str) -> bool:
+    """An emoji or other pictograph, or a part that joins or colours one (ZWJ, the emoji
+    variation selector, a skin tone)."""
+    return (
+        unicodedata.category(char) == "So"
+        or char in "\u200d\ufe0f"
+        or 0x1F3FB <= ord(char) <= 0x1F3FF
+    )
 
 
 # Typographic quotes, which phones type for ' and " ("don’t" on an iPhone): NFKC keeps them.

@@ -37,6 +37,7 @@ from bot.conversation.safety.text import CATEGORIES, fold
 from bot.core.catalogue import LanguageCatalogue, load_languages
 from bot.core.content import MAX_LABEL
 from bot.core.content_files import ContentError, content_root, read_model
+from bot.core.text import without_pictographs_around
 
 _LATIN = re.compile(r"[a-z]")
 MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
@@ -261,29 +262,43 @@ class SafetyCheck:
         # Folded once, cut into pieces once: the triggers, the near misses and the model read
         # these (the model's features are of the same folded text).
         pieces = pieces_of(folded)
-        reading = [lang for lang in self._triggers if self._reads(lang, folded)]
-        decided = self._decide(folded, pieces, reading)
-        asked = self._asked_for(folded, pieces, reading)
+        # The patterns read the words without the emoji around them: a bare cry for help ends
+        # the message in its lines, and 「助けて😭」 or "help🙏" got none. The model reads it
+        # all (its distance markers 😂 and 🤣 included).
+        words = without_pictographs_around(folded) or folded
+        word_pieces = pieces if words == folded else pieces_of(words)
+        reading = [lang for lang in self._triggers if self._reads(lang, words)]
+        decided = self._decide(folded, pieces, reading, (words, word_pieces))
+        asked = self._asked_for(words, word_pieces, reading)
         if asked is None or decided is None:
             return decided or asked
         return min((decided, asked), key=_urgency)  # a fire beside a DV hotline asked for
 
-    def _decide(self, folded: str, pieces: set[str], reading: list[str]) -> Crisis | None:
-        """The crisis the triggers and the model find in a message, or None."""
+    def _decide(
+        self,
+        folded: str,
+        pieces: set[str],
+        reading: list[str],
+        words: tuple[str, set[str]] | None = None,
+    ) -> Crisis | None:
+        """The crisis the triggers and the model find in a message, or None. The triggers and
+        near misses read `words` (the folded text without the emoji around it, and its pieces)
+        where given, the model the whole folded text."""
+        said, said_pieces = words or (folded, pieces)
         found: list[Crisis] = []
         rest: str | None = None  # blanked once, for every language whose lines matched
-        rest_pieces = pieces
+        rest_pieces = said_pieces
         for lang in reading:
             triggers = self._triggers[lang]
-            matched = triggers.found(folded, pieces)
+            matched = triggers.found(said, said_pieces)
             if not matched:
                 continue
             # Near misses are blanked only when a trigger matches the message as written:
             # blanking takes words away, and most messages are ordinary questions.
             if rest is None:
-                rest = self._blank_near_misses(folded, pieces, reading)
-                rest_pieces = pieces if rest == folded else pieces_of(rest)
-            if rest == folded:  # nothing blanked: the categories that matched still do
+                rest = self._blank_near_misses(said, said_pieces, reading)
+                rest_pieces = said_pieces if rest == said else pieces_of(rest)
+            if rest == said:  # nothing blanked: the categories that matched still do
                 found.append(Crisis(matched[0], lang))
                 continue
             # The first category (in urgency order) whose lines still match once blanked.
@@ -302,10 +317,10 @@ class SafetyCheck:
             if seen is None:
                 return None
         if self._model.unsure(probabilities) and any(
-            self._explaining[lang].found_in(folded, pieces) for lang in reading
+            self._explaining[lang].found_in(said, said_pieces) for lang in reading
         ):
             return None  # the crisis words are the ones a near-miss phrase explained
-        if self._turns_down_this_account(folded, pieces, reading):
+        if self._turns_down_this_account(said, said_pieces, reading):
             return None
         return Crisis(seen, self._written_in(folded), beside_answer=beside)
 
