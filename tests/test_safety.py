@@ -137,14 +137,20 @@ def test_other_crises_get_the_help_lines_alone(resident, english_resident, words
 
 @pytest.mark.parametrize(
     ("words", "lang"),
-    [("助けて😭", "ja"), ("たすけて🙏", "ja"), ("help😭", "en"), ("help me 🙏", "en")],
+    [
+        ("助けて😭", "ja"),
+        ("たすけて🙏", "ja"),
+        ("help😭", "en"),
+        ("help me 🙏", "en"),
+        ("🆘", "ja"),  # the SOS symbol alone, as 「SOS」 typed
+    ],
 )
 def test_a_bare_cry_for_help_with_an_emoji_still_gets_the_emergency_lines(
     resident, english_resident, words, lang
 ):
     """A bare cry for help is a line that ends the message: an emoji after it (「助けて😭」,
     "help🙏") left it unmatched, and the resident got 「お答えできませんでした」. The patterns
-    read the words without the emoji around them."""
+    read the words without the emoji around them; 🆘 alone is read as 「SOS」 is."""
     someone = english_resident if lang == "en" else resident
     reply = someone.say(words)
     assert LINES["emergency"] <= tel_links(Reply([reply.messages[0]])), reply.text
