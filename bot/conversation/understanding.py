@@ -28,7 +28,7 @@ from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import fold
 from bot.conversation.turn import LastAnswer
-from bot.core.content import Content, SettingWords, Words
+from bot.core.content import Content, SettingWords, Words, phrase_matcher
 from bot.core.days import names_a_day
 from bot.core.directory import Area
 from bot.core.text import alone, only_pictographs
@@ -269,15 +269,9 @@ def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
 
 
 def _says(normalized: str, phrases: list[str]) -> bool:
-    """Whether the message contains one of the phrases, Latin ones as whole words ("chat" is
-    not in "chatbot")."""
-    for phrase in phrases:
-        if phrase.isascii():
-            if re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", normalized):
-                return True
-        elif phrase in normalized:
-            return True
-    return False
+    """Whether the message contains one of the phrases, as a match phrase is found: Latin ones
+    as whole words ("chat" is not in "chatbot")."""
+    return any(phrase_matcher(phrase)(normalized) for phrase in phrases)
 
 
 def _answers_yes_or_no(normalized: str, context: LastAnswer | None, words: Words) -> bool:

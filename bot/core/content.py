@@ -409,7 +409,7 @@ class Content:
         for (intent, key), said in phrases.items():
             index = self._by_first.setdefault(intent, {})
             for word in dict.fromkeys(said):
-                index.setdefault(word[0], []).append((key, len(word), _phrase_matcher(word)))
+                index.setdefault(word[0], []).append((key, len(word), phrase_matcher(word)))
 
     def with_answers(
         self, topics: dict[str, dict[str, Topic]], directory: Directory | None
@@ -560,7 +560,7 @@ class Content:
 
 
 @functools.cache
-def _phrase_matcher(phrase: str):
+def phrase_matcher(phrase: str):
     """A test for one match phrase: whole words for Latin script, anywhere for Japanese.
     Kept per phrase: content rebuilt with staff's published answers (bot.answers.live) reuses
     the ~800 compiled patterns instead of compiling them again."""
