@@ -268,23 +268,18 @@ class SafetyCheck:
         words = without_pictographs_around(folded) or folded
         word_pieces = pieces if words == folded else pieces_of(words)
         reading = [lang for lang in self._triggers if self._reads(lang, words)]
-        decided = self._decide(folded, pieces, reading, (words, word_pieces))
+        decided = self._decide(folded, pieces, words, word_pieces, reading)
         asked = self._asked_for(words, word_pieces, reading)
         if asked is None or decided is None:
             return decided or asked
         return min((decided, asked), key=_urgency)  # a fire beside a DV hotline asked for
 
     def _decide(
-        self,
-        folded: str,
-        pieces: set[str],
-        reading: list[str],
-        words: tuple[str, set[str]] | None = None,
+        self, folded: str, pieces: set[str], said: str, said_pieces: set[str], reading: list[str]
     ) -> Crisis | None:
         """The crisis the triggers and the model find in a message, or None. The triggers and
-        near misses read `words` (the folded text without the emoji around it, and its pieces)
-        where given, the model the whole folded text."""
-        said, said_pieces = words or (folded, pieces)
+        near misses read `said` (the folded text without the emoji around it) and its pieces,
+        the model the whole folded text and its pieces."""
         found: list[Crisis] = []
         rest: str | None = None  # blanked once, for every language whose lines matched
         rest_pieces = said_pieces
