@@ -40,6 +40,11 @@ REQUEST_TIMEOUT = (2.05, 5)
 
 Message = dict[str, Any]
 
+# LINE's refusals that only staff can end: an access token LINE no longer takes (expired,
+# reissued), and a plan or permission that does not allow the call.
+REFUSED_TOKEN = 401
+REFUSED_PLAN = 403
+
 # How LINE names the field it refused: in the message ("The property, 'to[3]', in the request
 # body is invalid") or, for "The request body has N error(s)", in each detail's "property".
 _PROPERTY_IN_MESSAGE = re.compile(r"The property, '([^']*)'")
@@ -76,7 +81,7 @@ class LineError(Exception):
     def ours_to_fix(self) -> bool:
         """401 or 403: LINE refused our access token (expired, reissued) or our plan, not the
         request; once staff fix that, the same request goes through."""
-        return self.status in (401, 403)
+        return self.status in (REFUSED_TOKEN, REFUSED_PLAN)
 
     @property
     def already_accepted(self) -> bool:

@@ -36,7 +36,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.db import per_database, utcnow
 from bot.core.models import Follower, PendingMessage
-from bot.line.gateway import InvalidReplyToken, LineError, LineGateway
+from bot.line.gateway import (
+    REFUSED_PLAN,
+    REFUSED_TOKEN,
+    InvalidReplyToken,
+    LineError,
+    LineGateway,
+)
 
 log = logging.getLogger(__name__)
 
@@ -367,18 +373,6 @@ def waiting(db: Session) -> int:
     """How many kept messages are still to be delivered."""
     query = select(func.count()).where(PendingMessage.given_up_at.is_(None))
     return int(db.scalar(query.select_from(PendingMessage)) or 0)
-
-
-def given_up(db: Session) -> int:
-    """How many kept messages were given up (kept 30 days for staff to see, then purged)."""
-    query = select(func.count()).where(PendingMessage.given_up_at.is_not(None))
-    return int(db.scalar(query.select_from(PendingMessage)) or 0)
-
-
-# LINE's refusals that only staff can end, by what `Backlog` calls them: an access token LINE
-# no longer takes (expired, reissued), and a plan or permission that does not allow the call.
-REFUSED_TOKEN = 401
-REFUSED_PLAN = 403
 
 
 @dataclass(frozen=True)
