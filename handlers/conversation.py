@@ -53,7 +53,8 @@ def admit_not_knowing(turn: Turn) -> list[dict]:
     and keep the question (text only, personal data masked by the model) for staff."""
     if turn.area is not None:
         turn.forget()
-        return [messages.with_quick_replies(directory_card(turn, turn.area), menu_actions(turn))]
+        cards = [directory_card(turn, turn.area), *lines_that_listen(turn, turn.area)]
+        return [*cards[:-1], messages.with_quick_replies(cards[-1], menu_actions(turn))]
     if turn.text.strip():
         turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
     turn.forget()
@@ -145,6 +146,23 @@ def directory_card(turn: Turn, area: Area) -> dict:
     call = (turn.ui("directory_call_button"), "tel:" + phone.replace("-", ""))
     large = turn.content.large_text(lang)
     return messages.card(name, "\n".join(lines), link, large=large, call=call)
+
+
+def lines_that_listen(turn: Turn, area: Area) -> list[dict]:
+    """For an area such as feeling low, a second card with lines that listen now, each a
+    button that dials it (content/safety_lines.yaml's beside_areas); none for most areas."""
+    safety = turn.services.safety
+    lines = safety.lines_beside(area.area, turn.lang) if safety is not None else []
+    if safety is None or not lines:
+        return []
+    card = messages.help_lines_card(
+        turn.ui("listening_lines_title"),
+        turn.ui("listening_lines_text"),
+        [(line.name, f"{line.number}  {line.hours}", line.button, line.tel) for line in lines],
+        safety.source_line(turn.lang),
+        large=turn.content.large_text(turn.lang),
+    )
+    return [card]
 
 
 @router.event("ask_back")

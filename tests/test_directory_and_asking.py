@@ -8,11 +8,11 @@ import pathlib
 
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.core.content_files import ContentError
 from bot.core.directory import Directory, load_directory
-from bot.core.models import UnansweredQuestion
+from bot.core.models import Follower, UnansweredQuestion
 from bot.line.postback import Postback
 from tests.conftest import _card_actions
 from tests.test_classes_conversation import add_session, statuses
@@ -98,6 +98,58 @@ def test_the_residence_card_in_romaji_names_the_desk_for_foreign_residents(engli
 def test_a_my_number_card_renewal_is_still_the_my_number_answer(resident):
     reply = resident.say("マイナカードの更新はどこで")
     assert "電子証明書" in reply.text and "外国人" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "気分が落ち込んで何もやる気がでない",
+        "こころの健康相談をしたい",
+        "心療内科に行くべきか迷ってる",
+    ],
+)
+def test_feeling_low_gets_the_health_centers_and_a_line_that_listens_now(resident, app, text):
+    """「何もやる気がでない」 got 「お答えできませんでした」, and 「こころの健康相談をしたい」 the
+    public health centre's infectious-disease unit (03-3579-2321). Now: the ward's health and
+    welfare centres (their phone unconfirmed: the main line), then a card with a line that
+    listens at any hour, a button that dials it."""
+    reply = resident.say(text)
+    assert "こころの健康" in reply.text and "健康福祉センター" in reply.text
+    assert "03-3579-2321" not in reply.text and "感染症" not in reply.text
+    assert len(reply.messages) == 2  # the desk, then the lines
+    assert "話を聞いてもらえる電話" in reply.text and "よりそいホットライン" in reply.text
+    assert "0120-279-338" in reply.text and "24時間" in reply.text
+    assert {"tel:0339641111", "tel:0120279338"} <= set(card_uris(reply))
+    assert reply.quick_replies  # the topics stay one tap away, on the last card
+    assert unanswered(app) == 0
+
+
+def test_feeling_low_in_english_and_plain_japanese_gets_the_line_in_that_language(
+    english_resident, resident, app
+):
+    reply = english_resident.say("I need mental health support")
+    assert "Mental health" in reply.text and "Yorisoi Hotline" in reply.text
+    assert "tel:0120279338" in card_uris(reply)
+    resident.follow()
+    with app.extensions["navi"].sessions() as db:
+        db.execute(
+            update(Follower)
+            .where(Follower.line_user_id == resident.user_id)
+            .values(language="ja_easy")
+        )
+        db.commit()
+    reply = resident.say("こころ の そうだん を したい")
+    assert "はなしを きいて くれる 電話" in reply.text and "tel:0120279338" in card_uris(reply)
+
+
+@pytest.mark.parametrize("text", ["保健所はどこ", "食中毒かもしれない。どこに言えばいい"])
+def test_the_public_health_centre_is_one_card_and_food_poisoning_is_no_crisis(resident, text):
+    """「食中毒かもしれない。どこに言えばいい」 got the suicide lines instead of its answer (the
+    model read 毒 and かもしれない); the public health centre's own answer has no lines card."""
+    reply = resident.say(text)
+    assert "保健所" in reply.text and "03-3579-2321" in reply.text
+    assert len(reply.messages) == 1
+    assert "いのちの電話" not in reply.text and "よりそい" not in reply.text
 
 
 def test_what_matches_nothing_gets_the_general_answer_and_is_kept_for_staff(resident, app):

@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.conversation.safety import CATEGORIES, fold, load_safety
 from bot.conversation.safety.train import TRAIN_FILES, fingerprint, load_rows
-from bot.core.content import ContentError
+from bot.core.content import ContentError, load_content
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "data" / "safety_heldout.jsonl"
@@ -187,3 +188,22 @@ def test_a_line_that_does_not_exist_is_refused(tmp_path):
     path.write_text(path.read_text("utf-8").replace("[dv_plus,", "[no_such_line,", 1), "utf-8")
     with pytest.raises(ContentError, match="no_such_line"):
         load_safety(tmp_path / "content")
+
+
+def test_a_line_beside_a_directory_area_must_exist_and_its_area_too(tmp_path):
+    """A line offered beside a directory area (feeling low) is checked as the answers' lines
+    are; and every area named there is one the directory has, so none is silently unused."""
+    import shutil
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    path = tmp_path / "content" / "safety_lines.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("mental_health: [yorisoi]", "mental_health: [gone]"),
+        "utf-8",
+    )
+    with pytest.raises(ContentError, match=r"beside_areas\.mental_health: unknown"):
+        load_safety(tmp_path / "content")
+    directory = load_content().directory
+    assert directory is not None
+    lines = yaml.safe_load((ROOT / "content" / "safety_lines.yaml").read_text("utf-8"))
+    assert all(directory.get(area) for area in lines["beside_areas"])

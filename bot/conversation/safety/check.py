@@ -81,6 +81,9 @@ class HelpLines(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     lines: list[HelpLine] = Field(min_length=1)
+    # directory area -> lines its answer lists beside the ward's desk (no crisis: 「気分が
+    # 落ち込んで何もやる気がでない」 asks where to turn, and a line that listens is part of it)
+    beside_areas: dict[str, list[str]] = {}
 
 
 class LineText(BaseModel):
@@ -411,14 +414,20 @@ class SafetyCheck:
         """The answer for a category in a language (a partial language falls back per part)."""
         chain = self._chain(lang)
         answer = next(c.answers[category] for c in chain if category in c.answers)
-        lines = []
-        for line_id in answer.lines:
-            said = next(c.lines[line_id] for c in chain if line_id in c.lines)
-            line = self._lines[line_id]
-            lines.append(
-                SafetyAnswerLine(said.name, said.button, said.hours, line.number, line.tel)
-            )
-        return answer, lines
+        return answer, [self._line(line_id, chain) for line_id in answer.lines]
+
+    def lines_beside(self, area: str, lang: str) -> list[SafetyAnswerLine]:
+        """The lines a directory area's answer lists beside the ward's desk (none for most)."""
+        chain = self._chain(lang)
+        return [
+            self._line(line_id, chain) for line_id in self._lines_file.beside_areas.get(area, [])
+        ]
+
+    def _line(self, line_id: str, chain: list[SafetyContent]) -> SafetyAnswerLine:
+        """One line as the first language of the chain that names it says it."""
+        said = next(c.lines[line_id] for c in chain if line_id in c.lines)
+        line = self._lines[line_id]
+        return SafetyAnswerLine(said.name, said.button, said.hours, line.number, line.tel)
 
     def source_line(self, lang: str) -> str:
         """「出典: …(YYYY年M月確認)」 in the resident's language."""
@@ -476,6 +485,12 @@ def load_safety(root: pathlib.Path | None = None) -> SafetyCheck:
 def _load_safety(root: pathlib.Path) -> SafetyCheck:
     lines = read_model(root / "safety_lines.yaml", HelpLines, "'lines'")
     known = {line.id for line in lines.lines}
+    for area, beside in lines.beside_areas.items():
+        unknown = [line for line in beside if line not in known]
+        if unknown:
+            raise ContentError(
+                f"{root / 'safety_lines.yaml'}: beside_areas.{area}: unknown {unknown}"
+            )
     languages = load_languages(root)
     by_lang: dict[str, SafetyContent] = {}
     for language in languages.languages:
@@ -489,6 +504,7 @@ def _load_safety(root: pathlib.Path) -> SafetyCheck:
             if unknown:
                 raise ContentError(f"{path}: answers.{category}.lines: unknown {unknown}")
         used = {line for answer in content.answers.values() for line in answer.lines}
+        used |= {line for beside in lines.beside_areas.values() for line in beside}
         if language.complete and used - set(content.lines):
             raise ContentError(f"{path}: lines: no name for {sorted(used - set(content.lines))}")
         by_lang[lang] = content
