@@ -215,6 +215,26 @@ def test_asking_for_reminders_again_offers_the_switch_that_turns_them_on(
     assert reminders_on(app, someone.user_id) is True
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        # the contacts' 連絡: they got the list of phone numbers, or were asked back
+        ("ja", "前の日に連絡はきますか"),
+        ("ja", "前日に連絡ありますか"),
+        ("ja", "教室の前の日にお知らせは来る？"),
+        ("en", "will you remind me the day before the class?"),
+    ],
+)
+def test_asking_whether_a_reminder_comes_the_day_before_gets_the_reminder(
+    resident, english_resident, lang, words
+):
+    """Asked first, before any booking: the answer on the reminder, not the contacts' list nor
+    a question back about the schedule or the bookings."""
+    someone = someone_in(lang, resident, english_resident)
+    reply = someone.say(words)
+    assert CONTENT.entry("notification_settings", "reminders", lang).title in reply.text
+
+
 def test_the_explanation_says_the_booking_stays_and_what_still_comes(resident, english_resident):
     resident.follow()
     ja = resident.say("リマインダーを止めたい").text

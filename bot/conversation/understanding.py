@@ -54,6 +54,10 @@ ACKNOWLEDGED = "acknowledged"
 # them, so it is a follow-up of theirs, not 「お答えできませんでした」.
 SESSIONS_SHOWN = "session_ids"
 SETTINGS_INTENT = "notification_settings"
+# Routes under which a message may still name a 受信設定 entry with its switching (words.yaml
+# about_settings): the classes (教室の前日のリマインダー), no topic, and the contacts, whose 連絡
+# is also the bot's message the day before a class (「前日に連絡ありますか」).
+READ_FOR_SETTINGS = (SCHEDULE_INTENT, "unknown", "contact")
 LANGUAGE_ENTRY = "language"  # 受信設定's answer on the languages, with their buttons
 # The router's concept of a language named (英語, "English", 日本語で): 受信設定's, unless the
 # message names another topic it asks about (「教室は英語？」: the class's language)
@@ -209,12 +213,13 @@ def _setting_named(
     """The 受信設定 entry a message about the classes names with its switching (「教室の前日の
     リマインダーを止めたい」 was read as cancelling a booking), or one the router cannot place
     (「リマインダーは届きますか」), or one it finds may be 受信設定 (「マイナンバーの話題だけ
-    受け取りたい」 was asked back, 話題を選ぶ or マイナンバーカードの受け取り)."""
+    受け取りたい」 was asked back, 話題を選ぶ or マイナンバーカードの受け取り), or one it reads as
+    the contacts' for their 連絡 (「前の日に連絡はきますか」 got the list of phone numbers)."""
     maybe_settings = SETTINGS_INTENT in (
         route.intent,
         *(i for i, p in route.alternatives if p >= ASK_OTHER),
     )
-    if route.intent not in (SCHEDULE_INTENT, "unknown") and not maybe_settings:
+    if route.intent not in READ_FOR_SETTINGS and not maybe_settings:
         return None
     return next((key for key, named in about_settings.items() if named.named_in(normalized)), None)
 
