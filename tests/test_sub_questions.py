@@ -289,3 +289,20 @@ def test_every_sub_question_has_a_question_here(content):
     ):
         for entry in content.topic(intent, "ja").entries[1:]:
             assert (intent, entry.key) in covered | live, (intent, entry.key)
+
+
+@pytest.mark.parametrize(
+    ("key", "question"),
+    [
+        # "how long" was outweighed by "get my card" (a training line labelled it the application)
+        ("receive", "how long does it take to get my card?"),
+        ("receive", "how long until I get my card"),
+        ("receive", "when will my card arrive"),
+        # "expired" was no match phrase ("expire" is, as a whole word): asked back with the overview
+        ("renew_certificate", "my number card expired"),
+    ],
+)
+def test_english_card_questions_get_the_answer_they_ask(english_resident, content, key, question):
+    english_resident.follow()
+    reply = english_resident.say(question)
+    assert first_card_title(reply) == content.entry("mynumber_card", key, "en").title
