@@ -10,6 +10,7 @@ instead of answering, and with which answers, in bot/conversation/asking_back.py
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot.conversation.asking_back import (
@@ -190,7 +191,10 @@ def understand(
         hours = which_hours(normalized, content)
         if hours:
             return Understanding("unknown", "ask", options=hours)
-        named = None if area else _named_in_one_topic(route, normalized, chooser)
+        # a service guessed by the details model alone (none of its phrases in the message)
+        # yields to an answer of ours the message names ("I need a tax certificate")
+        guessed = area is not None and area.area not in content.matched("unknown", normalized)
+        named = _named_in_one_topic(route, normalized, chooser) if guessed or not area else None
         if named is not None:
             return Understanding(named[0], "routed", entry=named[1])
         return Understanding("unknown", "routed", area=area)
@@ -293,15 +297,21 @@ def _another_service_named(route: Route, normalized: str, chooser: Chooser) -> A
     phrases (content/directory.yaml): 「在留カードの更新」 was answered with the My Number
     card's renewal, for its 「カード」 and 「更新」. Not for 受信設定 nor the contacts, whose
     questions name the news they want (「子育ての情報も届くようにして」) or the desk they
-    look for ("help for foreign residents": the contacts' own answer)."""
+    look for ("help for foreign residents": the contacts' own answer). The topic is not named
+    by a word inside the service's own phrase (「マイナ保険証」, the card as health insurance, was
+    asked back about the card's overview or its loss) unless the rest of the message names one
+    of the topic's answers (「マイナ保険証の暗証番号」 is the card's PIN)."""
     named_by = NAMES_A_TOPIC.get(route.intent)
     if route.intent in (SETTINGS_INTENT, "contact") or not named_by:
         return None
-    if named_by & set(concepts(fold(normalized))):
-        return None
+    content = chooser.content
     area = chooser.area(normalized)
-    if area is None or area.area not in chooser.content.matched("unknown", normalized):
+    if area is None or area.area not in content.matched("unknown", normalized):
         return None
+    if named_by & set(concepts(fold(normalized))):
+        rest = _without_phrases(normalized, area.words())
+        if named_by & set(concepts(fold(rest))) or content.matched(route.intent, rest):
+            return None
     return area
 
 
@@ -439,8 +449,14 @@ def _without_the_topics_words(normalized: str, intent: str, content: Content) ->
     """The message with the match phrases of the topic's entries it contains taken out (Latin
     ones as whole words), the longest first."""
     found = (p for key in content.matched(intent, normalized) for p in content.phrases(intent, key))
+    return _without_phrases(normalized, found)
+
+
+def _without_phrases(normalized: str, phrases: Iterable[str]) -> str:
+    """The message with the phrases it contains taken out (Latin ones as whole words), the
+    longest first."""
     rest = normalized
-    for phrase in sorted(set(found), key=len, reverse=True):
+    for phrase in sorted(set(phrases), key=len, reverse=True):
         if not phrase:
             continue
         if phrase.isascii():
@@ -455,8 +471,10 @@ def _named_in_one_topic(route: Route, normalized: str, chooser: Chooser) -> tupl
     may mean (the route's alternatives), the one whose entry its own match phrases name and the
     details model is sure of (ENTRY_CONFIRMS). "how long until my card is ready?" (the card's
     "how long", 0.33 the card) and 「ログインできない、もう限界」 (ログイン, 0.19 online
-    applications) got 「お答えできませんでした」 while their answer was plain. None when no topic
-    or more than one fits, or the fit is an overview (nothing narrower is asked)."""
+    applications) got 「お答えできませんでした」 while their answer was plain; "I need a tax
+    certificate" got the taxation desk, which the details model guessed, while the konbini's
+    certificates name it. None when no topic or more than one fits, or the fit is an overview
+    (nothing narrower is asked)."""
     fits = []
     for intent, _ in route.alternatives:
         if intent in ("greeting", "help"):
