@@ -598,3 +598,21 @@ def test_announcements_wanted_back_get_the_settings_with_receive_all(resident, w
     reply = resident.say(words)
     assert "どれのことですか" not in reply.text and "ほかのこと" not in reply.labels
     assert "すべて受け取る" in reply.labels
+
+
+@pytest.mark.parametrize("words", ["やっぱりまた受け取りたい", "また受け取りたい"])
+def test_the_one_answer_on_screen_is_given_again_not_offered_as_a_choice(resident, words):
+    """「やっぱりまた受け取りたい」 typed after the 受信設定 answer was asked back with 受信設定
+    as its one button (and 「ほかのこと」): the answer on screen is the one meant."""
+    resident.say("受信設定")
+    reply = resident.say(words)
+    assert "どれのことですか" not in reply.text and "ほかのこと" not in reply.labels
+    assert "受信設定" in reply.text and "すべて停止" in reply.labels
+
+
+def test_a_single_answer_is_still_offered_when_nothing_was_on_screen(resident):
+    """Without that answer before it, the same words are still asked back (they may be the
+    My Number card's receiving)."""
+    resident.follow()
+    reply = resident.say("やっぱりまた受け取りたい")
+    assert "どれのことですか" in reply.text

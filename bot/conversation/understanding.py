@@ -182,6 +182,11 @@ def understand(
         return Understanding("unknown", "routed", area=area)
     options = intents_to_ask(_without_the_bots_language(route, normalized), normalized, chooser)
     if options:
+        if _only_the_last_answer_offered(options, context):
+            # 「やっぱりまた受け取りたい」 after 受信設定 was asked back with 受信設定 as its
+            # one button: the answer on screen is the one meant, so it is given again
+            intent, key = options[0]
+            return Understanding(intent, "follow_up", entry=key)
         return Understanding(route.intent, "ask", options=options)
     if route.intent == "unknown":
         area = chooser.area(normalized)
@@ -313,6 +318,17 @@ def _another_service_named(route: Route, normalized: str, chooser: Chooser) -> A
         if named_by & set(concepts(fold(rest))) or content.matched(route.intent, rest):
             return None
     return area
+
+
+def _only_the_last_answer_offered(
+    options: tuple[tuple[str, str], ...], context: LastAnswer | None
+) -> bool:
+    """Whether asking back would offer one answer only, and it is the last answer's topic's
+    general answer or the last answer itself: nothing to choose between."""
+    if context is None or len(options) != 1:
+        return False
+    intent, key = options[0]
+    return intent == context.intent and key in ("overview", context.entry_key)
 
 
 def _has_a_next_page(context: LastAnswer | None) -> bool:
