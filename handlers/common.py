@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.classes import reservations
 from bot.classes.cards import reservation_card
+from bot.conversation.safety.check import SafetyAnswerLine
 from bot.conversation.turn import Turn
 from bot.core.content import Content, Entry
 from bot.core.models import Reservation
@@ -122,6 +123,20 @@ def answer_topic(turn: Turn, intent: str) -> list[dict]:
 def with_menu(turn: Turn, text: str) -> list[dict]:
     """A text answer with the topics as quick replies."""
     return [messages.with_quick_replies(messages.text(text), menu_actions(turn))]
+
+
+def help_lines_card(turn: Turn, title: str, text: str, lines: list[SafetyAnswerLine]) -> dict:
+    """Warm words, then each help line with its number and hours and a button that dials it,
+    then where the lines were checked (the crisis answer, and the lines beside a desk)."""
+    safety = turn.services.safety
+    assert safety is not None  # the lines come from it
+    return messages.help_lines_card(
+        title,
+        text,
+        [(line.name, f"{line.number}  {line.hours}", line.button, line.tel) for line in lines],
+        safety.source_line(turn.lang),
+        large=turn.content.large_text(turn.lang),
+    )
 
 
 def tell_promoted(turn: Turn, promoted: Reservation) -> None:

@@ -15,7 +15,7 @@ from bot.core.directory import Area
 from bot.core.models import UnansweredQuestion
 from bot.line import messages
 from bot.line.postback import Postback
-from handlers.common import answer_entry, answer_topic, menu_actions, with_menu
+from handlers.common import answer_entry, answer_topic, help_lines_card, menu_actions, with_menu
 
 router = TopicRouter("conversation")
 
@@ -153,16 +153,10 @@ def lines_that_listen(turn: Turn, area: Area) -> list[dict]:
     button that dials it (content/safety_lines.yaml's beside_areas); none for most areas."""
     safety = turn.services.safety
     lines = safety.lines_beside(area.area, turn.lang) if safety is not None else []
-    if safety is None or not lines:
+    if not lines:
         return []
-    card = messages.help_lines_card(
-        turn.ui("listening_lines_title"),
-        turn.ui("listening_lines_text"),
-        [(line.name, f"{line.number}  {line.hours}", line.button, line.tel) for line in lines],
-        safety.source_line(turn.lang),
-        large=turn.content.large_text(turn.lang),
-    )
-    return [card]
+    title, text = turn.ui("listening_lines_title"), turn.ui("listening_lines_text")
+    return [help_lines_card(turn, title, text, lines)]
 
 
 @router.event("ask_back")

@@ -9,6 +9,7 @@ from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
 from bot.line import messages
 from bot.line.postback import Postback
+from handlers.common import help_lines_card
 
 router = TopicRouter("safety")
 
@@ -23,12 +24,6 @@ def point_to_help_lines(turn: Turn) -> list[dict]:
     assert safety is not None and turn.crisis is not None  # the dispatcher sets both
     answer, lines = safety.answer(turn.crisis.category, turn.lang)
     turn.forget()
-    card = messages.help_lines_card(
-        answer.title,
-        answer.text,
-        [(line.name, f"{line.number}  {line.hours}", line.button, line.tel) for line in lines],
-        safety.source_line(turn.lang),
-        large=turn.content.large_text(turn.lang),
-    )
+    card = help_lines_card(turn, answer.title, answer.text, lines)
     menu = messages.postback_action(turn.ui("other_questions_button"), Postback("menu"))
     return [messages.with_quick_replies(card, [menu])]
