@@ -140,6 +140,17 @@ def test_the_classes_list_leads_to_each_upcoming_sessions_reception_page(app, st
     assert '英語での題名</dt><dd lang="en">Smartphone help</dd>' in detail
 
 
+def test_a_door_with_no_bookings_says_nobody_booked_not_that_a_search_found_nothing(app, staff):
+    """Opened before anyone booked, the reception page said 「見つかりませんでした。番号をもう一度
+    確かめるか…」 — though nobody had typed a number."""
+    session_id = a_session(app)
+    page = door(staff, session_id)
+    assert "この回の予約:0件" in page and "まだ予約はありません。" in page
+    assert "見つかりませんでした" not in page
+    searched = door(staff, session_id, "12")
+    assert "見つかりませんでした" in searched and "まだ予約はありません。" not in searched
+
+
 def test_staff_find_a_booking_by_number_and_mark_it_as_come_audited(app, staff):
     session_id = a_session_today(app, capacity=3)
     first, second = booked(app, session_id, "U" + "c" * 32, "U" + "d" * 32)
