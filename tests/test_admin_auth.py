@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -38,6 +39,16 @@ def test_wrong_password_is_refused_with_a_clear_message(app, console):
     response = log_in(console, email, "not the password")
     assert response.status_code == 401
     assert "メールアドレスかパスワードが違います" in response.get_data(as_text=True)
+
+
+def test_a_wrong_password_keeps_the_email_typed_and_puts_the_cursor_in_the_password(app, console):
+    """After a mistyped password the login form came back empty: staff typed their address
+    again each time."""
+    email = make_user(app, "staff")
+    page = log_in(console, email, "not the password").get_data(as_text=True)
+    assert f'name="email" type="email" value="{email}"' in page
+    assert re.search(r'<input id="password"[^>]* autofocus', page)
+    assert not re.search(r'<input id="email"[^>]* autofocus', page)
 
 
 def test_repeated_failures_slow_the_account_with_a_message_saying_for_how_long(app, console):

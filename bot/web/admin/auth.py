@@ -31,6 +31,7 @@ from bot.web.admin.security import (
 def login():
     """The login form; on success, to where the user was going."""
     error = None
+    email = request.form.get("email", "").strip()  # shown again after a failure
     if request.method == "POST":
         ip = request.remote_addr or "unknown"
         try:
@@ -44,7 +45,7 @@ def login():
         except LoginLocked as locked:
             minutes = max(1, int(locked.retry_after.total_seconds() // 60) + 1)
             error = t("login.locked", minutes=minutes)
-            return render_template("admin/login.html", error=error), 429
+            return render_template("admin/login.html", error=error, email=email), 429
         g.db.commit()
         if result.user is not None:
             start_session(result.user)
@@ -52,8 +53,8 @@ def login():
             remember_device(response, result.user.id)
             return response
         error = t("login.failed")
-        return render_template("admin/login.html", error=error), 401
-    return render_template("admin/login.html", error=error)
+        return render_template("admin/login.html", error=error, email=email), 401
+    return render_template("admin/login.html", error=error, email=email)
 
 
 @bp.post("/logout")
