@@ -299,6 +299,22 @@ def test_the_audit_log_names_every_changed_field_in_the_consoles_language(app, s
     assert "title in English:  → Smartphone class" in page
 
 
+def test_the_audit_log_gives_times_in_japan_time_as_staff_read_them(app, staff):
+    """An announcement sent at once read 「送信予定：2026-12-04T23:52:51.375122+00:00」 in the
+    audit log: a UTC time with microseconds, the day before in Tokyo."""
+    followers(app)
+    compose(staff)
+    assert post_form(staff, "/admin/classes/new", **session_form()).status_code == 302
+    (announcement,) = stored_announcements(app)
+    admin = console_client(app)
+    log_in(admin, make_user(app, "admin"))
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    sent_at = announcement.send_at.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    assert f"送信予定：{sent_at}" in page
+    assert f"開始：{session_form()['starts_at'].replace('T', ' ')}" in page
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page)
+
+
 def test_a_larger_capacity_seats_the_waiting_list_and_tells_them(app, staff, standin):
     session_id = a_session(app, capacity=1)
     _seated, waiting = booked(app, session_id, "U" + "a" * 32, "U" + "b" * 32)

@@ -9,10 +9,12 @@ beside the sentence, for anyone who needs to process it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from bot.core.models import AuditEntry
+from bot.web.admin.classes import localtime
 from bot.web.admin.i18n import current_lang, t, texts
 
 LONGEST_VALUE = 120  # an announcement's text is cut here; the CSV's JSON holds all of it
@@ -81,8 +83,25 @@ def word(key: str, value: Any) -> str:
         return t("audit.list_separator").join(
             t("audit.pair", field=field_name(k), value=word(k, v)) for k, v in value.items()
         )
+    moment = as_moment(value) if isinstance(value, str) else None
+    if moment is not None:
+        return localtime(moment)
     text = str(value)
     return text if len(text) <= LONGEST_VALUE else text[: LONGEST_VALUE - 1] + "…"
+
+
+def as_moment(text: str) -> dt.datetime | None:
+    """A time the details keep as ISO 8601 with its offset (a session's start, an
+    announcement's send time: "2026-12-04T23:52:51.375122+00:00"), or None for any other
+    text. Staff read it as every other console time, in BOT_TIMEZONE to the minute; the CSV's
+    JSON keeps it exact. A date alone ("2026-11-01", a month's figure) stays as it is."""
+    if "T" not in text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def extra_fields(action: str, detail: dict) -> dict[str, str]:
