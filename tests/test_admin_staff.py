@@ -180,6 +180,18 @@ def test_an_end_before_the_start_and_a_start_in_the_past_are_refused(staff):
     assert "開始日時が過ぎています" in late.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/admin/classes/new", "edit"])
+def test_a_start_in_the_past_is_named_with_the_other_mistakes_not_after_them(app, staff, path):
+    """A past start beside a zero capacity was named only once the capacity was fixed: staff
+    sent the form twice to learn of the second mistake."""
+    path = f"/admin/classes/{a_session(app)}/edit" if path == "edit" else path
+    last_year = local(utcnow() - dt.timedelta(days=365))
+    page = post_form(staff, path, **session_form(starts_at=last_year, capacity="0"))
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "開始日時が過ぎています" in text and "定員は1から1000までの数字で" in text
+
+
 @pytest.mark.parametrize(
     ("typo", "explained"),
     [
