@@ -229,3 +229,13 @@ def test_the_audit_log_names_an_announcements_audience_in_words(app, staff):
     log_in(admin, make_user(app, "admin"))
     page = text_of(admin.get("/admin/audit"))
     assert "対象：区からのお知らせ" in page and "ward_news" not in page
+
+
+def test_one_resident_is_one_person_in_english_not_one_people(app, staff):
+    """The composer said "Reaches 1 people now" on the English console."""
+    followers(app, 1)
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": csrf_from(staff, "/admin/classes")})
+    assert staff.get("/admin/announcements/audience").get_json()["label"] == "Reaches 1 person now"
+    assert "Reaches 1 person now" in text_of(staff.get("/admin/announcements/new"))
+    followers(app, 2)  # the same first ID and one more
+    assert staff.get("/admin/announcements/audience").get_json()["label"] == "Reaches 2 people now"

@@ -35,7 +35,10 @@ def current_lang() -> str:
 
 
 def t(key: str, **fields) -> str:
-    """A console string in the current language."""
+    """A console string in the current language. A count of one takes the key's `.one` form
+    where the language has it ("Reaches 1 person now"; Japanese needs none)."""
+    if fields.get("n") == 1 and f"{key}.one" in texts()[current_lang()]:
+        key = f"{key}.one"
     text = texts()[current_lang()].get(key) or texts()["ja"].get(key) or key
     return text.format(**fields) if fields else text
 
