@@ -170,6 +170,27 @@ def test_an_emoji_after_an_answer_is_acknowledged_not_kept(resident, app, said):
         assert db.scalars(select(UnansweredQuestion)).all() == []
 
 
+@pytest.mark.parametrize("said", ["もう一回", "もういちど おねがいします", "もう一度お願いします"])
+def test_once_more_after_an_answer_gets_that_answer_again(resident, app, said):
+    """「もう一回」 after the konbini's hours got 「お答えできませんでした」 and was kept for
+    staff; an older resident who lost the answer on screen gets it again, also after 「はい」."""
+    resident.say("コンビニは何時まで使えますか")
+    reply = resident.say(said)
+    assert "お答えできませんでした" not in reply.text
+    assert "午後11時" in reply.text
+    resident.say("はい")
+    assert "午後11時" in resident.say(said).text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalars(select(UnansweredQuestion)).all() == []
+
+
+def test_once_more_with_no_answer_before_it_explains_how_to_ask(resident, english_resident):
+    """With nothing to repeat (the first words, or after the menu), how to use this LINE."""
+    assert "このLINEの使い方" in resident.say("もう一回").text
+    english_resident.say("What time can I use the konbini?")
+    assert "6:30 a.m." in english_resident.say("say that again").text
+
+
 def test_an_english_ok_is_acknowledged_in_english(resident):
     reply = resident.say("ok")
     assert "お答えできませんでした" not in reply.text

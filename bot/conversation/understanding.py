@@ -153,6 +153,8 @@ def understand(
             return Understanding(context.intent, NEXT_PAGE)
         if not _asks_for_the_schedule(route, context):
             return Understanding("", NO_MORE)
+    if alone(normalized) in words.again and not _asked_by_the_bot(context, chooser):
+        return _said_again(context, chooser)
     if _answers_yes_or_no(normalized, context, words):
         assert context is not None
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
@@ -501,6 +503,16 @@ def _named_in_one_topic(route: Route, normalized: str, chooser: Chooser) -> tupl
         if key in chooser.content.matched(intent, normalized):
             fits.append((intent, key))
     return fits[0] if len(fits) == 1 else None
+
+
+def _said_again(context: LastAnswer | None, chooser: Chooser) -> Understanding:
+    """「もう一回」, "say that again" (words.yaml again) typed alone: the last answer again (an
+    older resident who lost it on screen got 「お答えできませんでした」). With no answer of a
+    topic before it (after the menu, small talk, or an answer that ends the topic), how to use
+    this LINE: what it answers and how to ask, not "we cannot answer that"."""
+    if context is not None and context.intent not in NO_FOLLOW_UPS and context.entry_key:
+        return Understanding(context.intent, "follow_up", entry=context.entry_key)
+    return Understanding("help", "command", entry=chooser.rank("help", "")[0][0])
 
 
 def _asked_again(

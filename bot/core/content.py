@@ -213,6 +213,7 @@ WORD_LISTS = (
     "booking",
     "not_booking",
     "more",
+    "again",
     "confirm",
     "decline",
     "cannot_come",
@@ -247,6 +248,9 @@ class Words(BaseModel):
     # Typed alone right after a page that has a next one (the class schedule): that next page,
     # as its button shows it (「次の日程」, 「もっと見る」, "more sessions").
     more: list[str] = []
+    # Typed alone after an answer (「もう一回」, "say that again"): that answer again, as the
+    # resident who lost it on screen asks, not 「お答えできませんでした」.
+    again: list[str] = []
     # Typed alone in answer to 「この予約を取り消しますか？」: its 取り消す / 取り消さない buttons.
     confirm: list[str] = []
     decline: list[str] = []
