@@ -191,6 +191,26 @@ def test_once_more_with_no_answer_before_it_explains_how_to_ask(resident, englis
     assert "6:30 a.m." in english_resident.say("say that again").text
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "answer"),
+    [
+        ("スマホ教室", "ひようは", "相談会・教室の費用"),
+        ("スマホ教室", "りょうきん", "相談会・教室の費用"),
+        ("コンビニ交付", "てすうりょう", "コンビニ交付の手数料"),
+        ("マイナンバーカード", "こうしんはいつ", "有効期限と電子証明書の更新"),
+    ],
+)
+def test_a_follow_up_typed_in_hiragana_gets_its_answer(resident, first, then, answer):
+    """Older residents new to phones type without kanji: 「ひようは」 right after the classes got
+    「お答えできませんでした」 while 「費用は」 got the cost, and the next follow-up
+    (「もちものは」) then had no topic to be read in."""
+    resident.say("メニュー")
+    resident.tap(first)
+    reply = resident.say(then)
+    assert answer in reply.text
+    assert "お答えできませんでした" not in reply.text
+
+
 def test_an_english_ok_is_acknowledged_in_english(resident):
     reply = resident.say("ok")
     assert "お答えできませんでした" not in reply.text
