@@ -45,6 +45,27 @@ def test_bulky_garbage_names_the_section_and_a_way_to_call(resident, app):
     assert unanswered(app) == 0  # answered with a place to go: not kept as unanswered
 
 
+@pytest.mark.parametrize(
+    ("text", "desk"),
+    [
+        ("ごみのことはどこに聞けばいいですか", "清掃事務所"),
+        ("パスポートはどこに問い合わせればいいですか", "パスポート"),
+    ],
+)
+def test_asking_whom_to_call_about_a_ward_service_names_its_desk(resident, text, desk):
+    """「ごみのことはどこに聞けばいいですか」 got the list of the main phone numbers (the
+    contacts' answer, for its どこに聞けば), none of them the sanitation office's."""
+    reply = resident.say(text)
+    assert desk in reply.text
+    assert "おもな問い合わせ先" not in reply.text
+
+
+def test_asking_whom_to_call_about_foreign_residents_is_still_the_contacts_answer(resident):
+    """The contacts' own answer names that desk (文化・国際交流課), in the resident's words."""
+    reply = resident.say("外国人の相談はどこに電話すればいい")
+    assert "外国語での相談" in reply.text and "03-3579-2018" in reply.text
+
+
 def test_a_section_with_a_confirmed_phone_is_given_its_own_number(resident):
     reply = resident.say("避難所の場所を知りたい")
     assert "防災危機管理課" in reply.text

@@ -179,7 +179,9 @@ def understand(
         # 「8日は行けません」: the only days the bot keeps are the residents' class bookings;
         # what it asks about is cancelling one (the classes answer from the bookings that day)
         return Understanding(SCHEDULE_INTENT, "routed", entry=CANCEL_ENTRY)
-    area = _another_service_named(route, normalized, chooser)
+    area = _another_service_named(route, normalized, chooser) or _its_desk_asked_for(
+        route, normalized, chooser
+    )
     if area is not None:
         return Understanding("unknown", "routed", area=area)
     options = intents_to_ask(_without_the_bots_language(route, normalized), normalized, chooser)
@@ -331,6 +333,22 @@ def _only_the_last_answer_offered(
         return False
     intent, key = options[0]
     return intent == context.intent and key in ("overview", context.entry_key)
+
+
+def _its_desk_asked_for(route: Route, normalized: str, chooser: Chooser) -> Area | None:
+    """The ward service whose desk a question routed to the contacts asks for, named by one of
+    the service's own match phrases (content/directory.yaml): 「ごみのことはどこに聞けばいいで
+    すか」 and 「パスポートはどこに問い合わせればいいですか」 got the list of the main phone
+    numbers, none of them the service's. Not when the contacts' own answers name that service
+    (外国人 → the foreign residents' desk, 介護 → the care centre in the list): theirs."""
+    if route.intent != "contact":
+        return None
+    content = chooser.content
+    area = chooser.area(normalized)
+    if area is None or area.area not in content.matched("unknown", normalized):
+        return None
+    named = " ".join(w for w in area.words() if phrase_matcher(w)(normalized))
+    return None if content.matched("contact", named) else area
 
 
 def _has_a_next_page(context: LastAnswer | None) -> bool:
