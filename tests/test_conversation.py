@@ -211,6 +211,15 @@ def test_a_follow_up_typed_in_hiragana_gets_its_answer(resident, first, then, an
     assert "お答えできませんでした" not in reply.text
 
 
+@pytest.mark.parametrize("said", ["help in nepali please", "help in chinese"])
+def test_help_in_another_language_names_the_desk_for_foreign_residents(english_resident, said):
+    """"help in nepali please" got how to use this LINE, nothing on where to be helped in
+    Nepali; the contacts' answer on other languages names the foreign residents' desk."""
+    reply = english_resident.say(said)
+    assert "03-3579-2018" in reply.text
+    assert "How to use this LINE" not in reply.text
+
+
 def test_an_english_ok_is_acknowledged_in_english(resident):
     reply = resident.say("ok")
     assert "お答えできませんでした" not in reply.text

@@ -68,6 +68,7 @@ LANGUAGE_CONCEPT = "language"
 # alone next are its answer, read as a follow-up of its topic, not as 「わかりました」.
 YES_OR_NO = "yes_or_no"
 CANCEL_ENTRY = "cancel"  # the classes' answer on cancelling a booking
+MULTILINGUAL_ENTRY = "multilingual"  # the contacts' answer on help in other languages
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
@@ -179,6 +180,9 @@ def understand(
         # 「8日は行けません」: the only days the bot keeps are the residents' class bookings;
         # what it asks about is cancelling one (the classes answer from the bookings that day)
         return Understanding(SCHEDULE_INTENT, "routed", entry=CANCEL_ENTRY)
+    if _help_in_another_language(route, normalized, chooser.content):
+        # "help in nepali please": where to get help in that language, not how to use this LINE
+        return Understanding("contact", "routed", entry=MULTILINGUAL_ENTRY)
     area = _another_service_named(route, normalized, chooser) or _its_desk_asked_for(
         route, normalized, chooser
     )
@@ -333,6 +337,14 @@ def _only_the_last_answer_offered(
         return False
     intent, key = options[0]
     return intent == context.intent and key in ("overview", context.entry_key)
+
+
+def _help_in_another_language(route: Route, normalized: str, content: Content) -> bool:
+    """Whether a message routed to how to use this LINE (its "help") asks for help in a
+    language, named by a phrase of the contacts' answer on other languages: "help in nepali
+    please" got what this LINE answers and how to ask, in English, nothing on where to get
+    help in Nepali (the foreign residents' desk, which that answer names)."""
+    return route.intent == "help" and MULTILINGUAL_ENTRY in content.matched("contact", normalized)
 
 
 def _its_desk_asked_for(route: Route, normalized: str, chooser: Chooser) -> Area | None:
