@@ -213,7 +213,7 @@ def test_a_follow_up_typed_in_hiragana_gets_its_answer(resident, first, then, an
 
 @pytest.mark.parametrize("said", ["help in nepali please", "help in chinese"])
 def test_help_in_another_language_names_the_desk_for_foreign_residents(english_resident, said):
-    """"help in nepali please" got how to use this LINE, nothing on where to be helped in
+    """Asking "help in nepali please" got how to use this LINE, nothing on where to be helped in
     Nepali; the contacts' answer on other languages names the foreign residents' desk."""
     reply = english_resident.say(said)
     assert "03-3579-2018" in reply.text
