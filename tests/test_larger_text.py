@@ -189,3 +189,38 @@ def test_asking_for_normal_text_again_in_words_offers_the_way_back(
     with app.extensions["navi"].sessions() as db:
         follower = db.scalar(select(Follower).where(Follower.line_user_id == someone.user_id))
         assert follower.large_text is False
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked", "undo"),
+    [
+        ("ja", "文字を大きくしたい", "元に戻して"),
+        ("ja", "字を大きくしたい", "もとにもどしたい"),
+        ("en", "bigger text please", "undo"),
+    ],
+)
+def test_undo_right_after_the_text_size_answer_offers_the_way_back(
+    resident, english_resident, app, lang, asked, undo
+):
+    """「元に戻して」 typed right after choosing larger text was asked back about choosing
+    topics, and 「もとにもどしたい」 got 「お答えできませんでした」: an older resident who made the
+    cards too big had no way back in words. The text-size answer comes again, its first button
+    the way back, which does it."""
+    someone = english_resident if lang == "en" else resident
+    someone.follow()
+    someone.say(asked)
+    someone.tap(CONTENT.ui("large_text_on_button", lang))
+    reply = someone.say(undo)
+    assert CONTENT.entry("notification_settings", "text_size", lang).title in reply.text
+    button = CONTENT.ui("large_text_off_button", lang)
+    assert reply.labels[0] == button
+    assert CONTENT.ui("large_text_off_done", lang) in someone.tap(button).text
+    with app.extensions["navi"].sessions() as db:
+        follower = db.scalar(select(Follower).where(Follower.line_user_id == someone.user_id))
+        assert follower.large_text is False
+
+
+def test_undo_after_another_answer_is_not_read_as_the_text_size(resident):
+    resident.say("コンビニ交付の時間")
+    reply = resident.say("元に戻して")
+    assert CONTENT.entry("notification_settings", "text_size", "ja").title not in reply.text

@@ -60,6 +60,7 @@ SETTINGS_INTENT = "notification_settings"
 # is also the bot's message the day before a class (「前日に連絡ありますか」).
 READ_FOR_SETTINGS = (SCHEDULE_INTENT, "unknown", "contact")
 LANGUAGE_ENTRY = "language"  # 受信設定's answer on the languages, with their buttons
+TEXT_SIZE_ENTRY = "text_size"  # 受信設定's answer on larger card text, with its button
 # The router's concept of a language named (英語, "English", 日本語で): 受信設定's, unless the
 # message names another topic it asks about (「教室は英語？」: the class's language)
 LANGUAGE_CONCEPT = "language"
@@ -141,6 +142,8 @@ def understand(
     if words.language_asked(normalized):
         # 「英語にして」, "switch to Japanese": 受信設定 switches the language at once
         return Understanding(SETTINGS_INTENT, "command", entry=LANGUAGE_ENTRY)
+    if _undoes_the_text_size(normalized, context, words):
+        return Understanding(SETTINGS_INTENT, "follow_up", entry=TEXT_SIZE_ENTRY)
     setting = _setting_named(route, normalized, words.about_settings)
     if setting is not None:
         return Understanding(SETTINGS_INTENT, "routed", entry=setting)
@@ -222,6 +225,13 @@ def understand(
         options = tuple((route.intent, k) for k in dict.fromkeys(shown))
         return Understanding(route.intent, "ask", options=options)
     return Understanding(route.intent, "routed", entry=ranked[0][0])
+
+
+def _undoes_the_text_size(normalized: str, context: LastAnswer | None, words: Words) -> bool:
+    """Whether 「元に戻して」 ("undo") is typed alone right after the text-size answer."""
+    if context is None or (context.intent, context.entry_key) != (SETTINGS_INTENT, TEXT_SIZE_ENTRY):
+        return False
+    return alone(normalized) in words.undo
 
 
 def _setting_named(

@@ -214,6 +214,7 @@ WORD_LISTS = (
     "not_booking",
     "more",
     "again",
+    "undo",
     "confirm",
     "decline",
     "cannot_come",
@@ -251,6 +252,9 @@ class Words(BaseModel):
     # Typed alone after an answer (「もう一回」, "say that again"): that answer again, as the
     # resident who lost it on screen asks, not 「お答えできませんでした」.
     again: list[str] = []
+    # Typed alone right after the text-size answer (「元に戻して」, "undo"): that answer again,
+    # whose first button is the way back (it was asked back about choosing topics).
+    undo: list[str] = []
     # Typed alone in answer to 「この予約を取り消しますか？」: its 取り消す / 取り消さない buttons.
     confirm: list[str] = []
     decline: list[str] = []
