@@ -166,10 +166,11 @@ def test_user_form_mistakes_are_explained(app):
     everything = admin.post(
         "/admin/users", data=form | {"email": "b", "role": "root", "password": "short"}
     ).get_data(as_text=True)
-    for said in ("メールアドレスを入れてください", "権限を選んでください", "12文字以上"):
+    # "b" was typed: the message says what shape an address takes, not only to type one
+    for said in ("name@example.jp の形で", "権限を選んでください", "12文字以上"):
         assert said in everything
     too_long = admin.post("/admin/users", data=form | {"email": "a" * 250 + "@example.jp"})
-    assert "メールアドレスを入れてください" in too_long.get_data(as_text=True)
+    assert "254文字まで" in too_long.get_data(as_text=True)
     assert "すでに登録" not in too_long.get_data(as_text=True)
 
 
