@@ -719,3 +719,21 @@ def test_one_broken_event_does_not_lose_the_others_in_its_body(client, events, s
     good = events.text(neighbour, "コンビニ交付は何時まで使えますか")
     assert post_webhook(client, events.body(odd, good)).status_code == 200
     assert "午後11時" in str(standin.messages_to(neighbour))
+
+
+def test_logging_out_says_so_on_the_login_page_in_the_chosen_language(app):
+    """Logging out went to the login page without a word, so staff on a shared computer could
+    not tell it had worked; the page now says so, in the console language they chose."""
+    from tests.admin_helpers import csrf_from
+
+    client = console_client(app)
+    email = make_user(app, "staff")
+    log_in(client, email)
+    token = csrf_from(client, "/admin/classes")
+    page = client.post("/admin/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert "ログアウトしました。" in page.get_data(as_text=True)
+    log_in(client, email)
+    token = csrf_from(client, "/admin/classes")
+    client.post("/admin/lang", data={"lang": "en", "csrf_token": token})
+    page = client.post("/admin/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert "You are logged out." in page.get_data(as_text=True)

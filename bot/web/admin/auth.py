@@ -64,6 +64,8 @@ def logout():
         end_sessions(g.user)
         g.db.commit()
     clear_session()
+    # said on the login page: staff on a shared computer see that it worked
+    flash(t("logout.done"), "ok")
     return redirect(url_for("admin.login"))
 
 
