@@ -184,3 +184,20 @@ def test_the_leak_check_catches_standard_japanese(resident, content):
     assert ja_only_strings(content) >= {"予約の確認", "取り消す", "日時", "すべて停止"}
     reply = resident.say("データ削除")
     assert leaks(reply, content)
+
+
+def test_where_alone_after_the_schedule_is_its_places_in_plain_japanese(resident, content):
+    """「どこ」 typed alone after the class schedule got 「ごめんなさい…こたえられません」 (and
+    お答えできませんでした in Japanese) while 「どこですか」 got the schedule with its places."""
+    plain_japanese(resident)
+    resident.say("スマホ教室の日程")
+    reply = resident.say("どこ")
+    assert "ふれあい館" in reply.text and "こたえられません" not in reply.text
+    assert_plain(reply, content)
+
+
+def test_where_alone_after_the_schedule_in_japanese(resident):
+    resident.follow()
+    resident.say("スマホ教室の日程")
+    reply = resident.say("どこ")
+    assert "ふれあい館" in reply.text and "お答えできませんでした" not in reply.text
