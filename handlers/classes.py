@@ -64,9 +64,12 @@ BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
 # Remembered with a schedule shown in answer to a booking request (the `reserve` entry,
 # 「予約したい」): a day typed next books that day's session (show_the_day).
 ASKED_TO_BOOK = "asked_to_book"
+# Remembered as the entry of an answer that asked which session to book: the next message
+# answers it (a number alone, an ordinal word, a day).
+CHOOSE = "choose"
 # "2番目" / "3つ目" pick a session on their own; ordinal words (最初の, "last": content/<lang>/
 # words.yaml) only with a booking request.
-NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|つ目)")
+NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|番め|ばんめ|つ目|つめ)")
 KANJI_DIGITS = "一二三四五六七八九"
 # …but a date with a question word (「10日は何時からですか？」, "Where is the December 10
 # session?"), or a question of its own (「10日は満席ですか？」, "Is the 2nd one full?"), asks
@@ -81,7 +84,7 @@ ENGLISH_ORDINAL = re.compile(r"\b([0-9]+)(?:st|nd|rd|th)\b")
 # A number alone (「2」, 「２」 once normalised, 「2番」, 「2でお願いします」) picks a session only
 # when the bot has just asked 「どの回を予約しますか？」: anywhere else it means nothing.
 BARE_NUMBER = re.compile(
-    r"\s*(?:no\.?\s*)?([0-9]+|[一二三四五六七八九])\s*(?:番|回目)?\s*"
+    r"\s*(?:no\.?\s*)?([0-9]+|[一二三四五六七八九])\s*(?:番|ばん|回目|かいめ)?\s*"
     r"(?:で(?:す|お願いします|おねがいします)?|please)?\s*[.。!！]?\s*"
 )
 
@@ -154,7 +157,7 @@ def wants_to_book(turn: Turn) -> bool:
 
 def asked_which(turn: Turn) -> bool:
     """Whether the last answer asked which session to book (ask_which)."""
-    return turn.context is not None and turn.context.entry_key == "choose"
+    return turn.context is not None and turn.context.entry_key == CHOOSE
 
 
 def ordinal(text: str, ordinals: dict[str, int], bare: bool = False) -> int | None:
@@ -214,9 +217,11 @@ def show_schedule(
         answer_messages = answer_entry(turn, entry, extra=[carousel])
     # The next page's button, for 「次の日程」 / "more sessions" typed instead of tapped
     next_page = next_page_postback(later).pack() if later is not None else None
+    # A schedule shown for 「予約したい」 asks which session, as 「どの回を予約しますか？」 does:
+    # 「2番」, 「1ばん」, "the first one" typed next answer it (ask_which)
     turn.remember(
         INTENT,
-        "schedule",
+        CHOOSE if entry.key == "reserve" else "schedule",
         session_ids=[s.id for s in shown],
         next_page=next_page,
         **{ASKED_TO_BOOK: entry.key == "reserve"},
@@ -475,7 +480,7 @@ def book_in_words(turn: Turn, session_id: int) -> list[dict]:
         button = reserve_button(turn, session, full=True)
         title = classes.title_in(session, turn.lang)
         card = bubble_message(turn.ui("class_full_offer"), title, rows, [button])
-        turn.remember(INTENT, "choose", session_ids=[session_id])
+        turn.remember(INTENT, CHOOSE, session_ids=[session_id])
         return [messages.with_quick_replies(card, menu_actions(turn))]
     return book(turn, session_id)
 
@@ -499,7 +504,7 @@ def ask_which(turn: Turn, shown: list[int], note: str | None = None) -> list[dic
         )
         for s in still_open
     ]
-    turn.remember(INTENT, "choose", session_ids=[s.id for s in still_open])
+    turn.remember(INTENT, CHOOSE, session_ids=[s.id for s in still_open])
     question = turn.ui("class_which")
     if note is not None:
         question = f"{turn.ui(note)}\n{question}"

@@ -1294,3 +1294,23 @@ def test_what_happens_when_a_session_is_full_is_the_waiting_list(resident, app):
     reply = resident.say("満席だったらどうなる")
     assert "キャンセル待ち" in reply.text
     assert "お答えできませんでした" not in reply.text
+
+
+@pytest.mark.parametrize("typed", ["2番", "2ばん", "2", "2番め"])
+def test_a_number_typed_after_asking_to_book_books_that_session(resident, app, typed):
+    """「予約したい」 showed the schedule; 「2番」 typed next got お答えできませんでした (a number
+    counted only after 「どの回を予約しますか？」), and 「1ばん」 the same in hiragana."""
+    add_session(app, days=3)
+    second = add_session(app, days=5, title="写真の送り方")
+    resident.say("予約したい")
+    assert "予約しました" in resident.say(typed).text
+    with app.extensions["navi"].sessions() as db:
+        assert db.get(ClassSession, second.id).reserved == 1
+
+
+def test_the_first_one_typed_after_asking_to_book_in_english_books_it(english_resident, app):
+    """ "the first one" after "I want to book a class" got the schedule again."""
+    add_session(app, days=3)
+    add_session(app, days=5)
+    english_resident.say("I want to book a class")
+    assert "You are booked" in english_resident.say("the first one").text
