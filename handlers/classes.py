@@ -529,7 +529,9 @@ NOT_A_NAME = re.compile(
     r"|何時|どこ(で|に|へ|から|まで)|いつ(から|まで)"
     r"|(まで|教えて|おしえて|ください|下さい|したい|知りたい|ほしい|欲しい)[。.!！]*$"
     # (a question word and two more words: "Will Smith" and "Do Van An" are names)
-    r"|^(what|when|where|how|why|which)\s+\S+\s+\S+",
+    r"|^(what|when|where|how|why|which)\s+\S+\s+\S+"
+    # (a word for stopping, which a probe saw booked as the name "stop")
+    r"|^(stop|quit|exit)\b",
     re.IGNORECASE,
 )
 KANA = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\s]+$")  # hiragana, katakana, ー, ・, spaces
@@ -572,6 +574,11 @@ def take_name(turn: Turn) -> list[dict]:
     session_id = data.get("session")
     if not isinstance(session_id, int):
         return session_closed(turn)
+    if turn.content.words.yes_or_no(turn.normalized) is False:
+        # 「やっぱりやめる」, "never mind" (words.yaml decline): no name, the booking stops as
+        # やめる stops it — it was booked with 「やっぱりやめる」 as the name's furigana
+        turn.forget()
+        return with_menu(turn, turn.ui("reset_done"))
     plain = unicodedata.normalize("NFKC", turn.text)  # full-width digits and spaces made plain
     typed = " ".join(plain.split())
     if "name" not in data:

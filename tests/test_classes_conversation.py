@@ -1314,3 +1314,26 @@ def test_the_first_one_typed_after_asking_to_book_in_english_books_it(english_re
     add_session(app, days=5)
     english_resident.say("I want to book a class")
     assert "You are booked" in english_resident.say("the first one").text
+
+
+@pytest.mark.parametrize("step", ["name", "furigana"])
+def test_changing_ones_mind_at_the_name_question_books_nothing(resident, app, step):
+    """「やっぱりやめる」 typed to the furigana question was booked as the furigana
+    (板橋花子(やっぱりやめる)), and typed to the name question was taken as the name."""
+    add_session(app, asks_name=True)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    if step == "furigana":
+        resident.say("板橋花子")
+    reply = resident.say("やっぱりやめる")
+    assert "予約しました" not in reply.text and "ふりがな" not in reply.text
+    assert statuses(app) == {}
+    assert "予約しました" not in resident.say("いたばしはなこ").text
+
+
+def test_stop_typed_to_the_name_question_is_not_booked_as_a_name(english_resident, app):
+    add_session(app, asks_name=True)
+    english_resident.say("When are the smartphone classes?")
+    english_resident.tap("Book")
+    assert "You are booked" not in english_resident.say("stop").text
+    assert statuses(app) == {}
