@@ -49,6 +49,7 @@ from bot.classes.cards import (
 )
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
+from bot.conversation.understanding import YES_OR_NO
 from bot.core.content import Content
 from bot.core.days import day_named, hour_named, names_a_day
 from bot.core.models import ClassSession, Reservation
@@ -95,7 +96,7 @@ BARE_NUMBER = re.compile(
 @router.intent("smartphone_class")
 def explain_smartphone_classes(turn: Turn) -> list[dict]:
     """A booking follow-up to the sessions just shown, else the sub-question's answer."""
-    cancelling = cancel_answered(turn)
+    cancelling = cancel_answered(turn) or cancel_offered(turn)
     if cancelling is not None:
         return cancelling
     if cannot_come(turn):
@@ -615,7 +616,12 @@ def show_my_reservations(turn: Turn, entry) -> list[dict]:
         return [none, *answer_entry(turn, entry)]
     cards = [booking_card(turn, reservation) for reservation in mine[:12]]
     carousel = messages.carousel(turn.ui("my_reservations_alt"), [c["contents"] for c in cards])
-    return answer_entry(turn, entry, extra=[carousel])
+    answered = answer_entry(turn, entry, extra=[carousel])
+    if entry.key == "cancel" and len(mine) == 1:
+        # 「はい」 typed next (rather than its 予約を取り消す) asks 「この予約を取り消しますか？」
+        # about it (cancel_offered): it got 「わかりました」 and cancelled nothing
+        turn.remember(INTENT, entry.key, reservation=mine[0].id, **{YES_OR_NO: ONE_TO_CANCEL})
+    return answered
 
 
 def booking_card(turn: Turn, reservation: Reservation) -> dict:
@@ -666,6 +672,7 @@ def ask_to_cancel(turn: Turn, reservation: Reservation) -> list[dict]:
 
 
 CANCEL_ASKED = "cancel_ask"
+ONE_TO_CANCEL = "one_to_cancel"  # under YES_OR_NO: the cancel answer showed one booking
 
 
 def cannot_come(turn: Turn) -> bool:
@@ -723,6 +730,26 @@ def other_days(turn: Turn, named: tuple[int | None, int]) -> list[dict]:
     )
     turn.remember(INTENT, "schedule", session_ids=[s.id for s in others])
     return [note, carousel]
+
+
+def cancel_offered(turn: Turn) -> list[dict] | None:
+    """「はい」 or 「いいえ」 typed right after 「キャンセルしたい」 showed the one booking held:
+    yes asks whether to cancel it (never cancelled on a word the bot did not ask for), no
+    keeps it; None for anything else."""
+    context = turn.context
+    data = (context.data or {}) if context is not None else {}
+    if context is None or context.intent != INTENT or data.get(YES_OR_NO) != ONE_TO_CANCEL:
+        return None
+    answer = turn.content.words.yes_or_no(turn.normalized)
+    reservation_id = data.get("reservation")
+    if answer is None or not isinstance(reservation_id, int):
+        return None
+    reservation = turn.services.db.get(Reservation, reservation_id)
+    if reservation is None or reservation.follower_id != turn.follower.id:
+        return booking_not_found(turn)
+    if reservation.status not in reservations.ACTIVE:
+        return booking_not_found(turn)
+    return ask_to_cancel(turn, reservation) if answer else kept(turn)
 
 
 def cancel_answered(turn: Turn) -> list[dict] | None:

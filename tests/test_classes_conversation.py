@@ -1337,3 +1337,31 @@ def test_stop_typed_to_the_name_question_is_not_booked_as_a_name(english_residen
     english_resident.tap("Book")
     assert "You are booked" not in english_resident.say("stop").text
     assert statuses(app) == {}
+
+
+@pytest.mark.parametrize(
+    ("words", "yes", "no"),
+    [("キャンセルしたい", "はい", "いいえ"), ("予約を取り消したい", "お願いします", "いいえ")],
+)
+def test_yes_typed_after_asking_to_cancel_the_one_booking_asks_then_cancels(
+    resident, app, words, yes, no
+):
+    """「キャンセルしたい」 showed the one booking; 「はい」 typed next got 「わかりました」 and
+    cancelled nothing, which a resident reads as done."""
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.say(words)
+    assert "取り消しますか" in resident.say(yes).text
+    assert statuses(app) == {resident.user_id: "reserved"}
+    assert "取り消しました" in resident.say(yes).text
+    assert statuses(app) == {resident.user_id: "cancelled"}
+
+
+def test_no_typed_after_asking_to_cancel_the_one_booking_keeps_it(resident, app):
+    add_session(app)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    resident.say("キャンセルしたい")
+    assert "そのまま" in resident.say("いいえ").text
+    assert statuses(app) == {resident.user_id: "reserved"}
