@@ -101,8 +101,11 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
         return cancelling
     if cannot_come(turn):
         return cannot_come_that_day(turn)
-    entry = turn.pick(INTENT)
     shown = sessions_shown(turn)
+    said = turn.content.words.yes_or_no(turn.normalized) if shown and asked_which(turn) else None
+    if said is not None:
+        return which_answered(turn, shown, said)
+    entry = turn.pick(INTENT)
     if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
         return book_from_context(turn, shown)
     if shown and picks_a_day(turn, entry):
@@ -484,6 +487,17 @@ def book_in_words(turn: Turn, session_id: int) -> list[dict]:
         turn.remember(INTENT, CHOOSE, session_ids=[session_id])
         return [messages.with_quick_replies(card, menu_actions(turn))]
     return book(turn, session_id)
+
+
+def which_answered(turn: Turn, shown: list[int], yes: bool) -> list[dict]:
+    """「はい」 or 「いいえ」 typed alone where the bot asked which session to book (the schedule
+    for 「予約したい」, a full session offered its waiting list): they got 相談会と教室の違い.
+    Yes with one session shown books it (a full one: its waiting list, as the offer's button
+    does), with several asks which; no books nothing and goes back to the menu."""
+    if not yes:
+        turn.forget()
+        return with_menu(turn, turn.ui("reset_done"))
+    return book(turn, shown[0]) if len(shown) == 1 else ask_which(turn, shown)
 
 
 def ask_which(turn: Turn, shown: list[int], note: str | None = None) -> list[dict]:

@@ -1365,3 +1365,33 @@ def test_no_typed_after_asking_to_cancel_the_one_booking_keeps_it(resident, app)
     resident.say("キャンセルしたい")
     assert "そのまま" in resident.say("いいえ").text
     assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_yes_or_no_to_the_booking_schedule_asks_which_or_stops(resident, app):
+    """「はい」 typed after the schedule shown for 「予約したい」 (which asks which session) got
+    相談会と教室の違い; with two sessions it now asks which, and 「いいえ」 books nothing."""
+    add_session(app)
+    add_session(app, days=4)
+    resident.say("予約したい")
+    reply = resident.say("はい")
+    assert "どの回を予約しますか" in reply.text and "相談会と教室の違い" not in reply.text
+    assert statuses(app) == {}
+    resident.say("予約したい")
+    reply = resident.say("いいえ")
+    assert "最初のメニューに戻りました" in reply.text and statuses(app) == {}
+
+
+def test_yes_to_a_full_sessions_offer_puts_the_resident_on_its_waiting_list(
+    resident, neighbour, app
+):
+    """「はい」 after 「この回は満席です。キャンセル待ちに登録すると…」 got 相談会と教室の違い:
+    it now does what the offer's button does."""
+    add_session(app, capacity=1)
+    neighbour.say("スマホ教室はいつありますか")
+    neighbour.tap("予約する")
+    resident.say("予約したい")
+    offer = resident.say("1番")
+    assert "満席です" in offer.text
+    reply = resident.say("はい")
+    assert "キャンセル待ちに登録しました" in reply.text
+    assert statuses(app)[resident.user_id] == "waitlisted"
