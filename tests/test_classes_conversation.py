@@ -1395,3 +1395,39 @@ def test_yes_to_a_full_sessions_offer_puts_the_resident_on_its_waiting_list(
     reply = resident.say("はい")
     assert "キャンセル待ちに登録しました" in reply.text
     assert statuses(app)[resident.user_id] == "waitlisted"
+
+
+@pytest.mark.parametrize(
+    ("english", "words"),
+    [
+        (False, "{day}日の予約をキャンセル"),
+        (False, "{day}日の予約を取り消したい"),
+        (True, "cancel my booking on the {day}th"),
+    ],
+)
+def test_cancelling_a_days_booking_in_words_asks_to_cancel_it(
+    resident, english_resident, app, english, words
+):
+    """「8日の予約をキャンセル」 showed that day's session to book (「この日の回です。予約する
+    ときは…」) and 「はい」 then got わかりました; it now asks to cancel that day's booking, as
+    「8日は行けなくなった」 does."""
+    session = add_session(app)
+    someone = english_resident if english else resident
+    someone.follow()
+    someone.say("I want to book" if english else "予約したい")
+    someone.say("1" if english else "1番")
+    day = session.starts_at.astimezone(dt.timezone(dt.timedelta(hours=9))).day
+    reply = someone.say(words.format(day=day))
+    assert ("Cancel this booking?" if english else "この予約を取り消しますか") in reply.text
+    someone.say("yes" if english else "はい")
+    assert statuses(app)[someone.user_id] == "cancelled"
+
+
+def test_cancelling_in_hiragana_with_a_space_shows_the_booking_to_cancel(resident, app):
+    """「よやくを けしたい」 got the schedule to book from."""
+    add_session(app)
+    resident.follow()
+    resident.say("予約したい")
+    resident.say("1番")
+    reply = resident.say("よやくを けしたい")
+    assert "予約している回の一覧" in reply.text
