@@ -758,10 +758,8 @@ def cancel_offered(turn: Turn) -> list[dict] | None:
     reservation_id = data.get("reservation")
     if answer is None or not isinstance(reservation_id, int):
         return None
-    reservation = turn.services.db.get(Reservation, reservation_id)
-    if reservation is None or reservation.follower_id != turn.follower.id:
-        return booking_not_found(turn)
-    if reservation.status not in reservations.ACTIVE:
+    reservation = active_of_theirs(turn, reservation_id)
+    if reservation is None:
         return booking_not_found(turn)
     return ask_to_cancel(turn, reservation) if answer else kept(turn)
 
@@ -857,7 +855,12 @@ def holds(turn: Turn, session_id: int) -> bool:
 def own_reservation(turn: Turn) -> Reservation | None:
     """The active reservation named by the postback, if it is the resident's own."""
     reservation_id = int_param(turn, "reservation")
-    reservation = turn.services.db.get(Reservation, reservation_id) if reservation_id else None
+    return active_of_theirs(turn, reservation_id) if reservation_id else None
+
+
+def active_of_theirs(turn: Turn, reservation_id: int) -> Reservation | None:
+    """The reservation with this id, if it is the resident's own and still active."""
+    reservation = turn.services.db.get(Reservation, reservation_id)
     if reservation is None or reservation.follower_id != turn.follower.id:
         return None
     turn.services.db.refresh(reservation)
