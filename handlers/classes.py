@@ -55,7 +55,15 @@ from bot.core.days import day_named, hour_named, names_a_day
 from bot.core.models import ClassSession, Reservation
 from bot.line import messages
 from bot.line.postback import Postback
-from handlers.common import CACHED, Same, content_card, menu_actions, menu_buttons, tell_promoted
+from handlers.common import (
+    CACHED,
+    Same,
+    back_to_menu,
+    content_card,
+    menu_actions,
+    menu_buttons,
+    tell_promoted,
+)
 
 router = TopicRouter("classes")
 
@@ -495,8 +503,7 @@ def which_answered(turn: Turn, shown: list[int], yes: bool) -> list[dict]:
     Yes with one session shown books it (a full one: its waiting list, as the offer's button
     does), with several asks which; no books nothing and goes back to the menu."""
     if not yes:
-        turn.forget()
-        return with_menu(turn, turn.ui("reset_done"))
+        return back_to_menu(turn)
     return book(turn, shown[0]) if len(shown) == 1 else ask_which(turn, shown)
 
 
@@ -592,8 +599,7 @@ def take_name(turn: Turn) -> list[dict]:
     if turn.content.words.yes_or_no(turn.normalized) is False:
         # 「やっぱりやめる」, "never mind" (words.yaml decline): no name, the booking stops as
         # やめる stops it — it was booked with 「やっぱりやめる」 as the name's furigana
-        turn.forget()
-        return with_menu(turn, turn.ui("reset_done"))
+        return back_to_menu(turn)
     plain = unicodedata.normalize("NFKC", turn.text)  # full-width digits and spaces made plain
     typed = " ".join(plain.split())
     if "name" not in data:

@@ -125,6 +125,12 @@ def with_menu(turn: Turn, text: str) -> list[dict]:
     return [messages.with_quick_replies(messages.text(text), menu_actions(turn))]
 
 
+def back_to_menu(turn: Turn) -> list[dict]:
+    """The last topic forgotten, and the menu (「メニュー」, or stopping a booking midway)."""
+    turn.forget()
+    return with_menu(turn, turn.ui("reset_done"))
+
+
 def help_lines_card(turn: Turn, title: str, text: str, lines: list[SafetyAnswerLine]) -> dict:
     """Warm words, then each help line with its number and hours and a button that dials it,
     then where the lines were checked (the crisis answer, and the lines beside a desk)."""

@@ -15,7 +15,14 @@ from bot.core.directory import Area
 from bot.core.models import UnansweredQuestion
 from bot.line import messages
 from bot.line.postback import Postback
-from handlers.common import answer_entry, answer_topic, help_lines_card, menu_actions, with_menu
+from handlers.common import (
+    answer_entry,
+    answer_topic,
+    back_to_menu,
+    help_lines_card,
+    menu_actions,
+    with_menu,
+)
 
 router = TopicRouter("conversation")
 
@@ -98,8 +105,7 @@ def say_there_is_no_more(turn: Turn) -> list[dict]:
 @router.action("menu")
 def show_menu(turn: Turn) -> list[dict]:
     """Back to the start ("メニュー", "キャンセル")."""
-    turn.forget()
-    return with_menu(turn, turn.ui("reset_done"))
+    return back_to_menu(turn)
 
 
 @router.action("entry")
