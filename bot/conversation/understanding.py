@@ -209,7 +209,7 @@ def understand(
             return Understanding("unknown", "ask", options=hours)
         # a service guessed by the details model alone (none of its phrases in the message)
         # yields to an answer of ours the message names ("I need a tax certificate")
-        guessed = area is not None and area.area not in content.matched("unknown", normalized)
+        guessed = area is not None and _named_by_its_phrases(area, normalized, content) is None
         named = _named_in_one_topic(route, normalized, chooser) if guessed or not area else None
         if named is not None:
             return Understanding(named[0], "routed", entry=named[1])
@@ -328,14 +328,21 @@ def _another_service_named(route: Route, normalized: str, chooser: Chooser) -> A
     if route.intent in (SETTINGS_INTENT, "contact") or not named_by:
         return None
     content = chooser.content
-    area = chooser.area(normalized)
-    if area is None or area.area not in content.matched("unknown", normalized):
+    area = _named_by_its_phrases(chooser.area(normalized), normalized, content)
+    if area is None:
         return None
     if named_by & set(concepts(fold(normalized))):
         rest = _without_phrases(normalized, area.words())
         if named_by & set(concepts(fold(rest))) or content.matched(route.intent, rest):
             return None
     return area
+
+
+def _named_by_its_phrases(area: Area | None, normalized: str, content: Content) -> Area | None:
+    """The ward service the details model found, if one of its own directory phrases is in the
+    message; None when it was only guessed (or none was found)."""
+    named = area is not None and area.area in content.matched("unknown", normalized)
+    return area if named else None
 
 
 def _only_the_last_answer_offered(
@@ -366,8 +373,8 @@ def _its_desk_asked_for(route: Route, normalized: str, chooser: Chooser) -> Area
     if route.intent != "contact":
         return None
     content = chooser.content
-    area = chooser.area(normalized)
-    if area is None or area.area not in content.matched("unknown", normalized):
+    area = _named_by_its_phrases(chooser.area(normalized), normalized, content)
+    if area is None:
         return None
     named = " ".join(w for w in area.words() if phrase_matcher(w)(normalized))
     return None if content.matched("contact", named) else area
