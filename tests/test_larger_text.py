@@ -47,6 +47,16 @@ def choose(someone, lang: str, *, larger: bool):
     )
 
 
+def assert_the_way_back_works(someone, app, lang: str, reply) -> None:
+    """The reply's first button goes back to normal text, and tapping it does so."""
+    button = CONTENT.ui("large_text_off_button", lang)
+    assert reply.labels[0] == button
+    assert CONTENT.ui("large_text_off_done", lang) in someone.tap(button).text
+    with app.extensions["navi"].sessions() as db:
+        follower = db.scalar(select(Follower).where(Follower.line_user_id == someone.user_id))
+        assert follower.large_text is False
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_resident_who_chooses_larger_text_gets_larger_cards(resident, english_resident, lang):
     someone = english_resident if lang == "en" else resident
@@ -183,12 +193,7 @@ def test_asking_for_normal_text_again_in_words_offers_the_way_back(
     reply = someone.say(words)
     assert CONTENT.entry("notification_settings", "text_size", lang).title in reply.text
     assert CONTENT.ui("large_text_status_on", lang) in reply.text
-    button = CONTENT.ui("large_text_off_button", lang)
-    assert reply.labels[0] == button
-    assert CONTENT.ui("large_text_off_done", lang) in someone.tap(button).text
-    with app.extensions["navi"].sessions() as db:
-        follower = db.scalar(select(Follower).where(Follower.line_user_id == someone.user_id))
-        assert follower.large_text is False
+    assert_the_way_back_works(someone, app, lang, reply)
 
 
 @pytest.mark.parametrize(
@@ -212,12 +217,7 @@ def test_undo_right_after_the_text_size_answer_offers_the_way_back(
     someone.tap(CONTENT.ui("large_text_on_button", lang))
     reply = someone.say(undo)
     assert CONTENT.entry("notification_settings", "text_size", lang).title in reply.text
-    button = CONTENT.ui("large_text_off_button", lang)
-    assert reply.labels[0] == button
-    assert CONTENT.ui("large_text_off_done", lang) in someone.tap(button).text
-    with app.extensions["navi"].sessions() as db:
-        follower = db.scalar(select(Follower).where(Follower.line_user_id == someone.user_id))
-        assert follower.large_text is False
+    assert_the_way_back_works(someone, app, lang, reply)
 
 
 def test_undo_after_another_answer_is_not_read_as_the_text_size(resident):
