@@ -63,6 +63,7 @@ from handlers.common import (
     menu_actions,
     menu_buttons,
     tell_promoted,
+    with_menu,
 )
 
 router = TopicRouter("classes")
@@ -914,11 +915,6 @@ def _class_actions(content: Content, lang: str, keys: tuple[str, ...]) -> tuple[
         for key in keys
     ]
     return (*topic, *menu_buttons(content, lang, INTENT))
-
-
-def with_menu(turn: Turn, text: str) -> list[dict]:
-    """A text with the topics as quick replies."""
-    return [messages.with_quick_replies(messages.text(text), menu_actions(turn))]
 
 
 def cancel_button(turn: Turn, reservation: Reservation) -> dict:
