@@ -173,6 +173,28 @@ def test_losing_heart_or_sleep_gets_the_same_two_cards(resident, text):
     assert "こころの健康" in reply.text and "tel:0120279338" in card_uris(reply)
 
 
+@pytest.mark.parametrize(
+    "text", ["不安で眠れない", "仕事のストレスがひどい", "ひとり暮らしで孤独を感じる"]
+)
+def test_worry_stress_or_loneliness_gets_the_same_two_cards(resident, app, text):
+    """「不安で眠れない」, 「仕事のストレスがひどい」 and 「ひとり暮らしで孤独を感じる」 got
+    お答えできませんでした: a resident who names a worry that keeps them awake, stress or
+    loneliness gets the health and welfare centres and a line that listens, and nothing of
+    what they wrote is kept as an unanswered question."""
+    reply = resident.say(text)
+    assert "こころの健康" in reply.text and "お答えできませんでした" not in reply.text
+    assert "tel:0120279338" in card_uris(reply)
+    assert unanswered(app) == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm so stressed about work", "Is there support for stress and anxiety?"]
+)
+def test_stress_or_anxiety_in_english_gets_the_health_centres_too(english_resident, text):
+    reply = english_resident.say(text)
+    assert "Mental health" in reply.text and "tel:0120279338" in card_uris(reply)
+
+
 @pytest.mark.parametrize("text", ["赤ちゃんが夜眠れない", "娘が夜眠れないと言っている"])
 def test_a_childs_sleep_is_no_crisis(resident, text):
     """「赤ちゃんが夜眠れない」 got the child-abuse lines (189) instead of an answer (the model
