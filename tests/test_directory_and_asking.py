@@ -163,6 +163,8 @@ def test_feeling_low_in_english_and_plain_japanese_gets_the_line_in_that_languag
         db.commit()
     reply = resident.say("こころ の そうだん を したい")
     assert "はなしを きいて くれる 電話" in reply.text and "tel:0120279338" in card_uris(reply)
+    reply = resident.say("ふあんで ねむれません")
+    assert "はなしを きいて くれる 電話" in reply.text and "tel:0120279338" in card_uris(reply)
 
 
 @pytest.mark.parametrize("text", ["やる気がなくなった", "最近眠れない"])
@@ -174,7 +176,16 @@ def test_losing_heart_or_sleep_gets_the_same_two_cards(resident, text):
 
 
 @pytest.mark.parametrize(
-    "text", ["不安で眠れない", "仕事のストレスがひどい", "ひとり暮らしで孤独を感じる"]
+    "text",
+    [
+        "不安で眠れない",
+        "ふあんでねむれない",
+        "仕事のストレスがひどい",
+        "しごとのすとれすがつらい",
+        "ひとり暮らしで孤独を感じる",
+        "ひとりでさみしい",
+        "最近ずっと不安です",
+    ],
 )
 def test_worry_stress_or_loneliness_gets_the_same_two_cards(resident, app, text):
     """「不安で眠れない」, 「仕事のストレスがひどい」 and 「ひとり暮らしで孤独を感じる」 got
