@@ -61,6 +61,13 @@ Sets (data/README.md says how they were written):
              misses in the same words, 40 % English; never trained on, never used to tune, its
              mistakes never read: a sixth fresh measure since the twentieth round.
 
+- [other tune], [other tune2] data/other_languages_safety_tune.jsonl, …_tune2.jsonl: crises and
+             near misses in Chinese, Korean, Vietnamese, Nepali, Tagalog, Portuguese and Spanish,
+             each by its own author (no pattern read); content/safety_other_languages.yaml was
+             tuned on both.
+- [other held-out] data/other_languages_safety_heldout.jsonl: a third author's, written the same
+             way; never used to tune, its mistakes never read.
+
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
 out while working on the check, so their figures are read once, at the end.
 
@@ -115,6 +122,10 @@ SETS = {
     "tune24": ROOT / "data" / "safety_tune24.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
+    # Languages the bot does not answer in (content/safety_other_languages.yaml)
+    "other tune": ROOT / "data" / "other_languages_safety_tune.jsonl",
+    "other tune2": ROOT / "data" / "other_languages_safety_tune2.jsonl",
+    "other held-out": ROOT / "data" / "other_languages_safety_heldout.jsonl",
 }
 
 # The peer: what a first keyword table would hold, one line a category.
@@ -146,7 +157,9 @@ def score(rows: list[dict], check) -> dict:
     message is checked once; the figures are counted from those answers."""
     answers = [(r, check(r["text"])) for r in rows]
     out: dict = {}
-    for lang in (None, "ja", "en"):
+    written = {r["lang"] for r in rows}
+    ordered = [lang for lang in ("ja", "en") if lang in written] + sorted(written - {"ja", "en"})
+    for lang in (None, *ordered):
         part = [(r, c) for r, c in answers if lang is None or r["lang"] == lang]
         crises = [(r, c) for r, c in part if r["category"] != "none"]
         near = [(r, c) for r, c in part if r["category"] == "none"]
@@ -167,8 +180,9 @@ def score(rows: list[dict], check) -> dict:
 
 def show(name: str, label: str, figures: dict) -> None:
     """One line per language, then recall by category."""
-    for lang in ("all", "ja", "en"):
-        f = figures[lang]
+    for lang, f in figures.items():
+        if lang == "by_category":
+            continue
         print(
             f"  {label:<14} [{name}] {lang:<3} recall {f['recall']:.3f} of {f['crises']:>3}"
             f"   right lines {f['category']:.3f}   false alarms {f['fp']:.3f} of {f['near']:>3}"
@@ -196,7 +210,9 @@ def main() -> int:
     safety = load_safety()
     load_ms = (time.perf_counter() - started) * 1000
 
-    patterns_only = SafetyCheck(safety._content, safety._lines_file, model=None)
+    patterns_only = SafetyCheck(
+        safety._content, safety._lines_file, model=None, others=safety.other_languages
+    )
 
     def ours(text: str) -> str | None:
         crisis = safety.check(text)

@@ -29,6 +29,7 @@ SNAPSHOT = ROOT / "tests" / "data" / "safety_outcomes.json"
 # What decides the outcomes: the patterns, the model, and the folding they share.
 INPUTS = (
     *sorted((ROOT / "content").glob("*/safety.yaml")),
+    ROOT / "content" / "safety_other_languages.yaml",
     ROOT / "bot" / "conversation" / "safety" / "model.json",
 )
 

@@ -40,6 +40,8 @@ from bot.core.content_files import ContentError, content_root, read_model
 from bot.core.text import without_pictographs_around
 
 _LATIN = re.compile(r"[a-z]")
+# Hiragana (fold turns katakana into it): a message with any is Japanese.
+_KANA = re.compile("[\u3041-\u309f]")
 MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
 
 
@@ -159,15 +161,46 @@ class SafetyContent(BaseModel):
             ("menu_words", self.menu_words),
         ]
         for where, patterns in checked:
-            for pattern in patterns:
-                if any(ord(c) < 32 for c in pattern):
-                    # "\b" in a double-quoted YAML string is a backspace, not a word boundary.
-                    raise ValueError(f"{where}: {pattern!r}: control character (write \\\\b)")
-                try:
-                    re.compile(fold(pattern))
-                except re.error as exc:
-                    raise ValueError(f"{where}: {pattern!r}: {exc}") from exc
+            _check_patterns(where, patterns)
         return self
+
+
+def _check_patterns(where: str, patterns: list[str]) -> None:
+    """Each pattern compiles once folded, and holds no control character."""
+    for pattern in patterns:
+        if any(ord(c) < 32 for c in pattern):
+            # "\b" in a double-quoted YAML string is a backspace, not a word boundary.
+            raise ValueError(f"{where}: {pattern!r}: control character (write \\\\b)")
+        try:
+            re.compile(fold(pattern))
+        except re.error as exc:
+            raise ValueError(f"{where}: {pattern!r}: {exc}") from exc
+
+
+class OtherLanguage(BaseModel):
+    """Crisis words of one language the bot does not answer in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    latin: bool = False  # written in Latin letters (else: read only messages without kana)
+    detect: dict[str, list[str]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> OtherLanguage:
+        unknown = set(self.detect) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(unknown)}")
+        for category, patterns in self.detect.items():
+            _check_patterns(category, patterns)
+        return self
+
+
+class OtherLanguages(BaseModel):
+    """``content/safety_other_languages.yaml``: crisis words in languages residents write
+    and the bot does not answer in (the answer is in languages.yaml's `answer_in`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    languages: dict[str, OtherLanguage] = {}
 
 
 # -- the check --------------------------------------------------------------------------------
@@ -178,7 +211,9 @@ class Crisis:
     """What the check found: the category, and the language its words were in."""
 
     category: str
-    language: str  # "ja" or "en": the patterns that matched
+    # "ja" or "en": the patterns that matched; for words of a language the bot does not
+    # answer in (safety_other_languages.yaml), the language it answers such messages in
+    language: str
     # The model saw it less surely (model.py, `beside`): the help lines come first and the
     # question the message may also ask is answered after them.
     beside_answer: bool = False
@@ -204,8 +239,15 @@ class SafetyCheck:
         lines: HelpLines,
         model: SafetyModel | None = None,
         languages: LanguageCatalogue | None = None,
+        others: OtherLanguages | None = None,
     ):
         self.languages = languages or load_languages()
+        self.other_languages = others
+        # Crisis words of languages the bot does not answer in: (Latin letters?, their sieve)
+        self._others = [
+            (other.latin, Sieve({c: _compiled(other.detect.get(c, [])) for c in CATEGORIES}))
+            for other in (others.languages.values() if others else [])
+        ]
         self._content = by_lang
         self._lines_file = lines
         self._model = model
@@ -273,6 +315,8 @@ class SafetyCheck:
         reading = [lang for lang in self._triggers if self._reads(lang, words)]
         decided = self._decide(folded, pieces, words, word_pieces, reading)
         asked = self._asked_for(words, word_pieces, reading)
+        if asked is None and decided is None:
+            return self._in_another_language(words, word_pieces)
         if asked is None or decided is None:
             return decided or asked
         return min((decided, asked), key=_urgency)  # a fire beside a DV hotline asked for
@@ -321,6 +365,25 @@ class SafetyCheck:
         if self._turns_down_this_account(said, said_pieces, reading):
             return None
         return Crisis(seen, self._written_in(folded), beside_answer=beside)
+
+    def _in_another_language(self, said: str, pieces: set[str]) -> Crisis | None:
+        """The crisis a message in a language the bot does not answer in expresses (「我想死」,
+        "quiero morir"), answered in `answer_in`: these got the note that this LINE answers
+        only in Japanese and English. Only for what the Japanese and English check left, and
+        the other scripts' words only in a message without kana (a Japanese one). The router
+        is not asked which language it is: it reads short Chinese as Japanese (「着火了！」) and
+        Portuguese with "na" and "do" as English."""
+        found: list[Crisis] = []
+        answer_in = self.languages.answer_in or self.languages.default
+        for latin, triggers in self._others:
+            if latin and _LATIN.search(said) is None:
+                continue
+            if not latin and (said.isascii() or _KANA.search(said)):
+                continue
+            matched = triggers.found(said, pieces)
+            if matched:
+                found.append(Crisis(matched[0], answer_in))
+        return min(found, key=_urgency) if found else None
 
     def _asked_for(self, folded: str, pieces: set[str], reading: list[str]) -> Crisis | None:
         """The lines a message asks for (asks_for_lines), unless it asks for them for someone
@@ -511,4 +574,8 @@ def _load_safety(root: pathlib.Path) -> SafetyCheck:
     for language in languages.languages:
         if language.complete and not by_lang[language.code].detect:
             raise ContentError(f"{root / language.code / 'safety.yaml'}: detect: no patterns")
-    return SafetyCheck(by_lang, lines, SafetyModel.load(), languages)
+    others_path = root / "safety_other_languages.yaml"
+    others = None
+    if others_path.exists():
+        others = read_model(others_path, OtherLanguages, "'languages'")
+    return SafetyCheck(by_lang, lines, SafetyModel.load(), languages, others)
