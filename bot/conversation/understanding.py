@@ -55,6 +55,11 @@ ACKNOWLEDGED = "acknowledged"
 # them, so it is a follow-up of theirs, not 「お答えできませんでした」.
 SESSIONS_SHOWN = "session_ids"
 SETTINGS_INTENT = "notification_settings"
+# The router's concepts of a phone or LINE (スマホ, iPhone, LINE) and of its everyday uses
+# (写真を送る, ビデオ通話): what the classes teach, when a resident asks to learn it …
+PHONE_CONCEPTS = {"smartphone", "phone_skill"}
+# … unless it is another kind of class (パソコン, 英会話) or a phone shop's work (修理, 機種変).
+NOT_OUR_LESSONS = {"oos_class", "oos_phone_shop"}
 # Routes under which a message may still name a 受信設定 entry with its switching (words.yaml
 # about_settings): the classes (教室の前日のリマインダー), no topic, and the contacts, whose 連絡
 # is also the bot's message the day before a class (「前日に連絡ありますか」).
@@ -151,6 +156,10 @@ def understand(
         # 「LINEのトーク履歴が消えた」: the resident's own LINE app; the consultation helps with it
         entry = chooser.rank(SCHEDULE_INTENT, normalized)[0][0]
         return Understanding(SCHEDULE_INTENT, "routed", entry=entry)
+    if route.intent == "unknown" and _wants_to_learn_a_phone(route, normalized, chooser):
+        # 「スマホのべんきょうがしたい」: the classes and consultations teach one the phone
+        entry = chooser.rank(SCHEDULE_INTENT, normalized)[0][0]
+        return Understanding(SCHEDULE_INTENT, "routed", entry=entry)
     if alone(normalized) in words.more:
         if _has_a_next_page(context):
             assert context is not None
@@ -218,7 +227,7 @@ def understand(
     close = entries_to_ask(route.intent, ranked) or erasing_unasked(
         route, ranked, normalized, chooser
     )
-    if close:
+    if close and not _wants_to_learn_a_phone(route, normalized, chooser):
         # an erasing answer the message does not ask for is offered as the overview (`offered`)
         sure = dict(ranked)
         shown = (offered(route.intent, k, sure[k], normalized, chooser) for k in close)
@@ -298,6 +307,26 @@ def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
     for word in words.phone_changed:
         rest = rest.replace(word, " ")
     return not content.matched(SETTINGS_INTENT, rest)
+
+
+def _wants_to_learn_a_phone(route: Route, normalized: str, chooser: Chooser) -> bool:
+    """Whether a message no topic fits, or one about the classes, asks to be taught to use a
+    phone or LINE (the router's concepts of them, and words.yaml learn): the classes and
+    consultations answer it (their best answer, not "which of these?"). 「スマホのべんきょうが
+    したい」 (no topic, 0.26 the classes) got 「お答えできませんでした」, 「スマホの勉強がしたい」
+    was asked back with the classes alone, and 「LINEの使い方を習いたい」 which of two of their
+    answers. Not another kind of class
+    (パソコン, 英会話: oos_class), a phone shop's work (修理, 機種変: oos_phone_shop), nor a
+    ward service named by its own directory phrases."""
+    if route.intent not in ("unknown", SCHEDULE_INTENT):
+        return False
+    if not _says(normalized, chooser.content.words.learn):
+        return False  # most messages: the concepts below are not needed
+    named = set(concepts(fold(normalized)))
+    if not named & PHONE_CONCEPTS or named & NOT_OUR_LESSONS:
+        return False
+    area = _named_by_its_phrases(chooser.area(normalized), normalized, chooser.content)
+    return area is None
 
 
 def _says(normalized: str, phrases: list[str]) -> bool:

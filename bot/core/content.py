@@ -227,6 +227,7 @@ WORD_LISTS = (
     "this_line",
     "line_app",
     "phone_changed",
+    "learn",
 )
 # Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
 # written): taken out before it is compared with switch_language, whose keys are without them.
@@ -294,6 +295,10 @@ class Words(BaseModel):
     # A new phone named (機種変更): its 変更 is no change of this LINE's settings, so a question
     # about moving LINE's chats to it is still one about the LINE app.
     phone_changed: list[str] = []
+    # Wanting to be taught (勉強, 習いたい, "learn"): with a phone or LINE named, in a message no
+    # topic fits or the classes' own, the smartphone classes and consultations (「スマホの
+    # べんきょうがしたい」 got 「お答えできませんでした」).
+    learn: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod

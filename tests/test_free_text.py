@@ -1,0 +1,38 @@
+"""Free text residents type that the bot misread: each test is what the resident sees."""
+
+from __future__ import annotations
+
+import pytest
+
+CLASS_TITLES = ("スマホ相談会・教室", "相談会と教室の違い", "スマホ相談会・教室の日程")
+COULD_NOT_ANSWER = "お答えできませんでした"
+ASKED_WHICH = "次のどれのことですか"
+
+
+def _about_the_classes(text: str) -> bool:
+    """Whether the reply's title is one of the smartphone classes' answers."""
+    return text.split("\n")[0].strip() in CLASS_TITLES
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "スマホのべんきょうがしたい",  # hiragana 勉強: routed to no topic (0.26 the classes)
+        "スマホの勉強がしたい",  # asked back with one button
+        "LINEの使い方を習いたい",  # asked back: the classes, or the consultation and the class
+        "スマホの使い方をおしえてほしい",
+        "すまほきょうしつ",
+    ],
+)
+def test_wanting_to_learn_the_phone_gets_the_smartphone_classes(resident, message):
+    reply = resident.say(message)
+    assert COULD_NOT_ANSWER not in reply.text
+    assert _about_the_classes(reply.text), reply.text[:80]
+
+
+@pytest.mark.parametrize(
+    "message", ["パソコンの勉強がしたい", "英会話を習いたい", "料理を習いたい"]
+)
+def test_learning_something_else_is_not_the_smartphone_classes(resident, message):
+    reply = resident.say(message)
+    assert not _about_the_classes(reply.text), reply.text[:80]
