@@ -36,7 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.conversation.choosing import Chooser  # noqa: E402
 from bot.conversation.router import INTENTS, load_details, load_router, normalize  # noqa: E402
-from bot.conversation.understanding import Understanding, understand  # noqa: E402
+from bot.conversation.understanding import (  # noqa: E402
+    Understanding,
+    route_typed,
+    understand,
+)
 from bot.core.content import load_content  # noqa: E402
 from bot.core.models import ConversationContext  # noqa: E402
 
@@ -96,8 +100,8 @@ def understanding_of(
     details model)."""
     content = load_content()
     chooser = Chooser(content, None if phrases_only else load_details())
-    route = load_router().route(text)
-    meant = understand(route, normalize(text), context, content, route.language, chooser)
+    route, normalized = route_typed(load_router().route, text, content.words)
+    meant = understand(route, normalized, context, content, route.language, chooser)
     return meant, route.confidence
 
 

@@ -36,3 +36,38 @@ def test_wanting_to_learn_the_phone_gets_the_smartphone_classes(resident, messag
 def test_learning_something_else_is_not_the_smartphone_classes(resident, message):
     reply = resident.say(message)
     assert not _about_the_classes(reply.text), reply.text[:80]
+
+
+def _title(reply) -> str:
+    return reply.text.split("\n")[0].strip()
+
+
+@pytest.mark.parametrize(
+    ("message", "titles"),
+    [
+        ("konbini de juminhyo", ("コンビニで証明書を取る",)),
+        ("mainanbaa kaado", ("マイナンバーカードのこと",)),
+        ("mai nanba kado no ansho bango wasureta", ("暗証番号を忘れた・ロックされた",)),
+        ("sumaho kyoushitsu", CLASS_TITLES),
+        ("inkan shoumei", ("コンビニで取れる証明書",)),
+        ("konbini de inkan shomei", ("コンビニで取れる証明書",)),
+        ("denshi shinsei", ("オンライン申請(電子申請)",)),
+        ("mainanbaa kaado nakushita", ("マイナンバーカードをなくしたとき",)),
+    ],
+)
+def test_ward_words_in_romaji_get_their_topics_answer(resident, message, titles):
+    """Residents without a Japanese keyboard: 「sumaho kyoushitsu」 got 「お答えできませんでした」,
+    「inkan shoumei」 the seal-registration desk, 「mainanbaa kaado」 a question back."""
+    reply = resident.say(message)
+    assert _title(reply) in titles, reply.text[:80]
+
+
+def test_romaji_is_answered_in_the_residents_own_language(english_resident):
+    reply = english_resident.say("sumaho kyoushitsu")
+    assert _title(reply) in ("Schedule", "Smartphone consultations and classes"), reply.text[:80]
+
+
+@pytest.mark.parametrize("message", ["my number card", "no", "juminhyo by post please"])
+def test_english_around_ward_words_is_still_read_as_english(english_resident, message):
+    reply = english_resident.say(message)
+    assert not any("\u3040" <= c <= "\u30ff" for c in _title(reply)), reply.text[:80]

@@ -26,7 +26,7 @@ from linebot.v3.webhooks import (
 from bot.conversation.choosing import Chooser
 from bot.conversation.registry import Registry
 from bot.conversation.replier import MAX_MESSAGES, user_of
-from bot.conversation.router import UNDETERMINED, detect_language, normalize
+from bot.conversation.router import UNDETERMINED, detect_language
 from bot.conversation.router.catalogue import CatalogueRouter
 from bot.conversation.safety import SafetyCheck
 from bot.conversation.turn import LastAnswer, Resident, Services, Turn
@@ -35,6 +35,7 @@ from bot.conversation.understanding import (
     NEXT_PAGE,
     NO_MORE,
     Understanding,
+    route_typed,
     understand,
 )
 from bot.conversation.unit_of_work import Outcome, UnitOfWork
@@ -206,9 +207,8 @@ class Answerer:
                 # as a name, not kept for staff as an unanswered question.
                 turn.keep_context()
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
-        normalized = normalize(text)
         self.refresh_models()
-        route = self.router.route(text)
+        route, normalized = route_typed(self.router.route, text, self.content.words)
         lang = languages.answer_language(resident.language, route.language)
         turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)
         turn.context = context
@@ -263,9 +263,8 @@ class Answerer:
         and nothing for a question the bot cannot answer, whose text would be kept for staff.
         Its turn is not the event's: what it would remember or push is dropped."""
         self.refresh_models()
-        route = self.router.route(text)
+        route, normalized = route_typed(self.router.route, text, self.content.words)
         lang = self.content.languages.answer_language(resident.language, route.language)
-        normalized = normalize(text)
         meant = understand(route, normalized, None, self.content, lang, self.chooser)
         if meant.intent in ("unknown", "") or meant.how == "command":
             return []

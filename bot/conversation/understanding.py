@@ -10,7 +10,7 @@ instead of answering, and with which answers, in bot/conversation/asking_back.py
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.conversation.asking_back import (
@@ -27,7 +27,7 @@ from bot.conversation.button_words import NAMES_IN_JAPANESE, button_named
 from bot.conversation.choosing import Chooser
 from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
-from bot.conversation.router.text import fold
+from bot.conversation.router.text import detect_language, fold, normalize
 from bot.conversation.turn import LastAnswer
 from bot.core.content import Content, SettingWords, Words, phrase_matcher
 from bot.core.days import names_a_day
@@ -234,6 +234,18 @@ def understand(
         options = tuple((route.intent, k) for k in dict.fromkeys(shown))
         return Understanding(route.intent, "ask", options=options)
     return Understanding(route.intent, "routed", entry=ranked[0][0])
+
+
+def route_typed(route: Callable[[str], Route], text: str, words: Words) -> tuple[Route, str]:
+    """The route and the normalised text of a typed message. One written in romaji with the
+    ward words of words.yaml (「sumaho kyoushitsu」, 「inkan shoumei」) is routed and understood
+    as its Japanese (they got 「お答えできませんでした」 and the seal-registration desk), and keeps
+    the language it was written in: a brand's or a name's, answered in the resident's own."""
+    normalized = normalize(text)
+    reading = words.read_romaji(normalized)
+    if reading is None:
+        return route(text), normalized
+    return replace(route(reading), language=detect_language(text)), normalize(reading)
 
 
 def _undoes_the_text_size(normalized: str, context: LastAnswer | None, words: Words) -> bool:

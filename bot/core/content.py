@@ -229,6 +229,11 @@ WORD_LISTS = (
     "phone_changed",
     "learn",
 )
+# A word of a message in romaji (ka-do, jūminhyō), the marks and spaces allowed around them, and
+# the most words one entry of words.yaml romaji may have (「mai nanba」, 「ni tsuite」).
+_ROMAJI_WORD = re.compile("[a-z\u00c0-\u024f'-]+")
+_ROMAJI_MARKS = " ?!.,、。"
+ROMAJI_LONGEST = 2
 # Spaces beside Japanese in a typed message (「えいご で はなしたい」, as やさしい日本語 is
 # written): taken out before it is compared with switch_language, whose keys are without them.
 _SPACE_BY_JAPANESE = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
@@ -299,6 +304,12 @@ class Words(BaseModel):
     # topic fits or the classes' own, the smartphone classes and consultations (「スマホの
     # べんきょうがしたい」 got 「お答えできませんでした」).
     learn: list[str] = []
+    # Japanese ward words in latin letters (「sumaho kyoushitsu」, 「inkan shoumei」), and the
+    # particles and endings around them (「de」, 「no」, 「wasureta」): a message made only of
+    # these, one ward word at least, is read as its Japanese to choose the answer (residents
+    # without a Japanese keyboard), answered in the resident's own language.
+    romaji: dict[str, str] = {}
+    romaji_around: dict[str, str] = {}
 
     @field_validator(*WORD_LISTS)
     @classmethod
@@ -306,7 +317,7 @@ class Words(BaseModel):
         """Stored the way messages are compared (NFKC, lower case)."""
         return [normalize(w).strip() for w in v if normalize(w).strip()]
 
-    @field_validator("commands", "switch_language", "ordinals")
+    @field_validator("commands", "switch_language", "ordinals", "romaji", "romaji_around")
     @classmethod
     def _normalised_keys(cls, v: dict) -> dict:
         """Keys stored the way messages are compared."""
@@ -344,6 +355,27 @@ class Words(BaseModel):
                 return said[: -len(word)].strip(MARKS_AROUND)
         return said
 
+    def read_romaji(self, normalized: str) -> str | None:
+        """The Japanese of a message written in romaji with the ward words of `romaji` and the
+        particles of `romaji_around` alone (「sumaho kyoushitsu」 → 「スマホ教室」, 「mai nanba
+        kado no ansho bango wasureta」 → 「マイナンバーカードの暗証番号忘れた」), else None: a
+        word either list lacks ("juminhyo by post"), no ward word ("no"), or any other script."""
+        words = _ROMAJI_WORD.findall(normalized)
+        if not words or _ROMAJI_WORD.sub("", normalized).strip(_ROMAJI_MARKS):
+            return None
+        read, named, i = [], False, 0
+        while i < len(words):
+            for n in range(min(ROMAJI_LONGEST, len(words) - i), 0, -1):
+                said = " ".join(words[i : i + n])
+                if said in self.romaji or said in self.romaji_around:
+                    named = named or said in self.romaji
+                    read.append(self.romaji.get(said) or self.romaji_around[said])
+                    i += n
+                    break
+            else:
+                return None
+        return "".join(read) + ("?" if "?" in normalized else "") if named else None
+
     def yes_or_no(self, normalized: str) -> bool | None:
         """「はい」 (True) or 「いいえ」 (False), words.yaml confirm / decline, typed alone with
         marks or quotes around it (「『はい』」) but not a question mark (「はい？」 asks back);
@@ -360,13 +392,15 @@ class Words(BaseModel):
         """Every language's words together: a resident may type any of them."""
         out: dict[str, Any] = {name: [] for name in WORD_LISTS}
         out["commands"], out["ordinals"], out["about_settings"] = {}, {}, {}
-        out["switch_language"] = {}
+        out["switch_language"], out["romaji"], out["romaji_around"] = {}, {}, {}
         for words in all_words:
             for name in WORD_LISTS:
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
             out["commands"].update(words.commands)
             out["switch_language"].update(words.switch_language)
             out["ordinals"].update(words.ordinals)
+            out["romaji"].update(words.romaji)
+            out["romaji_around"].update(words.romaji_around)
             for entry, named in words.about_settings.items():
                 known = out["about_settings"].get(entry)
                 out["about_settings"][entry] = (
