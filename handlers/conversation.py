@@ -10,7 +10,12 @@ typed with no next page to show).
 
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
-from bot.conversation.understanding import SCHEDULE_INTENT, showed_a_schedule_page
+from bot.conversation.understanding import (
+    NO_FOLLOW_UPS,
+    SCHEDULE_INTENT,
+    UNANSWERED_SINCE,
+    showed_a_schedule_page,
+)
 from bot.core.directory import Area
 from bot.core.models import UnansweredQuestion
 from bot.line import messages
@@ -64,9 +69,21 @@ def admit_not_knowing(turn: Turn) -> list[dict]:
         return [*cards[:-1], messages.with_quick_replies(cards[-1], menu_actions(turn))]
     if turn.text.strip():
         turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
-    turn.forget()
     entry = turn.content.topic("unknown", turn.lang).overview()
-    return answer_entry(turn, "unknown", entry)
+    answer = answer_entry(turn, "unknown", entry)
+    keep_the_earlier_topic(turn)
+    return answer
+
+
+def keep_the_earlier_topic(turn: Turn) -> None:
+    """After a question we could not answer, the topic and entry of the answer before it, and
+    nothing else of it (no booking asked about, no page): a follow-up of that answer is then
+    offered as a question back (understanding.UNANSWERED_SINCE), not 「お答えできませんでした」."""
+    earlier = turn.context
+    if earlier is None or earlier.intent in NO_FOLLOW_UPS or not earlier.entry_key:
+        turn.forget()
+        return
+    turn.remember(earlier.intent, earlier.entry_key, **{UNANSWERED_SINCE: True})
 
 
 @router.event("other_language")

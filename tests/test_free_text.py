@@ -71,3 +71,28 @@ def test_romaji_is_answered_in_the_residents_own_language(english_resident):
 def test_english_around_ward_words_is_still_read_as_english(english_resident, message):
     reply = english_resident.say(message)
     assert not any("\u3040" <= c <= "\u30ff" for c in _title(reply)), reply.text[:80]
+
+
+def test_a_follow_up_after_an_unanswered_question_offers_the_earlier_topic(resident):
+    """The konbini answer, a message the bot cannot answer, then 「土日は？」: it got
+    「お答えできませんでした」, the konbini forgotten. The earlier topic is offered as a question
+    back (the message between may have changed the subject), one tap from its answer."""
+    resident.say("コンビニで住民票を取りたい")
+    assert COULD_NOT_ANSWER in resident.say("あいうえお").text
+    reply = resident.say("土日は？")
+    assert ASKED_WHICH in reply.text and COULD_NOT_ANSWER not in reply.text
+    assert "コンビニの利用時間" in reply.labels
+    assert "午後11時" in resident.tap("コンビニの利用時間").text
+
+
+def test_a_new_subject_after_an_unanswered_question_is_answered_as_asked(resident):
+    resident.say("コンビニで住民票を取りたい")
+    resident.say("うちの猫が元気ない")
+    assert (
+        _title(resident.say("マイナンバーカードをなくした")) == "マイナンバーカードをなくしたとき"
+    )
+
+
+def test_with_no_earlier_topic_a_follow_up_is_still_not_answered(resident):
+    resident.say("あいうえお")
+    assert COULD_NOT_ANSWER in resident.say("土日は？").text

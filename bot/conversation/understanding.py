@@ -107,6 +107,11 @@ OUT_OF_SCOPE = "oos_"
 # ask, and after small talk (「こんにちは」) the next words are a new question, not about hello
 # (「つかいかた」 read inside the greeting was answered 「どういたしまして」).
 NO_FOLLOW_UPS = {"unknown", "help", "greeting"}
+# Remembered (with the earlier answer's topic and entry, nothing else of it) when a question
+# could not be answered: a follow-up that fits that earlier answer (「土日は？」 after the konbini,
+# then 「あいうえお」) is offered as a question back, not answered outright (the message between
+# may have changed the subject) and not 「お答えできませんでした」.
+UNANSWERED_SINCE = "unanswered_since"
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,9 @@ def understand(
     answer if the message fits one, then the route, asking back when it is unsure."""
     chooser = chooser or Chooser(content, None)
     words = content.words
+    earlier = None
+    if context is not None and (context.data or {}).get(UNANSWERED_SINCE):
+        earlier, context = context, None  # no last answer on screen: only offered, below
     if normalized in words.reset:
         return Understanding("", "reset")
     # a command with a mark after it (「質問があります。」, "help?") is still the command
@@ -188,6 +196,9 @@ def understand(
     follow_up = _follow_up(route, normalized, context, chooser)
     if follow_up is not None:
         return follow_up
+    offered_again = _earlier_topic_offered(route, normalized, earlier, chooser)
+    if offered_again is not None:
+        return offered_again
     if _cannot_come_on_a_day(route, normalized, words, chooser):
         # 「8日は行けません」: the only days the bot keeps are the residents' class bookings;
         # what it asks about is cancelling one (the classes answer from the bookings that day)
@@ -489,6 +500,22 @@ def _follow_up(
         # the last answer says whether and how it is done (on a phone or where), and where to ask
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
     return None
+
+
+def _earlier_topic_offered(
+    route: Route, normalized: str, earlier: LastAnswer | None, chooser: Chooser
+) -> Understanding | None:
+    """A question back offering the answer a message would get as a follow-up of the answer
+    before an unanswered question (UNANSWERED_SINCE): the konbini, 「あいうえお」, then 「土日は？」
+    got 「お答えできませんでした」."""
+    if earlier is None or chooser.asked_by_the_bot(earlier.intent, earlier.entry_key):
+        return None
+    found = _follow_up(route, normalized, earlier, chooser)
+    if found is None and route.intent == "unknown" and chooser.area(normalized) is None:
+        found = _asked_again(normalized, earlier, chooser)
+    if found is None or not found.entry:
+        return None
+    return Understanding(found.intent, "ask", options=((found.intent, found.entry),))
 
 
 def _asks_if_on_a_phone(normalized: str, context: LastAnswer, words: Words) -> bool:
