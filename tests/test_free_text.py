@@ -96,3 +96,20 @@ def test_a_new_subject_after_an_unanswered_question_is_answered_as_asked(residen
 def test_with_no_earlier_topic_a_follow_up_is_still_not_answered(resident):
     resident.say("あいうえお")
     assert COULD_NOT_ANSWER in resident.say("土日は？").text
+
+
+@pytest.mark.parametrize(
+    "message", ["what documents can I get at 7-11", "can I print my juminhyo at 7/11?"]
+)
+def test_seven_eleven_written_7_11_is_the_konbini(english_resident, message):
+    """"7-11" was no store to the router: 「お答えできませんでした」 (and a question kept)."""
+    reply = english_resident.say(message)
+    assert "could not answer" not in reply.text
+    assert "Which stores" in reply.text or "Which certificates" in reply.text
+
+
+def test_who_to_ask_in_hiragana_gets_the_contacts(resident):
+    """「だれに きけば いいですか」 was asked back about the classes' 持ち物; in kanji (誰に聞けば)
+    it got the desks to call."""
+    reply = resident.say("だれに きけば いいですか")
+    assert "問い合わせ先" in reply.text and "03-3964-1111" in reply.text

@@ -23,7 +23,7 @@ CONCEPTS: dict[str, str] = {
     "konbini": (
         r"こんびに|せぶん|ろーそん|ふぁみま|ふぁみりーまーと|みにすとっぷ|でいりーやまざき|まるちこぴー|"
         r"こぴー機|convenience|conv[ei]n[ie]{1,2}[ae]?n?[cs]e|convini\b|konbini|conbini|kombini|combini|"
-        r"7-?eleven|seven|lawson|family ?mart|ministop|"
+        r"7-?eleven|\b7-11\b|\b7/11\b|seven|lawson|family ?mart|ministop|"
         r"multi ?copy|copy machine|便利店|便利商店|罗森|羅森|全家|세븐일레븐|로손|패밀리마트|"
         r"편의점|tiện lợi|कन्बिनी|कम्बिनी|कोन्बिनी|"
         r"सेभेन|conveniência|conveniencia"
