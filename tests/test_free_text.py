@@ -102,7 +102,7 @@ def test_with_no_earlier_topic_a_follow_up_is_still_not_answered(resident):
     "message", ["what documents can I get at 7-11", "can I print my juminhyo at 7/11?"]
 )
 def test_seven_eleven_written_7_11_is_the_konbini(english_resident, message):
-    """"7-11" was no store to the router: 「お答えできませんでした」 (and a question kept)."""
+    """ "7-11" was no store to the router: 「お答えできませんでした」 (and a question kept)."""
     reply = english_resident.say(message)
     assert "could not answer" not in reply.text
     assert "Which stores" in reply.text or "Which certificates" in reply.text
