@@ -77,6 +77,12 @@ ASKED_TO_BOOK = "asked_to_book"
 # Remembered as the entry of an answer that asked which session to book: the next message
 # answers it (a number alone, an ordinal word, a day).
 CHOOSE = "choose"
+# The yes-or-no questions of the classes about one booking, remembered under YES_OR_NO with the
+# booking's id (so 「はい」 / 「いいえ」 typed next are read as their answer, and each handler
+# knows its own question): 「この予約を取り消しますか？」 (yes cancels it), and the cancel answer
+# showing the one booking held (yes asks the former).
+CANCEL_ASKED = "cancel_ask"
+ONE_TO_CANCEL = "one_to_cancel"
 # "2番目" / "3つ目" pick a session on their own; ordinal words (最初の, "last": content/<lang>/
 # words.yaml) only with a booking request.
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|番め|ばんめ|つ目|つめ)")
@@ -688,12 +694,8 @@ def ask_to_cancel(turn: Turn, reservation: Reservation) -> list[dict]:
     rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session, brief=True)
     card = bubble_message(turn.ui(ask), classes.title_in(session, turn.lang), rows, buttons)
     # 「はい」 / 「いいえ」 typed instead of a tap answer it too (cancel_answered)
-    turn.remember(INTENT, CANCEL_ASKED, reservation=reservation.id)
+    turn.remember(INTENT, CANCEL_ASKED, reservation=reservation.id, **{YES_OR_NO: CANCEL_ASKED})
     return [messages.with_quick_replies(card, menu_actions(turn))]
-
-
-CANCEL_ASKED = "cancel_ask"
-ONE_TO_CANCEL = "one_to_cancel"  # under YES_OR_NO: the cancel answer showed one booking
 
 
 def cannot_come(turn: Turn) -> bool:
@@ -757,14 +759,10 @@ def cancel_offered(turn: Turn) -> list[dict] | None:
     """「はい」 or 「いいえ」 typed right after 「キャンセルしたい」 showed the one booking held:
     yes asks whether to cancel it (never cancelled on a word the bot did not ask for), no
     keeps it; None for anything else."""
-    context = turn.context
-    data = (context.data or {}) if context is not None else {}
-    if context is None or context.intent != INTENT or data.get(YES_OR_NO) != ONE_TO_CANCEL:
+    answered = answered_about_a_booking(turn, ONE_TO_CANCEL)
+    if answered is None:
         return None
-    answer = turn.content.words.yes_or_no(turn.normalized)
-    reservation_id = data.get("reservation")
-    if answer is None or not isinstance(reservation_id, int):
-        return None
+    answer, reservation_id = answered
     reservation = active_of_theirs(turn, reservation_id)
     if reservation is None:
         return booking_not_found(turn)
@@ -775,19 +773,31 @@ def cancel_answered(turn: Turn) -> list[dict] | None:
     """「はい」 or 「いいえ」 (words.yaml confirm / decline) typed alone right after
     「この予約を取り消しますか？」: what its buttons do; None for anything else (answered as
     asked)."""
-    context = turn.context
-    if context is None or context.intent != INTENT or context.entry_key != CANCEL_ASKED:
+    answered = answered_about_a_booking(turn, CANCEL_ASKED)
+    if answered is None:
         return None
-    reservation_id = (context.data or {}).get("reservation")
-    answer = turn.content.words.yes_or_no(turn.normalized)
-    if not isinstance(reservation_id, int) or answer is None:
-        return None
+    answer, reservation_id = answered
     if answer:
         return cancel(turn, reservation_id)
     reservation = turn.services.db.get(Reservation, reservation_id)
     if reservation is None or reservation.follower_id != turn.follower.id:
         return booking_not_found(turn)
     return kept(turn)
+
+
+def answered_about_a_booking(turn: Turn, question: str) -> tuple[bool, int] | None:
+    """(yes, the booking's id) when 「はい」 or 「いいえ」 (words.yaml confirm / decline) is typed
+    alone right after the classes asked `question` (CANCEL_ASKED, ONE_TO_CANCEL) about one
+    booking; None for anything else."""
+    context = turn.context
+    data = (context.data or {}) if context is not None else {}
+    if context is None or context.intent != INTENT or data.get(YES_OR_NO) != question:
+        return None
+    answer = turn.content.words.yes_or_no(turn.normalized)
+    reservation_id = data.get("reservation")
+    if answer is None or not isinstance(reservation_id, int):
+        return None
+    return answer, reservation_id
 
 
 @router.action("cancel_reservation")

@@ -126,6 +126,24 @@ def test_yes_typed_in_english_to_the_cancel_question_cancels(english_resident, a
     assert statuses(app) == {english_resident.user_id: "cancelled"}
 
 
+@pytest.mark.parametrize(
+    ("typed", "status"), [("no thanks", "reserved"), ("yes please", "cancelled")]
+)
+def test_yes_or_no_said_politely_in_english_to_the_cancel_question_is_its_answer(
+    english_resident, app, typed, status
+):
+    """ "no thanks" typed at "Cancel this booking?" got "You're welcome" (read as thanks): the
+    question is remembered as the bot's yes-or-no question, as the cancel answer's is."""
+    add_session(app)
+    english_resident.follow()
+    english_resident.say("When are the smartphone classes?")
+    english_resident.tap("Book")
+    english_resident.tap("Cancel booking")
+    reply = english_resident.say(typed)
+    assert "welcome" not in reply.text.lower()
+    assert statuses(app) == {english_resident.user_id: status}
+
+
 def test_yes_typed_later_about_something_else_cancels_nothing(resident, app):
     """Only right after the question: 「はい」 after another answer is not a cancellation."""
     add_session(app)
