@@ -75,7 +75,7 @@ BOOKINGS_ENTRIES = {"my_reservations", "cancel"}
 # 「予約したい」): a day typed next books that day's session (show_the_day).
 ASKED_TO_BOOK = "asked_to_book"
 # Remembered as the entry of an answer that asked which session to book: the next message
-# answers it (a number alone, an ordinal word, a day).
+# answers it (a number alone, an ordinal word, a day; yes or no, so also under YES_OR_NO).
 CHOOSE = "choose"
 # The yes-or-no questions of the classes about one booking, remembered under YES_OR_NO with the
 # booking's id (so 「はい」 / 「いいえ」 typed next are read as their answer, and each handler
@@ -121,6 +121,10 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
     if said is not None:
         return which_answered(turn, shown, said)
     entry = turn.pick(INTENT)
+    if entry.key == "cancel" and asked_which(turn) and not my_bookings(turn):
+        # 「予約をやめたい」 while the bot asks which session to book, from a resident holding
+        # no booking: they stop booking (as 「いいえ」 does), not how to cancel one they lack
+        return back_to_menu(turn)
     if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
         return book_from_context(turn, shown)
     if shown and picks_a_day(turn, entry):
@@ -238,14 +242,26 @@ def show_schedule(
     next_page = next_page_postback(later).pack() if later is not None else None
     # A schedule shown for 「予約したい」 asks which session, as 「どの回を予約しますか？」 does:
     # 「2番」, 「1ばん」, "the first one" typed next answer it (ask_which)
-    turn.remember(
-        INTENT,
-        CHOOSE if entry.key == "reserve" else "schedule",
-        session_ids=[s.id for s in shown],
-        next_page=next_page,
-        **{ASKED_TO_BOOK: entry.key == "reserve"},
-    )
+    asked_to_book = entry.key == "reserve"
+    session_ids = [s.id for s in shown]
+    if asked_to_book:
+        remember_which_asked(turn, session_ids, next_page=next_page, **{ASKED_TO_BOOK: True})
+    else:
+        turn.remember(
+            INTENT,
+            "schedule",
+            session_ids=session_ids,
+            next_page=next_page,
+            **{ASKED_TO_BOOK: False},
+        )
     return answer_messages
+
+
+def remember_which_asked(turn: Turn, session_ids: list[int], **data: object) -> None:
+    """Remember that the answer asked which of these sessions to book: a number, an ordinal or
+    a day typed next answers it, and so do yes and no (which_answered), also the words that
+    the understanding would read otherwise ("no thanks" was "You're welcome")."""
+    turn.remember(INTENT, CHOOSE, session_ids=session_ids, **{YES_OR_NO: CHOOSE}, **data)
 
 
 @router.action("schedule_after")
@@ -499,7 +515,7 @@ def book_in_words(turn: Turn, session_id: int) -> list[dict]:
         button = reserve_button(turn, session, full=True)
         title = classes.title_in(session, turn.lang)
         card = bubble_message(turn.ui("class_full_offer"), title, rows, [button])
-        turn.remember(INTENT, CHOOSE, session_ids=[session_id])
+        remember_which_asked(turn, [session_id])
         return [messages.with_quick_replies(card, menu_actions(turn))]
     return book(turn, session_id)
 
@@ -533,7 +549,7 @@ def ask_which(turn: Turn, shown: list[int], note: str | None = None) -> list[dic
         )
         for s in still_open
     ]
-    turn.remember(INTENT, CHOOSE, session_ids=[s.id for s in still_open])
+    remember_which_asked(turn, [s.id for s in still_open])
     question = turn.ui("class_which")
     if note is not None:
         question = f"{turn.ui(note)}\n{question}"

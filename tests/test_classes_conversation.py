@@ -13,7 +13,8 @@ from bot.classes import changes
 from bot.core.db import utcnow
 from bot.core.models import ClassSession, Follower, Reservation, UnansweredQuestion
 from tests.admin_helpers import console_client, log_in, make_user
-from tests.conftest import Resident
+from tests.conftest import Resident, _card_actions
+from tests.test_languages import plain_japanese
 
 
 def add_session(app, *, days: float = 3, venue: str = "志村ふれあい館", capacity: int = 10, **kw):
@@ -1449,3 +1450,62 @@ def test_cancelling_in_hiragana_with_a_space_shows_the_booking_to_cancel(residen
     resident.say("1番")
     reply = resident.say("よやくを けしたい")
     assert "予約している回の一覧" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("who", "typed", "menu"),
+    [
+        ("ja", "やめます", "最初のメニューに戻りました"),
+        ("ja", "やめとく", "最初のメニューに戻りました"),
+        ("ja", "また今度にします", "最初のメニューに戻りました"),
+        ("ja", "予約はやめます", "最初のメニューに戻りました"),
+        ("ja", "予約をやめたい", "最初のメニューに戻りました"),
+        ("ja", "キャンセルしたい", "最初のメニューに戻りました"),
+        ("easy", "やめます", "はじめの メニューに もどりました"),
+        ("easy", "やめて おきます", "はじめの メニューに もどりました"),
+        ("en", "never mind", "Back to the main menu"),
+        ("en", "not now", "Back to the main menu"),
+        ("en", "no thanks", "Back to the main menu"),
+    ],
+)
+def test_stopping_at_the_booking_schedule_goes_back_to_the_menu(
+    resident, english_resident, app, who, typed, menu
+):
+    """「やめます」 typed after the schedule shown for 「予約したい」 got how to cancel a booking
+    (「いま、このLINEで予約している回はありません」) to a resident who holds none; "no thanks"
+    got "You're welcome". Each now stops the booking, as 「いいえ」 does."""
+    add_session(app)
+    add_session(app, days=4)
+    someone = english_resident if who == "en" else resident
+    if who == "easy":
+        plain_japanese(resident)
+    someone.say("I want to book a class" if who == "en" else "予約したい")
+    reply = someone.say(typed)
+    assert menu in reply.text
+    assert "予約している回はありません" not in reply.text and "You have no" not in reply.text
+    assert statuses(app) == {}
+
+
+@pytest.mark.parametrize("typed", ["予約をやめたい", "キャンセルしたい"])
+def test_cancelling_at_the_booking_schedule_still_cancels_a_booking_held(resident, app, typed):
+    """…but a resident who holds a booking and asks to cancel one after 「予約したい」 gets that
+    booking with its cancel button, as anywhere else."""
+    add_session(app, venue="仲町ふれあい館")
+    add_session(app, days=4, venue="徳丸ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    resident.say("1番目を予約")
+    resident.say("予約したい")
+    reply = resident.say(typed)
+    assert "予約を取り消す" in [a["label"] for a in _card_actions(reply.messages)]
+    assert "仲町ふれあい館" in reply.text and "最初のメニュー" not in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}
+
+
+def test_stop_typed_to_the_name_question_books_nothing(resident, app):
+    """「やめます」 typed to 「お名前を送ってください」 was taken as the name."""
+    add_session(app, asks_name=True)
+    resident.say("スマホ教室はいつありますか")
+    resident.tap("予約する")
+    reply = resident.say("やめます")
+    assert "最初のメニューに戻りました" in reply.text and "ふりがな" not in reply.text
+    assert statuses(app) == {}
