@@ -35,6 +35,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot import classes
@@ -51,7 +52,7 @@ from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
 from bot.conversation.understanding import YES_OR_NO
 from bot.core.content import Content
-from bot.core.days import day_named, hour_named, names_a_day
+from bot.core.days import day_named, hour_named, hours_meant, names_a_day, weekday_named
 from bot.core.models import ClassSession, Reservation
 from bot.line import messages
 from bot.line.postback import Postback
@@ -83,6 +84,11 @@ CHOOSE = "choose"
 # showing the one booking held (yes asks the former).
 CANCEL_ASKED = "cancel_ask"
 ONE_TO_CANCEL = "one_to_cancel"
+# Entries a message that names a session by its time or kind may match and still only name it
+# (「午後の」: the schedule's 午後; 「個別相談のほう」: consultation_vs_class's 個別; 「予約したい」
+# holds the bookings' 予約した, and a message about the bookings is answered as such first);
+# another entry's words ask about it (「相談会の持ち物は」: what_to_bring): answered, not booked.
+NAMES_A_SESSION = SCHEDULE_ENTRIES | BOOKINGS_ENTRIES | {"consultation_vs_class"}
 # "2番目" / "3つ目" pick a session on their own; ordinal words (最初の, "last": content/<lang>/
 # words.yaml) only with a booking request.
 NUMBERED = re.compile(r"([0-9]+|[一二三四五六七八九])\s*(?:番目|番め|ばんめ|つ目|つめ)")
@@ -121,11 +127,12 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
     if said is not None:
         return which_answered(turn, shown, said)
     entry = turn.pick(INTENT)
-    if entry.key == "cancel" and asked_which(turn) and not my_bookings(turn):
+    about_bookings = asks_about_bookings(turn, entry)
+    if about_bookings and entry.key == "cancel" and asked_which(turn) and not my_bookings(turn):
         # 「予約をやめたい」 while the bot asks which session to book, from a resident holding
         # no booking: they stop booking (as 「いいえ」 does), not how to cancel one they lack
         return back_to_menu(turn)
-    if entry.key not in BOOKINGS_ENTRIES and shown and wants_to_book(turn):
+    if not about_bookings and shown and wants_to_book(turn):
         return book_from_context(turn, shown)
     if shown and picks_a_day(turn, entry):
         return show_the_day(turn, shown)
@@ -160,16 +167,29 @@ def sessions_shown(turn: Turn) -> list[int]:
     return [int(i) for i in (context.data or {}).get("session_ids", [])]
 
 
+def asks_about_bookings(turn: Turn, entry) -> bool:
+    """Whether the message is about the resident's bookings (checking, cancelling), not about
+    booking one of the sessions shown. Not when the details model alone read it so, none of
+    those entries' words typed, while the bot asks which session and the message says which:
+    「やっぱり相談会にします」 was read as cancelling."""
+    if entry.key not in BOOKINGS_ENTRIES:
+        return False
+    if entry.key in turn.content.matched(INTENT, turn.normalized) or not asked_which(turn):
+        return True
+    return described(turn) is None
+
+
 def wants_to_book(turn: Turn) -> bool:
     """Whether the message asks to book one of the sessions just shown."""
     text, words = turn.normalized, turn.content.words
     if any(word in text for word in words.not_booking):
         return False
     choosing = asked_which(turn)
+    says_which = names_a_day(text) or described(turn) is not None
     named = NUMBERED.search(text) or (
-        choosing and (ordinal(text, words.ordinals, bare=True) is not None or names_a_day(text))
+        choosing and (ordinal(text, words.ordinals, bare=True) is not None or says_which)
     )
-    if names_a_day(text) and ASKS_FOR.search(text):
+    if says_which and ASKS_FOR.search(text):
         return True  # 「10日でお願いします」 after the schedule: that day's session, please
     books = any(word in text for word in words.booking)
     if named and (books or ASKS_FOR.search(text) or not ASKS_ABOUT.search(text)):
@@ -194,9 +214,49 @@ def ordinal(text: str, ordinals: dict[str, int], bare: bool = False) -> int | No
         digit = numbered.group(1)
         return KANJI_DIGITS.index(digit) + 1 if digit in KANJI_DIGITS else int(digit)
     for word, number in ordinals.items():
-        if re.search(rf"\b{word}\b" if word.isascii() else word, text):
+        if said_in(word, text):
             return number
     return None
+
+
+def said_in(word: str, text: str) -> bool:
+    """Whether a word of words.yaml is in the message: Latin ones as whole words."""
+    return (
+        re.search(rf"\b{re.escape(word)}\b", text) is not None if word.isascii() else word in text
+    )
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a message says of the session it means, besides a date: its day of the week, the
+    hours it may start at (「10時の」, 「午後の」: bot.core.days), its kind (「相談会」: words.yaml
+    session_kinds); None where the message does not say."""
+
+    weekday: int | None = None
+    hours: frozenset[int] | None = None
+    kind: str | None = None
+
+    def fits(self, session: ClassSession, tz: ZoneInfo) -> bool:
+        """Whether the session is as described, in the ward's time."""
+        local = session.starts_at.astimezone(tz)
+        return (
+            self.weekday in (None, local.weekday())
+            and (self.hours is None or local.hour in self.hours)
+            and self.kind in (None, session.kind)
+        )
+
+
+def described(turn: Turn) -> Described | None:
+    """What the message says of a session by its time, day of the week or kind (「土曜日の回」,
+    「14時からのやつ」, 「個別相談のほう」, "the 2pm one"); None when it says none of them, or
+    asks another of the topic's questions beside it (NAMES_A_SESSION)."""
+    text = turn.normalized
+    kinds = turn.content.words.session_kinds.items()
+    kind = next((k for k, words in kinds if any(said_in(w, text) for w in words)), None)
+    found = Described(weekday_named(text), hours_meant(text), kind)
+    if found == Described() or set(turn.content.matched(INTENT, text)) - NAMES_A_SESSION:
+        return None
+    return found
 
 
 # -- the schedule ----------------------------------------------------------------------------
@@ -425,6 +485,14 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
             return book_in_words(turn, that_day[0])
         if number is None:  # a day none of them is on (or two are), and no place either
             return ask_which(turn, shown, note=None if that_day else "class_no_session_on_day")
+    if number is None and (fitting := sessions_described(turn, shown)) is not None:
+        # 「土曜日の回」, 「午後の」, 「相談会」: the one session that fits, as its button books it;
+        # which of them, when several do; all of them again, said kindly, when none does
+        if len(fitting) == 1:
+            return book_in_words(turn, fitting[0])
+        if fitting:
+            return ask_which(turn, fitting, note="class_several_fit")
+        return ask_which(turn, shown, note="class_none_fits")
     if number is not None:
         index = number - 1 if number > 0 else len(shown) + number
         if 0 <= index < len(shown):
@@ -433,6 +501,17 @@ def book_from_context(turn: Turn, shown: list[int]) -> list[dict]:
     if len(shown) == 1:
         return book_in_words(turn, shown[0])
     return ask_which(turn, shown)
+
+
+def sessions_described(turn: Turn, shown: list[int]) -> list[int] | None:
+    """The sessions shown that fit what the message says of one (its time, day of the week,
+    kind: described), in the order shown; None when it says nothing of the kind."""
+    description = described(turn)
+    if description is None:
+        return None
+    db, tz = turn.services.db, turn.services.settings.tz
+    sessions = (db.get(ClassSession, i) for i in shown)
+    return [s.id for s in sessions if s is not None and description.fits(s, tz)]
 
 
 def sessions_on_the_day(turn: Turn, shown: list[int]) -> list[int] | None:

@@ -1509,3 +1509,146 @@ def test_stop_typed_to_the_name_question_books_nothing(resident, app):
     reply = resident.say("やめます")
     assert "最初のメニューに戻りました" in reply.text and "ふりがな" not in reply.text
     assert statuses(app) == {}
+
+
+def on_weekday(weekday: int, hour: int) -> dt.datetime:
+    """The next `weekday` (0 Monday … 6 Sunday) after today at `hour`, in Tokyo."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    today = dt.datetime.now(tokyo).date()
+    day = today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=tokyo)
+
+
+def three_sessions_to_book(app, someone: Resident, asked: str = "予約したい") -> None:
+    """A Saturday class at 10:00 (志村), a Tuesday class at 14:00 (仲町) and a Thursday
+    consultation at 13:00 (高島平), and the schedule shown for a booking request."""
+    add_session(app, starts_at=on_weekday(5, 10), title="はじめてのLINE", venue="志村ふれあい館")
+    add_session(app, starts_at=on_weekday(1, 14), title="写真の送り方", venue="仲町ふれあい館")
+    add_session(
+        app,
+        starts_at=on_weekday(3, 13),
+        title="個別相談",
+        kind="consultation",
+        venue="高島平ふれあい館",
+    )
+    someone.say(asked)
+
+
+def booked_titles(app) -> list[str]:
+    """The titles of the sessions booked, in any order."""
+    with app.extensions["navi"].sessions() as db:
+        return sorted(r.session.title for r in db.scalars(select(Reservation)))
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("10時の", "はじめてのLINE"),
+        ("土曜日の回", "はじめてのLINE"),
+        ("土曜の", "はじめてのLINE"),
+        ("午前の回", "はじめてのLINE"),
+        ("14時からのやつ", "写真の送り方"),
+        ("2時の回", "写真の送り方"),
+        ("火曜日でお願いします", "写真の送り方"),
+        ("相談会", "個別相談"),
+        ("個別相談のほう", "個別相談"),
+        ("木曜の相談会", "個別相談"),
+        ("やっぱり相談会にします", "個別相談"),
+    ],
+)
+def test_a_time_or_weekday_or_kind_typed_after_asking_to_book_books_that_session(
+    resident, app, typed, title
+):
+    """「10時の」, 「土曜日の回」 or 「相談会」 typed after 「予約したい」 showed the schedule got
+    相談会と教室の違い or the schedule again: the one session it fits is booked."""
+    three_sessions_to_book(app, resident)
+    reply = resident.say(typed)
+    assert "予約しました" in reply.text
+    assert booked_titles(app) == [title]
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered", "left_out"),
+    [("午後の", ["仲町", "高島平"], "志村"), ("教室のほう", ["志村", "仲町"], "高島平")],
+)
+def test_a_description_several_sessions_fit_asks_which_of_them(
+    resident, app, typed, offered, left_out
+):
+    three_sessions_to_book(app, resident)
+    reply = resident.say(typed)
+    assert "どの回を予約しますか" in reply.text and "当てはまる回" in reply.text
+    assert len(reply.labels) == 2 and all(any(v in x for x in reply.labels) for v in offered)
+    assert not any(left_out in label for label in reply.labels)
+    assert statuses(app) == {}
+    assert "予約しました" in resident.tap(offered[1]).text
+
+
+@pytest.mark.parametrize("typed", ["日曜日の回", "夜の回", "11時の"])
+def test_a_description_no_session_fits_says_so_and_offers_them_all(resident, app, typed):
+    three_sessions_to_book(app, resident)
+    reply = resident.say(typed)
+    assert "当てはまる回は、この日程にはありません" in reply.text
+    assert "どの回を予約しますか" in reply.text and len(reply.labels) == 3
+    assert statuses(app) == {}
+
+
+@pytest.mark.parametrize(
+    "typed", ["相談会は何をしますか", "相談会の持ち物は", "土曜の回は駐車場ありますか"]
+)
+def test_a_question_about_a_kind_or_day_after_asking_to_book_books_nothing(resident, app, typed):
+    three_sessions_to_book(app, resident)
+    reply = resident.say(typed)
+    assert "予約しました" not in reply.text
+    assert statuses(app) == {}
+
+
+def test_a_weekday_with_a_booking_request_after_the_schedule_books_that_session(resident, app):
+    three_sessions_to_book(app, resident, asked="スマホ教室はいつありますか")
+    assert "予約しました" in resident.say("土曜日の回を予約したい").text
+    assert booked_titles(app) == ["はじめてのLINE"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("the Saturday one", "はじめてのLINE"),
+        ("the 2pm one", "写真の送り方"),
+        ("the morning one", "はじめてのLINE"),
+        ("Tuesday please", "写真の送り方"),
+        ("the consultation", "個別相談"),
+    ],
+)
+def test_a_time_or_weekday_or_kind_in_english_books_that_session(
+    english_resident, app, typed, title
+):
+    three_sessions_to_book(app, english_resident, asked="I want to book a class")
+    assert "You are booked" in english_resident.say(typed).text
+    assert booked_titles(app) == [title]
+
+
+def test_an_english_description_several_sessions_fit_asks_which(english_resident, app):
+    three_sessions_to_book(app, english_resident, asked="I want to book a class")
+    reply = english_resident.say("the afternoon one")
+    assert "Which session" in reply.text and len(reply.labels) == 2
+    assert statuses(app) == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [("どようびの", "はじめてのLINE"), ("10じの", "はじめてのLINE"), ("そうだんかい", "個別相談")],
+)
+def test_a_time_or_weekday_or_kind_in_plain_japanese_books_that_session(
+    resident, app, typed, title
+):
+    plain_japanese(resident)
+    three_sessions_to_book(app, resident)
+    assert "よやく しました" in resident.say(typed).text
+    assert booked_titles(app) == [title]
+
+
+def test_a_plain_japanese_description_no_session_fits_says_so_plainly(resident, app):
+    plain_japanese(resident)
+    three_sessions_to_book(app, resident)
+    reply = resident.say("にちようびの")
+    assert "あてはまる 回は" in reply.text and len(reply.labels) == 3
+    assert statuses(app) == {}

@@ -310,12 +310,25 @@ class Words(BaseModel):
     # without a Japanese keyboard), answered in the resident's own language.
     romaji: dict[str, str] = {}
     romaji_around: dict[str, str] = {}
+    # After the class schedule shown for a booking request, the words that name a kind of
+    # session (ClassSession.kind → words): 「相談会」, "the consultation" choose among the
+    # consultations shown.
+    session_kinds: dict[str, list[str]] = {}
 
     @field_validator(*WORD_LISTS)
     @classmethod
     def _normalised(cls, v: list[str]) -> list[str]:
         """Stored the way messages are compared (NFKC, lower case)."""
         return [normalize(w).strip() for w in v if normalize(w).strip()]
+
+    @field_validator("session_kinds")
+    @classmethod
+    def _normalised_kinds(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Each kind's words stored the way messages are compared."""
+        return {
+            kind: [normalize(w).strip() for w in words if normalize(w).strip()]
+            for kind, words in v.items()
+        }
 
     @field_validator("commands", "switch_language", "ordinals", "romaji", "romaji_around")
     @classmethod
@@ -393,6 +406,7 @@ class Words(BaseModel):
         out: dict[str, Any] = {name: [] for name in WORD_LISTS}
         out["commands"], out["ordinals"], out["about_settings"] = {}, {}, {}
         out["switch_language"], out["romaji"], out["romaji_around"] = {}, {}, {}
+        out["session_kinds"] = {}
         for words in all_words:
             for name in WORD_LISTS:
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
@@ -401,6 +415,9 @@ class Words(BaseModel):
             out["ordinals"].update(words.ordinals)
             out["romaji"].update(words.romaji)
             out["romaji_around"].update(words.romaji_around)
+            for kind, named in words.session_kinds.items():
+                known = out["session_kinds"].setdefault(kind, [])
+                known += [w for w in named if w not in known]
             for entry, named in words.about_settings.items():
                 known = out["about_settings"].get(entry)
                 out["about_settings"][entry] = (
