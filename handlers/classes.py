@@ -1,8 +1,9 @@
 """Smartphone classes and consultation sessions: the schedule, booking, and cancelling.
 
 Intent: smartphone_class — the live schedule; booking follow-ups to it ("それを予約したい",
-"2番目を予約", "Book the second one"); the resident's bookings ("予約の確認"); cancelling; and the
-sub-questions (cost, what to bring, who may join …) from content/.
+"2番目を予約", "Book the second one"; after 「予約したい」 also 「土曜日の回」, 「午後の」,
+「相談会」, "the 2pm one", and 「やめます」 to stop); the resident's bookings ("予約の確認");
+cancelling; and the sub-questions (cost, what to bring, who may join …) from content/.
 
 Postback actions (bot/line/postback.py format, e.g. ``v1|reserve|session=12``):
     reserve             session=<id>      book a seat, or join the waiting list when full
