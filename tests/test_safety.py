@@ -85,6 +85,9 @@ CRISES = [
     ("リマインダーはもういらない。さようなら", "suicide", "ja"),
     ("お知らせはもういらない。さよなら", "suicide", "ja"),
     ("I can't take it anymore, the debt and the loneliness", "suicide", "en"),
+    # ... and a booking turned down beside words of not being here is still a crisis
+    ("I don't want to book, I won't be here", "suicide", "en"),
+    ("今回はやめておきます。もう疲れた", "suicide", "ja"),
 ]
 
 
@@ -351,6 +354,11 @@ SAFETY_TITLES = (
         # 「全部終わりにしたい」 alone is a crisis; with 通知 before it, the notices' answers)
         ("通知もう全部終わりにしたい", "すべて止める"),
         ("お知らせを全部終わりにしてください", None),
+        # ... and a booking turned down at "which session?" (an outside probe: "I don't want
+        # to book" got the suicide lines alone, 「今回はやめておきます」 the lines first)
+        ("I don't want to book", None),
+        ("I don't want to come to the class", None),
+        ("今回はやめておきます", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
