@@ -61,11 +61,11 @@ Sets (data/README.md says how they were written):
              misses in the same words, 40 % English; never trained on, never used to tune, its
              mistakes never read: a sixth fresh measure since the twentieth round.
 
-- [other tune], [other tune2] data/other_languages_safety_tune.jsonl, …_tune2.jsonl: crises and
+- [other tune], [other tune2], [other tune3] data/other_languages_safety_tune*.jsonl: crises and
              near misses in Chinese, Korean, Vietnamese, Nepali, Tagalog, Portuguese and Spanish,
              each by its own author (no pattern read); content/safety_other_languages.yaml was
-             tuned on both.
-- [other held-out] data/other_languages_safety_heldout.jsonl: a third author's, written the same
+             tuned on all three, each measured once before (data/README.md).
+- [other held-out] data/other_languages_safety_heldout.jsonl: a fourth author's, written the same
              way; never used to tune, its mistakes never read.
 
 `--sets dev tune6 ...` scores only those sets (and times the check on them): leave the held-out sets
@@ -125,6 +125,7 @@ SETS = {
     # Languages the bot does not answer in (content/safety_other_languages.yaml)
     "other tune": ROOT / "data" / "other_languages_safety_tune.jsonl",
     "other tune2": ROOT / "data" / "other_languages_safety_tune2.jsonl",
+    "other tune3": ROOT / "data" / "other_languages_safety_tune3.jsonl",
     "other held-out": ROOT / "data" / "other_languages_safety_heldout.jsonl",
 }
 
