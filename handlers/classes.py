@@ -546,11 +546,13 @@ def sessions_on_the_day(turn: Turn, shown: list[int]) -> list[int] | None:
 
 def picks_a_day(turn: Turn, entry) -> bool:
     """Whether a message after the schedule names a day to see its session: 「12月10日」,
-    「10日の回」, "Dec 10", "the 10th"; or asks when or where it is (「10日は何時から？」),
+    「10日の回」, "Dec 10", "the 10th", or a day of the week, an hour or a kind (「土曜日の回」,
+    「午後の」, 「相談会のほう」: described); or asks when or where it is (「10日は何時から？」),
     which its card answers. Not a day turned down (「10日以外」, words.yaml not_booking), and
     not another question about it (「10日は持ち物ありますか」: that entry answers)."""
     text = turn.normalized
-    if not names_a_day(text) or any(word in text for word in turn.content.words.not_booking):
+    says_which = names_a_day(text) or described(turn) is not None
+    if not says_which or any(word in text for word in turn.content.words.not_booking):
         return False
     return not ASKS_ABOUT.search(text) or entry.key in SCHEDULE_ENTRIES
 
@@ -562,12 +564,16 @@ def show_the_day(turn: Turn, shown: list[int]) -> list[dict]:
     session's card with its 予約する button is shown, one tap from booking, rather than booked
     on a guess. A day with no session shown books nothing: said so, with the sessions to
     choose from. "the 2nd" with no session on the 2nd is the second one shown."""
-    that_day = sessions_on_the_day(turn, shown) or []
+    on_the_day = sessions_on_the_day(turn, shown)
+    that_day = on_the_day or sessions_described(turn, shown) or []
     number = ordinal(turn.normalized, turn.content.words.ordinals)
     if not that_day and number is not None and 0 < number <= len(shown):
         that_day = [shown[number - 1]]
     if not that_day:
-        return ask_which(turn, shown, note="class_no_session_on_day")
+        fits_none = on_the_day is None and described(turn) is not None
+        return ask_which(
+            turn, shown, note="class_none_fits" if fits_none else "class_no_session_on_day"
+        )
     context = turn.context.data if turn.context and turn.context.data else {}
     question = ASKS_ABOUT.search(turn.normalized) and not ASKS_FOR.search(turn.normalized)
     if context.get(ASKED_TO_BOOK) and len(that_day) == 1 and not question:
@@ -576,7 +582,7 @@ def show_the_day(turn: Turn, shown: list[int]) -> list[dict]:
     sessions = [s for s in (db.get(ClassSession, i) for i in that_day) if s and is_open(turn, s)]
     if not sessions:
         return session_closed(turn)
-    intro = messages.text(turn.ui("class_day_shown"))
+    intro = messages.text(turn.ui("class_day_shown" if on_the_day else "class_fitting_shown"))
     carousel = messages.with_quick_replies(
         schedule_carousel(turn, sessions), class_actions(turn, "schedule")
     )

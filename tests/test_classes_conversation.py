@@ -1088,6 +1088,37 @@ def test_an_english_date_typed_alone_after_the_schedule_shows_that_session(
     assert reply.button("Book") and statuses(app) == {}
 
 
+WEEKDAYS_JA = "月火水木金土日"
+
+
+def test_a_weekday_typed_after_the_schedule_shows_that_session_to_book(resident, app):
+    """「土曜日の回」 typed right after the schedule (asked for to look at, not 「予約したい」)
+    got 休日・夜間の診療: the router read a weekend. It is that session, its card with its
+    予約する button, as a date typed there is."""
+    day = schedule_of_two(app, resident)
+    reply = resident.say(f"{WEEKDAYS_JA[day.weekday()]}曜日の回")
+    assert "当てはまる回です" in reply.text
+    assert "徳丸ふれあい館" in reply.text and "仲町ふれあい館" not in reply.text
+    assert statuses(app) == {}
+    assert "予約しました" in resident.tap("予約する").text
+
+
+def test_a_weekday_in_english_after_the_schedule_shows_that_session(english_resident, app):
+    day = schedule_of_two(app, english_resident, "en")
+    reply = english_resident.say(f"the {day.strftime('%A')} one")
+    assert "the session that fits" in reply.text
+    assert "徳丸ふれあい館" in reply.text and "仲町ふれあい館" not in reply.text
+    assert reply.button("Book") and statuses(app) == {}
+
+
+def test_a_weekday_with_no_session_after_the_schedule_says_so(resident, app):
+    day = schedule_of_two(app, resident)
+    other = (day.weekday() + 3) % 7  # neither session's (they are a day apart)
+    reply = resident.say(f"{WEEKDAYS_JA[other]}曜日の回")
+    assert "当てはまる回は、この日程にはありません" in reply.text
+    assert statuses(app) == {}
+
+
 @pytest.mark.parametrize("form", ["{d}日を予約したい", "{d}日でお願いします"])
 def test_a_date_asked_for_after_the_schedule_books_that_session(resident, app, form):
     """「10日を予約したい」 after a schedule of two asked 「どの回を予約しますか？」 as if no day

@@ -30,7 +30,7 @@ from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import detect_language, fold, normalize
 from bot.conversation.turn import LastAnswer
 from bot.core.content import Content, SettingWords, Words, phrase_matcher
-from bot.core.days import names_a_day
+from bot.core.days import hours_meant, names_a_day, weekday_named
 from bot.core.directory import Area
 from bot.core.text import alone, only_pictographs
 
@@ -443,6 +443,18 @@ def showed_a_schedule_page(context: LastAnswer | None) -> bool:
     return context is not None and NEXT_PAGE in (context.data or {})
 
 
+def _describes_a_session(normalized: str, words: Words) -> bool:
+    """Whether a message names a session by its day of the week, its hour or its kind
+    (「土曜日の回」, 「14時からのやつ」, 「相談会のほう」, "the Saturday one"), as the classes read
+    it after the schedule (handlers.classes.described)."""
+    kinds = (word for named in words.session_kinds.values() for word in named)
+    return (
+        weekday_named(normalized) is not None
+        or hours_meant(normalized) is not None
+        or any(word in normalized for word in kinds)
+    )
+
+
 def _lists_sessions(context: LastAnswer) -> bool:
     """Whether the last answer listed class sessions (the schedule, a day's session)."""
     return context.intent == SCHEDULE_INTENT and bool((context.data or {}).get(SESSIONS_SHOWN))
@@ -487,9 +499,14 @@ def _follow_up(
     if chooser.asked_by_the_bot(context.intent, context.entry_key):
         # the last answer asked something (which session?): this is the reply to it
         return Understanding(context.intent, "follow_up")
-    if vague and _lists_sessions(context) and names_a_day(normalized):
-        # a day typed right after the class schedule (「12月10日」, "Dec 10", "the 8th"): one
-        # of the sessions it showed, for the classes to show or book
+    if (
+        vague
+        and _lists_sessions(context)
+        and (names_a_day(normalized) or _describes_a_session(normalized, chooser.content.words))
+    ):
+        # a day typed right after the class schedule (「12月10日」, "Dec 10", "the 8th"), or a
+        # day of the week, an hour or a kind (「土曜日の回」 got 休日・夜間の診療): one of the
+        # sessions it showed, for the classes to show or book
         return Understanding(context.intent, "follow_up")
     if not (vague or points_back) and route.intent == context.intent:
         return None  # the route reads it inside the same topic anyway
