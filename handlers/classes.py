@@ -52,7 +52,7 @@ from bot.classes.cards import (
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
 from bot.conversation.understanding import YES_OR_NO
-from bot.core.content import Content
+from bot.core.content import Content, said_in
 from bot.core.days import day_named, hour_named, hours_meant, names_a_day, weekday_named
 from bot.core.models import ClassSession, Reservation
 from bot.line import messages
@@ -220,13 +220,6 @@ def ordinal(text: str, ordinals: dict[str, int], bare: bool = False) -> int | No
     return None
 
 
-def said_in(word: str, text: str) -> bool:
-    """Whether a word of words.yaml is in the message: Latin ones as whole words."""
-    return (
-        re.search(rf"\b{re.escape(word)}\b", text) is not None if word.isascii() else word in text
-    )
-
-
 @dataclass(frozen=True)
 class Described:
     """What a message says of the session it means, besides a date: its day of the week, the
@@ -252,9 +245,7 @@ def described(turn: Turn) -> Described | None:
     「14時からのやつ」, 「個別相談のほう」, "the 2pm one"); None when it says none of them, or
     asks another of the topic's questions beside it (NAMES_A_SESSION)."""
     text = turn.normalized
-    kinds = turn.content.words.session_kinds.items()
-    kind = next((k for k, words in kinds if any(said_in(w, text) for w in words)), None)
-    found = Described(weekday_named(text), hours_meant(text), kind)
+    found = Described(weekday_named(text), hours_meant(text), turn.content.words.session_kind(text))
     if found == Described() or set(turn.content.matched(INTENT, text)) - NAMES_A_SESSION:
         return None
     return found

@@ -447,11 +447,10 @@ def _describes_a_session(normalized: str, words: Words) -> bool:
     """Whether a message names a session by its day of the week, its hour or its kind
     (「土曜日の回」, 「14時からのやつ」, 「相談会のほう」, "the Saturday one"), as the classes read
     it after the schedule (handlers.classes.described)."""
-    kinds = (word for named in words.session_kinds.values() for word in named)
     return (
         weekday_named(normalized) is not None
         or hours_meant(normalized) is not None
-        or any(word in normalized for word in kinds)
+        or words.session_kind(normalized) is not None
     )
 
 

@@ -342,6 +342,18 @@ class Words(BaseModel):
         """「えいごに して」 and 「えいごにして」 alike: keys without the spaces beside Japanese."""
         return {_SPACE_BY_JAPANESE.sub("", k): value for k, value in v.items()}
 
+    def session_kind(self, normalized: str) -> str | None:
+        """The kind of class session a message names (session_kinds: 「相談会」, "the
+        consultation"), or None."""
+        return next(
+            (
+                kind
+                for kind, named in self.session_kinds.items()
+                if any(said_in(word, normalized) for word in named)
+            ),
+            None,
+        )
+
     def language_asked(self, normalized: str) -> str | None:
         """The language a message asks to be answered in from now on (switch_language), typed
         alone with or without marks around it (「英語にして。」), with or without spaces beside
@@ -621,6 +633,13 @@ class Content:
     def large_text(self, lang: str) -> bool:
         """Whether cards are set in larger type for this language."""
         return self.languages.get(lang).large_text
+
+
+def said_in(word: str, text: str) -> bool:
+    """Whether a word of words.yaml is in the message: Latin ones as whole words."""
+    return (
+        re.search(rf"\b{re.escape(word)}\b", text) is not None if word.isascii() else word in text
+    )
 
 
 @functools.cache

@@ -96,8 +96,11 @@ def day_named(text: str, today: dt.date) -> tuple[int | None, int] | None:
 def hour_named(text: str) -> int | None:
     """The hour a message names (「14時」, "14:00", "2pm"), or None."""
     found = HOUR.search(text)
-    if found is None:
-        return None
+    return None if found is None else _hour_of(found)
+
+
+def _hour_of(found: re.Match[str]) -> int:
+    """The hour an HOUR match names, on the 24-hour clock."""
     if found["h12"]:
         return int(found["h12"]) % 12 + (12 if found["ampm"] == "pm" else 0)
     hour = int(found["h"] or found["hm"])
@@ -123,8 +126,7 @@ def hours_meant(text: str) -> frozenset[int] | None:
     and a time together keep the hours both allow."""
     hours: set[int] | None = None
     if (found := HOUR.search(text)) is not None:
-        hour = hour_named(text)
-        assert hour is not None  # HOUR found it
+        hour = _hour_of(found)
         said_which_half = found["pm"] or found["am"] or found["ampm"] or hour >= 12
         hours = {hour} if said_which_half else {hour, hour + 12}
     for words, part in PARTS_OF_DAY:
