@@ -100,7 +100,7 @@ def understanding_of(
     details model)."""
     content = load_content()
     chooser = Chooser(content, None if phrases_only else load_details())
-    route, normalized = route_typed(load_router().route, text, content.words)
+    route, normalized = route_typed(load_router().route, text, chooser)
     meant = understand(route, normalized, context, content, route.language, chooser)
     return meant, route.confidence
 

@@ -666,3 +666,43 @@ def test_a_single_answer_is_still_offered_when_nothing_was_on_screen(resident):
     resident.follow()
     reply = resident.say("やっぱりまた受け取りたい")
     assert "どれのことですか" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("english", "words", "expected"),
+    [
+        (True, "hi, I forgot my PIN", "Forgotten or locked PIN"),
+        (True, "Good morning, is there a smartphone class this week?", "Schedule"),
+        (False, "おはようございます。住民票をとりたいです", "コンビニ交付"),
+        (False, "こんにちは、ごみの出し方を教えてください", "清掃事務所"),
+        (False, "こんばんは。児童手当について", "児童手当"),
+        (True, "你好，我想办理住民票", "Certificates at convenience stores"),
+    ],
+)
+def test_a_question_after_a_greeting_gets_its_answer_not_the_hello(
+    resident, english_resident, english, words, expected
+):
+    """ "hi, I forgot my PIN" and 「おはようございます。住民票をとりたいです」 got the hello card
+    ("This is Itabashi City's LINE account"): the router weighed the greeting over the short
+    question beside it. The question is answered (or its ward desk named)."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert expected in reply.text
+    assert "LINE account." not in reply.text and "LINEです" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("english", "words"), [(True, "hi how are you"), (True, "Hello!"), (False, "どうもありがとう")]
+)
+def test_a_greeting_with_nothing_after_it_is_still_greeted(
+    resident, english_resident, english, words
+):
+    """A greeting followed by nothing we answer keeps its friendly reply (not "could not
+    answer")."""
+    someone = english_resident if english else resident
+    someone.follow()
+    reply = someone.say(words)
+    assert "could not answer" not in reply.text and "お答えできませんでした" not in reply.text
+    greeted = "Thank you" in reply.labels or "ありがとう" in reply.labels
+    assert greeted or "どういたしまして" in reply.text

@@ -208,7 +208,7 @@ class Answerer:
                 turn.keep_context()
             return Outcome("answered", "safety", safety=crisis.category), answer, turn
         self.refresh_models()
-        route, normalized = route_typed(self.router.route, text, self.content.words)
+        route, normalized = route_typed(self.router.route, text, self.chooser)
         lang = languages.answer_language(resident.language, route.language)
         turn = self._turn(work, resident, lang, text=text, normalized=normalized, route=route)
         turn.context = context
@@ -263,7 +263,7 @@ class Answerer:
         and nothing for a question the bot cannot answer, whose text would be kept for staff.
         Its turn is not the event's: what it would remember or push is dropped."""
         self.refresh_models()
-        route, normalized = route_typed(self.router.route, text, self.content.words)
+        route, normalized = route_typed(self.router.route, text, self.chooser)
         lang = self.content.languages.answer_language(resident.language, route.language)
         meant = understand(route, normalized, None, self.content, lang, self.chooser)
         if meant.intent in ("unknown", "") or meant.how == "command":

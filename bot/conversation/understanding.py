@@ -247,16 +247,38 @@ def understand(
     return Understanding(route.intent, "routed", entry=ranked[0][0])
 
 
-def route_typed(route: Callable[[str], Route], text: str, words: Words) -> tuple[Route, str]:
+def route_typed(route: Callable[[str], Route], text: str, chooser: Chooser) -> tuple[Route, str]:
     """The route and the normalised text of a typed message. One written in romaji with the
     ward words of words.yaml (「sumaho kyoushitsu」, 「inkan shoumei」) is routed and understood
     as its Japanese (they got 「お答えできませんでした」 and the seal-registration desk), and keeps
     the language it was written in: a brand's or a name's, answered in the resident's own."""
+    words = chooser.content.words
     normalized = normalize(text)
     reading = words.read_romaji(normalized)
     if reading is None:
-        return route(text), normalized
-    return replace(route(reading), language=detect_language(text)), normalize(reading)
+        return _past_the_hello(route, route(text), normalized, chooser), normalized
+    routed = replace(route(reading), language=detect_language(text))
+    return routed, normalize(reading)
+
+
+def _past_the_hello(
+    route: Callable[[str], Route], routed: Route, normalized: str, chooser: Chooser
+) -> Route:
+    """A greeting the message begins with yields to the question after it: the router weighs
+    「おはようございます」 or "hi" over a short question beside it, and 「おはようございます。
+    住民票をとりたいです」, "hi, I forgot my PIN" and 「你好，我想办理住民票」 got the hello
+    card. What follows is routed alone; when it is one of our topics, or another ward service's desk
+    (「こんにちは、ごみの出し方を教えてください」), that is the route, in the whole message's
+    language. When it is nothing we answer ("hi how are you"), the hello stays."""
+    if routed.intent != "greeting":
+        return routed
+    said = chooser.content.words.past_the_hello(normalized)
+    if said is None:
+        return routed
+    beside = route(said)
+    if beside.intent == "greeting" or (beside.intent == "unknown" and not chooser.area(said)):
+        return routed
+    return replace(beside, language=routed.language)
 
 
 def _undoes_the_text_size(normalized: str, context: LastAnswer | None, words: Words) -> bool:

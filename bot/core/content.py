@@ -228,6 +228,7 @@ WORD_LISTS = (
     "line_app",
     "phone_changed",
     "learn",
+    "hellos",
 )
 # A word of a message in romaji (ka-do, jūminhyō), the marks and spaces allowed around them, and
 # the most words one entry of words.yaml romaji may have (「mai nanba」, 「ni tsuite」).
@@ -304,6 +305,10 @@ class Words(BaseModel):
     # topic fits or the classes' own, the smartphone classes and consultations (「スマホの
     # べんきょうがしたい」 got 「お答えできませんでした」).
     learn: list[str] = []
+    # Greetings a message begins with (「おはようございます」, "hi", 你好): the router weighs them
+    # over a short question beside them (「おはようございます。住民票をとりたいです」 and "hi, I
+    # forgot my PIN" got the hello card), so what follows them is routed alone too.
+    hellos: list[str] = []
     # Japanese ward words in latin letters (「sumaho kyoushitsu」, 「inkan shoumei」), and the
     # particles and endings around them (「de」, 「no」, 「wasureta」): a message made only of
     # these, one ward word at least, is read as its Japanese to choose the answer (residents
@@ -353,6 +358,24 @@ class Words(BaseModel):
             ),
             None,
         )
+
+    def past_the_hello(self, normalized: str) -> str | None:
+        """What a message says after the greetings it begins with (「おはようございます。住民票を
+        とりたいです」 → 「住民票をとりたいです」, "hi there, I forgot my PIN" → "i forgot my pin"),
+        or None when it begins with none or says nothing more ("hello!", "hi hi")."""
+        rest, greeted = normalized, False
+        while True:
+            rest = rest.lstrip(_AFTER_A_HELLO)
+            hello = next((h for h in self._hellos_longest_first if _begins(rest, h)), None)
+            if hello is None:
+                break
+            rest, greeted = rest[len(hello) :], True
+        said = rest.strip(_AFTER_A_HELLO)
+        return said if greeted and len(said) >= 2 else None
+
+    @functools.cached_property
+    def _hellos_longest_first(self) -> list[str]:
+        return sorted(self.hellos, key=len, reverse=True)
 
     def language_asked(self, normalized: str) -> str | None:
         """The language a message asks to be answered in from now on (switch_language), typed
@@ -633,6 +656,18 @@ class Content:
     def large_text(self, lang: str) -> bool:
         """Whether cards are set in larger type for this language."""
         return self.languages.get(lang).large_text
+
+
+# What may follow a greeting before the question ("hi, …", 「こんにちは！」, 「どうも。」).
+_AFTER_A_HELLO = " \t\n,.!?、。!?~〜ー…・:;"
+
+
+def _begins(text: str, word: str) -> bool:
+    """Whether a message begins with a word: a Latin one as a whole word ("hi", not "hiragana")."""
+    if not text.startswith(word):
+        return False
+    following = text[len(word) : len(word) + 1]
+    return not (word[-1].isascii() and word[-1].isalpha() and following.isalpha())
 
 
 def said_in(word: str, text: str) -> bool:
