@@ -61,10 +61,12 @@ Sets (data/README.md says how they were written):
              misses in the same words, 40 % English; never trained on, never used to tune, its
              mistakes never read: a sixth fresh measure since the twentieth round.
 
-- [other tune], [other tune2], [other tune3] data/other_languages_safety_tune*.jsonl: crises and
-             near misses in Chinese, Korean, Vietnamese, Nepali, Tagalog, Portuguese and Spanish,
-             each by its own author (no pattern read); content/safety_other_languages.yaml was
-             tuned on all three, each measured once before (data/README.md).
+- [other tune], [other tune2], [other tune3], [other tune5]
+             data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
+             Vietnamese, Nepali, Tagalog, Portuguese and Spanish, each by its own author (no
+             pattern read); content/safety_other_languages.yaml was tuned on all four, each
+             measured once before (data/README.md). tune5 is the fifth author's, written after
+             the held-out set.
 - [other held-out] data/other_languages_safety_heldout.jsonl: a fourth author's, written the same
              way; never used to tune, its mistakes never read.
 
@@ -126,6 +128,7 @@ SETS = {
     "other tune": ROOT / "data" / "other_languages_safety_tune.jsonl",
     "other tune2": ROOT / "data" / "other_languages_safety_tune2.jsonl",
     "other tune3": ROOT / "data" / "other_languages_safety_tune3.jsonl",
+    "other tune5": ROOT / "data" / "other_languages_safety_tune5.jsonl",
     "other held-out": ROOT / "data" / "other_languages_safety_heldout.jsonl",
 }
 

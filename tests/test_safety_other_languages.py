@@ -36,6 +36,16 @@ CRISES = [
     ("老公喝醉了又打我", "violence"),
     ("Mi esposo me pega cuando bebe", "violence"),
     ("옆집에서 아이를 때리는 소리가 매일 들려요", "child_abuse"),
+    # Indirect ones, found since a fifth author's set (2026-12-05): a burden, goodbyes, no point
+    # any more, papers taken, a neighbour's child heard being hit
+    ("我总是拖累家人", "suicide"),
+    ("살아서 뭐하나 싶어요", "suicide"),
+    ("para todos soy una carga", "suicide"),
+    ("ayoko nang maging pabigat, pabigat lang ako sa kanila", "suicide"),
+    ("cansei de tudo, de verdade", "suicide"),
+    ("Chồng tôi giữ hộ chiếu của tôi", "violence"),
+    ("Mi novio me quitó el pasaporte, no puedo salir", "violence"),
+    ("Tuwing gabi naririnig ko ang palo sa kabilang bahay", "child_abuse"),
 ]
 
 NEAR_MISSES = [
