@@ -42,6 +42,11 @@ def manage_settings(turn: Turn) -> list[dict]:
         return [entry_card(turn, entry), text_size_panel(turn)]
     if entry.key == "reminders":
         return [entry_card(turn, entry), reminders_panel(turn)]
+    if entry.key == "language":
+        # the languages to switch to first: 「えいごで はなせる ひとと はなしたい」 got the
+        # languages explained with the topic switches as its buttons, English the eleventh
+        choices = [*language_buttons(turn), *menu_actions(turn)]
+        return [messages.with_quick_replies(entry_card(turn, entry), choices)]
     return [entry_card(turn, entry), settings_panel(turn)]
 
 
@@ -139,13 +144,18 @@ def settings_panel(turn: Turn, headline: str | None = None) -> dict:
         )
     )
     switches.append(_reminders_switch(turn))
-    switches += [
+    switches += language_buttons(turn)
+    text = f"{headline}\n{status}" if headline else status
+    return messages.with_quick_replies(messages.text(text), switches)
+
+
+def language_buttons(turn: Turn) -> list[dict]:
+    """A button for each language the resident does not use now, named in that language."""
+    return [
         messages.postback_action(language.name, Postback("language", {"l": language.code}))
         for language in turn.content.languages.languages
         if language.code != turn.follower.language
     ]
-    text = f"{headline}\n{status}" if headline else status
-    return messages.with_quick_replies(messages.text(text), switches)
 
 
 @router.action("toggle_topic")

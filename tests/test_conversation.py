@@ -706,3 +706,24 @@ def test_a_greeting_with_nothing_after_it_is_still_greeted(
     assert "could not answer" not in reply.text and "お答えできませんでした" not in reply.text
     greeted = "Thank you" in reply.labels or "ありがとう" in reply.labels
     assert greeted or "どういたしまして" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("english", "words", "choices"),
+    [
+        (False, "言語を変えたい", ["English", "やさしい日本語"]),
+        (True, "is there anyone who speaks english", ["日本語", "やさしい日本語"]),
+    ],
+)
+def test_the_languages_answer_offers_the_languages_first(
+    resident, english_resident, english, words, choices
+):
+    """The answer on this LINE's languages came with the topic switches as its buttons
+    (「止める:スマホ教室」 …), the language buttons after the ninth: now the languages come
+    first, and one tap switches."""
+    someone = english_resident if english else resident
+    reply = someone.say(words)
+    assert reply.labels[:2] == choices
+    switched = someone.tap(choices[0])
+    assert switched.text.strip()
+    assert ("これからは日本語で" in switched.text) if english else ("English" in switched.text)

@@ -359,6 +359,10 @@ SAFETY_TITLES = (
         ("I don't want to book", None),
         ("I don't want to come to the class", None),
         ("今回はやめておきます", None),
+        # ... and someone to talk to in a language (an outside probe: the suicide lines, as if
+        # "I want to talk to someone" alone): the foreign residents' desk
+        ("My japanese is not good. Can I talk to someone in English by phone?", "03-3579-2018"),
+        ("i want to talk to someone who speaks english", "03-3579-2018"),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
@@ -446,3 +450,10 @@ def test_every_help_line_names_an_official_source_and_a_checked_date():
             ("go.jp", "lg.jp", "tokyo.jp", "tokyo-tsunagari.or.jp")
         ), line.source
         assert line.checked.year >= 2026
+
+
+def test_someone_to_talk_to_in_a_language_beside_a_crisis_still_gets_the_lines(english_resident):
+    """The words for the foreign residents' desk ("someone who speaks English") take nothing
+    away from a crisis written beside them."""
+    reply = english_resident.say("is there someone who speaks english? i want to die")
+    assert LINES["suicide"] <= tel_links(reply), reply.text
