@@ -231,7 +231,9 @@ def change_text_size(turn: Turn) -> list[dict]:
     done = "large_text_on_done" if turn.follower.large_text else "large_text_off_done"
     large = turn.content.large_text(turn.lang)
     card = messages.card(turn.ui("large_text_title"), turn.ui(done), large=large)
-    return [card, settings_panel(turn)]
+    # the way back first, then the menu: the whole settings panel (nine topic switches first)
+    # hid it from the older residents who ask for larger text
+    return [card, text_size_panel(turn)]
 
 
 @router.action("class_reminders")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -727,3 +728,42 @@ def test_the_languages_answer_offers_the_languages_first(
     switched = someone.tap(choices[0])
     assert switched.text.strip()
     assert ("これからは日本語で" in switched.text) if english else ("English" in switched.text)
+
+
+@pytest.mark.parametrize(
+    ("english", "words", "expected"),
+    [
+        (False, "字が読めないので電話したい", "tel:0339641111"),
+        (True, "I want to call the ward office", "tel:0339641111"),
+        (False, "ボタンがどこにあるかわからない", "このLINEの使い方"),
+        (True, "where are the buttons?", "How to use"),
+    ],
+)
+def test_wanting_to_call_or_not_finding_the_buttons_gets_the_way(
+    resident, english_resident, english, words, expected
+):
+    """An older residents' probe: 「字が読めないので電話したい」 was asked back between two
+    contact answers, 「ボタンがどこにあるかわからない」 got 「お答えできませんでした」. The main
+    line with its call button, and how to use this LINE."""
+    someone = english_resident if english else resident
+    reply = someone.say(words)
+    assert expected in json.dumps(reply.messages, ensure_ascii=False)
+    assert "お答えできませんでした" not in reply.text and "could not answer" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("english", "undo"), [(False, "やっぱり元に戻して"), (True, "make it smaller")]
+)
+def test_larger_text_shows_the_way_back_first_and_can_be_undone_in_words(
+    resident, english_resident, english, undo
+):
+    """After 「文字を大きくする」 the answer came with the nine topic switches first, and
+    「やっぱり元に戻して」 got 「お答えできませんでした」: the way back is the first button, and
+    the words lead to it."""
+    someone = english_resident if english else resident
+    someone.say("the text is too small" if english else "老眼で字がみえん")
+    larger = someone.tap("Larger text" if english else "文字を大きくする")
+    back = "Normal text" if english else "文字を元の大きさに"
+    assert larger.labels[0] == back
+    reply = someone.say(undo)
+    assert reply.labels[0] == back
