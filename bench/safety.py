@@ -122,6 +122,7 @@ SETS = {
     "tune22": ROOT / "data" / "safety_tune22.jsonl",
     "tune23": ROOT / "data" / "safety_tune23.jsonl",
     "tune24": ROOT / "data" / "safety_tune24.jsonl",
+    "tune25": ROOT / "data" / "safety_tune25.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -88,6 +88,12 @@ CRISES = [
     # ... and a booking turned down beside words of not being here is still a crisis
     ("I don't want to book, I won't be here", "suicide", "en"),
     ("今回はやめておきます。もう疲れた", "suicide", "ja"),
+    # Japanese in romaji, as foreign residents are taught it (a fresh author's set, 2026-12-05:
+    # these got nothing, or the menu); answered in English, which romaji writers read
+    ("Kaji desu! Ie ga moete imasu", "emergency", "en"),
+    ("Kyukyu desu. Tomodachi ga taoremashita", "emergency", "en"),
+    ("otto ga naguru, kowai", "violence", "en"),
+    ("mou ikite itakunai", "suicide", "en"),
 ]
 
 
@@ -363,6 +369,9 @@ SAFETY_TITLES = (
         # "I want to talk to someone" alone): the foreign residents' desk
         ("My japanese is not good. Can I talk to someone in English by phone?", "03-3579-2018"),
         ("i want to talk to someone who speaks english", "03-3579-2018"),
+        ("Can I talk to someone about my residence tax? I can't pay it all at once", None),
+        ("推しのライブ当たったらもう死んでもいい", None),
+        ("LINE ga ugokanai", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
