@@ -60,6 +60,11 @@ Sets (data/README.md says how they were written):
              130 of its 189 suicidal messages never naming death, 45 inside a ward question), near
              misses in the same words, 40 % English; never trained on, never used to tune, its
              mistakes never read: a sixth fresh measure since the twentieth round.
+- [tune25]   data/safety_tune25.jsonl: a twenty-fifth author's set (older and foreign
+             residents' wording: romaji, simple English, やさしい日本語; crises inside a ward
+             question, short and indirect ones), 45 % English; measured once (0.925 / 0.045),
+             then tuned on (romaji lines, near misses): no longer a measure (data/README.md,
+             twenty-third round).
 
 - [other tune], [other tune2], [other tune3], [other tune5]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
