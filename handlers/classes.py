@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -50,11 +50,14 @@ from bot.classes.cards import (
     venue_phone,
 )
 from bot.conversation.registry import TopicRouter
+from bot.conversation.router.lexicon import concepts
+from bot.conversation.router.text import fold
 from bot.conversation.turn import Turn
 from bot.conversation.understanding import YES_OR_NO
 from bot.core.content import Content, said_in
 from bot.core.days import day_named, hour_named, hours_meant, names_a_day, weekday_named
 from bot.core.models import ClassSession, Reservation
+from bot.core.text import normalize
 from bot.line import messages
 from bot.line.postback import Postback
 from handlers.common import (
@@ -85,6 +88,11 @@ CHOOSE = "choose"
 # showing the one booking held (yes asks the former).
 CANCEL_ASKED = "cancel_ask"
 ONE_TO_CANCEL = "one_to_cancel"
+# The router's concept of a booking (予約, "booking", "reservation"): a message naming one asks
+# about the resident's bookings, not only about a day they cannot come.
+BOOKING_CONCEPT = "booking"
+# Remembered with a booking's confirmation: the session just booked (the_session, moving_from).
+BOOKED = "booked"
 # Entries a message that names a session by its time or kind may match and still only name it
 # (「午後の」: the schedule's 午後; 「個別相談のほう」: consultation_vs_class's 個別; 「予約したい」
 # holds the bookings' 予約した, and a message about the bookings is answered as such first);
@@ -129,10 +137,26 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
         return which_answered(turn, shown, said)
     entry = turn.pick(INTENT)
     about_bookings = asks_about_bookings(turn, entry)
+    in_view = the_session(turn)
+    if in_view is not None and any(said_in(w, turn.normalized) for w in turn.content.words.names):
+        # "my name is John, do you need it?" after one session shown: that session's answer
+        return about_the_name(turn, in_view)
+    if about_bookings and day_said(turn) is not None:
+        # 「15日の予約キャンセル」, 「火曜の予約ある？」: the bookings of that day, not all of them
+        return bookings_on_the_day(turn, cancelling=entry.key == "cancel")
     if about_bookings and entry.key == "cancel" and asked_which(turn) and not my_bookings(turn):
         # 「予約をやめたい」 while the bot asks which session to book, from a resident holding
         # no booking: they stop booking (as 「いいえ」 does), not how to cancel one they lack
         return back_to_menu(turn)
+    if (
+        not about_bookings
+        and not asked_which(turn)  # 「個別相談のほう」 answers which session: booked below
+        and (entry.key in SCHEDULE_ENTRIES or wants_to_book(turn))
+    ):
+        titled = sessions_titled(turn)
+        if titled is not None:
+            # 「マイナポータル入門を予約したい」: that session, one tap from booking
+            return offer_titled(turn, titled)
     if not about_bookings and shown and wants_to_book(turn):
         return book_from_context(turn, shown)
     if shown and picks_a_day(turn, entry):
@@ -152,12 +176,61 @@ def answer_sub_question(turn: Turn) -> list[dict]:
 
 
 def answer(turn: Turn, entry) -> list[dict]:
-    """The live schedule, the resident's bookings, or the content entry."""
+    """The live schedule, the resident's bookings, what to bring to the session in view, or
+    the content entry."""
+    if entry.key == "what_to_bring" and (in_view := the_session(turn)) is not None:
+        return what_to_bring_to(turn, in_view)
     if entry.key in SCHEDULE_ENTRIES:
         return show_schedule(turn, entry)
     if entry.key in BOOKINGS_ENTRIES:
         return show_my_reservations(turn, entry)
     return answer_entry(turn, entry)
+
+
+def the_session(turn: Turn) -> ClassSession | None:
+    """The one session the last answer was about: the one just booked, or the only one shown
+    (「土曜日の回」 → its card); None when it showed several or none, or it has closed."""
+    context = turn.context
+    if context is None or context.intent != INTENT:
+        return None
+    data = context.data or {}
+    booked, shown = data.get(BOOKED), sessions_shown(turn)
+    # the whole schedule (its page remembers the next: "next_page") is about no one session,
+    # even when it holds one
+    one = shown[0] if len(shown) == 1 and "next_page" not in data else None
+    session_id = booked if isinstance(booked, int) else one
+    if session_id is None:
+        return None
+    session = turn.services.db.get(ClassSession, session_id)
+    return session if session is not None and is_open(turn, session) else None
+
+
+def what_to_bring_to(turn: Turn, session: ClassSession) -> list[dict]:
+    """「持ち物は？」 right after a session was booked or shown: that session's card with what
+    to bring as staff wrote it (or to ask the venue), not the general 「回によって違います」."""
+    return session_answer(turn, session, "class_bring_heading")
+
+
+def about_the_name(turn: Turn, session: ClassSession) -> list[dict]:
+    """Whether booking this session asks the resident's name (staff choose it per session,
+    and the bot asks it when they book), with the session's card and its 予約する."""
+    return session_answer(
+        turn, session, "class_name_asked" if session.asks_name else "class_no_name"
+    )
+
+
+def session_answer(turn: Turn, session: ClassSession, heading: str) -> list[dict]:
+    """One session's card under `heading` (a UI key), with 予約する unless the resident holds
+    it; the session stays in view for the next question."""
+    rows = session_rows(turn.content, turn.services.settings.tz, turn.lang, session)
+    held = holds(turn, session.id)
+    full = classes.seats_left(session) == 0
+    buttons = [] if held else [reserve_button(turn, session, full=full)]
+    title = classes.title_in(session, turn.lang)
+    card = bubble_message(turn.ui(heading), title, rows, buttons)
+    data = dict(turn.context.data or {}) if turn.context else {}
+    turn.remember(INTENT, "schedule", session_ids=[session.id], **{BOOKED: data.get(BOOKED)})
+    return [messages.with_quick_replies(card, class_actions(turn, "schedule", "cost"))]
 
 
 def sessions_shown(turn: Turn) -> list[int]:
@@ -230,7 +303,7 @@ class Described:
     hours: frozenset[int] | None = None
     kind: str | None = None
 
-    def fits(self, session: ClassSession, tz: ZoneInfo) -> bool:
+    def fits(self, session: classes.Shown, tz: ZoneInfo) -> bool:
         """Whether the session is as described, in the ward's time."""
         local = session.starts_at.astimezone(tz)
         return (
@@ -421,7 +494,11 @@ def book(
         turn.content, tz, turn.lang, reservation, turn.ui(heading), position=result.position
     )
     # Keep the list the resident chose from, so "the first one" still means the first shown.
-    turn.remember(INTENT, "reserved", session_ids=sessions_shown(turn) or [session_id])
+    # …and the session just booked: 「持ち物は？」 next is about it, and a day typed next
+    # (「やっぱり日曜のほうがいい」) is a move from it (moving_from)
+    turn.remember(
+        INTENT, "reserved", session_ids=sessions_shown(turn) or [session_id], **{BOOKED: session_id}
+    )
     answer = [card]
     if result.kind != "already":
         answer += clash_warning(turn, reservation)
@@ -573,12 +650,82 @@ def show_the_day(turn: Turn, shown: list[int]) -> list[dict]:
     sessions = [s for s in (db.get(ClassSession, i) for i in that_day) if s and is_open(turn, s)]
     if not sessions:
         return session_closed(turn)
-    intro = messages.text(turn.ui("class_day_shown" if on_the_day else "class_fitting_shown"))
+    intro = turn.ui("class_day_shown" if on_the_day else "class_fitting_shown")
+    moving = moving_from(turn, sessions)
+    if moving:
+        intro = f"{turn.ui('class_moving')}\n{intro}"
     carousel = messages.with_quick_replies(
         schedule_carousel(turn, sessions), class_actions(turn, "schedule")
     )
     # "それを予約したい" / "Book it" next books the session shown (book_from_context)
     turn.remember(INTENT, "schedule", session_ids=[s.id for s in sessions])
+    return [messages.text(intro), *moving, carousel]
+
+
+def moving_from(turn: Turn, sessions: Sequence[ClassSession]) -> list[dict]:
+    """Right after a booking, another session asked for (「やっぱり日曜のほうがいい」): the
+    booking just made, as its card with its own 予約を取り消す, so the resident who moves does
+    not hold both seats unawares (the new one is booked first, then the old one cancelled: as
+    clash_warning says, the other way round may lose both to the waiting list). Nothing when
+    the last answer booked nothing, or the session asked for is that one."""
+    data = (turn.context.data or {}) if turn.context else {}
+    booked = data.get(BOOKED)
+    if not isinstance(booked, int) or any(s.id == booked for s in sessions):
+        return []
+    reservation = next((r for r in my_bookings(turn) if r.session_id == booked), None)
+    return [] if reservation is None else [booking_card(turn, reservation)]
+
+
+# A run of one script in a session's title: katakana (マイナポータル), kanji (写真), or a Latin
+# word (paypay); hiragana are its grammar (はじめての). Shorter runs name nothing on their own.
+TITLE_WORD = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}|[\u4e00-\u9fff\u3005]{2,}|[a-z0-9]{3,}")
+
+
+def title_words(session: classes.Shown, generic: list[str]) -> set[str]:
+    """The words of a session's titles (Japanese and English) that may name it — not those
+    that every session's title may have (words.yaml title_generic: 教室, 入門, "class") — and
+    each whole title."""
+    titles = [normalize(t) for t in (session.title, session.title_en) if t.strip()]
+    named = {w for t in titles for w in TITLE_WORD.findall(t) if w not in generic}
+    return named | set(titles)  # a whole title names it, its words all generic (はじめてのLINE)
+
+
+def sessions_titled(turn: Turn) -> list[classes.Shown] | None:
+    """The open sessions a message names by a word of their title (「マイナポータル入門を予約し
+    たい」, 「マイナポータルの教室」, "the My Number portal class": words.yaml title_words), and by
+    its day, time or kind when it says them too ("… on Tuesday"), soonest first; None when it
+    names no title. They got the whole schedule."""
+    words = turn.content.words
+    text = turn.normalized
+    said = [japanese for english, japanese in words.title_words.items() if said_in(english, text)]
+    text = " ".join([text, *(normalize(w) for w in said)])
+    upcoming = classes.upcoming_sessions(
+        turn.services.reading, turn.services.now, limit=messages.MAX_CAROUSEL
+    )
+    named = {
+        s.title for s in upcoming if any(w in text for w in title_words(s, words.title_generic))
+    }
+    if not named:
+        return None
+    # the same class on another day, whose English title staff left out, is named too
+    titled = [s for s in upcoming if s.title in named]
+    tz, fits = turn.services.settings.tz, day_said(turn)
+    description = Described(weekday=None, hours=hours_meant(text), kind=words.session_kind(text))
+    return [s for s in titled if (fits is None or fits(s)) and description.fits(s, tz)]
+
+
+def offer_titled(turn: Turn, titled: list[classes.Shown]) -> list[dict]:
+    """The sessions a message named by their title, each with its 予約する (「予約する」を押して
+    ください); none of them on the day or at the time it says: said so, with the schedule."""
+    if not titled:
+        note = messages.text(turn.ui("class_none_fits"))
+        return [note, *show_schedule(turn, turn.content.entry(INTENT, "schedule", turn.lang))]
+    intro = messages.text(turn.ui("class_fitting_shown"))
+    carousel = messages.with_quick_replies(
+        schedule_carousel(turn, titled), class_actions(turn, "schedule")
+    )
+    # "それを予約したい" / "Book it" next books the session shown (book_from_context)
+    turn.remember(INTENT, "schedule", session_ids=[s.id for s in titled])
     return [intro, carousel]
 
 
@@ -793,32 +940,74 @@ def ask_to_cancel(turn: Turn, reservation: Reservation) -> list[dict]:
 
 def cannot_come(turn: Turn) -> bool:
     """Whether the message says the resident cannot come on a day it names: 「8日は行けません」,
-    「12月8日の教室に行けなくなりました」, "I can't make the 8th" (words.yaml cannot_come)."""
+    「12月8日の教室に行けなくなりました」, 「火曜の教室は行けません」, "I can't make the 8th"
+    (words.yaml cannot_come)."""
     text = turn.normalized
-    return names_a_day(text) and any(word in text for word in turn.content.words.cannot_come)
+    said = any(word in text for word in turn.content.words.cannot_come)
+    return said and day_said(turn) is not None
+
+
+def day_said(turn: Turn) -> Callable[[classes.Shown], bool] | None:
+    """Whether a session falls on the day a message names — a date (「15日」, 「12月8日」, "the
+    15th", 「明日」) or a day of the week (「火曜」, "Tuesday") — in the ward's time; None when the
+    message names no day."""
+    tz = turn.services.settings.tz
+    named = day_named(turn.normalized, turn.services.now.astimezone(tz).date())
+    if named is not None:
+        return lambda session: on_the_day(session, tz, named)
+    weekday = weekday_named(turn.normalized)
+    if weekday is not None:
+        return lambda session: session.starts_at.astimezone(tz).weekday() == weekday
+    return None
 
 
 def cannot_come_that_day(turn: Turn) -> list[dict]:
     """Their booking on that day: whether to cancel it is asked (one booking), or its card
     with its cancel button is shown (two on one day) — never cancelled on these words alone.
-    No booking on that day: said so, with the sessions of the other days; not the
-    cancellation answer, which would be about no booking of theirs (or about another day's)."""
+    No booking on that day: said so, with the bookings they do hold (each its own button), or
+    the sessions of the other days when they hold none; never the cancellation answer, which
+    would be about no booking of theirs (or about another day's)."""
+    return bookings_on_the_day(turn, cancelling=True, cannot_come=True)
+
+
+def bookings_on_the_day(turn: Turn, *, cancelling: bool, cannot_come: bool = False) -> list[dict]:
+    """The resident's bookings on the day a message names (「15日の予約キャンセル」, 「火曜の
+    予約は？」). Cancelling one booking that day asks first; several, or checking, shows their
+    cards. None that day: said so, then the bookings they hold, each with its own cancel
+    button — 「15日の予約キャンセル」 from a resident booked on the 12th listed the 12th under
+    the cancelling answer, and a tap cancelled it. No bookings at all: the other days'
+    sessions (`cannot_come`: 「15日は行けません」) or that they hold none."""
     tz = turn.services.settings.tz
-    named = day_named(turn.normalized, turn.services.now.astimezone(tz).date())
-    assert named is not None  # cannot_come found a day
+    fits = day_said(turn)
+    assert fits is not None  # the caller found a day
     hour = hour_named(turn.normalized)
-    held = [r for r in my_bookings(turn) if on_the_day(r.session, tz, named)]
+    mine = my_bookings(turn)
+    held = [r for r in mine if fits(r.session)]
     if len(held) > 1 and hour is not None:
         held = [r for r in held if r.session.starts_at.astimezone(tz).hour == hour]
-    if len(held) == 1:
+    if len(held) == 1 and cancelling:
         return ask_to_cancel(turn, held[0])
     if held:
-        cards = [booking_card(turn, reservation)["contents"] for reservation in held]
-        carousel = messages.carousel(turn.ui("my_reservations_alt"), cards)
-        turn.remember(INTENT, "my_reservations")
-        ask = messages.text(turn.ui("class_which_to_cancel"))
-        return [ask, messages.with_quick_replies(carousel, menu_actions(turn))]
-    return other_days(turn, named)
+        intro = "class_which_to_cancel" if cancelling else "class_your_bookings_that_day"
+        return bookings_carousel(turn, held, turn.ui(intro))
+    if mine:
+        note = f"{turn.ui('class_no_booking_on_day')}\n{turn.ui('class_your_other_bookings')}"
+        return bookings_carousel(turn, mine, note)
+    if cannot_come and BOOKING_CONCEPT not in concepts(fold(turn.normalized)):
+        # 「15日は行けません」 from a resident with no booking: what is on the other days
+        return other_days(turn, fits)
+    none = f"{turn.ui('class_no_booking_on_day')}\n{turn.ui('my_reservations_none')}"
+    turn.remember(INTENT, "my_reservations")
+    return [messages.with_quick_replies(messages.text(none), class_actions(turn, "schedule"))]
+
+
+def bookings_carousel(turn: Turn, held: Sequence[Reservation], note: str) -> list[dict]:
+    """`note`, then the cards of these bookings, each with its own 予約を取り消す (which asks
+    before it cancels): nothing is remembered as cancellable by a 「はい」 typed next."""
+    cards = [booking_card(turn, reservation)["contents"] for reservation in held[:12]]
+    carousel = messages.carousel(turn.ui("my_reservations_alt"), cards)
+    turn.remember(INTENT, "my_reservations")
+    return [messages.text(note), messages.with_quick_replies(carousel, menu_actions(turn))]
 
 
 def on_the_day(session: classes.Shown, tz: ZoneInfo, named: tuple[int | None, int]) -> bool:
@@ -828,14 +1017,13 @@ def on_the_day(session: classes.Shown, tz: ZoneInfo, named: tuple[int | None, in
     return local.day == day and month in (None, local.month)
 
 
-def other_days(turn: Turn, named: tuple[int | None, int]) -> list[dict]:
+def other_days(turn: Turn, fits: Callable[[classes.Shown], bool]) -> list[dict]:
     """「その日に予約している回はありません」 and the open sessions of the other days (the
     schedule's first page without that day), which book as any schedule does."""
-    tz = turn.services.settings.tz
     upcoming = classes.upcoming_sessions(
         turn.services.reading, turn.services.now, limit=messages.MAX_CAROUSEL
     )
-    others = [s for s in upcoming if not on_the_day(s, tz, named)]
+    others = [s for s in upcoming if not fits(s)]
     none_held = turn.ui("class_no_booking_on_day")
     if not others:
         schedule = turn.content.entry(INTENT, "schedule", turn.lang)

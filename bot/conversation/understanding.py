@@ -491,8 +491,10 @@ def _cannot_come_on_a_day(route: Route, normalized: str, words: Words, chooser: 
     if route.intent not in ("unknown", SCHEDULE_INTENT):
         return False
     # the words first: they are the cheapest test, and most messages have none of them
-    if not any(word in normalized for word in words.cannot_come) or not names_a_day(normalized):
+    if not any(word in normalized for word in words.cannot_come):
         return False
+    if not names_a_day(normalized) and weekday_named(normalized) is None:
+        return False  # 「火曜の教室は行けません」 names its day by the day of the week
     if route.intent == SCHEDULE_INTENT:
         return True
     named = set(concepts(fold(normalized)))
@@ -531,6 +533,10 @@ def _follow_up(
         return Understanding(context.intent, "follow_up")
     if not (vague or points_back) and route.intent == context.intent:
         return None  # the route reads it inside the same topic anyway
+    if not (vague or points_back) and _named_in_the_route_alone(
+        route, normalized, context, chooser
+    ):
+        return None  # 「予約は残ってる？」 after 受信設定: the bookings, not what the LINE keeps
     key, probability = chooser.rank(context.intent, normalized)[0]
     if key not in ("overview", context.entry_key) and probability >= FOLLOW_UP_ENTRY:
         return Understanding(context.intent, "follow_up", entry=key)
@@ -538,6 +544,21 @@ def _follow_up(
         # the last answer says whether and how it is done (on a phone or where), and where to ask
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
     return None
+
+
+def _named_in_the_route_alone(
+    route: Route, normalized: str, context: LastAnswer, chooser: Chooser
+) -> bool:
+    """Whether a message the router is sure of (another topic than the last answer's) names
+    an answer of that topic by its own match phrases and none of the last topic's: 「予約は
+    残ってる？」 after the reminders were stopped in 受信設定 got 「このLINEが保存する情報」,
+    its best guess inside 受信設定, while 予約 names the classes' bookings."""
+    if route.intent in NO_FOLLOW_UPS or route.intent == context.intent:
+        return False
+    content = chooser.content
+    return bool(content.matched(route.intent, normalized)) and not content.matched(
+        context.intent, normalized
+    )
 
 
 def _earlier_topic_offered(

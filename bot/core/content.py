@@ -229,6 +229,8 @@ WORD_LISTS = (
     "phone_changed",
     "learn",
     "hellos",
+    "title_generic",
+    "names",
 )
 # A word of a message in romaji (ka-do, jūminhyō), the marks and spaces allowed around them, and
 # the most words one entry of words.yaml romaji may have (「mai nanba」, 「ni tsuite」).
@@ -319,6 +321,15 @@ class Words(BaseModel):
     # session (ClassSession.kind → words): 「相談会」, "the consultation" choose among the
     # consultations shown.
     session_kinds: dict[str, list[str]] = {}
+    # Words of session titles that name no one session (教室, 入門, "class", "beginners"): a
+    # message names a session by the other words of its title (「マイナポータル入門を予約した
+    # い」: マイナポータル), which staff write in Japanese; title_words are how residents say
+    # such a word in another language ("my number portal" → マイナポータル).
+    title_generic: list[str] = []
+    title_words: dict[str, str] = {}
+    # After one session was shown or booked, words asking about a name (名前, "my name"): whether
+    # that session asks for names when one books (ClassSession.asks_name).
+    names: list[str] = []
 
     @field_validator(*WORD_LISTS)
     @classmethod
@@ -335,7 +346,9 @@ class Words(BaseModel):
             for kind, words in v.items()
         }
 
-    @field_validator("commands", "switch_language", "ordinals", "romaji", "romaji_around")
+    @field_validator(
+        "commands", "switch_language", "ordinals", "romaji", "romaji_around", "title_words"
+    )
     @classmethod
     def _normalised_keys(cls, v: dict) -> dict:
         """Keys stored the way messages are compared."""
@@ -441,7 +454,7 @@ class Words(BaseModel):
         out: dict[str, Any] = {name: [] for name in WORD_LISTS}
         out["commands"], out["ordinals"], out["about_settings"] = {}, {}, {}
         out["switch_language"], out["romaji"], out["romaji_around"] = {}, {}, {}
-        out["session_kinds"] = {}
+        out["session_kinds"], out["title_words"] = {}, {}
         for words in all_words:
             for name in WORD_LISTS:
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
@@ -450,6 +463,7 @@ class Words(BaseModel):
             out["ordinals"].update(words.ordinals)
             out["romaji"].update(words.romaji)
             out["romaji_around"].update(words.romaji_around)
+            out["title_words"].update(words.title_words)
             for kind, named in words.session_kinds.items():
                 known = out["session_kinds"].setdefault(kind, [])
                 known += [w for w in named if w not in known]
