@@ -151,3 +151,12 @@ def test_do_i_have_a_booking_answers_with_the_bookings(resident, app):
     """「予約してる回ある？」 asked back 予約の確認 or 予約のしかた."""
     reply = resident.say("予約してる回ある？")
     assert "予約している回はありません" in reply.text and "ほかのこと" not in reply.labels
+
+
+def test_cancelling_a_day_in_plain_japanese_without_a_booking_cancels_nothing(resident, app):
+    """「15にちの よやくを キャンセル」 (やさしい日本語) listed the booking of the 12th as the
+    answer: 「15にち」 was no day."""
+    _, second = booked_one_of_two(app, resident)
+    reply = resident.say(f"{second.starts_at.astimezone(TZ).day}にちの よやくを キャンセル")
+    assert "その日に予約している回はありません" in reply.text
+    assert statuses(app) == {resident.user_id: "reserved"}

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-# A date: 「12月10日」, 「12/10」, or a day, 「10日」.
+# A date: 「12月10日」, 「12/10」, or a day, 「10日」 (「15にち」 in やさしい日本語).
 # (not a year's last digits: 「2026/12/10」 is December 10, not June 12)
 DATE = re.compile(
     r"(?:(?<![0-9])(?P<month>1[0-2]|0?[1-9])\s*(?:月|/)\s*(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
-    r"|(?<![0-9/])(?P<only_day>3[01]|[12][0-9]|0?[1-9])\s*日"
+    r"|(?<![0-9/])(?P<only_day>3[01]|[12][0-9]|0?[1-9])\s*(?:日|にち)"
 )
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 # …in English: "December 10", "Dec 10th", "10 December".
