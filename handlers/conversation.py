@@ -11,6 +11,7 @@ typed with no next page to show).
 from bot.conversation.registry import TopicRouter
 from bot.conversation.turn import Turn
 from bot.conversation.understanding import (
+    DESK_SHOWN,
     NO_FOLLOW_UPS,
     SCHEDULE_INTENT,
     UNANSWERED_SINCE,
@@ -64,7 +65,8 @@ def admit_not_knowing(turn: Turn) -> list[dict]:
     """Another ward service: where to go. Anything else: say what we can do and whom to call,
     and keep the question (text only, personal data masked by the model) for staff."""
     if turn.area is not None:
-        turn.forget()
+        # the desk is remembered: 「いくらかかる？」 or "where do i apply" next is for it too
+        turn.remember("unknown", None, **{DESK_SHOWN: turn.area.area})
         cards = [directory_card(turn, turn.area), *lines_that_listen(turn, turn.area)]
         return [*cards[:-1], messages.with_quick_replies(cards[-1], menu_actions(turn))]
     if turn.text.strip():
@@ -201,4 +203,19 @@ def ask_which(turn: Turn) -> list[dict]:
         messages.postback_action(turn.ui("ask_back_other"), Postback("topic", {"i": "help"}))
     )
     question = "\n".join([turn.ui("ask_back"), *(f"・{label}" for label in labels)])
+    remember_the_topic_asked(turn)
     return [messages.with_quick_replies(messages.text(question), actions)]
+
+
+def remember_the_topic_asked(turn: Turn) -> None:
+    """After "which of these?" between answers of one topic, that topic (no answer of it yet):
+    a follow-up typed instead of a tap is read in it. "how much" after the konbini's answers
+    were offered got 「お答えできませんでした」, and "what is the fee" the smartphone classes'
+    cost (the answer before). When the last answer was of that topic already, it stays as it was
+    (the sessions a schedule showed still pick 「2番目」)."""
+    intents = {intent for intent, _ in turn.options}
+    if len(intents) != 1:
+        return
+    (intent,) = intents
+    if turn.context is None or turn.context.intent != intent:
+        turn.remember(intent, None)

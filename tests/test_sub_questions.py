@@ -101,6 +101,12 @@ QUESTIONS = [
     ),
     (
         "online_application",
+        "fee",
+        "電子申請で手続きすると手数料はいくらかかる？",
+        "How much does it cost to apply online?",
+    ),
+    (
+        "online_application",
         "status",
         "オンラインで出した申請の状況を確認したい",
         "How can I check the status of my online application?",
@@ -136,6 +142,12 @@ QUESTIONS = [
         "How do I renew the electronic certificate on my My Number Card?",
     ),
     ("mynumber_card", "lost", "マイナンバーカードをなくしてしまった", "I lost my My Number Card"),
+    (
+        "mynumber_card",
+        "fee",
+        "マイナンバーカードを作るのに手数料はいくら？",
+        "How much does the My Number Card cost?",
+    ),
     (
         "smartphone_class",
         "cost",

@@ -112,6 +112,15 @@ NO_FOLLOW_UPS = {"unknown", "help", "greeting"}
 # then 「あいうえお」) is offered as a question back, not answered outright (the message between
 # may have changed the subject) and not 「お答えできませんでした」.
 UNANSWERED_SINCE = "unanswered_since"
+# Remembered (the area's name) when the answer was another ward service's desk (handlers/
+# conversation.py): a short follow-up that names no topic of ours and no other service
+# (「いくらかかる？」 after the garbage desk, "where do i apply" after national health insurance,
+# 「電話番号おしえて」 after the nursery desk) is for that desk too, which can answer it; it got
+# 「お答えできませんでした」, or the list of the ward's main numbers.
+DESK_SHOWN = "desk"
+# The longest such follow-up, in characters of the normalised message: longer ones say more
+# than "where?" or "how much?", and are read as asked.
+DESK_FOLLOW_UP_LONGEST = 40
 
 
 @dataclass(frozen=True)
@@ -176,6 +185,10 @@ def understand(
             return Understanding("", NO_MORE)
     if alone(normalized) in words.again and not _asked_by_the_bot(context, chooser):
         return _said_again(context, chooser)
+    if alone(normalized) in words.more_detail and not _asked_by_the_bot(context, chooser):
+        more = _more_on_it(context, chooser)
+        if more is not None:
+            return more
     if _answers_yes_or_no(normalized, context, words):
         assert context is not None
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
@@ -196,6 +209,9 @@ def understand(
     follow_up = _follow_up(route, normalized, context, chooser)
     if follow_up is not None:
         return follow_up
+    desk = _same_desk(route, normalized, context, chooser)
+    if desk is not None:
+        return Understanding("unknown", "follow_up", area=desk)
     offered_again = _earlier_topic_offered(route, normalized, earlier, chooser)
     if offered_again is not None:
         return offered_again
@@ -681,9 +697,13 @@ def _named_in_one_topic(route: Route, normalized: str, chooser: Chooser) -> tupl
 
 def _said_again(context: LastAnswer | None, chooser: Chooser) -> Understanding:
     """「もう一回」, "say that again" (words.yaml again) typed alone: the last answer again (an
-    older resident who lost it on screen got 「お答えできませんでした」). With no answer of a
-    topic before it (after the menu, small talk, or an answer that ends the topic), how to use
-    this LINE: what it answers and how to ask, not "we cannot answer that"."""
+    older resident who lost it on screen got 「お答えできませんでした」), a ward service's desk
+    too. With no answer of a topic before it (after the menu, small talk, or an answer that
+    ends the topic), how to use this LINE: what it answers and how to ask, not "we cannot
+    answer that"."""
+    desk = _desk_shown(context, chooser.content)
+    if desk is not None:
+        return Understanding("unknown", "follow_up", area=desk)
     if context is not None and context.intent not in NO_FOLLOW_UPS and context.entry_key:
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
     return Understanding("help", "command", entry=chooser.rank("help", "")[0][0])
@@ -707,3 +727,49 @@ def _asked_again(
     if key != context.entry_key or probability < ASKED_AGAIN_ENTRY:
         return None
     return Understanding(context.intent, "follow_up", entry=key)
+
+
+def _more_on_it(context: LastAnswer | None, chooser: Chooser) -> Understanding | None:
+    """「もっと詳しく」, "tell me more" (words.yaml more_detail) typed alone after an answer: its
+    topic's overview, which says what the topic is and offers every answer of it with the
+    ward's page (after the overview itself, the overview again: its buttons are the details);
+    after a ward service's desk, that desk again (it is who knows more). They got 「お答えでき
+    ませんでした」. None with no answer before it: read as any message."""
+    desk = _desk_shown(context, chooser.content)
+    if desk is not None:
+        return Understanding("unknown", "follow_up", area=desk)
+    if context is None or context.intent in NO_FOLLOW_UPS or not context.entry_key:
+        return None
+    return Understanding(context.intent, "follow_up", entry="overview")
+
+
+def _desk_shown(context: LastAnswer | None, content: Content) -> Area | None:
+    """The ward service whose desk the last answer named (DESK_SHOWN), if the directory still
+    has it."""
+    name = (context.data or {}).get(DESK_SHOWN) if context is not None else None
+    if not isinstance(name, str) or content.directory is None:
+        return None
+    return content.directory.get(name)
+
+
+def _same_desk(
+    route: Route, normalized: str, context: LastAnswer | None, chooser: Chooser
+) -> Area | None:
+    """The desk the last answer named, for a short follow-up of it (DESK_SHOWN): the router
+    finds no topic of ours in it (or is unsure, or reads the contacts' 電話, 窓口: the desk's
+    own number is asked for), and it names no topic of ours, no other ward service by that
+    service's phrases, nor one we do not answer (the router's oos_ concepts), and is not said
+    to the bot (「ありがとう」). A message naming something new is answered as asked."""
+    desk = _desk_shown(context, chooser.content)
+    if desk is None or len(normalized) > DESK_FOLLOW_UP_LONGEST:
+        return None
+    if route.intent not in ("unknown", "contact") and route.confidence >= FOLLOW_UP_CONFIDENCE:
+        return None
+    named = set(concepts(fold(normalized)))
+    ours = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != "contact"))
+    if named & (ours | SAID_TO_THE_BOT) or any(c.startswith(OUT_OF_SCOPE) for c in named):
+        return None
+    other = _named_by_its_phrases(chooser.area(normalized), normalized, chooser.content)
+    if other is not None and other.area != desk.area:
+        return None
+    return desk

@@ -214,6 +214,7 @@ WORD_LISTS = (
     "not_booking",
     "more",
     "again",
+    "more_detail",
     "undo",
     "confirm",
     "decline",
@@ -261,6 +262,9 @@ class Words(BaseModel):
     # Typed alone after an answer (「もう一回」, "say that again"): that answer again, as the
     # resident who lost it on screen asks, not 「お答えできませんでした」.
     again: list[str] = []
+    # Typed alone after an answer (「もっと詳しく」, "tell me more"): its topic's overview, or the
+    # desk again after another ward service's desk (it got 「お答えできませんでした」).
+    more_detail: list[str] = []
     # Typed alone right after the text-size answer (「元に戻して」, "undo"): that answer again,
     # whose first button is the way back (it was asked back about choosing topics).
     undo: list[str] = []
