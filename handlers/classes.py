@@ -45,8 +45,9 @@ from bot.classes.cards import (
     bubble,
     bubble_message,
     reservation_card,
+    session_choice,
+    session_choice_labels,
     session_rows,
-    short_when,
     venue_phone,
 )
 from bot.conversation.registry import TopicRouter
@@ -766,15 +767,17 @@ def ask_which(turn: Turn, shown: list[int], note: str | None = None) -> list[dic
     still_open = [s for s in still_open if s.id not in held]
     if not still_open:
         return show_my_reservations(turn, turn.content.entry(INTENT, "my_reservations", turn.lang))
+    labels = session_choice_labels(still_open, tz, turn.lang)
     choices = [
-        messages.postback_action(
-            f"{short_when(s, tz, turn.lang)} {classes.venue_in(s, turn.lang)}",
-            Postback("reserve", {"session": str(s.id)}),
-        )
-        for s in still_open
+        messages.postback_action(label, Postback("reserve", {"session": str(s.id)}))
+        for label, s in zip(labels, still_open, strict=True)
     ]
     remember_which_asked(turn, [s.id for s in still_open])
     question = turn.ui("class_which")
+    whole = [session_choice(s, tz, turn.lang) for s in still_open]
+    if whole != labels:
+        # a button too short for its venue: each session named whole above the buttons
+        question += "\n" + "\n".join(f"・{line}" for line in whole)
     if note is not None:
         question = f"{turn.ui(note)}\n{question}"
     return [messages.with_quick_replies(messages.text(question), choices)]

@@ -198,6 +198,24 @@ def test_book_it_after_a_schedule_of_several_asks_which(resident, app):
         assert booked.session.venue == "徳丸ふれあい館"
 
 
+def test_asking_which_to_book_names_each_session_whole(resident, app):
+    """「12/10(木)13:00 高島平ふれあい館」 is over LINE's 20 characters: its button read
+    「…高島平ふれあ」. Now the buttons say what fits whole (the date and 「高島平」) and the
+    question names each session with its venue."""
+    add_session(app, venue="高島平ふれあい館")
+    add_session(app, days=4, venue="志村ふれあい館")
+    resident.say("スマホ教室はいつありますか")
+    question = resident.say("予約したい")
+    assert "どの回" in question.text and "・" in question.text
+    assert "高島平ふれあい館" in question.text and "志村ふれあい館" in question.text
+    for label in question.labels:
+        assert len(label) <= 20
+        assert "ふれあ" not in label or label.endswith("ふれあい館"), label
+    assert "予約しました" in resident.tap(question.labels[0]).text
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(Reservation)).session.venue == "高島平ふれあい館"
+
+
 def test_asking_which_to_book_leaves_out_the_sessions_already_booked(resident, app):
     """「予約したい」 after a schedule of two, one of them booked already: only the other is
     offered (booking the first again only said it was booked), and 「1番目」 then means it."""

@@ -3,13 +3,17 @@ sub-question that was asked, and never gives a phone number that is not in the f
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import string
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.classes.cards import session_choice_labels, short_when
+from bot.core.catalogue import subscribable_topics
 from bot.core.content import (
     INTENTS,
     LANGS,
@@ -20,6 +24,7 @@ from bot.core.content import (
     utf16_len,
 )
 from bot.core.content_files import content_root, read_yaml
+from bot.core.models import ClassSession
 
 # A copy of the ward's facts with their sources (shared/facts/itabashi-services.md, corrected
 # 2026-12-01): every phone number in content must be one of them.
@@ -98,6 +103,67 @@ def test_every_answer_fits_a_line_message_and_every_label_fits_a_button(content)
             assert utf16_len(text) <= 5000, (lang, key)
             if key.startswith(("topic_label.", "language_name.")) or key.endswith("_button"):
                 assert len(text) <= 20, (lang, key)
+
+
+def _labels_the_bot_sends(content: Content):
+    """(where, label) for every button label the bot builds from content, in every language:
+    entries and their links, the menu, every *_button and topic_label of ui.yaml, 「ほかのこと」
+    of a question back, 受信設定's switch per topic and its languages."""
+    for lang, intent, entry in all_entries(content):
+        yield f"{lang}/{intent}.{entry.key}", entry.label
+        if entry.link is not None:
+            yield f"{lang}/{intent}.{entry.key} link", entry.link.label
+    for lang in LANGS:
+        for intent in content.catalogue.menu:
+            yield f"{lang} menu {intent}", content.topic_label(intent, lang)
+        for key in content.ui_keys():
+            if key.startswith(("topic_label.", "language_name.")) or key.endswith("_button"):
+                yield f"{lang}/ui {key}", content.ui(key, lang)
+        yield f"{lang}/ui ask_back_other", content.ui("ask_back_other", lang)
+        for topic in subscribable_topics():
+            name = content.topic_name(topic, lang)
+            for key in ("topic_switch_on", "topic_switch_off"):
+                yield f"{lang}/ui {key} {topic}", content.ui(key, lang, topic=name)
+    for language in content.languages.languages:
+        yield f"language {language.code}", language.name
+
+
+def test_no_button_label_the_bot_can_send_is_cut(content):
+    """LINE refuses a label over 20 characters, so the bot cuts it (bot/line/messages.py):
+    every label from content must fit whole."""
+    too_long = [
+        (where, label) for where, label in _labels_the_bot_sends(content) if len(label) > 20
+    ]
+    assert not too_long
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_sessions_button_names_it_whole_or_by_its_date(content, lang):
+    """「12/10(木)13:00 高島平ふれあい館」 is 22 characters: its button lost 「い館」 (in English,
+    "Thu 10 Dec 13:00 高島平ふれあい館" lost the venue's half). Where date and venue do not fit,
+    the venue without the ending they all share (「高島平」), else the date alone."""
+    venues = re.findall(
+        r"・(\S+ふれあい館)", content.entry("smartphone_class", "schedule", "ja").text
+    )
+    assert len(venues) == 5
+    tz = ZoneInfo("Asia/Tokyo")
+    start = dt.datetime(2026, 12, 10, 13, 0, tzinfo=tz)
+    sessions = [
+        ClassSession(title="相談会", starts_at=start + dt.timedelta(days=i), venue=v, venue_en="")
+        for i, v in enumerate(venues)
+    ]
+    labels = session_choice_labels(sessions, tz, lang)
+    for session, label in zip(sessions, labels, strict=True):
+        when, venue = short_when(session, tz, lang), session.venue
+        named = (f"{when} {venue}", f"{when} {venue.removesuffix('ふれあい館')}", when)
+        assert len(label) <= 20 and label in named
+    assert labels[0] != labels[1]
+    same_time = [
+        ClassSession(title="相談会", starts_at=start, venue=v, venue_en="") for v in venues
+    ]
+    labels = session_choice_labels(same_time, tz, lang)
+    when = short_when(same_time[0], tz, lang)
+    assert labels == [f"{when} {v.removesuffix('ふれあい館')}" for v in venues]
 
 
 def test_every_answer_names_its_source_and_when_it_was_checked(content):

@@ -26,6 +26,40 @@ def short_when(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
     return load_languages().get(lang).format_when(start, short=True)
 
 
+def session_choice(session: ClassSession, tz: ZoneInfo, lang: str) -> str:
+    """A session as a line naming it whole: its short date and its venue (12/10(木)13:00
+    高島平ふれあい館)."""
+    return f"{short_when(session, tz, lang)} {classes.venue_in(session, lang)}"
+
+
+def session_choice_labels(sessions: list[ClassSession], tz: ZoneInfo, lang: str) -> list[str]:
+    """A button label per session that LINE shows whole (at most messages.MAX_LABEL
+    characters): its date and venue where they fit; else its date and its venue without the
+    ending every venue shown shares (「12/12(土)10:00 志村」 beside 「… 仲町ふれあい館」); else its
+    date alone. 「12/10(木)13:00 高島平ふれあい館」 lost its 「い館」 to the cut, an English
+    date with a Japanese venue more. Labels still alike are cut, as a last resort."""
+    venues = [classes.venue_in(s, lang) for s in sessions]
+    shared = _shared_ending(venues) if len(set(venues)) > 1 else 0
+    labels = []
+    for session, venue in zip(sessions, venues, strict=True):
+        when = short_when(session, tz, lang)
+        short = venue[: len(venue) - shared]
+        fitting = (f"{when} {venue}", f"{when} {short}" if short else when, when)
+        labels.append(next(label for label in fitting if len(label) <= messages.MAX_LABEL))
+    return [
+        f"{short_when(s, tz, lang)} {v}"[: messages.MAX_LABEL] if labels.count(label) > 1 else label
+        for label, s, v in zip(labels, sessions, venues, strict=True)
+    ]
+
+
+def _shared_ending(names: list[str]) -> int:
+    """How many characters every name ends with alike (「ふれあい館」: 5)."""
+    n = 0
+    while all(len(name) > n for name in names) and len({name[-1 - n] for name in names}) == 1:
+        n += 1
+    return n
+
+
 def reservation_card(
     content: Content,
     tz: ZoneInfo,
