@@ -13,6 +13,7 @@ from bot.conversation.turn import Turn
 from bot.conversation.understanding import (
     DESK_SHOWN,
     NO_FOLLOW_UPS,
+    PHONE_SHOP,
     SCHEDULE_INTENT,
     UNANSWERED_SINCE,
     showed_a_schedule_page,
@@ -62,13 +63,18 @@ def explain_what_i_can_do(turn: Turn) -> list[dict]:
 
 @router.intent("unknown")
 def admit_not_knowing(turn: Turn) -> list[dict]:
-    """Another ward service: where to go. Anything else: say what we can do and whom to call,
-    and keep the question (text only, personal data masked by the model) for staff."""
+    """Another ward service: where to go. A broken phone: the shop or carrier mends it, not
+    the ward. Anything else: say what we can do and whom to call, and keep the question (text
+    only, personal data masked by the model) for staff."""
     if turn.area is not None:
         # the desk is remembered: 「いくらかかる？」 or "where do i apply" next is for it too
         turn.remember("unknown", None, **{DESK_SHOWN: turn.area.area})
         cards = [directory_card(turn, turn.area), *lines_that_listen(turn, turn.area)]
         return [*cards[:-1], messages.with_quick_replies(cards[-1], menu_actions(turn))]
+    if turn.entry_key == PHONE_SHOP:
+        # a broken phone: no question of ours, said so with where to go; not kept for staff
+        turn.forget()
+        return with_menu(turn, turn.ui("phone_shop"))
     if turn.text.strip():
         turn.services.db.add(UnansweredQuestion(text=turn.text, language=turn.lang))
     entry = turn.content.topic("unknown", turn.lang).overview()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
+
+from bot.core.models import UnansweredQuestion
 
 CLASS_TITLES = ("スマホ相談会・教室", "相談会と教室の違い", "スマホ相談会・教室の日程")
 COULD_NOT_ANSWER = "お答えできませんでした"
@@ -21,6 +24,7 @@ def _about_the_classes(text: str) -> bool:
         "スマホの勉強がしたい",  # asked back with one button
         "LINEの使い方を習いたい",  # asked back: the classes, or the consultation and the class
         "スマホの使い方をおしえてほしい",
+        "スマホの使い方を教えてほしい",
         "すまほきょうしつ",
     ],
 )
@@ -113,3 +117,43 @@ def test_who_to_ask_in_hiragana_gets_the_contacts(resident):
     it got the desks to call."""
     reply = resident.say("だれに きけば いいですか")
     assert "問い合わせ先" in reply.text and "03-3964-1111" in reply.text
+
+
+# -- a broken phone --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "スマホの修理を教えてほしい",  # the class schedule, for its 教えてほしい
+        "スマホが壊れた",  # 「お答えできませんでした」
+        "スマホのがめんがわれた",
+        "スマホの料金プランを変えたい",  # the classes' fee
+        "けいたいが こわれました",
+    ],
+)
+def test_a_broken_phone_is_sent_to_its_shop_not_to_the_class_schedule(resident, app, message):
+    """The classes teach the phone's use; they do not mend it. The resident is told so, with
+    whom to ask (no number, no fee: the ward has none to give), and nothing is kept as a
+    question the bot could not answer."""
+    reply = resident.say(message)
+    assert not _about_the_classes(reply.text), reply.text[:80]
+    assert COULD_NOT_ANSWER not in reply.text
+    assert "携帯電話会社" in reply.text and "使い方" in reply.text
+    assert "スマホ教室" in reply.labels  # the way to the classes, for learning the phone
+    with app.extensions["navi"].sessions() as db:
+        assert db.scalar(select(func.count(UnansweredQuestion.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "message", ["my phone screen is broken, where can I get it fixed", "can you fix my phone"]
+)
+def test_a_broken_phone_in_english_is_sent_to_its_shop(english_resident, message):
+    reply = english_resident.say(message)
+    assert "carrier" in reply.text and "could not answer" not in reply.text
+    assert "Sessions" not in reply.text.split("\n")[0]
+
+
+def test_a_broken_phone_at_a_class_is_still_the_classes_question(resident):
+    """「画面が割れたスマホでも教室に参加できますか」 names our class: who can join."""
+    assert _title(resident.say("画面が割れたスマホでも教室に参加できますか")) == "参加できる人"

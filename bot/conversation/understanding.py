@@ -75,6 +75,9 @@ LANGUAGE_CONCEPT = "language"
 YES_OR_NO = "yes_or_no"
 CANCEL_ENTRY = "cancel"  # the classes' answer on cancelling a booking
 MULTILINGUAL_ENTRY = "multilingual"  # the contacts' answer on help in other languages
+# `unknown`'s answer to a broken phone or its repair (「スマホの修理を教えてほしい」, words.yaml
+# phone_broken): this LINE cannot help with it, the shop or carrier can (ui.yaml phone_shop)
+PHONE_SHOP = "phone_shop"
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
@@ -173,6 +176,9 @@ def understand(
         # 「LINEのトーク履歴が消えた」: the resident's own LINE app; the consultation helps with it
         entry = chooser.rank(SCHEDULE_INTENT, normalized)[0][0]
         return Understanding(SCHEDULE_INTENT, "routed", entry=entry)
+    if _phone_broken(route, normalized, words):
+        # 「スマホの修理を教えてほしい」: the classes teach the phone's use; a repair is the shop's
+        return Understanding("unknown", "routed", entry=PHONE_SHOP)
     if route.intent == "unknown" and _wants_to_learn_a_phone(route, normalized, chooser):
         # 「スマホのべんきょうがしたい」: the classes and consultations teach one the phone
         entry = chooser.rank(SCHEDULE_INTENT, normalized)[0][0]
@@ -388,6 +394,20 @@ def _wants_to_learn_a_phone(route: Route, normalized: str, chooser: Chooser) -> 
         return False
     area = _named_by_its_phrases(chooser.area(normalized), normalized, chooser.content)
     return area is None
+
+
+def _phone_broken(route: Route, normalized: str, words: Words) -> bool:
+    """Whether a message about the classes, or one no topic fits, is about a phone broken or
+    to be repaired (words.yaml a_phone and phone_broken, both): 「スマホの修理を教えてほしい」
+    got the class schedule for its 教えてほしい, "my phone screen is broken" 「お答えできません
+    でした」. Not when one of our classes or consultations is named besides the wish to learn
+    (「画面が割れたスマホでも教室に参加できますか」 is the classes' question)."""
+    if route.intent not in ("unknown", SCHEDULE_INTENT):
+        return False
+    if not (_says(normalized, words.phone_broken) and _says(normalized, words.a_phone)):
+        return False
+    rest = _without_phrases(normalized, words.learn)
+    return CLASS_CONCEPT not in concepts(fold(rest))
 
 
 def _says(normalized: str, phrases: list[str]) -> bool:

@@ -232,6 +232,8 @@ WORD_LISTS = (
     "hellos",
     "title_generic",
     "names",
+    "phone_broken",
+    "a_phone",
 )
 # A word of a message in romaji (ka-do, jūminhyō), the marks and spaces allowed around them, and
 # the most words one entry of words.yaml romaji may have (「mai nanba」, 「ni tsuite」).
@@ -315,6 +317,11 @@ class Words(BaseModel):
     # over a short question beside them (「おはようございます。住民票をとりたいです」 and "hi, I
     # forgot my PIN" got the hello card), so what follows them is routed alone too.
     hellos: list[str] = []
+    # A phone broken or to be repaired (修理, 壊れた, "cracked screen"): with the phone named, a
+    # shop's or carrier's work, not what the classes teach (「スマホの修理を教えてほしい」 got
+    # the class schedule): said so, with the topics.
+    phone_broken: list[str] = []
+    a_phone: list[str] = []  # the phone itself (スマホ, 携帯, "phone"), LINE not among them
     # Japanese ward words in latin letters (「sumaho kyoushitsu」, 「inkan shoumei」), and the
     # particles and endings around them (「de」, 「no」, 「wasureta」): a message made only of
     # these, one ward word at least, is read as its Japanese to choose the answer (residents
