@@ -527,3 +527,10 @@ def test_an_english_answer_ends_with_an_english_source_line(english_resident):
 def test_what_the_bot_says_about_itself_has_no_source_line(resident):
     reply = resident.say("こんにちは")
     assert "出典" not in reply.text
+
+
+def test_each_language_lesson_points_at_a_ward_service(content):
+    """words.yaml language_lessons: 「英語の勉強がしたい」 gets the area it names."""
+    assert content.words.language_lessons
+    for area in content.words.language_lessons:
+        assert content.directory.get(area) is not None, area

@@ -119,7 +119,7 @@ def test_who_to_ask_in_hiragana_gets_the_contacts(resident):
     assert "問い合わせ先" in reply.text and "03-3964-1111" in reply.text
 
 
-# -- a broken phone --------------------------------------------------------------------------------
+# -- a broken phone, learning a language ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -157,3 +157,33 @@ def test_a_broken_phone_in_english_is_sent_to_its_shop(english_resident, message
 def test_a_broken_phone_at_a_class_is_still_the_classes_question(resident):
     """「画面が割れたスマホでも教室に参加できますか」 names our class: who can join."""
     assert _title(resident.say("画面が割れたスマホでも教室に参加できますか")) == "参加できる人"
+
+
+@pytest.mark.parametrize(
+    ("message", "desk"),
+    [
+        ("英語の勉強がしたい", "イベント・講座・生涯学習・文化"),  # got 言語を変える
+        ("英会話を習いたい", "イベント・講座・生涯学習・文化"),
+        ("日本語を勉強したい", "文化・国際交流課"),  # got 「お答えできませんでした」
+        ("にほんごを べんきょう したい", "文化・国際交流課"),
+    ],
+)
+def test_wanting_to_learn_a_language_gets_where_such_classes_are(resident, message, desk):
+    reply = resident.say(message)
+    assert _title(reply) != "言語を変える" and COULD_NOT_ANSWER not in reply.text
+    assert desk in reply.text
+    assert "I will answer in English" not in reply.text
+
+
+def test_wanting_to_study_japanese_in_english_is_not_the_bots_languages(english_resident):
+    reply = english_resident.say("I want to study Japanese")
+    assert "Changing the language" not in reply.text
+    assert "Culture and International Exchange" in reply.text and "03-3579-2018" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [("英語にして", "I will answer in English"), ("言語を変えたい", "言語を変える")],
+)
+def test_asking_for_the_bots_language_still_changes_or_offers_it(resident, message, title):
+    assert title in resident.say(message).text

@@ -167,6 +167,10 @@ def understand(
     if words.language_asked(normalized):
         # 「英語にして」, "switch to Japanese": 受信設定 switches the language at once
         return Understanding(SETTINGS_INTENT, "command", entry=LANGUAGE_ENTRY)
+    lessons = _language_lessons(normalized, content)
+    if lessons is not None:
+        # 「英語の勉強がしたい」: where such classes are, not the languages this LINE speaks
+        return Understanding("unknown", "routed", area=lessons)
     if _undoes_the_text_size(normalized, context, words):
         return Understanding(SETTINGS_INTENT, "follow_up", entry=TEXT_SIZE_ENTRY)
     setting = _setting_named(route, normalized, words.about_settings)
@@ -394,6 +398,16 @@ def _wants_to_learn_a_phone(route: Route, normalized: str, chooser: Chooser) -> 
         return False
     area = _named_by_its_phrases(chooser.area(normalized), normalized, chooser.content)
     return area is None
+
+
+def _language_lessons(normalized: str, content: Content) -> Area | None:
+    """The ward service for learning the language a message wants to learn (words.yaml
+    language_lessons, with a word of learn): 「英語の勉強がしたい」 and "I want to study
+    Japanese" got 言語を変える, the languages this LINE answers in; 「日本語を勉強したい」
+    got 「お答えできませんでした」. A language named as the class's (「日本語で」) is not one."""
+    key = content.words.language_lesson(normalized)
+    directory = content.directory
+    return directory.get(key) if key and directory is not None else None
 
 
 def _phone_broken(route: Route, normalized: str, words: Words) -> bool:

@@ -322,6 +322,11 @@ class Words(BaseModel):
     # the class schedule): said so, with the topics.
     phone_broken: list[str] = []
     a_phone: list[str] = []  # the phone itself (スマホ, 携帯, "phone"), LINE not among them
+    # Wanting to learn a language (「英語の勉強がしたい」, "I want to study Japanese"), with a
+    # word of learn: the directory area (content/directory.yaml) that has such classes → the
+    # phrases naming the language as what is learnt (「日本語を」, not 「日本語で」: the class's
+    # language). It is no request to change the bot's language (they got 言語を変える).
+    language_lessons: dict[str, list[str]] = {}
     # Japanese ward words in latin letters (「sumaho kyoushitsu」, 「inkan shoumei」), and the
     # particles and endings around them (「de」, 「no」, 「wasureta」): a message made only of
     # these, one ward word at least, is read as its Japanese to choose the answer (residents
@@ -348,7 +353,7 @@ class Words(BaseModel):
         """Stored the way messages are compared (NFKC, lower case)."""
         return [normalize(w).strip() for w in v if normalize(w).strip()]
 
-    @field_validator("session_kinds")
+    @field_validator("session_kinds", "language_lessons")
     @classmethod
     def _normalised_kinds(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         """Each kind's words stored the way messages are compared."""
@@ -370,6 +375,20 @@ class Words(BaseModel):
     def _without_spaces_by_japanese(cls, v: dict) -> dict:
         """「えいごに して」 and 「えいごにして」 alike: keys without the spaces beside Japanese."""
         return {_SPACE_BY_JAPANESE.sub("", k): value for k, value in v.items()}
+
+    def language_lesson(self, normalized: str) -> str | None:
+        """The directory area for learning the language a message asks to learn (it names the
+        language as language_lessons does and wants to learn: learn), or None."""
+        if not any(said_in(word, normalized) for word in self.learn):
+            return None
+        return next(
+            (
+                area
+                for area, named in self.language_lessons.items()
+                if any(said_in(word, normalized) for word in named)
+            ),
+            None,
+        )
 
     def session_kind(self, normalized: str) -> str | None:
         """The kind of class session a message names (session_kinds: 「相談会」, "the
@@ -465,7 +484,7 @@ class Words(BaseModel):
         out: dict[str, Any] = {name: [] for name in WORD_LISTS}
         out["commands"], out["ordinals"], out["about_settings"] = {}, {}, {}
         out["switch_language"], out["romaji"], out["romaji_around"] = {}, {}, {}
-        out["session_kinds"], out["title_words"] = {}, {}
+        out["session_kinds"], out["title_words"], out["language_lessons"] = {}, {}, {}
         for words in all_words:
             for name in WORD_LISTS:
                 out[name] += [w for w in getattr(words, name) if w not in out[name]]
@@ -475,9 +494,10 @@ class Words(BaseModel):
             out["romaji"].update(words.romaji)
             out["romaji_around"].update(words.romaji_around)
             out["title_words"].update(words.title_words)
-            for kind, named in words.session_kinds.items():
-                known = out["session_kinds"].setdefault(kind, [])
-                known += [w for w in named if w not in known]
+            for field in ("session_kinds", "language_lessons"):
+                for kind, named in getattr(words, field).items():
+                    known = out[field].setdefault(kind, [])
+                    known += [w for w in named if w not in known]
             for entry, named in words.about_settings.items():
                 known = out["about_settings"].get(entry)
                 out["about_settings"][entry] = (
