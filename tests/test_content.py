@@ -529,6 +529,15 @@ def test_what_the_bot_says_about_itself_has_no_source_line(resident):
     assert "出典" not in reply.text
 
 
+def test_a_topics_desk_is_one_of_its_answers(content):
+    """topics.yaml `desk`: the answer 「だれに聞けばいい？」 gets after that topic's."""
+    desks = [(t.id, t.desk) for t in content.catalogue.topics if t.desk]
+    assert desks  # online applications' 困ったとき at least
+    for lang in LANGS:
+        for topic, key in desks:
+            assert content.topic(topic, lang).get(key) is not None, (lang, topic, key)
+
+
 def test_each_language_lesson_points_at_a_ward_service(content):
     """words.yaml language_lessons: 「英語の勉強がしたい」 gets the area it names."""
     assert content.words.language_lessons

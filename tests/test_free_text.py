@@ -119,7 +119,7 @@ def test_who_to_ask_in_hiragana_gets_the_contacts(resident):
     assert "問い合わせ先" in reply.text and "03-3964-1111" in reply.text
 
 
-# -- a broken phone, learning a language ----------------------------------------------------------
+# -- a broken phone, learning a language, whom to ask ------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -187,3 +187,37 @@ def test_wanting_to_study_japanese_in_english_is_not_the_bots_languages(english_
 )
 def test_asking_for_the_bots_language_still_changes_or_offers_it(resident, message, title):
     assert title in resident.say(message).text
+
+
+@pytest.mark.parametrize(
+    "message", ["だれにきいたらいいの", "どこにきけばいいですか", "誰に聞けばいいですか"]
+)
+def test_asking_whom_to_ask_gets_the_contacts(resident, message):
+    """「だれにきいたらいいの」 got 「お答えできませんでした」."""
+    reply = resident.say(message)
+    assert COULD_NOT_ANSWER not in reply.text
+    assert _title(reply) == "おもな問い合わせ先" and "03-3964-1111" in reply.text
+
+
+def test_asking_whom_to_ask_in_english_gets_the_contacts(english_resident):
+    """ "who should I ask?" was asked back, 「Departments」 or something else."""
+    reply = english_resident.say("who should I ask?")
+    assert _title(reply) == "Main contacts" and "Which of these" not in reply.text
+
+
+def test_whom_to_ask_after_the_konbini_gets_the_contacts(resident):
+    resident.say("コンビニ交付")
+    reply = resident.say("だれにきいたらいいの")
+    assert _title(reply) == "おもな問い合わせ先"
+
+
+def test_whom_to_ask_after_online_applications_gets_their_own_desks(resident):
+    """Online applications say whom to ask in their 困ったとき (the ward, or the national
+    free dial for マイナポータル), which the list of contacts does not."""
+    resident.say("オンライン申請")
+    reply = resident.say("だれに相談すればいい")
+    assert _title(reply) == "オンライン申請で困ったとき" and "0120-95-0178" in reply.text
+
+
+def test_whom_to_ask_about_a_ward_service_gets_its_desk(resident):
+    assert "清掃事務所" in resident.say("ごみのことはだれに聞けばいいですか").text

@@ -78,6 +78,7 @@ MULTILINGUAL_ENTRY = "multilingual"  # the contacts' answer on help in other lan
 # `unknown`'s answer to a broken phone or its repair (「スマホの修理を教えてほしい」, words.yaml
 # phone_broken): this LINE cannot help with it, the shop or carrier can (ui.yaml phone_shop)
 PHONE_SHOP = "phone_shop"
+CONTACT_INTENT = "contact"
 # Below this confidence a message may be a follow-up to the last answer, if it fits one.
 FOLLOW_UP_CONFIDENCE = 0.6
 # A follow-up is read inside the last topic when the details model is this sure of the entry.
@@ -183,6 +184,9 @@ def understand(
     if _phone_broken(route, normalized, words):
         # 「スマホの修理を教えてほしい」: the classes teach the phone's use; a repair is the shop's
         return Understanding("unknown", "routed", entry=PHONE_SHOP)
+    whom = _whom_to_ask(route, normalized, context, chooser)
+    if whom is not None:
+        return whom
     if route.intent == "unknown" and _wants_to_learn_a_phone(route, normalized, chooser):
         # 「スマホのべんきょうがしたい」: the classes and consultations teach one the phone
         entry = chooser.rank(SCHEDULE_INTENT, normalized)[0][0]
@@ -422,6 +426,29 @@ def _phone_broken(route: Route, normalized: str, words: Words) -> bool:
         return False
     rest = _without_phrases(normalized, words.learn)
     return CLASS_CONCEPT not in concepts(fold(rest))
+
+
+def _whom_to_ask(
+    route: Route, normalized: str, context: LastAnswer | None, chooser: Chooser
+) -> Understanding | None:
+    """Whom to call, for a message that asks whom to ask (words.yaml whom_to_ask) and names no
+    topic of ours nor a ward service by its phrases: 「だれにきいたらいいの」 and "who should I
+    ask?" got 「お答えできませんでした」 (or were asked back). After an answer whose topic names
+    the entry that says whom to ask (topics.yaml desk: online applications' 困ったとき), that
+    entry; else the contacts' answer that fits the message best."""
+    if route.intent not in ("unknown", CONTACT_INTENT):
+        return None
+    content = chooser.content
+    if not content.words.asks_whom_to_ask(normalized):
+        return None
+    if _named_by_its_phrases(chooser.area(normalized), normalized, content) is not None:
+        return None  # 「ごみのことはだれに聞けばいい？」: that service's desk, below
+    topic = content.catalogue.get(context.intent) if context is not None else None
+    if topic is not None and topic.desk and context is not None:
+        return Understanding(context.intent, "follow_up", entry=topic.desk)
+    return Understanding(
+        CONTACT_INTENT, "routed", entry=chooser.rank(CONTACT_INTENT, normalized)[0][0]
+    )
 
 
 def _says(normalized: str, phrases: list[str]) -> bool:

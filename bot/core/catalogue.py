@@ -29,6 +29,7 @@ class TopicEntry(BaseModel):
     subscribe: int | None = Field(default=None, ge=1)
     colour: str | None = None
     handler: str | None = Field(default=None, pattern=r"^[a-z_]+$")
+    desk: str | None = Field(default=None, pattern=r"^[a-z_]+$")
 
     @field_validator("colour")
     @classmethod

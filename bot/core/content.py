@@ -234,6 +234,7 @@ WORD_LISTS = (
     "names",
     "phone_broken",
     "a_phone",
+    "whom_to_ask",
 )
 # A word of a message in romaji (ka-do, jūminhyō), the marks and spaces allowed around them, and
 # the most words one entry of words.yaml romaji may have (「mai nanba」, 「ni tsuite」).
@@ -322,6 +323,10 @@ class Words(BaseModel):
     # the class schedule): said so, with the topics.
     phone_broken: list[str] = []
     a_phone: list[str] = []  # the phone itself (スマホ, 携帯, "phone"), LINE not among them
+    # Asking whom to ask (「だれにきいたらいいの」, "who should I ask?"): whom to call about the
+    # last answer's topic, or the contacts (they got 「お答えできませんでした」). Compared
+    # without the spaces beside Japanese (「だれに きけば いいですか」).
+    whom_to_ask: list[str] = []
     # Wanting to learn a language (「英語の勉強がしたい」, "I want to study Japanese"), with a
     # word of learn: the directory area (content/directory.yaml) that has such classes → the
     # phrases naming the language as what is learnt (「日本語を」, not 「日本語で」: the class's
@@ -353,6 +358,12 @@ class Words(BaseModel):
         """Stored the way messages are compared (NFKC, lower case)."""
         return [normalize(w).strip() for w in v if normalize(w).strip()]
 
+    @field_validator("whom_to_ask")
+    @classmethod
+    def _whom_without_spaces(cls, v: list[str]) -> list[str]:
+        """「だれに きけば」 and 「だれにきけば」 alike, as messages are compared."""
+        return [_SPACE_BY_JAPANESE.sub("", w) for w in v]
+
     @field_validator("session_kinds", "language_lessons")
     @classmethod
     def _normalised_kinds(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -375,6 +386,12 @@ class Words(BaseModel):
     def _without_spaces_by_japanese(cls, v: dict) -> dict:
         """「えいごに して」 and 「えいごにして」 alike: keys without the spaces beside Japanese."""
         return {_SPACE_BY_JAPANESE.sub("", k): value for k, value in v.items()}
+
+    def asks_whom_to_ask(self, normalized: str) -> bool:
+        """Whether a message asks whom to ask or call (whom_to_ask), spaces beside Japanese
+        aside."""
+        said = _SPACE_BY_JAPANESE.sub("", normalized)
+        return any(said_in(word, said) for word in self.whom_to_ask)
 
     def language_lesson(self, normalized: str) -> str | None:
         """The directory area for learning the language a message asks to learn (it names the
