@@ -130,6 +130,7 @@ def test_who_to_ask_in_hiragana_gets_the_contacts(resident):
         "スマホのがめんがわれた",
         "スマホの料金プランを変えたい",  # the classes' fee
         "けいたいが こわれました",
+        "スマホが われました",  # やさしい日本語: asked back about the classes
     ],
 )
 def test_a_broken_phone_is_sent_to_its_shop_not_to_the_class_schedule(resident, app, message):
@@ -173,6 +174,12 @@ def test_wanting_to_learn_a_language_gets_where_such_classes_are(resident, messa
     assert _title(reply) != "言語を変える" and COULD_NOT_ANSWER not in reply.text
     assert desk in reply.text
     assert "I will answer in English" not in reply.text
+
+
+def test_learning_a_language_at_the_smartphone_class_is_the_classes_question(english_resident):
+    """ "can i learn english at the smartphone class?" got the ward's lifelong learning."""
+    reply = english_resident.say("can i learn english at the smartphone class?")
+    assert "lifelong learning" not in reply.text
 
 
 def test_wanting_to_study_japanese_in_english_is_not_the_bots_languages(english_resident):

@@ -408,10 +408,17 @@ def _language_lessons(normalized: str, content: Content) -> Area | None:
     """The ward service for learning the language a message wants to learn (words.yaml
     language_lessons, with a word of learn): 「英語の勉強がしたい」 and "I want to study
     Japanese" got 言語を変える, the languages this LINE answers in; 「日本語を勉強したい」
-    got 「お答えできませんでした」. A language named as the class's (「日本語で」) is not one."""
-    key = content.words.language_lesson(normalized)
+    got 「お答えできませんでした」. A language named as the class's (「日本語で」) is not one,
+    nor one learnt at a class of ours, the phone named (the smartphone classes' question)."""
+    words = content.words
+    key = words.language_lesson(normalized)
     directory = content.directory
-    return directory.get(key) if key and directory is not None else None
+    if not key or directory is None:
+        return None
+    rest = _without_phrases(normalized, [*words.learn, *words.language_lessons[key]])
+    if _says(normalized, words.a_phone) and CLASS_CONCEPT in concepts(fold(rest)):
+        return None  # "can I learn English at the smartphone class?": the classes' question
+    return directory.get(key)
 
 
 def _phone_broken(route: Route, normalized: str, words: Words) -> bool:
