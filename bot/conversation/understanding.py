@@ -125,6 +125,9 @@ DESK_SHOWN = "desk"
 # The longest such follow-up, in characters of the normalised message: longer ones say more
 # than "where?" or "how much?", and are read as asked.
 DESK_FOLLOW_UP_LONGEST = 40
+# The konbini's answer on the certificates it issues: a certificate is often needed for another
+# ward service's procedure, which the message then names too (「ビザの更新に課税証明書が必要」).
+CERTIFICATES = ("konbini_certificate", "certificates")
 
 
 @dataclass(frozen=True)
@@ -481,7 +484,11 @@ def _another_service_named(route: Route, normalized: str, chooser: Chooser) -> A
     look for ("help for foreign residents": the contacts' own answer). The topic is not named
     by a word inside the service's own phrase (「マイナ保険証」, the card as health insurance, was
     asked back about the card's overview or its loss) unless the rest of the message names one
-    of the topic's answers (「マイナ保険証の暗証番号」 is the card's PIN)."""
+    of the topic's answers (「マイナ保険証の暗証番号」 is the card's PIN). Nor when, the topic
+    unnamed, one of its answers is named by longer phrases of its own than the service's: "I
+    need tax certificate for my visa renewal" got the foreign residents' desk for its "visa",
+    while the certificate it asks for is the konbini's (「在留カードの更新」 keeps its desk: its
+    在留カード is longer than the renewal's 更新)."""
     named_by = NAMES_A_TOPIC.get(route.intent)
     if route.intent in (SETTINGS_INTENT, "contact") or not named_by:
         return None
@@ -489,11 +496,27 @@ def _another_service_named(route: Route, normalized: str, chooser: Chooser) -> A
     area = _named_by_its_phrases(chooser.area(normalized), normalized, content)
     if area is None:
         return None
+    rest = _without_phrases(normalized, area.words())
     if named_by & set(concepts(fold(normalized))):
-        rest = _without_phrases(normalized, area.words())
         if named_by & set(concepts(fold(rest))) or content.matched(route.intent, rest):
             return None
+    elif _its_answer_outweighs(route.intent, normalized, rest, chooser):
+        return None
     return area
+
+
+def _its_answer_outweighs(intent: str, normalized: str, rest: str, chooser: Chooser) -> bool:
+    """Whether the message asks for a certificate the konbini issues (CERTIFICATES: the details
+    model's best answer, ASK_BELOW or more), named outside a ward service's own phrases by more of
+    the message (the answer's match phrases' total length) than every ward service named in
+    it: the service is what the certificate is for (a visa, a nursery school), not the question.
+    Other answers do not outweigh a service (a question routed to the classes that names a ward
+    service by a shorter phrase is still that service's)."""
+    key, probability = chooser.rank(intent, normalized)[0]
+    if (intent, key) != CERTIFICATES or probability < ASK_BELOW:
+        return False
+    ours = chooser.content.matched(intent, rest).get(key, 0)
+    return ours > max(chooser.content.matched("unknown", normalized).values(), default=0)
 
 
 def _named_by_its_phrases(area: Area | None, normalized: str, content: Content) -> Area | None:
@@ -627,6 +650,9 @@ def _follow_up(
     if points_back and _asks_if_on_a_phone(normalized, context, chooser.content.words):
         # the last answer says whether and how it is done (on a phone or where), and where to ask
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
+    if _asks_where_or_to_book(normalized, context, chooser):
+        # the last answer says where, and whether to book (or that it is not confirmed)
+        return Understanding(context.intent, "follow_up", entry=context.entry_key)
     return None
 
 
@@ -643,6 +669,24 @@ def _named_in_the_route_alone(
     return bool(content.matched(route.intent, normalized)) and not content.matched(
         context.intent, normalized
     )
+
+
+def _asks_where_or_to_book(normalized: str, context: LastAnswer, chooser: Chooser) -> bool:
+    """Whether a message typed after an answer asks only where that is done or whether it needs
+    an appointment (words.yaml where_or_booking): 「予約いりますか」 after the card's address
+    change was asked which of the classes' booking answers, and 「どこでできますか」 got 「お答えで
+    きませんでした」. Not after an overview, which says neither, nor after the classes (their
+    booking is theirs), 受信設定 or the contacts, nor when a class or another ward service is
+    named (「粗大ごみは予約いる？」)."""
+    if context.intent in (SCHEDULE_INTENT, SETTINGS_INTENT, "contact"):
+        return False
+    if context.entry_key in (None, "overview"):  # an overview says neither
+        return False
+    if not _says(normalized, chooser.content.words.where_or_booking):
+        return False
+    if CLASS_CONCEPT in concepts(fold(normalized)):
+        return False
+    return chooser.area(normalized) is None and not chooser.content.matched("unknown", normalized)
 
 
 def _earlier_topic_offered(

@@ -223,6 +223,7 @@ WORD_LISTS = (
     "filler",
     "asking_around",
     "on_a_phone",
+    "where_or_booking",
     "line_chats",
     "chats_lost",
     "this_line",
@@ -295,6 +296,11 @@ class Words(BaseModel):
     # it on my phone?"): whether what that answer told of can be done on a smartphone, not a
     # question about the smartphone classes.
     on_a_phone: list[str] = []
+    # A question of where a procedure is done or whether it needs an appointment (「どこでできま
+    # すか」, 「予約いりますか」, "do I need an appointment"), typed after an answer that says it
+    # (or that it is not confirmed, with the line to call): that answer again, not the classes'
+    # booking (「予約」) nor 「お答えできませんでした」.
+    where_or_booking: list[str] = []
     # Both in a message read as about this LINE's data (受信設定): the resident's chats in their
     # own LINE app (line_chats: トーク, "chats") lost, or to be backed up or moved (chats_lost:
     # 消えた, 復元, "recover"): the smartphone consultation's, never this LINE's data or its
