@@ -142,3 +142,31 @@ def test_a_locked_four_digit_pin_and_then_the_other_one_get_the_pin_answer(engli
     assert "PIN" in reply.text and "7-Eleven" in reply.text
     reply = english_resident.say("I also forgot the other one")
     assert "If you know neither PIN" in reply.text
+
+
+def test_plain_japanese_where_after_the_address_change_is_that_answer(resident, app):
+    """「どこで しますか」 (with its space) after it got 「ごめんなさい」."""
+    speaks_plain_japanese(resident, app)
+    reply = resident.say("マイナンバーカードの じゅうしょを かえたい")
+    assert "ひっこした ときの マイナンバーカード" in reply.text
+    reply = resident.say("どこで しますか")
+    assert "ひっこした ときの マイナンバーカード" in reply.text
+
+
+def test_the_addresses_written_on_the_back_is_the_address_change(resident):
+    """「住所の裏書き」 was asked back with the card's menu."""
+    reply = resident.say("マイナンバーカードの住所の裏書きはどこで")
+    assert "引っ越したときのマイナンバーカード" in reply.text
+
+
+@pytest.mark.parametrize("text", ["耳が不自由です。問い合わせ方法は？", "耳が遠いので電話が苦手"])
+def test_hard_of_hearing_in_other_words_is_not_sent_to_a_phone(resident, text):
+    """「耳が不自由です。問い合わせ方法は？」 named the disability desk with 「代表にお電話」."""
+    reply = resident.say(text)
+    assert "電話ができない方の問い合わせ" in reply.text
+
+
+def test_a_sign_language_interpreter_is_not_the_foreign_languages_answer(english_resident):
+    """It got the answer on foreign languages (its "interpreter")."""
+    reply = english_resident.say("is there a sign language interpreter at the city office?")
+    assert "If you cannot use the phone" in reply.text
