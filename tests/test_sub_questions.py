@@ -137,6 +137,18 @@ QUESTIONS = [
     ),
     ("mynumber_card", "lost", "マイナンバーカードをなくしてしまった", "I lost my My Number Card"),
     (
+        "mynumber_card",
+        "address_change",
+        "引っ越したのでマイナンバーカードの住所を変更したい",
+        "I moved. How do I change the address on my My Number Card?",
+    ),
+    (
+        "mynumber_card",
+        "residence_card",
+        "在留カードとマイナンバーカードは同じですか",
+        "Is the residence card the same as the My Number Card?",
+    ),
+    (
         "smartphone_class",
         "cost",
         "スマホ教室の参加費はかかりますか",
@@ -219,6 +231,12 @@ QUESTIONS = [
         "hours",
         "区役所は何時まで開いていますか",
         "What are the opening hours of the ward office?",
+    ),
+    (
+        "contact",
+        "without_phone",
+        "耳が聞こえないので電話ができません。どうやって問い合わせればいいですか",
+        "I am deaf and cannot use the phone. How can I contact the city office?",
     ),
     (
         "contact",

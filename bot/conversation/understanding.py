@@ -640,6 +640,10 @@ def _follow_up(
         return Understanding(context.intent, "follow_up")
     if not (vague or points_back) and route.intent == context.intent:
         return None  # the route reads it inside the same topic anyway
+    if _asks_where_or_to_book(normalized, context, chooser):
+        # the last answer says where, and whether to book (or that it is not confirmed): before
+        # the classes' own words are heard in 「予約いりますか」
+        return Understanding(context.intent, "follow_up", entry=context.entry_key)
     if not (vague or points_back) and _named_in_the_route_alone(
         route, normalized, context, chooser
     ):
@@ -649,9 +653,6 @@ def _follow_up(
         return Understanding(context.intent, "follow_up", entry=key)
     if points_back and _asks_if_on_a_phone(normalized, context, chooser.content.words):
         # the last answer says whether and how it is done (on a phone or where), and where to ask
-        return Understanding(context.intent, "follow_up", entry=context.entry_key)
-    if _asks_where_or_to_book(normalized, context, chooser):
-        # the last answer says where, and whether to book (or that it is not confirmed)
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
     return None
 
