@@ -66,12 +66,12 @@ Sets (data/README.md says how they were written):
              then tuned on (romaji lines, near misses): no longer a measure (data/README.md,
              twenty-third round).
 
-- [other tune], [other tune2], [other tune3], [other tune5]
+- [other tune], [other tune2], [other tune3], [other tune5], [other tune6]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
              Vietnamese, Nepali, Tagalog, Portuguese and Spanish, each by its own author (no
-             pattern read); content/safety_other_languages.yaml was tuned on all four, each
-             measured once before (data/README.md). tune5 is the fifth author's, written after
-             the held-out set.
+             pattern read); content/safety_other_languages.yaml was tuned on all five, each
+             measured once before (data/README.md). tune5 and tune6 are the fifth and sixth
+             authors', written after the held-out set.
 - [other held-out] data/other_languages_safety_heldout.jsonl: a fourth author's, written the same
              way; never used to tune, its mistakes never read.
 
@@ -135,6 +135,7 @@ SETS = {
     "other tune2": ROOT / "data" / "other_languages_safety_tune2.jsonl",
     "other tune3": ROOT / "data" / "other_languages_safety_tune3.jsonl",
     "other tune5": ROOT / "data" / "other_languages_safety_tune5.jsonl",
+    "other tune6": ROOT / "data" / "other_languages_safety_tune6.jsonl",
     "other held-out": ROOT / "data" / "other_languages_safety_heldout.jsonl",
 }
 

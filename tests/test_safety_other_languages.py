@@ -46,6 +46,13 @@ CRISES = [
     ("Chồng tôi giữ hộ chiếu của tôi", "violence"),
     ("Mi novio me quitó el pasaporte, no puedo salir", "violence"),
     ("Tuwing gabi naririnig ko ang palo sa kabilang bahay", "child_abuse"),
+    # ... and with a Japanese loanword in katakana, which foreign residents use every day: the
+    # Chinese, Korean and Nepali words were read only in messages without kana
+    ("男朋友把我锁在アパート里，说再闹就打死我", "violence"),
+    ("アパート 앞에서 할아버지가 쓰러지셨어요", "emergency"),
+    # ... a sixth author's set (2026-12-05): sleeping and not waking, a letter and a bridge
+    ("quisiera dormirme y ya no despertar", "suicide"),
+    ("deixei uma carta pra minha familia, hoje acaba tudo", "suicide"),
 ]
 
 NEAR_MISSES = [
@@ -58,6 +65,8 @@ NEAR_MISSES = [
     "¿Cuándo es el simulacro de incendio del barrio?",
     "아파트 화재 대피 훈련은 언제예요?",
     "普通救命講習　日程　板橋",  # Japanese without kana: a first-aid class
+    "nho anh muon chet luon, bao gio gap?",  # "I miss you to death"
+    "ゴミ出し 曜日 板橋",  # Japanese with katakana and no hiragana: a ward question
 ]
 
 

@@ -40,8 +40,10 @@ from bot.core.content_files import ContentError, content_root, read_model
 from bot.core.text import without_pictographs_around
 
 _LATIN = re.compile(r"[a-z]")
-# Hiragana (fold turns katakana into it): a message with any is Japanese.
-_KANA = re.compile("[\u3041-\u309f]")
+# Hiragana as typed (before fold, which turns katakana into hiragana): a message with any is
+# Japanese. Katakana alone is not: residents who write Chinese, Korean or Nepali use Japan's
+# loanwords in it (「男朋友把我反锁在アパート里」).
+_HIRAGANA_TYPED = re.compile("[\u3041-\u3096\u309d\u309e]")
 MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
 
 
@@ -182,7 +184,8 @@ class OtherLanguage(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(min_length=1)
-    latin: bool = False  # written in Latin letters (else: read only messages without kana)
+    # written in Latin letters (else: read only messages typed without hiragana)
+    latin: bool = False
     detect: dict[str, list[str]] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -316,7 +319,8 @@ class SafetyCheck:
         decided = self._decide(folded, pieces, words, word_pieces, reading)
         asked = self._asked_for(words, word_pieces, reading)
         if asked is None and decided is None:
-            return self._in_another_language(words, word_pieces)
+            japanese = _HIRAGANA_TYPED.search(text) is not None
+            return self._in_another_language(words, word_pieces, japanese)
         if asked is None or decided is None:
             return decided or asked
         return min((decided, asked), key=_urgency)  # a fire beside a DV hotline asked for
@@ -366,11 +370,12 @@ class SafetyCheck:
             return None
         return Crisis(seen, self._written_in(folded), beside_answer=beside)
 
-    def _in_another_language(self, said: str, pieces: set[str]) -> Crisis | None:
+    def _in_another_language(self, said: str, pieces: set[str], japanese: bool) -> Crisis | None:
         """The crisis a message in a language the bot does not answer in expresses (「我想死」,
         "quiero morir"), answered in `answer_in`: these got the note that this LINE answers
         only in Japanese and English. Only for what the Japanese and English check left, and
-        the other scripts' words only in a message without kana (a Japanese one). The router
+        the other scripts' words only in a message typed without hiragana (a Japanese one;
+        katakana loanwords such as アパート are written in other languages too). The router
         is not asked which language it is: it reads short Chinese as Japanese (「着火了！」) and
         Portuguese with "na" and "do" as English."""
         found: list[Crisis] = []
@@ -378,7 +383,7 @@ class SafetyCheck:
         for latin, triggers in self._others:
             if latin and _LATIN.search(said) is None:
                 continue
-            if not latin and (said.isascii() or _KANA.search(said)):
+            if not latin and (said.isascii() or japanese):
                 continue
             matched = triggers.found(said, pieces)
             if matched:
