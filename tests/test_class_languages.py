@@ -1,9 +1,11 @@
-"""Class sessions in the resident's language: staff give an optional English title and venue,
-and residents who use LINE in English see them on every card; everyone else sees the Japanese."""
+"""Class sessions in the resident's language: staff give an optional English title, venue and
+what to bring, and residents who use LINE in English see them on every card; everyone else sees
+the Japanese."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -193,3 +195,66 @@ def test_every_language_lists_the_same_venue_phones():
     content = load_content()
     phones = {lang: [p for _, p in venue_phones(content, lang)] for lang in content.languages.codes}
     assert len(set(map(tuple, phones.values()))) == 1, phones
+
+
+# -- what to bring, in English -----------------------------------------------------------------
+
+BRING = {"bring": "スマホとマイナンバーカードをお持ちください"}
+BRING_EN = "Your smartphone and My Number Card"
+
+
+def test_an_english_resident_sees_what_to_bring_in_english_on_the_booking_card(
+    english_resident, app
+):
+    """Regression: the card said "Bring: スマホとマイナンバーカードをお持ちください" to a resident
+    who reads English, and "what should i bring" after booking gave the same Japanese."""
+    add_session(app, **IN_ENGLISH, **BRING, bring_en=BRING_EN)
+    english_resident.follow()
+    english_resident.say("smartphone class schedule")
+    booked = english_resident.tap("Book")
+    assert "You are booked" in booked.text and f"Bring: {BRING_EN}" in booked.text
+    assert "お持ちください" not in booked.text
+    reply = english_resident.say("what should i bring")
+    assert "What to bring to this session" in reply.text and BRING_EN in reply.text
+    assert "お持ちください" not in reply.text
+
+
+def test_a_japanese_resident_sees_what_to_bring_in_japanese(resident, app):
+    add_session(app, **BRING, bring_en=BRING_EN)
+    resident.say("スマホ教室の日程")
+    booked = resident.tap("予約する")
+    assert "予約しました" in booked.text and BRING["bring"] in booked.text
+    assert BRING_EN not in booked.text
+
+
+def test_without_what_to_bring_in_english_english_cards_show_the_japanese(english_resident, app):
+    add_session(app, **IN_ENGLISH, **BRING)
+    english_resident.follow()
+    english_resident.say("smartphone class schedule")
+    english_resident.tap("Book")
+    reply = english_resident.say("what should i bring")
+    assert "What to bring to this session" in reply.text and BRING["bring"] in reply.text
+
+
+def test_the_cli_adds_a_session_with_what_to_bring_in_english(settings):
+    start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
+    details = ["--title", "はじめてのLINE", "--venue", "志村ふれあい館", "--capacity", "8"]
+    bring = ["--bring", BRING["bring"], "--bring-en", BRING_EN]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "classes", "add", "--starts-at", start, *details, *bring],
+        env={**os.environ, "DATABASE_URL": settings.database_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["bring_en"] == BRING_EN
+
+    too_long = [*details, "--bring-en", "x" * 301]
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "classes", "add", "--starts-at", start, *too_long],
+        env={**os.environ, "DATABASE_URL": settings.database_url},
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode != 0
+    assert "what to bring in English can have at most 300 characters" in refused.stderr

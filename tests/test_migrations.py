@@ -119,3 +119,30 @@ def test_0019_gives_every_resident_who_followed_before_it_the_day_before_reminde
         command.downgrade(config, "0018_nameless_held_seats")
     columns = {c["name"] for c in inspect(empty_engine).get_columns("followers")}
     assert "class_reminders" not in columns and "large_text" in columns
+
+
+def test_0020_keeps_sessions_saved_before_it_showing_english_readers_the_japanese(empty_engine):
+    """A session saved before what to bring had an English field gets an empty one (English
+    readers see the Japanese 持ち物, as before), and the downgrade takes the field away."""
+    upgrade(empty_engine, "0019_follower_class_reminders")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO class_sessions (kind, title, starts_at, venue, capacity, reserved,"
+                " description, bring, status, created_at) VALUES ('class', 'はじめてのLINE',"
+                " :at, '志村ふれあい館', 10, 0, '', 'スマホをお持ちください', 'open', :at)"
+            ),
+            {"at": dt.datetime(2026, 12, 3, 1, 0)},
+        )
+
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        row = connection.execute(text("SELECT bring, bring_en FROM class_sessions")).one()
+    assert tuple(row) == ("スマホをお持ちください", "")
+
+    config = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0019_follower_class_reminders")
+    columns = {c["name"] for c in inspect(empty_engine).get_columns("class_sessions")}
+    assert "bring_en" not in columns and "bring" in columns

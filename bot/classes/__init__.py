@@ -25,6 +25,7 @@ LIMITS = {
     "venue_en": 200,
     "description": 2000,
     "bring": 300,
+    "bring_en": 300,
     "capacity": 1000,
 }
 # What can be wrong with a session's details, by code; the console words each code in its own
@@ -37,6 +38,7 @@ PROBLEMS = {
     "kind": f"kind must be one of {', '.join(KINDS)}",
     "description": f"the description can have at most {LIMITS['description']} characters",
     "bring": f"what to bring can have at most {LIMITS['bring']} characters",
+    "bring_en": f"what to bring in English can have at most {LIMITS['bring_en']} characters",
     "capacity": f"capacity must be a whole number from 1 to {LIMITS['capacity']}",
     "starts_at": "the start needs a date, a time and a time zone, e.g. 2026-12-03T10:00+09:00",
     "ends_at": "the end time must be after the start time",
@@ -63,7 +65,7 @@ def session_problems(details: dict) -> dict[str, str]:
         text = (details.get(name) or "").strip()
         if not text or len(text) > LIMITS[name]:
             problems[name] = name
-    for name in ("title_en", "venue_en"):  # optional: empty shows the Japanese
+    for name in ("title_en", "venue_en", "bring_en"):  # optional: empty shows the Japanese
         if len((details.get(name) or "").strip()) > LIMITS[name]:
             problems[name] = name
     if details.get("kind") not in KINDS:
@@ -103,6 +105,7 @@ def add_session(
     asks_name: bool = False,
     title_en: str = "",
     venue_en: str = "",
+    bring_en: str = "",
 ) -> ClassSession:
     """Create a session after checking what a resident would trip over (session_problems)."""
     check_session(
@@ -117,6 +120,7 @@ def add_session(
             "bring": bring,
             "title_en": title_en,
             "venue_en": venue_en,
+            "bring_en": bring_en,
         }
     )
     session = ClassSession(
@@ -131,6 +135,7 @@ def add_session(
         asks_name=asks_name,
         title_en=(title_en or "").strip(),
         venue_en=(venue_en or "").strip(),
+        bring_en=(bring_en or "").strip(),
     )
     db.add(session)
     db.flush()
@@ -293,6 +298,14 @@ def venue_in(session: Shown, lang: str) -> str:
     return session.venue
 
 
+def bring_in(session: ClassSession, lang: str) -> str:
+    """What to bring as a resident reading `lang` sees it, chosen as title_in chooses the
+    title ("" when staff wrote nothing: the card then says to ask the venue)."""
+    if load_languages().get(lang).latin and session.bring_en.strip():
+        return session.bring_en.strip()
+    return session.bring.strip()
+
+
 def session_as_dict(session: ClassSession) -> dict:
     """The JSON shape of `classes list --json` (DESIGN §3)."""
     return {
@@ -306,5 +319,8 @@ def session_as_dict(session: ClassSession) -> dict:
         "reserved": session.reserved,
         "status": session.status,
         "bring": session.bring,
+        "title_en": session.title_en,
+        "venue_en": session.venue_en,
+        "bring_en": session.bring_en,
         "asks_name": session.asks_name,
     }

@@ -119,8 +119,8 @@ def session_rows(
     content: Content, tz: ZoneInfo, lang: str, session: ClassSession, *, brief: bool = False
 ) -> list[tuple[str, str]]:
     """Label and value pairs: when and where; unless brief, details, what to bring (as staff
-    wrote it for the session; otherwise, since the facts do not say, to ask the venue) and whom
-    to ask."""
+    wrote it for the session, in English for readers of Latin script when they gave it;
+    otherwise, since the facts do not say, to ask the venue) and whom to ask."""
     rows = [
         (content.ui("class_row.when", lang), classes.format_when(session, tz, lang)),
         (content.ui("class_row.venue", lang), classes.venue_in(session, lang)),
@@ -129,7 +129,7 @@ def session_rows(
         return rows
     if session.description.strip():
         rows.append((content.ui("class_row.details", lang), session.description.strip()))
-    bring = session.bring.strip() or content.ui("class_bring", lang)
+    bring = classes.bring_in(session, lang) or content.ui("class_bring", lang)
     rows.append((content.ui("class_row.bring", lang), bring))
     rows.append((content.ui("class_row.phone", lang), venue_phone(content, lang, session)))
     return rows

@@ -166,9 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--description", default="")
     add.add_argument("--bring", default="", help="what to bring, as residents' cards show it")
     add.add_argument("--ask-name", action="store_true", help="ask each resident's name at booking")
-    # What English-speaking residents see; without them they see the Japanese title and venue.
+    # What English-speaking residents see; without them they see the Japanese title, venue and
+    # what to bring.
     add.add_argument("--title-en", default="", help="the title residents reading English see")
     add.add_argument("--venue-en", default="", help="the venue residents reading English see")
+    add.add_argument("--bring-en", default="", help="what to bring, for residents reading English")
     add.set_defaults(run=run_classes_add)
     listing = class_commands.add_parser("list", help="list sessions")
     listing.add_argument("--json", action="store_true")
@@ -598,6 +600,7 @@ def run_classes_add(args) -> int:
                 asks_name=args.ask_name,
                 title_en=args.title_en,
                 venue_en=args.venue_en,
+                bring_en=args.bring_en,
             )
         except classes.ClassError as error:
             raise CommandError(str(error)) from None

@@ -185,6 +185,8 @@ class ClassSession(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     # 持ち物 as staff wrote it (「スマホをお持ちください」); empty: the card says to ask the venue.
     bring: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The same in English, for residents who read Latin script; empty: the Japanese above.
+    bring_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # Staff want names at the door: the bot asks each resident for a name (and furigana) before
     # booking. The name is kept with the reservation until 30 days after the session.
     asks_name: Mapped[bool] = mapped_column(default=False, server_default=false())
