@@ -236,6 +236,50 @@ def test_without_what_to_bring_in_english_english_cards_show_the_japanese(englis
     assert "What to bring to this session" in reply.text and BRING["bring"] in reply.text
 
 
+def test_staff_set_and_change_what_to_bring_in_english_on_the_class_form(app, staff):
+    form = session_form(**BRING, bring_en="  Your   smartphone ")
+    assert post_form(staff, "/admin/classes/new", **form).status_code == 302
+    with app.extensions["navi"].sessions() as db:
+        session = db.scalar(select(ClassSession))
+    assert session.bring_en == "Your smartphone"  # spaces run together, as 持ち物's are
+    page = staff.get(f"/admin/classes/{session.id}").get_data(as_text=True)
+    assert "英語での持ち物" in page and '<dd lang="en">Your smartphone</dd>' in page
+    path = f"/admin/classes/{session.id}/edit"
+    assert 'name="bring_en" lang="en" value="Your smartphone"' in staff.get(path).get_data(
+        as_text=True
+    )
+
+    changed = form | {"bring_en": BRING_EN}
+    assert post_form(staff, path, **changed).status_code == 302
+    assert stored(app, ClassSession, session.id).bring_en == BRING_EN
+
+    too_long = post_form(staff, path, **form | {"bring_en": "x" * 301})
+    page = too_long.get_data(as_text=True)
+    assert too_long.status_code == 400
+    assert 'id="bring_en-error"' in page and "英語での持ち物は300文字までです" in page
+
+
+def test_new_things_to_bring_with_the_english_left_as_it_was_are_refused_beside_it(app, staff):
+    """Staff added the My Number Card to 持ち物 and left the English: residents who read English
+    would come without the card."""
+    form = session_form(bring="スマホをお持ちください", bring_en="Your smartphone")
+    assert post_form(staff, "/admin/classes/new", **form).status_code == 302
+    with app.extensions["navi"].sessions() as db:
+        session_id = db.scalar(select(ClassSession.id))
+    path = f"/admin/classes/{session_id}/edit"
+
+    refused = post_form(staff, path, **form | BRING)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert 'id="bring_en-error"' in page and "英語での持ち物が前のままです" in page
+    assert stored(app, ClassSession, session_id).bring == "スマホをお持ちください"
+
+    updated = form | BRING | {"bring_en": BRING_EN}
+    assert post_form(staff, path, **updated).status_code == 302
+    session = stored(app, ClassSession, session_id)
+    assert (session.bring, session.bring_en) == (BRING["bring"], BRING_EN)
+
+
 def test_the_cli_adds_a_session_with_what_to_bring_in_english(settings):
     start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
     details = ["--title", "はじめてのLINE", "--venue", "志村ふれあい館", "--capacity", "8"]

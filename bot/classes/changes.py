@@ -42,6 +42,7 @@ EDITABLE = (
     "capacity",
     "description",
     "bring",
+    "bring_en",
     "asks_name",
 )
 # Changes a booked resident must hear about: they decide whether they can still come.

@@ -467,6 +467,8 @@ def test_a_session_with_a_web_address_in_its_details_fits_a_phone(demo, browser)
             starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2),
             venue="仲町ふれあい館",
             venue_en="Nakacho Community Hall",
+            bring="スマホをお持ちください",
+            bring_en="Your smartphone",
             capacity=30,
             description="https://www.city.itabashi.tokyo.jp/kurashi/smartphone/kyoshitsu/index.html",
         )
@@ -480,9 +482,13 @@ def test_a_session_with_a_web_address_in_its_details_fits_a_phone(demo, browser)
             found += [f"{path}: {loss}" for loss in page.evaluate(LOSSES)]
         page.goto(f"{demo.base_url}{detail}/edit")
         page.locator("#venue").fill("志村ふれあい館")  # the English venue left as it was
+        page.locator("#bring").fill("スマホとマイナンバーカード")  # and what to bring in English
         with page.expect_navigation():
             page.get_by_role("button", name="変更を保存する").click()
         expect(page.locator("#venue_en-error")).to_be_visible()
+        expect(page.locator("#bring_en")).to_have_accessible_description(
+            re.compile("英語での持ち物が前のままです")
+        )
         found += [f"{detail}/edit, refused: {loss}" for loss in page.evaluate(LOSSES)]
     finally:
         context.close()

@@ -256,18 +256,21 @@ def moved_into_the_past(session: ClassSession, starts_at: dt.datetime) -> bool:
 
 
 def english_left_behind(session: ClassSession, values: dict) -> dict[str, str]:
-    """A message beside the English venue that stayed as it was while staff changed the
-    Japanese one: residents who read English see the English field first, so they would be
-    sent to the old hall. Updated, or cleared (they then see the Japanese), it passes. The
-    name is not held back: a stale English name sends no one to the wrong place, and a typo
-    fixed in the Japanese name should not need the English one retyped."""
-    if (
-        values["venue"] != session.venue
-        and values["venue_en"]
-        and values["venue_en"] == session.venue_en
-    ):
-        return {"venue_en": t("classes.error.venue_en_unchanged")}
-    return {}
+    """A message beside each English field that stayed as it was while staff changed the
+    Japanese one it stands for: residents who read English see the English field first, so
+    they would be sent to the old hall, or come without what the session now needs. Updated,
+    or cleared (they then see the Japanese), it passes. The name is not held back: a stale
+    English name sends no one to the wrong place, and a typo fixed in the Japanese name should
+    not need the English one retyped."""
+    errors = {}
+    # What to bring as the form keeps it (spaces run together), so an untouched field of a
+    # session added from the CLI does not count as changed.
+    before = {"venue": session.venue, "bring": " ".join(session.bring.split())}
+    for name, was in before.items():
+        english = f"{name}_en"
+        if values[name] != was and values[english] and values[english] == getattr(session, english):
+            errors[english] = t(f"classes.error.{english}_unchanged")
+    return errors
 
 
 def tell(notices) -> sessions_admin.NoticeReport:
@@ -314,6 +317,7 @@ def form_values(session: ClassSession | None) -> dict[str, str]:
         "capacity": str(session.capacity),
         "description": session.description,
         "bring": session.bring,
+        "bring_en": session.bring_en,
         "asks_name": "1" if session.asks_name else "",
     }
 
@@ -336,6 +340,7 @@ def read_form(form) -> tuple[dict, dict[str, str]]:
         "venue_en": form.get("venue_en", "").strip(),
         "description": form.get("description", "").replace("\r\n", "\n").strip(),
         "bring": " ".join(form.get("bring", "").split()),
+        "bring_en": " ".join(form.get("bring_en", "").split()),
         "asks_name": form.get("asks_name") == "1",
         "capacity": typed_id(capacity),
         "starts_at": starts_at,
