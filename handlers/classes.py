@@ -55,7 +55,7 @@ from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import fold
 from bot.conversation.turn import Turn
 from bot.conversation.understanding import YES_OR_NO
-from bot.core.content import Content, said_in
+from bot.core.content import Content, said_any, said_in
 from bot.core.days import day_named, hour_named, hours_meant, names_a_day, weekday_named
 from bot.core.models import ClassSession, Reservation
 from bot.core.text import normalize
@@ -139,7 +139,7 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
     entry = turn.pick(INTENT)
     about_bookings = asks_about_bookings(turn, entry)
     in_view = the_session(turn)
-    if in_view is not None and any(said_in(w, turn.normalized) for w in turn.content.words.names):
+    if in_view is not None and said_any(turn.content.words.names, turn.normalized):
         # "my name is John, do you need it?" after one session shown: that session's answer
         return about_the_name(turn, in_view)
     if about_bookings and day_said(turn) is not None:

@@ -29,7 +29,7 @@ from bot.conversation.router import Route
 from bot.conversation.router.lexicon import concepts
 from bot.conversation.router.text import detect_language, fold, normalize
 from bot.conversation.turn import LastAnswer
-from bot.core.content import Content, SettingWords, Words, phrase_matcher
+from bot.core.content import Content, SettingWords, Words, phrase_matcher, phrases_said
 from bot.core.days import hours_meant, names_a_day, weekday_named
 from bot.core.directory import Area
 from bot.core.text import alone, only_pictographs
@@ -464,7 +464,7 @@ def _whom_to_ask(
 def _says(normalized: str, phrases: list[str]) -> bool:
     """Whether the message contains one of the phrases, as a match phrase is found: Latin ones
     as whole words ("chat" is not in "chatbot")."""
-    return any(phrase_matcher(phrase)(normalized) for phrase in phrases)
+    return phrases_said(phrases, normalized)
 
 
 def _answers_yes_or_no(normalized: str, context: LastAnswer | None, words: Words) -> bool:

@@ -397,19 +397,15 @@ class Words(BaseModel):
         """Whether a message asks whom to ask or call (whom_to_ask), spaces beside Japanese
         aside."""
         said = _SPACE_BY_JAPANESE.sub("", normalized)
-        return any(said_in(word, said) for word in self.whom_to_ask)
+        return said_any(self.whom_to_ask, said)
 
     def language_lesson(self, normalized: str) -> str | None:
         """The directory area for learning the language a message asks to learn (it names the
         language as language_lessons does and wants to learn: learn), or None."""
-        if not any(said_in(word, normalized) for word in self.learn):
+        if not said_any(self.learn, normalized):
             return None
         return next(
-            (
-                area
-                for area, named in self.language_lessons.items()
-                if any(said_in(word, normalized) for word in named)
-            ),
+            (area for area, named in self.language_lessons.items() if said_any(named, normalized)),
             None,
         )
 
@@ -417,11 +413,7 @@ class Words(BaseModel):
         """The kind of class session a message names (session_kinds: 「相談会」, "the
         consultation"), or None."""
         return next(
-            (
-                kind
-                for kind, named in self.session_kinds.items()
-                if any(said_in(word, normalized) for word in named)
-            ),
+            (kind for kind, named in self.session_kinds.items() if said_any(named, normalized)),
             None,
         )
 
@@ -430,18 +422,15 @@ class Words(BaseModel):
         とりたいです」 → 「住民票をとりたいです」, "hi there, I forgot my PIN" → "i forgot my pin"),
         or None when it begins with none or says nothing more ("hello!", "hi hi")."""
         rest, greeted = normalized, False
+        hello = _hello_at_the_start(tuple(self.hellos))
         while True:
             rest = rest.lstrip(_AFTER_A_HELLO)
-            hello = next((h for h in self._hellos_longest_first if _begins(rest, h)), None)
-            if hello is None:
+            found = hello.match(rest)
+            if found is None:
                 break
-            rest, greeted = rest[len(hello) :], True
+            rest, greeted = rest[found.end() :], True
         said = rest.strip(_AFTER_A_HELLO)
         return said if greeted and len(said) >= 2 else None
-
-    @functools.cached_property
-    def _hellos_longest_first(self) -> list[str]:
-        return sorted(self.hellos, key=len, reverse=True)
 
     def language_asked(self, normalized: str) -> str | None:
         """The language a message asks to be answered in from now on (switch_language), typed
@@ -730,12 +719,15 @@ class Content:
 _AFTER_A_HELLO = " \t\n,.!?、。!?~〜ー…・:;"
 
 
-def _begins(text: str, word: str) -> bool:
-    """Whether a message begins with a word: a Latin one as a whole word ("hi", not "hiragana")."""
-    if not text.startswith(word):
-        return False
-    following = text[len(word) : len(word) + 1]
-    return not (word[-1].isascii() and word[-1].isalpha() and following.isalpha())
+@functools.lru_cache(maxsize=16)
+def _hello_at_the_start(hellos: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the greetings a message may begin with, the longest first; a Latin one
+    as a whole word ("hi", not "hiragana")."""
+    alternatives = [
+        re.escape(h) + (r"(?![^\W\d_])" if h[-1].isascii() and h[-1].isalpha() else "")
+        for h in sorted(hellos, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives) or "(?!)")
 
 
 def said_in(word: str, text: str) -> bool:
@@ -749,6 +741,38 @@ def said_in(word: str, text: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _whole_word(word: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(word)}\b")
+
+
+def said_any(words: list[str], text: str) -> bool:
+    """Whether any word of a words.yaml list is in the message (as said_in finds one): one
+    search a list, not one a word; the lists are read for every message."""
+    return _any_word(tuple(words)).search(text) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    latin = sorted((w for w in words if w.isascii()), key=len, reverse=True)
+    other = sorted((w for w in words if not w.isascii()), key=len, reverse=True)
+    parts = [r"\b(?:" + "|".join(map(re.escape, latin)) + r")\b"] if latin else []
+    parts += [re.escape(w) for w in other]
+    return re.compile("|".join(parts) or "(?!)")
+
+
+def phrases_said(phrases: list[str], text: str) -> bool:
+    """Whether any of the phrases is in the message as phrase_matcher finds one (Latin ones as
+    whole words), in one search."""
+    return _any_phrase(tuple(phrases)).search(text) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    latin = sorted((p for p in phrases if p.isascii()), key=len, reverse=True)
+    other = sorted((p for p in phrases if not p.isascii()), key=len, reverse=True)
+    parts = (
+        [r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z0-9])"] if latin else []
+    )
+    parts += [re.escape(p) for p in other]
+    return re.compile("|".join(parts) or "(?!)")
 
 
 @functools.cache
