@@ -372,6 +372,11 @@ SAFETY_TITLES = (
         ("Can I talk to someone about my residence tax? I can't pay it all at once", None),
         ("推しのライブ当たったらもう死んでもいい", None),
         ("LINE ga ugokanai", None),
+        # ... a PIN or a password forgotten, a phone dropped in water (probes: the suicide lines,
+        # the 119 card); a flooded house is still an emergency (CRISES)
+        ("I don't remember either of my PINs", "Forgotten or locked PIN"),
+        ("I can't remember my password", None),
+        ("スマホが水没した", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
