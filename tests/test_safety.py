@@ -374,7 +374,7 @@ SAFETY_TITLES = (
         ("LINE ga ugokanai", None),
         # ... a PIN or a password forgotten, a phone dropped in water (probes: the suicide lines,
         # the 119 card); a flooded house is still an emergency (CRISES)
-        ("I don't remember either of my PINs", "Forgotten or locked PIN"),
+        ("I don't remember either of my PINs", None),
         ("I can't remember my password", None),
         ("スマホが水没した", None),
     ],

@@ -41,7 +41,7 @@ CONCEPTS: dict[str, str] = {
     ),
     "card": r"かーど|card|ka-?do\b|kaado|卡|카드|thẻ|कार्ड|cartão|kard",
     "pin": (
-        r"暗証番号|ぱすわーど|\bpins?\b|password|passcode|密码|密碼|비밀번호|mã pin|mật khẩu|पिन|"
+        r"暗証番号|ぱすわーど|\bpin\b|password|passcode|密码|密碼|비밀번호|mã pin|mật khẩu|पिन|"
         r"पासवर्ड|senha"
     ),
     "lock": r"ろっく|\block|解除|間違え|まちがえ|锁|잠겨|잠김|khóa|लक",
