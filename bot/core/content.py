@@ -746,32 +746,23 @@ def _whole_word(word: str) -> re.Pattern[str]:
 def said_any(words: list[str], text: str) -> bool:
     """Whether any word of a words.yaml list is in the message (as said_in finds one): one
     search a list, not one a word; the lists are read for every message."""
-    return _any_word(tuple(words)).search(text) is not None
-
-
-@functools.lru_cache(maxsize=512)
-def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
-    latin = sorted((w for w in words if w.isascii()), key=len, reverse=True)
-    other = sorted((w for w in words if not w.isascii()), key=len, reverse=True)
-    parts = [r"\b(?:" + "|".join(map(re.escape, latin)) + r")\b"] if latin else []
-    parts += [re.escape(w) for w in other]
-    return re.compile("|".join(parts) or "(?!)")
+    return _any_of(tuple(words), r"\b", r"\b").search(text) is not None
 
 
 def phrases_said(phrases: list[str], text: str) -> bool:
     """Whether any of the phrases is in the message as phrase_matcher finds one (Latin ones as
     whole words), in one search."""
-    return _any_phrase(tuple(phrases)).search(text) is not None
+    return _any_of(tuple(phrases), r"(?<![a-z0-9])", r"(?![a-z0-9])").search(text) is not None
 
 
 @functools.lru_cache(maxsize=512)
-def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    latin = sorted((p for p in phrases if p.isascii()), key=len, reverse=True)
-    other = sorted((p for p in phrases if not p.isascii()), key=len, reverse=True)
-    parts = (
-        [r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z0-9])"] if latin else []
-    )
-    parts += [re.escape(p) for p in other]
+def _any_of(words: tuple[str, ...], before: str, after: str) -> re.Pattern[str]:
+    """One pattern for a list: its Latin words between `before` and `after` (whole words, as
+    said_in or phrase_matcher finds them), the others anywhere; the longest tried first."""
+    latin = sorted((w for w in words if w.isascii()), key=len, reverse=True)
+    other = sorted((w for w in words if not w.isascii()), key=len, reverse=True)
+    parts = [before + "(?:" + "|".join(map(re.escape, latin)) + ")" + after] if latin else []
+    parts += [re.escape(w) for w in other]
     return re.compile("|".join(parts) or "(?!)")
 
 
