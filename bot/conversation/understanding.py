@@ -679,7 +679,7 @@ def _asks_where_or_to_book(normalized: str, context: LastAnswer, chooser: Choose
     きませんでした」. Not after an overview, which says neither, nor after the classes (their
     booking is theirs), 受信設定 or the contacts, nor when a class or another ward service is
     named (「粗大ごみは予約いる？」)."""
-    if context.intent in (SCHEDULE_INTENT, SETTINGS_INTENT, "contact"):
+    if context.intent in (SCHEDULE_INTENT, SETTINGS_INTENT, CONTACT_INTENT):
         return False
     if context.entry_key in (None, "overview"):  # an overview says neither
         return False
@@ -876,10 +876,10 @@ def _same_desk(
     desk = _desk_shown(context, chooser.content)
     if desk is None or len(normalized) > DESK_FOLLOW_UP_LONGEST:
         return None
-    if route.intent not in ("unknown", "contact") and route.confidence >= FOLLOW_UP_CONFIDENCE:
+    if route.intent not in ("unknown", CONTACT_INTENT) and route.confidence >= FOLLOW_UP_CONFIDENCE:
         return None
     named = set(concepts(fold(normalized)))
-    ours = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != "contact"))
+    ours = set().union(*(c for i, c in NAMES_A_TOPIC.items() if i != CONTACT_INTENT))
     if named & (ours | SAID_TO_THE_BOT) or any(c.startswith(OUT_OF_SCOPE) for c in named):
         return None
     other = _named_by_its_phrases(chooser.area(normalized), normalized, chooser.content)
