@@ -439,6 +439,10 @@ class Words(BaseModel):
         change nothing ("Can you switch to Japanese please"), else None. A question whether the
         bot speaks it ("Do you speak Japanese?") is no request: the languages are explained."""
         said = _SPACE_BY_JAPANESE.sub("", alone(normalized))
+        # Taking words off its ends leaves a part of the message: one that holds no request
+        # cannot become one (most messages; this loop cost more than routing them)
+        if _any_of_these(tuple(self.switch_language)).search(said) is None:
+            return None
         while said:
             if said in self.switch_language:
                 return self.switch_language[said]
@@ -717,6 +721,12 @@ class Content:
 
 # What may follow a greeting before the question ("hi, …", 「こんにちは！」, 「どうも。」).
 _AFTER_A_HELLO = " \t\n,.!?、。!?~〜ー…・:;"
+
+
+@functools.lru_cache(maxsize=16)
+def _any_of_these(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for any of the phrases, anywhere in a text."""
+    return re.compile("|".join(re.escape(p) for p in phrases if p) or "(?!)")
 
 
 @functools.lru_cache(maxsize=16)

@@ -5,6 +5,7 @@ anything stores or sends it."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,6 +23,8 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 MARKS_AROUND = " 。.!！、,「」『』【】[]\"'()（）"
 
 
+# Kept for the last messages: one message's understanding asks for it of the same text six times
+@functools.lru_cache(maxsize=64)
 def alone(normalized: str) -> str:
     """A short message without the spaces, marks and quotes around it, nor a question mark
     (「次の日程？」, "hours.", 『help』, 【質問があります】), nor the emoji around its words
