@@ -65,6 +65,11 @@ Sets (data/README.md says how they were written):
              question, short and indirect ones), 45 % English; measured once (0.925 / 0.045),
              then tuned on (romaji lines, near misses): no longer a measure (data/README.md,
              twenty-third round).
+- [tune26]   data/safety_tune26.jsonl: a twenty-sixth author's set (child abuse in Japanese:
+             what neighbours and school volunteers notice, a parent at the limit, children's own
+             words; suicidal messages that never name death; hurried emergencies), 35 % English;
+             measured once (0.957 / 0.010), then tuned on: no longer a measure (data/README.md,
+             twenty-fourth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -128,6 +133,7 @@ SETS = {
     "tune23": ROOT / "data" / "safety_tune23.jsonl",
     "tune24": ROOT / "data" / "safety_tune24.jsonl",
     "tune25": ROOT / "data" / "safety_tune25.jsonl",
+    "tune26": ROOT / "data" / "safety_tune26.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -94,6 +94,23 @@ CRISES = [
     ("Kyukyu desu. Tomodachi ga taoremashita", "emergency", "en"),
     ("otto ga naguru, kowai", "violence", "en"),
     ("mou ikite itakunai", "suicide", "en"),
+    # a twenty-sixth author's set (2026-12-05): a parent at the limit, what a school volunteer
+    # notices, a child in a pond, insurance money as the way out of arrears, an elderly father
+    # pushed around, a small child locked in as "discipline"
+    (
+        "保育園の一時預かりってすぐ使えますか?正直このままだと子どもに何をするか分からない",
+        "child_abuse",
+        "ja",
+    ),
+    ("見守りで会う子が、給食のパンを隠して持ち帰ってるみたい", "child_abuse", "ja"),
+    ("公園の池に小さい子が落ちて浮いてこない", "emergency", "ja"),
+    ("滞納がひどくて、家族に保険金を残せば片づくかなと考えてしまう", "suicide", "ja"),
+    ("My brother shoves our elderly father around", "violence", "en"),
+    (
+        "My partner disciplines my 4 year old by locking her in the dark bathroom",
+        "child_abuse",
+        "en",
+    ),
 ]
 
 
@@ -377,6 +394,9 @@ SAFETY_TITLES = (
         ("I don't remember either of my PINs", None),
         ("I can't remember my password", None),
         ("スマホが水没した", None),
+        # ... a last message before leaving this account (a fresh author's: the suicide lines)
+        ("This is my last message before I unsubscribe, thanks for all the updates", None),
+        ("白玉が浮いてこない。ゆで時間が足りない?", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
