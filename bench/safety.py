@@ -70,6 +70,10 @@ Sets (data/README.md says how they were written):
              words; suicidal messages that never name death; hurried emergencies), 35 % English;
              measured once (0.957 / 0.010), then tuned on: no longer a measure (data/README.md,
              twenty-fourth round).
+- [tune27]   data/safety_tune27.jsonl: a twenty-seventh author's set (about half the crises
+             someone else's, reported by a friend, a neighbour or family; polite and plain
+             wording; every category evenly), 30 % English; measured once (0.970 / 0.020), then
+             tuned on: no longer a measure (data/README.md, twenty-fifth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -134,6 +138,7 @@ SETS = {
     "tune24": ROOT / "data" / "safety_tune24.jsonl",
     "tune25": ROOT / "data" / "safety_tune25.jsonl",
     "tune26": ROOT / "data" / "safety_tune26.jsonl",
+    "tune27": ROOT / "data" / "safety_tune27.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

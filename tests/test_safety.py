@@ -110,6 +110,17 @@ CRISES = [
         "My partner disciplines my 4 year old by locking her in the dark bathroom",
         "child_abuse",
         "en",
+    ),  # a twenty-seventh author's set (2026-12-05), much of it about someone else in danger
+    ("手首を深く切りすぎて血が止まりません", "emergency", "ja"),
+    ("お母さんが弟をお風呂に沈めようとしていました", "child_abuse", "ja"),
+    ("外で作業していた夫が汗をかかなくなり、ふらふらして話が通じません", "emergency", "ja"),
+    ("認知症の母が朝から帰ってきません。近所を探しても見つかりません", "emergency", "ja"),
+    ("犬の散歩中、用水路に高齢の女性が落ちているのを見つけました", "emergency", "ja"),
+    (
+        'My roommate texted me "thank you for everything, please look after my cat" and now '
+        "she isn't picking up",
+        "suicide",
+        "en",
     ),
 ]
 
@@ -397,6 +408,8 @@ SAFETY_TITLES = (
         # ... a last message before leaving this account (a fresh author's: the suicide lines)
         ("This is my last message before I unsubscribe, thanks for all the updates", None),
         ("白玉が浮いてこない。ゆで時間が足りない?", None),
+        ("my friend texted me thank you for everything after the party", None),
+        ("先週熱中症で点滴を受けました。もう元気ですが、子どもの医療証は使えましたか", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
