@@ -767,3 +767,15 @@ def test_larger_text_shows_the_way_back_first_and_can_be_undone_in_words(
     assert larger.labels[0] == back
     reply = someone.say(undo)
     assert reply.labels[0] == back
+
+
+@pytest.mark.parametrize(
+    "words", ["I don't remember either of my PINs", "forgot my pins", "I forgot both PINs"]
+)
+def test_forgotten_pins_in_the_plural_get_the_cards_pin_answer(english_resident, words):
+    """ "I don't remember either of my PINs" and "forgot my pins" got 「could not answer」
+    while "forgot my pin" got the card's PIN answer: the plural is read as the singular."""
+    english_resident.follow()
+    reply = english_resident.say(words)
+    assert "Forgotten or locked PIN" in reply.text
+    assert "could not answer" not in reply.text

@@ -65,11 +65,19 @@ def _is_pictograph(char: str) -> bool:
 TYPOGRAPHIC_QUOTES = str.maketrans("’‘ʼ‛′“”„″", "'''''\"\"\"\"")
 
 
+# English plurals of the words that name an answer, folded onto the singular the match phrases
+# and the router's concepts hold: "I don't remember either of my PINs" and "forgot my pins" got
+# 「お答えできませんでした」 while "forgot my pin" got the card's PIN answer. Whole words only.
+_PLURALS = {"pins": "pin"}
+_PLURAL = re.compile(r"\b(" + "|".join(_PLURALS) + r")\b")
+
+
 def normalize(text: str) -> str:
     """NFKC (half-width kana and full-width latin become ordinary), straight quotes, lowercase,
-    whitespace folded."""
+    whitespace folded, the plurals of _PLURALS singular."""
     plain = unicodedata.normalize("NFKC", text).translate(TYPOGRAPHIC_QUOTES)
-    return _WS.sub(" ", plain.lower()).strip()
+    lowered = _WS.sub(" ", plain.lower()).strip()
+    return _PLURAL.sub(lambda m: _PLURALS[m.group(1)], lowered)
 
 
 def clean_text(text: str) -> str:
