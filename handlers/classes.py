@@ -158,6 +158,11 @@ def explain_smartphone_classes(turn: Turn) -> list[dict]:
         if titled is not None:
             # 「マイナポータル入門を予約したい」: that session, one tap from booking
             return offer_titled(turn, titled)
+    if not about_bookings and not shown and entry.key in SCHEDULE_ENTRIES:
+        on_that_day = sessions_on_a_day_asked(turn)
+        if on_that_day is not None:
+            # 「13日の教室に行きたい」 with no schedule on screen: that day's sessions
+            return on_that_day
     if not about_bookings and shown and wants_to_book(turn):
         return book_from_context(turn, shown)
     if shown and picks_a_day(turn, entry):
@@ -624,6 +629,29 @@ def picks_a_day(turn: Turn, entry) -> bool:
     if not says_which or any(word in text for word in turn.content.words.not_booking):
         return False
     return not ASKS_ABOUT.search(text) or entry.key in SCHEDULE_ENTRIES
+
+
+# Open sessions looked through for a day asked about first (「13日の教室に行きたい」): a month
+# or so of them, more than the schedule's first page shows.
+SESSIONS_FOR_A_DAY = 60
+
+
+def sessions_on_a_day_asked(turn: Turn) -> list[dict] | None:
+    """The sessions on the day a message names (「13日の教室に行きたい」, 「土曜日の教室」,
+    "the class on the 13th") with no schedule on screen, each one tap from booking, as a day
+    typed after the schedule shows them (show_the_day): they got the whole schedule. No
+    session that day: said so, with the schedule. None when the message names no day."""
+    fits = day_said(turn)
+    if fits is None or any(word in turn.normalized for word in turn.content.words.not_booking):
+        return None
+    upcoming = classes.upcoming_sessions(
+        turn.services.reading, turn.services.now, limit=SESSIONS_FOR_A_DAY
+    )
+    that_day = [s.id for s in upcoming if fits(s)][: messages.MAX_CAROUSEL]
+    if not that_day:
+        note = messages.text(turn.ui("class_no_session_on_day"))
+        return [note, *show_schedule(turn, turn.content.entry(INTENT, "schedule", turn.lang))]
+    return show_the_day(turn, that_day)
 
 
 def show_the_day(turn: Turn, shown: list[int]) -> list[dict]:

@@ -1137,6 +1137,29 @@ def test_a_weekday_with_no_session_after_the_schedule_says_so(resident, app):
     assert statuses(app) == {}
 
 
+@pytest.mark.parametrize(
+    "form", ["{d}日の教室に行きたい", "{m}月{d}日の教室に行きたい", "{w}曜日の教室に行きたい"]
+)
+def test_a_day_asked_about_first_shows_that_days_session(resident, app, form):
+    """「13日の教室に行きたい」 as the first message got the whole schedule: that day's
+    session, one tap from booking (as a day typed after the schedule shows it)."""
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    day = later.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    reply = resident.say(form.format(m=day.month, d=day.day, w=WEEKDAYS_JA[day.weekday()]))
+    assert "徳丸ふれあい館" in reply.text and "仲町ふれあい館" not in reply.text
+    assert statuses(app) == {}
+    assert "予約しました" in resident.tap("予約する").text
+
+
+def test_a_day_asked_about_first_with_no_session_says_so_with_the_schedule(resident, app):
+    session = add_session(app, venue="仲町ふれあい館")
+    other = session.starts_at.astimezone(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=1)
+    reply = resident.say(f"{other.day}日の教室に行きたい")
+    assert "その日の回は、この日程にはありません" in reply.text
+    assert "仲町ふれあい館" in reply.text and reply.button("予約する")
+
+
 @pytest.mark.parametrize("form", ["{d}日を予約したい", "{d}日でお願いします"])
 def test_a_date_asked_for_after_the_schedule_books_that_session(resident, app, form):
     """「10日を予約したい」 after a schedule of two asked 「どの回を予約しますか？」 as if no day
