@@ -1729,3 +1729,46 @@ def test_a_plain_japanese_description_no_session_fits_says_so_plainly(resident, 
     reply = resident.say("にちようびの")
     assert "あてはまる 回は" in reply.text and len(reply.labels) == 3
     assert statuses(app) == {}
+
+
+def test_what_to_bring_asked_first_in_english_gets_the_classes_answer(english_resident):
+    """ "what should i bring" as the first message got "could not answer", while
+    「何を持っていけばいい」 got the classes' 持ち物: the same answer in English."""
+    english_resident.follow()
+    reply = english_resident.say("what should i bring")
+    assert "What to bring" in reply.text and "could not answer" not in reply.text
+
+
+@pytest.mark.parametrize("words", ["予約はどうするんじゃ", "予約はどうするの"])
+def test_how_to_book_in_any_register_gets_how_to_book(resident, app, words):
+    """「予約はどうするんじゃ」 was asked back: 予約の確認 or 予約のしかた. How to book, with
+    the sessions to book."""
+    add_session(app)
+    reply = resident.say(words)
+    assert "相談会・教室の予約" in reply.text and "どれのことですか" not in reply.text
+    assert reply.button("予約する")
+
+
+def test_how_to_use_line_asked_plainly_gets_the_consultations_help(resident):
+    """「LINEってどうやってつかうの」 was asked back (相談会と教室の違い or 日程), while
+    「LINEの使い方を習いたいです」 got the consultations' answer: the same answer."""
+    reply = resident.say("LINEってどうやってつかうの")
+    assert "どれのことですか" not in reply.text
+    assert "スマートフォン個別相談会" in reply.text and "日程" in reply.labels
+
+
+def test_a_class_named_by_title_and_weekday_in_english_shows_that_session(english_resident, app):
+    """ "I'd like to join the My Number portal class on Saturday" was asked back ("How to
+    book" or "My bookings"): the sessions it names, each one tap from booking."""
+    tz = ZoneInfo("Asia/Tokyo")
+    today = dt.datetime.now(tz).replace(hour=10, minute=0, second=0, microsecond=0)
+    saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    add_session(app, starts_at=saturday, title="マイナポータル入門", venue="徳丸ふれあい館")
+    add_session(app, starts_at=saturday + dt.timedelta(days=2), title="マイナポータル入門")
+    add_session(app, starts_at=saturday + dt.timedelta(days=1), venue="仲町ふれあい館")
+    english_resident.follow()
+    reply = english_resident.say("I'd like to join the My Number portal class on Saturday")
+    assert "Which of these do you mean" not in reply.text
+    assert "徳丸ふれあい館" in reply.text and "志村ふれあい館" not in reply.text
+    assert "仲町ふれあい館" not in reply.text
+    assert reply.button("Book") and statuses(app) == {}

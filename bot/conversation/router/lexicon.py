@@ -78,7 +78,8 @@ CONCEPTS: dict[str, str] = {
     ),
     "booking": (
         r"予約|受付番号|申込|きゃんせる|定員|日程|参加|持ち物|持っていく|会場|何回|"
-        r"book|reserv|cancel|schedule|join|sign up|报名|預約|预约|예약|đặt|đăng ký|बुक"
+        # "what should i bring" is 「何を持っていけばいい」's English (its 持っていく above)
+        r"book|reserv|cancel|schedule|join|sign up|\bbring\b|报名|預約|预约|예약|đặt|đăng ký|बुक"
     ),
     "oos_class": (
         r"ぱそこん|英会話|料理|書道|水泳|よが|体操|ぴあの|日本語教室|日本語の教室|"
