@@ -731,8 +731,11 @@ def sessions_titled(turn: Turn) -> list[classes.Shown] | None:
     upcoming = classes.upcoming_sessions(
         turn.services.reading, turn.services.now, limit=messages.MAX_CAROUSEL
     )
+    # Latin words as whole words: "one" of "One-to-one help" is no title named in "smartphone"
     named = {
-        s.title for s in upcoming if any(w in text for w in title_words(s, words.title_generic))
+        s.title
+        for s in upcoming
+        if any(said_in(w, text) for w in title_words(s, words.title_generic))
     }
     if not named:
         return None

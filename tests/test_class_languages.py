@@ -302,3 +302,23 @@ def test_the_cli_adds_a_session_with_what_to_bring_in_english(settings):
     )
     assert refused.returncode != 0
     assert "what to bring in English can have at most 300 characters" in refused.stderr
+
+
+def test_the_demos_sessions_have_english_titles_and_what_to_bring(english_resident, app):
+    """An English resident in the demo (`make run`) saw every session's Japanese title and
+    「スマホをお持ちください」: the sample sessions carry their English title and what to bring."""
+    from bot.cli.demo import SAMPLE_SESSIONS, seed_sessions
+
+    navi = app.extensions["navi"]
+    seed_sessions(navi.sessions, navi.settings.tz)
+    english_resident.follow()
+    schedule = str(carousel_of(english_resident.say("When are the smartphone classes?")))
+    assert "Smartphone consultation for seniors" in schedule
+    assert "Smartphone class: LINE for beginners" in schedule
+    assert not any(title in schedule for title, *_ in SAMPLE_SESSIONS)
+    with navi.sessions() as db:
+        line_class = db.scalar(select(ClassSession).where(ClassSession.title_en.contains("LINE")))
+        day = line_class.starts_at.astimezone(navi.settings.tz)
+    english_resident.say(f"{day.strftime('%B')} {day.day}")
+    reply = english_resident.say("what should i bring")
+    assert "Please bring your smartphone" in reply.text and "お持ちください" not in reply.text

@@ -17,13 +17,51 @@ from bot.core.settings import Settings
 
 SAMPLE_SESSIONS = [
     # Sample venues and times from the ward's 2025 consultation page (facts file); dates are
-    # made relative to today so the demo always has something upcoming.
-    ("シニアのスマートフォン個別相談会", "consultation", "仲町ふれあい館", 3, 10, 12, 6),
-    ("シニアのスマートフォン個別相談会", "consultation", "高島平ふれあい館", 5, 13, 15, 6),
-    ("スマホ教室 はじめてのLINE", "class", "志村ふれあい館", 8, 10, 12, 10),
-    ("スマホ教室 コンビニ交付とマイナポータル", "class", "徳丸ふれあい館", 12, 13, 15, 10),
+    # made relative to today so the demo always has something upcoming. Each has its English
+    # title, as staff may give one: a resident reading English saw the Japanese titles.
+    (
+        "シニアのスマートフォン個別相談会",
+        "Smartphone consultation for seniors",
+        "consultation",
+        "仲町ふれあい館",
+        3,
+        10,
+        12,
+        6,
+    ),
+    (
+        "シニアのスマートフォン個別相談会",
+        "Smartphone consultation for seniors",
+        "consultation",
+        "高島平ふれあい館",
+        5,
+        13,
+        15,
+        6,
+    ),
+    (
+        "スマホ教室 はじめてのLINE",
+        "Smartphone class: LINE for beginners",
+        "class",
+        "志村ふれあい館",
+        8,
+        10,
+        12,
+        10,
+    ),
+    (
+        "スマホ教室 コンビニ交付とマイナポータル",
+        "Smartphone class: konbini certificates and Mynaportal",
+        "class",
+        "徳丸ふれあい館",
+        12,
+        13,
+        15,
+        10,
+    ),
 ]
 DEMO_CLASS_BRING = "スマホをお持ちください"
+DEMO_CLASS_BRING_EN = "Please bring your smartphone"
 
 
 def demo_settings(settings: Settings, api_base_url: str) -> Settings:
@@ -45,11 +83,12 @@ def seed_sessions(sessions, tz) -> int:
         if db.scalar(select(ClassSession.id).limit(1)) is not None:
             return 0
         today = dt.datetime.now(tz).replace(minute=0, second=0, microsecond=0)
-        for title, kind, venue, days, start_h, end_h, capacity in SAMPLE_SESSIONS:
+        for title, title_en, kind, venue, days, start_h, end_h, capacity in SAMPLE_SESSIONS:
             day = today + dt.timedelta(days=days)
             add_session(
                 db,
                 title=title,
+                title_en=title_en,
                 kind=kind,
                 venue=venue,
                 capacity=capacity,
@@ -57,6 +96,7 @@ def seed_sessions(sessions, tz) -> int:
                 ends_at=day.replace(hour=end_h),
                 # Classes show what staff write for 持ち物 and ask names for the door list.
                 bring=DEMO_CLASS_BRING if kind == "class" else "",
+                bring_en=DEMO_CLASS_BRING_EN if kind == "class" else "",
                 asks_name=kind == "class",
             )
         db.commit()
