@@ -140,6 +140,38 @@ def test_the_classes_list_leads_to_each_upcoming_sessions_reception_page(app, st
     assert '英語での題名</dt><dd lang="en">Smartphone help</dd>' in detail
 
 
+def english_console(staff) -> None:
+    """Switch the console to English, as the language switch does."""
+    token = csrf_from(staff, "/admin/classes")
+    staff.post("/admin/lang", data={"lang": "en", "csrf_token": token})
+
+
+def bring(app, session_id: int, japanese: str, english: str = "") -> None:
+    with app.extensions["navi"].sessions() as db:
+        session = db.get(ClassSession, session_id)
+        session.bring, session.bring_en = japanese, english
+        db.commit()
+
+
+def test_the_door_shows_what_to_bring_in_the_consoles_language(app, staff):
+    """At the door staff could not see what residents were told to bring: it shows, in English
+    on an English console where staff wrote it in English, else the Japanese."""
+    session_id = a_session(app)
+    bring(app, session_id, "スマホをお持ちください", "Please bring your smartphone")
+    assert '持ち物: <span lang="ja">スマホをお持ちください</span>' in door(staff, session_id)
+    english_console(staff)
+    page = door(staff, session_id)
+    assert 'What to bring: <span lang="en">Please bring your smartphone</span>' in page
+    assert "スマホをお持ちください" not in page
+
+
+def test_the_door_in_english_shows_the_japanese_to_bring_when_no_english_was_written(app, staff):
+    session_id = a_session(app)
+    bring(app, session_id, "スマホをお持ちください")
+    english_console(staff)
+    assert 'What to bring: <span lang="ja">スマホをお持ちください</span>' in door(staff, session_id)
+
+
 def test_a_door_with_no_bookings_says_nobody_booked_not_that_a_search_found_nothing(app, staff):
     """Opened before anyone booked, the reception page said 「見つかりませんでした。番号をもう一度
     確かめるか…」 — though nobody had typed a number."""

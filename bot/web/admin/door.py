@@ -12,7 +12,7 @@ from bot.classes import door
 from bot.core.db import typed_id, utcnow
 from bot.web.admin import bp
 from bot.web.admin.classes import found, navi, too_early_note
-from bot.web.admin.i18n import t
+from bot.web.admin.i18n import current_lang, t
 from bot.web.admin.security import login_required
 
 QUERY_MAX = 100
@@ -26,6 +26,7 @@ def class_door(session_id: int):
     query = request.args.get("q", "").strip()[:QUERY_MAX]
     holders = door.find(g.db, session_id, query)
     seated = door.find(g.db, session_id, "")
+    bring, bring_lang = what_to_bring(session)
     return render_template(
         "admin/classes_door.html",
         session=session,
@@ -34,7 +35,18 @@ def class_door(session_id: int):
         came=sum(r.status == "reserved" and r.attended is True for r in seated),
         booked=sum(r.status == "reserved" for r in seated),
         too_early=too_early_note(session),  # the list shows, its buttons wait for the day
+        bring=bring,
+        bring_lang=bring_lang,
     )
+
+
+def what_to_bring(session) -> tuple[str, str]:
+    """What to bring, as staff at the door read it, and its language: the English staff wrote
+    when the console is in English, else the Japanese (what residents who read Japanese, and
+    English readers of a session with no English, were told)."""
+    if current_lang() == "en" and session.bring_en:
+        return session.bring_en, "en"
+    return session.bring, "ja"
 
 
 @bp.post("/classes/<int:session_id>/door")
