@@ -74,13 +74,17 @@ Sets (data/README.md says how they were written):
              someone else's, reported by a friend, a neighbour or family; polite and plain
              wording; every category evenly), 30 % English; measured once (0.970 / 0.020), then
              tuned on: no longer a measure (data/README.md, twenty-fifth round).
+- [tune28]   data/safety_tune28.jsonl: a twenty-eighth author's set (how the text is typed:
+             voice input, hiragana, half-width kana, wrong conversions, dialects; English of
+             non-native speakers with Japanese words), 35 % English; measured once (0.937 /
+             0.010), then tuned on: no longer a measure (data/README.md, twenty-sixth round).
 
-- [other tune], [other tune2], [other tune3], [other tune5], [other tune6]
+- [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
              Vietnamese, Nepali, Tagalog, Portuguese and Spanish, each by its own author (no
-             pattern read); content/safety_other_languages.yaml was tuned on all five, each
-             measured once before (data/README.md). tune5 and tune6 are the fifth and sixth
-             authors', written after the held-out set.
+             pattern read); content/safety_other_languages.yaml was tuned on all six, each
+             measured once before (data/README.md). tune5, tune6 and tune7 are the fifth, sixth
+             and seventh authors', written after the held-out set.
 - [other held-out] data/other_languages_safety_heldout.jsonl: a fourth author's, written the same
              way; never used to tune, its mistakes never read.
 
@@ -139,6 +143,7 @@ SETS = {
     "tune25": ROOT / "data" / "safety_tune25.jsonl",
     "tune26": ROOT / "data" / "safety_tune26.jsonl",
     "tune27": ROOT / "data" / "safety_tune27.jsonl",
+    "tune28": ROOT / "data" / "safety_tune28.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)
@@ -147,6 +152,7 @@ SETS = {
     "other tune3": ROOT / "data" / "other_languages_safety_tune3.jsonl",
     "other tune5": ROOT / "data" / "other_languages_safety_tune5.jsonl",
     "other tune6": ROOT / "data" / "other_languages_safety_tune6.jsonl",
+    "other tune7": ROOT / "data" / "other_languages_safety_tune7.jsonl",
     "other held-out": ROOT / "data" / "other_languages_safety_heldout.jsonl",
 }
 
