@@ -78,6 +78,10 @@ Sets (data/README.md says how they were written):
              voice input, hiragana, half-width kana, wrong conversions, dialects; English of
              non-native speakers with Japanese words), 35 % English; measured once (0.937 /
              0.010), then tuned on: no longer a measure (data/README.md, twenty-sixth round).
+- [tune29]   data/safety_tune29.jsonl: a twenty-ninth author's set (a general, balanced set in
+             plain wording, each category half direct and half indirect), 35 % English; measured
+             once (0.969 / 0.046), then tuned on: no longer a measure (data/README.md,
+             twenty-seventh round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -144,6 +148,7 @@ SETS = {
     "tune26": ROOT / "data" / "safety_tune26.jsonl",
     "tune27": ROOT / "data" / "safety_tune27.jsonl",
     "tune28": ROOT / "data" / "safety_tune28.jsonl",
+    "tune29": ROOT / "data" / "safety_tune29.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -120,6 +120,20 @@ CRISES = [
     ("took like 30 pills from the drugstore, feeling dizzy", "suicide", "en"),
     ("my father face one side down, cant talk normal, arm weak", "emergency", "en"),
     ("my grandma with dementia left house at night, we cant find her anywhere", "emergency", "en"),
+    # a twenty-ninth author's set (2026-12-05): signs others notice
+    ("友達が体育の着替えを嫌がって、背中を絶対に見せない。家で何かありそう", "child_abuse", "ja"),
+    (
+        "一人暮らしの隣のおばあさん、新聞が3日分たまってて中からうめき声が聞こえる",
+        "emergency",
+        "ja",
+    ),
+    ("長袖で隠してるけど、腕のあざは夫にやられたもの", "violence", "ja"),
+    ("I cover the bruises with makeup so my coworkers won't ask.", "violence", "en"),
+    (
+        "My kid went under at the pool and came out coughing and now he's very sleepy.",
+        "emergency",
+        "en",
+    ),
     # a twenty-seventh author's set (2026-12-05), much of it about someone else in danger
     ("手首を深く切りすぎて血が止まりません", "emergency", "ja"),
     ("お母さんが弟をお風呂に沈めようとしていました", "child_abuse", "ja"),
@@ -425,6 +439,9 @@ SAFETY_TITLES = (
         ("だれにきけばいいかわからない", None),
         # ... a ward question begun with "help!!" (a fresh author's: the 119 card)
         ("help!! my residence card expire next week, where renew", None),
+        # ... tempura oil thrown away, a mosquito bite, a child who hit a classmate
+        ("天ぷら油の処分の仕方を教えて", None),
+        ("子どもが学校でけんかして相手をたたいてしまった。謝りに行くべき?", None),
         ("先週熱中症で点滴を受けました。もう元気ですが、子どもの医療証は使えましたか", None),
     ],
 )
