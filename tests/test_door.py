@@ -172,6 +172,36 @@ def test_the_door_in_english_shows_the_japanese_to_bring_when_no_english_was_wri
     assert 'What to bring: <span lang="ja">スマホをお持ちください</span>' in door(staff, session_id)
 
 
+def title_and_venue(app, session_id: int, title_en: str = "", venue_en: str = "") -> None:
+    with app.extensions["navi"].sessions() as db:
+        session = db.get(ClassSession, session_id)
+        session.title, session.title_en = "はじめてのLINE", title_en
+        session.venue, session.venue_en = "志村ふれあい館", venue_en
+        db.commit()
+
+
+def test_the_door_in_english_shows_the_sessions_english_title_and_venue(app, staff):
+    """The English console's reception page showed the session's title and venue in Japanese,
+    though staff wrote them in English."""
+    session_id = a_session(app)
+    title_and_venue(app, session_id, "First steps with LINE", "Shimura Fureaikan")
+    assert '<strong lang="ja">はじめてのLINE</strong>' in door(staff, session_id)
+    english_console(staff)
+    page = door(staff, session_id)
+    assert '<strong lang="en">First steps with LINE</strong>' in page
+    assert '<span lang="en">Shimura Fureaikan</span>' in page
+    assert "はじめてのLINE" not in page
+
+
+def test_the_door_in_english_shows_the_japanese_title_when_no_english_was_written(app, staff):
+    session_id = a_session(app)
+    title_and_venue(app, session_id)
+    english_console(staff)
+    page = door(staff, session_id)
+    assert '<strong lang="ja">はじめてのLINE</strong>' in page
+    assert '<span lang="ja">志村ふれあい館</span>' in page
+
+
 def test_a_door_with_no_bookings_says_nobody_booked_not_that_a_search_found_nothing(app, staff):
     """Opened before anyone booked, the reception page said 「見つかりませんでした。番号をもう一度
     確かめるか…」 — though nobody had typed a number."""

@@ -26,7 +26,9 @@ def class_door(session_id: int):
     query = request.args.get("q", "").strip()[:QUERY_MAX]
     holders = door.find(g.db, session_id, query)
     seated = door.find(g.db, session_id, "")
-    bring, bring_lang = what_to_bring(session)
+    bring, bring_lang = in_console_language(session.bring, session.bring_en)
+    title, title_lang = in_console_language(session.title, session.title_en)
+    venue, venue_lang = in_console_language(session.venue, session.venue_en)
     return render_template(
         "admin/classes_door.html",
         session=session,
@@ -37,16 +39,21 @@ def class_door(session_id: int):
         too_early=too_early_note(session),  # the list shows, its buttons wait for the day
         bring=bring,
         bring_lang=bring_lang,
+        title=title,
+        title_lang=title_lang,
+        venue=venue,
+        venue_lang=venue_lang,
     )
 
 
-def what_to_bring(session) -> tuple[str, str]:
-    """What to bring, as staff at the door read it, and its language: the English staff wrote
-    when the console is in English, else the Japanese (what residents who read Japanese, and
-    English readers of a session with no English, were told)."""
-    if current_lang() == "en" and session.bring_en:
-        return session.bring_en, "en"
-    return session.bring, "ja"
+def in_console_language(japanese: str, english: str) -> tuple[str, str]:
+    """A session's title, venue or what to bring, as staff at the door read it, and its
+    language: the English staff wrote when the console is in English, else the Japanese (what
+    residents who read Japanese, and English readers of a session with no English, were
+    told). The title and venue showed in Japanese on an English console."""
+    if current_lang() == "en" and english:
+        return english, "en"
+    return japanese, "ja"
 
 
 @bp.post("/classes/<int:session_id>/door")
