@@ -1152,6 +1152,42 @@ def test_a_day_asked_about_first_shows_that_days_session(resident, app, form):
     assert "予約しました" in resident.tap("予約する").text
 
 
+def english_day(day: dt.datetime, form: str) -> str:
+    """A day as a resident writing English names it: "the 13th", "December 13", "Saturday"."""
+    suffix = (
+        "th" if 10 <= day.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    )
+    return form.format(
+        nth=f"{day.day}{suffix}", month=day.strftime("%B"), d=day.day, w=day.strftime("%A")
+    )
+
+
+@pytest.mark.parametrize(
+    "form", ["I want to go to the class on the {nth}", "the class on {month} {d}", "{w}'s class"]
+)
+def test_a_day_asked_about_first_in_english_shows_that_days_session(english_resident, app, form):
+    """ "I want to go to the class on the 13th" was asked back "Consult vs class / Cancel a
+    booking" ("Wednesday's class" offered the first alone), where 「13日の教室に行きたい」 shows
+    that day's session: so does the English, one tap from booking."""
+    english_resident.follow()
+    add_session(app, venue="仲町ふれあい館")
+    later = add_session(app, days=4, venue="徳丸ふれあい館")
+    reply = english_resident.say(
+        english_day(later.starts_at.astimezone(ZoneInfo("Asia/Tokyo")), form)
+    )
+    assert "Which of these" not in reply.text
+    assert "徳丸ふれあい館" in reply.text and "仲町ふれあい館" not in reply.text
+    assert "You are booked" in english_resident.tap("Book").text
+
+
+def test_the_fee_of_a_class_on_a_day_is_still_the_fee(english_resident, app):
+    english_resident.follow()
+    later = add_session(app, days=4)
+    day = english_day(later.starts_at.astimezone(ZoneInfo("Asia/Tokyo")), "{nth}")
+    reply = english_resident.say(f"how much is the class on the {day}")
+    assert "Book" not in reply.labels and statuses(app) == {}
+
+
 def test_a_day_asked_about_first_with_no_session_says_so_with_the_schedule(resident, app):
     session = add_session(app, venue="仲町ふれあい館")
     other = session.starts_at.astimezone(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=1)

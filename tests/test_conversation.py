@@ -779,3 +779,39 @@ def test_forgotten_pins_in_the_plural_get_the_cards_pin_answer(english_resident,
     reply = english_resident.say(words)
     assert "Forgotten or locked PIN" in reply.text
     assert "could not answer" not in reply.text
+
+
+def test_asking_how_to_use_this_line_gets_its_own_how_to(resident):
+    """「このLINEってどうやってつかうの」 was asked back with the class schedule as its one
+    button: "this LINE" is this bot, so its own how-to, as 「使い方」 gets."""
+    reply = resident.say("このLINEってどうやってつかうの")
+    assert "このLINEの使い方" in reply.text and "どれのことですか" not in reply.text
+
+
+def test_asking_how_to_use_line_itself_still_gets_the_classes(resident):
+    reply = resident.say("LINEってどうやってつかうの")
+    assert "このLINEの使い方" not in reply.text and "教室" in reply.text
+
+
+def test_a_question_back_with_one_answer_to_offer_gives_it(english_resident):
+    """ "what should I bring to the ward office" was asked "Which of these do you mean?" with
+    the contacts' answer as its one button: nothing to choose, so that answer."""
+    english_resident.follow()
+    reply = english_resident.say("what should I bring to the ward office")
+    assert "Which of these" not in reply.text
+    assert "03-3964-1111" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("マイナンバーカードはいくら？", "マイナンバーカードの手数料"),
+        ("how much is a my number card", "Fees for the card"),
+    ],
+)
+def test_how_much_the_card_is_gets_its_fee_not_a_question_back(resident, question, title):
+    """「マイナンバーカードはいくら？」 was asked "the fee, or the card in general?": いくら and
+    "how much" are the fee answer's own words, and the card's overview asks nothing of it."""
+    reply = resident.say(question)
+    assert "どれのことですか" not in reply.text and "Which of these" not in reply.text
+    assert title in reply.text

@@ -17,6 +17,7 @@ from bot.conversation.asking_back import (
     ASK_BELOW,
     ASK_OTHER,
     ENTRY_CONFIRMS,
+    ENTRY_SURE,
     entries_to_ask,
     erasing_unasked,
     intents_to_ask,
@@ -190,6 +191,9 @@ def understand(
     whom = _whom_to_ask(route, normalized, context, chooser)
     if whom is not None:
         return whom
+    if _how_to_use_this_line(normalized, content):
+        # 「このLINEってどうやってつかうの」: this bot's own how-to, as 「使い方」 gets
+        return Understanding("help", "command", entry=chooser.rank("help", "")[0][0])
     if route.intent == "unknown" and _wants_to_learn_a_phone(route, normalized, chooser):
         # 「スマホのべんきょうがしたい」: the classes and consultations teach one the phone
         entry = chooser.rank(SCHEDULE_INTENT, normalized)[0][0]
@@ -244,6 +248,11 @@ def understand(
     )
     if area is not None:
         return Understanding("unknown", "routed", area=area)
+    day = _a_days_session_asked(route, normalized, chooser)
+    if day is not None:
+        # "I want to go to the class on the 13th", "Wednesday's class": that day's sessions
+        # (handlers/classes.py), as 「13日の教室に行きたい」 gets, not "which of these?"
+        return Understanding(SCHEDULE_INTENT, "routed", entry=day)
     options = intents_to_ask(_without_the_bots_language(route, normalized), normalized, chooser)
     if options:
         if _only_the_last_answer_offered(options, context):
@@ -251,7 +260,7 @@ def understand(
             # one button: the answer on screen is the one meant, so it is given again
             intent, key = options[0]
             return Understanding(intent, "follow_up", entry=key)
-        return Understanding(route.intent, "ask", options=options)
+        return _asked_back(route.intent, options, normalized, chooser)
     if route.intent == "unknown":
         area = chooser.area(normalized)
         again = None if area else _asked_again(normalized, context, chooser)
@@ -275,13 +284,65 @@ def understand(
         # "I'd like to join the My Number portal class on Saturday": the classes show the
         # sessions it names, not "how to book or your bookings?"
         return Understanding(route.intent, "routed", entry=ranked[0][0])
+    asked_for = _named_beside_the_overview(route.intent, close, normalized, chooser.content)
+    if asked_for is not None:
+        # 「マイナンバーカードはいくら？」: the fee (いくら), not "the fee or the card in general?"
+        return Understanding(route.intent, "routed", entry=asked_for)
     if close and not _wants_to_learn_a_phone(route, normalized, chooser):
         # an erasing answer the message does not ask for is offered as the overview (`offered`)
         sure = dict(ranked)
         shown = (offered(route.intent, k, sure[k], normalized, chooser) for k in close)
         options = tuple((route.intent, k) for k in dict.fromkeys(shown))
-        return Understanding(route.intent, "ask", options=options)
+        return _asked_back(route.intent, options, normalized, chooser)
     return Understanding(route.intent, "routed", entry=ranked[0][0])
+
+
+def _asked_back(
+    intent: str, options: tuple[tuple[str, str], ...], normalized: str, chooser: Chooser
+) -> Understanding:
+    """ "Which of these?" with the answers to offer, or the answer itself when one alone is
+    offered, of the topic routed, which the message names (NAMES_A_TOPIC), and the details
+    model is sure of it (ENTRY_SURE): "what should I bring to the
+    ward office" (routed to the contacts, unsure) was asked back with the contacts' answer as
+    its one button (and 「ほかのこと」), nothing to choose between. Any other single option is
+    still offered, not given: on the held-out questions, giving every one answered three that
+    no topic answers with a topic's answer (the topic not named, or its answer a guess)."""
+    if len(options) == 1 and options[0][0] == intent:
+        key = options[0][1]
+        sure = dict(chooser.rank(intent, normalized)).get(key, 0.0)
+        if sure >= ENTRY_SURE and _names_the_topic(intent, normalized):
+            return Understanding(intent, "routed", entry=key)
+    return Understanding(intent, "ask", options=options)
+
+
+def _names_the_topic(intent: str, normalized: str) -> bool:
+    """Whether a message names a topic by the router's concepts of it (NAMES_A_TOPIC: 窓口,
+    "office" for the contacts), not merely a word one of its answers uses (「受け取りたい」 may
+    be 受信設定's or the card's receiving)."""
+    return bool(set(concepts(fold(normalized))) & NAMES_A_TOPIC.get(intent, set()))
+
+
+# Answers a message asks for by their own match phrases whatever else it says, over the topic's
+# overview, which never answers them: a fee (いくら, "how much"). Not every answer: "how to get
+# certificate of residence at convenience store" names 証明書's phrase, but asks how it is done
+# (the overview), and stays asked back.
+NAMED_OVER_THE_OVERVIEW = {"fee"}
+
+
+def _named_beside_the_overview(
+    intent: str, close: tuple[str, ...], normalized: str, content: Content
+) -> str | None:
+    """The answer of two too close to choose that the message asks for by its match phrases
+    (NAMED_OVER_THE_OVERVIEW), when the other is the topic's overview, which it does not name:
+    「マイナンバーカードはいくら？」 and "how much is a my number card" were asked "the fee, or
+    the card in general?", with いくら and "how much" the fee's own words. None otherwise."""
+    if len(close) != 2 or "overview" not in close:
+        return None
+    matched = content.matched(intent, normalized)
+    (other,) = [key for key in close if key != "overview"]
+    if other not in NAMED_OVER_THE_OVERVIEW or "overview" in matched:
+        return None
+    return other if other in matched else None
 
 
 def route_typed(route: Callable[[str], Route], text: str, chooser: Chooser) -> tuple[Route, str]:
@@ -389,6 +450,21 @@ def _lost_chats(route: Route, normalized: str, content: Content) -> bool:
     for word in words.phone_changed:
         rest = rest.replace(word, " ")
     return not content.matched(SETTINGS_INTENT, rest)
+
+
+def _how_to_use_this_line(normalized: str, content: Content) -> bool:
+    """Whether a message asks how to use this LINE itself (words.yaml this_line and how_to_use,
+    both) and names no answer of a topic by its match phrases: 「このLINEってどうやってつかうの」
+    was asked back with the class schedule as its one button (the router unsure between this
+    LINE's help, the classes and 受信設定); 「LINEってどうやってつかうの」, the LINE app, stays
+    the classes', and 「このLINEの通知の使い方」 受信設定's."""
+    words = content.words
+    if not (_says(normalized, words.this_line) and _says(normalized, words.how_to_use)):
+        return False
+    rest = _without_phrases(normalized, [*words.this_line, *words.how_to_use])
+    return not any(
+        content.matched(intent, rest) for intent in content.catalogue.answered if intent != "help"
+    )
 
 
 def _wants_to_learn_a_phone(route: Route, normalized: str, chooser: Chooser) -> bool:
@@ -607,6 +683,8 @@ def _describes_a_session(normalized: str, words: Words) -> bool:
 # back between them is not needed when the message names the session it means.
 JOINING = {"overview", "schedule", "reserve"}
 BOOKINGS = {"my_reservations", "cancel"}
+# The one of them that lists the sessions, for a day named with no surer answer
+JOINING_DEFAULT = "schedule"
 
 
 def _names_a_session_to_join(
@@ -629,6 +707,28 @@ def _names_a_session_to_join(
     if not (names_a_day(normalized) or _describes_a_session(normalized, words)):
         return False
     return not set(chooser.content.matched(SCHEDULE_INTENT, normalized)) & BOOKINGS
+
+
+def _a_days_session_asked(route: Route, normalized: str, chooser: Chooser) -> str | None:
+    """The classes' answer on the sessions to join for a message about them that names a day
+    (a date or a day of the week) and no other of their answers by its match phrases, when the
+    details model is not sure of another and no other topic is as likely: "I want to go to the
+    class on the 13th" and "the class on December 13" were asked back "consultation or class? /
+    cancel?", and "Wednesday's class" offered the difference alone; the classes show that day's
+    sessions. None otherwise ("how much is the class on the 13th" stays the fee, "can I cancel
+    the class on the 13th" the cancelling)."""
+    if route.intent != SCHEDULE_INTENT:
+        return None
+    if route.confidence < ASK_BELOW and any(p >= ASK_OTHER for _, p in route.alternatives):
+        return None  # another topic as likely: asked back which, as before
+    if not (names_a_day(normalized) or weekday_named(normalized) is not None):
+        return None
+    if not set(chooser.content.matched(SCHEDULE_INTENT, normalized)) <= JOINING:
+        return None
+    best, sure = chooser.rank(SCHEDULE_INTENT, normalized)[0]
+    if best in JOINING:
+        return best
+    return None if sure >= ENTRY_SURE else JOINING_DEFAULT
 
 
 def _lists_sessions(context: LastAnswer) -> bool:

@@ -227,6 +227,7 @@ WORD_LISTS = (
     "line_chats",
     "chats_lost",
     "this_line",
+    "how_to_use",
     "line_app",
     "phone_changed",
     "learn",
@@ -310,6 +311,10 @@ class Words(BaseModel):
     # ... unless the chats are said to be the ones with this LINE (「このLINEとのトーク」, "this
     # account"): then it is a question about this LINE's data, as routed.
     this_line: list[str] = []
+    # Asking how to use something (使い方, どうやって使う, "how do I use"): with this LINE named
+    # (this_line), how to use this bot, its own help (「このLINEってどうやってつかうの」 was asked
+    # back with the class schedule as its one button).
+    how_to_use: list[str] = []
     # LINE itself named (LINE, ライン): lost chats' words in a message no topic fits are about
     # the LINE app only then (「LINEのトークがなくなった」, not 「夫との会話がなくなった」).
     line_app: list[str] = []
