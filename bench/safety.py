@@ -82,6 +82,10 @@ Sets (data/README.md says how they were written):
              plain wording, each category half direct and half indirect), 35 % English; measured
              once (0.969 / 0.046), then tuned on: no longer a measure (data/README.md,
              twenty-seventh round).
+- [tune30]   data/safety_tune30.jsonl: a thirtieth author's set (teenagers and young adults as
+             they write on social media: slang, emoji, jokes that turn serious; dating violence,
+             sextortion), 40 % English; measured once (0.902 / 0.046), then tuned on: no longer a
+             measure (data/README.md, twenty-eighth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -149,6 +153,7 @@ SETS = {
     "tune27": ROOT / "data" / "safety_tune27.jsonl",
     "tune28": ROOT / "data" / "safety_tune28.jsonl",
     "tune29": ROOT / "data" / "safety_tune29.jsonl",
+    "tune30": ROOT / "data" / "safety_tune30.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -120,6 +120,20 @@ CRISES = [
     ("took like 30 pills from the drugstore, feeling dizzy", "suicide", "en"),
     ("my father face one side down, cant talk normal, arm weak", "emergency", "en"),
     ("my grandma with dementia left house at night, we cant find her anywhere", "emergency", "en"),
+    # a thirtieth author's set (2026-12-05): young people's words
+    ("ネットで一緒に死んでくれる人探してる", "suicide", "ja"),
+    ("冬なのにベランダに何時間も出される 裸足で", "child_abuse", "ja"),
+    ("元彼 ブロックしてもアカウント変えて連絡してくる バイト先にも来た", "violence", "ja"),
+    (
+        "an older guy online wants more pics or hell show them to my school. im 14",
+        "child_abuse",
+        "en",
+    ),
+    (
+        "my buddy started shaking on the floor at the party and his lips are going purple",
+        "emergency",
+        "en",
+    ),
     # a twenty-ninth author's set (2026-12-05): signs others notice
     ("友達が体育の着替えを嫌がって、背中を絶対に見せない。家で何かありそう", "child_abuse", "ja"),
     (
@@ -441,6 +455,10 @@ SAFETY_TITLES = (
         ("help!! my residence card expire next week, where renew", None),
         # ... tempura oil thrown away, a mosquito bite, a child who hit a classmate
         ("天ぷら油の処分の仕方を教えて", None),
+        # ... young people's hyperbole
+        ("スイーツOD した日 幸せすぎた🍰", None),
+        ("ngl this homework is gonna kill me", None),
+        ("my little brother destroyed me in smash bros", None),
         ("子どもが学校でけんかして相手をたたいてしまった。謝りに行くべき?", None),
         ("先週熱中症で点滴を受けました。もう元気ですが、子どもの医療証は使えましたか", None),
     ],
