@@ -86,6 +86,10 @@ Sets (data/README.md says how they were written):
              they write on social media: slang, emoji, jokes that turn serious; dating violence,
              sextortion), 40 % English; measured once (0.902 / 0.046), then tuned on: no longer a
              measure (data/README.md, twenty-eighth round).
+- [tune31]   data/safety_tune31.jsonl: a thirty-first author's set (middle-aged and older
+             adults: men after job loss or debt, carers, people living alone, and those around
+             them; understated wording), 36 % English; measured once (0.953 / 0.014), then tuned
+             on: no longer a measure (data/README.md, twenty-ninth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -154,6 +158,7 @@ SETS = {
     "tune28": ROOT / "data" / "safety_tune28.jsonl",
     "tune29": ROOT / "data" / "safety_tune29.jsonl",
     "tune30": ROOT / "data" / "safety_tune30.jsonl",
+    "tune31": ROOT / "data" / "safety_tune31.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -120,6 +120,11 @@ CRISES = [
     ("took like 30 pills from the drugstore, feeling dizzy", "suicide", "en"),
     ("my father face one side down, cant talk normal, arm weak", "emergency", "en"),
     ("my grandma with dementia left house at night, we cant find her anywhere", "emergency", "en"),
+    # a thirty-first author's set (2026-12-05): middle-aged and older people's understated words
+    ("区の合葬墓の申し込み方法を教えて。近いうちに自分が入る予定なので急いでいる", "suicide", "ja"),
+    ("祖母の片手に力が入らなくて箸を落とした。しゃべり方も変", "emergency", "ja"),
+    ("Why bother anymore. Nobody needs an old man who can't work.", "suicide", "en"),
+    ("Found my elderly neighbour on the floor of his flat, barely conscious.", "emergency", "en"),
     # a thirtieth author's set (2026-12-05): young people's words
     ("ネットで一緒に死んでくれる人探してる", "suicide", "ja"),
     ("冬なのにベランダに何時間も出される 裸足で", "child_abuse", "ja"),
@@ -455,6 +460,7 @@ SAFETY_TITLES = (
         ("help!! my residence card expire next week, where renew", None),
         # ... tempura oil thrown away, a mosquito bite, a child who hit a classmate
         ("天ぷら油の処分の仕方を教えて", None),
+        ("会社の健診で引っかかって、女房に殺されるわ", None),
         # ... young people's hyperbole
         ("スイーツOD した日 幸せすぎた🍰", None),
         ("ngl this homework is gonna kill me", None),
