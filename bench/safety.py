@@ -90,6 +90,10 @@ Sets (data/README.md says how they were written):
              adults: men after job loss or debt, carers, people living alone, and those around
              them; understated wording), 36 % English; measured once (0.953 / 0.014), then tuned
              on: no longer a measure (data/README.md, twenty-ninth round).
+- [tune32]   data/safety_tune32.jsonl: a thirty-second author's set, suicidal messages alone,
+             every one indirect (no word of death), and near misses in the same words, half
+             English; measured once (0.917 / 0.055), then tuned on: no longer a measure
+             (data/README.md, thirtieth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -159,6 +163,7 @@ SETS = {
     "tune29": ROOT / "data" / "safety_tune29.jsonl",
     "tune30": ROOT / "data" / "safety_tune30.jsonl",
     "tune31": ROOT / "data" / "safety_tune31.jsonl",
+    "tune32": ROOT / "data" / "safety_tune32.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)
