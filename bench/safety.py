@@ -94,6 +94,10 @@ Sets (data/README.md says how they were written):
              every one indirect (no word of death), and near misses in the same words, half
              English; measured once (0.917 / 0.055), then tuned on: no longer a measure
              (data/README.md, thirtieth round).
+- [tune33]   data/safety_tune33.jsonl: a thirty-third author's set, no suicidal messages:
+             emergencies of every kind (half the crises), DV and child abuse, and near misses on
+             preparedness and procedures, 40 % English; measured once (0.950 / 0.010), then tuned
+             on: no longer a measure (data/README.md, thirty-first round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -164,6 +168,7 @@ SETS = {
     "tune30": ROOT / "data" / "safety_tune30.jsonl",
     "tune31": ROOT / "data" / "safety_tune31.jsonl",
     "tune32": ROOT / "data" / "safety_tune32.jsonl",
+    "tune33": ROOT / "data" / "safety_tune33.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)
