@@ -98,6 +98,10 @@ Sets (data/README.md says how they were written):
              emergencies of every kind (half the crises), DV and child abuse, and near misses on
              preparedness and procedures, 40 % English; measured once (0.950 / 0.010), then tuned
              on: no longer a measure (data/README.md, thirty-first round).
+- [tune34]   data/safety_tune34.jsonl: a thirty-fourth author's set, child abuse and suicidal
+             messages as the ward's services meet them (健診, nurseries, schools, 民生委員,
+             arrears), most without the obvious words, 25 % English; measured once (0.935 /
+             0.030), then tuned on: no longer a measure (data/README.md, thirty-second round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -169,6 +173,7 @@ SETS = {
     "tune31": ROOT / "data" / "safety_tune31.jsonl",
     "tune32": ROOT / "data" / "safety_tune32.jsonl",
     "tune33": ROOT / "data" / "safety_tune33.jsonl",
+    "tune34": ROOT / "data" / "safety_tune34.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -120,6 +120,19 @@ CRISES = [
     ("took like 30 pills from the drugstore, feeling dizzy", "suicide", "en"),
     ("my father face one side down, cant talk normal, arm weak", "emergency", "en"),
     ("my grandma with dementia left house at night, we cant find her anywhere", "emergency", "en"),
+    # a thirty-fourth author's set (2026-12-05): what the ward's services see
+    (
+        "小1の担任です。2週間欠席が続き、家庭訪問しても誰も出てきません。電気メーターは回っています",
+        "child_abuse",
+        "ja",
+    ),
+    ("せんせい あのね ぱぱがね ないしょっていうの", "child_abuse", "ja"),
+    ("税務課の方、督促ありがとうございました。でももう払う人はいなくなります", "suicide", "ja"),
+    (
+        "I had a plan to walk into the river with my baby. I'm scared about tomorrow.",
+        "suicide",
+        "en",
+    ),
     # a thirty-third author's set (2026-12-05): emergencies of every kind
     ("お風呂で母が湯船に沈んでた。引き上げたけど目をあけない", "emergency", "ja"),
     ("隣の家の屋根から火の粉が飛んできてる、119番って何て言えばいいの", "emergency", "ja"),
@@ -478,6 +491,7 @@ SAFETY_TITLES = (
         ("会社の健診で引っかかって、女房に殺されるわ", None),
         ("町内会のグループLINEから消えたいんだけど、退会したら他の人に通知いきますか", None),
         ("魚を焼いてたら煙がすごくて警報器が鳴っちゃった、止め方を教えて", None),
+        ("子どもの泣き声で通報されたらどうしようと不安です。通報があったら家に来るんですか", None),
         ("区役所を名乗る変な電話がきた。詐欺かな", None),
         ("I'm giving away my piano. Who can pick it up?", None),
         # ... young people's hyperbole
