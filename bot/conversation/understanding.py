@@ -266,6 +266,10 @@ def understand(
         again = None if area else _asked_again(normalized, context, chooser)
         if again is not None:
             return again
+        if not area and alone(normalized) in words.what_to_do:
+            # 「どうしたらええ」, "where?" after an answer, no narrower one of its topic fitting:
+            # that answer again (it says what to do, and where), not 「お答えできませんでした」
+            return _said_again(context, chooser)
         hours = which_hours(normalized, content)
         if hours:
             return Understanding("unknown", "ask", options=hours)

@@ -214,6 +214,7 @@ WORD_LISTS = (
     "not_booking",
     "more",
     "again",
+    "what_to_do",
     "more_detail",
     "undo",
     "confirm",
@@ -267,6 +268,11 @@ class Words(BaseModel):
     # Typed alone after an answer (「もう一回」, "say that again"): that answer again, as the
     # resident who lost it on screen asks, not 「お答えできませんでした」.
     again: list[str] = []
+    # Typed alone after an answer, no narrower answer of its topic fitting (「どうしたらいい？」,
+    # 「どこで？」, "what should I do?", "where?"): that answer again, which says what to do and
+    # where (「なくしてしもうた」 then 「どうしたらええ」 got 「お答えできませんでした」); with no
+    # answer before it, this LINE's how-to.
+    what_to_do: list[str] = []
     # Typed alone after an answer (「もっと詳しく」, "tell me more"): its topic's overview, or the
     # desk again after another ward service's desk (it got 「お答えできませんでした」).
     more_detail: list[str] = []
