@@ -29,3 +29,46 @@ def test_where_after_the_cards_application_gets_that_answer_again(english_reside
 def test_what_to_do_with_no_answer_before_it_explains_how_to_ask(resident):
     """Sent first, nothing to repeat: how to use this LINE, not 「お答えできませんでした」."""
     assert "このLINEの使い方" in resident.say("どうしたらいい？").text
+
+
+def test_asking_for_the_phone_number_in_hiragana_gets_the_numbers(resident):
+    """「でんわばんごうは？」 after the card's application was asked back 「担当の窓口」 or
+    「問い合わせ先」, while 「電話番号は？」 got the list of numbers."""
+    resident.say("マイナンバーカードつくりたい")
+    reply = resident.say("でんわばんごうは？")
+    assert "どれのことですか" not in reply.text
+    assert "03-3964-1111" in reply.text
+
+
+def test_turning_announcements_back_on_after_asking_to_stop_them(english_resident):
+    """ "turn back on" right after how to stop the announcements got "Sorry, I could not answer
+    that"; the settings' answer shows the switches to receive them again."""
+    english_resident.say("how to turn off messages")
+    reply = english_resident.say("turn back on")
+    assert "could not answer" not in reply.text
+    assert "Notification settings" in reply.text
+
+
+def test_wanting_announcements_again_after_asking_to_stop_them(resident):
+    """The same in Japanese: 「やっぱりまたほしい」 got 「お答えできませんでした」."""
+    resident.say("お知らせを止めたい")
+    reply = resident.say("やっぱりまたほしい")
+    assert "お答えできませんでした" not in reply.text
+    assert "お知らせの受信設定" in reply.text
+
+
+def test_getting_announcements_again_is_answered_not_asked_back(resident):
+    """「お知らせをまたもらいたい」 was asked 「話題を選ぶ」 or 「受信設定」: both lead to the
+    same switches, so the settings' answer is given."""
+    reply = resident.say("お知らせをまたもらいたい")
+    assert "どれのことですか" not in reply.text
+    assert "お知らせの受信設定" in reply.text
+
+
+def test_paying_at_the_konbini_after_the_tax_desk_is_for_that_desk(resident):
+    """「住民税はいつ払うの」 then 「コンビニで払える？」 was asked back about the konbini's
+    certificates; paying a tax at a konbini is the tax desk's (its コンビニ払い)."""
+    resident.say("住民税はいつ払うの")
+    reply = resident.say("コンビニで払える？")
+    assert "どれのことですか" not in reply.text
+    assert "住民税" in reply.text and "03-3964-1111" in reply.text

@@ -808,7 +808,10 @@ def _follow_up(
         # does not outweigh the answer pointed at
         return Understanding(context.intent, "follow_up", entry=context.entry_key)
     key, probability = chooser.rank(context.intent, normalized)[0]
-    if key not in ("overview", context.entry_key) and probability >= FOLLOW_UP_ENTRY:
+    # the overview only when its own phrases ask for it (after 受信設定's stop, "turn back on"
+    # and 「またほしい」 are its また受け取る); otherwise it is the details model's default
+    asked_for = key != "overview" or key in chooser.content.matched(context.intent, normalized)
+    if asked_for and key != context.entry_key and probability >= FOLLOW_UP_ENTRY:
         return Understanding(context.intent, "follow_up", entry=key)
     if on_a_phone:
         # the last answer says whether and how it is done (on a phone or where), and where to ask
