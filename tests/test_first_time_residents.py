@@ -72,3 +72,23 @@ def test_paying_at_the_konbini_after_the_tax_desk_is_for_that_desk(resident):
     reply = resident.say("コンビニで払える？")
     assert "どれのことですか" not in reply.text
     assert "住民税" in reply.text and "03-3964-1111" in reply.text
+
+
+def test_asking_in_hiragana_if_the_cards_pickup_needs_booking_stays_on_the_card(resident):
+    """「まいなんばーかーど うけとり」 then 「よやくいるの？」 got the smartphone class
+    schedule (its よやく), while 「予約いるの？」 got the pickup answer again, which says whom to
+    ask about booking; 「なにもっていく」 next then got what to bring to a class."""
+    resident.say("まいなんばーかーど うけとり")
+    reply = resident.say("よやくいるの？")
+    assert "マイナンバーカードの受け取り" in reply.text
+    assert "予約を受け付けている回" not in reply.text
+    reply = resident.say("なにもっていく")
+    assert "交付通知書" in reply.text
+
+
+def test_getting_a_residence_record_for_grandma_names_the_family_register_desk(resident):
+    """「おばあちゃんの代わりに住民票を取りたい」 got 「お答えできませんでした」, while 「代理で
+    住民票をとりたい」 got the desk for residence records, which handles a proxy's request."""
+    reply = resident.say("おばあちゃんの代わりに住民票を取りたい")
+    assert "お答えできませんでした" not in reply.text
+    assert "戸籍・住民票の窓口" in reply.text
