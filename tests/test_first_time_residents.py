@@ -92,3 +92,21 @@ def test_getting_a_residence_record_for_grandma_names_the_family_register_desk(r
     reply = resident.say("おばあちゃんの代わりに住民票を取りたい")
     assert "お答えできませんでした" not in reply.text
     assert "戸籍・住民票の窓口" in reply.text
+
+
+def test_when_the_konbini_service_is_closed_gets_its_hours(english_resident):
+    """ "konbini" then "when is it closed?" got "Sorry, I could not answer that"; the hours
+    answer lists the days it is not available."""
+    english_resident.say("konbini")
+    reply = english_resident.say("when is it closed?")
+    assert "could not answer" not in reply.text
+    assert "December 29" in reply.text
+
+
+def test_where_a_locked_pin_is_fixed_gets_the_pin_answer_again(resident):
+    """「暗証番号がロックされた」 then 「どこでなおせる？」 got 「お答えできませんでした」; the PIN
+    answer says where (a konbini machine with the app, or the ward's counter)."""
+    resident.say("マイナンバーカードの暗証番号がロックされた")
+    reply = resident.say("どこでなおせる？")
+    assert "お答えできませんでした" not in reply.text
+    assert "暗証番号を忘れた・ロックされた" in reply.text
