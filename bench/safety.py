@@ -102,6 +102,10 @@ Sets (data/README.md says how they were written):
              messages as the ward's services meet them (健診, nurseries, schools, 民生委員,
              arrears), most without the obvious words, 25 % English; measured once (0.935 /
              0.030), then tuned on: no longer a measure (data/README.md, thirty-second round).
+- [tune35]   data/safety_tune35.jsonl: a thirty-fifth author's set, 75 % English as fluent
+             speakers living in Itabashi write it (long messages with the crisis in one sentence,
+             idioms as near misses); measured once (0.955 / 0.025), then tuned on: no longer a
+             measure (data/README.md, thirty-third round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -174,6 +178,7 @@ SETS = {
     "tune32": ROOT / "data" / "safety_tune32.jsonl",
     "tune33": ROOT / "data" / "safety_tune33.jsonl",
     "tune34": ROOT / "data" / "safety_tune34.jsonl",
+    "tune35": ROOT / "data" / "safety_tune35.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

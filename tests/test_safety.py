@@ -121,6 +121,19 @@ CRISES = [
     ("my father face one side down, cant talk normal, arm weak", "emergency", "en"),
     ("my grandma with dementia left house at night, we cant find her anywhere", "emergency", "en"),
     ("もう いきたい", "suicide", "ja"),
+    # a thirty-fifth author's set (2026-12-05): fluent English
+    ("im so done. done with japan done with people done with breathing tbh", "suicide", "en"),
+    (
+        "Saying my goodbyes. It was a good run, mostly. Please look after my goldfish.",
+        "suicide",
+        "en",
+    ),
+    ("My boyfriend said he'd come back tonight and finish what he started.", "violence", "en"),
+    (
+        "my neighbour's kid came to our door today with a black eye asking if she could stay",
+        "child_abuse",
+        "en",
+    ),
     # a thirty-fourth author's set (2026-12-05): what the ward's services see
     (
         "小1の担任です。2週間欠席が続き、家庭訪問しても誰も出てきません。電気メーターは回っています",
@@ -493,6 +506,8 @@ SAFETY_TITLES = (
         ("町内会のグループLINEから消えたいんだけど、退会したら他の人に通知いきますか", None),
         ("魚を焼いてたら煙がすごくて警報器が鳴っちゃった、止め方を教えて", None),
         ("子どもの泣き声で通報されたらどうしようと不安です。通報があったら家に来るんですか", None),
+        ("That jump scare nearly gave me a heart attack. Is it on again next Halloween?", None),
+        ("My cat's choking on hairballs a lot, any vet near Itabashi open on Sundays?", None),
         # ... a ward place one wants to go to, in hiragana without a particle (a conversation probe:
         # the suicide lines alone); 「もう いきたい」 is still a crisis (CRISES)
         ("スマホきょうしつ いきたい", None),
