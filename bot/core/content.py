@@ -452,7 +452,7 @@ class Words(BaseModel):
         said = _SPACE_BY_JAPANESE.sub("", alone(normalized))
         # Taking words off its ends leaves a part of the message: one that holds no request
         # cannot become one (most messages; this loop cost more than routing them)
-        if _any_of_these(tuple(self.switch_language)).search(said) is None:
+        if _any_of(tuple(self.switch_language), "", "").search(said) is None:
             return None
         while said:
             if said in self.switch_language:
@@ -732,12 +732,6 @@ class Content:
 
 # What may follow a greeting before the question ("hi, …", 「こんにちは！」, 「どうも。」).
 _AFTER_A_HELLO = " \t\n,.!?、。!?~〜ー…・:;"
-
-
-@functools.lru_cache(maxsize=16)
-def _any_of_these(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for any of the phrases, anywhere in a text."""
-    return re.compile("|".join(re.escape(p) for p in phrases if p) or "(?!)")
 
 
 @functools.lru_cache(maxsize=16)
