@@ -283,27 +283,30 @@ def format_when(session: Shown, tz: ZoneInfo, lang: str) -> str:
     return load_languages().get(lang).format_when(start, end)
 
 
+def in_language(japanese: str, english: str, lang: str) -> tuple[str, str]:
+    """One of a session's texts (title, venue, what to bring) as a reader of `lang` sees it,
+    and the language it is in: the English (when staff wrote one) for a language written in
+    Latin letters, the Japanese otherwise. Residents' cards and the staff's door page choose
+    alike."""
+    if english and load_languages().get(lang).latin:
+        return english, "en"
+    return japanese, "ja"
+
+
 def title_in(session: Shown, lang: str) -> str:
-    """The title a resident reading `lang` sees: the English one (when staff gave one) for a
-    language written in Latin letters, the Japanese otherwise."""
-    if load_languages().get(lang).latin and session.title_en:
-        return session.title_en
-    return session.title
+    """The title a resident reading `lang` sees (in_language)."""
+    return in_language(session.title, session.title_en, lang)[0]
 
 
 def venue_in(session: Shown, lang: str) -> str:
     """The venue a resident reading `lang` sees, chosen as title_in chooses the title."""
-    if load_languages().get(lang).latin and session.venue_en:
-        return session.venue_en
-    return session.venue
+    return in_language(session.venue, session.venue_en, lang)[0]
 
 
 def bring_in(session: ClassSession, lang: str) -> str:
     """What to bring as a resident reading `lang` sees it, chosen as title_in chooses the
     title ("" when staff wrote nothing: the card then says to ask the venue)."""
-    if load_languages().get(lang).latin and session.bring_en.strip():
-        return session.bring_en.strip()
-    return session.bring.strip()
+    return in_language(session.bring.strip(), session.bring_en.strip(), lang)[0]
 
 
 def session_as_dict(session: ClassSession) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from bot.classes import door
+from bot.classes import door, in_language
 from bot.core.db import typed_id, utcnow
 from bot.web.admin import bp
 from bot.web.admin.classes import found, navi, too_early_note
@@ -26,9 +26,12 @@ def class_door(session_id: int):
     query = request.args.get("q", "").strip()[:QUERY_MAX]
     holders = door.find(g.db, session_id, query)
     seated = door.find(g.db, session_id, "")
-    bring, bring_lang = in_console_language(session.bring, session.bring_en)
-    title, title_lang = in_console_language(session.title, session.title_en)
-    venue, venue_lang = in_console_language(session.venue, session.venue_en)
+    # in the console's language where staff wrote it (the title and venue showed in Japanese
+    # on an English console), else the Japanese, marked as such
+    lang = current_lang()
+    bring, bring_lang = in_language(session.bring, session.bring_en, lang)
+    title, title_lang = in_language(session.title, session.title_en, lang)
+    venue, venue_lang = in_language(session.venue, session.venue_en, lang)
     return render_template(
         "admin/classes_door.html",
         session=session,
@@ -44,16 +47,6 @@ def class_door(session_id: int):
         venue=venue,
         venue_lang=venue_lang,
     )
-
-
-def in_console_language(japanese: str, english: str) -> tuple[str, str]:
-    """A session's title, venue or what to bring, as staff at the door read it, and its
-    language: the English staff wrote when the console is in English, else the Japanese (what
-    residents who read Japanese, and English readers of a session with no English, were
-    told). The title and venue showed in Japanese on an English console."""
-    if current_lang() == "en" and english:
-        return english, "en"
-    return japanese, "ja"
 
 
 @bp.post("/classes/<int:session_id>/door")
