@@ -135,6 +135,10 @@ def test_on_the_held_out_set_the_check_catches_crises_and_rarely_cries_wolf():
         ("I used to cut myself and I started again last night", "suicide"),
         ("夫に蹴られた", "violence"),
         ("I gave away my guitar, I won't need it anymore", "suicide"),
+        # ... nor does a joke that turns earnest.
+        ("lol i know i joke about it a lot but seriously i want to die", "suicide"),
+        ("いつも消えたいwって言ってるけど、今日のはガチで消えたい", "suicide"),
+        ("本気で死ぬかと思った笑", None),
         # Words that only look like a crisis: 受けられる is not 蹴られる, a sofa is furniture,
         # charcoal is for the barbecue, a subscription ends, a drama is a story, a scar is old.
         ("ストレスチェックを受けられる場所", None),

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.conversation.safety import fold, load_safety
-from bot.conversation.safety.model import CONCEPTS, DISTANCE
+from bot.conversation.safety.model import CONCEPTS, DISTANCE, NEARNESS
 from bot.conversation.safety.sieve import Sieve, alternatives, pieces_of, required_pieces
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +93,7 @@ def _groups() -> dict[str, dict[str, list[re.Pattern[str]]]]:
         }
     families["concepts"] = {name: [pattern] for name, pattern in CONCEPTS.items()}
     families["distance"] = {"distance": [DISTANCE]}
+    families["nearness"] = {"nearness": [NEARNESS]}
     return families
 
 
