@@ -106,6 +106,17 @@ Sets (data/README.md says how they were written):
              speakers living in Itabashi write it (long messages with the crisis in one sentence,
              idioms as near misses); measured once (0.955 / 0.025), then tuned on: no longer a
              measure (data/README.md, thirty-third round).
+- [tune36]   data/safety_tune36.jsonl: a thirty-sixth author's set, crises as others report them
+             (neighbours, passers-by, clerks, teachers, landlords), hesitant or fragmentary, 25 %
+             English; measured once (0.929 / 0.054), then tuned on: no longer a measure
+             (data/README.md, thirty-fourth round).
+- [tune37]   data/safety_tune37.jsonl: a thirty-seventh author's set, long messages with the
+             crisis in one sentence of a ward matter (国保, 生活保護, 介護, 死亡届 …) and short ones
+             in every register, 20 % English; measured once (0.967 / 0.039), then tuned on
+             (thirty-fourth round).
+- [tune38]   data/safety_tune38.jsonl: a thirty-eighth author's set, foreign residents' second-
+             language English and やさしい日本語 (spaced hiragana, romaji), all four categories;
+             measured once (0.939 / 0.022), then tuned on (thirty-fourth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -179,6 +190,9 @@ SETS = {
     "tune33": ROOT / "data" / "safety_tune33.jsonl",
     "tune34": ROOT / "data" / "safety_tune34.jsonl",
     "tune35": ROOT / "data" / "safety_tune35.jsonl",
+    "tune36": ROOT / "data" / "safety_tune36.jsonl",
+    "tune37": ROOT / "data" / "safety_tune37.jsonl",
+    "tune38": ROOT / "data" / "safety_tune38.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -207,6 +207,17 @@ CRISES = [
         "suicide",
         "en",
     ),
+    # The thirty-fourth round: やさしい日本語 in spaced hiragana, a farewell by mail, what a
+    # neighbour or a relative reports in a hurry
+    ("じぶん を ころしたい です。だれ に はなせば いい", "suicide", "ja"),
+    ("「迷惑かけてごめん、今までありがとう」と弟からメールが来た", "suicide", "ja"),
+    ("ちいさい こども だけ で なんにち も るすばん してる みたい", "child_abuse", "ja"),
+    ("むすめ の ともだち の うで に あざ が いっぱい ある", "child_abuse", "ja"),
+    ("父が一人暮らしで持病もあるのに、おとといから電話がつながらない", "emergency", "ja"),
+    ("公園でけんか、一人が包丁みたいなのを出してる", "emergency", "ja"),
+    ("ふらいぱん から ひ が でた けせない", "emergency", "ja"),
+    ("あかちゃん の かお が むらさき に なってる", "emergency", "ja"),
+    ("swallowed a whole bunch of tablets 20 min ago", "suicide", "en"),
 ]
 
 
@@ -520,6 +531,13 @@ SAFETY_TITLES = (
         ("my little brother destroyed me in smash bros", None),
         ("子どもが学校でけんかして相手をたたいてしまった。謝りに行くべき?", None),
         ("先週熱中症で点滴を受けました。もう元気ですが、子どもの医療証は使えましたか", None),
+        # ... the thirty-fourth round's: a job at the centre, a pet, how to put out a fire, an
+        # age asked about, children jumping on a rooftop
+        ("配偶者暴力相談支援センターで働きたいのですが求人はありますか", None),
+        ("うちのハムスターが朝から息をしていません。ペットの火葬はどこでできますか", None),
+        ("天ぷら油の火事ってどう消すのが正しいの？", None),
+        ("How old does a kid have to be to stay home alone here?", None),
+        ("we went up to the rooftop to watch fireworks, the kids were jumping around", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
