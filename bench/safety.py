@@ -117,6 +117,15 @@ Sets (data/README.md says how they were written):
 - [tune38]   data/safety_tune38.jsonl: a thirty-eighth author's set, foreign residents' second-
              language English and やさしい日本語 (spaced hiragana, romaji), all four categories;
              measured once (0.939 / 0.022), then tuned on (thirty-fourth round).
+- [tune39]   data/safety_tune39.jsonl: a thirty-ninth author's set, emergencies and child abuse as
+             older people (polite, voice input) and children (hiragana) write them, 20 % English;
+             measured once (0.933 / 0.032), then tuned on (thirty-fifth round).
+- [tune40]   data/safety_tune40.jsonl: a fortieth author's set, long posts as on Q&A sites, the
+             crisis told late, and long near misses (venting, grief, worry), 30 % English;
+             measured once (0.984 / 0.212), then tuned on (thirty-fifth round).
+- [tune41]   data/safety_tune41.jsonl: a forty-first author's set, crises inside the ward's chores
+             (each category alike), 40 % English; measured once (0.956 / 0.033), then tuned on
+             (thirty-fifth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -193,6 +202,9 @@ SETS = {
     "tune36": ROOT / "data" / "safety_tune36.jsonl",
     "tune37": ROOT / "data" / "safety_tune37.jsonl",
     "tune38": ROOT / "data" / "safety_tune38.jsonl",
+    "tune39": ROOT / "data" / "safety_tune39.jsonl",
+    "tune40": ROOT / "data" / "safety_tune40.jsonl",
+    "tune41": ROOT / "data" / "safety_tune41.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

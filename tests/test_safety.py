@@ -218,6 +218,15 @@ CRISES = [
     ("ふらいぱん から ひ が でた けせない", "emergency", "ja"),
     ("あかちゃん の かお が むらさき に なってる", "emergency", "ja"),
     ("swallowed a whole bunch of tablets 20 min ago", "suicide", "en"),
+    # The thirty-fifth round: older people's voice input, children's hiragana, a teenager thrown
+    # out, a parent shoved around by a grown son
+    ("おっとが意識が内です 救急者をおねがいします", "emergency", "ja"),
+    ("認知症の父が夕方に出て行ったきり帰らんのです", "emergency", "ja"),
+    ("いえにいれてもらえない よる さむい", "child_abuse", "ja"),
+    ("熱があるのに病院に連れてってもらえない", "child_abuse", "ja"),
+    ("my mum got shoved around by my brother again tonight", "violence", "en"),
+    ("they lock their 5-year-old in the closet when they go out", "child_abuse", "en"),
+    ("got thrown out of the house tonight, im 15", "child_abuse", "en"),
 ]
 
 
@@ -538,6 +547,11 @@ SAFETY_TITLES = (
         ("天ぷら油の火事ってどう消すのが正しいの？", None),
         ("How old does a kid have to be to stay home alone here?", None),
         ("we went up to the rooftop to watch fireworks, the kids were jumping around", None),
+        # ... the thirty-fifth round's: a fire that went out at once, a grandmother's warning, a
+        # neighbour's child who is only noisy, said in a long message
+        ("調理実習でフライパンから少し火が出たけどすぐ消えた", None),
+        ("ばあちゃんが熱中症に気をつけろって毎日言う", None),
+        ("隣の子の泣き声、虐待とかそういう感じではなく普通の夜泣きです。防音の相談はどこ？", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):

@@ -48,7 +48,7 @@ DISTANCE = re.compile(
         r"昔|以前|去年|昨年|先月|先日|年前|前の|頃|ころは|"
         r"\b(used to|ago|last (year|month|week)|when i was)\b|"
         # a story
-        r"ドラマ|小説|映画|漫画|まんが|劇|役を|役作り|の役|ゲーム|曲|歌詞|ニュース|本を|絵本|読書|"
+        r"ドラマ|小説|映画|漫画|まんが|劇|役を|役作り|の役|ゲーム|曲(?![がげ])|歌詞|ニュース|本を|絵本|読書|"
         r"\b(drama|novel|movie|film|manga|play|role|game|song|lyrics|news|book|character)\b|"
         # a lesson or material
         r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|ボランティア|"
