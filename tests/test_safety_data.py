@@ -139,6 +139,8 @@ def test_on_the_held_out_set_the_check_catches_crises_and_rarely_cries_wolf():
         ("lol i know i joke about it a lot but seriously i want to die", "suicide"),
         ("いつも消えたいwって言ってるけど、今日のはガチで消えたい", "suicide"),
         ("本気で死ぬかと思った笑", None),
+        # 曲 is a song, but 曲がって is a leg bent the wrong way: no distance
+        ("わたくし台所で転びまして起き上がれません 腕が変な向きに曲がっております", "emergency"),
         # Words that only look like a crisis: 受けられる is not 蹴られる, a sofa is furniture,
         # charcoal is for the barbecue, a subscription ends, a drama is a story, a scar is old.
         ("ストレスチェックを受けられる場所", None),
