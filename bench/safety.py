@@ -126,6 +126,16 @@ Sets (data/README.md says how they were written):
 - [tune41]   data/safety_tune41.jsonl: a forty-first author's set, crises inside the ward's chores
              (each category alike), 40 % English; measured once (0.956 / 0.033), then tuned on
              (thirty-fifth round).
+- [tune42]   data/safety_tune42.jsonl: a forty-second author's set, suicidal messages inside a
+             ward chore that never name death (cancelling everything, returning things, who is
+             told "after"), 35 % English; measured once (0.811 / 0.021), then tuned on
+             (thirty-sixth round).
+- [tune43]   data/safety_tune43.jsonl: a forty-third author's set, first messages of a few words
+             in every category and register, 25 % English; measured once (0.850 / 0.022), then
+             tuned on (thirty-sixth round).
+- [tune44]   data/safety_tune44.jsonl: a forty-fourth author's set, child abuse and medical
+             emergencies told by what is seen or heard, without the category's word, 30 %
+             English; measured once (0.983 / 0.089), then tuned on (thirty-sixth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -205,6 +215,9 @@ SETS = {
     "tune39": ROOT / "data" / "safety_tune39.jsonl",
     "tune40": ROOT / "data" / "safety_tune40.jsonl",
     "tune41": ROOT / "data" / "safety_tune41.jsonl",
+    "tune42": ROOT / "data" / "safety_tune42.jsonl",
+    "tune43": ROOT / "data" / "safety_tune43.jsonl",
+    "tune44": ROOT / "data" / "safety_tune44.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -227,6 +227,20 @@ CRISES = [
     ("my mum got shoved around by my brother again tonight", "violence", "en"),
     ("they lock their 5-year-old in the closet when they go out", "child_abuse", "en"),
     ("got thrown out of the house tonight, im 15", "child_abuse", "en"),
+    # The thirty-sixth round: a first message of a few words, and a farewell inside a chore
+    ("もう疲れた…無理", "suicide", "ja"),
+    ("お迎えはまだかのう、早う来てほしい", "suicide", "ja"),
+    ("きゅうきゅうしゃ はやく", "emergency", "ja"),
+    ("助けて はやく", "emergency", "ja"),
+    ("倒れた！", "emergency", "ja"),
+    ("ばあちゃん いしきない", "emergency", "ja"),
+    ("健診の予約、取り消してください。もう意味がないので", "suicide", "ja"),
+    ("この先もいる自信がないので、子どもの手続きをしておきたい", "suicide", "ja"),
+    ("nothing to live for anymore", "suicide", "en"),
+    ("cancel my pool booking please, i can't keep going", "suicide", "en"),
+    ("help quick!!", "emergency", "en"),
+    ("a truck ran over a man at the corner", "emergency", "en"),
+    ("my teacher says she keeps coming to school with bruises", "child_abuse", "en"),
 ]
 
 
@@ -552,6 +566,7 @@ SAFETY_TITLES = (
         ("調理実習でフライパンから少し火が出たけどすぐ消えた", None),
         ("ばあちゃんが熱中症に気をつけろって毎日言う", None),
         ("隣の子の泣き声、虐待とかそういう感じではなく普通の夜泣きです。防音の相談はどこ？", None),
+        ("熱中症で倒れないように帽子を配ってますか", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
