@@ -210,8 +210,8 @@ class SafetyModel:
     def vetoes(self, probabilities: list[float], folded: str, pieces: set[str]) -> bool:
         """Whether the model is sure enough that a message a pattern caught is a near miss
         (a past event, a poster, a joke) to overrule the pattern: less sure is enough when the
-        message's own words put it at a distance and none says it is meant now. ``folded`` is the message as ``fold`` gives it,
-        ``pieces`` its pieces (``sieve.pieces_of``)."""
+        message's own words put it at a distance and none says it is meant now. ``folded`` is
+        the message as ``fold`` gives it, ``pieces`` its pieces (``sieve.pieces_of``)."""
         distant = _DISTANCE_SIEVE.found(folded, pieces)
         veto = VETO_AT_A_DISTANCE if distant and not _NEARNESS_SIEVE.found(folded, pieces) else VETO
         return probabilities[0] >= veto
