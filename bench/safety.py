@@ -136,6 +136,16 @@ Sets (data/README.md says how they were written):
 - [tune44]   data/safety_tune44.jsonl: a forty-fourth author's set, child abuse and medical
              emergencies told by what is seen or heard, without the category's word, 30 %
              English; measured once (0.983 / 0.089), then tuned on (thirty-sixth round).
+- [tune45]   data/safety_tune45.jsonl: a forty-fifth author's set, first messages of at most 30
+             characters or 10 words in every category, 40 % English; measured once (0.917 /
+             0.011), then tuned on (thirty-seventh round).
+- [tune46]   data/safety_tune46.jsonl: a forty-sixth author's set, suicidal messages that read as
+             practical questions and give themselves away in one clause, 39 % English; measured
+             once (0.882 / 0.049), then tuned on (thirty-seventh round).
+- [tune47]   data/safety_tune47.jsonl: a forty-seventh author's set, third parties worried about
+             someone else (a teenager, a spouse, a neighbour's child, a daughter's partner, a
+             passer-by), 30 % English; measured once (0.972 / 0.033), then tuned on
+             (thirty-seventh round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -218,6 +228,9 @@ SETS = {
     "tune42": ROOT / "data" / "safety_tune42.jsonl",
     "tune43": ROOT / "data" / "safety_tune43.jsonl",
     "tune44": ROOT / "data" / "safety_tune44.jsonl",
+    "tune45": ROOT / "data" / "safety_tune45.jsonl",
+    "tune46": ROOT / "data" / "safety_tune46.jsonl",
+    "tune47": ROOT / "data" / "safety_tune47.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

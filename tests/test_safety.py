@@ -241,6 +241,15 @@ CRISES = [
     ("help quick!!", "emergency", "en"),
     ("a truck ran over a man at the corner", "emergency", "en"),
     ("my teacher says she keeps coming to school with bruises", "child_abuse", "en"),
+    # The thirty-seventh round: short messages in dialect and typos, a child's few words
+    ("standing on the roof now", "suicide", "en"),
+    ("sucidal again tonight", "suicide", "en"),
+    ("うつぶせのまま動かん人がおる", "emergency", "ja"),
+    ("my baby's lips are turning blue", "emergency", "en"),
+    ("嫁がご飯くれん", "violence", "ja"),
+    ("ママがすぐぶつ", "child_abuse", "ja"),
+    ("my parents said they'll kill me if I come home", "child_abuse", "en"),
+    ("何日もごはん作ってくれへん", "child_abuse", "ja"),
 ]
 
 
@@ -567,6 +576,9 @@ SAFETY_TITLES = (
         ("ばあちゃんが熱中症に気をつけろって毎日言う", None),
         ("隣の子の泣き声、虐待とかそういう感じではなく普通の夜泣きです。防音の相談はどこ？", None),
         ("熱中症で倒れないように帽子を配ってますか", None),
+        # ... 受けられる is not 蹴られる, wherever the sentence puts a family word before it
+        ("友人が離婚してひとり親になったので、受けられる手当を教えてあげたい", None),
+        ("the podcast about the stabbing was so intense", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
