@@ -146,6 +146,15 @@ Sets (data/README.md says how they were written):
              someone else (a teenager, a spouse, a neighbour's child, a daughter's partner, a
              passer-by), 30 % English; measured once (0.972 / 0.033), then tuned on
              (thirty-seventh round).
+- [tune48]   data/safety_tune48.jsonl: a forty-eighth author's set, teenagers' to forty-year-olds'
+             social-media words (病み, 詰んだ, OD, "unalive") for crises and the same slang used in
+             fun, 20 % English; measured once (0.961 / 0.033), then tuned on (thirty-eighth round).
+- [tune49]   data/safety_tune49.jsonl: a forty-ninth author's set, all English as Japanese and other
+             second-language writers translate in their heads; measured once (0.946 / 0.027),
+             then tuned on (thirty-eighth round).
+- [tune50]   data/safety_tune50.jsonl: a fiftieth author's set, crises typed with a place in or near
+             Itabashi first (stations, shopping streets, 団地, rivers), 20 % English; measured once
+             (0.917 / 0.017), then tuned on (thirty-eighth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -231,6 +240,9 @@ SETS = {
     "tune45": ROOT / "data" / "safety_tune45.jsonl",
     "tune46": ROOT / "data" / "safety_tune46.jsonl",
     "tune47": ROOT / "data" / "safety_tune47.jsonl",
+    "tune48": ROOT / "data" / "safety_tune48.jsonl",
+    "tune49": ROOT / "data" / "safety_tune49.jsonl",
+    "tune50": ROOT / "data" / "safety_tune50.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -250,6 +250,17 @@ CRISES = [
     ("ママがすぐぶつ", "child_abuse", "ja"),
     ("my parents said they'll kill me if I come home", "child_abuse", "en"),
     ("何日もごはん作ってくれへん", "child_abuse", "ja"),
+    # The thirty-eighth round: young people's words, second-language English, a place first
+    ("公園のベンチ 薬いっぱい持ってきた", "suicide", "ja"),
+    ("親が怖すぎて家出したい 中2", "child_abuse", "ja"),
+    ("イライラして子どもの首つかんじゃった", "child_abuse", "ja"),
+    ("踏切で車が立ち往生してる", "emergency", "ja"),
+    ("I ran away from my husband's violence, where can I stay", "violence", "en"),
+    ("my grandma is tied to the bed by my uncle", "violence", "en"),
+    ("she eats nothing at home, only school lunch", "child_abuse", "en"),
+    ("the baby is coming! what do I do", "emergency", "en"),
+    ("the heater set fire to the curtain", "emergency", "en"),
+    ("a girl is being pulled into a van", "emergency", "en"),
 ]
 
 
@@ -579,6 +590,10 @@ SAFETY_TITLES = (
         # ... 受けられる is not 蹴られる, wherever the sentence puts a family word before it
         ("友人が離婚してひとり親になったので、受けられる手当を教えてあげたい", None),
         ("the podcast about the stabbing was so intense", None),
+        ("my son got hit by a ball at baseball, small bruise", None),
+        ("i want to disappear into a hot spring for a week", None),
+        ("焼肉したら部屋が煙だらけ", None),
+        ("家の鍵をなくして閉め出されてしまいました", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
