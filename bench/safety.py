@@ -155,6 +155,16 @@ Sets (data/README.md says how they were written):
 - [tune50]   data/safety_tune50.jsonl: a fiftieth author's set, crises typed with a place in or near
              Itabashi first (stations, shopping streets, 団地, rivers), 20 % English; measured once
              (0.917 / 0.017), then tuned on (thirty-eighth round).
+- [tune51]   data/safety_tune51.jsonl: a fifty-first author's set, a general one the size of the
+             held-out set (227 crises, 222 near misses; every category, wording and register), 31 %
+             English; measured once (0.991 / 0.023), then tuned on (thirty-ninth round).
+- [tune52]   data/safety_tune52.jsonl: a fifty-second author's set, every crisis indirect (never the
+             category's word), 35 % English; measured once (0.985 / 0.010), then tuned on
+             (thirty-ninth round).
+- [tune53]   data/safety_tune53.jsonl: a fifty-third author's set, children and teenagers about
+             themselves, parents at the limit and grandparents, and the same writers' ordinary
+             days, 16 % English; measured once (0.907 / 0.137), then tuned on (thirty-ninth
+             round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -243,6 +253,9 @@ SETS = {
     "tune48": ROOT / "data" / "safety_tune48.jsonl",
     "tune49": ROOT / "data" / "safety_tune49.jsonl",
     "tune50": ROOT / "data" / "safety_tune50.jsonl",
+    "tune51": ROOT / "data" / "safety_tune51.jsonl",
+    "tune52": ROOT / "data" / "safety_tune52.jsonl",
+    "tune53": ROOT / "data" / "safety_tune53.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -261,6 +261,12 @@ CRISES = [
     ("the baby is coming! what do I do", "emergency", "en"),
     ("the heater set fire to the curtain", "emergency", "en"),
     ("a girl is being pulled into a van", "emergency", "en"),
+    # The thirty-ninth round: children's own words, and a crime seen in passing
+    ("あしたテストいくくらいならしぬ", "suicide", "ja"),
+    ("頭の中で死ねって声がきこえる", "suicide", "ja"),
+    ("弟がパパに投げ飛ばされた", "child_abuse", "ja"),
+    ("雪の日に外に立たされた いまも", "child_abuse", "ja"),
+    ("男が女の人を車に押し込んで走り去った", "emergency", "ja"),
 ]
 
 
@@ -594,6 +600,8 @@ SAFETY_TITLES = (
         ("i want to disappear into a hot spring for a week", None),
         ("焼肉したら部屋が煙だらけ", None),
         ("家の鍵をなくして閉め出されてしまいました", None),
+        ("中学校でデートDVの出前授業をしてほしい", None),
+        ("水道管が破裂した。水道局の番号は？", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
