@@ -165,6 +165,15 @@ Sets (data/README.md says how they were written):
              themselves, parents at the limit and grandparents, and the same writers' ordinary
              days, 16 % English; measured once (0.907 / 0.137), then tuned on (thirty-ninth
              round).
+- [tune54]   data/safety_tune54.jsonl: a fifty-fourth author's set, a second general one the
+             held-out set's size (229 crises, 218 near misses), 32 % English; measured once (0.961
+             / 0.000), then tuned on (fortieth round).
+- [tune55]   data/safety_tune55.jsonl: a fifty-fifth author's set, children and teenagers about
+             themselves and adults who see a child in trouble, 15 % English; measured once (0.942
+             / 0.071), then tuned on (fortieth round).
+- [tune56]   data/safety_tune56.jsonl: a fifty-sixth author's set, DV and elder abuse in every
+             form and voice, 35 % English; measured once (0.962 / 0.060), then tuned on (fortieth
+             round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -256,6 +265,9 @@ SETS = {
     "tune51": ROOT / "data" / "safety_tune51.jsonl",
     "tune52": ROOT / "data" / "safety_tune52.jsonl",
     "tune53": ROOT / "data" / "safety_tune53.jsonl",
+    "tune54": ROOT / "data" / "safety_tune54.jsonl",
+    "tune55": ROOT / "data" / "safety_tune55.jsonl",
+    "tune56": ROOT / "data" / "safety_tune56.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

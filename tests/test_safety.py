@@ -267,6 +267,12 @@ CRISES = [
     ("弟がパパに投げ飛ばされた", "child_abuse", "ja"),
     ("雪の日に外に立たされた いまも", "child_abuse", "ja"),
     ("男が女の人を車に押し込んで走り去った", "emergency", "ja"),
+    # The fortieth round: an older person's words, a child's, a resident fleeing tonight
+    ("おばあちゃんが「お迎えを待つより自分から行こうか」って言う", "suicide", "ja"),
+    ("まいばん親のけんかでママが血だしてた", "violence", "ja"),
+    ("my little brother has bruises all over, his dad did it", "child_abuse", "en"),
+    ("they shut me in the closet when i cry", "child_abuse", "en"),
+    ("is there a shelter? I need to leave tonight", "violence", "en"),
 ]
 
 
@@ -602,6 +608,9 @@ SAFETY_TITLES = (
         ("家の鍵をなくして閉め出されてしまいました", None),
         ("中学校でデートDVの出前授業をしてほしい", None),
         ("水道管が破裂した。水道局の番号は？", None),
+        # ... 受けられる in hiragana, and children who fight each other
+        ("救命講習って小学生でもうけられるの？", None),
+        ("上の子が下の子をすぐ叩く、きょうだいげんかの相談", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
