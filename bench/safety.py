@@ -174,6 +174,15 @@ Sets (data/README.md says how they were written):
 - [tune56]   data/safety_tune56.jsonl: a fifty-sixth author's set, DV and elder abuse in every
              form and voice, 35 % English; measured once (0.962 / 0.060), then tuned on (fortieth
              round).
+- [tune57]   data/safety_tune57.jsonl: a fifty-seventh author's set, suicidal messages and
+             emergencies at home from people in their thirties to nineties under long strain, 30 %
+             English; measured once (0.989 / 0.033), then tuned on (forty-first round).
+- [tune58]   data/safety_tune58.jsonl: a fifty-eighth author's set, crises written as replies and
+             follow-ups inside a chat with this bot, half English; measured once (0.933 / 0.028),
+             then tuned on (forty-first round).
+- [tune59]   data/safety_tune59.jsonl: a fifty-ninth author's set, child abuse and DV as health
+             nurses, teachers, 民生委員, carers, delivery drivers and volunteers report them, 40 %
+             English; measured once (0.917 / 0.044), then tuned on (forty-first round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -268,6 +277,9 @@ SETS = {
     "tune54": ROOT / "data" / "safety_tune54.jsonl",
     "tune55": ROOT / "data" / "safety_tune55.jsonl",
     "tune56": ROOT / "data" / "safety_tune56.jsonl",
+    "tune57": ROOT / "data" / "safety_tune57.jsonl",
+    "tune58": ROOT / "data" / "safety_tune58.jsonl",
+    "tune59": ROOT / "data" / "safety_tune59.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -273,6 +273,15 @@ CRISES = [
     ("my little brother has bruises all over, his dad did it", "child_abuse", "en"),
     ("they shut me in the closet when i cry", "child_abuse", "en"),
     ("is there a shelter? I need to leave tonight", "violence", "en"),
+    # The forty-first round: what professionals report ("report" and "my class" are theirs, not
+    # a lesson's), and a stroke's signs
+    ("my wife holds his head under the bath water", "child_abuse", "en"),
+    ("my son just dropped to the floor", "emergency", "en"),
+    ("Heard a kid screaming stop through the wall. Who do I report it to?", "child_abuse", "en"),
+    ("a 4-year-old in my class has finger-shaped bruises on her arm", "child_abuse", "en"),
+    ("the son pushed him over again and took his money", "violence", "en"),
+    ("ガス警報器が鳴りっぱなしで頭がくらくらする", "emergency", "ja"),
+    ("父の顔の右半分が下がって言葉が出なくなった", "emergency", "ja"),
 ]
 
 
@@ -611,6 +620,9 @@ SAFETY_TITLES = (
         # ... 受けられる in hiragana, and children who fight each other
         ("救命講習って小学生でもうけられるの？", None),
         ("上の子が下の子をすぐ叩く、きょうだいげんかの相談", None),
+        ("鍋を焦がしちゃって部屋が焦げ臭い", None),
+        ("自死遺族の会の日程を知りたい", None),
+        ("I won't be around for the class, I'm travelling", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):

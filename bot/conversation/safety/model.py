@@ -51,9 +51,14 @@ DISTANCE = re.compile(
         r"ドラマ|小説|映画|漫画|まんが|劇|役を|役作り|の役|ゲーム|曲(?![がげ])|歌詞|ニュース|本を|絵本|読書|"
         r"\b(drama|novel|movie|film|manga|play|role|game|song|lyrics|news|book|character)\b|"
         # a lesson or material
-        r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|ボランティア|"
-        r"\b(course|training|seminar|poster|materials?|campaign|report|research|flyers?|volunteer|"
-        r"awareness|class)\b|"
+        r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|(?<!の)ボランティア(?!です|をしています|をしてい)|"
+        r"\b(course|training|seminar|poster|materials?|campaign|research|flyers?|volunteer(ing|ed)?|"
+        r"awareness)\b|"
+        # ... a report or a class as a thing, not the verb nor a teacher's own class ("should I
+        # report it?", "a 3-year-old in my class has bruises" are what professionals write)
+        r"\b(a|an|the|this|that|my|our|his|her|school|research|news|annual|final|university)"
+        r" reports?\b|"
+        r"(?<!\bmy )(?<!\bour )(?<!\bher )(?<!\bhis )\bclass\b|"
         # a recovery
         r"今は(元気|落ち着|大丈夫|回復|平気)|回復|無事|治った|"
         r"\b(fine now|doing well|i'?m ok|stable now|well now|recovered)\b"
