@@ -183,6 +183,15 @@ Sets (data/README.md says how they were written):
 - [tune59]   data/safety_tune59.jsonl: a fifty-ninth author's set, child abuse and DV as health
              nurses, teachers, 民生委員, carers, delivery drivers and volunteers report them, 40 %
              English; measured once (0.917 / 0.044), then tuned on (forty-first round).
+- [tune60]   data/safety_tune60.jsonl: a sixtieth author's set, a third general one the held-out
+             set's size (225 crises, 219 near misses), 31 % English; measured once (0.973 / 0.000),
+             then tuned on (forty-second round).
+- [tune61]   data/safety_tune61.jsonl: a sixty-first author's set, a general one all in English as
+             the ward's many English speakers write it; measured once (0.905 / 0.015), then tuned
+             on (forty-second round).
+- [tune62]   data/safety_tune62.jsonl: a sixty-second author's set, a general one all in Japanese
+             in every register, weighted to suicide and emergencies; measured once (0.986 /
+             0.014), then tuned on (forty-second round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -280,6 +289,9 @@ SETS = {
     "tune57": ROOT / "data" / "safety_tune57.jsonl",
     "tune58": ROOT / "data" / "safety_tune58.jsonl",
     "tune59": ROOT / "data" / "safety_tune59.jsonl",
+    "tune60": ROOT / "data" / "safety_tune60.jsonl",
+    "tune61": ROOT / "data" / "safety_tune61.jsonl",
+    "tune62": ROOT / "data" / "safety_tune62.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

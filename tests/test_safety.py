@@ -282,6 +282,17 @@ CRISES = [
     ("the son pushed him over again and took his money", "violence", "en"),
     ("ガス警報器が鳴りっぱなしで頭がくらくらする", "emergency", "ja"),
     ("父の顔の右半分が下がって言葉が出なくなった", "emergency", "ja"),
+    # The forty-second round: general sets, English the weaker
+    ("さっき家の薬をありったけ飲んだ", "suicide", "ja"),
+    ("今ちょっと自分が危ない気がしてます", "suicide", "ja"),
+    ("じこ です。ひと けが してる", "emergency", "ja"),
+    ("友達が白目むいてて揺すっても起きない", "emergency", "ja"),
+    ("車同士がぶつかって運転手が車から出てこない", "emergency", "ja"),
+    ("my friend posted she'll disappear tonight", "suicide", "en"),
+    ("honestly wouldn't mind if a truck hit me on the way home", "suicide", "en"),
+    ("my fiance yanks my hair when I disagree", "violence", "en"),
+    ("the neighbours leave their toddler in the car for hours", "child_abuse", "en"),
+    ("my brother is taking grandma's pension and yelling at her", "violence", "en"),
 ]
 
 
@@ -623,6 +634,8 @@ SAFETY_TITLES = (
         ("鍋を焦がしちゃって部屋が焦げ臭い", None),
         ("自死遺族の会の日程を知りたい", None),
         ("I won't be around for the class, I'm travelling", None),
+        ("This tax letter gave me a mini heart attack", None),
+        ("子どもが公園の遊具から飛び降りて遊んでる", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
