@@ -51,7 +51,7 @@ DISTANCE = re.compile(
         r"ドラマ|小説|映画|漫画|まんが|劇|役を|役作り|の役|ゲーム|曲(?![がげ])|歌詞|ニュース|本を|絵本|読書|"
         r"\b(drama|novel|movie|film|manga|play|role|game|song|lyrics|news|book|character)\b|"
         # a lesson or material
-        r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|(?<!の)ボランティア(?!です|をしています|をしてい)|"
+        r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|(?<!の)ボランティア(?!です|をしてい)|"
         r"\b(course|training|seminar|poster|materials?|campaign|research|flyers?|volunteer(ing|ed)?|"
         r"awareness)\b|"
         # ... a report or a class as a thing, not the verb nor a teacher's own class ("should I
