@@ -192,6 +192,14 @@ Sets (data/README.md says how they were written):
 - [tune62]   data/safety_tune62.jsonl: a sixty-second author's set, a general one all in Japanese
              in every register, weighted to suicide and emergencies; measured once (0.986 /
              0.014), then tuned on (forty-second round).
+- [tune63]   data/safety_tune63.jsonl: a sixty-third author's set, a second general one all in
+             English; measured once (0.950 / 0.023), then tuned on (forty-third round).
+- [tune64]   data/safety_tune64.jsonl: a sixty-fourth author's set, English first messages of 1–15
+             words typed on a phone; measured once (0.957 / 0.067), then tuned on (forty-third
+             round).
+- [tune65]   data/safety_tune65.jsonl: a sixty-fifth author's set, a fourth general one the
+             held-out set's size (224 crises, 221 near misses), 31 % English; measured once (0.978
+             / 0.018), then tuned on (forty-third round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -292,6 +300,9 @@ SETS = {
     "tune60": ROOT / "data" / "safety_tune60.jsonl",
     "tune61": ROOT / "data" / "safety_tune61.jsonl",
     "tune62": ROOT / "data" / "safety_tune62.jsonl",
+    "tune63": ROOT / "data" / "safety_tune63.jsonl",
+    "tune64": ROOT / "data" / "safety_tune64.jsonl",
+    "tune65": ROOT / "data" / "safety_tune65.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

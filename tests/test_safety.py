@@ -293,6 +293,15 @@ CRISES = [
     ("my fiance yanks my hair when I disagree", "violence", "en"),
     ("the neighbours leave their toddler in the car for hours", "child_abuse", "en"),
     ("my brother is taking grandma's pension and yelling at her", "violence", "en"),
+    # The forty-third round: English written fresh, the weaker side
+    ("why am I still hanging around", "suicide", "en"),
+    ("an old man is walking along the train tracks", "emergency", "en"),
+    ("someone is threatening the cashier with a broken bottle", "emergency", "en"),
+    ("not allowed dinner as a punishment again, im 9", "child_abuse", "en"),
+    ("my 2 year old niece is kept in a cage all day", "child_abuse", "en"),
+    ("no one would cry at my funeral anyway", "suicide", "en"),
+    ("smoke alarm going off and I see flames in the hallway", "emergency", "en"),
+    ("ｼﾞﾌﾞﾝﾃﾞ ｼﾇ ﾎｳﾎｳ ｼﾗﾍﾞﾃﾙ", "suicide", "ja"),
 ]
 
 
@@ -636,6 +645,9 @@ SAFETY_TITLES = (
         ("I won't be around for the class, I'm travelling", None),
         ("This tax letter gave me a mini heart attack", None),
         ("子どもが公園の遊具から飛び降りて遊んでる", None),
+        ("my wife hits the gym every morning, any cheap gym?", None),
+        ("I want to disappear under my duvet until spring", None),
+        ("カラスに襲われそう、巣を撤去して", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
