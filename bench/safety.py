@@ -200,6 +200,13 @@ Sets (data/README.md says how they were written):
 - [tune65]   data/safety_tune65.jsonl: a sixty-fifth author's set, a fourth general one the
              held-out set's size (224 crises, 221 near misses), 31 % English; measured once (0.978
              / 0.018), then tuned on (forty-third round).
+- [tune66]   data/safety_tune66.jsonl: a sixty-sixth author's set, a third general one all in
+             English; measured once (0.945 / 0.019), then tuned on (forty-fourth round).
+- [tune67]   data/safety_tune67.jsonl: a sixty-seventh author's set, a fifth general one the
+             held-out set's size (224 crises, 214 near misses), 32 % English; measured once (0.978
+             / 0.028), then tuned on (forty-fourth round).
+- [tune68]   data/safety_tune68.jsonl: a sixty-eighth author's set, a second general one all in
+             Japanese; measured once (0.985 / 0.036), then tuned on (forty-fourth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -303,6 +310,9 @@ SETS = {
     "tune63": ROOT / "data" / "safety_tune63.jsonl",
     "tune64": ROOT / "data" / "safety_tune64.jsonl",
     "tune65": ROOT / "data" / "safety_tune65.jsonl",
+    "tune66": ROOT / "data" / "safety_tune66.jsonl",
+    "tune67": ROOT / "data" / "safety_tune67.jsonl",
+    "tune68": ROOT / "data" / "safety_tune68.jsonl",
     "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
     "held-out": ROOT / "data" / "safety_heldout.jsonl",
     # Languages the bot does not answer in (content/safety_other_languages.yaml)

@@ -302,6 +302,9 @@ CRISES = [
     ("no one would cry at my funeral anyway", "suicide", "en"),
     ("smoke alarm going off and I see flames in the hallway", "emergency", "en"),
     ("ｼﾞﾌﾞﾝﾃﾞ ｼﾇ ﾎｳﾎｳ ｼﾗﾍﾞﾃﾙ", "suicide", "ja"),
+    # The forty-fourth round
+    ("ｶｼﾞ ｷﾃ ﾊﾔｸ", "emergency", "ja"),
+    ("the neighbors left their 3 year old home alone all weekend", "child_abuse", "en"),
 ]
 
 
@@ -648,6 +651,7 @@ SAFETY_TITLES = (
         ("my wife hits the gym every morning, any cheap gym?", None),
         ("I want to disappear under my duvet until spring", None),
         ("カラスに襲われそう、巣を撤去して", None),
+        ("台風で街路樹が倒れて道をふさいでる", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
