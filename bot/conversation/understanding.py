@@ -306,11 +306,11 @@ def _asked_back(
 ) -> Understanding:
     """ "Which of these?" with the answers to offer, or the answer itself when one alone is
     offered, of the topic routed, which the message names (NAMES_A_TOPIC), and the details
-    model is sure of it (ENTRY_SURE): "what should I bring to the
-    ward office" (routed to the contacts, unsure) was asked back with the contacts' answer as
-    its one button (and 「ほかのこと」), nothing to choose between. Any other single option is
-    still offered, not given: on the held-out questions, giving every one answered three that
-    no topic answers with a topic's answer (the topic not named, or its answer a guess)."""
+    model is sure of it (ENTRY_SURE): "what should I bring to the ward office" (routed to the
+    contacts, unsure) was asked back with the contacts' answer as its one button (and
+    「ほかのこと」), nothing to choose between. Any other single option is still offered, not
+    given: on the held-out questions, giving every one answered three that no topic answers
+    with a topic's answer (the topic not named, or its answer a guess)."""
     if len(options) == 1 and options[0][0] == intent:
         key = options[0][1]
         sure = dict(chooser.rank(intent, normalized)).get(key, 0.0)
