@@ -243,86 +243,31 @@ sys.path.insert(0, str(ROOT))
 
 from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  # noqa: E402
 
+# Each set's file is named after it: "tune12" is data/safety_tune12.jsonl, "held-out indirect"
+# data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
+# (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
+# the report prints them.
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 69)))
+OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
+
+
+def _file_of(name: str) -> Path:
+    """The data file of a set named as above."""
+    other = name.startswith("other ")
+    stem = name.removeprefix("other ").replace("held-out", "heldout").replace(" ", "_")
+    return ROOT / "data" / f"{'other_languages_' if other else ''}safety_{stem}.jsonl"
+
+
 SETS = {
-    "dev": ROOT / "data" / "safety_dev.jsonl",
-    "tune": ROOT / "data" / "safety_tune.jsonl",
-    "tune2": ROOT / "data" / "safety_tune2.jsonl",
-    "tune3": ROOT / "data" / "safety_tune3.jsonl",
-    "tune4": ROOT / "data" / "safety_tune4.jsonl",
-    "tune5": ROOT / "data" / "safety_tune5.jsonl",
-    "tune6": ROOT / "data" / "safety_tune6.jsonl",
-    "tune7": ROOT / "data" / "safety_tune7.jsonl",
-    "tune8": ROOT / "data" / "safety_tune8.jsonl",
-    "tune9": ROOT / "data" / "safety_tune9.jsonl",
-    "tune10": ROOT / "data" / "safety_tune10.jsonl",
-    "tune11": ROOT / "data" / "safety_tune11.jsonl",
-    "tune12": ROOT / "data" / "safety_tune12.jsonl",
-    "tune13": ROOT / "data" / "safety_tune13.jsonl",
-    "tune14": ROOT / "data" / "safety_tune14.jsonl",
-    "tune15": ROOT / "data" / "safety_tune15.jsonl",
-    "tune16": ROOT / "data" / "safety_tune16.jsonl",
-    "tune17": ROOT / "data" / "safety_tune17.jsonl",
-    "tune18": ROOT / "data" / "safety_tune18.jsonl",
-    "tune19": ROOT / "data" / "safety_tune19.jsonl",
-    "tune20": ROOT / "data" / "safety_tune20.jsonl",
-    "tune21": ROOT / "data" / "safety_tune21.jsonl",
-    "tune22": ROOT / "data" / "safety_tune22.jsonl",
-    "tune23": ROOT / "data" / "safety_tune23.jsonl",
-    "tune24": ROOT / "data" / "safety_tune24.jsonl",
-    "tune25": ROOT / "data" / "safety_tune25.jsonl",
-    "tune26": ROOT / "data" / "safety_tune26.jsonl",
-    "tune27": ROOT / "data" / "safety_tune27.jsonl",
-    "tune28": ROOT / "data" / "safety_tune28.jsonl",
-    "tune29": ROOT / "data" / "safety_tune29.jsonl",
-    "tune30": ROOT / "data" / "safety_tune30.jsonl",
-    "tune31": ROOT / "data" / "safety_tune31.jsonl",
-    "tune32": ROOT / "data" / "safety_tune32.jsonl",
-    "tune33": ROOT / "data" / "safety_tune33.jsonl",
-    "tune34": ROOT / "data" / "safety_tune34.jsonl",
-    "tune35": ROOT / "data" / "safety_tune35.jsonl",
-    "tune36": ROOT / "data" / "safety_tune36.jsonl",
-    "tune37": ROOT / "data" / "safety_tune37.jsonl",
-    "tune38": ROOT / "data" / "safety_tune38.jsonl",
-    "tune39": ROOT / "data" / "safety_tune39.jsonl",
-    "tune40": ROOT / "data" / "safety_tune40.jsonl",
-    "tune41": ROOT / "data" / "safety_tune41.jsonl",
-    "tune42": ROOT / "data" / "safety_tune42.jsonl",
-    "tune43": ROOT / "data" / "safety_tune43.jsonl",
-    "tune44": ROOT / "data" / "safety_tune44.jsonl",
-    "tune45": ROOT / "data" / "safety_tune45.jsonl",
-    "tune46": ROOT / "data" / "safety_tune46.jsonl",
-    "tune47": ROOT / "data" / "safety_tune47.jsonl",
-    "tune48": ROOT / "data" / "safety_tune48.jsonl",
-    "tune49": ROOT / "data" / "safety_tune49.jsonl",
-    "tune50": ROOT / "data" / "safety_tune50.jsonl",
-    "tune51": ROOT / "data" / "safety_tune51.jsonl",
-    "tune52": ROOT / "data" / "safety_tune52.jsonl",
-    "tune53": ROOT / "data" / "safety_tune53.jsonl",
-    "tune54": ROOT / "data" / "safety_tune54.jsonl",
-    "tune55": ROOT / "data" / "safety_tune55.jsonl",
-    "tune56": ROOT / "data" / "safety_tune56.jsonl",
-    "tune57": ROOT / "data" / "safety_tune57.jsonl",
-    "tune58": ROOT / "data" / "safety_tune58.jsonl",
-    "tune59": ROOT / "data" / "safety_tune59.jsonl",
-    "tune60": ROOT / "data" / "safety_tune60.jsonl",
-    "tune61": ROOT / "data" / "safety_tune61.jsonl",
-    "tune62": ROOT / "data" / "safety_tune62.jsonl",
-    "tune63": ROOT / "data" / "safety_tune63.jsonl",
-    "tune64": ROOT / "data" / "safety_tune64.jsonl",
-    "tune65": ROOT / "data" / "safety_tune65.jsonl",
-    "tune66": ROOT / "data" / "safety_tune66.jsonl",
-    "tune67": ROOT / "data" / "safety_tune67.jsonl",
-    "tune68": ROOT / "data" / "safety_tune68.jsonl",
-    "held-out indirect": ROOT / "data" / "safety_heldout_indirect.jsonl",
-    "held-out": ROOT / "data" / "safety_heldout.jsonl",
-    # Languages the bot does not answer in (content/safety_other_languages.yaml)
-    "other tune": ROOT / "data" / "other_languages_safety_tune.jsonl",
-    "other tune2": ROOT / "data" / "other_languages_safety_tune2.jsonl",
-    "other tune3": ROOT / "data" / "other_languages_safety_tune3.jsonl",
-    "other tune5": ROOT / "data" / "other_languages_safety_tune5.jsonl",
-    "other tune6": ROOT / "data" / "other_languages_safety_tune6.jsonl",
-    "other tune7": ROOT / "data" / "other_languages_safety_tune7.jsonl",
-    "other held-out": ROOT / "data" / "other_languages_safety_heldout.jsonl",
+    name: _file_of(name)
+    for name in (
+        "dev",
+        *TUNE_SETS,
+        "held-out indirect",
+        "held-out",
+        *OTHER_TUNE_SETS,
+        "other held-out",
+    )
 }
 
 # The peer: what a first keyword table would hold, one line a category.
