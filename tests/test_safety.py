@@ -305,6 +305,19 @@ CRISES = [
     # The forty-fourth round
     ("ｶｼﾞ ｷﾃ ﾊﾔｸ", "emergency", "ja"),
     ("the neighbors left their 3 year old home alone all weekend", "child_abuse", "en"),
+    # Forms the lines had only in another conjugation or script (found by probing)
+    ("餅が喉に詰まった", "emergency", "ja"),
+    ("お風呂で祖母が沈んでた", "emergency", "ja"),
+    ("海で友達が流された", "emergency", "ja"),
+    ("隣の家に誰か侵入したみたい", "emergency", "ja"),
+    ("不審者が学校に入ってきた", "emergency", "ja"),
+    ("ストーブの上の洗濯物が燃えた", "emergency", "ja"),
+    ("自転車とぶつかって相手が動かない", "emergency", "ja"),
+    ("子どもの首にしめられたような跡があった", "child_abuse", "ja"),
+    ("泣き声がうるさくて赤ちゃんの口を塞いじゃった", "child_abuse", "ja"),
+    ("夜中に小さい子がひとりで外を歩いていた。よくあることらしい", "child_abuse", "ja"),
+    ("a classmate says her dad locks her in the closet", "child_abuse", "en"),
+    ("a kid is locked in a hot car", "emergency", "en"),
 ]
 
 
@@ -645,6 +658,11 @@ SAFETY_TITLES = (
         ("上の子が下の子をすぐ叩く、きょうだいげんかの相談", None),
         ("鍋を焦がしちゃって部屋が焦げ臭い", None),
         ("自死遺族の会の日程を知りたい", None),
+        # ... the forms found by probing, kept from their near misses: a feeling in the throat,
+        # a fire already past (a certificate asked for), a school's plan asked about
+        ("喉に魚の骨が詰まった感じが続いていて、何科に行けばいいですか", None),
+        ("罹災証明の申請、先月カーテンが燃えた件です", None),
+        ("不審者が入ってきたら学校はどうするのか説明会はありますか", None),
         ("I won't be around for the class, I'm travelling", None),
         ("This tax letter gave me a mini heart attack", None),
         ("子どもが公園の遊具から飛び降りて遊んでる", None),
