@@ -207,6 +207,15 @@ Sets (data/README.md says how they were written):
              / 0.028), then tuned on (forty-fourth round).
 - [tune68]   data/safety_tune68.jsonl: a sixty-eighth author's set, a second general one all in
              Japanese; measured once (0.985 / 0.036), then tuned on (forty-fourth round).
+- [tune69]   data/safety_tune69.jsonl: a sixty-ninth author's set, a sixth general one the
+             held-out set's size (225 crises, 214 near misses), 32 % English; measured once (0.987
+             / 0.014), then tuned on (forty-fifth round).
+- [tune70]   data/safety_tune70.jsonl: a seventieth author's set, emergencies and child abuse of
+             every kind in every verb form (past, progressive, hearsay, passive, dialect), 15 %
+             English; measured once (0.938 / 0.029), then tuned on (forty-fifth round).
+- [tune71]   data/safety_tune71.jsonl: a seventy-first author's set, suicide and self-harm, two
+             thirds indirect, 40 % English; measured once (0.922 / 0.014), then tuned on
+             (forty-fifth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -247,7 +256,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 69)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 72)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

@@ -318,6 +318,27 @@ CRISES = [
     ("夜中に小さい子がひとりで外を歩いていた。よくあることらしい", "child_abuse", "ja"),
     ("a classmate says her dad locks her in the closet", "child_abuse", "en"),
     ("a kid is locked in a hot car", "emergency", "en"),
+    # The forty-fifth round: a general set, emergencies and child abuse in every verb form,
+    # indirect suicide; 草 in 草刈り機 is not "lol"
+    ("相談窓口って今日は何時まで？明日の朝を越せる自信がない", "suicide", "ja"),
+    ("屋上に上がれるマンションってどこかにない？", "suicide", "ja"),
+    ("永遠に眠れる薬が欲しい", "suicide", "ja"),
+    ("風呂で孫がうつぶせで浮いてた", "emergency", "ja"),
+    ("草刈り機で足を切って出血がひどいです", "emergency", "ja"),
+    ("デパートで娘とはぐれた、呼び出してもらっても出てこない", "emergency", "ja"),
+    ("父がショートステイの帰りにいなくなった、パジャマのまま出て行ったらしい", "emergency", "ja"),
+    ("Sorry to ask, I want to stop living. Is there someone who speaks English?", "suicide", "en"),
+    ("used a razor on my wrist again when everyone was asleep", "suicide", "en"),
+    ("going to sleep for good 💤", "suicide", "en"),
+    ("bought rope, the beam in the garage should hold", "suicide", "en"),
+    ("a boy in my class has a burn that was never taken to the doctor", "child_abuse", "en"),
+    ("it smells so strongly of gas in the stairwell", "emergency", "en"),
+    (
+        "haven't seen the old man next door in a week, his newspapers are piling up",
+        "emergency",
+        "en",
+    ),
+    ("there's someone walking around downstairs and I'm home alone", "emergency", "en"),
 ]
 
 
@@ -663,6 +684,11 @@ SAFETY_TITLES = (
         ("喉に魚の骨が詰まった感じが続いていて、何科に行けばいいですか", None),
         ("罹災証明の申請、先月カーテンが燃えた件です", None),
         ("不審者が入ってきたら学校はどうするのか説明会はありますか", None),
+        # ... the forty-fifth round's: a fire that was only fish on the grill, knives used
+        # safely, a futon fallen from a balcony
+        ("火事かと思ったら魚を焼いてただけだった", None),
+        ("包丁で手を切らないコツを教えて", None),
+        ("ベランダから布団が落ちた、下の人に謝りたい", None),
         ("I won't be around for the class, I'm travelling", None),
         ("This tax letter gave me a mini heart attack", None),
         ("子どもが公園の遊具から飛び降りて遊んでる", None),

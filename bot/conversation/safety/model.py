@@ -43,7 +43,7 @@ VETO_AT_A_DISTANCE = 0.5
 DISTANCE = re.compile(
     fold(
         # a joke
-        r"笑|(?<![a-z'])w+(?![a-z])|草|比喩|\b(lol|lmao|haha|jk|kidding)\b|😂|🤣|"
+        r"笑|(?<![a-z'])w+(?![a-z])|草(?=$|[\s!?。、.,w]|生え|はえ)|比喩|\b(lol|lmao|haha|jk|kidding)\b|😂|🤣|"
         # the past
         r"昔|以前|去年|昨年|先月|先日|年前|前の|頃|ころは|"
         r"\b(used to|ago|last (year|month|week)|when i was)\b|"
