@@ -216,6 +216,15 @@ Sets (data/README.md says how they were written):
 - [tune71]   data/safety_tune71.jsonl: a seventy-first author's set, suicide and self-harm, two
              thirds indirect, 40 % English; measured once (0.922 / 0.014), then tuned on
              (forty-fifth round).
+- [tune72]   data/safety_tune72.jsonl: a seventy-second author's set, a seventh general one the
+             held-out set's size (224 crises, 215 near misses), 32 % English; measured once (0.982
+             / 0.028), then tuned on (forty-sixth round).
+- [tune73]   data/safety_tune73.jsonl: a seventy-third author's set, child abuse told without the
+             word by children, parents, neighbours and professionals, in every verb form, 15 %
+             English; measured once (0.911 / 0.065), then tuned on (forty-sixth round).
+- [tune74]   data/safety_tune74.jsonl: a seventy-fourth author's set, suicide and self-harm, two
+             thirds indirect, in every form and register, 14 % English; measured once (0.940 /
+             0.020), then tuned on (forty-sixth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -256,7 +265,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 72)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 75)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

@@ -356,6 +356,22 @@ CRISES = [
     ("カッターで切ると落ち着く", "suicide", "ja"),
     ("首に紐を巻いてみた", "suicide", "ja"),
     ("最期に誰かと話したかった", "suicide", "ja"),
+    # The forty-sixth round: a seventh general set, child abuse told without the word, indirect
+    # suicide in every form
+    ("おふくろ、親不孝でごめん", "suicide", "ja"),
+    ("このまま壁に突っ込めばって何度も思う", "suicide", "ja"),
+    ("火ぃついとる、はよ来て", "emergency", "ja"),
+    ("Crash on the corner, the man on the ground isn't moving", "emergency", "en"),
+    ("Strangely calm now that I've made my decision", "suicide", "en"),
+    ("妻が2歳の息子に熱湯をかけた", "child_abuse", "ja"),
+    ("あざのこと聞かれたら転んだって言えって言われてる", "child_abuse", "ja"),
+    ("おかんにしばかれて歯が折れた", "child_abuse", "ja"),
+    ("娘の頭にこぶ、これで何度目だろう", "child_abuse", "ja"),
+    ("孫の家の冷蔵庫がいつも空っぽで、孫が痩せてきた", "child_abuse", "ja"),
+    ("公園のゴミ箱を小学生があさってた", "child_abuse", "ja"),
+    ("生徒の首に指の跡がある", "child_abuse", "ja"),
+    ("mama ni gohan moraenai", "child_abuse", "en"),
+    ("祖母を叔父が紐でベッドに縛ってるらしい", "violence", "ja"),
 ]
 
 
@@ -706,6 +722,13 @@ SAFETY_TITLES = (
         ("火事かと思ったら魚を焼いてただけだった", None),
         ("包丁で手を切らないコツを教えて", None),
         ("ベランダから布団が落ちた、下の人に謝りたい", None),
+        # ... the forty-sixth round's: a tax form that makes one's head burst, a sister who ate
+        # the pudding, a carer worn out, keys lost, a child's joke
+        ("確定申告の書類が多すぎて頭が爆発しそう", None),
+        ("妹にプリン食べられた、許さん", None),
+        ("育児疲れでぐったり、一時保育はどこで頼める？", None),
+        ("子どもが鍵をなくして家に入れないときはどうしたら", None),
+        ("息子がふざけて「殺すぞ」って言うのをやめさせたい", None),
         ("I won't be around for the class, I'm travelling", None),
         ("This tax letter gave me a mini heart attack", None),
         ("子どもが公園の遊具から飛び降りて遊んでる", None),
