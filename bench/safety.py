@@ -225,6 +225,15 @@ Sets (data/README.md says how they were written):
 - [tune74]   data/safety_tune74.jsonl: a seventy-fourth author's set, suicide and self-harm, two
              thirds indirect, in every form and register, 14 % English; measured once (0.940 /
              0.020), then tuned on (forty-sixth round).
+- [tune75]   data/safety_tune75.jsonl: a seventy-fifth author's set, an eighth general one the
+             held-out set's size (224 crises, 215 near misses), 32 % English; measured once (0.960
+             / 0.014), then tuned on (forty-seventh round).
+- [tune76]   data/safety_tune76.jsonl: a seventy-sixth author's set, all Japanese as older
+             residents and foreign residents write it (plain, kana-only, broken, voice input);
+             measured once (0.930 / 0.024), then tuned on (forty-seventh round).
+- [tune77]   data/safety_tune77.jsonl: a seventy-seventh author's set, all English as residents
+             of Itabashi write it, native and second-language; measured once (0.936 / 0.055),
+             then tuned on (forty-seventh round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -265,7 +274,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 75)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 78)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 
