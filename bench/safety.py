@@ -234,6 +234,15 @@ Sets (data/README.md says how they were written):
 - [tune77]   data/safety_tune77.jsonl: a seventy-seventh author's set, all English as residents
              of Itabashi write it, native and second-language; measured once (0.936 / 0.055),
              then tuned on (forty-seventh round).
+- [tune78]   data/safety_tune78.jsonl: a seventy-eighth author's set, a ninth general one the
+             held-out set's size (225 crises, 215 near misses), 32 % English; measured once (0.987
+             / 0.000), then tuned on (forty-eighth round).
+- [tune79]   data/safety_tune79.jsonl: a seventy-ninth author's set, all Japanese in kana, mostly
+             spaced between words (children, older people, little kanji, voice input); measured
+             once (0.801 / 0.060), then tuned on (forty-eighth round).
+- [tune80]   data/safety_tune80.jsonl: an eightieth author's set, every crisis inside a ward
+             question or chore, 40 % English; measured once (0.935 / 0.010), then tuned on
+             (forty-eighth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -274,7 +283,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 78)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 81)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 
