@@ -42,7 +42,7 @@ VETO = 0.9
 VETO_AT_A_DISTANCE = 0.5
 DISTANCE = re.compile(
     fold(
-        # a joke
+        # a joke (草 alone or 草生える is "lol"; in 草刈り機 or 草むしり it is grass)
         r"笑|(?<![a-z'])w+(?![a-z])|草(?=$|[\s!?。、.,w]|生え|はえ)|比喩|\b(lol|lmao|haha|jk|kidding)\b|😂|🤣|"
         # the past
         r"昔|以前|去年|昨年|先月|先日|年前|前の|頃|ころは|"
