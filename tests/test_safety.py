@@ -389,7 +389,8 @@ CRISES = [
     ("隣の家に男が押し入った", "emergency", "ja"),
     ("急に頭が割れるように痛い", "emergency", "ja"),
     ("こども ねつ ずっと。おや びょういん つれていかない", "child_abuse", "ja"),
-    ("ママがほうちょうもって しねっていった", "child_abuse", "ja"),
+    # a knife in hand: the emergency lines (110) before 189
+    ("ママがほうちょうもって しねっていった", "emergency", "ja"),
     ("子どもの足首にひもで縛られたような跡", "child_abuse", "ja"),
     ("whats the most painless way", "suicide", "en"),
     ("i want to end my suffering", "suicide", "en"),
@@ -414,6 +415,14 @@ CRISES = [
     ("これが私の最後の手続きです", "suicide", "ja"),
     ("a woman is screaming for help outside", "emergency", "en"),
     ("小さい兄弟だけで何日も留守番している家がある", "child_abuse", "ja"),
+    # Kana for words the lines wrote in kanji, matched through their readings
+    # (content/ja/safety_readings.yaml)
+    ("でんしゃ に すいこまれそう", "suicide", "ja"),
+    ("すいみんやく を ぜんぶ のんだ", "suicide", "ja"),
+    ("くるま に れんたん を つんだ", "suicide", "ja"),
+    ("ほうちょう を もった ひと が あばれてる", "emergency", "ja"),
+    ("ごうとう が はいった", "emergency", "ja"),
+    ("ほうちょう を もって おいかけてくる", "emergency", "ja"),
 ]
 
 

@@ -26,9 +26,11 @@ from bot.conversation.safety import load_safety
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "data" / "safety_outcomes.json"
-# What decides the outcomes: the patterns, the model, and the folding they share.
+# What decides the outcomes: the patterns and their kana readings, the model, and the folding they
+# share.
 INPUTS = (
     *sorted((ROOT / "content").glob("*/safety.yaml")),
+    *sorted((ROOT / "content").glob("*/safety_readings.yaml")),
     ROOT / "content" / "safety_other_languages.yaml",
     ROOT / "bot" / "conversation" / "safety" / "model.json",
 )

@@ -946,8 +946,8 @@ def _load_content(root: pathlib.Path) -> Content:
                 ui[language.code] = _load_ui(path)
             elif path.stem == "words":
                 words[language.code] = read_model(path, Words, "word lists")
-            elif path.stem == "safety":
-                continue  # the safety check's words and answers: bot.conversation.safety loads them
+            elif path.stem in ("safety", "safety_readings"):
+                continue  # the safety check's words, answers and readings: its package loads them
             elif path.stem in catalogue.answered:
                 partial = not language.complete
                 topics[language.code][path.stem] = _load_topic(path, partial)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.conversation.safety.kana import with_kana_readings
 from bot.conversation.safety.model import SafetyModel
 from bot.conversation.safety.sieve import Sieve, pieces_of
 from bot.conversation.safety.text import CATEGORIES, fold
@@ -179,6 +180,23 @@ def _check_patterns(where: str, patterns: list[str]) -> None:
             raise ValueError(f"{where}: {pattern!r}: {exc}") from exc
 
 
+class KanaReadings(BaseModel):
+    """``content/<lang>/safety_readings.yaml``: the kana reading of each run of kanji in the
+    lines (kana.py), written by ``python -m tools.safety_readings``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    readings: dict[str, str] = {}
+
+    @field_validator("readings")
+    @classmethod
+    def _kana(cls, v: dict[str, str]) -> dict[str, str]:
+        """A reading is hiragana (a regex character in one would change what the line says)."""
+        for run, spoken in v.items():
+            if not re.fullmatch("[\u3041-\u3096\u30fc]+", spoken):
+                raise ValueError(f"{run}: {spoken!r} is not hiragana")
+        return v
+
+
 class OtherLanguage(BaseModel):
     """Crisis words of one language the bot does not answer in."""
 
@@ -243,6 +261,7 @@ class SafetyCheck:
         model: SafetyModel | None = None,
         languages: LanguageCatalogue | None = None,
         others: OtherLanguages | None = None,
+        readings: dict[str, dict[str, str]] | None = None,
     ):
         self.languages = languages or load_languages()
         self.other_languages = others
@@ -260,8 +279,15 @@ class SafetyCheck:
         # ~60 lines an alternation took five times as long as the lines one by one). A sieve
         # (sieve.py) holds each language's lines by category and searches only the lines that
         # share a piece with the message: a few of the ~200, the same answers.
+        # Lines also accept their words' kana readings where the language has them (kana.py):
+        # residents who write in kana met lines written in kanji
+        readings = readings or {}
+        spoken = {
+            lang: functools.partial(_with_readings, readings=readings.get(lang, {}))
+            for lang in by_lang
+        }
         self._near_misses = {
-            lang: _NearMisses([*content.not_crisis, *content.about_this_account])
+            lang: _NearMisses(spoken[lang]([*content.not_crisis, *content.about_this_account]))
             for lang, content in by_lang.items()
             if content.detect
         }
@@ -269,10 +295,10 @@ class SafetyCheck:
         # turning down of this account's messages ("Stop the reminders, I won't need them
         # where I'm going" lost its lines to them): those answer only alone
         self._explaining = {
-            lang: _NearMisses(content.not_crisis) for lang, content in by_lang.items()
+            lang: _NearMisses(spoken[lang](content.not_crisis)) for lang, content in by_lang.items()
         }
         self._triggers = {
-            lang: Sieve({c: _compiled(content.detect.get(c, [])) for c in CATEGORIES})
+            lang: Sieve({c: _compiled(spoken[lang](content.detect.get(c, []))) for c in CATEGORIES})
             for lang, content in by_lang.items()
             if content.detect
         }
@@ -517,6 +543,13 @@ def _urgency(crisis: Crisis) -> int:
     return CATEGORIES.index(crisis.category)
 
 
+def _with_readings(patterns: list[str], readings: dict[str, str]) -> list[str]:
+    """A language's lines, each run of kanji also accepting its kana reading (kana.py)."""
+    if not readings:
+        return patterns
+    return [with_kana_readings(p, readings) for p in patterns]
+
+
 def _compiled(patterns: list[str]) -> list[re.Pattern[str]]:
     """Each folded pattern, compiled."""
     return [re.compile(fold(p)) for p in patterns]
@@ -583,4 +616,9 @@ def _load_safety(root: pathlib.Path) -> SafetyCheck:
     others = None
     if others_path.exists():
         others = read_model(others_path, OtherLanguages, "'languages'")
-    return SafetyCheck(by_lang, lines, SafetyModel.load(), languages, others)
+    readings = {
+        lang: read_model(path, KanaReadings, "'readings'").readings
+        for lang in by_lang
+        if (path := root / lang / "safety_readings.yaml").exists()
+    }
+    return SafetyCheck(by_lang, lines, SafetyModel.load(), languages, others, readings)
