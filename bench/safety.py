@@ -243,6 +243,15 @@ Sets (data/README.md says how they were written):
 - [tune80]   data/safety_tune80.jsonl: an eightieth author's set, every crisis inside a ward
              question or chore, 40 % English; measured once (0.935 / 0.010), then tuned on
              (forty-eighth round).
+- [tune81]   data/safety_tune81.jsonl: an eighty-first author's set, a tenth general one the
+             held-out set's size (226 crises, 220 near misses), 31 % English; measured once (0.973
+             / 0.009), then tuned on (forty-ninth round).
+- [tune82]   data/safety_tune82.jsonl: an eighty-second author's set, a second all-kana Japanese
+             one (written again to test the forty-eighth round's kana words); measured once (0.797
+             / 0.059), 0.832 / 0.069 with the kana readings, then tuned on (forty-ninth round).
+- [tune83]   data/safety_tune83.jsonl: an eighty-third author's set, every crisis told by someone
+             else, in hearsay, 20 % English; measured once (0.970 / 0.005), then tuned on
+             (forty-ninth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -283,7 +292,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 81)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 84)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

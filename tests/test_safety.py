@@ -423,6 +423,16 @@ CRISES = [
     ("ほうちょう を もった ひと が あばれてる", "emergency", "ja"),
     ("ごうとう が はいった", "emergency", "ja"),
     ("ほうちょう を もって おいかけてくる", "emergency", "ja"),
+    # The forty-ninth round: a tenth general set, kana written again, crises told by others
+    ("ベランダの柵から身を乗り出してた", "suicide", "ja"),
+    ("こども が でんち のみこんじゃった", "emergency", "ja"),
+    ("ころんで あし が へんな ほう むいてる", "emergency", "ja"),
+    ("まど から おちたい", "suicide", "ja"),
+    ("だれか ころして ほしい", "suicide", "ja"),
+    ("がっこう いかせて もらえない", "child_abuse", "ja"),
+    ("となり の こ が いえ で ぶたれる って", "child_abuse", "ja"),
+    ("もと かれ が いえ の まえ で まってる", "violence", "ja"),
+    ("かべ なぐって つぎ は わたし かも", "violence", "ja"),
 ]
 
 
@@ -789,6 +799,8 @@ SAFETY_TITLES = (
         # ... the forty-eighth round's: laughing till one could not breathe, idol hyperbole
         ("くすぐられて いき できない くらい 笑った", None),
         ("推しのグッズ届いて心臓止まった", None),
+        # ... the forty-ninth round's: child support from an ex-husband that stopped
+        ("元夫の養育費が止まってる、相談先ある？", None),
         ("I won't be around for the class, I'm travelling", None),
         ("This tax letter gave me a mini heart attack", None),
         ("子どもが公園の遊具から飛び降りて遊んでる", None),
