@@ -186,6 +186,18 @@ def test_a_backspace_where_a_word_boundary_was_meant_is_refused(tmp_path):
         load_safety(tmp_path / "content")
 
 
+def test_an_ellipsis_that_would_match_anything_is_refused(tmp_path):
+    """「…」 folds to three dots: outside a character class it matches any three characters."""
+    import shutil
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    path = tmp_path / "content" / "ja" / "safety.yaml"
+    text = path.read_text("utf-8").replace("not_crisis:\n", 'not_crisis:\n  - "一緒に…"\n', 1)
+    path.write_text(text, "utf-8")
+    with pytest.raises(ContentError, match="matches anything"):
+        load_safety(tmp_path / "content")
+
+
 def test_a_line_that_does_not_exist_is_refused(tmp_path):
     import shutil
 

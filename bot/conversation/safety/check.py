@@ -45,6 +45,9 @@ _LATIN = re.compile(r"[a-z]")
 # Japanese. Katakana alone is not: residents who write Chinese, Korean or Nepali use Japan's
 # loanwords in it (「男朋友把我反锁在アパート里」).
 _HIRAGANA_TYPED = re.compile("[\u3041-\u3096\u309d\u309e]")
+# a character class, and the ellipses that fold into dots (kept inside a class, they are dots)
+_CHARACTER_CLASS = re.compile(r"\[(?:\\.|[^\]])*\]")
+_ELLIPSIS = re.compile("[\u2026\u2025]")
 MAX_LINES_PER_ANSWER = 4  # buttons on one card: more would hide the first below the fold
 
 
@@ -169,11 +172,16 @@ class SafetyContent(BaseModel):
 
 
 def _check_patterns(where: str, patterns: list[str]) -> None:
-    """Each pattern compiles once folded, and holds no control character."""
+    """Each pattern compiles once folded, and holds no control character and no 「…」 outside
+    a character class."""
     for pattern in patterns:
         if any(ord(c) < 32 for c in pattern):
             # "\b" in a double-quoted YAML string is a backspace, not a word boundary.
             raise ValueError(f"{where}: {pattern!r}: control character (write \\\\b)")
+        if _ELLIPSIS.search(_CHARACTER_CLASS.sub("", pattern)):
+            # folding turns … into three dots, which match any three characters: 「一緒に…」
+            # gave 「一緒に入れますか」 the suicide lines
+            raise ValueError(f"{where}: {pattern!r}: … matches anything once folded (write […])")
         try:
             re.compile(fold(pattern))
         except re.error as exc:
