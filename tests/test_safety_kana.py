@@ -53,19 +53,8 @@ def test_short_readings_are_not_kept_so_ordinary_kana_words_stay_ordinary(words)
 def test_the_readings_file_is_current_with_the_lines():
     """After a line is added, `python -m tools.safety_readings` writes its words' readings."""
     pytest.importorskip("janome")
-    import yaml
-    from janome.tokenizer import Tokenizer
+    from tools.safety_readings import kept_readings, readings_of_the_lines
 
-    from tools.safety_readings import LINES, MIN_READING, READINGS, _reading, runs_of
-
-    content = yaml.safe_load(LINES.read_text(encoding="utf-8"))
-    patterns = [p for lines in content["detect"].values() for p in lines]
-    patterns += content.get("not_crisis", []) + content.get("about_this_account", [])
-    kept = yaml.safe_load(READINGS.read_text(encoding="utf-8"))["readings"]
-    tokenizer = Tokenizer()
-    missing = [
-        run
-        for run in {run for pattern in patterns for run in runs_of(pattern)}
-        if run not in kept and len(_reading(tokenizer, run) or "") >= MIN_READING
-    ]
+    kept = kept_readings()
+    missing = set(readings_of_the_lines(kept)) - set(kept)
     assert not missing, f"run `python -m tools.safety_readings` ({len(missing)} new runs)"

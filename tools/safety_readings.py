@@ -29,21 +29,32 @@ HEADER = """\
 
 
 def main() -> None:
+    readings = readings_of_the_lines(kept_readings())
+    body = yaml.safe_dump({"readings": readings}, allow_unicode=True, sort_keys=True, width=100)
+    READINGS.write_text(HEADER + body, encoding="utf-8")
+    print(f"{READINGS.relative_to(ROOT)}: {len(readings)} readings")
+
+
+def kept_readings() -> dict[str, str]:
+    """The readings the file holds now (an editor's corrections among them)."""
+    if not READINGS.exists():
+        return {}
+    return yaml.safe_load(READINGS.read_text(encoding="utf-8")).get("readings") or {}
+
+
+def readings_of_the_lines(kept: dict[str, str]) -> dict[str, str]:
+    """A reading for each run of kanji in the lines: the kept one, else the dictionary's; runs
+    without one of at least MIN_READING kana are left out."""
     content = yaml.safe_load(LINES.read_text(encoding="utf-8"))
     patterns = [p for lines in content["detect"].values() for p in lines]
     patterns += content.get("not_crisis", []) + content.get("about_this_account", [])
-    kept: dict[str, str] = {}
-    if READINGS.exists():
-        kept = yaml.safe_load(READINGS.read_text(encoding="utf-8")).get("readings") or {}
     tokenizer = Tokenizer()
     readings: dict[str, str] = {}
     for run in sorted({run for pattern in patterns for run in runs_of(pattern)}):
         spoken = kept.get(run) or _reading(tokenizer, run)
         if spoken and len(spoken) >= MIN_READING and spoken != run:
             readings[run] = spoken
-    body = yaml.safe_dump({"readings": readings}, allow_unicode=True, sort_keys=True, width=100)
-    READINGS.write_text(HEADER + body, encoding="utf-8")
-    print(f"{READINGS.relative_to(ROOT)}: {len(readings)} readings")
+    return readings
 
 
 def _reading(tokenizer: Tokenizer, run: str) -> str | None:
