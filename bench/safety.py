@@ -252,6 +252,11 @@ Sets (data/README.md says how they were written):
 - [tune83]   data/safety_tune83.jsonl: an eighty-third author's set, every crisis told by someone
              else, in hearsay, 20 % English; measured once (0.970 / 0.005), then tuned on
              (forty-ninth round).
+- [tune84], [tune85], [tune86] data/safety_tune84.jsonl … tune86.jsonl: three more authors'
+             general sets the held-out set's size (225 crises, 216 near misses, a third English):
+             every register; residents new to phones or to Japanese; one-liners and long posts.
+             Measured once (0.996 / 0.028, 0.996 / 0.028, 0.996 / 0.032), then tuned on
+             (fiftieth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -292,7 +297,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 84)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 87)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 
