@@ -257,6 +257,12 @@ Sets (data/README.md says how they were written):
              every register; residents new to phones or to Japanese; one-liners and long posts.
              Measured once (0.996 / 0.028, 0.996 / 0.028, 0.996 / 0.032), then tuned on
              (fiftieth round).
+- [tune87], [tune88] data/safety_tune87.jsonl, tune88.jsonl: two more authors' sets of suicidal
+             messages that never name death (200 each) and near misses in their words (200), a
+             third English; the second weighted to middle and later life. Measured once (0.975 /
+             0.195, 0.985 / 0.255), then tuned on (fifty-first round).
+- [tune89]   data/safety_tune89.jsonl: a third all-kana Japanese set (400, every category); measured
+             once (0.925 / 0.130), then tuned on (fifty-first round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -297,7 +303,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 87)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 90)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

@@ -437,6 +437,17 @@ CRISES = [
     ("誰にも迷惑かけずにいなくなる方法ってある?", "suicide", "ja"),
     ("くやくしょのかたへ ぜいきんがはらえません しんでおわびするしかない", "suicide", "ja"),
     ("Just swallowed my whole prescription", "suicide", "en"),
+    # The fifty-first round: suicidal messages that never name death, kana written a third time
+    # (and "how do I book" is a chore, not a book read at a distance)
+    (
+        "How do I book a bulky waste pickup? I'm clearing out my flat before I end things.",
+        "suicide",
+        "en",
+    ),
+    ("I'm sitting in my car in the closed garage with the engine running.", "suicide", "en"),
+    ("せんろの そばまで きた でんしゃが くるのを まってる", "suicide", "ja"),
+    ("むすこが しぬって いって へやから でてこない", "suicide", "ja"),
+    ("おっとの ぼうりょくで ほねが おれたかも", "violence", "ja"),
 ]
 
 
@@ -821,6 +832,11 @@ SAFETY_TITLES = (
         ("もし人が倒れてたら助けたいからAED講習を受けたい", None),
         ("I want to wipe everything off my old phone before I recycle it", None),
         ("インコが窓から逃げてしまった。どこに届ければいい", None),
+        # ... the fifty-first round's: a bungee jump, an old dog's end, a will, a wedding date
+        ("来週バンジージャンプで飛び降りる、楽しみ", None),
+        ("老犬の安楽死をすすめられて迷っています", None),
+        ("遺書じゃなくて遺言書の書き方を知りたい", None),
+        ("We've set the date! The wedding is in June.", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):

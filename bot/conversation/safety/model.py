@@ -49,7 +49,9 @@ DISTANCE = re.compile(
         r"\b(used to|ago|last (year|month|week)|when i was)\b|"
         # a story
         r"ドラマ|小説|映画|漫画|まんが|劇|役を|役作り|の役|ゲーム|曲(?![がげ])|歌詞|ニュース|本を|絵本|読書|"
-        r"\b(drama|novel|movie|film|manga|play|role|game|song|lyrics|news|book|character)\b|"
+        r"\b(drama|novel|movie|film|manga|play|role|game|song|lyrics|news|character)\b|"
+        # ... "book" only as the thing read: "how do i book" a pickup or a class is a ward chore
+        r"\b(a|the|this|that|my|his|her|your|their|our|picture|comic|story) book\b|"
         # a lesson or material
         r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|(?<!の)ボランティア(?!です|をしてい)|"
         r"\b(course|training|seminar|poster|materials?|campaign|research|flyers?|volunteer(ing|ed)?|"
