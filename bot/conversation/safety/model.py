@@ -43,10 +43,15 @@ VETO_AT_A_DISTANCE = 0.5
 DISTANCE = re.compile(
     fold(
         # a joke (草 alone or 草生える is "lol"; in 草刈り機 or 草むしり it is grass)
-        r"笑|(?<![a-z'])w+(?![a-z])|草(?=$|[\s!?。、.,w]|生え|はえ)|比喩|\b(lol|lmao|haha|jk|kidding)\b|😂|🤣|"
+        r"笑(?!って(い)?な|わな|えな)|(?<![a-z'])w+(?![a-z])|草(?=$|[\s!?。、.,w]|生え|はえ)|比喩|😂|🤣|"
+        # ... not 「目が笑ってなかった」 (eyes that did not laugh), nor romaji "haha ni" (a mother)
+        r"\b(lol|lmao|haha(?! (ni|ga|wa|no|to|kara|oya)\b)|jk|kidding)\b|"
         # the past
         r"昔|以前|去年|昨年|先月|先日|年前|前の|頃|ころは|"
-        r"\b(used to|ago|last (year|month|week)|when i was)\b|"
+        r"\b(used to|last (year|month|week)|when i was)\b|"
+        # ... "ago", but not minutes or hours ago ("my 4 year old is missing … ten minutes ago")
+        r"(?<!minute )(?<!minutes )(?<!min )(?<!mins )(?<!hour )(?<!hours )(?<!hr )(?<!hrs )"
+        r"(?<!second )(?<!seconds )\bago\b|"
         # a story
         r"ドラマ|小説|映画|漫画|まんが|劇|役を|役作り|の役|ゲーム|曲(?![がげ])|歌詞|ニュース|本を|絵本|読書|"
         r"\b(drama|novel|movie|film|manga|play|role|game|song|lyrics|news|character)\b|"
@@ -62,7 +67,7 @@ DISTANCE = re.compile(
         r" reports?\b|"
         r"(?<!\bmy )(?<!\bour )(?<!\bher )(?<!\bhis )\bclass\b|"
         # a recovery
-        r"今は(元気|落ち着|大丈夫|回復|平気)|回復|無事|治った|"
+        r"今は(元気|落ち着|大丈夫|回復|平気)(?![^。]{0,8}(けど|けれど|が、|のに))|回復|無事|治った|"
         r"\b(fine now|doing well|i'?m ok|stable now|well now|recovered)\b"
     )
 )
@@ -130,7 +135,7 @@ _DISTANCE_SIEVE = Sieve({"distance": [DISTANCE]})
 NEARNESS = re.compile(
     fold(
         r"本気で|ほんきで|がちで|割とがち|冗談(じゃ|では)な|ほんとうに|本当に|"
-        r"\b(seriously|for real|not (joking|kidding)|no joke|i mean it|lately|these days)\b"
+        r"\b(seriously|for real|fr|not (joking|kidding)|no joke|i mean it|lately|these days)\b"
     )
 )
 _NEARNESS_SIEVE = Sieve({"nearness": [NEARNESS]})
