@@ -263,6 +263,12 @@ Sets (data/README.md says how they were written):
              0.195, 0.985 / 0.255), then tuned on (fifty-first round).
 - [tune89]   data/safety_tune89.jsonl: a third all-kana Japanese set (400, every category); measured
              once (0.925 / 0.130), then tuned on (fifty-first round).
+- [tune90]   data/safety_tune90.jsonl: a fourteenth general set the held-out set's size, as
+             residents in their thirties to sixties write, most crises inside a ward question;
+             measured once (0.982 / 0.032), then tuned on (fifty-second round).
+- [tune91], [tune92] data/safety_tune91.jsonl (children: abuse as it is noticed and told, and
+             parenting near misses) and data/safety_tune92.jsonl (emergencies typed in a hurry);
+             measured once (0.980 / 0.167, 0.927 / 0.107), then tuned on (fifty-second round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -303,7 +309,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 90)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 93)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

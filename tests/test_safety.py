@@ -454,6 +454,16 @@ CRISES = [
     ("gonna kms fr this time lol", "suicide", "en"),
     ("haha ni nagurareta. itai. tasukete", "child_abuse", "ja"),
     ("兄がロープを買ったって冗談っぽく言ってたけど、目が笑ってなかった", "suicide", "ja"),
+    # The fifty-second round: a general set, children, emergencies (and 調べ as the verb, looking
+    # up opening hours, is no longer a study put at a distance)
+    (
+        "区役所の開庁時間を調べていたけど、今は駅のホームにいる。次の電車に飛び込んで死のうか迷ってる",
+        "suicide",
+        "ja",
+    ),
+    ("区役所の皆さま、お世話になりました。これが最後のご連絡です。", "suicide", "ja"),
+    ("phone charger sparking and the sheets are smouldering", "emergency", "en"),
+    ("帰り道ずっと男の人がついてくる", "emergency", "ja"),
 ]
 
 
@@ -843,6 +853,13 @@ SAFETY_TITLES = (
         ("老犬の安楽死をすすめられて迷っています", None),
         ("遺書じゃなくて遺言書の書き方を知りたい", None),
         ("We've set the date! The wedding is in June.", None),
+        # ... the fifty-second round's: hyperbole of fire and a stopped heart, a pet's heatstroke,
+        # first aid learnt ahead
+        ("激辛ラーメンで口の中が火事", None),
+        ("住民税の通知を見て心臓が止まるかと思った", None),
+        ("猫がぐったりしてる、熱中症かも。夜間の動物病院は？", None),
+        ("inbox is on fire today", None),
+        ("餅がのどに詰まったときどうするか知りたい、正月前に覚えておきたい", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):

@@ -58,7 +58,9 @@ DISTANCE = re.compile(
         # ... "book" only as the thing read: "how do i book" a pickup or a class is a ward chore
         r"\b(a|the|this|that|my|his|her|your|their|our|picture|comic|story) book\b|"
         # a lesson or material
-        r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|調べ|勉強|チラシ|(?<!の)ボランティア(?!です|をしてい)|"
+        r"講座|研修|講演|ポスター|資料|啓発|キャンペーン|レポート|宿題|勉強|チラシ|(?<!の)ボランティア(?!です|をしてい)|"
+        # ... 調べ only as study (「開庁時間を調べていた」 beside a platform was put at a distance)
+        r"について調べ|調べています|調べてます|調べ学習|興味があって|卒論|卒業論文|論文|授業で|自由研究|"
         r"\b(course|training|seminar|poster|materials?|campaign|research|flyers?|volunteer(ing|ed)?|"
         r"awareness)\b|"
         # ... a report or a class as a thing, not the verb nor a teacher's own class ("should I
