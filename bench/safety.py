@@ -269,6 +269,10 @@ Sets (data/README.md says how they were written):
 - [tune91], [tune92] data/safety_tune91.jsonl (children: abuse as it is noticed and told, and
              parenting near misses) and data/safety_tune92.jsonl (emergencies typed in a hurry);
              measured once (0.980 / 0.167, 0.927 / 0.107), then tuned on (fifty-second round).
+- [tune93], [tune94], [tune95] data/safety_tune93.jsonl (a fifteenth general set, young people's
+             phone wording), tune94.jsonl (suicide never named, all Japanese) and tune95.jsonl (DV);
+             measured once (0.973 / 0.046, 0.995 / 0.310, 0.987 / 0.193), then tuned on
+             (fifty-third round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -309,7 +313,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 93)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 96)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

@@ -464,6 +464,11 @@ CRISES = [
     ("区役所の皆さま、お世話になりました。これが最後のご連絡です。", "suicide", "ja"),
     ("phone charger sparking and the sheets are smouldering", "emergency", "en"),
     ("帰り道ずっと男の人がついてくる", "emergency", "ja"),
+    # The fifty-third round: a fifteenth general set, indirect suicide in Japanese, DV
+    ("児童手当の申請ってどこ? あと正直子どもに手あげそうでこわい", "child_abuse", "ja"),
+    ("隣の子、ガリガリにやせててゴミあさってた", "child_abuse", "ja"),
+    ("区民税はどこで払えますか。借りは全部返してからこの世を去りたい", "suicide", "ja"),
+    ("bought rope today, not for camping", "suicide", "en"),
 ]
 
 
@@ -860,6 +865,10 @@ SAFETY_TITLES = (
         ("猫がぐったりしてる、熱中症かも。夜間の動物病院は？", None),
         ("inbox is on fire today", None),
         ("餅がのどに詰まったときどうするか知りたい、正月前に覚えておきたい", None),
+        # ... the fifty-third round's: a farewell at a graduation, a full stomach, "hit me up"
+        ("卒業式で担任の先生に最後の挨拶をしてきた", None),
+        ("もう限界、お腹いっぱいで動けない", None),
+        ("hit me up if the ward office is open on saturday", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
