@@ -273,6 +273,10 @@ Sets (data/README.md says how they were written):
              phone wording), tune94.jsonl (suicide never named, all Japanese) and tune95.jsonl (DV);
              measured once (0.973 / 0.046, 0.995 / 0.310, 0.987 / 0.193), then tuned on
              (fifty-third round).
+- [tune96], [tune97], [tune98] data/safety_tune96.jsonl (a sixteenth general set, first messages),
+             tune97.jsonl (a general set all in English) and tune98.jsonl (older residents'
+             Japanese); measured once (0.996 / 0.019, 0.969 / 0.033, 0.967 / 0.127), then tuned on
+             (fifty-fourth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -313,7 +317,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 96)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 99)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

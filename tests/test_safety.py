@@ -469,6 +469,12 @@ CRISES = [
     ("隣の子、ガリガリにやせててゴミあさってた", "child_abuse", "ja"),
     ("区民税はどこで払えますか。借りは全部返してからこの世を去りたい", "suicide", "ja"),
     ("bought rope today, not for camping", "suicide", "en"),
+    # The fifty-fourth round: a sixteenth general set, residents' English, older residents
+    ("血を吐いた、洗面器に半分くらい", "emergency", "ja"),
+    ("袖に火が移って腕をやけどした", "emergency", "ja"),
+    ("my baby cry and cry, I want to throw him", "child_abuse", "en"),
+    ("園児の背中にベルトのような跡がありました", "child_abuse", "ja"),
+    ("My partner found my suicide plan in my notebook", "suicide", "en"),
 ]
 
 
@@ -869,6 +875,9 @@ SAFETY_TITLES = (
         ("卒業式で担任の先生に最後の挨拶をしてきた", None),
         ("もう限界、お腹いっぱいで動けない", None),
         ("hit me up if the ward office is open on saturday", None),
+        # ... the fifty-fourth round's: a dream of a fire, an old washing machine
+        ("昨日見た夢で家が燃えてた", None),
+        ("No more life in this old washing machine, how do I throw it away?", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
