@@ -68,7 +68,7 @@ DISTANCE = re.compile(
         r"\b(a|an|the|this|that|my|our|his|her|school|research|news|annual|final|university)"
         r" reports?\b|"
         r"(?<!\bmy )(?<!\bour )(?<!\bher )(?<!\bhis )\bclass\b|"
-        # a recovery
+        # a recovery (not 「今は落ち着いてるけど、またいつやるか」: calm for now, but)
         r"今は(元気|落ち着|大丈夫|回復|平気)(?![^。]{0,8}(けど|けれど|が、|のに))|回復|無事|治った|"
         r"\b(fine now|doing well|i'?m ok|stable now|well now|recovered)\b"
     )
