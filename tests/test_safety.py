@@ -475,6 +475,10 @@ CRISES = [
     ("my baby cry and cry, I want to throw him", "child_abuse", "en"),
     ("園児の背中にベルトのような跡がありました", "child_abuse", "ja"),
     ("My partner found my suicide plan in my notebook", "suicide", "en"),
+    # The fifty-fifth round: three more general sets (every register, in a hurry, told by others)
+    ("けんかのたびに首に手をかけられる。怖い", "violence", "ja"),
+    ("my bf is threatening to send my nudes to my mum", "violence", "en"),
+    ("mom hasnt fed us since friday", "child_abuse", "en"),
 ]
 
 
@@ -878,6 +882,13 @@ SAFETY_TITLES = (
         # ... the fifty-fourth round's: a dream of a fire, an old washing machine
         ("昨日見た夢で家が燃えてた", None),
         ("No more life in this old washing machine, how do I throw it away?", None),
+        # ... the fifty-fifth round's: swallowed and fine, a past stay in hospital, karate, burnt
+        # gratin, an ex violent long ago
+        ("誤飲したかも、でもけろっとして遊んでます", None),
+        ("母が倒れて入院した時の高額療養費について", None),
+        ("空手の稽古で殴り合いになった", None),
+        ("焦がしたグラタンで部屋が焦げくさい", None),
+        ("My ex was violent a long time ago; now I only need a copy of my residence record", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
