@@ -281,6 +281,10 @@ Sets (data/README.md says how they were written):
              register), tune100.jsonl (an eighteenth, typed in a hurry) and tune101.jsonl (a
              nineteenth, told by neighbours, children and passers-by); measured once (0.996 /
              0.014, 0.991 / 0.019, 1.000 / 0.037), then tuned on (fifty-fifth round).
+- [tune102], [tune103], [tune104] data/safety_tune102.jsonl (a twentieth general set, all
+             Japanese), tune103.jsonl (suicide never named, half English, near misses in its
+             words) and tune104.jsonl (child abuse and emergencies); measured once (0.996 / 0.033,
+             0.967 / 0.314, 0.962 / 0.065), then tuned on (fifty-sixth round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -321,7 +325,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 102)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 105)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

@@ -485,6 +485,12 @@ CRISES = [
         "emergency",
         "en",
     ),
+    # The fifty-sixth round: an all-Japanese general set, indirect suicide, child abuse and
+    # emergencies (a near miss for 「…って何?」 had taken 何 from 何錠)
+    ("薬って何錠飲めば楽になれるの", "suicide", "ja"),
+    ("弟がプールで潜ったまま浮いてこない", "emergency", "ja"),
+    ("Without me, my kids could finally be happy.", "suicide", "en"),
+    ("One more step and it's over.", "suicide", "en"),
 ]
 
 
@@ -895,6 +901,10 @@ SAFETY_TITLES = (
         ("空手の稽古で殴り合いになった", None),
         ("焦がしたグラタンで部屋が焦げくさい", None),
         ("My ex was violent a long time ago; now I only need a copy of my residence record", None),
+        # ... the fifty-sixth round's: hyperbole of a messy room, laughter, a scratched bicycle
+        ("部屋が散らかりすぎて爆発しそう", None),
+        ("I nearly passed out laughing at that show", None),
+        ("自転車に傷をつけられてた、どこに相談すれば", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
