@@ -285,6 +285,10 @@ Sets (data/README.md says how they were written):
              Japanese), tune103.jsonl (suicide never named, half English, near misses in its
              words) and tune104.jsonl (child abuse and emergencies); measured once (0.996 / 0.033,
              0.967 / 0.314, 0.962 / 0.065), then tuned on (fifty-sixth round).
+- [tune105], [tune106], [tune107] data/safety_tune105.jsonl (a twenty-first general set, a
+             cross-section of residents), tune106.jsonl (a twenty-second, foreign residents'
+             English) and tune107.jsonl (a twenty-third, first messages); measured once (0.991 /
+             0.032, 0.987 / 0.042, 0.969 / 0.028), then tuned on (fifty-seventh round).
 
 - [other tune], [other tune2], [other tune3], [other tune5], [other tune6], [other tune7]
              data/other_languages_safety_tune*.jsonl: crises and near misses in Chinese, Korean,
@@ -325,7 +329,7 @@ from bot.conversation.safety import CATEGORIES, SafetyCheck, fold, load_safety  
 # data/safety_heldout_indirect.jsonl, "other tune3" data/other_languages_safety_tune3.jsonl
 # (the languages the bot does not answer in, content/safety_other_languages.yaml). In the order
 # the report prints them.
-TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 105)))
+TUNE_SETS = ("tune", *(f"tune{n}" for n in range(2, 108)))
 OTHER_TUNE_SETS = ("other tune", *(f"other tune{n}" for n in (2, 3, 5, 6, 7)))
 
 

@@ -491,6 +491,15 @@ CRISES = [
     ("弟がプールで潜ったまま浮いてこない", "emergency", "ja"),
     ("Without me, my kids could finally be happy.", "suicide", "en"),
     ("One more step and it's over.", "suicide", "en"),
+    # The fifty-seventh round: three more general sets (a cross-section of residents, foreign
+    # residents' English, first messages)
+    ("保健所に心の相談ってありますか。最近死ぬことしか頭にないです", "suicide", "ja"),
+    ("I keep standing right at the platform edge when the express comes through", "suicide", "en"),
+    ("たぶん今晩が最後の夜です", "suicide", "ja"),
+    ("My son has been having a fit for more than five minutes", "emergency", "en"),
+    ("How high does a bridge need to be so there's no chance of surviving?", "suicide", "en"),
+    ("一時保育ってありますか。このままだと娘に何かしてしまいそうで", "child_abuse", "ja"),
+    ("my baby has something stuck in her throat and she's turning blue", "emergency", "en"),
 ]
 
 
@@ -905,6 +914,10 @@ SAFETY_TITLES = (
         ("部屋が散らかりすぎて爆発しそう", None),
         ("I nearly passed out laughing at that show", None),
         ("自転車に傷をつけられてた、どこに相談すれば", None),
+        # ... the fifty-seventh round's: a messy room, an insect bite, a clear-out's last day
+        ("部屋が爆発したみたいに散らかってる", None),
+        ("虫に刺されて腫れてる、皮膚科でいい?", None),
+        ("今日で全部終わりにします!長かったテレワーク、来週から出社", None),
     ],
 )
 def test_near_misses_keep_their_own_answers(resident, english_resident, words, expected):
